@@ -1,0 +1,92 @@
+import { chmodSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Db } from '../db/database.ts';
+import { ValidationError } from '../errors.ts';
+import { createStaffUser, newStaffUserSchema } from '../staff/staff-users.ts';
+
+/**
+ * The embedded database can be open in one process only. While the server
+ * runs, admin commands (`embargo user add`) reach it through this Unix socket
+ * in the data directory, readable by the data directory's owner only.
+ */
+export function adminSocketPath(dataDir: string): string {
+  return path.join(dataDir, 'admin.sock');
+}
+
+const commandSchema = z.discriminatedUnion('command', [z.object({ command: z.literal('user-add'), user: newStaffUserSchema })]);
+export type AdminCommand = z.infer<typeof commandSchema>;
+export type AdminAnswer = { ok: true; id: string } | { ok: false; error: string; fields?: Record<string, string> };
+
+/** Runs one admin command against an open database; shared by the socket and the direct CLI path. */
+export async function runAdminCommand(db: Db, command: AdminCommand): Promise<AdminAnswer> {
+  try {
+    const user = await createStaffUser(db, command.user);
+    return { ok: true, id: user.id };
+  } catch (err) {
+    if (err instanceof ValidationError) return { ok: false, error: err.message, fields: err.fields };
+    throw err;
+  }
+}
+
+export async function listenAdminSocket(dataDir: string, db: Db, onError: (err: Error) => void): Promise<{ close(): Promise<void> }> {
+  const file = adminSocketPath(dataDir);
+  rmSync(file, { force: true }); // left by a crashed server; the data-dir lock says we own it
+  const server = net.createServer((socket) => {
+    let buffer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk) => {
+      buffer += chunk;
+      if (buffer.length > 64 * 1024) return socket.destroy();
+      const nl = buffer.indexOf('\n');
+      if (nl < 0) return;
+      const line = buffer.slice(0, nl);
+      void (async () => {
+        let answer: AdminAnswer;
+        try {
+          const parsed = commandSchema.safeParse(JSON.parse(line));
+          answer = parsed.success ? await runAdminCommand(db, parsed.data) : { ok: false, error: 'Invalid command.', fields: Object.fromEntries(parsed.error.issues.map((i) => [i.path.at(-1), i.message])) };
+        } catch (err) {
+          onError(err as Error);
+          answer = { ok: false, error: 'The server could not run the command; see its log.' };
+        }
+        socket.end(JSON.stringify(answer) + '\n');
+      })();
+    });
+    socket.on('error', () => socket.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(file, () => resolve());
+  });
+  chmodSync(file, 0o600);
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          rmSync(file, { force: true });
+          resolve();
+        });
+      }),
+  };
+}
+
+/** Sends a command to the running server of this data directory. */
+export function sendAdminCommand(dataDir: string, command: AdminCommand): Promise<AdminAnswer> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(adminSocketPath(dataDir));
+    let data = '';
+    socket.setEncoding('utf8');
+    socket.on('connect', () => socket.write(JSON.stringify(command) + '\n'));
+    socket.on('data', (chunk) => (data += chunk));
+    socket.on('end', () => {
+      try {
+        resolve(JSON.parse(data) as AdminAnswer);
+      } catch {
+        reject(new Error('The running server gave no answer.'));
+      }
+    });
+    socket.on('error', (err) => reject(new Error(`Cannot reach the running server at ${adminSocketPath(dataDir)}: ${err.message}`)));
+  });
+}

@@ -1,0 +1,39 @@
+import type { Role } from '../db/schema.ts';
+
+/**
+ * Authorization: one predicate per action, deny by default. Routes call these
+ * and answer "not found" when a report may not be seen.
+ */
+export interface StaffActor {
+  kind: 'staff';
+  userId: string;
+  email: string;
+  displayName: string;
+  /** Role per program id; no entry means no access to that program. */
+  roles: ReadonlyMap<string, Role>;
+}
+
+const EDITORS: readonly Role[] = ['admin', 'lead', 'triager'];
+
+function roleIn(actor: StaffActor, programId: string): Role | undefined {
+  return actor.roles.get(programId);
+}
+
+export const can = {
+  /** Read a report, its thread, internal notes and attachments. */
+  viewReport: (actor: StaffActor, report: { program_id: string }) => roleIn(actor, report.program_id) !== undefined,
+  /** Change state, assign, reply, write notes. */
+  editReport: (actor: StaffActor, report: { program_id: string }) =>
+    EDITORS.includes(roleIn(actor, report.program_id) as Role),
+  /** Be chosen as a report's assignee. */
+  beAssigned: (role: Role | undefined) => role !== undefined && EDITORS.includes(role),
+  /** See a program's inbox. */
+  viewInbox: (actor: StaffActor, programId: string) => roleIn(actor, programId) !== undefined,
+  /** Create staff accounts and change roles. */
+  manageStaff: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
+} as const;
+
+/** Program ids whose reports the actor may read. */
+export function visiblePrograms(actor: StaffActor): string[] {
+  return [...actor.roles.keys()];
+}

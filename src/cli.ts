@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { runAdminCommand, sendAdminCommand, type AdminAnswer, type AdminCommand } from './admin/admin-socket.ts';
+import { readPassword } from './cli/read-password.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { migrateToLatest, openDatabase } from './db/database.ts';
+import { lockHolder } from './db/embedded-lock.ts';
+import { createJobHandlers } from './jobs/handlers.ts';
+import { createWorker } from './jobs/worker.ts';
+import { createLogger } from './logger.ts';
+import { createMailer } from './mail/mailer.ts';
+import { syncPrograms } from './programs/programs.ts';
+import { prepareDatabase, startServer } from './server.ts';
+
+const USAGE = `Usage: embargo <command>
+
+Commands:
+  serve                      Run the web server (and, on the embedded database, the worker)
+  worker                     Run the background job worker only (PostgreSQL deployments)
+  migrate                    Apply database migrations and exit
+  user add --email E --role R [--name N]
+                             Create a staff account; the password is read from standard input
+                             (or prompted). Roles: admin, lead, triager, viewer.
+
+Configuration comes from the environment; see docs/configuration.md.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === 'help') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.logLevel);
+  switch (command) {
+    case 'serve':
+      return serve(config, logger);
+    case 'worker':
+      return runWorker(config, logger);
+    case 'migrate': {
+      const database = await openDatabase(config.database);
+      try {
+        const result = await migrateToLatest(database.db);
+        console.log(`Migrations applied: ${result.results?.filter((r) => r.status === 'Success').length ?? 0}`);
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    case 'user':
+      if (rest[0] === 'add') return userAdd(config, rest.slice(1));
+      break;
+  }
+  console.error(USAGE);
+  return 2;
+}
+
+async function serve(config: Config, logger: ReturnType<typeof createLogger>): Promise<number> {
+  const server = await startServer(config, logger);
+  await waitForSignal();
+  logger.info('shutting down');
+  await server.close();
+  return 0;
+}
+
+async function runWorker(config: Config, logger: ReturnType<typeof createLogger>): Promise<number> {
+  if (config.database.kind === 'embedded') {
+    console.error('On the embedded database the worker runs inside `embargo serve`. Set DATABASE_URL to run workers separately.');
+    return 2;
+  }
+  const database = await openDatabase(config.database);
+  await prepareDatabase(database, config, logger);
+  const ctx = { config, db: database.db, logger, mailer: createMailer(config.mail.smtpUrl, config.mail.from), defaultProgramSlug: config.programs[0]!.slug };
+  const worker = createWorker({ db: database.db, handlers: createJobHandlers(ctx), logger });
+  worker.start();
+  logger.info('worker running');
+  await waitForSignal();
+  await worker.stop();
+  ctx.mailer?.close();
+  await database.close();
+  return 0;
+}
+
+async function userAdd(config: Config, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } },
+    strict: true,
+  });
+  if (!values.email || !values.role) {
+    console.error('embargo user add: --email and --role are required.');
+    return 2;
+  }
+  const password = await readPassword(`Password for ${values.email}: `);
+  const command = {
+    command: 'user-add',
+    user: { email: values.email, role: values.role, displayName: values.name ?? values.email.split('@')[0] ?? values.email, password },
+  } as AdminCommand;
+
+  let answer: AdminAnswer;
+  if (config.database.kind === 'embedded' && lockHolder(config.dataDir) !== undefined) {
+    // The server holds the embedded database: ask it rather than opening the files.
+    answer = await sendAdminCommand(config.dataDir, command);
+  } else {
+    const database = await openDatabase(config.database, { poolSize: 1 });
+    try {
+      await migrateToLatest(database.db);
+      await syncPrograms(database.db, config.programs); // so the account gets a role in every program
+      answer = await runAdminCommand(database.db, command);
+    } finally {
+      await database.close();
+    }
+  }
+  if (!answer.ok) {
+    console.error(`Could not create the account: ${answer.error}`);
+    for (const [field, message] of Object.entries(answer.fields ?? {})) console.error(`  ${field}: ${message}`);
+    return 1;
+  }
+  console.log(`Created ${values.role} account ${values.email}.`);
+  return 0;
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof ConfigError) console.error(err.message);
+    else console.error(`embargo: ${(err as Error).message}`);
+    process.exit(1);
+  },
+);

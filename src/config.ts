@@ -1,0 +1,105 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { programConfigSchema, type ProgramConfig } from './programs/program-config.ts';
+import { demoProgram } from './programs/demo-program.ts';
+
+/**
+ * Every environment variable Embargo reads, with its meaning. This is the one
+ * place that documents configuration; docs/configuration.md mirrors it.
+ */
+const envSchema = z.object({
+  /** TCP port of the web server. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Interface to listen on. 127.0.0.1 by default: put a TLS reverse proxy in front, or set 0.0.0.0. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** postgres://… to run on PostgreSQL. Absent: the embedded database (PGlite) under EMBARGO_DATA_DIR. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+  /** Directory of the embedded database, its lock file and the admin socket. */
+  EMBARGO_DATA_DIR: z.string().min(1).default('./data'),
+  /** Public URL of this instance, used in links and mails (no trailing slash needed). */
+  EMBARGO_BASE_URL: z.string().url().optional(),
+  /** Outbound mail relay, e.g. smtp://user:pass@host:587. Absent: notifications are logged, not sent. */
+  EMBARGO_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  /** Sender address of outbound mail. */
+  EMBARGO_MAIL_FROM: z.string().min(3).optional(),
+  /** Path of the program config file (JSON). Default: ./embargo.config.json when it exists, else a demo program. */
+  EMBARGO_CONFIG: z.string().optional(),
+  /** pino log level. */
+  EMBARGO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Largest single attachment, in bytes. */
+  EMBARGO_MAX_ATTACHMENT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  /** Most attachments on one submission or reply. */
+  EMBARGO_MAX_ATTACHMENTS: z.coerce.number().int().min(0).max(50).default(5),
+  /** Trust X-Forwarded-* headers (set when behind a reverse proxy). */
+  EMBARGO_TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Run the job worker inside the web process. Default: yes on the embedded database, no on PostgreSQL. */
+  EMBARGO_WORKER: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
+});
+
+export type DatabaseConfig =
+  | { kind: 'postgres'; url: string }
+  | { kind: 'embedded'; dataDir: string };
+
+export interface Config {
+  http: { port: number; host: string; trustProxy: boolean };
+  baseUrl: string;
+  /** Cookies get Secure and the __Host- prefix when the public URL is https. */
+  secureCookies: boolean;
+  database: DatabaseConfig;
+  dataDir: string;
+  mail: { smtpUrl: string | undefined; from: string };
+  logLevel: z.infer<typeof envSchema>['EMBARGO_LOG_LEVEL'];
+  uploads: { maxBytes: number; maxFiles: number };
+  runWorkerInWeb: boolean;
+  programs: ProgramConfig[];
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment (and the program config file it names) once, failing with every problem listed. */
+export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(cwd, e.EMBARGO_DATA_DIR);
+  const baseUrl = (e.EMBARGO_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const database: DatabaseConfig = e.DATABASE_URL
+    ? { kind: 'postgres', url: e.DATABASE_URL }
+    : { kind: 'embedded', dataDir };
+  return {
+    http: { port: e.PORT, host: e.HOST, trustProxy: e.EMBARGO_TRUST_PROXY },
+    baseUrl,
+    secureCookies: baseUrl.startsWith('https://'),
+    database,
+    dataDir,
+    mail: { smtpUrl: e.EMBARGO_SMTP_URL, from: e.EMBARGO_MAIL_FROM ?? `security@${new URL(baseUrl).hostname}` },
+    logLevel: e.EMBARGO_LOG_LEVEL,
+    uploads: { maxBytes: e.EMBARGO_MAX_ATTACHMENT_BYTES, maxFiles: e.EMBARGO_MAX_ATTACHMENTS },
+    runWorkerInWeb: e.EMBARGO_WORKER ?? database.kind === 'embedded',
+    programs: loadPrograms(e.EMBARGO_CONFIG, cwd),
+  };
+}
+
+function loadPrograms(explicitPath: string | undefined, cwd: string): ProgramConfig[] {
+  const file = explicitPath ? path.resolve(cwd, explicitPath) : path.resolve(cwd, 'embargo.config.json');
+  if (!existsSync(file)) {
+    if (explicitPath) throw new ConfigError(`EMBARGO_CONFIG: file not found: ${file}`);
+    return [demoProgram];
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = z.object({ programs: z.array(programConfigSchema).min(1) }).safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`${file}: invalid program config:\n${lines.join('\n')}`);
+  }
+  return parsed.data.programs;
+}

@@ -1,0 +1,14 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { Db } from './db/database.ts';
+import type { Mailer } from './mail/mailer.ts';
+
+/** Everything a request or job needs, wired by hand in one place (src/server.ts). */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  mailer: Mailer | undefined;
+  /** The program public pages show; the first in the config. */
+  defaultProgramSlug: string;
+}

@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Kysely, PostgresDialect } from 'kysely';
+import { Migrator, type MigrationResultSet } from 'kysely/migration';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config.ts';
+import { acquireDataDirLock } from './embedded-lock.ts';
+import { migrations } from './migrations/index.ts';
+import type { Database } from './schema.ts';
+
+export type Db = Kysely<Database>;
+
+export interface OpenDatabase {
+  db: Db;
+  kind: DatabaseConfig['kind'];
+  close(): Promise<void>;
+}
+
+// bigint ids and counts come back as strings by default; numeric(…) too. Keep
+// bigint as string (ids), but parse int8 counts where we ask for them.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
+
+/** Opens PostgreSQL or the embedded PGlite (taking its directory lock) behind one Kysely type. */
+export async function openDatabase(config: DatabaseConfig, options: { poolSize?: number } = {}): Promise<OpenDatabase> {
+  if (config.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: config.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', close: () => db.destroy() };
+  }
+  const lock = acquireDataDirLock(config.dataDir);
+  try {
+    const pgliteDir = path.join(config.dataDir, 'pglite');
+    mkdirSync(pgliteDir, { recursive: true, mode: 0o700 });
+    const { db, close } = await openPglite(pgliteDir);
+    return {
+      db,
+      kind: 'embedded',
+      async close() {
+        try {
+          await close();
+        } finally {
+          lock.release();
+        }
+      },
+    };
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+/**
+ * PGlite behind node-postgres' Pool with exactly one connection: the pool
+ * serialises transactions, which PGlite's single session needs (kysely's own
+ * PGlite driver shares one connection between concurrent transactions).
+ * `dataDir` undefined means in memory (tests).
+ */
+export async function openPglite(dataDir: string | undefined): Promise<{ db: Db; close(): Promise<void> }> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
+  const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
+  const pgConfig = createPgConfig(pglite);
+  const pool = new pg.Pool({ ...pgConfig, max: 1 } as pg.PoolConfig);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    async close() {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}
+
+/** Applies every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'embargo_migrations',
+    migrationLockTableName: 'embargo_migrations_lock',
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    throw new Error(`Migration ${failed?.migrationName ?? '?'} failed: ${(result.error as Error).message}`, {
+      cause: result.error,
+    });
+  }
+  return result;
+}

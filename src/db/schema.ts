@@ -1,0 +1,195 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ReportState, ResumableState } from '../domain/lifecycle.ts';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export type Role = 'admin' | 'lead' | 'triager' | 'viewer';
+export type Channel = 'web' | 'email' | 'api';
+export type CreditPreference = 'name' | 'handle' | 'anonymous' | 'none';
+export type EventType = 'submitted' | 'state-changed' | 'assigned' | 'reporter-replied' | 'staff-replied' | 'note-added';
+export type ActorKind = 'reporter' | 'staff' | 'system';
+export type JobKind = 'notify-reporter';
+export type JobState = 'pending' | 'running' | 'done' | 'failed';
+
+export interface ProgramsTable {
+  id: Generated<string>;
+  /** URL-safe name from the config file; the config is re-applied on start by slug. */
+  slug: string;
+  name: string;
+  /** The validated ProgramConfig this program was last started with. */
+  config: ColumnType<unknown, string, string>;
+  created_at: CreatedAt;
+}
+
+export interface PolicyVersionsTable {
+  id: Generated<string>;
+  program_id: string;
+  /** 1, 2, 3… per program. */
+  version: number;
+  /** PolicySections as published; never edited afterwards. */
+  sections: ColumnType<unknown, string, never>;
+  published_at: CreatedAt;
+}
+
+export interface StaffUsersTable {
+  id: Generated<string>;
+  /** Login name; unique case-insensitively. */
+  email: string;
+  display_name: string;
+  /** argon2id PHC string. */
+  password_hash: string;
+  created_at: CreatedAt;
+  /** Set when the account may no longer sign in. */
+  disabled_at: Timestamp | null;
+}
+
+export interface MembershipsTable {
+  user_id: string;
+  program_id: string;
+  role: Role;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the cookie value; the cookie itself is never stored. */
+  token_hash: Buffer;
+  user_id: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  last_seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface SetupTokensTable {
+  /** SHA-256 of the one-time first-admin link's token. */
+  token_hash: Buffer;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface ReportCountersTable {
+  program_id: string;
+  year: number;
+  /** Highest reference number handed out in that year. */
+  last_number: number;
+}
+
+export interface ReportsTable {
+  id: Generated<string>;
+  program_id: string;
+  /** Human reference, e.g. EMB-2026-0001; unique across the instance. */
+  reference: string;
+  channel: Channel;
+  state: ReportState;
+  /** While in needs-info: the state to return to when the reporter answers. */
+  resume_state: ResumableState | null;
+  title: string;
+  /** Product id from the program config, or "other". */
+  product: string;
+  product_version: string;
+  vulnerability_type: string;
+  description: string;
+  steps_to_reproduce: string;
+  impact: string;
+  /** The reporter's own CVSS suggestion; the team's score lives elsewhere. */
+  reporter_cvss_vector: string | null;
+  reporter_name: string | null;
+  reporter_handle: string | null;
+  reporter_email: string | null;
+  credit_preference: CreditPreference;
+  /** The policy version the reporter accepted, and when. */
+  policy_version_id: string;
+  policy_accepted_at: Timestamp;
+  /** SHA-256 of the tracking capability; the token is shown once, never stored. */
+  tracking_token_hash: Buffer;
+  assignee_id: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** Generated full-text vector (title, product, description, impact). */
+  search: ColumnType<string, never, never>;
+}
+
+export interface ReportMessagesTable {
+  id: Generated<string>;
+  report_id: string;
+  author_kind: 'reporter' | 'staff';
+  /** The staff author; null for the reporter. */
+  author_id: string | null;
+  /** internal notes are never shown to the reporter. */
+  visibility: 'reporter' | 'internal';
+  body: string;
+  created_at: CreatedAt;
+}
+
+export interface ReportAttachmentsTable {
+  id: Generated<string>;
+  report_id: string;
+  /** The thread message it came with; null for the original submission. */
+  message_id: string | null;
+  /** As the uploader named it; only ever sent back in Content-Disposition, encoded. */
+  filename: string;
+  /** As declared by the uploader; informational, never used to serve the file. */
+  content_type: string;
+  size: number;
+  sha256: string;
+  content: Buffer;
+  created_at: CreatedAt;
+}
+
+export interface ReportEventsTable {
+  id: Generated<string>;
+  report_id: string;
+  actor_kind: ActorKind;
+  actor_id: string | null;
+  type: EventType;
+  /** Type-specific details, e.g. { from, to, reason } for state-changed. */
+  data: ColumnType<Record<string, unknown>, string | undefined, never>;
+  /** Shown on the tracking page and notified to the reporter. */
+  reporter_visible: boolean;
+  created_at: CreatedAt;
+}
+
+export interface JobsTable {
+  id: Generated<string>;
+  kind: JobKind;
+  payload: ColumnType<Record<string, unknown>, string, never>;
+  state: ColumnType<JobState, JobState | undefined, JobState>;
+  attempts: ColumnType<number, number | undefined, number>;
+  max_attempts: ColumnType<number, number | undefined, number>;
+  /** Not before this time (backoff after a failure). */
+  run_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** When a worker claimed it; a stale claim is taken over. */
+  locked_at: Timestamp | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+  finished_at: Timestamp | null;
+}
+
+export interface RateLimitsTable {
+  /** e.g. login:ip:203.0.113.9 */
+  key: string;
+  hits: number;
+  window_ends_at: Timestamp;
+}
+
+export interface Database {
+  programs: ProgramsTable;
+  policy_versions: PolicyVersionsTable;
+  staff_users: StaffUsersTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  setup_tokens: SetupTokensTable;
+  report_counters: ReportCountersTable;
+  reports: ReportsTable;
+  report_messages: ReportMessagesTable;
+  report_attachments: ReportAttachmentsTable;
+  report_events: ReportEventsTable;
+  jobs: JobsTable;
+  rate_limits: RateLimitsTable;
+}
+
+export type Report = Selectable<ReportsTable>;
+export type NewReport = Insertable<ReportsTable>;
+export type StaffUser = Selectable<StaffUsersTable>;
+export type ReportEvent = Selectable<ReportEventsTable>;
+export type ReportMessage = Selectable<ReportMessagesTable>;

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { checkCvssVector } from './cvss.ts';
+
+/** Vulnerability classes offered on the form; "other" keeps the form honest. */
+export const VULNERABILITY_TYPES = [
+  ['xss', 'Cross-site scripting (XSS)'],
+  ['sqli', 'SQL or other injection'],
+  ['rce', 'Remote code execution'],
+  ['auth', 'Authentication or authorisation bypass'],
+  ['idor', 'Insecure direct object reference / access control'],
+  ['csrf', 'Cross-site request forgery (CSRF)'],
+  ['ssrf', 'Server-side request forgery (SSRF)'],
+  ['info', 'Information disclosure'],
+  ['memory', 'Memory corruption'],
+  ['crypto', 'Cryptographic weakness'],
+  ['dos', 'Denial of service'],
+  ['config', 'Security misconfiguration'],
+  ['other', 'Other'],
+] as const;
+export type VulnerabilityType = (typeof VULNERABILITY_TYPES)[number][0];
+const vulnerabilityTypeIds = VULNERABILITY_TYPES.map(([id]) => id) as [VulnerabilityType, ...VulnerabilityType[]];
+
+export const CREDIT_CHOICES = [
+  ['name', 'Credit me by my name'],
+  ['handle', 'Credit me by my handle'],
+  ['anonymous', 'Credit “an anonymous researcher”'],
+  ['none', 'Do not credit me'],
+] as const;
+
+/** Trim, and turn an empty field into undefined so optional means optional. */
+const optionalText = (max: number, label: string) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
+    z.string().max(max, `${label} is too long (at most ${max} characters).`).optional(),
+  );
+const requiredText = (min: number, max: number, label: string, hint: string) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim() : v),
+    z
+      .string({ error: `${label} is required.` })
+      .min(1, `${label} is required. ${hint}`)
+      .min(min, `${label} is too short (at least ${min} characters). ${hint}`)
+      .max(max, `${label} is too long (at most ${max} characters).`),
+  );
+
+/** The reporter-facing part of a report, shared by the web form and (later) the API. */
+export function reportSubmissionSchema(productIds: readonly string[]) {
+  return z
+    .object({
+      title: requiredText(5, 200, 'Title', 'Summarise the problem in one line.'),
+      product: z.enum(['other', ...productIds] as [string, ...string[]], { error: 'Choose the affected product.' }),
+      productVersion: requiredText(1, 100, 'Affected version', 'Write “unknown” if you are not sure.'),
+      vulnerabilityType: z.enum(vulnerabilityTypeIds, { error: 'Choose the kind of vulnerability.' }),
+      description: requiredText(20, 50_000, 'Description', 'Describe the vulnerability.'),
+      stepsToReproduce: requiredText(10, 50_000, 'Steps to reproduce', 'List the steps we need to see the problem.'),
+      impact: requiredText(10, 20_000, 'Impact', 'Say what an attacker could achieve.'),
+      cvssVector: optionalText(300, 'CVSS vector').superRefine((v, ctx) => {
+        if (v === undefined) return;
+        const check = checkCvssVector(v);
+        if (!check.ok) ctx.addIssue({ code: 'custom', message: check.message });
+      }),
+      reporterName: optionalText(200, 'Name'),
+      reporterHandle: optionalText(100, 'Handle'),
+      reporterEmail: optionalText(320, 'E-mail').pipe(
+        z.string().email('This is not an e-mail address. Leave it empty to stay anonymous.').optional(),
+      ),
+      creditPreference: z.enum(['name', 'handle', 'anonymous', 'none'], { error: 'Choose how we may credit you.' }),
+      acceptPolicy: z.literal('yes', { error: 'Please read and accept the disclosure policy.' }),
+      policyVersion: z.coerce.number().int().positive(),
+    })
+    .superRefine((r, ctx) => {
+      if (r.creditPreference === 'name' && !r.reporterName) {
+        ctx.addIssue({ code: 'custom', path: ['reporterName'], message: 'Give the name to credit, or choose another credit option.' });
+      }
+      if (r.creditPreference === 'handle' && !r.reporterHandle) {
+        ctx.addIssue({ code: 'custom', path: ['reporterHandle'], message: 'Give the handle to credit, or choose another credit option.' });
+      }
+    });
+}
+export type ReportSubmission = z.infer<ReturnType<typeof reportSubmissionSchema>>;
+
+/** A message in the thread from either side. */
+export const messageBodySchema = requiredText(1, 50_000, 'Message', 'Write something before sending.');
+
+/** zod issues → { field: first message }, for forms that keep what was typed. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = String(issue.path[0] ?? '_form');
+    out[key] ??= issue.message;
+  }
+  return out;
+}

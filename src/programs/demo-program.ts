@@ -1,0 +1,46 @@
+import type { ProgramConfig } from './program-config.ts';
+
+/**
+ * The program a fresh install starts with when no embargo.config.json exists,
+ * so every page shows a real policy. Modelled on the promises real vendors make.
+ */
+export const demoProgram: ProgramConfig = {
+  slug: 'example',
+  name: 'Example Corp coordinated vulnerability disclosure',
+  vendor: 'Example Corp',
+  referencePrefix: 'EMB',
+  contactEmail: 'security@example.com',
+  products: [
+    { id: 'example-gateway', name: 'Example Gateway' },
+    { id: 'example-cloud', name: 'Example Cloud' },
+    { id: 'example-mobile', name: 'Example Mobile app' },
+  ],
+  sla: { firstResponseBusinessDays: 3 },
+  policy: {
+    introduction:
+      'At Example Corp we consider the security of our systems and products a top priority. ' +
+      'No matter how much effort we put into security, vulnerabilities can remain. If you find one, ' +
+      'we want to know about it so we can fix it as quickly as possible.',
+    researcherRules: [
+      '- **Report it to us** through the form on this site or by e-mail, encrypted with our PGP key.',
+      '- **Do not take advantage of the vulnerability**, for example by downloading more data than necessary to demonstrate it, or by deleting or modifying other people’s data.',
+      '- **Do not reveal the problem** to others until it has been resolved.',
+      '- **Do not attack** physical security, and do not use social engineering, distributed denial of service, spam or third-party applications.',
+      '- **Provide sufficient information** to reproduce the problem, so we can resolve it as quickly as possible.',
+    ].join('\n'),
+    promises: [
+      '- We will respond to your report within {{firstResponseBusinessDays}} business days with our evaluation of the report and an expected resolution date.',
+      '- If you have followed the instructions above, we will not take any legal action against you in regard to the report.',
+      '- We will handle your report with strict confidentiality, and not pass on your personal details to third parties without your permission.',
+      '- We will keep you informed of the progress towards resolving the problem.',
+      '- In the public information concerning the problem, we will credit you as its discoverer, unless you ask us not to.',
+    ].join('\n'),
+    scope: 'All products listed in the report form, in their currently supported versions.',
+    rewards: 'We do not have a monetary rewards program or a bug bounty.',
+    customerNotification:
+      'We tell customers about every incident that affects them, usually once it is fixed; earlier if the fix is far off and the risk is high.',
+    privacy:
+      'When you send us a report, you consent to us storing and processing your name and contact details for handling it. ' +
+      'You may ask us to export or erase them at any time.',
+  },
+};

@@ -1,0 +1,71 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Db } from '../db/database.ts';
+import { programConfigSchema, type PolicySections, type ProgramConfig } from './program-config.ts';
+
+export interface Program {
+  id: string;
+  slug: string;
+  config: ProgramConfig;
+  policy: { id: string; version: number; sections: PolicySections; publishedAt: Date };
+}
+
+/**
+ * Makes the database match the config file: creates programs that are new,
+ * updates their settings, and publishes a new policy version when the policy
+ * text changed (published versions are never edited).
+ */
+export async function syncPrograms(db: Db, configs: readonly ProgramConfig[]): Promise<void> {
+  for (const config of configs) {
+    await db.transaction().execute(async (trx) => {
+      const existing = await trx.selectFrom('programs').select(['id']).where('slug', '=', config.slug).executeTakeFirst();
+      const programId = existing
+        ? existing.id
+        : (
+            await trx
+              .insertInto('programs')
+              .values({ slug: config.slug, name: config.name, config: JSON.stringify(config) })
+              .returning('id')
+              .executeTakeFirstOrThrow()
+          ).id;
+      if (existing) {
+        await trx
+          .updateTable('programs')
+          .set({ name: config.name, config: JSON.stringify(config) })
+          .where('id', '=', programId)
+          .execute();
+      }
+      const latest = await trx
+        .selectFrom('policy_versions')
+        .select(['version', 'sections'])
+        .where('program_id', '=', programId)
+        .orderBy('version', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (!latest || !isDeepStrictEqual(latest.sections, config.policy)) {
+        await trx
+          .insertInto('policy_versions')
+          .values({ program_id: programId, version: (latest?.version ?? 0) + 1, sections: JSON.stringify(config.policy) })
+          .execute();
+      }
+    });
+  }
+}
+
+/** A program with its current policy version, or undefined. */
+export async function loadProgram(db: Db, where: { slug: string } | { id: string }): Promise<Program | undefined> {
+  let q = db
+    .selectFrom('programs as p')
+    .innerJoin('policy_versions as v', 'v.program_id', 'p.id')
+    .select(['p.id', 'p.slug', 'p.config', 'v.id as policyId', 'v.version', 'v.sections', 'v.published_at'])
+    .orderBy('v.version', 'desc')
+    .limit(1);
+  q = 'slug' in where ? q.where('p.slug', '=', where.slug) : q.where('p.id', '=', where.id);
+  const row = await q.executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    slug: row.slug,
+    config: programConfigSchema.parse(row.config),
+    policy: { id: row.policyId, version: row.version, sections: row.sections as PolicySections, publishedAt: row.published_at },
+  };
+}

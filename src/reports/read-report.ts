@@ -1,0 +1,95 @@
+import type { Db } from '../db/database.ts';
+import type { Report } from '../db/schema.ts';
+import { hashToken, isWellFormedToken } from '../domain/tokens.ts';
+
+export type Audience = 'staff' | 'reporter';
+
+export interface AttachmentInfo {
+  id: string;
+  messageId: string | null;
+  filename: string;
+  size: number;
+  sha256: string;
+  createdAt: Date;
+}
+
+export type TimelineEntry =
+  | {
+      kind: 'message';
+      id: string;
+      at: Date;
+      authorKind: 'reporter' | 'staff';
+      authorName: string | null;
+      visibility: 'reporter' | 'internal';
+      body: string;
+      attachments: AttachmentInfo[];
+    }
+  | { kind: 'event'; id: string; at: Date; type: string; actorName: string | null; data: Record<string, unknown> };
+
+export async function findReportByReference(db: Db, reference: string): Promise<Report | undefined> {
+  return db.selectFrom('reports').selectAll().where('reference', '=', reference).executeTakeFirst();
+}
+
+/** The report a tracking token opens, or undefined (also for malformed tokens: no lookup). */
+export async function findReportByTrackingToken(db: Db, token: string): Promise<Report | undefined> {
+  if (!isWellFormedToken(token)) return undefined;
+  return db.selectFrom('reports').selectAll().where('tracking_token_hash', '=', hashToken(token)).executeTakeFirst();
+}
+
+/** Attachment metadata of a report; contents are fetched only on download. */
+export async function listAttachments(db: Db, reportId: string): Promise<AttachmentInfo[]> {
+  const rows = await db
+    .selectFrom('report_attachments')
+    .select(['id', 'message_id', 'filename', 'size', 'sha256', 'created_at'])
+    .where('report_id', '=', reportId)
+    .orderBy('created_at')
+    .execute();
+  return rows.map((r) => ({ id: r.id, messageId: r.message_id, filename: r.filename, size: r.size, sha256: r.sha256, createdAt: r.created_at }));
+}
+
+/**
+ * Messages and events of a report in order. The reporter's audience sees
+ * only reporter-visible entries, and staff names are never disclosed to it.
+ */
+export async function loadTimeline(db: Db, reportId: string, audience: Audience, attachments: AttachmentInfo[]): Promise<TimelineEntry[]> {
+  let messages = db
+    .selectFrom('report_messages as m')
+    .leftJoin('staff_users as u', 'u.id', 'm.author_id')
+    .select(['m.id', 'm.created_at', 'm.author_kind', 'm.visibility', 'm.body', 'u.display_name'])
+    .where('m.report_id', '=', reportId);
+  let events = db
+    .selectFrom('report_events as e')
+    .leftJoin('staff_users as u', 'u.id', 'e.actor_id')
+    .select(['e.id', 'e.created_at', 'e.type', 'e.data', 'u.display_name'])
+    .where('e.report_id', '=', reportId)
+    // Messages carry their own entries; their events would only repeat them.
+    .where('e.type', 'not in', ['reporter-replied', 'staff-replied', 'note-added']);
+  if (audience === 'reporter') {
+    messages = messages.where('m.visibility', '=', 'reporter');
+    events = events.where('e.reporter_visible', '=', true);
+  }
+  const [m, e] = await Promise.all([messages.orderBy('m.created_at').execute(), events.orderBy('e.id').execute()]);
+  const byMessage = new Map<string, AttachmentInfo[]>();
+  for (const a of attachments) if (a.messageId) byMessage.set(a.messageId, [...(byMessage.get(a.messageId) ?? []), a]);
+  const entries: TimelineEntry[] = [
+    ...m.map((r) => ({
+      kind: 'message' as const,
+      id: r.id,
+      at: r.created_at,
+      authorKind: r.author_kind,
+      authorName: audience === 'staff' ? r.display_name : null,
+      visibility: r.visibility,
+      body: r.body,
+      attachments: byMessage.get(r.id) ?? [],
+    })),
+    ...e.map((r) => ({
+      kind: 'event' as const,
+      id: r.id,
+      at: r.created_at,
+      type: r.type,
+      actorName: audience === 'staff' ? r.display_name : null,
+      data: r.data,
+    })),
+  ];
+  return entries.sort((a, b) => a.at.getTime() - b.at.getTime());
+}

@@ -1,0 +1,116 @@
+import type { Transaction } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { Database, Report } from '../db/schema.ts';
+import { checkTransition, isReporterVisibleState, isResumableState, type ReportState } from '../domain/lifecycle.ts';
+import { InvalidTransitionError, NotFoundError, ValidationError } from '../errors.ts';
+import { storeAttachments, type UploadedFile } from './attachments.ts';
+import { recordEvent, type EventActor } from './record-event.ts';
+
+/** Re-reads the report under a row lock so concurrent changes apply one after the other. */
+async function lockReport(trx: Transaction<Database>, reportId: string): Promise<Report> {
+  const report = await trx.selectFrom('reports').selectAll().where('id', '=', reportId).forUpdate().executeTakeFirst();
+  if (!report) throw new NotFoundError('This report');
+  return report;
+}
+
+async function applyTransition(
+  trx: Transaction<Database>,
+  report: Report,
+  to: ReportState,
+  actor: EventActor,
+  reason: string | undefined,
+): Promise<void> {
+  const check = checkTransition(report.state, to);
+  if (!check.ok) throw new InvalidTransitionError(check.reason);
+  const resume = to === 'needs-info' && isResumableState(report.state) ? report.state : null;
+  await trx.updateTable('reports').set({ state: to, resume_state: resume }).where('id', '=', report.id).execute();
+  await recordEvent(trx, {
+    reportId: report.id,
+    actor,
+    type: 'state-changed',
+    data: { from: report.state, to, ...(reason ? { reason } : {}) },
+    reporterVisible: isReporterVisibleState(to),
+  });
+}
+
+/** Moves a report through the lifecycle; an illegal move is an InvalidTransitionError. */
+export async function changeState(db: Db, args: { reportId: string; to: ReportState; actorId: string; reason?: string }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const report = await lockReport(trx, args.reportId);
+    await applyTransition(trx, report, args.to, { kind: 'staff', id: args.actorId }, args.reason?.trim() || undefined);
+  });
+}
+
+/** Sets or clears the assignee; only staff who can work on the program qualify. */
+export async function assignReport(db: Db, args: { reportId: string; assigneeId: string | null; actorId: string }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const report = await lockReport(trx, args.reportId);
+    if (report.assignee_id === args.assigneeId) return;
+    if (args.assigneeId) {
+      const member = await trx
+        .selectFrom('memberships as m')
+        .innerJoin('staff_users as u', 'u.id', 'm.user_id')
+        .select(['m.role'])
+        .where('m.user_id', '=', args.assigneeId)
+        .where('m.program_id', '=', report.program_id)
+        .where('m.role', 'in', ['admin', 'lead', 'triager'])
+        .where('u.disabled_at', 'is', null)
+        .executeTakeFirst();
+      if (!member) throw new ValidationError({ assignee: 'This person cannot be assigned reports of this program.' });
+    }
+    await trx.updateTable('reports').set({ assignee_id: args.assigneeId }).where('id', '=', report.id).execute();
+    await recordEvent(trx, {
+      reportId: report.id,
+      actor: { kind: 'staff', id: args.actorId },
+      type: 'assigned',
+      data: { from: report.assignee_id, to: args.assigneeId },
+      reporterVisible: false,
+    });
+  });
+}
+
+/** A staff reply (shown to the reporter, who is notified) or an internal note (never shown). */
+export async function postStaffMessage(
+  db: Db,
+  args: { reportId: string; actorId: string; visibility: 'reporter' | 'internal'; body: string; files: readonly UploadedFile[] },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const report = await lockReport(trx, args.reportId);
+    const message = await trx
+      .insertInto('report_messages')
+      .values({ report_id: report.id, author_kind: 'staff', author_id: args.actorId, visibility: args.visibility, body: args.body })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await storeAttachments(trx, report.id, message.id, args.files);
+    await recordEvent(trx, {
+      reportId: report.id,
+      actor: { kind: 'staff', id: args.actorId },
+      type: args.visibility === 'reporter' ? 'staff-replied' : 'note-added',
+      data: { messageId: message.id, attachments: args.files.length },
+      reporterVisible: args.visibility === 'reporter',
+    });
+  });
+}
+
+/** The reporter's reply from the tracking page; it resumes a report that was waiting on them. */
+export async function postReporterReply(db: Db, args: { reportId: string; body: string; files: readonly UploadedFile[] }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const report = await lockReport(trx, args.reportId);
+    const message = await trx
+      .insertInto('report_messages')
+      .values({ report_id: report.id, author_kind: 'reporter', author_id: null, visibility: 'reporter', body: args.body })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await storeAttachments(trx, report.id, message.id, args.files);
+    await recordEvent(trx, {
+      reportId: report.id,
+      actor: { kind: 'reporter' },
+      type: 'reporter-replied',
+      data: { messageId: message.id, attachments: args.files.length },
+      reporterVisible: true,
+    });
+    if (report.state === 'needs-info') {
+      await applyTransition(trx, report, report.resume_state ?? 'new', { kind: 'system' }, 'The reporter answered.');
+    }
+  });
+}

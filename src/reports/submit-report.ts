@@ -1,0 +1,82 @@
+import type { Db } from '../db/database.ts';
+import type { Channel } from '../db/schema.ts';
+import { formatReference } from '../domain/reference.ts';
+import type { ReportSubmission } from '../domain/report-input.ts';
+import { hashToken, newToken } from '../domain/tokens.ts';
+import { ValidationError } from '../errors.ts';
+import type { Program } from '../programs/programs.ts';
+import { storeAttachments, type UploadedFile } from './attachments.ts';
+import { recordEvent } from './record-event.ts';
+
+export interface SubmittedReport {
+  id: string;
+  reference: string;
+  /** Shown once to the reporter; only its hash is stored. */
+  trackingToken: string;
+}
+
+/**
+ * Stores a new report, its attachments and its first event in one
+ * transaction. Returns only after commit, so a receipt always means stored.
+ */
+export async function submitReport(
+  db: Db,
+  args: { program: Program; input: ReportSubmission; files: readonly UploadedFile[]; channel: Channel; now?: Date },
+): Promise<SubmittedReport> {
+  const { program, input, files, channel } = args;
+  const now = args.now ?? new Date();
+  if (input.policyVersion !== program.policy.version) {
+    throw new ValidationError(
+      { acceptPolicy: 'The policy was updated after you opened this form. Please read the current version and accept it again.' },
+      'The disclosure policy has changed.',
+    );
+  }
+  const trackingToken = newToken();
+  const year = now.getUTCFullYear();
+  return db.transaction().execute(async (trx) => {
+    // One row per program and year; the upsert's row lock serialises numbering.
+    const counter = await trx
+      .insertInto('report_counters')
+      .values({ program_id: program.id, year, last_number: 1 })
+      .onConflict((oc) => oc.columns(['program_id', 'year']).doUpdateSet((eb) => ({ last_number: eb('report_counters.last_number', '+', 1) })))
+      .returning('last_number')
+      .executeTakeFirstOrThrow();
+    const reference = formatReference(program.config.referencePrefix, year, counter.last_number);
+    const report = await trx
+      .insertInto('reports')
+      .values({
+        program_id: program.id,
+        reference,
+        channel,
+        state: 'new',
+        title: input.title,
+        product: input.product,
+        product_version: input.productVersion,
+        vulnerability_type: input.vulnerabilityType,
+        description: input.description,
+        steps_to_reproduce: input.stepsToReproduce,
+        impact: input.impact,
+        reporter_cvss_vector: input.cvssVector ?? null,
+        reporter_name: input.reporterName ?? null,
+        reporter_handle: input.reporterHandle ?? null,
+        reporter_email: input.reporterEmail ?? null,
+        credit_preference: input.creditPreference,
+        policy_version_id: program.policy.id,
+        policy_accepted_at: now,
+        tracking_token_hash: hashToken(trackingToken),
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await storeAttachments(trx, report.id, null, files);
+    await recordEvent(trx, {
+      reportId: report.id,
+      actor: { kind: 'reporter' },
+      type: 'submitted',
+      data: { channel, policyVersion: program.policy.version, attachments: files.length },
+      reporterVisible: true,
+    });
+    return { id: report.id, reference, trackingToken };
+  });
+}

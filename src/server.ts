@@ -1,0 +1,80 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { listenAdminSocket } from './admin/admin-socket.ts';
+import type { Config } from './config.ts';
+import type { AppContext } from './context.ts';
+import { migrateToLatest, openDatabase, type OpenDatabase } from './db/database.ts';
+import { createJobHandlers } from './jobs/handlers.ts';
+import { createWorker, type Worker } from './jobs/worker.ts';
+import { createMailer } from './mail/mailer.ts';
+import { syncPrograms } from './programs/programs.ts';
+import { issueSetupToken } from './staff/setup-token.ts';
+import { countStaffUsers } from './staff/staff-users.ts';
+import { createApp } from './web/app.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  ctx: AppContext;
+  worker: Worker;
+  /** Port actually bound (useful with PORT=0). */
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Migrations, programs from the config, and the first-admin link when there is no staff yet. */
+export async function prepareDatabase(database: OpenDatabase, config: Config, logger: Logger): Promise<void> {
+  await migrateToLatest(database.db);
+  await syncPrograms(database.db, config.programs);
+  if ((await countStaffUsers(database.db)) === 0) {
+    const token = await issueSetupToken(database.db);
+    // Deliberately logged once: it is how the operator gets in. It works once and expires in 24 h.
+    logger.warn(`No staff account exists yet. Create the first administrator here (one-time link, valid 24 hours): ${config.baseUrl}/staff/setup/${token}`);
+  }
+}
+
+/** Wires everything by hand and starts listening: the `embargo serve` role. */
+export async function startServer(config: Config, logger: Logger, options: { worker?: boolean } = {}): Promise<RunningServer> {
+  const database = await openDatabase(config.database);
+  let adminSocket: { close(): Promise<void> } | undefined;
+  try {
+    await prepareDatabase(database, config, logger);
+    const ctx: AppContext = {
+      config,
+      db: database.db,
+      logger,
+      mailer: createMailer(config.mail.smtpUrl, config.mail.from),
+      defaultProgramSlug: config.programs[0]!.slug,
+    };
+    const app = await createApp(ctx);
+    const worker = createWorker({ db: database.db, handlers: createJobHandlers(ctx), logger });
+    const runWorker = options.worker ?? config.runWorkerInWeb;
+    if (runWorker) worker.start();
+    if (config.database.kind === 'embedded') {
+      adminSocket = await listenAdminSocket(config.dataDir, database.db, (err) => logger.error({ err }, 'admin command failed'));
+    }
+    await app.listen({ port: config.http.port, host: config.http.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.http.port;
+    logger.info({ url: config.baseUrl, database: database.kind, worker: runWorker }, 'Embargo is running');
+    let closed = false;
+    return {
+      app,
+      ctx,
+      worker,
+      port,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await app.close();
+        await worker.stop();
+        await adminSocket?.close();
+        ctx.mailer?.close();
+        await database.close();
+      },
+    };
+  } catch (err) {
+    await adminSocket?.close();
+    await database.close();
+    throw err;
+  }
+}

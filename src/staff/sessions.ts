@@ -1,0 +1,54 @@
+import { sql } from 'kysely';
+import type { StaffActor } from '../auth/policies.ts';
+import type { Db } from '../db/database.ts';
+import type { Role } from '../db/schema.ts';
+import { hashToken, isWellFormedToken, newToken } from '../domain/tokens.ts';
+
+/** Idle sessions end after 12 hours; any session after 7 days. */
+const IDLE_MS = 12 * 3600_000;
+const ABSOLUTE_MS = 7 * 24 * 3600_000;
+
+/** Creates a session and returns the cookie value (stored only hashed). */
+export async function createSession(db: Db, userId: string, now = new Date()): Promise<string> {
+  const token = newToken();
+  await db
+    .insertInto('sessions')
+    .values({ token_hash: hashToken(token), user_id: userId, expires_at: new Date(now.getTime() + ABSOLUTE_MS), last_seen_at: now })
+    .execute();
+  return token;
+}
+
+export async function deleteSession(db: Db, token: string): Promise<void> {
+  if (!isWellFormedToken(token)) return;
+  await db.deleteFrom('sessions').where('token_hash', '=', hashToken(token)).execute();
+}
+
+/** The signed-in staff member behind a cookie value, with their roles; undefined when expired or unknown. */
+export async function resolveSession(db: Db, token: string | undefined, now = new Date()): Promise<StaffActor | undefined> {
+  if (!token || !isWellFormedToken(token)) return undefined;
+  const tokenHash = hashToken(token);
+  const row = await db
+    .selectFrom('sessions as s')
+    .innerJoin('staff_users as u', 'u.id', 's.user_id')
+    .select(['u.id', 'u.email', 'u.display_name', 's.last_seen_at', 's.expires_at', 'u.disabled_at'])
+    .where('s.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  if (!row || row.disabled_at || row.expires_at <= now || now.getTime() - row.last_seen_at.getTime() > IDLE_MS) return undefined;
+  // Touch at most once a minute to keep reads cheap.
+  if (now.getTime() - row.last_seen_at.getTime() > 60_000) {
+    await db.updateTable('sessions').set({ last_seen_at: now }).where('token_hash', '=', tokenHash).execute();
+  }
+  const memberships = await db.selectFrom('memberships').select(['program_id', 'role']).where('user_id', '=', row.id).execute();
+  return {
+    kind: 'staff',
+    userId: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    roles: new Map<string, Role>(memberships.map((m) => [m.program_id, m.role])),
+  };
+}
+
+/** Housekeeping: drop expired sessions. */
+export async function purgeExpiredSessions(db: Db): Promise<void> {
+  await db.deleteFrom('sessions').where('expires_at', '<', sql<Date>`now()`).execute();
+}

@@ -1,0 +1,77 @@
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AppContext } from '../context.ts';
+import { registerErrorHandling } from './error-handler.tsx';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerPublicRoutes } from './routes/public.tsx';
+import { registerReportFormRoutes } from './routes/report-form.tsx';
+import { registerStaffAuthRoutes } from './routes/staff-auth.tsx';
+import { registerStaffInboxRoutes } from './routes/staff-inbox.tsx';
+import { registerStaffReportRoutes } from './routes/staff-report.tsx';
+import { registerTrackRoutes } from './routes/track.tsx';
+
+const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public');
+
+/** Builds the web application: security headers, parsers, CSRF, routes. Does not listen. */
+export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    trustProxy: ctx.config.http.trustProxy,
+    // Request logs carry method, redacted URL and status only (see src/logger.ts); never bodies.
+    bodyLimit: 1024 * 1024,
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        ...(ctx.config.secureCookies ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    hsts: ctx.config.secureCookies ? { maxAge: 31536000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cookie);
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: ctx.config.secureCookies ? '__Host-embargo_csrf' : 'embargo_csrf',
+    cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: ctx.config.secureCookies },
+    getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
+  });
+  await app.register(formbody);
+  await app.register(multipart);
+  await app.register(fastifyStatic, {
+    root: publicDir,
+    prefix: '/static/',
+    maxAge: '1h',
+    index: false,
+  });
+
+  registerErrorHandling(app, ctx);
+  registerHealthRoutes(app, ctx);
+  registerPublicRoutes(app, ctx);
+  registerReportFormRoutes(app, ctx);
+  registerTrackRoutes(app, ctx);
+  registerStaffAuthRoutes(app, ctx);
+  registerStaffInboxRoutes(app, ctx);
+  registerStaffReportRoutes(app, ctx);
+  return app;
+}

@@ -1,0 +1,55 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { AppError, RateLimitedError } from '../errors.ts';
+import { chrome, sendHtml } from './page-context.ts';
+import { renderPage } from './views/layout.tsx';
+import { MessagePage } from './views/staff-auth-pages.tsx';
+
+interface Answer {
+  status: number;
+  code: string;
+  title: string;
+  message: string;
+}
+
+/** Maps any error to what a person (or client) may see; the detail goes to the log only. */
+function toAnswer(err: FastifyError | Error): Answer {
+  if (err instanceof AppError) {
+    const titles: Record<number, string> = { 404: 'Not found', 403: 'Not allowed', 409: 'Not possible', 413: 'Too large', 422: 'Check your input', 429: 'Slow down' };
+    return { status: err.status, code: err.code, title: titles[err.status] ?? 'Error', message: err.message };
+  }
+  const code = (err as FastifyError).code;
+  if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET') {
+    return { status: 403, code: 'csrf_failed', title: 'This form has expired', message: 'For your safety the form could not be accepted. Go back, reload the page and send it again.' };
+  }
+  const status = (err as FastifyError).statusCode;
+  if (status === 413 || code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT') {
+    return { status: 413, code: 'payload_too_large', title: 'Too large', message: 'What you sent is larger than this server accepts. Shorten the text or attach fewer or smaller files.' };
+  }
+  if (status && status >= 400 && status < 500) {
+    return { status, code: 'bad_request', title: 'Bad request', message: 'The request could not be understood. Go back and try again.' };
+  }
+  return { status: 500, code: 'internal_error', title: 'Something went wrong', message: 'An unexpected error occurred. Nothing you sent has been acknowledged; please try again in a moment.' };
+}
+
+export function sendError(req: FastifyRequest, reply: FastifyReply, answer: Answer): FastifyReply {
+  if (answer.status === 429 && answer.code === 'rate_limited') reply.header('retry-after', '60');
+  if (req.url.startsWith('/api/')) {
+    return reply.code(answer.status).send({ error: { code: answer.code, message: answer.message } });
+  }
+  const html = renderPage(<MessagePage chrome={chrome(req, reply, undefined)} title={answer.title} message={answer.message} />);
+  return sendHtml(reply, html, answer.status, { private: true });
+}
+
+export function registerErrorHandling(app: FastifyInstance, _ctx: AppContext): void {
+  app.setErrorHandler((err, req, reply) => {
+    const answer = toAnswer(err as Error);
+    if (answer.status >= 500) req.log.error({ err }, 'request failed');
+    else req.log.info({ code: answer.code, status: answer.status }, 'request refused');
+    if (err instanceof RateLimitedError) reply.header('retry-after', String(err.retryAfterSeconds));
+    return sendError(req, reply, answer);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    sendError(req, reply, { status: 404, code: 'not_found', title: 'Not found', message: 'This page does not exist, or you do not have access to it.' }),
+  );
+}

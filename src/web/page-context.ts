@@ -1,0 +1,46 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { StaffActor } from '../auth/policies.ts';
+import type { AppContext } from '../context.ts';
+import { NotFoundError } from '../errors.ts';
+import { loadProgram, type Program } from '../programs/programs.ts';
+import type { PageChrome } from './views/layout.tsx';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by requireStaff on staff routes. */
+    staff?: StaffActor;
+  }
+}
+
+/** The header and navigation data every page needs. */
+export function chrome(req: FastifyRequest, reply: FastifyReply, program: Program | undefined): PageChrome {
+  const path = req.url.split('?')[0] ?? '/';
+  return {
+    siteName: program?.config.vendor ? `${program.config.vendor} Security` : 'Embargo',
+    path,
+    ...(req.staff ? { staff: { displayName: req.staff.displayName, csrf: reply.generateCsrf() } } : {}),
+  };
+}
+
+/** The program the public pages show. */
+export async function defaultProgram(ctx: AppContext): Promise<Program> {
+  const program = await loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
+  if (!program) throw new NotFoundError('This program');
+  return program;
+}
+
+/** Sends a rendered page; pages that show private data are never cached. */
+export function sendHtml(reply: FastifyReply, html: string, status = 200, options: { private?: boolean } = {}): FastifyReply {
+  reply.code(status).type('text/html; charset=utf-8');
+  if (options.private) reply.header('cache-control', 'no-store');
+  return reply.send(html);
+}
+
+/**
+ * CSRF check for forms whose body we parse inside the handler (multipart):
+ * the plugin's hook reads the token from request.body, so set it first.
+ */
+export function verifyCsrf(app: { csrfProtection: (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => void }, req: FastifyRequest, reply: FastifyReply, token: string | undefined): Promise<void> {
+  req.body = { _csrf: token };
+  return new Promise((resolve, reject) => app.csrfProtection(req, reply, (err?: Error) => (err ? reject(err) : resolve())));
+}

@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../context.ts';
+import { fieldErrors, reportSubmissionSchema } from '../../domain/report-input.ts';
+import { ValidationError } from '../../errors.ts';
+import { submitReport } from '../../reports/submit-report.ts';
+import { readMultipartForm } from '../multipart-form.ts';
+import { chrome, defaultProgram, sendHtml, verifyCsrf } from '../page-context.ts';
+import { hitRateLimit } from '../rate-limit.ts';
+import { renderPage } from '../views/layout.tsx';
+import { ReportFormPage } from '../views/report-form.tsx';
+
+/** Submissions per client address per hour: generous for people, a wall for scripts. */
+const SUBMISSIONS_PER_HOUR = 30;
+
+export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const limits = ctx.config.uploads;
+
+  app.get('/report', async (req, reply) => {
+    const program = await defaultProgram(ctx);
+    const page = <ReportFormPage chrome={chrome(req, reply, program)} program={program} csrf={reply.generateCsrf()} values={{}} errors={{}} limits={limits} />;
+    return sendHtml(reply, renderPage(page), 200, { private: true });
+  });
+
+  app.post('/report', async (req, reply) => {
+    const program = await defaultProgram(ctx);
+    const form = await readMultipartForm(req, limits);
+    await verifyCsrf(app, req, reply, form.fields._csrf);
+    await hitRateLimit(ctx.db, `submit:${req.ip}`, SUBMISSIONS_PER_HOUR, 3600);
+
+    const parsed = reportSubmissionSchema(program.config.products.map((p) => p.id)).safeParse(form.fields);
+    let errors: Record<string, string> = parsed.success ? {} : fieldErrors(parsed.error);
+    if (form.fileError) errors = { ...errors, attachments: form.fileError };
+    if (parsed.success && !form.fileError) {
+      try {
+        const submitted = await submitReport(ctx.db, { program, input: parsed.data, files: form.files, channel: 'web' });
+        req.log.info({ reference: submitted.reference }, 'report submitted');
+        // The tracking page doubles as the receipt; 303 so a reload does not resubmit.
+        return reply.redirect(`/track/${submitted.trackingToken}?submitted=1`, 303);
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        errors = err.fields;
+      }
+    }
+    const { _csrf, ...values } = form.fields;
+    const page = <ReportFormPage chrome={chrome(req, reply, program)} program={program} csrf={reply.generateCsrf()} values={values} errors={errors} limits={limits} />;
+    return sendHtml(reply, renderPage(page), 422, { private: true });
+  });
+}

@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../context.ts';
+import { AppError, ValidationError } from '../../errors.ts';
+import { loadProgram } from '../../programs/programs.ts';
+import { consumeSetupToken, isValidSetupToken } from '../../staff/setup-token.ts';
+import { createSession, deleteSession } from '../../staff/sessions.ts';
+import { checkCredentials, countStaffUsers, createStaffUser } from '../../staff/staff-users.ts';
+import { chrome, sendHtml } from '../page-context.ts';
+import { hitRateLimit, resetRateLimit } from '../rate-limit.ts';
+import { sessionCookieName } from '../require-staff.ts';
+import { renderPage } from '../views/layout.tsx';
+import { LoginPage, MessagePage, SetupPage } from '../views/staff-auth-pages.tsx';
+
+type LoginBody = { email?: string; password?: string; next?: string };
+
+/** Only local paths under /staff may be a post-login destination (no open redirect). */
+function safeNext(next: string | undefined): string {
+  return next && /^\/staff\/[^/\\]/.test(next) && !next.includes('//') ? next : '/staff/reports';
+}
+
+export function registerStaffAuthRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const cookieName = sessionCookieName(ctx);
+  const cookieOptions = { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: ctx.config.secureCookies };
+  const program = () => loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
+
+  app.get<{ Querystring: { next?: string } }>('/staff/login', async (req, reply) => {
+    const page = <LoginPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} email="" next={req.query.next} />;
+    return sendHtml(reply, renderPage(page), 200, { private: true });
+  });
+
+  app.post<{ Body: LoginBody }>('/staff/login', { preHandler: app.csrfProtection }, async (req, reply) => {
+    const email = String(req.body?.email ?? '').slice(0, 320);
+    const password = String(req.body?.password ?? '');
+    const next = typeof req.body?.next === 'string' ? req.body.next : undefined;
+    const render = async (status: number, error: string) =>
+      sendHtml(reply, renderPage(<LoginPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} email={email} next={next} error={error} />), status, { private: true });
+    try {
+      // Per address and per account: slows guessing from one place and against one person.
+      await hitRateLimit(ctx.db, `login:ip:${req.ip}`, 20, 900);
+      await hitRateLimit(ctx.db, `login:user:${email.trim().toLowerCase()}`, 10, 900);
+    } catch (err) {
+      if (err instanceof AppError) return render(429, err.message);
+      throw err;
+    }
+    const userId = await checkCredentials(ctx.db, email, password);
+    if (!userId) return render(401, 'The e-mail or password is not right.');
+    await resetRateLimit(ctx.db, `login:user:${email.trim().toLowerCase()}`);
+    const token = await createSession(ctx.db, userId);
+    reply.setCookie(cookieName, token, { ...cookieOptions, maxAge: 7 * 24 * 3600 });
+    return reply.redirect(safeNext(next), 303);
+  });
+
+  app.post('/staff/logout', { preHandler: app.csrfProtection }, async (req, reply) => {
+    const token = req.cookies[cookieName];
+    if (token) await deleteSession(ctx.db, token);
+    reply.clearCookie(cookieName, cookieOptions);
+    return reply.redirect('/staff/login', 303);
+  });
+
+  app.get<{ Params: { token: string } }>('/staff/setup/:token', async (req, reply) => {
+    const p = await program();
+    if ((await countStaffUsers(ctx.db)) > 0 || !(await isValidSetupToken(ctx.db, req.params.token))) {
+      return sendHtml(reply, renderPage(<MessagePage chrome={chrome(req, reply, p)} title="Link no longer valid" message="This setup link has been used or has expired. Sign in, or create an account with `embargo user add`." />), 404, { private: true });
+    }
+    const page = <SetupPage chrome={chrome(req, reply, p)} csrf={reply.generateCsrf()} token={req.params.token} values={{}} errors={{}} />;
+    return sendHtml(reply, renderPage(page), 200, { private: true });
+  });
+
+  app.post<{ Params: { token: string }; Body: Record<string, string> }>('/staff/setup/:token', { preHandler: app.csrfProtection }, async (req, reply) => {
+    const p = await program();
+    const values = { email: String(req.body?.email ?? ''), displayName: String(req.body?.displayName ?? '') };
+    const invalid = () =>
+      sendHtml(reply, renderPage(<MessagePage chrome={chrome(req, reply, p)} title="Link no longer valid" message="This setup link has been used or has expired." />), 404, { private: true });
+    if ((await countStaffUsers(ctx.db)) > 0 || !(await isValidSetupToken(ctx.db, req.params.token))) return invalid();
+    try {
+      const user = await createStaffUser(ctx.db, { ...values, password: String(req.body?.password ?? ''), role: 'admin' });
+      if (!(await consumeSetupToken(ctx.db, req.params.token))) return invalid();
+      const token = await createSession(ctx.db, user.id);
+      reply.setCookie(cookieName, token, { ...cookieOptions, maxAge: 7 * 24 * 3600 });
+      req.log.info('first administrator created through the setup link');
+      return reply.redirect('/staff/reports', 303);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      const page = <SetupPage chrome={chrome(req, reply, p)} csrf={reply.generateCsrf()} token={req.params.token} values={values} errors={err.fields} />;
+      return sendHtml(reply, renderPage(page), 422, { private: true });
+    }
+  });
+}

@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import { visiblePrograms } from '../../auth/policies.ts';
+import type { AppContext } from '../../context.ts';
+import { loadProgram } from '../../programs/programs.ts';
+import { countByState, inboxQuerySchema, listReports } from '../../reports/list-reports.ts';
+import { listAssignableStaff } from '../../staff/staff-users.ts';
+import { chrome, sendHtml } from '../page-context.ts';
+import { requireStaff } from '../require-staff.ts';
+import { renderPage } from '../views/layout.tsx';
+import { InboxPage } from '../views/inbox-page.tsx';
+
+export function registerStaffInboxRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/staff', { preHandler: requireStaff(ctx) }, async (_req, reply) => reply.redirect('/staff/reports', 303));
+
+  app.get('/staff/reports', { preHandler: requireStaff(ctx) }, async (req, reply) => {
+    const actor = req.staff!;
+    const query = inboxQuerySchema.parse(req.query ?? {});
+    const programIds = visiblePrograms(actor);
+    const program = await loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
+    const [page, counts, staff] = await Promise.all([
+      listReports(ctx.db, { programIds, query, currentUserId: actor.userId }),
+      countByState(ctx.db, programIds),
+      program ? listAssignableStaff(ctx.db, program.id) : Promise.resolve([]),
+    ]);
+    const html = renderPage(
+      <InboxPage chrome={chrome(req, reply, program)} query={query} page={page} counts={counts} products={program?.config.products ?? []} staff={staff} />,
+    );
+    return sendHtml(reply, html, 200, { private: true });
+  });
+}

@@ -1,0 +1,137 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { can } from '../../auth/policies.ts';
+import type { AppContext } from '../../context.ts';
+import type { Report } from '../../db/schema.ts';
+import { REPORT_STATES } from '../../domain/lifecycle.ts';
+import { messageBodySchema } from '../../domain/report-input.ts';
+import { AppError, NotFoundError } from '../../errors.ts';
+import { loadProgram } from '../../programs/programs.ts';
+import { findReportByReference, listAttachments, loadTimeline } from '../../reports/read-report.ts';
+import { assignReport, changeState, postStaffMessage } from '../../reports/report-actions.ts';
+import { listAssignableStaff } from '../../staff/staff-users.ts';
+import { sendAttachment } from '../download.ts';
+import { readMultipartForm } from '../multipart-form.ts';
+import { chrome, sendHtml, verifyCsrf } from '../page-context.ts';
+import { requireStaff } from '../require-staff.ts';
+import { renderPage } from '../views/layout.tsx';
+import { StaffReportPage } from '../views/staff-report-page.tsx';
+
+type RefParams = { Params: { ref: string } };
+
+const DONE_MESSAGES: Record<string, string> = {
+  state: 'Status changed.',
+  assign: 'Assignee saved.',
+  reply: 'Reply sent to the reporter.',
+  note: 'Internal note saved.',
+};
+
+const stateFormSchema = z.object({ to: z.enum(REPORT_STATES), reason: z.string().max(500).optional() });
+const assignFormSchema = z.object({ assignee: z.union([z.literal(''), z.uuid()]) });
+
+export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const auth = requireStaff(ctx);
+
+  /** The report if the signed-in member may see it; otherwise "not found", never "forbidden". */
+  async function visibleReport(req: FastifyRequest, ref: string): Promise<Report> {
+    const report = await findReportByReference(ctx.db, ref);
+    if (!report || !can.viewReport(req.staff!, report)) throw new NotFoundError('This report');
+    return report;
+  }
+
+  async function editableReport(req: FastifyRequest, ref: string): Promise<Report> {
+    const report = await visibleReport(req, ref);
+    if (!can.editReport(req.staff!, report)) throw new AppError('forbidden', 403, 'Your role can read this report but not change it.');
+    return report;
+  }
+
+  async function render(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    report: Report,
+    status: number,
+    extra: { flash?: { kind: 'error' | 'success'; message: string }; draft?: { body: string; visibility: 'reporter' | 'internal'; error?: string } } = {},
+  ) {
+    const [program, attachments, policy] = await Promise.all([
+      loadProgram(ctx.db, { id: report.program_id }),
+      listAttachments(ctx.db, report.id),
+      ctx.db.selectFrom('policy_versions').select('version').where('id', '=', report.policy_version_id).executeTakeFirstOrThrow(),
+    ]);
+    if (!program) throw new NotFoundError('This program');
+    const [timeline, assignable] = await Promise.all([loadTimeline(ctx.db, report.id, 'staff', attachments), listAssignableStaff(ctx.db, report.program_id)]);
+    const done = (req.query as Record<string, string | undefined>).done;
+    const flash = extra.flash ?? (done && DONE_MESSAGES[done] ? { kind: 'success' as const, message: DONE_MESSAGES[done] } : undefined);
+    const page = (
+      <StaffReportPage
+        chrome={chrome(req, reply, program)}
+        report={report}
+        program={program}
+        policyVersion={policy.version}
+        timeline={timeline}
+        attachments={attachments}
+        assignable={assignable}
+        canEdit={can.editReport(req.staff!, report)}
+        csrf={reply.generateCsrf()}
+        flash={flash}
+        draft={extra.draft}
+      />
+    );
+    return sendHtml(reply, renderPage(page), status, { private: true });
+  }
+
+  /** Shows a refused action on the report page itself, keeping the team's context. */
+  async function refuse(req: FastifyRequest, reply: FastifyReply, report: Report, err: unknown) {
+    if (err instanceof AppError && (err.status === 409 || err.status === 422)) {
+      const message = 'fields' in err ? Object.values((err as { fields: Record<string, string> }).fields).join(' ') || err.message : err.message;
+      return render(req, reply, report, err.status, { flash: { kind: 'error', message } });
+    }
+    throw err;
+  }
+
+  app.get<RefParams>('/staff/reports/:ref', { preHandler: auth }, async (req, reply) => {
+    return render(req, reply, await visibleReport(req, req.params.ref), 200);
+  });
+
+  app.post<RefParams & { Body: Record<string, string> }>('/staff/reports/:ref/state', { preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+    const report = await editableReport(req, req.params.ref);
+    const form = stateFormSchema.safeParse(req.body ?? {});
+    if (!form.success) return render(req, reply, report, 422, { flash: { kind: 'error', message: 'Choose the new status.' } });
+    try {
+      await changeState(ctx.db, { reportId: report.id, to: form.data.to, actorId: req.staff!.userId, reason: form.data.reason });
+    } catch (err) {
+      return refuse(req, reply, report, err);
+    }
+    return reply.redirect(`/staff/reports/${report.reference}?done=state`, 303);
+  });
+
+  app.post<RefParams & { Body: Record<string, string> }>('/staff/reports/:ref/assign', { preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+    const report = await editableReport(req, req.params.ref);
+    const form = assignFormSchema.safeParse(req.body ?? {});
+    if (!form.success) return render(req, reply, report, 422, { flash: { kind: 'error', message: 'Choose someone from the list.' } });
+    try {
+      await assignReport(ctx.db, { reportId: report.id, assigneeId: form.data.assignee || null, actorId: req.staff!.userId });
+    } catch (err) {
+      return refuse(req, reply, report, err);
+    }
+    return reply.redirect(`/staff/reports/${report.reference}?done=assign`, 303);
+  });
+
+  app.post<RefParams>('/staff/reports/:ref/messages', { preHandler: auth }, async (req, reply) => {
+    const form = await readMultipartForm(req, ctx.config.uploads);
+    await verifyCsrf(app, req, reply, form.fields._csrf);
+    const report = await editableReport(req, req.params.ref);
+    const visibility = form.fields.visibility === 'internal' ? 'internal' : 'reporter';
+    const body = messageBodySchema.safeParse(form.fields.body);
+    if (!body.success || form.fileError) {
+      const error = form.fileError ?? body.error?.issues[0]?.message ?? 'Write a message.';
+      return render(req, reply, report, 422, { draft: { body: form.fields.body ?? '', visibility, error } });
+    }
+    await postStaffMessage(ctx.db, { reportId: report.id, actorId: req.staff!.userId, visibility, body: body.data, files: form.files });
+    return reply.redirect(`/staff/reports/${report.reference}?done=${visibility === 'internal' ? 'note' : 'reply'}#timeline`, 303);
+  });
+
+  app.get<{ Params: { ref: string; id: string } }>('/staff/reports/:ref/attachments/:id', { preHandler: auth }, async (req, reply) => {
+    const report = await visibleReport(req, req.params.ref);
+    return sendAttachment(ctx.db, reply, { reportId: report.id, attachmentId: req.params.id, reporterVisibleOnly: false });
+  });
+}

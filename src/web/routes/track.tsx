@@ -1,0 +1,74 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../context.ts';
+import type { Report } from '../../db/schema.ts';
+import { messageBodySchema } from '../../domain/report-input.ts';
+import { NotFoundError } from '../../errors.ts';
+import { loadProgram } from '../../programs/programs.ts';
+import { findReportByTrackingToken, listAttachments, loadTimeline } from '../../reports/read-report.ts';
+import { postReporterReply } from '../../reports/report-actions.ts';
+import { sendAttachment } from '../download.ts';
+import { readMultipartForm } from '../multipart-form.ts';
+import { chrome, sendHtml, verifyCsrf } from '../page-context.ts';
+import { hitRateLimit } from '../rate-limit.ts';
+import { renderPage } from '../views/layout.tsx';
+import { TrackPage } from '../views/track-page.tsx';
+
+type TokenParams = { Params: { token: string } };
+
+export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const limits = ctx.config.uploads;
+
+  async function reportFor(token: string): Promise<Report> {
+    const report = await findReportByTrackingToken(ctx.db, token);
+    if (!report) throw new NotFoundError('This tracking link');
+    return report;
+  }
+
+  async function render(req: FastifyRequest, reply: FastifyReply, report: Report, token: string, status: number, extra: { body?: string; errors?: Record<string, string> } = {}) {
+    const [program, attachments] = await Promise.all([loadProgram(ctx.db, { id: report.program_id }), listAttachments(ctx.db, report.id)]);
+    const timeline = await loadTimeline(ctx.db, report.id, 'reporter', attachments);
+    const query = req.query as Record<string, string | undefined>;
+    const page = (
+      <TrackPage
+        chrome={chrome(req, reply, program)}
+        report={report}
+        token={token}
+        trackUrl={`${ctx.config.baseUrl}/track/${token}`}
+        justSubmitted={query.submitted === '1'}
+        sent={query.sent === '1'}
+        timeline={timeline}
+        attachments={attachments}
+        csrf={reply.generateCsrf()}
+        reply={{ body: extra.body ?? '', errors: extra.errors ?? {} }}
+        limits={limits}
+      />
+    );
+    return sendHtml(reply, renderPage(page), status, { private: true });
+  }
+
+  app.get<TokenParams>('/track/:token', async (req, reply) => {
+    const report = await reportFor(req.params.token);
+    return render(req, reply, report, req.params.token, 200);
+  });
+
+  app.post<TokenParams>('/track/:token/reply', async (req, reply) => {
+    const form = await readMultipartForm(req, limits);
+    await verifyCsrf(app, req, reply, form.fields._csrf);
+    const report = await reportFor(req.params.token);
+    await hitRateLimit(ctx.db, `reply:${report.id}`, 60, 3600);
+    const body = messageBodySchema.safeParse(form.fields.body);
+    const errors: Record<string, string> = {};
+    if (!body.success) errors.body = body.error.issues[0]?.message ?? 'Write a message.';
+    if (form.fileError) errors.attachments = form.fileError;
+    if (body.success && !form.fileError) {
+      await postReporterReply(ctx.db, { reportId: report.id, body: body.data, files: form.files });
+      return reply.redirect(`/track/${req.params.token}?sent=1#thread-h`, 303);
+    }
+    return render(req, reply, report, req.params.token, 422, { body: form.fields.body ?? '', errors });
+  });
+
+  app.get<{ Params: { token: string; id: string } }>('/track/:token/attachments/:id', async (req, reply) => {
+    const report = await reportFor(req.params.token);
+    return sendAttachment(ctx.db, reply, { reportId: report.id, attachmentId: req.params.id, reporterVisibleOnly: true });
+  });
+}

@@ -1,0 +1,109 @@
+import type { ComponentChildren } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+
+export interface PageChrome {
+  /** Program or instance name shown in the header. */
+  siteName: string;
+  /** Present on staff pages: who is signed in, and the CSRF token for the sign-out form. */
+  staff?: { displayName: string; csrf: string };
+  /** Path of the current page, for aria-current in the navigation. */
+  path: string;
+}
+
+function NavLink(props: { href: string; path: string; children: ComponentChildren }) {
+  const current = props.path === props.href || (props.href !== '/' && props.path.startsWith(props.href + '/'));
+  return (
+    <a href={props.href} aria-current={current ? 'page' : undefined}>
+      {props.children}
+    </a>
+  );
+}
+
+export function Layout(props: { chrome: PageChrome; title: string; children: ComponentChildren; wide?: boolean }) {
+  const { chrome } = props;
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} · ${chrome.siteName}`}</title>
+        <link rel="stylesheet" href="/static/style.css" />
+      </head>
+      <body class={chrome.staff ? 'staff' : 'public'}>
+        <a class="skip" href="#main">Skip to content</a>
+        <header class="site">
+          <a class="brand" href={chrome.staff ? '/staff/reports' : '/'}>
+            {chrome.siteName}
+          </a>
+          <nav aria-label="Main">
+            {chrome.staff ? (
+              <>
+                <NavLink href="/staff/reports" path={chrome.path}>Inbox</NavLink>
+                <NavLink href="/policy" path={chrome.path}>Policy</NavLink>
+                <form method="post" action="/staff/logout" class="inline">
+                  <input type="hidden" name="_csrf" value={chrome.staff.csrf} />
+                  <button type="submit" class="link">Sign out {chrome.staff.displayName}</button>
+                </form>
+              </>
+            ) : (
+              <>
+                <NavLink href="/policy" path={chrome.path}>Disclosure policy</NavLink>
+                <NavLink href="/report" path={chrome.path}>Report a vulnerability</NavLink>
+              </>
+            )}
+          </nav>
+        </header>
+        <main id="main" class={props.wide ? 'wide' : undefined}>
+          {props.children}
+        </main>
+        <footer class="site">
+          <p>
+            Powered by Embargo · <a href="/policy">Disclosure policy</a>
+            {chrome.staff ? null : <> · <a href="/staff/login">Staff sign-in</a></>}
+          </p>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+/** The one way pages become HTML: Preact escapes every interpolated value. */
+export function renderPage(node: preact.VNode): string {
+  return '<!doctype html>' + renderToString(node);
+}
+
+export function FieldError(props: { id: string; message: string | undefined }) {
+  return props.message ? (
+    <p class="field-error" id={`${props.id}-error`}>
+      {props.message}
+    </p>
+  ) : null;
+}
+
+/** Summary at the top of a form that failed validation, linking to each field. */
+export function ErrorSummary(props: { errors: Record<string, string>; labels: Record<string, string> }) {
+  const entries = Object.entries(props.errors);
+  if (entries.length === 0) return null;
+  return (
+    <div class="error-summary" role="alert" tabIndex={-1}>
+      <h2>There is a problem</h2>
+      <ul>
+        {entries.map(([field, message]) => (
+          <li key={field}>
+            <a href={`#${field}`}>{props.labels[field] ? `${props.labels[field]}: ` : ''}{message}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function formatDate(d: Date): string {
+  return d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

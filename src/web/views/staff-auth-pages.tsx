@@ -1,0 +1,67 @@
+import { ErrorSummary, FieldError, Layout, type PageChrome } from './layout.tsx';
+
+export function LoginPage(props: { chrome: PageChrome; csrf: string; email: string; error?: string; next?: string }) {
+  return (
+    <Layout chrome={props.chrome} title="Staff sign-in">
+      <h1>Staff sign-in</h1>
+      {props.error ? <p class="notice error" role="alert">{props.error}</p> : null}
+      <form method="post" action="/staff/login" class="narrow">
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
+        <div class="field">
+          <label for="email">E-mail</label>
+          <input id="email" name="email" type="email" autoComplete="username" required value={props.email} />
+        </div>
+        <div class="field">
+          <label for="password">Password</label>
+          <input id="password" name="password" type="password" autoComplete="current-password" required />
+        </div>
+        <button type="submit" class="primary">Sign in</button>
+      </form>
+    </Layout>
+  );
+}
+
+export function SetupPage(props: { chrome: PageChrome; csrf: string; token: string; values: Record<string, string>; errors: Record<string, string> }) {
+  const { values, errors } = props;
+  const labels = { email: 'E-mail', displayName: 'Display name', password: 'Password' };
+  return (
+    <Layout chrome={props.chrome} title="Create the first administrator">
+      <h1>Create the first administrator</h1>
+      <p>This one-time link creates the first staff account. It stops working once used.</p>
+      <ErrorSummary errors={errors} labels={labels} />
+      <form method="post" action={`/staff/setup/${props.token}`} class="narrow">
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <div class="field">
+          <label for="email">E-mail</label>
+          <FieldError id="email" message={errors.email} />
+          <input id="email" name="email" type="email" autoComplete="username" required value={values.email ?? ''} />
+        </div>
+        <div class="field">
+          <label for="displayName">Display name</label>
+          <FieldError id="displayName" message={errors.displayName} />
+          <input id="displayName" name="displayName" required value={values.displayName ?? ''} />
+        </div>
+        <div class="field">
+          <label for="password">Password</label>
+          <p class="hint" id="password-hint">At least 12 characters.</p>
+          <FieldError id="password" message={errors.password} />
+          <input id="password" name="password" type="password" autoComplete="new-password" required aria-describedby="password-hint" />
+        </div>
+        <button type="submit" class="primary">Create administrator</button>
+      </form>
+    </Layout>
+  );
+}
+
+export function MessagePage(props: { chrome: PageChrome; title: string; message: string; status?: number }) {
+  return (
+    <Layout chrome={props.chrome} title={props.title}>
+      <h1>{props.title}</h1>
+      <p>{props.message}</p>
+      <p>
+        <a href="/">Back to the start page</a>
+      </p>
+    </Layout>
+  );
+}

@@ -1,0 +1,161 @@
+import type { Report } from '../../db/schema.ts';
+import { STATE_LABELS, nextStates } from '../../domain/lifecycle.ts';
+import { VULNERABILITY_TYPES } from '../../domain/report-input.ts';
+import type { Program } from '../../programs/programs.ts';
+import type { AttachmentInfo, TimelineEntry } from '../../reports/read-report.ts';
+import { FieldError, Layout, formatDate, type PageChrome } from './layout.tsx';
+import { AttachmentList, Timeline } from './timeline.tsx';
+
+const CREDIT_LABELS = { name: 'By name', handle: 'By handle', anonymous: 'Anonymously', none: 'No credit' } as const;
+
+export function StaffReportPage(props: {
+  chrome: PageChrome;
+  report: Report;
+  program: Program;
+  policyVersion: number;
+  timeline: TimelineEntry[];
+  attachments: AttachmentInfo[];
+  assignable: { id: string; displayName: string }[];
+  canEdit: boolean;
+  csrf: string;
+  flash?: { kind: 'error' | 'success'; message: string };
+  draft?: { body: string; visibility: 'reporter' | 'internal'; error?: string };
+}) {
+  const { report, program } = props;
+  const base = `/staff/reports/${report.reference}`;
+  const product = program.config.products.find((p) => p.id === report.product)?.name ?? report.product;
+  const vulnType = VULNERABILITY_TYPES.find(([id]) => id === report.vulnerability_type)?.[1] ?? report.vulnerability_type;
+  const assignee = props.assignable.find((s) => s.id === report.assignee_id);
+  return (
+    <Layout chrome={props.chrome} title={`${report.reference} ${report.title}`} wide>
+      <p class="breadcrumb">
+        <a href="/staff/reports">Inbox</a> › {report.reference}
+      </p>
+      <h1>
+        <span class="reference">{report.reference}</span> {report.title}
+      </h1>
+      {props.flash ? (
+        <p class={`notice ${props.flash.kind}`} role={props.flash.kind === 'error' ? 'alert' : 'status'}>{props.flash.message}</p>
+      ) : null}
+      <div class="report-layout">
+        <div class="report-main">
+          <dl class="summary">
+            <dt>Status</dt>
+            <dd><span class={`state state-${report.state}`}>{STATE_LABELS[report.state]}</span></dd>
+            <dt>Product</dt>
+            <dd>{product} · {report.product_version}</dd>
+            <dt>Kind</dt>
+            <dd>{vulnType}</dd>
+            <dt>Reporter’s CVSS</dt>
+            <dd>{report.reporter_cvss_vector ? <code>{report.reporter_cvss_vector}</code> : <span class="meta">none given</span>}</dd>
+            <dt>Received</dt>
+            <dd>{formatDate(report.created_at)} via {report.channel}</dd>
+          </dl>
+          <h2>Description</h2>
+          <div class="text">{report.description}</div>
+          <h2>Steps to reproduce</h2>
+          <div class="text">{report.steps_to_reproduce}</div>
+          <h2>Impact</h2>
+          <div class="text">{report.impact}</div>
+          <h2>Attachments</h2>
+          {props.attachments.length ? (
+            <AttachmentList attachments={props.attachments} hrefBase={`${base}/attachments`} />
+          ) : (
+            <p class="meta">None.</p>
+          )}
+          <h2 id="timeline">Timeline</h2>
+          <Timeline entries={props.timeline} audience="staff" attachmentHref={`${base}/attachments`} />
+          {props.canEdit ? (
+            <section aria-labelledby="write-h" class="composer">
+              <h2 id="write-h">Write</h2>
+              <form method="post" action={`${base}/messages`} enctype="multipart/form-data">
+                <input type="hidden" name="_csrf" value={props.csrf} />
+                <fieldset class="choices">
+                  <legend>Who sees it</legend>
+                  <label class="choice">
+                    <input type="radio" name="visibility" value="reporter" checked={props.draft?.visibility !== 'internal'} /> Reply to the reporter
+                  </label>
+                  <label class="choice">
+                    <input type="radio" name="visibility" value="internal" checked={props.draft?.visibility === 'internal'} /> Internal note (team only)
+                  </label>
+                </fieldset>
+                <div class={props.draft?.error ? 'field invalid' : 'field'}>
+                  <label for="body">Message</label>
+                  <FieldError id="body" message={props.draft?.error} />
+                  <textarea id="body" name="body" rows={6} required>{props.draft?.body ?? ''}</textarea>
+                </div>
+                <div class="field">
+                  <label for="attachments">Attachments <span class="optional">(optional)</span></label>
+                  <input id="attachments" name="attachments" type="file" multiple />
+                </div>
+                <button type="submit" class="primary">Send</button>
+              </form>
+            </section>
+          ) : null}
+        </div>
+        <aside class="report-side" aria-label="Actions">
+          <section>
+            <h2>Reporter</h2>
+            <dl class="summary">
+              <dt>Name</dt>
+              <dd>{report.reporter_name ?? <span class="meta">not given</span>}</dd>
+              <dt>Handle</dt>
+              <dd>{report.reporter_handle ?? <span class="meta">not given</span>}</dd>
+              <dt>E-mail</dt>
+              <dd>{report.reporter_email ?? <span class="meta">not given</span>}</dd>
+              <dt>Credit</dt>
+              <dd>{CREDIT_LABELS[report.credit_preference]}</dd>
+              <dt>Policy</dt>
+              <dd>Accepted version {props.policyVersion} on {formatDate(report.policy_accepted_at)}</dd>
+            </dl>
+          </section>
+          {props.canEdit ? (
+            <>
+              <section>
+                <h2>Status</h2>
+                {nextStates(report.state).length ? (
+                  <form method="post" action={`${base}/state`}>
+                    <input type="hidden" name="_csrf" value={props.csrf} />
+                    <div class="field">
+                      <label for="to">Move to</label>
+                      <select id="to" name="to" required>
+                        {nextStates(report.state).map((s) => (
+                          <option key={s} value={s}>{STATE_LABELS[s]}</option>
+                        ))}
+                      </select>
+                    </div>
+                    <div class="field">
+                      <label for="reason">Reason <span class="optional">(optional, shown to the reporter)</span></label>
+                      <input id="reason" name="reason" maxLength={500} />
+                    </div>
+                    <button type="submit">Change status</button>
+                  </form>
+                ) : (
+                  <p class="meta">This status is final.</p>
+                )}
+              </section>
+              <section>
+                <h2>Assignee</h2>
+                <form method="post" action={`${base}/assign`}>
+                  <input type="hidden" name="_csrf" value={props.csrf} />
+                  <div class="field">
+                    <label for="assignee">Assigned to</label>
+                    <select id="assignee" name="assignee">
+                      <option value="" selected={!report.assignee_id}>Nobody</option>
+                      {props.assignable.map((s) => (
+                        <option key={s.id} value={s.id} selected={s.id === report.assignee_id}>{s.displayName}</option>
+                      ))}
+                    </select>
+                  </div>
+                  <button type="submit">Assign</button>
+                </form>
+              </section>
+            </>
+          ) : (
+            <p class="meta">Assigned to {assignee?.displayName ?? 'nobody'}. Your role can read this report but not change it.</p>
+          )}
+        </aside>
+      </div>
+    </Layout>
+  );
+}

@@ -1,0 +1,65 @@
+import { STATE_LABELS, isReportState } from '../../domain/lifecycle.ts';
+import type { AttachmentInfo, TimelineEntry } from '../../reports/read-report.ts';
+import { formatDate, formatSize } from './layout.tsx';
+
+function stateLabel(v: unknown): string {
+  return isReportState(v) ? STATE_LABELS[v] : String(v);
+}
+
+function describeEvent(e: Extract<TimelineEntry, { kind: 'event' }>, audience: 'staff' | 'reporter'): string {
+  const who = audience === 'staff' ? (e.actorName ?? (e.type === 'submitted' ? 'Reporter' : 'System')) : e.type === 'submitted' ? 'You' : 'The security team';
+  switch (e.type) {
+    case 'submitted':
+      return `${who} submitted the report via ${String(e.data.channel ?? 'web')}.`;
+    case 'state-changed':
+      return `${who === 'System' ? 'Status' : `${who} changed the status`}: ${stateLabel(e.data.from)} → ${stateLabel(e.data.to)}.`;
+    case 'assigned':
+      return e.data.to ? `${who} changed the assignee.` : `${who} removed the assignee.`;
+    default:
+      return `${who}: ${e.type}`;
+  }
+}
+
+export function AttachmentList(props: { attachments: AttachmentInfo[]; hrefBase: string }) {
+  if (props.attachments.length === 0) return null;
+  return (
+    <ul class="attachments">
+      {props.attachments.map((a) => (
+        <li key={a.id}>
+          <a href={`${props.hrefBase}/${a.id}`} download>{a.filename}</a> <span class="meta">({formatSize(a.size)}, SHA-256 {a.sha256.slice(0, 12)}…)</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The thread: messages as cards, events as one-line entries, in time order. */
+export function Timeline(props: { entries: TimelineEntry[]; audience: 'staff' | 'reporter'; attachmentHref: string }) {
+  const { audience } = props;
+  return (
+    <ol class="timeline">
+      {props.entries.map((e) =>
+        e.kind === 'event' ? (
+          <li key={`e${e.id}`} class="event">
+            <time dateTime={e.at.toISOString()}>{formatDate(e.at)}</time> {describeEvent(e, audience)}
+            {typeof e.data.reason === 'string' ? <span class="reason"> Reason: {e.data.reason}</span> : null}
+          </li>
+        ) : (
+          <li key={`m${e.id}`} class={`message ${e.authorKind} ${e.visibility}`}>
+            <p class="message-head">
+              <strong>
+                {e.authorKind === 'reporter'
+                  ? audience === 'reporter' ? 'You' : 'Reporter'
+                  : audience === 'reporter' ? 'Security team' : (e.authorName ?? 'Staff')}
+              </strong>
+              {e.visibility === 'internal' ? <span class="badge internal">Internal note</span> : null}{' '}
+              <time dateTime={e.at.toISOString()}>{formatDate(e.at)}</time>
+            </p>
+            <div class="message-body">{e.body}</div>
+            <AttachmentList attachments={e.attachments} hrefBase={props.attachmentHref} />
+          </li>
+        ),
+      )}
+    </ol>
+  );
+}
