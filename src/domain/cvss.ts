@@ -22,9 +22,13 @@ export function checkCvssVector(vector: string): CvssCheck {
     if (!metric || !value || extra !== undefined) return { ok: false, message: `“${part}” is not a METRIC:VALUE pair.` };
     if (seen.has(metric)) return { ok: false, message: `Metric ${metric} appears twice.` };
     seen.add(metric);
-    if (!calc.applyComponentString(metric, value)) {
-      return { ok: false, message: `${metric}:${value} is not a CVSS ${version} metric value.` };
+    let applied: boolean;
+    try {
+      applied = calc.applyComponentString(metric, value);
+    } catch {
+      applied = false; // the calculator throws for unknown values of known metrics
     }
+    if (!applied) return { ok: false, message: `${metric}:${value} is not a CVSS ${version} metric value.` };
   }
   if (!calc.isBaseFullyDefined()) return { ok: false, message: 'Every base metric needs a value.' };
   const scores = calc.calculateScores() as { base?: number; overall?: number };

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { migrateToLatest, openPglite, type Db } from '../../src/db/database.ts';
+import type { Database } from '../../src/db/schema.ts';
+import { syncPrograms } from '../../src/programs/programs.ts';
+import { demoProgram } from '../../src/programs/demo-program.ts';
+
+/** Where PostgreSQL tests create their throwaway databases (the role needs CREATEDB). */
+export const TEST_PG_URL = process.env.EMBARGO_TEST_DATABASE_URL ?? 'postgres://embargo_test@127.0.0.1:5432/embargo_test';
+
+export interface TestDatabase {
+  db: Db;
+  close(): Promise<void>;
+}
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+let pgReachable: Promise<boolean> | undefined;
+async function postgresReachable(): Promise<boolean> {
+  pgReachable ??= (async () => {
+    const client = new pg.Client({ connectionString: TEST_PG_URL, connectionTimeoutMillis: 3000 });
+    try {
+      await client.connect();
+      await client.end();
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  return pgReachable;
+}
+
+/** A fresh, migrated database of the given kind, with the demo program. */
+export async function freshDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  const opened = kind === 'pglite' ? await openPglite(undefined) : await freshPostgres();
+  await migrateToLatest(opened.db);
+  await syncPrograms(opened.db, [demoProgram]);
+  return opened;
+}
+
+async function freshPostgres(): Promise<TestDatabase> {
+  const name = `embargo_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: TEST_PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(TEST_PG_URL);
+  url.pathname = `/${name}`;
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 10 }) }) });
+  return {
+    db,
+    async close() {
+      await db.destroy();
+      const admin2 = new pg.Client({ connectionString: TEST_PG_URL });
+      await admin2.connect();
+      await admin2.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin2.end();
+    },
+  };
+}
+
+/**
+ * The database kinds to run against: always PGlite; PostgreSQL when reachable.
+ * Skipping PostgreSQL prints a notice, and is an error in CI.
+ */
+export async function databaseKinds(): Promise<DatabaseKind[]> {
+  if (await postgresReachable()) return ['pglite', 'postgres'];
+  if (process.env.CI) throw new Error(`PostgreSQL is required in CI but ${TEST_PG_URL} is not reachable.`);
+  console.warn(`NOTICE: PostgreSQL at ${TEST_PG_URL} is not reachable; database tests run on PGlite only.`);
+  return ['pglite'];
+}

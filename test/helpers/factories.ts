@@ -1,0 +1,46 @@
+import type { Db } from '../../src/db/database.ts';
+import type { ReportSubmission } from '../../src/domain/report-input.ts';
+import { loadProgram, type Program } from '../../src/programs/programs.ts';
+import { submitReport, type SubmittedReport } from '../../src/reports/submit-report.ts';
+import { createStaffUser } from '../../src/staff/staff-users.ts';
+import type { Role } from '../../src/db/schema.ts';
+
+export async function demo(db: Db): Promise<Program> {
+  const program = await loadProgram(db, { slug: 'example' });
+  if (!program) throw new Error('demo program missing');
+  return program;
+}
+
+export function reportInput(program: Program, overrides: Partial<ReportSubmission> = {}): ReportSubmission {
+  return {
+    title: 'Stored XSS in the user list',
+    product: 'example-cloud',
+    productVersion: '4.2.1',
+    vulnerabilityType: 'xss',
+    description: 'The display name is rendered without escaping in /admin/users.',
+    stepsToReproduce: '1. Set display name to <script>alert(1)</script>\n2. Open /admin/users',
+    impact: 'Session theft of administrators.',
+    cvssVector: undefined,
+    reporterName: 'Ada Lovelace',
+    reporterHandle: undefined,
+    reporterEmail: 'ada@example.org',
+    creditPreference: 'name',
+    acceptPolicy: 'yes',
+    policyVersion: program.policy.version,
+    ...overrides,
+  };
+}
+
+export async function makeReport(db: Db, overrides: Partial<ReportSubmission> = {}): Promise<SubmittedReport> {
+  const program = await demo(db);
+  return submitReport(db, { program, input: reportInput(program, overrides), files: [], channel: 'web' });
+}
+
+let userSeq = 0;
+export async function makeStaff(db: Db, role: Role = 'triager', name?: string): Promise<{ id: string; email: string; password: string }> {
+  userSeq++;
+  const email = `staff${userSeq}-${Date.now()}@example.com`;
+  const password = 'correct horse battery staple';
+  const user = await createStaffUser(db, { email, displayName: name ?? `Staff ${userSeq}`, password, role });
+  return { id: user.id, email, password };
+}
