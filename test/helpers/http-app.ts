@@ -1,0 +1,99 @@
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../src/config.ts';
+import type { AppContext } from '../../src/context.ts';
+import { createApp } from '../../src/web/app.ts';
+import { createLogger } from '../../src/logger.ts';
+import { freshDatabase, type DatabaseKind, type TestDatabase } from './databases.ts';
+
+export interface TestApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+  /** Everything the app logged, as text, to check nothing secret reaches the log. */
+  logText(): string;
+  close(): Promise<void>;
+}
+
+/** The real web app on a fresh database, driven with fastify.inject (no port). */
+export async function startTestApp(kind: DatabaseKind = 'pglite', env: Record<string, string> = {}): Promise<TestApp> {
+  const t: TestDatabase = await freshDatabase(kind);
+  const chunks: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      chunks.push(String(chunk));
+      cb();
+    },
+  });
+  const config = loadConfig({ EMBARGO_MAX_ATTACHMENTS: '2', EMBARGO_MAX_ATTACHMENT_BYTES: '4096', ...env });
+  const ctx: AppContext = { config, db: t.db, logger: createLogger('info', sink as unknown as pino.DestinationStream), mailer: undefined, defaultProgramSlug: 'example' };
+  const app = await createApp(ctx);
+  await app.ready();
+  return {
+    app,
+    ctx,
+    logText: () => chunks.join(''),
+    async close() {
+      await app.close();
+      await t.close();
+    },
+  };
+}
+
+type Resp = Awaited<ReturnType<FastifyInstance['inject']>>;
+
+/** A browser-like client for inject(): keeps cookies, finds CSRF tokens in pages. */
+export class Client {
+  cookies = new Map<string, string>();
+  constructor(private app: FastifyInstance) {}
+
+  private cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  private keep(res: Resp): Resp {
+    for (const c of res.cookies) {
+      if (c.maxAge === 0 || c.value === '') this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+    return res;
+  }
+
+  async get(url: string): Promise<Resp> {
+    return this.keep(await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader() } }));
+  }
+
+  async postForm(url: string, fields: Record<string, string>): Promise<Resp> {
+    return this.keep(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams(fields).toString(),
+      }),
+    );
+  }
+
+  async postMultipart(url: string, fields: Record<string, string>, files: { name: string; filename: string; content: Buffer | string; type?: string }[] = []): Promise<Resp> {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    for (const f of files) form.append(f.name, new Blob([f.content], { type: f.type ?? 'application/octet-stream' }), f.filename);
+    const encoded = new Response(form);
+    const payload = Buffer.from(await encoded.arrayBuffer());
+    return this.keep(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: this.cookieHeader(), 'content-type': encoded.headers.get('content-type')! },
+        payload,
+      }),
+    );
+  }
+
+  /** The _csrf hidden field of a page. */
+  static csrf(html: string): string {
+    const m = /name="_csrf" value="([^"]+)"/.exec(html);
+    if (!m) throw new Error('no CSRF token in page');
+    return m[1]!;
+  }
+}

@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { can, type StaffActor } from '../../src/auth/policies.ts';
+import type { Role } from '../../src/db/schema.ts';
+
+function actor(role: Role | undefined): StaffActor {
+  return { kind: 'staff', userId: 'u', email: 'e', displayName: 'd', roles: new Map(role ? [['p1', role]] : []) };
+}
+const report = { program_id: 'p1' };
+const other = { program_id: 'p2' };
+
+describe('authorization matrix', () => {
+  const matrix: [Role | undefined, { view: boolean; edit: boolean; manage: boolean }][] = [
+    ['admin', { view: true, edit: true, manage: true }],
+    ['lead', { view: true, edit: true, manage: false }],
+    ['triager', { view: true, edit: true, manage: false }],
+    ['viewer', { view: true, edit: false, manage: false }],
+    [undefined, { view: false, edit: false, manage: false }],
+  ];
+  for (const [role, expected] of matrix) {
+    it(`${role ?? 'no role'}: view=${expected.view} edit=${expected.edit} manage=${expected.manage}`, () => {
+      const a = actor(role);
+      assert.equal(can.viewReport(a, report), expected.view);
+      assert.equal(can.editReport(a, report), expected.edit);
+      assert.equal(can.manageStaff(a, 'p1'), expected.manage);
+      assert.equal(can.viewInbox(a, 'p1'), expected.view);
+      // a role in one program grants nothing in another
+      assert.equal(can.viewReport(a, other), false);
+      assert.equal(can.editReport(a, other), false);
+    });
+  }
+});
