@@ -1,6 +1,9 @@
 #!/usr/bin/env node
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runAdminCommand, sendAdminCommand, type AdminAnswer, type AdminCommand } from './admin/admin-socket.ts';
+import { exampleNames, initExample } from './cli/init-example.ts';
+import { KEY_USAGE, keyCommand } from './cli/key-command.ts';
 import { readPassword } from './cli/read-password.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { migrateToLatest, openDatabase } from './db/database.ts';
@@ -10,7 +13,7 @@ import { createWorker } from './jobs/worker.ts';
 import { createLogger } from './logger.ts';
 import { createMailer } from './mail/mailer.ts';
 import { syncPrograms } from './programs/programs.ts';
-import { prepareDatabase, startServer } from './server.ts';
+import { openInstanceSecret, prepareDatabase, startServer } from './server.ts';
 
 const USAGE = `Usage: embargo <command>
 
@@ -18,9 +21,13 @@ Commands:
   serve                      Run the web server (and, on the embedded database, the worker)
   worker                     Run the background job worker only (PostgreSQL deployments)
   migrate                    Apply database migrations and exit
+  init --example NAME [--force]
+                             Write ./embargo.config.json from a shipped example program
+                             (examples: gateway-vendor, fraud-platform)
   user add --email E --role R [--name N]
                              Create a staff account; the password is read from standard input
                              (or prompted). Roles: admin, lead, triager, viewer.
+${KEY_USAGE}
 
 Configuration comes from the environment; see docs/configuration.md.`;
 
@@ -30,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
+  if (command === 'init') return init(rest);
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
   switch (command) {
@@ -50,9 +58,28 @@ async function main(argv: string[]): Promise<number> {
     case 'user':
       if (rest[0] === 'add') return userAdd(config, rest.slice(1));
       break;
+    case 'key':
+      // EMBARGO_KEY_PASSPHRASE: passphrase of the key given to `key import`; read here, as the entry point.
+      return keyCommand(config, logger, rest, process.env.EMBARGO_KEY_PASSPHRASE);
   }
   console.error(USAGE);
   return 2;
+}
+
+function init(args: string[]): number {
+  const { values } = parseArgs({ args, options: { example: { type: 'string' }, force: { type: 'boolean', default: false } }, strict: true });
+  if (!values.example) {
+    console.error(`embargo init: --example is required (one of: ${exampleNames().join(', ')}).`);
+    return 2;
+  }
+  const target = path.resolve(process.env.EMBARGO_CONFIG ?? 'embargo.config.json');
+  const result = initExample(values.example, target, values.force ?? false);
+  if (!result.ok) {
+    console.error(`embargo init: ${result.error}`);
+    return 1;
+  }
+  console.log(`Wrote ${target} from the "${values.example}" example. Edit it, then start Embargo.`);
+  return 0;
 }
 
 async function serve(config: Config, logger: ReturnType<typeof createLogger>): Promise<number> {
@@ -68,9 +95,10 @@ async function runWorker(config: Config, logger: ReturnType<typeof createLogger>
     console.error('On the embedded database the worker runs inside `embargo serve`. Set DATABASE_URL to run workers separately.');
     return 2;
   }
-  const database = await openDatabase(config.database);
-  await prepareDatabase(database, config, logger);
-  const ctx = { config, db: database.db, logger, mailer: createMailer(config.mail.smtpUrl, config.mail.from), defaultProgramSlug: config.programs[0]!.slug };
+  const database = await openDatabase(config.database, { onIdleError: (err) => logger.warn({ err: err.message }, 'database connection lost') });
+  const secret = openInstanceSecret(config, logger);
+  await prepareDatabase(database, config, logger, secret);
+  const ctx = { config, db: database.db, logger, mailer: createMailer(config.mail.smtpUrl, config.mail.from), defaultProgramSlug: config.programs[0]!.slug, secret };
   const worker = createWorker({ db: database.db, handlers: createJobHandlers(ctx), logger });
   worker.start();
   logger.info('worker running');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { programConfigSchema, type ProgramConfig } from './programs/program-config.ts';
 import { demoProgram } from './programs/demo-program.ts';
+import { decodeSecret, InstanceSecret } from './secrets/instance-secret.ts';
 
 /**
  * Every environment variable Embargo reads, with its meaning. This is the one
@@ -35,6 +36,19 @@ const envSchema = z.object({
   EMBARGO_TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** Run the job worker inside the web process. Default: yes on the embedded database, no on PostgreSQL. */
   EMBARGO_WORKER: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
+  /**
+   * Protects the program's private OpenPGP keys at rest: at least 32 bytes, hex or base64
+   * (`openssl rand -base64 32`). Absent: generated once into EMBARGO_DATA_DIR/secret.key.
+   * Every process sharing a PostgreSQL database must use the same one, so set it there.
+   * Losing it means losing the private keys (a new key can be generated).
+   */
+  EMBARGO_SECRET: z
+    .string()
+    .optional()
+    .superRefine((v, issue) => {
+      const decoded = v === undefined ? undefined : decodeSecret(v);
+      if (typeof decoded === 'string') issue.addIssue({ code: 'custom', message: decoded });
+    }),
 });
 
 export type DatabaseConfig =
@@ -53,6 +67,8 @@ export interface Config {
   uploads: { maxBytes: number; maxFiles: number };
   runWorkerInWeb: boolean;
   programs: ProgramConfig[];
+  /** From EMBARGO_SECRET; undefined: the server uses (or creates) <dataDir>/secret.key, see loadInstanceSecret. */
+  instanceSecret: InstanceSecret | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -81,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     uploads: { maxBytes: e.EMBARGO_MAX_ATTACHMENT_BYTES, maxFiles: e.EMBARGO_MAX_ATTACHMENTS },
     runWorkerInWeb: e.EMBARGO_WORKER ?? database.kind === 'embedded',
     programs: loadPrograms(e.EMBARGO_CONFIG, cwd),
+    instanceSecret: e.EMBARGO_SECRET === undefined ? undefined : new InstanceSecret(decodeSecret(e.EMBARGO_SECRET) as Buffer, 'EMBARGO_SECRET'),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import type { Mailer } from './mail/mailer.ts';
+import type { InstanceSecret } from './secrets/instance-secret.ts';
 
 /** Everything a request or job needs, wired by hand in one place (src/server.ts). */
 export interface AppContext {
@@ -11,4 +12,6 @@ export interface AppContext {
   mailer: Mailer | undefined;
   /** The program public pages show; the first in the config. */
   defaultProgramSlug: string;
+  /** Unlocks the program keys (signing security.txt, decrypting mail). */
+  secret: InstanceSecret;
 }

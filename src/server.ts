@@ -6,8 +6,10 @@ import type { AppContext } from './context.ts';
 import { migrateToLatest, openDatabase, type OpenDatabase } from './db/database.ts';
 import { createJobHandlers } from './jobs/handlers.ts';
 import { createWorker, type Worker } from './jobs/worker.ts';
+import { ensureProgramKeys } from './keys/ensure-program-keys.ts';
 import { createMailer } from './mail/mailer.ts';
 import { syncPrograms } from './programs/programs.ts';
+import { loadInstanceSecret, type InstanceSecret } from './secrets/instance-secret.ts';
 import { issueSetupToken } from './staff/setup-token.ts';
 import { countStaffUsers } from './staff/staff-users.ts';
 import { createApp } from './web/app.ts';
@@ -21,10 +23,20 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Migrations, programs from the config, and the first-admin link when there is no staff yet. */
-export async function prepareDatabase(database: OpenDatabase, config: Config, logger: Logger): Promise<void> {
+/** EMBARGO_SECRET, or the secret generated into the data directory (with a warning where that is not enough). */
+export function openInstanceSecret(config: Config, logger: Logger): InstanceSecret {
+  const secret = loadInstanceSecret(config.instanceSecret, config.dataDir);
+  if (!config.instanceSecret && config.database.kind === 'postgres') {
+    logger.warn(`EMBARGO_SECRET is not set; using ${secret.source}. Every process sharing this PostgreSQL database must use the same secret: set EMBARGO_SECRET (e.g. to the content of that file) for all of them.`);
+  }
+  return secret;
+}
+
+/** Migrations, programs from the config, their OpenPGP keys, and the first-admin link when there is no staff yet. */
+export async function prepareDatabase(database: OpenDatabase, config: Config, logger: Logger, secret: InstanceSecret): Promise<void> {
   await migrateToLatest(database.db);
   await syncPrograms(database.db, config.programs);
+  await ensureProgramKeys(database.db, secret, config.programs.map((p) => p.slug), logger);
   if ((await countStaffUsers(database.db)) === 0) {
     const token = await issueSetupToken(database.db);
     // Deliberately logged once: it is how the operator gets in. It works once and expires in 24 h.
@@ -34,23 +46,25 @@ export async function prepareDatabase(database: OpenDatabase, config: Config, lo
 
 /** Wires everything by hand and starts listening: the `embargo serve` role. */
 export async function startServer(config: Config, logger: Logger, options: { worker?: boolean } = {}): Promise<RunningServer> {
-  const database = await openDatabase(config.database);
+  const database = await openDatabase(config.database, { onIdleError: (err) => logger.warn({ err: err.message }, 'database connection lost') });
   let adminSocket: { close(): Promise<void> } | undefined;
   try {
-    await prepareDatabase(database, config, logger);
+    const secret = openInstanceSecret(config, logger);
+    await prepareDatabase(database, config, logger, secret);
     const ctx: AppContext = {
       config,
       db: database.db,
       logger,
       mailer: createMailer(config.mail.smtpUrl, config.mail.from),
       defaultProgramSlug: config.programs[0]!.slug,
+      secret,
     };
     const app = await createApp(ctx);
     const worker = createWorker({ db: database.db, handlers: createJobHandlers(ctx), logger });
     const runWorker = options.worker ?? config.runWorkerInWeb;
     if (runWorker) worker.start();
     if (config.database.kind === 'embedded') {
-      adminSocket = await listenAdminSocket(config.dataDir, database.db, (err) => logger.error({ err }, 'admin command failed'));
+      adminSocket = await listenAdminSocket(config.dataDir, database.db, (err) => logger.error({ err }, 'admin command failed'), secret);
     }
     await app.listen({ port: config.http.port, host: config.http.host });
     const address = app.server.address();

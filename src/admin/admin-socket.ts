@@ -4,23 +4,34 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
 import { ValidationError } from '../errors.ts';
+import { keyCommandSchemas, runKeyCommand } from '../keys/key-commands.ts';
+import type { InstanceSecret } from '../secrets/instance-secret.ts';
 import { createStaffUser, newStaffUserSchema } from '../staff/staff-users.ts';
 
 /**
  * The embedded database can be open in one process only. While the server
- * runs, admin commands (`embargo user add`) reach it through this Unix socket
+ * runs, admin commands (`embargo user add`, `embargo key …`) reach it through this Unix socket
  * in the data directory, readable by the data directory's owner only.
  */
 export function adminSocketPath(dataDir: string): string {
   return path.join(dataDir, 'admin.sock');
 }
 
-const commandSchema = z.discriminatedUnion('command', [z.object({ command: z.literal('user-add'), user: newStaffUserSchema })]);
+const commandSchema = z.discriminatedUnion('command', [z.object({ command: z.literal('user-add'), user: newStaffUserSchema }), ...keyCommandSchemas]);
 export type AdminCommand = z.infer<typeof commandSchema>;
-export type AdminAnswer = { ok: true; id: string } | { ok: false; error: string; fields?: Record<string, string> };
+export type AdminAnswer =
+  | { ok: true; id: string; fingerprint?: string; warnings?: string[] }
+  | { ok: false; error: string; fields?: Record<string, string> };
 
-/** Runs one admin command against an open database; shared by the socket and the direct CLI path. */
-export async function runAdminCommand(db: Db, command: AdminCommand): Promise<AdminAnswer> {
+/**
+ * Runs one admin command against an open database; shared by the socket and
+ * the direct CLI path. Key commands need the instance secret.
+ */
+export async function runAdminCommand(db: Db, command: AdminCommand, secret?: InstanceSecret): Promise<AdminAnswer> {
+  if (command.command !== 'user-add') {
+    if (!secret) return { ok: false, error: 'This process was started without the instance secret.' };
+    return runKeyCommand({ db, secret }, command);
+  }
   try {
     const user = await createStaffUser(db, command.user);
     return { ok: true, id: user.id };
@@ -30,7 +41,7 @@ export async function runAdminCommand(db: Db, command: AdminCommand): Promise<Ad
   }
 }
 
-export async function listenAdminSocket(dataDir: string, db: Db, onError: (err: Error) => void): Promise<{ close(): Promise<void> }> {
+export async function listenAdminSocket(dataDir: string, db: Db, onError: (err: Error) => void, secret?: InstanceSecret): Promise<{ close(): Promise<void> }> {
   const file = adminSocketPath(dataDir);
   rmSync(file, { force: true }); // left by a crashed server; the data-dir lock says we own it
   const server = net.createServer((socket) => {
@@ -38,7 +49,7 @@ export async function listenAdminSocket(dataDir: string, db: Db, onError: (err: 
     socket.setEncoding('utf8');
     socket.on('data', (chunk) => {
       buffer += chunk;
-      if (buffer.length > 64 * 1024) return socket.destroy();
+      if (buffer.length > 1024 * 1024) return socket.destroy(); // room for an armored secret key with its signatures
       const nl = buffer.indexOf('\n');
       if (nl < 0) return;
       const line = buffer.slice(0, nl);
@@ -46,7 +57,7 @@ export async function listenAdminSocket(dataDir: string, db: Db, onError: (err: 
         let answer: AdminAnswer;
         try {
           const parsed = commandSchema.safeParse(JSON.parse(line));
-          answer = parsed.success ? await runAdminCommand(db, parsed.data) : { ok: false, error: 'Invalid command.', fields: Object.fromEntries(parsed.error.issues.map((i) => [i.path.at(-1), i.message])) };
+          answer = parsed.success ? await runAdminCommand(db, parsed.data, secret) : { ok: false, error: 'Invalid command.', fields: Object.fromEntries(parsed.error.issues.map((i) => [i.path.at(-1), i.message])) };
         } catch (err) {
           onError(err as Error);
           answer = { ok: false, error: 'The server could not run the command; see its log.' };

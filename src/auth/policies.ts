@@ -29,6 +29,8 @@ export const can = {
   beAssigned: (role: Role | undefined) => role !== undefined && EDITORS.includes(role),
   /** See a program's inbox. */
   viewInbox: (actor: StaffActor, programId: string) => roleIn(actor, programId) !== undefined,
+  /** Publish a new version of the program's disclosure policy. */
+  editPolicy: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
   /** Create staff accounts and change roles. */
   manageStaff: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
 } as const;

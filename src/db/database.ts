@@ -21,9 +21,15 @@ export interface OpenDatabase {
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
 
 /** Opens PostgreSQL or the embedded PGlite (taking its directory lock) behind one Kysely type. */
-export async function openDatabase(config: DatabaseConfig, options: { poolSize?: number } = {}): Promise<OpenDatabase> {
+export async function openDatabase(
+  config: DatabaseConfig,
+  options: { poolSize?: number; onIdleError?: (err: Error) => void } = {},
+): Promise<OpenDatabase> {
   if (config.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: config.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
+    // An idle connection dropped by the server (restart, failover) must not crash the process;
+    // the pool replaces it and the next query reports any lasting outage.
+    pool.on('error', (err) => options.onIdleError?.(err));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

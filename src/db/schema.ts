@@ -7,7 +7,7 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 export type Role = 'admin' | 'lead' | 'triager' | 'viewer';
 export type Channel = 'web' | 'email' | 'api';
 export type CreditPreference = 'name' | 'handle' | 'anonymous' | 'none';
-export type EventType = 'submitted' | 'state-changed' | 'assigned' | 'reporter-replied' | 'staff-replied' | 'note-added';
+export type EventType = 'submitted' | 'state-changed' | 'assigned' | 'reporter-replied' | 'staff-replied' | 'note-added' | 'credit-changed';
 export type ActorKind = 'reporter' | 'staff' | 'system';
 export type JobKind = 'notify-reporter';
 export type JobState = 'pending' | 'running' | 'done' | 'failed';
@@ -30,6 +30,10 @@ export interface PolicyVersionsTable {
   /** PolicySections as published; never edited afterwards. */
   sections: ColumnType<unknown, string, never>;
   published_at: CreatedAt;
+  /** Staff member who published it from the UI; null when it came from the config file. */
+  published_by: string | null;
+  /** Why it changed, shown in the history. */
+  note: string | null;
 }
 
 export interface StaffUsersTable {
@@ -103,6 +107,8 @@ export interface ReportsTable {
   /** SHA-256 of the tracking capability; the token is shown once, never stored. */
   tracking_token_hash: Buffer;
   assignee_id: string | null;
+  /** Set when the report first reaches fixed, disclosed or closed; cleared on reopening. */
+  resolved_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   /** Generated full-text vector (title, product, description, impact). */
@@ -172,6 +178,27 @@ export interface RateLimitsTable {
   window_ends_at: Timestamp;
 }
 
+export type ProgramKeyStatus = 'active' | 'retired';
+export type ProgramKeyOrigin = 'generated' | 'imported';
+
+export interface ProgramKeysTable {
+  id: Generated<string>;
+  program_id: string;
+  /** OpenPGP v4 fingerprint, 40 lowercase hex digits. */
+  fingerprint: string;
+  /** The transferable public key, ASCII-armored: what /pgp-key.txt and WKD serve. */
+  public_key_armored: string;
+  /** The secret key, ASCII-armored and encrypted with a passphrase derived from the instance secret (never stored). */
+  private_key_armored: string;
+  /** Made by Embargo, or brought by the operator with `embargo key import`. */
+  origin: ProgramKeyOrigin;
+  /** One active key per program signs and is published; retired keys only decrypt old mail. */
+  status: ColumnType<ProgramKeyStatus, ProgramKeyStatus | undefined, ProgramKeyStatus>;
+  created_at: CreatedAt;
+  /** When a newer key replaced it; null while active. */
+  retired_at: Timestamp | null;
+}
+
 export interface Database {
   programs: ProgramsTable;
   policy_versions: PolicyVersionsTable;
@@ -186,6 +213,7 @@ export interface Database {
   report_events: ReportEventsTable;
   jobs: JobsTable;
   rate_limits: RateLimitsTable;
+  program_keys: ProgramKeysTable;
 }
 
 export type Report = Selectable<ReportsTable>;

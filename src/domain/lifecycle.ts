@@ -58,6 +58,9 @@ export const STATE_EXPLANATIONS: Readonly<Record<ReportState, string>> = {
   closed: 'This report is closed.',
 };
 
+/** Resolved: the vulnerability was dealt with; its reporter may appear on the thanks page. */
+export const RESOLVED_STATES: readonly ReportState[] = ['fixed', 'disclosed', 'closed'];
+
 /** Open means the team still owes work on it. */
 export const OPEN_STATES: readonly ReportState[] = ['new', 'acknowledged', 'triaged', 'fixing', 'fixed', 'needs-info'];
 

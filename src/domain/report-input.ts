@@ -79,6 +79,13 @@ export function reportSubmissionSchema(productIds: readonly string[]) {
 }
 export type ReportSubmission = z.infer<ReturnType<typeof reportSubmissionSchema>>;
 
+/** The reporter's credit choice, changed from the tracking page. */
+export const creditFormSchema = z.object({
+  creditPreference: z.enum(['name', 'handle', 'anonymous', 'none'], { error: 'Choose how we may credit you.' }),
+  reporterName: optionalText(200, 'Name'),
+  reporterHandle: optionalText(100, 'Handle'),
+});
+
 /** A message in the thread from either side. */
 export const messageBodySchema = requiredText(1, 50_000, 'Message', 'Write something before sending.');
 

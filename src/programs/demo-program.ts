@@ -16,7 +16,9 @@ export const demoProgram: ProgramConfig = {
     { id: 'example-mobile', name: 'Example Mobile app' },
   ],
   sla: { firstResponseBusinessDays: 3 },
+  thanksPage: true,
   policy: {
+    principles: '',
     introduction:
       'At Example Corp we consider the security of our systems and products a top priority. ' +
       'No matter how much effort we put into security, vulnerabilities can remain. If you find one, ' +

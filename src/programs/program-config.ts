@@ -9,6 +9,8 @@ export const productSchema = z.object({
 /** Markdown policy sections; rendered without raw HTML. */
 export const policySectionsSchema = z.object({
   introduction: z.string().min(1),
+  /** Optional "guiding principles" the vendor commits to. */
+  principles: z.string().default(''),
   researcherRules: z.string().min(1),
   promises: z.string().min(1),
   scope: z.string().default(''),
@@ -27,8 +29,36 @@ export const programConfigSchema = z.object({
   contactEmail: z.string().email(),
   products: z.array(productSchema).min(1),
   sla: z.object({ firstResponseBusinessDays: z.number().int().min(1).max(60) }),
+  /**
+   * When customers hear before the fix: if the fix is expected to take longer
+   * than this many hours and the severity is at least this high. Absent: only after the fix.
+   */
+  earlyCustomerNotice: z
+    .object({ fixExpectedBeyondHours: z.number().int().positive(), minSeverity: z.enum(['low', 'medium', 'high', 'critical']) })
+    .optional(),
+  /** Publish a thanks page ("hall of fame") of consenting reporters. */
+  thanksPage: z.boolean().default(true),
+  /** security.txt (RFC 9116) settings; absent fields take the defaults in src/domain/security-txt.ts. */
+  securityTxt: z
+    .object({
+      /** Contact lines in order of preference: "email" (mailto:contactEmail) and "form" (the /report page). Leave one out to omit it. */
+      contactOrder: z
+        .array(z.enum(['email', 'form']))
+        .min(1)
+        .max(2)
+        .refine((a) => new Set(a).size === a.length, 'each contact at most once')
+        .optional(),
+      /** Preferred-Languages: language tags (RFC 5646), e.g. ["en", "nl"]. */
+      preferredLanguages: z
+        .array(z.string().regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/, 'a language tag such as en or pt-BR'))
+        .min(1)
+        .optional(),
+    })
+    .optional(),
   policy: policySectionsSchema,
 });
 
 export type ProgramConfig = z.infer<typeof programConfigSchema>;
+/** What an operator may write (defaults not yet applied). */
+export type ProgramConfigInput = z.input<typeof programConfigSchema>;
 export type PolicySections = z.infer<typeof policySectionsSchema>;

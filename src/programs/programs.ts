@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Db } from '../db/database.ts';
-import { programConfigSchema, type PolicySections, type ProgramConfig } from './program-config.ts';
+import { policySectionsSchema, programConfigSchema, type PolicySections, type ProgramConfig } from './program-config.ts';
 
 export interface Program {
   id: string;
@@ -12,12 +12,14 @@ export interface Program {
 /**
  * Makes the database match the config file: creates programs that are new,
  * updates their settings, and publishes a new policy version when the policy
- * text changed (published versions are never edited).
+ * text *in the file* changed since it was last applied. Versions published
+ * from the staff UI are therefore kept across restarts; published versions
+ * are never edited.
  */
 export async function syncPrograms(db: Db, configs: readonly ProgramConfig[]): Promise<void> {
   for (const config of configs) {
     await db.transaction().execute(async (trx) => {
-      const existing = await trx.selectFrom('programs').select(['id']).where('slug', '=', config.slug).executeTakeFirst();
+      const existing = await trx.selectFrom('programs').select(['id', 'config']).where('slug', '=', config.slug).executeTakeFirst();
       const programId = existing
         ? existing.id
         : (
@@ -41,7 +43,9 @@ export async function syncPrograms(db: Db, configs: readonly ProgramConfig[]): P
         .orderBy('version', 'desc')
         .limit(1)
         .executeTakeFirst();
-      if (!latest || !isDeepStrictEqual(latest.sections, config.policy)) {
+      const previouslyApplied = (existing?.config as ProgramConfig | undefined)?.policy;
+      const fileChanged = !previouslyApplied || !isDeepStrictEqual(previouslyApplied, config.policy);
+      if (!latest || (fileChanged && !isDeepStrictEqual(latest.sections, config.policy))) {
         await trx
           .insertInto('policy_versions')
           .values({ program_id: programId, version: (latest?.version ?? 0) + 1, sections: JSON.stringify(config.policy) })
@@ -66,6 +70,6 @@ export async function loadProgram(db: Db, where: { slug: string } | { id: string
     id: row.id,
     slug: row.slug,
     config: programConfigSchema.parse(row.config),
-    policy: { id: row.policyId, version: row.version, sections: row.sections as PolicySections, publishedAt: row.published_at },
+    policy: { id: row.policyId, version: row.version, sections: policySectionsSchema.parse(row.sections), publishedAt: row.published_at },
   };
 }

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database, Report } from '../db/schema.ts';
-import { checkTransition, isReporterVisibleState, isResumableState, type ReportState } from '../domain/lifecycle.ts';
+import { RESOLVED_STATES, checkTransition, isReporterVisibleState, isResumableState, type ReportState } from '../domain/lifecycle.ts';
 import { InvalidTransitionError, NotFoundError, ValidationError } from '../errors.ts';
 import { storeAttachments, type UploadedFile } from './attachments.ts';
 import { recordEvent, type EventActor } from './record-event.ts';
@@ -23,7 +23,9 @@ async function applyTransition(
   const check = checkTransition(report.state, to);
   if (!check.ok) throw new InvalidTransitionError(check.reason);
   const resume = to === 'needs-info' && isResumableState(report.state) ? report.state : null;
-  await trx.updateTable('reports').set({ state: to, resume_state: resume }).where('id', '=', report.id).execute();
+  // needs-info is a pause, not a reopening: it keeps the resolution date.
+  const resolvedAt = RESOLVED_STATES.includes(to) ? (report.resolved_at ?? new Date()) : to === 'needs-info' ? report.resolved_at : null;
+  await trx.updateTable('reports').set({ state: to, resume_state: resume, resolved_at: resolvedAt }).where('id', '=', report.id).execute();
   await recordEvent(trx, {
     reportId: report.id,
     actor,

@@ -14,6 +14,7 @@ import { registerPublicRoutes } from './routes/public.tsx';
 import { registerReportFormRoutes } from './routes/report-form.tsx';
 import { registerStaffAuthRoutes } from './routes/staff-auth.tsx';
 import { registerStaffInboxRoutes } from './routes/staff-inbox.tsx';
+import { registerStaffPolicyRoutes } from './routes/staff-policy.tsx';
 import { registerStaffReportRoutes } from './routes/staff-report.tsx';
 import { registerTrackRoutes } from './routes/track.tsx';
 
@@ -67,11 +68,12 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
 
   registerErrorHandling(app, ctx);
   registerHealthRoutes(app, ctx);
-  registerPublicRoutes(app, ctx);
+  registerPublicRoutes(app, ctx, async () => undefined);
   registerReportFormRoutes(app, ctx);
   registerTrackRoutes(app, ctx);
   registerStaffAuthRoutes(app, ctx);
   registerStaffInboxRoutes(app, ctx);
   registerStaffReportRoutes(app, ctx);
+  registerStaffPolicyRoutes(app, ctx);
   return app;
 }

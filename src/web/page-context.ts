@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { StaffActor } from '../auth/policies.ts';
+import { can, type StaffActor } from '../auth/policies.ts';
 import type { AppContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
 import { loadProgram, type Program } from '../programs/programs.ts';
@@ -18,7 +18,10 @@ export function chrome(req: FastifyRequest, reply: FastifyReply, program: Progra
   return {
     siteName: program?.config.vendor ? `${program.config.vendor} Security` : 'Embargo',
     path,
-    ...(req.staff ? { staff: { displayName: req.staff.displayName, csrf: reply.generateCsrf() } } : {}),
+    thanksPage: program?.config.thanksPage ?? false,
+    ...(req.staff
+      ? { staff: { displayName: req.staff.displayName, csrf: reply.generateCsrf(), canEditPolicy: program ? can.editPolicy(req.staff, program.id) : false } }
+      : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { createJobHandlers } from '../../src/jobs/handlers.ts';
@@ -10,6 +11,7 @@ import { assignReport, changeState, postReporterReply, postStaffMessage } from '
 import { submitReport } from '../../src/reports/submit-report.ts';
 import { InvalidTransitionError, ValidationError } from '../../src/errors.ts';
 import { loadConfig } from '../../src/config.ts';
+import { InstanceSecret } from '../../src/secrets/instance-secret.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { demo, makeReport, makeStaff, reportInput } from '../helpers/factories.ts';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
@@ -172,7 +174,7 @@ for (const kind of await databaseKinds()) {
       try {
         const config = { ...loadConfig({ EMBARGO_SMTP_URL: sink.url, EMBARGO_MAIL_FROM: 'security@example.com' }) };
         const mailer = createMailer(config.mail.smtpUrl, config.mail.from);
-        const ctx = { config, db: t.db, logger: silent, mailer, defaultProgramSlug: 'example' };
+        const ctx = { config, db: t.db, logger: silent, mailer, defaultProgramSlug: 'example', secret: new InstanceSecret(randomBytes(32), 'test') };
         const worker = createWorker({ db: t.db, handlers: createJobHandlers(ctx), logger: silent });
         await worker.drain(); // earlier tests' jobs
         const before = sink.mails.length;

@@ -1,10 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config.ts';
 import type { AppContext } from '../../src/context.ts';
 import { createApp } from '../../src/web/app.ts';
 import { createLogger } from '../../src/logger.ts';
+import { InstanceSecret } from '../../src/secrets/instance-secret.ts';
+import { syncPrograms } from '../../src/programs/programs.ts';
 import { freshDatabase, type DatabaseKind, type TestDatabase } from './databases.ts';
 
 export interface TestApp {
@@ -26,7 +29,15 @@ export async function startTestApp(kind: DatabaseKind = 'pglite', env: Record<st
     },
   });
   const config = loadConfig({ EMBARGO_MAX_ATTACHMENTS: '2', EMBARGO_MAX_ATTACHMENT_BYTES: '4096', ...env });
-  const ctx: AppContext = { config, db: t.db, logger: createLogger('info', sink as unknown as pino.DestinationStream), mailer: undefined, defaultProgramSlug: 'example' };
+  await syncPrograms(t.db, config.programs); // EMBARGO_CONFIG may name other programs than the demo
+  const ctx: AppContext = {
+    config,
+    db: t.db,
+    logger: createLogger('info', sink as unknown as pino.DestinationStream),
+    mailer: undefined,
+    defaultProgramSlug: config.programs[0]!.slug,
+    secret: config.instanceSecret ?? new InstanceSecret(randomBytes(32), 'test'),
+  };
   const app = await createApp(ctx);
   await app.ready();
   return {
@@ -77,7 +88,7 @@ export class Client {
   async postMultipart(url: string, fields: Record<string, string>, files: { name: string; filename: string; content: Buffer | string; type?: string }[] = []): Promise<Resp> {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
-    for (const f of files) form.append(f.name, new Blob([f.content], { type: f.type ?? 'application/octet-stream' }), f.filename);
+    for (const f of files) form.append(f.name, new Blob([new Uint8Array(Buffer.from(f.content))], { type: f.type ?? 'application/octet-stream' }), f.filename);
     const encoded = new Response(form);
     const payload = Buffer.from(await encoded.arrayBuffer());
     return this.keep(

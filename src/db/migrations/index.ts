@@ -1,7 +1,11 @@
 import type { Migration } from 'kysely/migration';
 import * as initial from './2026-11-23T1300-initial.ts';
+import * as programKeys from './2026-11-23T1400-program-keys.ts';
+import * as policyEditingAndCredit from './2026-11-23T1410-policy-editing-and-credit.ts';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
   '2026-11-23T1300-initial': initial,
+  '2026-11-23T1400-program-keys': programKeys,
+  '2026-11-23T1410-policy-editing-and-credit': policyEditingAndCredit,
 };

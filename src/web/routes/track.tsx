@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import type { Report } from '../../db/schema.ts';
-import { messageBodySchema } from '../../domain/report-input.ts';
-import { NotFoundError } from '../../errors.ts';
+import { creditFormSchema, fieldErrors, messageBodySchema } from '../../domain/report-input.ts';
+import { NotFoundError, ValidationError } from '../../errors.ts';
+import { changeCredit } from '../../reports/change-credit.ts';
 import { loadProgram } from '../../programs/programs.ts';
 import { findReportByTrackingToken, listAttachments, loadTimeline } from '../../reports/read-report.ts';
 import { postReporterReply } from '../../reports/report-actions.ts';
@@ -24,7 +25,14 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
     return report;
   }
 
-  async function render(req: FastifyRequest, reply: FastifyReply, report: Report, token: string, status: number, extra: { body?: string; errors?: Record<string, string> } = {}) {
+  async function render(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    report: Report,
+    token: string,
+    status: number,
+    extra: { body?: string; errors?: Record<string, string>; creditErrors?: Record<string, string> } = {},
+  ) {
     const [program, attachments] = await Promise.all([loadProgram(ctx.db, { id: report.program_id }), listAttachments(ctx.db, report.id)]);
     const timeline = await loadTimeline(ctx.db, report.id, 'reporter', attachments);
     const query = req.query as Record<string, string | undefined>;
@@ -41,6 +49,7 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
         csrf={reply.generateCsrf()}
         reply={{ body: extra.body ?? '', errors: extra.errors ?? {} }}
         limits={limits}
+        credit={{ errors: extra.creditErrors ?? {}, saved: query.credit === 'saved' }}
       />
     );
     return sendHtml(reply, renderPage(page), status, { private: true });
@@ -65,6 +74,19 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
       return reply.redirect(`/track/${req.params.token}?sent=1#thread-h`, 303);
     }
     return render(req, reply, report, req.params.token, 422, { body: form.fields.body ?? '', errors });
+  });
+
+  app.post<TokenParams & { Body: Record<string, string> }>('/track/:token/credit', { preHandler: app.csrfProtection }, async (req, reply) => {
+    const report = await reportFor(req.params.token);
+    const form = creditFormSchema.safeParse(req.body ?? {});
+    if (!form.success) return render(req, reply, report, req.params.token, 422, { creditErrors: fieldErrors(form.error) });
+    try {
+      await changeCredit(ctx.db, { reportId: report.id, preference: form.data.creditPreference, name: form.data.reporterName, handle: form.data.reporterHandle });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return render(req, reply, report, req.params.token, 422, { creditErrors: err.fields });
+    }
+    return reply.redirect(`/track/${req.params.token}?credit=saved#credit-h`, 303);
   });
 
   app.get<{ Params: { token: string; id: string } }>('/track/:token/attachments/:id', async (req, reply) => {

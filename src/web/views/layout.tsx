@@ -5,7 +5,9 @@ export interface PageChrome {
   /** Program or instance name shown in the header. */
   siteName: string;
   /** Present on staff pages: who is signed in, and the CSRF token for the sign-out form. */
-  staff?: { displayName: string; csrf: string };
+  staff?: { displayName: string; csrf: string; canEditPolicy: boolean };
+  /** Whether the program publishes a thanks page. */
+  thanksPage: boolean;
   /** Path of the current page, for aria-current in the navigation. */
   path: string;
 }
@@ -40,6 +42,7 @@ export function Layout(props: { chrome: PageChrome; title: string; children: Com
               <>
                 <NavLink href="/staff/reports" path={chrome.path}>Inbox</NavLink>
                 <NavLink href="/policy" path={chrome.path}>Policy</NavLink>
+                {chrome.staff.canEditPolicy ? <NavLink href="/staff/policy" path={chrome.path}>Edit policy</NavLink> : null}
                 <form method="post" action="/staff/logout" class="inline">
                   <input type="hidden" name="_csrf" value={chrome.staff.csrf} />
                   <button type="submit" class="link">Sign out {chrome.staff.displayName}</button>
@@ -49,6 +52,7 @@ export function Layout(props: { chrome: PageChrome; title: string; children: Com
               <>
                 <NavLink href="/policy" path={chrome.path}>Disclosure policy</NavLink>
                 <NavLink href="/report" path={chrome.path}>Report a vulnerability</NavLink>
+                {chrome.thanksPage ? <NavLink href="/thanks" path={chrome.path}>Thanks</NavLink> : null}
               </>
             )}
           </nav>

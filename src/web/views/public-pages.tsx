@@ -1,22 +1,14 @@
-import type { Program } from '../../programs/programs.ts';
+import { POLICY_SECTIONS } from '../../policy/policy-sections.ts';
+import { businessDays, policyText } from '../../policy/policy-text.ts';
 import type { PolicySections } from '../../programs/program-config.ts';
+import type { Program } from '../../programs/programs.ts';
 import { Layout, formatDate, type PageChrome } from './layout.tsx';
 import { Markdown } from './markdown.tsx';
 
-/** Fills the policy's placeholders from structured settings, so numbers never disagree with the SLA. */
-export function policyText(program: Program, text: string): string {
-  return text.replaceAll('{{firstResponseBusinessDays}}', String(program.config.sla.firstResponseBusinessDays));
+export interface KeyInfo {
+  fingerprint: string;
+  keyId: string;
 }
-
-const SECTIONS: [keyof PolicySections, string][] = [
-  ['introduction', 'Introduction'],
-  ['researcherRules', 'What we ask of you'],
-  ['promises', 'What we promise'],
-  ['scope', 'Scope'],
-  ['rewards', 'Rewards'],
-  ['customerNotification', 'How we inform customers'],
-  ['privacy', 'Privacy notice'],
-];
 
 export function HomePage(props: { chrome: PageChrome; program: Program }) {
   const { program } = props;
@@ -25,7 +17,7 @@ export function HomePage(props: { chrome: PageChrome; program: Program }) {
       <h1>{program.config.name}</h1>
       <Markdown source={policyText(program, program.policy.sections.introduction)} />
       <p class="promise">
-        We respond to every report within <strong>{program.config.sla.firstResponseBusinessDays} business days</strong> with our
+        We respond to every report within <strong>{businessDays(program.config.sla.firstResponseBusinessDays)}</strong> with our
         evaluation and an expected resolution date.
       </p>
       <p>
@@ -33,36 +25,63 @@ export function HomePage(props: { chrome: PageChrome; program: Program }) {
       </p>
       <p>
         You can also e-mail <a href={`mailto:${program.config.contactEmail}`}>{program.config.contactEmail}</a>.
+        {program.config.thanksPage ? <> See who has helped us on our <a href="/thanks">thanks page</a>.</> : null}
       </p>
     </Layout>
   );
 }
 
-export function PolicyPage(props: { chrome: PageChrome; program: Program }) {
+/** The sections of one policy version, rendered from Markdown without raw HTML. */
+export function PolicySectionsView(props: { program: Program; sections: PolicySections }) {
+  return (
+    <>
+      {POLICY_SECTIONS.filter(([key]) => (props.sections[key] ?? '').trim() !== '').map(([key, heading]) => (
+        <section key={key} id={key}>
+          <h2>{heading}</h2>
+          <Markdown source={policyText(props.program, props.sections[key])} />
+        </section>
+      ))}
+    </>
+  );
+}
+
+export function ContactSection(props: { program: Program; keyInfo: KeyInfo | undefined }) {
+  const { program, keyInfo } = props;
+  return (
+    <section id="contact">
+      <h2>Contact</h2>
+      <ul>
+        <li>
+          Web form: <a href="/report">report a vulnerability</a> (encrypted in transit; no account needed)
+        </li>
+        <li>
+          E-mail: <a href={`mailto:${program.config.contactEmail}`}>{program.config.contactEmail}</a>
+        </li>
+        {keyInfo ? (
+          <li>
+            OpenPGP key: id <code>{keyInfo.keyId}</code>, fingerprint <code class="fingerprint">{keyInfo.fingerprint}</code> (
+            <a href="/pgp-key.txt">download</a>)
+          </li>
+        ) : null}
+        <li>
+          Machine-readable: <a href="/.well-known/security.txt">security.txt</a>
+        </li>
+      </ul>
+    </section>
+  );
+}
+
+export function PolicyPage(props: { chrome: PageChrome; program: Program; keyInfo: KeyInfo | undefined }) {
   const { program } = props;
   return (
     <Layout chrome={props.chrome} title="Disclosure policy">
       <h1>Coordinated vulnerability disclosure policy</h1>
       <p class="meta">
-        {program.config.vendor} · version {program.policy.version} · last updated {formatDate(program.policy.publishedAt)}
+        {program.config.vendor} · version {program.policy.version} · last updated {formatDate(program.policy.publishedAt)} ·{' '}
+        <a href="/policy/history">history of changes</a>
       </p>
-      {SECTIONS.filter(([key]) => program.policy.sections[key].trim() !== '').map(([key, heading]) => (
-        <section key={key} id={key}>
-          <h2>{heading}</h2>
-          <Markdown source={policyText(program, program.policy.sections[key])} />
-        </section>
-      ))}
-      <section id="contact">
-        <h2>Contact</h2>
-        <ul>
-          <li>
-            Web form: <a href="/report">report a vulnerability</a>
-          </li>
-          <li>
-            E-mail: <a href={`mailto:${program.config.contactEmail}`}>{program.config.contactEmail}</a>
-          </li>
-        </ul>
-      </section>
+      <PolicySectionsView program={program} sections={program.policy.sections} />
+      <ContactSection program={program} keyInfo={props.keyInfo} />
     </Layout>
   );
 }

@@ -1,7 +1,7 @@
 import { CREDIT_CHOICES, VULNERABILITY_TYPES } from '../../domain/report-input.ts';
 import type { Program } from '../../programs/programs.ts';
 import { ErrorSummary, FieldError, Layout, formatSize, type PageChrome } from './layout.tsx';
-import { policyText } from './public-pages.tsx';
+import { policyText } from '../../policy/policy-text.ts';
 
 export const REPORT_FIELD_LABELS: Record<string, string> = {
   title: 'Title',

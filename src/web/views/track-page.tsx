@@ -1,6 +1,7 @@
 import type { Report } from '../../db/schema.ts';
 import { STATE_EXPLANATIONS, STATE_LABELS } from '../../domain/lifecycle.ts';
 import type { AttachmentInfo, TimelineEntry } from '../../reports/read-report.ts';
+import { CREDIT_CHOICES } from '../../domain/report-input.ts';
 import { ErrorSummary, FieldError, Layout, formatDate, formatSize, type PageChrome } from './layout.tsx';
 import { AttachmentList, Timeline } from './timeline.tsx';
 
@@ -16,6 +17,7 @@ export function TrackPage(props: {
   reply: { body: string; errors: Record<string, string> };
   limits: { maxFiles: number; maxBytes: number };
   sent?: boolean;
+  credit: { errors: Record<string, string>; saved: boolean };
 }) {
   const { report } = props;
   const base = `/track/${props.token}`;
@@ -67,6 +69,7 @@ export function TrackPage(props: {
         <h2 id="thread-h">Conversation</h2>
         <Timeline entries={props.timeline} audience="reporter" attachmentHref={`${base}/attachments`} />
       </section>
+      <CreditSection report={report} base={base} csrf={props.csrf} errors={props.credit.errors} saved={props.credit.saved} />
       <section aria-labelledby="reply-h">
         <h2 id="reply-h">Write to the security team</h2>
         <ErrorSummary errors={props.reply.errors} labels={{ body: 'Message', attachments: 'Attachments' }} />
@@ -86,5 +89,58 @@ export function TrackPage(props: {
         </form>
       </section>
     </Layout>
+  );
+}
+
+/** The reporter controls their credit until the advisory is published, and sees how it will read. */
+function CreditSection(props: { report: Report; base: string; csrf: string; errors: Record<string, string>; saved: boolean }) {
+  const { report, errors } = props;
+  const preview =
+    report.credit_preference === 'name' ? report.reporter_name
+    : report.credit_preference === 'handle' ? report.reporter_handle
+    : report.credit_preference === 'anonymous' ? 'an anonymous researcher'
+    : null;
+  return (
+    <section aria-labelledby="credit-h">
+      <h2 id="credit-h">Credit</h2>
+      {props.saved ? <p class="notice success" role="status">Your credit choice was saved.</p> : null}
+      <p>
+        {preview ? (
+          <>If this report leads to a published fix, we will credit: <strong class="credit-preview">{preview}</strong>.</>
+        ) : (
+          'You asked not to be credited.'
+        )}
+      </p>
+      {report.state === 'disclosed' ? (
+        <p class="meta">The advisory is published; write to us below if the credit needs correcting.</p>
+      ) : (
+        <details open={Object.keys(errors).length > 0}>
+          <summary>Change how you are credited</summary>
+          <form method="post" action={`${props.base}/credit`}>
+            <input type="hidden" name="_csrf" value={props.csrf} />
+            <fieldset class="choices">
+              <legend>Credit me</legend>
+              <FieldError id="creditPreference" message={errors.creditPreference} />
+              {CREDIT_CHOICES.map(([id, label]) => (
+                <label key={id} class="choice">
+                  <input type="radio" name="creditPreference" value={id} checked={report.credit_preference === id} /> {label}
+                </label>
+              ))}
+            </fieldset>
+            <div class={errors.reporterName ? 'field invalid' : 'field'}>
+              <label for="reporterName">Name <span class="optional">(used with “by my name”)</span></label>
+              <FieldError id="reporterName" message={errors.reporterName} />
+              <input id="reporterName" name="reporterName" maxLength={200} value={report.reporter_name ?? ''} autoComplete="name" />
+            </div>
+            <div class={errors.reporterHandle ? 'field invalid' : 'field'}>
+              <label for="reporterHandle">Handle <span class="optional">(used with “by my handle”)</span></label>
+              <FieldError id="reporterHandle" message={errors.reporterHandle} />
+              <input id="reporterHandle" name="reporterHandle" maxLength={100} value={report.reporter_handle ?? ''} autoComplete="nickname" />
+            </div>
+            <button type="submit">Save credit choice</button>
+          </form>
+        </details>
+      )}
+    </section>
   );
 }

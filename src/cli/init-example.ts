@@ -1,0 +1,21 @@
+import { copyFileSync, existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const EXAMPLES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples');
+
+/** Names of the shipped example programs (files in examples/). */
+export function exampleNames(): string[] {
+  return readdirSync(EXAMPLES_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort();
+}
+
+/** Copies an example program config to `target`; refuses to overwrite unless forced. */
+export function initExample(name: string, target: string, force: boolean): { ok: true } | { ok: false; error: string } {
+  if (!exampleNames().includes(name)) return { ok: false, error: `Unknown example "${name}". Available: ${exampleNames().join(', ')}.` };
+  if (existsSync(target) && !force) return { ok: false, error: `${target} exists; pass --force to replace it.` };
+  copyFileSync(path.join(EXAMPLES_DIR, `${name}.json`), target);
+  return { ok: true };
+}

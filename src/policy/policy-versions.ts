@@ -1,0 +1,81 @@
+import type { Db } from '../db/database.ts';
+import { ValidationError } from '../errors.ts';
+import { policySectionsSchema, type PolicySections } from '../programs/program-config.ts';
+import { REQUIRED_SECTIONS } from './policy-sections.ts';
+
+export interface PolicyVersion {
+  id: string;
+  version: number;
+  sections: PolicySections;
+  publishedAt: Date;
+  publishedBy: string | null;
+  note: string | null;
+}
+
+export async function listPolicyVersions(db: Db, programId: string): Promise<PolicyVersion[]> {
+  const rows = await db
+    .selectFrom('policy_versions as v')
+    .leftJoin('staff_users as u', 'u.id', 'v.published_by')
+    .select(['v.id', 'v.version', 'v.sections', 'v.published_at', 'v.note', 'u.display_name'])
+    .where('v.program_id', '=', programId)
+    .orderBy('v.version', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    version: r.version,
+    sections: policySectionsSchema.parse(r.sections),
+    publishedAt: r.published_at,
+    publishedBy: r.display_name,
+    note: r.note,
+  }));
+}
+
+export async function getPolicyVersion(db: Db, programId: string, version: number): Promise<PolicyVersion | undefined> {
+  return (await listPolicyVersions(db, programId)).find((v) => v.version === version);
+}
+
+/** Validates edited sections: the core sections may not be empty; every section is bounded. */
+export function parsePolicyForm(fields: Record<string, unknown>): { ok: true; sections: PolicySections } | { ok: false; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  for (const key of REQUIRED_SECTIONS) {
+    if (typeof fields[key] !== 'string' || (fields[key] as string).trim() === '') errors[key] = 'This section cannot be empty.';
+  }
+  const parsed = policySectionsSchema.safeParse(
+    Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? v.replace(/\r\n/g, '\n').trim() : v])),
+  );
+  if (!parsed.success) for (const i of parsed.error.issues) errors[String(i.path[0])] ??= i.message;
+  for (const [k, v] of Object.entries(parsed.success ? parsed.data : {})) if (v.length > 20_000) errors[k] = 'At most 20,000 characters.';
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, sections: (parsed as { data: PolicySections }).data };
+}
+
+/** Publishes a new version (the next number); published versions are never edited. */
+export async function publishPolicyVersion(
+  db: Db,
+  args: { programId: string; sections: PolicySections; publishedBy: string; note?: string },
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const latest = await trx
+      .selectFrom('policy_versions')
+      .select(['version', 'sections'])
+      .where('program_id', '=', args.programId)
+      .orderBy('version', 'desc')
+      .limit(1)
+      .forUpdate()
+      .executeTakeFirst();
+    if (latest && JSON.stringify(policySectionsSchema.parse(latest.sections)) === JSON.stringify(args.sections)) {
+      throw new ValidationError({ _form: 'Nothing changed since the current version.' }, 'Nothing changed since the current version.');
+    }
+    const version = (latest?.version ?? 0) + 1;
+    await trx
+      .insertInto('policy_versions')
+      .values({
+        program_id: args.programId,
+        version,
+        sections: JSON.stringify(args.sections),
+        published_by: args.publishedBy,
+        note: args.note?.trim() || null,
+      })
+      .execute();
+    return version;
+  });
+}

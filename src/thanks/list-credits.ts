@@ -1,0 +1,43 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import { RESOLVED_STATES } from '../domain/lifecycle.ts';
+
+export interface CreditYear {
+  year: number;
+  /** Names or handles as the reporters chose them, once each, alphabetically. */
+  named: string[];
+  /** Reporters who asked to be credited anonymously. */
+  anonymous: number;
+}
+
+/**
+ * The thanks page: reporters of resolved reports who chose to be credited,
+ * by year of resolution. "none" is left out entirely; nobody is named without
+ * having chosen name or handle on their report.
+ */
+export async function listCredits(db: Db, programId: string): Promise<CreditYear[]> {
+  const rows = await db
+    .selectFrom('reports')
+    .select([
+      sql<number>`extract(year from resolved_at AT TIME ZONE 'UTC')::int`.as('year'),
+      'credit_preference',
+      'reporter_name',
+      'reporter_handle',
+    ])
+    .where('program_id', '=', programId)
+    .where('resolved_at', 'is not', null)
+    .where('state', 'in', RESOLVED_STATES)
+    .where('credit_preference', '!=', 'none')
+    .execute();
+  const years = new Map<number, { named: Set<string>; anonymous: number }>();
+  for (const r of rows) {
+    const y = years.get(r.year) ?? { named: new Set<string>(), anonymous: 0 };
+    years.set(r.year, y);
+    const label = r.credit_preference === 'name' ? r.reporter_name : r.credit_preference === 'handle' ? r.reporter_handle : null;
+    if (label) y.named.add(label);
+    else y.anonymous++;
+  }
+  return [...years]
+    .sort(([a], [b]) => b - a)
+    .map(([year, y]) => ({ year, named: [...y.named].sort((a, b) => a.localeCompare(b)), anonymous: y.anonymous }));
+}

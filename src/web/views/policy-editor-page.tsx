@@ -1,0 +1,72 @@
+import { POLICY_SECTIONS, REQUIRED_SECTIONS } from '../../policy/policy-sections.ts';
+import type { PolicySections } from '../../programs/program-config.ts';
+import type { Program } from '../../programs/programs.ts';
+import { ErrorSummary, FieldError, Layout, formatDate, type PageChrome } from './layout.tsx';
+import { PolicySectionsView } from './public-pages.tsx';
+
+const HEADINGS = Object.fromEntries(POLICY_SECTIONS) as Record<string, string>;
+
+export function PolicyEditorPage(props: {
+  chrome: PageChrome;
+  program: Program;
+  csrf: string;
+  sections: PolicySections;
+  note: string;
+  errors: Record<string, string>;
+  preview: boolean;
+}) {
+  const { program, sections, errors } = props;
+  return (
+    <Layout chrome={props.chrome} title="Edit the policy" wide>
+      <h1>Edit the disclosure policy</h1>
+      <p class="meta">
+        Current: version {program.policy.version}, published {formatDate(program.policy.publishedAt)}. Publishing creates version{' '}
+        {program.policy.version + 1}; earlier versions stay readable in the <a href="/policy/history">history</a>.
+      </p>
+      <p class="hint">
+        Markdown, without HTML. Placeholders: <code>{'{{firstResponse}}'}</code> ({program.config.sla.firstResponseBusinessDays} business
+        days from the SLA settings), <code>{'{{earlyCustomerNotice}}'}</code>.
+      </p>
+      <ErrorSummary errors={errors} labels={{ ...HEADINGS, _form: '' }} />
+      <div class={props.preview ? 'editor-layout with-preview' : 'editor-layout'}>
+        <form method="post" action="/staff/policy">
+          <input type="hidden" name="_csrf" value={props.csrf} />
+          {POLICY_SECTIONS.map(([key, heading]) => (
+            <div key={key} class={errors[key] ? 'field invalid' : 'field'}>
+              <label for={key}>
+                {heading}
+                {REQUIRED_SECTIONS.includes(key) ? null : <span class="optional"> (optional)</span>}
+              </label>
+              <FieldError id={key} message={errors[key]} />
+              <textarea id={key} name={key} rows={key === 'introduction' || key === 'privacy' ? 4 : 7}>
+                {sections[key] ?? ''}
+              </textarea>
+            </div>
+          ))}
+          <div class="field">
+            <label for="note">
+              Change note <span class="optional">(optional, shown in the public history)</span>
+            </label>
+            <input id="note" name="note" maxLength={300} value={props.note} />
+          </div>
+          <p>
+            <button type="submit" name="action" value="preview">
+              Preview
+            </button>{' '}
+            <button type="submit" name="action" value="publish" class="primary">
+              Publish version {program.policy.version + 1}
+            </button>
+          </p>
+        </form>
+        {props.preview ? (
+          <section class="preview" aria-labelledby="preview-h">
+            <h2 id="preview-h">Preview</h2>
+            <div class="preview-body">
+              <PolicySectionsView program={program} sections={sections} />
+            </div>
+          </section>
+        ) : null}
+      </div>
+    </Layout>
+  );
+}
