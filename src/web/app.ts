@@ -17,6 +17,7 @@ import { registerStaffInboxRoutes } from './routes/staff-inbox.tsx';
 import { registerStaffPolicyRoutes } from './routes/staff-policy.tsx';
 import { registerStaffReportRoutes } from './routes/staff-report.tsx';
 import { registerTrackRoutes } from './routes/track.tsx';
+import { registerWellKnownRoutes } from './routes/well-known.ts';
 
 const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public');
 
@@ -68,6 +69,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
 
   registerErrorHandling(app, ctx);
   registerHealthRoutes(app, ctx);
+  registerWellKnownRoutes(app, ctx);
   registerPublicRoutes(app, ctx, async () => undefined);
   registerReportFormRoutes(app, ctx);
   registerTrackRoutes(app, ctx);

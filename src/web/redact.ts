@@ -1,4 +1,9 @@
-/** Capability tokens live in some URLs; logs get the path with them blanked. */
+/**
+ * Capability tokens live in some URLs, and query strings may carry search
+ * words about unpublished vulnerabilities: logs get the path, tokens blanked,
+ * and no query.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/^\/(track|staff\/setup)\/[^/?#]+/, '/$1/[redacted]');
+  const [path = '', query] = url.split('?', 2);
+  return path.replace(/^\/(track|staff\/setup)\/[^/?#]+/, '/$1/[redacted]') + (query === undefined ? '' : '?[query]');
 }

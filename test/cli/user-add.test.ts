@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { runCli, startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
+import { runCli, startEmbargo, type EmbargoProcess } from '../helpers/embargo-process.ts';
 
 async function canSignIn(url: string, email: string, password: string): Promise<boolean> {
   const page = await fetch(`${url}/staff/login`);
@@ -18,21 +18,21 @@ async function canSignIn(url: string, email: string, password: string): Promise<
 }
 
 describe('embargo user add on the embedded database', () => {
-  let server: ServerProcess | undefined;
+  let server: EmbargoProcess | undefined;
   after(async () => {
     await server?.stop();
-    server?.cleanup();
+    server?.removeFiles();
   });
 
   it('asks the running server through its admin socket, then works directly once it stopped', async () => {
-    server = await startServerProcess();
-    assert.match(server.output(), /Create the first administrator here \(one-time link/);
-    const env = { EMBARGO_DATA_DIR: server.dataDir };
+    server = await startEmbargo();
+    assert.match(server.stdout(), /Create the first administrator here \(one-time link/);
+    const env = { EMBARGO_DATA_DIR: server.dataDir, EMBARGO_CONFIG: server.env.EMBARGO_CONFIG! };
 
     const added = await runCli(['user', 'add', '--email', 'alice@example.com', '--role', 'admin', '--name', 'Alice'], env, 'a very long passphrase\n');
     assert.equal(added.code, 0, added.stderr);
     assert.match(added.stdout, /Created admin account alice@example.com/);
-    assert.ok(await canSignIn(server.url, 'alice@example.com', 'a very long passphrase'));
+    assert.ok(await canSignIn(server.baseUrl, 'alice@example.com', 'a very long passphrase'));
 
     const duplicate = await runCli(['user', 'add', '--email', 'ALICE@example.com', '--role', 'triager'], env, 'another long passphrase\n');
     assert.equal(duplicate.code, 1);
@@ -50,7 +50,7 @@ describe('embargo user add on the embedded database', () => {
     const second = await runCli(['serve'], { ...server.env, PORT: '0' });
     assert.equal(second.code, 1);
     assert.match(second.stderr, /data directory is in use by process/);
-    assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+    assert.equal((await fetch(`${server.baseUrl}/healthz`)).status, 200);
 
     assert.equal(await server.stop(), 0);
     assert.ok(!existsSync(path.join(server.dataDir, 'embargo.lock')), 'lock released on shutdown');
@@ -60,9 +60,9 @@ describe('embargo user add on the embedded database', () => {
     assert.equal(offline.code, 0, offline.stderr);
 
     // the restarted server sees both accounts and no longer offers a setup link
-    server = await startServerProcess({}, server.dataDir);
-    assert.doesNotMatch(server.output(), /first administrator/);
-    assert.ok(await canSignIn(server.url, 'carol@example.com', 'carol long passphrase'));
-    assert.ok(await canSignIn(server.url, 'alice@example.com', 'a very long passphrase'));
+    server = await startEmbargo({ tempDir: server.tempDir });
+    assert.doesNotMatch(server.stdout(), /first administrator/);
+    assert.ok(await canSignIn(server.baseUrl, 'carol@example.com', 'carol long passphrase'));
+    assert.ok(await canSignIn(server.baseUrl, 'alice@example.com', 'a very long passphrase'));
   });
 });

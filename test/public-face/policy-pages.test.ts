@@ -4,9 +4,9 @@ import { after, before, describe, it } from 'node:test';
 import { changeState } from '../../src/reports/report-actions.ts';
 import { makeReport, makeStaff } from '../helpers/factories.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
-import { ROOT } from '../helpers/server-process.ts';
+import { repoRoot } from '../helpers/embargo-process.ts';
 
-const example = (name: string) => ({ EMBARGO_CONFIG: path.join(ROOT, 'examples', `${name}.json`) });
+const example = (name: string) => ({ EMBARGO_CONFIG: path.join(repoRoot, 'examples', `${name}.json`) });
 
 /** Visible text of a page, tags removed, for checking sentences a reader sees. */
 function text(html: string): string {

@@ -60,7 +60,7 @@ export function registerStaffAuthRoutes(app: FastifyInstance, ctx: AppContext): 
   app.get<{ Params: { token: string } }>('/staff/setup/:token', async (req, reply) => {
     const p = await program();
     if ((await countStaffUsers(ctx.db)) > 0 || !(await isValidSetupToken(ctx.db, req.params.token))) {
-      return sendHtml(reply, renderPage(<MessagePage chrome={chrome(req, reply, p)} title="Link no longer valid" message="This setup link has been used or has expired. Sign in, or create an account with `embargo user add`." />), 404, { private: true });
+      return sendHtml(reply, renderPage(<MessagePage chrome={chrome(req, reply, p)} title="Link no longer valid" message="This setup link has been used or has expired. Sign in, or ask an administrator to create your account (command: embargo user add)." />), 404, { private: true });
     }
     const page = <SetupPage chrome={chrome(req, reply, p)} csrf={reply.generateCsrf()} token={req.params.token} values={{}} errors={{}} />;
     return sendHtml(reply, renderPage(page), 200, { private: true });

@@ -94,7 +94,8 @@ export function ErrorSummary(props: { errors: Record<string, string>; labels: Re
       <ul>
         {entries.map(([field, message]) => (
           <li key={field}>
-            <a href={`#${field}`}>{props.labels[field] ? `${props.labels[field]}: ` : ''}{message}</a>
+            {/* Name the field unless the message already does ("Title is required."). */}
+            <a href={`#${field}`}>{props.labels[field] && !message.startsWith(props.labels[field]) ? `${props.labels[field]}: ${message}` : message}</a>
           </li>
         ))}
       </ul>

@@ -162,7 +162,7 @@ export function ReportFormPage(props: {
           <div class={errors.acceptPolicy ? 'field invalid' : 'field'}>
             <FieldError id="acceptPolicy" message={errors.acceptPolicy} />
             <label class="choice">
-              <input type="checkbox" id="acceptPolicy" name="acceptPolicy" value="yes" checked={values.acceptPolicy === 'yes'} required aria-describedby={describedBy('acceptPolicy', errors)} /> I have read the{' '}
+              <input type="checkbox" id="acceptPolicy" name="acceptPolicy" value="yes" checked={values.acceptPolicy === 'yes'} required aria-invalid={errors.acceptPolicy ? 'true' : undefined} aria-describedby={describedBy('acceptPolicy', errors)} /> I have read the{' '}
               <a href="/policy" target="_blank" rel="noopener">disclosure policy</a> (version {program.policy.version}) and accept it.
             </label>
           </div>

@@ -119,6 +119,7 @@ export function StaffReportPage(props: {
                     <div class="field">
                       <label for="to">Move to</label>
                       <select id="to" name="to" required>
+                        <option value="">Choose…</option>
                         {nextStates(report.state).map((s) => (
                           <option key={s} value={s}>{STATE_LABELS[s]}</option>
                         ))}

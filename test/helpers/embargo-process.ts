@@ -1,0 +1,187 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { demoProgram } from '../../src/programs/demo-program.ts';
+
+/** The repository root (test/helpers/ → ../..). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** A port nobody listens on right now: bind port 0 on loopback, read it, close. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port ? resolve(port) : reject(new Error('could not read the free port'))));
+    });
+  });
+}
+
+/** The caller's environment without any Embargo configuration (DATABASE_URL would switch to PostgreSQL). */
+export function cleanEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k.startsWith('EMBARGO_') || k === 'DATABASE_URL' || k === 'NODE_OPTIONS' || k.startsWith('NODE_TEST')) continue;
+    env[k] = v;
+  }
+  return env;
+}
+
+/** Runs `embargo <args>` to completion in a clean environment plus `env`, with `stdin` as standard input. */
+export function runCli(args: string[], env: Record<string, string>, stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: repoRoot, env: { ...cleanEnv(), ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+export interface EmbargoProcess {
+  /** The directory holding data/ and the config file; pass it back to startEmbargo to restart. */
+  tempDir: string;
+  /** The environment the server runs with, for CLI commands against the same data. */
+  env: Record<string, string>;
+  baseUrl: string;
+  port: number;
+  dataDir: string;
+  child: ChildProcess;
+  /** Everything the server wrote to stdout (pino JSON lines). */
+  stdout(): string;
+  stderr(): string;
+  /** stdout parsed line by line; lines that are not JSON are skipped. */
+  logLines(): Record<string, unknown>[];
+  /** Resolves with the exit code (or signal name) once the process has exited. */
+  exited: Promise<number | string>;
+  /** SIGTERM, wait up to `graceMs`, then SIGKILL. Resolves with the exit code. Safe to call twice. */
+  stop(graceMs?: number): Promise<number | string>;
+  /** Removes the temp directory (call after stop). */
+  removeFiles(): void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * `embargo serve` as an operator runs it: a child process on the embedded
+ * database in a fresh temp directory, the demo program from an explicit
+ * config file (so a developer's own embargo.config.json changes nothing).
+ * Resolves once GET /healthz answers 200.
+ */
+export async function startEmbargo(options: { startTimeoutMs?: number; tempDir?: string; env?: Record<string, string> } = {}): Promise<EmbargoProcess> {
+  // Pass the tempDir of a stopped server to start again on its data.
+  const tempDir = options.tempDir ?? mkdtempSync(path.join(os.tmpdir(), 'embargo-e2e-'));
+  const dataDir = path.join(tempDir, 'data');
+  const configFile = path.join(tempDir, 'embargo.config.json');
+  writeFileSync(configFile, JSON.stringify({ programs: [demoProgram] }, null, 2));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env = {
+    ...cleanEnv(),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    EMBARGO_DATA_DIR: dataDir,
+    EMBARGO_BASE_URL: baseUrl,
+    EMBARGO_LOG_LEVEL: 'info',
+    EMBARGO_CONFIG: configFile,
+    ...options.env,
+  };
+
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => (out += c));
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c));
+  const exited = new Promise<number | string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+  });
+  let exitedValue: number | string | undefined;
+  // Last resort if the test process ends without its after hooks: leave no server behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  void exited.then((v) => {
+    exitedValue = v;
+    process.off('exit', killOnExit);
+  });
+
+  const proc: EmbargoProcess = {
+    tempDir,
+    env: env as Record<string, string>,
+    baseUrl,
+    port,
+    dataDir,
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    logLines: () =>
+      out.split('\n').flatMap((line) => {
+        if (!line.trim()) return [];
+        try {
+          return [JSON.parse(line) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      }),
+    exited,
+    async stop(graceMs = 10_000) {
+      if (exitedValue !== undefined) return exitedValue;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    removeFiles() {
+      rmSync(tempDir, { recursive: true, force: true });
+    },
+  };
+
+  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+  try {
+    for (;;) {
+      if (exitedValue !== undefined) throw new Error(`embargo serve exited with ${exitedValue} before answering /healthz`);
+      try {
+        const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2000) });
+        if (res.status === 200) break;
+      } catch {
+        /* not listening yet */
+      }
+      if (Date.now() > deadline) throw new Error(`embargo serve did not answer /healthz within ${options.startTimeoutMs ?? 30_000} ms`);
+      await sleep(100);
+    }
+  } catch (e) {
+    await proc.stop(2000);
+    const logs = `\n--- stdout ---\n${out}\n--- stderr ---\n${err}`;
+    proc.removeFiles();
+    throw new Error((e as Error).message + logs);
+  }
+  return proc;
+}
+
+/** Waits until a log line's msg matches, and returns the match. */
+export async function waitForLog(proc: EmbargoProcess, pattern: RegExp, timeoutMs = 5000): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const line of proc.logLines()) {
+      const m = typeof line.msg === 'string' ? pattern.exec(line.msg) : null;
+      if (m) return m;
+    }
+    if (Date.now() > deadline) throw new Error(`no log line matched ${pattern} within ${timeoutMs} ms`);
+    await sleep(50);
+  }
+}
