@@ -13,8 +13,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { repoRoot, startEmbargo, waitForLog, type EmbargoProcess } from '../helpers/embargo-process.ts';
+import { launchChromium } from './chromium.ts';
 
 const screenshotDir = path.join(repoRoot, 'test-output', 'screenshots');
 const ACTION_TIMEOUT_MS = 10_000;
@@ -97,10 +98,7 @@ describe('report flow in a real browser (embedded database)', { timeout: 90_000 
     mkdirSync(screenshotDir, { recursive: true });
     for (const f of readdirSync(screenshotDir)) if (f.startsWith(FAILED_PREFIX)) rmSync(path.join(screenshotDir, f));
     server = await startEmbargo();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     researcher = await browser.newContext({ baseURL: server.baseUrl, javaScriptEnabled: false, viewport: { width: 1100, height: 800 } });
     staff = await browser.newContext({ baseURL: server.baseUrl, javaScriptEnabled: true, acceptDownloads: true, viewport: { width: 1280, height: 800 } });
     researcher.setDefaultTimeout(ACTION_TIMEOUT_MS);

@@ -31,6 +31,7 @@ export class Gpg {
       child.stderr.on('data', (d) => (stderr += d));
       child.on('error', reject);
       child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr }));
+      child.stdin.on('error', () => {}); // gpg may exit before reading its input; its exit code tells why
       child.stdin.end(input ?? '');
     });
   }

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { inspect } from 'node:util';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+import { decodeSecret, InstanceSecret, loadInstanceSecret, secretFilePath } from '../../src/secrets/instance-secret.ts';
+
+describe('instance secret', () => {
+  it('accepts 32+ bytes as hex or base64 from EMBARGO_SECRET and explains anything else', () => {
+    const bytes = randomBytes(32);
+    assert.deepEqual(decodeSecret(bytes.toString('hex')), bytes);
+    assert.deepEqual(decodeSecret(bytes.toString('base64')), bytes);
+    assert.deepEqual(decodeSecret(`${bytes.toString('base64url')}\n`), bytes);
+    assert.match(decodeSecret(randomBytes(16).toString('base64')) as string, /at least 32 bytes, got 16/);
+    assert.match(decodeSecret('not a secret!') as string, /hex or base64/);
+    assert.ok(loadConfig({ EMBARGO_SECRET: bytes.toString('base64') }).instanceSecret instanceof InstanceSecret);
+    assert.throws(() => loadConfig({ EMBARGO_SECRET: 'c2hvcnQ=' }), (err: unknown) => err instanceof ConfigError && /EMBARGO_SECRET: must decode to at least 32 bytes/.test(err.message));
+    assert.equal(loadConfig({}).instanceSecret, undefined);
+  });
+
+  it('is generated once into the data directory (mode 0600) and reused', () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'embargo-secret-')), 'data');
+    const first = loadInstanceSecret(undefined, dir);
+    const file = secretFilePath(dir);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.equal((decodeSecret(readFileSync(file, 'utf8')) as Buffer).length, 32);
+    const again = loadInstanceSecret(undefined, dir);
+    assert.deepEqual(again.derive('t', 'x'), first.derive('t', 'x'));
+    assert.equal(again.source, file);
+
+    const fromEnv = new InstanceSecret(randomBytes(32), 'EMBARGO_SECRET');
+    assert.equal(loadInstanceSecret(fromEnv, dir), fromEnv, 'EMBARGO_SECRET wins over the file');
+    writeFileSync(file, 'garbage!\n');
+    assert.throws(() => loadInstanceSecret(undefined, dir), /secret\.key: the instance secret must be hex or base64/);
+  });
+
+  it('derives unrelated keys per purpose and never shows itself', () => {
+    const bytes = randomBytes(32);
+    const secret = new InstanceSecret(bytes, 'EMBARGO_SECRET');
+    assert.notDeepEqual(secret.derive('a', 'x'), secret.derive('a', 'y'));
+    assert.notDeepEqual(secret.derive('a', 'x'), secret.derive('b', 'x'));
+    for (const shown of [JSON.stringify({ secret }), inspect(secret), inspect({ nested: { secret } }), String(Object.values(secret))]) {
+      assert.ok(!shown.includes(bytes.toString('hex')) && !shown.includes(bytes.toString('base64')), shown);
+    }
+    assert.throws(() => new InstanceSecret(randomBytes(16), 'x'), /at least 32 bytes/);
+  });
+});
