@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppContext } from '../context.ts';
+import { activeKeyInfo } from '../keys/program-keys.ts';
 import { registerErrorHandling } from './error-handler.tsx';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerPublicRoutes } from './routes/public.tsx';
@@ -70,7 +71,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerErrorHandling(app, ctx);
   registerHealthRoutes(app, ctx);
   registerWellKnownRoutes(app, ctx);
-  registerPublicRoutes(app, ctx, async () => undefined);
+  registerPublicRoutes(app, ctx, (programId) => activeKeyInfo(ctx.db, programId));
   registerReportFormRoutes(app, ctx);
   registerTrackRoutes(app, ctx);
   registerStaffAuthRoutes(app, ctx);

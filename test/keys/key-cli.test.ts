@@ -71,8 +71,6 @@ describe('embargo key on the embedded database', () => {
 
     // with the server stopped the CLI opens the database itself, with the same secret.key
     assert.equal(await server.stop(), 0);
-    const direct = await runCli(['key', 'import', '--file', secretFile], env, `${PASSPHRASE}\n`);
-    assert.equal(direct.code, 0, direct.stderr);
     const offline = await runCli(['key', 'generate'], env);
     assert.equal(offline.code, 0, offline.stderr);
     const offlineFpr = /Fingerprint: ([0-9A-F]{40})/.exec(offline.stdout)![1]!;

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { generateProgramKey } from '../../src/keys/generate-program-key.ts';
+import { loadProgram } from '../../src/programs/programs.ts';
 import { changeState } from '../../src/reports/report-actions.ts';
 import { makeReport, makeStaff } from '../helpers/factories.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
@@ -214,5 +216,23 @@ describe('thanks page and credit choices', () => {
     const locked = await c.postForm(`${url}/credit`, { _csrf: csrf, creditPreference: 'none' });
     assert.equal(locked.statusCode, 422);
     assert.match(locked.body, /advisory is published/);
+  });
+});
+
+describe('policy page contact', () => {
+  it('shows the program key id and fingerprint, and links the key and security.txt', async () => {
+    const t = await startTestApp();
+    try {
+      const program = await loadProgram(t.ctx.db, { slug: 'example' });
+      const without = await new Client(t.app).get('/policy');
+      assert.doesNotMatch(without.body, /OpenPGP key: id/);
+      const { fingerprint: fp } = await generateProgramKey(t.ctx.db, t.ctx.secret, { id: program!.id, config: program!.config });
+      const fingerprint = fp.toUpperCase();
+      const page = text((await new Client(t.app).get('/policy')).body);
+      assert.match(page, new RegExp(`OpenPGP key: id ${fingerprint.slice(-16)}, fingerprint ${fingerprint}`));
+      assert.match(page, /Machine-readable: security\.txt/);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -1,0 +1,179 @@
+import { addBusinessDays, addBusinessTime, businessTimeBetween, type BusinessCalendar } from '../calendar/business-calendar.ts';
+import { addCalendarDays, formatWallTime } from '../calendar/zoned-time.ts';
+import type { ReportState } from '../domain/lifecycle.ts';
+import { runClock, type ClockRules, type ClockRun, type Measure } from './clock-engine.ts';
+import { formatDuration, pausePhrase, pauseReason, targetPhrase } from './sla-explain.ts';
+import { lastReporterUpdate, severityAt, stateSpans, type ReportHistory } from './sla-history.ts';
+import type { SlaTargets } from './sla-targets.ts';
+
+export type ClockName = 'first-response' | 'triage' | 'remediation' | 'update-nudge';
+
+export const CLOCK_LABELS: Readonly<Record<ClockName, string>> = {
+  'first-response': 'First response',
+  triage: 'Triage decision',
+  remediation: 'Remediation',
+  'update-nudge': 'Update to the reporter',
+};
+
+/** What a started clock counts against. */
+export interface ClockBasis {
+  /** When the clock started: receipt, triage, or the last update to the reporter. */
+  startedAt: Date;
+  amount: number;
+  unit: 'business-days' | 'days';
+  /** Time given back by pauses so far, in the clock's measure (office hours for business-day clocks). */
+  pausedMs: number;
+}
+
+interface Common {
+  name: ClockName;
+  label: string;
+  /** One sentence saying when it is due and why, in the program's time zone. */
+  explanation: string;
+}
+
+/** Each state carries exactly the facts that make sense for it. */
+export type SlaClock = Common &
+  (
+    | { state: 'running'; basis: ClockBasis; dueAt: Date; timeLeftMs: number; budgetLeftMs: number; nearBreach: boolean }
+    /** Waiting on the reporter; `dueAt` is where the deadline would be if the clock resumed now. */
+    | { state: 'paused'; basis: ClockBasis; pausedSince: Date; dueAt: Date; budgetLeftMs: number }
+    | { state: 'met'; basis: ClockBasis; dueAt: Date; metAt: Date }
+    /** Past its deadline: still open (`metAt` null) or met late. */
+    | { state: 'breached'; basis: ClockBasis; dueAt: Date; overdueByMs: number; metAt: Date | null }
+    | { state: 'not-applicable' }
+  );
+
+export type SlaClockState = SlaClock['state'];
+
+const set = (...s: ReportState[]) => new Set<ReportState>(s);
+const WAITING = set('needs-info');
+const CLOSED = set('duplicate', 'not-applicable', 'spam', 'closed', 'disclosed');
+
+/**
+ * Which states keep, cancel or pause each clock. A duplicate or not-applicable
+ * verdict answers the reporter, so it keeps the first-response promise; spam
+ * gets no reply, so that promise does not apply to it.
+ */
+const RULES: Readonly<Record<ClockName, ClockRules>> = {
+  'first-response': {
+    met: set('acknowledged', 'triaged', 'fixing', 'fixed', 'disclosed', 'closed', 'duplicate', 'not-applicable'),
+    cancelled: set('spam'),
+    paused: WAITING,
+  },
+  triage: {
+    met: set('triaged', 'fixing', 'fixed', 'disclosed', 'closed', 'duplicate', 'not-applicable', 'spam'),
+    cancelled: set(),
+    paused: WAITING,
+  },
+  remediation: { met: set('fixed', 'disclosed', 'closed'), cancelled: set('duplicate', 'not-applicable', 'spam'), paused: WAITING },
+  'update-nudge': { met: set(), cancelled: CLOSED, paused: WAITING },
+};
+
+export interface SlaInput {
+  history: ReportHistory;
+  targets: SlaTargets;
+  calendar: BusinessCalendar;
+  /** Injectable so tests (and "what if" views) can evaluate any moment. */
+  now: Date;
+}
+
+/**
+ * Every SLA clock of one report, in a fixed order (first response, triage,
+ * remediation, update nudge); clocks whose target the program does not set are
+ * left out. Pure: the same input always gives the same clocks.
+ */
+export function computeSlaClocks(input: SlaInput): SlaClock[] {
+  const { history, targets, calendar, now } = input;
+  const spans = stateSpans(history, now);
+  const zone = calendar.timeZone;
+  const when = (d: Date) => formatWallTime(d, zone, now);
+  const business: Measure = { between: (a, b) => businessTimeBetween(calendar, a, b), add: (a, ms) => addBusinessTime(calendar, a, ms) };
+  const elapsed: Measure = { between: (a, b) => Math.max(0, b.getTime() - a.getTime()), add: (a, ms) => new Date(a.getTime() + ms) };
+  const clocks: SlaClock[] = [];
+
+  const make = (name: ClockName, spec: { startAt: Date; amount: number; unit: ClockBasis['unit']; basisText: string }): SlaClock => {
+    const isBusiness = spec.unit === 'business-days';
+    const measure = isBusiness ? business : elapsed;
+    const fmt = (ms: number) => formatDuration(ms, isBusiness ? { dayMs: calendar.businessDayMs, day: 'business day' } : undefined);
+    const unpausedDue = isBusiness ? addBusinessDays(calendar, spec.startAt, spec.amount) : addCalendarDays(spec.startAt, spec.amount, zone);
+    const budget = measure.between(spec.startAt, unpausedDue);
+    const run = runClock({ startAt: spec.startAt, budget, measure, rules: RULES[name], spans, now });
+    return present(name, run, { budget, isBusiness, fmt, when, zone, now, targets, spec });
+  };
+
+  const ack = targets.firstResponseBusinessDays;
+  clocks.push(make('first-response', { startAt: history.receivedAt, amount: ack, unit: 'business-days', basisText: `${targetPhrase(ack, 'business-days')} after receipt (${when(history.receivedAt)})` }));
+
+  if (targets.triageBusinessDays !== undefined) {
+    const n = targets.triageBusinessDays;
+    clocks.push(make('triage', { startAt: history.receivedAt, amount: n, unit: 'business-days', basisText: `${targetPhrase(n, 'business-days')} after receipt (${when(history.receivedAt)})` }));
+  }
+
+  if (targets.remediationDays !== undefined) {
+    const triagedAt = spans.find((s) => s.state === 'triaged')?.from;
+    const severity = severityAt(history, now);
+    const days = severity && severity !== 'none' ? targets.remediationDays[severity] : undefined;
+    const na = (why: string): SlaClock => ({ name: 'remediation', label: CLOCK_LABELS.remediation, state: 'not-applicable', explanation: why });
+    if (!triagedAt) clocks.push(na('Starts when the report is triaged.'));
+    else if (severity === undefined || severity === null) clocks.push(na('Set the team’s severity to start the remediation clock.'));
+    else if (days === undefined) clocks.push(na(`The program sets no remediation target for ${severity} severity.`));
+    else clocks.push(make('remediation', { startAt: triagedAt, amount: days, unit: 'days', basisText: `${targetPhrase(days, 'days')} after triage (${when(triagedAt)}) for ${severity} severity` }));
+  }
+
+  if (targets.noUpdateNudgeDays !== undefined) {
+    const n = targets.noUpdateNudgeDays;
+    const last = lastReporterUpdate(history, now);
+    const what = last.getTime() === history.receivedAt.getTime() ? 'receipt' : 'the last update to the reporter';
+    clocks.push(make('update-nudge', { startAt: last, amount: n, unit: 'days', basisText: `${targetPhrase(n, 'days')} after ${what} (${when(last)})` }));
+  }
+  return clocks;
+}
+
+function present(
+  name: ClockName,
+  run: ClockRun,
+  ctx: {
+    budget: number; isBusiness: boolean; fmt: (ms: number) => string; when: (d: Date) => string; zone: string; now: Date;
+    targets: SlaTargets; spec: { startAt: Date; amount: number; unit: ClockBasis['unit']; basisText: string };
+  },
+): SlaClock {
+  const { fmt, when, zone, now, spec } = ctx;
+  const label = CLOCK_LABELS[name];
+  const pausedMs = [...run.pausedBy.values()].reduce((a, b) => a + b, 0);
+  const basis: ClockBasis = { startedAt: spec.startAt, amount: spec.amount, unit: spec.unit, pausedMs };
+  const why = `${spec.basisText}${pausePhrase(run.pausedBy, fmt)}`;
+  const real = (ms: number) => formatDuration(ms);
+  switch (run.kind) {
+    case 'met': {
+      if (run.metAt > run.dueAt) {
+        const overdueByMs = run.metAt.getTime() - run.dueAt.getTime();
+        return { name, label, state: 'breached', basis, dueAt: run.dueAt, overdueByMs, metAt: run.metAt, explanation: `Met ${when(run.metAt)}, ${real(overdueByMs)} late: due ${when(run.dueAt)} ${zone} (${why}).` };
+      }
+      const early = run.dueAt.getTime() - run.metAt.getTime();
+      const margin = early >= 60_000 ? `${real(early)} before the deadline of` : 'by the deadline,';
+      return { name, label, state: 'met', basis, dueAt: run.dueAt, metAt: run.metAt, explanation: `Met ${when(run.metAt)}, ${margin} ${when(run.dueAt)} ${zone} (${why}).` };
+    }
+    case 'cancelled':
+      return { name, label, state: 'not-applicable', explanation: `Does not apply ${pauseReason(run.state).replace(/^while /, 'while the report is ').replace('is marked', 'is marked').replace('is closed', 'is closed')}.` };
+    case 'overdue': {
+      const overdueByMs = now.getTime() - run.dueAt.getTime();
+      return { name, label, state: 'breached', basis, dueAt: run.dueAt, overdueByMs, metAt: null, explanation: `Overdue by ${real(overdueByMs)}: due ${when(run.dueAt)} ${zone} (${why}).` };
+    }
+    case 'paused': {
+      const dueAt = (ctx.isBusiness ? (ms: number) => ms : (ms: number) => ms)(0) === 0 ? projected(ctx, run.budgetLeft) : now;
+      return {
+        name, label, state: 'paused', basis, pausedSince: run.since, dueAt, budgetLeftMs: run.budgetLeft,
+        explanation: `Paused since ${when(run.since)} ${pauseReason(run.state)}: ${fmt(run.budgetLeft)} left of ${targetPhrase(spec.amount, spec.unit)} (${why}); due ${when(dueAt)} ${zone} if it resumed now.`,
+      };
+    }
+    case 'running': {
+      const nearBreach = isNearBreach(ctx.targets.nearBreach, run.budgetLeft, ctx.budget);
+      const left = run.budgetLeft > 0 ? `${fmt(run.budgetLeft)} left` : 'due now';
+      return {
+        name, label, state: 'running', basis, dueAt: run.dueAt, timeLeftMs: Math.max(0, run.dueAt.getTime() - now.getTime()), budgetLeftMs: run.budgetLeft, nearBreach,
+        explanation: `Due ${when(run.dueAt)} ${zone}: ${why}. ${left[0]!.toUpperCase()}${left.slice(1)}${nearBreach ? ', nearly due' : ''}.`,
+      };
+    }
+  }
+}
