@@ -107,6 +107,8 @@ export interface ReportsTable {
   /** SHA-256 of the tracking capability; the token is shown once, never stored. */
   tracking_token_hash: Buffer;
   assignee_id: string | null;
+  /** 'openpgp' when the reporter's browser encrypted the report to the program key; null: TLS only. */
+  client_encryption: 'openpgp' | null;
   /** Set when the report first reaches fixed, disclosed or closed; cleared on reopening. */
   resolved_at: Timestamp | null;
   created_at: CreatedAt;
@@ -199,6 +201,31 @@ export interface ProgramKeysTable {
   retired_at: Timestamp | null;
 }
 
+export type ApiScope = 'reports:submit' | 'reports:read' | 'reports:write';
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  /** Tokens belong to one program and see only its reports. */
+  program_id: string;
+  /** Chosen by the admin, e.g. "HackerOne bridge"; unique among a program's live tokens. */
+  name: string;
+  /** SHA-256 of the whole token (emb_…); the token is shown once and never stored. */
+  token_hash: Buffer;
+  /** What the token may do; CHECK-constrained to the known scopes, never empty. */
+  scopes: ApiScope[];
+  /** The token's own disabled staff account: the system actor its replies and state changes are recorded under. */
+  actor_id: string;
+  /** The admin who created it; null when created with `embargo token create`. */
+  created_by: string | null;
+  created_at: CreatedAt;
+  /** Touched at most once a minute. */
+  last_used_at: Timestamp | null;
+  /** Set on revocation; a revoked token is refused for good. */
+  revoked_at: Timestamp | null;
+  /** The admin who revoked it; null when revoked with the CLI. */
+  revoked_by: string | null;
+}
+
 export interface Database {
   programs: ProgramsTable;
   policy_versions: PolicyVersionsTable;
@@ -214,6 +241,7 @@ export interface Database {
   jobs: JobsTable;
   rate_limits: RateLimitsTable;
   program_keys: ProgramKeysTable;
+  api_tokens: ApiTokensTable;
 }
 
 export type Report = Selectable<ReportsTable>;

@@ -21,7 +21,15 @@ export interface SubmittedReport {
  */
 export async function submitReport(
   db: Db,
-  args: { program: Program; input: ReportSubmission; files: readonly UploadedFile[]; channel: Channel; now?: Date },
+  args: {
+    program: Program;
+    input: ReportSubmission;
+    files: readonly UploadedFile[];
+    channel: Channel;
+    now?: Date;
+    /** Set when the reporter's browser encrypted the submission to the program key. */
+    clientEncryption?: 'openpgp';
+  },
 ): Promise<SubmittedReport> {
   const { program, input, files, channel } = args;
   const now = args.now ?? new Date();
@@ -64,6 +72,7 @@ export async function submitReport(
         policy_version_id: program.policy.id,
         policy_accepted_at: now,
         tracking_token_hash: hashToken(trackingToken),
+        client_encryption: args.clientEncryption ?? null,
         created_at: now,
         updated_at: now,
       })

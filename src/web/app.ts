@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppContext } from '../context.ts';
 import { activeKeyInfo } from '../keys/program-keys.ts';
+import { registerClientBundles } from './client-bundles.ts';
 import { registerErrorHandling } from './error-handler.tsx';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerPublicRoutes } from './routes/public.tsx';
@@ -72,7 +73,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerHealthRoutes(app, ctx);
   registerWellKnownRoutes(app, ctx);
   registerPublicRoutes(app, ctx, (programId) => activeKeyInfo(ctx.db, programId));
-  registerReportFormRoutes(app, ctx);
+  registerReportFormRoutes(app, ctx, await registerClientBundles(app));
   registerTrackRoutes(app, ctx);
   registerStaffAuthRoutes(app, ctx);
   registerStaffInboxRoutes(app, ctx);

@@ -2,10 +2,16 @@ import type { Migration } from 'kysely/migration';
 import * as initial from './2026-11-23T1300-initial.ts';
 import * as programKeys from './2026-11-23T1400-program-keys.ts';
 import * as policyEditingAndCredit from './2026-11-23T1410-policy-editing-and-credit.ts';
+import * as triage from './2026-11-23T1500-triage.ts';
+import * as apiTokens from './2026-11-23T1510-api-tokens.ts';
+import * as clientEncryption from './2026-11-23T1530-client-encryption.ts';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
   '2026-11-23T1300-initial': initial,
   '2026-11-23T1400-program-keys': programKeys,
   '2026-11-23T1410-policy-editing-and-credit': policyEditingAndCredit,
+  '2026-11-23T1500-triage': triage,
+  '2026-11-23T1510-api-tokens': apiTokens,
+  '2026-11-23T1530-client-encryption': clientEncryption,
 };

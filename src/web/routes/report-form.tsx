@@ -3,6 +3,9 @@ import type { AppContext } from '../../context.ts';
 import { fieldErrors, reportSubmissionSchema } from '../../domain/report-input.ts';
 import { ValidationError } from '../../errors.ts';
 import { submitReport } from '../../reports/submit-report.ts';
+import { openSealedForm } from '../../intake/open-sealed-form.ts';
+import { activeKeyInfo, decryptionKeys } from '../../keys/program-keys.ts';
+import type { ClientBundles } from '../client-bundles.ts';
 import { readMultipartForm } from '../multipart-form.ts';
 import { chrome, defaultProgram, sendHtml, verifyCsrf } from '../page-context.ts';
 import { hitRateLimit } from '../rate-limit.ts';
@@ -12,12 +15,13 @@ import { ReportFormPage } from '../views/report-form.tsx';
 /** Submissions per client address per hour: generous for people, a wall for scripts. */
 const SUBMISSIONS_PER_HOUR = 30;
 
-export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext, bundles: ClientBundles): void {
   const limits = ctx.config.uploads;
+  const script = async (programId: string) => ((await activeKeyInfo(ctx.db, programId)) ? bundles.reportForm : undefined);
 
   app.get('/report', async (req, reply) => {
     const program = await defaultProgram(ctx);
-    const page = <ReportFormPage chrome={chrome(req, reply, program)} program={program} csrf={reply.generateCsrf()} values={{}} errors={{}} limits={limits} />;
+    const page = <ReportFormPage chrome={chrome(req, reply, program)} program={program} csrf={reply.generateCsrf()} values={{}} errors={{}} limits={limits} encryptionScript={await script(program.id)} />;
     return sendHtml(reply, renderPage(page), 200, { private: true });
   });
 
@@ -27,12 +31,27 @@ export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext):
     await verifyCsrf(app, req, reply, form.fields._csrf);
     await hitRateLimit(ctx.db, `submit:${req.ip}`, SUBMISSIONS_PER_HOUR, 3600);
 
-    const parsed = reportSubmissionSchema(program.config.products.map((p) => p.id)).safeParse(form.fields);
+    let { fields, files } = form;
+    let sealedError: string | undefined;
+    const sealed = fields.clientEncryption === 'openpgp' && typeof fields.sealed === 'string';
+    if (sealed) {
+      const opened = await openSealedForm(fields, files, await decryptionKeys(ctx.db, ctx.secret, program.id));
+      if (opened.ok) ({ fields, files } = opened);
+      else sealedError = opened.message;
+    }
+    const parsed = reportSubmissionSchema(program.config.products.map((p) => p.id)).safeParse(fields);
     let errors: Record<string, string> = parsed.success ? {} : fieldErrors(parsed.error);
     if (form.fileError) errors = { ...errors, attachments: form.fileError };
-    if (parsed.success && !form.fileError) {
+    if (sealedError) errors = { _form: sealedError, ...errors };
+    if (parsed.success && !form.fileError && !sealedError) {
       try {
-        const submitted = await submitReport(ctx.db, { program, input: parsed.data, files: form.files, channel: 'web' });
+        const submitted = await submitReport(ctx.db, {
+          program,
+          input: parsed.data,
+          files,
+          channel: 'web',
+          ...(sealed ? { clientEncryption: 'openpgp' as const } : {}),
+        });
         req.log.info({ reference: submitted.reference }, 'report submitted');
         // The tracking page doubles as the receipt; 303 so a reload does not resubmit.
         return reply.redirect(`/track/${submitted.trackingToken}?submitted=1`, 303);
@@ -41,8 +60,10 @@ export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext):
         errors = err.fields;
       }
     }
-    const { _csrf, ...values } = form.fields;
-    const page = <ReportFormPage chrome={chrome(req, reply, program)} program={program} csrf={reply.generateCsrf()} values={values} errors={errors} limits={limits} />;
+    const { _csrf, sealed: _sealed, clientEncryption: _ce, ...values } = fields;
+    const page = (
+      <ReportFormPage chrome={chrome(req, reply, program)} program={program} csrf={reply.generateCsrf()} values={values} errors={errors} limits={limits} encryptionScript={await script(program.id)} />
+    );
     return sendHtml(reply, renderPage(page), 422, { private: true });
   });
 }

@@ -21,7 +21,7 @@ function NavLink(props: { href: string; path: string; children: ComponentChildre
   );
 }
 
-export function Layout(props: { chrome: PageChrome; title: string; children: ComponentChildren; wide?: boolean }) {
+export function Layout(props: { chrome: PageChrome; title: string; children: ComponentChildren; wide?: boolean; scripts?: string[] }) {
   const { chrome } = props;
   return (
     <html lang="en">
@@ -30,6 +30,9 @@ export function Layout(props: { chrome: PageChrome; title: string; children: Com
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · ${chrome.siteName}`}</title>
         <link rel="stylesheet" href="/static/style.css" />
+        {(props.scripts ?? []).map((src) => (
+          <script key={src} type="module" src={src} />
+        ))}
       </head>
       <body class={chrome.staff ? 'staff' : 'public'}>
         <a class="skip" href="#main">Skip to content</a>

@@ -80,11 +80,13 @@ export function ReportFormPage(props: {
   values: Values;
   errors: Record<string, string>;
   limits: { maxFiles: number; maxBytes: number };
+  /** Script that encrypts the form in the browser; only offered when the program has a key. */
+  encryptionScript: string | undefined;
 }) {
   const { program, values, errors } = props;
   const credit = values.creditPreference ?? 'anonymous';
   return (
-    <Layout chrome={props.chrome} title="Report a vulnerability">
+    <Layout chrome={props.chrome} title="Report a vulnerability" scripts={props.encryptionScript ? [props.encryptionScript] : []}>
       <h1>Report a vulnerability</h1>
       <p>
         Tell us what you found. Everything you send is handled confidentially, and we reply within{' '}
@@ -92,7 +94,13 @@ export function ReportFormPage(props: {
         needed. Fields marked optional can be left empty.
       </p>
       <ErrorSummary errors={errors} labels={REPORT_FIELD_LABELS} />
-      <form method="post" action="/report" enctype="multipart/form-data" novalidate>
+      <p id="encryption-status" class="notice" role="status" hidden>
+        {/* Filled in by the encryption script when JavaScript runs. */}
+      </p>
+      <noscript>
+        <p class="notice">JavaScript is off: your report is protected by the encrypted connection (TLS) to this site.</p>
+      </noscript>
+      <form method="post" action="/report" enctype="multipart/form-data" novalidate data-encrypt-to={props.encryptionScript ? '/pgp-key.txt' : undefined}>
         <input type="hidden" name="_csrf" value={props.csrf} />
         <input type="hidden" name="policyVersion" value={String(program.policy.version)} />
         <fieldset>

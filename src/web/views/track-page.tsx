@@ -29,6 +29,11 @@ export function TrackPage(props: {
           <p>
             Your reference is <strong class="reference">{report.reference}</strong>.
           </p>
+          <p class="transport">
+            {report.client_encryption === 'openpgp'
+              ? 'Your report and its attachments were encrypted in your browser with our OpenPGP key before they were sent.'
+              : 'Your report was sent over the encrypted connection (TLS) to this site; it was not encrypted in your browser.'}
+          </p>
           <p>
             Keep this private link: it is the only way to follow the report and talk with us without an account. Anyone who has it can read
             the report.

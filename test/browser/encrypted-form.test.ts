@@ -1,0 +1,78 @@
+/**
+ * With JavaScript on, the report form encrypts fields and attachments in
+ * Chromium to the program key (OpenPGP.js served from our origin); what
+ * crosses the wire is ciphertext, the server decrypts it, and the
+ * confirmation says it was encrypted in the browser.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { repoRoot, startEmbargo, type EmbargoProcess } from '../helpers/embargo-process.ts';
+import { launchChromium } from './chromium.ts';
+
+const shots = path.join(repoRoot, 'test-output', 'screenshots');
+const marker = `PLAINTEXT-${randomBytes(6).toString('hex')}`;
+
+describe('report form encrypted in the browser', { timeout: 90_000 }, () => {
+  let server: EmbargoProcess;
+  let browser: Browser;
+  before(async () => {
+    mkdirSync(shots, { recursive: true });
+    server = await startEmbargo();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    server?.removeFiles();
+  });
+
+  it('sends only ciphertext, and the report arrives decrypted', async () => {
+    const page = await (await browser.newContext()).newPage();
+    const posted: string[] = [];
+    // Interception sees multipart bodies with files, which request events do not expose.
+    await page.route('**/report', async (route) => {
+      const r = route.request();
+      if (r.method() === 'POST') posted.push(r.postDataBuffer()?.toString('latin1') ?? '');
+      await route.continue();
+    });
+    const scripts: string[] = [];
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(r.url());
+    });
+    await page.goto(server.baseUrl + '/report');
+    const status = page.locator('#encryption-status');
+    await status.waitFor({ state: 'visible' });
+    assert.match(await status.innerText(), /will be encrypted in this browser with our OpenPGP key [0-9A-F]{40}/);
+    assert.ok(scripts.length > 0 && scripts.every((u) => u.startsWith(server.baseUrl + '/static/js/')), `scripts from our origin only: ${scripts}`);
+
+    await page.getByLabel('Title', { exact: true }).fill(`Auth bypass ${marker}`);
+    await page.getByLabel('Affected product').selectOption('example-cloud');
+    await page.getByLabel('Affected version').fill('5.0');
+    await page.getByLabel('Kind of vulnerability').selectOption('auth');
+    await page.getByLabel('Description').fill(`The session check is skipped for /admin. ${marker}`);
+    await page.getByLabel('Steps to reproduce').fill(`curl -H "X-Debug: 1" /admin ${marker}`);
+    await page.getByLabel('Impact').fill(`Full administrator access. ${marker}`);
+    await page.locator('#reporterEmail').fill(`finder-${marker}@example.org`);
+    await page.locator('#attachments').setInputFiles({ name: `poc-${marker}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`attachment body ${marker}`) });
+    await page.getByLabel(/I have read the/).check();
+    await page.getByRole('button', { name: 'Send report' }).click();
+    await page.waitForURL('**/track/**');
+    await page.screenshot({ path: path.join(shots, '20-encrypted-confirmation.png'), fullPage: true });
+
+    assert.equal(posted.length, 1);
+    assert.ok(posted[0]!.includes('-----BEGIN PGP MESSAGE-----'), 'the fields travel sealed');
+    assert.ok(!posted[0]!.includes(marker), 'no plaintext on the wire');
+    assert.match(await page.locator('.transport').innerText(), /encrypted in your browser with our OpenPGP key/);
+    await page.getByText('Auth bypass', { exact: false }).first().click(); // opens the <details>
+    assert.match(await page.locator('dl.report-fields').innerText(), new RegExp(`session check is skipped for /admin\\. ${marker}`));
+    assert.equal(await page.locator('ul.attachments a', { hasText: `poc-${marker}.txt` }).count(), 1);
+    const download = await page.request.get(await page.locator('ul.attachments a').first().getAttribute('href').then((h) => server.baseUrl + h));
+    assert.equal(await download.text(), `attachment body ${marker}`);
+
+    assert.ok(!server.stdout().includes(marker) && !server.stderr().includes(marker), 'no plaintext in the server log');
+  });
+});
