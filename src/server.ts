@@ -4,6 +4,7 @@ import { listenAdminSocket } from './admin/admin-socket.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { migrateToLatest, openDatabase, type OpenDatabase } from './db/database.ts';
+import { startEmbeddedMaintenance } from './db/maintenance.ts';
 import { createJobHandlers } from './jobs/handlers.ts';
 import { createWorker, type Worker } from './jobs/worker.ts';
 import { ensureProgramKeys } from './keys/ensure-program-keys.ts';
@@ -63,6 +64,7 @@ export async function startServer(config: Config, logger: Logger, options: { wor
     const worker = createWorker({ db: database.db, handlers: createJobHandlers(ctx), logger });
     const runWorker = options.worker ?? config.runWorkerInWeb;
     if (runWorker) worker.start();
+    const maintenance = database.kind === 'embedded' ? startEmbeddedMaintenance(database.db, logger) : undefined;
     if (config.database.kind === 'embedded') {
       adminSocket = await listenAdminSocket(config.dataDir, database.db, (err) => logger.error({ err }, 'admin command failed'), secret);
     }
@@ -80,6 +82,7 @@ export async function startServer(config: Config, logger: Logger, options: { wor
         if (closed) return;
         closed = true;
         await app.close();
+        maintenance?.stop();
         await worker.stop();
         await adminSocket?.close();
         ctx.mailer?.close();

@@ -117,7 +117,11 @@ export async function listReports(
   };
 }
 
-/** Report counts per state for the inbox tabs. */
+/**
+ * Counts of open reports per state for the inbox tabs. Only open states: the
+ * (program_id, state, …) index keeps this cheap however many closed reports
+ * pile up (counting all states was most of the inbox's time at 100k reports).
+ */
 export async function countByState(db: Db, programIds: readonly string[]): Promise<Record<ReportState, number>> {
   const counts = Object.fromEntries(REPORT_STATES.map((s) => [s, 0])) as Record<ReportState, number>;
   if (programIds.length === 0) return counts;
@@ -125,6 +129,7 @@ export async function countByState(db: Db, programIds: readonly string[]): Promi
     .selectFrom('reports')
     .select(['state', sql<string>`count(*)`.as('n')])
     .where('program_id', 'in', programIds)
+    .where('state', 'in', OPEN_STATES)
     .groupBy('state')
     .execute();
   for (const r of rows) counts[r.state] = Number(r.n);
