@@ -99,45 +99,62 @@ export function computeSlaClocks(input: SlaInput): SlaClock[] {
     const unpausedDue = isBusiness ? addBusinessDays(calendar, spec.startAt, spec.amount) : addCalendarDays(spec.startAt, spec.amount, zone);
     const budget = measure.between(spec.startAt, unpausedDue);
     const run = runClock({ startAt: spec.startAt, budget, measure, rules: RULES[name], spans, now });
-    return present(name, run, { budget, isBusiness, fmt, when, zone, now, targets, spec });
+    return present(name, run, { budget, measure, fmt, when, zone, now, targets, spec });
   };
 
+  const received = when(history.receivedAt);
   const ack = targets.firstResponseBusinessDays;
-  clocks.push(make('first-response', { startAt: history.receivedAt, amount: ack, unit: 'business-days', basisText: `${targetPhrase(ack, 'business-days')} after receipt (${when(history.receivedAt)})` }));
+  const afterReceipt = (n: number) => `${targetPhrase(n, 'business-days')} after receipt on ${received}`;
+  clocks.push(make('first-response', { startAt: history.receivedAt, amount: ack, unit: 'business-days', basisText: afterReceipt(ack) }));
 
   if (targets.triageBusinessDays !== undefined) {
     const n = targets.triageBusinessDays;
-    clocks.push(make('triage', { startAt: history.receivedAt, amount: n, unit: 'business-days', basisText: `${targetPhrase(n, 'business-days')} after receipt (${when(history.receivedAt)})` }));
+    clocks.push(make('triage', { startAt: history.receivedAt, amount: n, unit: 'business-days', basisText: afterReceipt(n) }));
   }
 
   if (targets.remediationDays !== undefined) {
+    // The first triage starts it; the current severity sets the target, counted from that triage.
     const triagedAt = spans.find((s) => s.state === 'triaged')?.from;
     const severity = severityAt(history, now);
     const days = severity && severity !== 'none' ? targets.remediationDays[severity] : undefined;
     const na = (why: string): SlaClock => ({ name: 'remediation', label: CLOCK_LABELS.remediation, state: 'not-applicable', explanation: why });
     if (!triagedAt) clocks.push(na('Starts when the report is triaged.'));
     else if (severity === undefined || severity === null) clocks.push(na('Set the team’s severity to start the remediation clock.'));
+    else if (severity === 'none') clocks.push(na('No remediation target: the team rated the severity none.'));
     else if (days === undefined) clocks.push(na(`The program sets no remediation target for ${severity} severity.`));
-    else clocks.push(make('remediation', { startAt: triagedAt, amount: days, unit: 'days', basisText: `${targetPhrase(days, 'days')} after triage (${when(triagedAt)}) for ${severity} severity` }));
+    else {
+      const basisText = `${targetPhrase(days, 'days')} after triage on ${when(triagedAt)} for ${severity} severity`;
+      clocks.push(make('remediation', { startAt: triagedAt, amount: days, unit: 'days', basisText }));
+    }
   }
 
   if (targets.noUpdateNudgeDays !== undefined) {
     const n = targets.noUpdateNudgeDays;
     const last = lastReporterUpdate(history, now);
     const what = last.getTime() === history.receivedAt.getTime() ? 'receipt' : 'the last update to the reporter';
-    clocks.push(make('update-nudge', { startAt: last, amount: n, unit: 'days', basisText: `${targetPhrase(n, 'days')} after ${what} (${when(last)})` }));
+    clocks.push(make('update-nudge', { startAt: last, amount: n, unit: 'days', basisText: `${targetPhrase(n, 'days')} after ${what} on ${when(last)}` }));
   }
   return clocks;
 }
 
-function present(
-  name: ClockName,
-  run: ClockRun,
-  ctx: {
-    budget: number; isBusiness: boolean; fmt: (ms: number) => string; when: (d: Date) => string; zone: string; now: Date;
-    targets: SlaTargets; spec: { startAt: Date; amount: number; unit: ClockBasis['unit']; basisText: string };
-  },
-): SlaClock {
+/** Whether a running clock with `left` of its `budget` remaining is near breach. */
+export function isNearBreach(rule: SlaTargets['nearBreach'], left: number, budget: number): boolean {
+  return 'fractionLeft' in rule ? left <= rule.fractionLeft * budget : left <= rule.hoursLeft * 3_600_000;
+}
+
+interface PresentContext {
+  budget: number;
+  measure: Measure;
+  fmt: (ms: number) => string;
+  when: (d: Date) => string;
+  zone: string;
+  now: Date;
+  targets: SlaTargets;
+  spec: { startAt: Date; amount: number; unit: ClockBasis['unit']; basisText: string };
+}
+
+/** Turns a clock run into the clock a person (or the API) sees, with its sentence. */
+function present(name: ClockName, run: ClockRun, ctx: PresentContext): SlaClock {
   const { fmt, when, zone, now, spec } = ctx;
   const label = CLOCK_LABELS[name];
   const pausedMs = [...run.pausedBy.values()].reduce((a, b) => a + b, 0);
@@ -148,32 +165,61 @@ function present(
     case 'met': {
       if (run.metAt > run.dueAt) {
         const overdueByMs = run.metAt.getTime() - run.dueAt.getTime();
-        return { name, label, state: 'breached', basis, dueAt: run.dueAt, overdueByMs, metAt: run.metAt, explanation: `Met ${when(run.metAt)}, ${real(overdueByMs)} late: due ${when(run.dueAt)} ${zone} (${why}).` };
+        const explanation = `Met ${when(run.metAt)}, ${real(overdueByMs)} late: due ${when(run.dueAt)} ${zone} (${why}).`;
+        return { name, label, state: 'breached', basis, dueAt: run.dueAt, overdueByMs, metAt: run.metAt, explanation };
       }
       const early = run.dueAt.getTime() - run.metAt.getTime();
       const margin = early >= 60_000 ? `${real(early)} before the deadline of` : 'by the deadline,';
       return { name, label, state: 'met', basis, dueAt: run.dueAt, metAt: run.metAt, explanation: `Met ${when(run.metAt)}, ${margin} ${when(run.dueAt)} ${zone} (${why}).` };
     }
     case 'cancelled':
-      return { name, label, state: 'not-applicable', explanation: `Does not apply ${pauseReason(run.state).replace(/^while /, 'while the report is ').replace('is marked', 'is marked').replace('is closed', 'is closed')}.` };
+      return { name, label, state: 'not-applicable', explanation: `Does not apply ${pauseReason(run.state).replace(/^while /, 'while the report is ')}.` };
     case 'overdue': {
       const overdueByMs = now.getTime() - run.dueAt.getTime();
       return { name, label, state: 'breached', basis, dueAt: run.dueAt, overdueByMs, metAt: null, explanation: `Overdue by ${real(overdueByMs)}: due ${when(run.dueAt)} ${zone} (${why}).` };
     }
     case 'paused': {
-      const dueAt = (ctx.isBusiness ? (ms: number) => ms : (ms: number) => ms)(0) === 0 ? projected(ctx, run.budgetLeft) : now;
-      return {
-        name, label, state: 'paused', basis, pausedSince: run.since, dueAt, budgetLeftMs: run.budgetLeft,
-        explanation: `Paused since ${when(run.since)} ${pauseReason(run.state)}: ${fmt(run.budgetLeft)} left of ${targetPhrase(spec.amount, spec.unit)} (${why}); due ${when(dueAt)} ${zone} if it resumed now.`,
-      };
+      const dueAt = ctx.measure.add(now, run.budgetLeft);
+      const explanation =
+        `Paused since ${when(run.since)} ${pauseReason(run.state)}: ${fmt(run.budgetLeft)} left of ${spec.basisText}; ` +
+        `due ${when(dueAt)} ${zone} if ${run.state === 'needs-info' ? 'the reporter answers' : 'it resumes'} now.`;
+      return { name, label, state: 'paused', basis, pausedSince: run.since, dueAt, budgetLeftMs: run.budgetLeft, explanation };
     }
     case 'running': {
       const nearBreach = isNearBreach(ctx.targets.nearBreach, run.budgetLeft, ctx.budget);
-      const left = run.budgetLeft > 0 ? `${fmt(run.budgetLeft)} left` : 'due now';
-      return {
-        name, label, state: 'running', basis, dueAt: run.dueAt, timeLeftMs: Math.max(0, run.dueAt.getTime() - now.getTime()), budgetLeftMs: run.budgetLeft, nearBreach,
-        explanation: `Due ${when(run.dueAt)} ${zone}: ${why}. ${left[0]!.toUpperCase()}${left.slice(1)}${nearBreach ? ', nearly due' : ''}.`,
-      };
+      const left = run.budgetLeft > 0 ? `${fmt(run.budgetLeft)} left` : 'Due now';
+      const timeLeftMs = Math.max(0, run.dueAt.getTime() - now.getTime());
+      const explanation = `Due ${when(run.dueAt)} ${zone}: ${why}. ${left}${nearBreach ? ', nearly due' : ''}.`;
+      return { name, label, state: 'running', basis, dueAt: run.dueAt, timeLeftMs, budgetLeftMs: run.budgetLeft, nearBreach, explanation };
     }
   }
+}
+
+/** How much attention a clock asks for, most urgent first; for badges, reminders and the due view. */
+export type ClockUrgency = 'breached' | 'near-breach' | 'running' | 'paused' | 'done';
+
+export function clockUrgency(clock: SlaClock): ClockUrgency {
+  switch (clock.state) {
+    case 'breached':
+      return clock.metAt === null ? 'breached' : 'done';
+    case 'running':
+      return clock.nearBreach ? 'near-breach' : 'running';
+    case 'paused':
+      return 'paused';
+    default:
+      return 'done';
+  }
+}
+
+/**
+ * The deadline the "due" view sorts a report by: the earliest due time of its
+ * open clocks (running, or breached and still open); undefined when nothing is due.
+ */
+export function nextDeadline(clocks: readonly SlaClock[]): Date | undefined {
+  let best: Date | undefined;
+  for (const c of clocks) {
+    const open = c.state === 'running' || (c.state === 'breached' && c.metAt === null);
+    if (open && (!best || c.dueAt < best)) best = c.dueAt;
+  }
+  return best;
 }

@@ -37,14 +37,16 @@ export function historyFromTimeline(receivedAt: Date, rows: readonly TimelineRow
   const events: SlaEvent[] = [];
   for (const row of rows) {
     const at = row.created_at;
-    if (row.type === 'state-changed' && isReportState(row.data.from) && isReportState(row.data.to)) {
+    const staffTold = row.reporter_visible && row.actor_kind === 'staff';
+    if (row.type === 'state-changed') {
+      if (!isReportState(row.data.from) || !isReportState(row.data.to)) continue;
       events.push({ kind: 'state-changed', at, from: row.data.from, to: row.data.to });
+      if (staffTold) events.push({ kind: 'reporter-update', at });
+    } else if (row.type === 'staff-replied' && staffTold) {
+      events.push({ kind: 'reporter-update', at });
     }
     if ('severity' in row.data && (row.data.severity === null || isSeverity(row.data.severity))) {
       events.push({ kind: 'severity-set', at, severity: row.data.severity });
-    }
-    if (row.reporter_visible && row.actor_kind === 'staff' && (row.type === 'staff-replied' || row.type === 'state-changed')) {
-      events.push({ kind: 'reporter-update', at });
     }
   }
   return { receivedAt, events };
