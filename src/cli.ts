@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runAdminCommand, sendAdminCommand, type AdminAnswer, type AdminCommand } from './admin/admin-socket.ts';
+import { TOKEN_USAGE, tokenCommand } from './api/tokens/token-cli.ts';
 import { exampleNames, initExample } from './cli/init-example.ts';
 import { KEY_USAGE, keyCommand } from './cli/key-command.ts';
 import { readPassword } from './cli/read-password.ts';
@@ -12,6 +13,7 @@ import { createJobHandlers } from './jobs/handlers.ts';
 import { createWorker } from './jobs/worker.ts';
 import { createLogger } from './logger.ts';
 import { createMailer } from './mail/mailer.ts';
+import { startMailIntake } from './mail-intake/start-intake.ts';
 import { syncPrograms } from './programs/programs.ts';
 import { openInstanceSecret, prepareDatabase, startServer } from './server.ts';
 
@@ -28,6 +30,7 @@ Commands:
                              Create a staff account; the password is read from standard input
                              (or prompted). Roles: admin, lead, triager, viewer.
 ${KEY_USAGE}
+${TOKEN_USAGE}
 
 Configuration comes from the environment; see docs/configuration.md.`;
 
@@ -61,6 +64,8 @@ async function main(argv: string[]): Promise<number> {
     case 'key':
       // EMBARGO_KEY_PASSPHRASE: passphrase of the key given to `key import`; read here, as the entry point.
       return keyCommand(config, logger, rest, process.env.EMBARGO_KEY_PASSPHRASE);
+    case 'token':
+      return tokenCommand(config, rest);
   }
   console.error(USAGE);
   return 2;
@@ -101,8 +106,10 @@ async function runWorker(config: Config, logger: ReturnType<typeof createLogger>
   const ctx = { config, db: database.db, logger, mailer: createMailer(config.mail.smtpUrl, config.mail.from), defaultProgramSlug: config.programs[0]!.slug, secret };
   const worker = createWorker({ db: database.db, handlers: createJobHandlers(ctx), logger });
   worker.start();
+  const mailIntake = await startMailIntake(ctx, { imap: true });
   logger.info('worker running');
   await waitForSignal();
+  await mailIntake.close();
   await worker.stop();
   ctx.mailer?.close();
   await database.close();

@@ -24,6 +24,33 @@ const envSchema = z.object({
   EMBARGO_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   /** Sender address of outbound mail. */
   EMBARGO_MAIL_FROM: z.string().min(3).optional(),
+  /**
+   * Run the built-in SMTP listener for incoming reports on host:port, e.g. 0.0.0.0:25 as the
+   * domain's MX, or 127.0.0.1:2525 behind the organisation's relay. Absent: no listener.
+   * It accepts only the programs' contact addresses and their per-report reply addresses.
+   */
+  EMBARGO_SMTP_LISTEN: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:25 or [::]:2525')
+    .optional(),
+  /** Largest incoming mail the listener accepts, in bytes; larger ones get 552. */
+  EMBARGO_SMTP_MAX_BYTES: z.coerce.number().int().min(10_000).default(25 * 1024 * 1024),
+  /** Host name the listener greets with. Default: the host of EMBARGO_BASE_URL. */
+  EMBARGO_SMTP_HOSTNAME: z.string().min(1).optional(),
+  /**
+   * Domain of per-report reply addresses (security+<token>@domain). Default: the domain of the
+   * program's contactEmail; set it when only a subdomain is routed to Embargo.
+   */
+  EMBARGO_MAIL_REPLY_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+$/, 'a domain name').optional(),
+  /**
+   * Poll this IMAP mailbox for reports, e.g. imaps://user:password@imap.example.com/INBOX
+   * (imap:// is plain text: loopback only). Absent: no polling. Runs in the worker.
+   */
+  EMBARGO_IMAP_URL: z.string().regex(/^imaps?:\/\//, 'must start with imap:// or imaps://').optional(),
+  /** What happens to an imported IMAP message: "flag" (mark \Seen and $EmbargoImported) or "move:<folder>". */
+  EMBARGO_IMAP_PROCESSED: z.string().regex(/^(flag|move:.+)$/, 'flag or move:<folder>').default('flag'),
+  /** Seconds between two looks at the IMAP mailbox. */
+  EMBARGO_IMAP_POLL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Path of the program config file (JSON). Default: ./embargo.config.json when it exists, else a demo program. */
   EMBARGO_CONFIG: z.string().optional(),
   /** pino log level. */
@@ -62,13 +89,28 @@ export interface Config {
   secureCookies: boolean;
   database: DatabaseConfig;
   dataDir: string;
-  mail: { smtpUrl: string | undefined; from: string };
+  mail: {
+    smtpUrl: string | undefined;
+    from: string;
+    /** Domain of per-report reply addresses; undefined: each program's contactEmail domain. */
+    replyDomain: string | undefined;
+    intake: MailIntakeConfig;
+  };
   logLevel: z.infer<typeof envSchema>['EMBARGO_LOG_LEVEL'];
   uploads: { maxBytes: number; maxFiles: number };
   runWorkerInWeb: boolean;
   programs: ProgramConfig[];
   /** From EMBARGO_SECRET; undefined: the server uses (or creates) <dataDir>/secret.key, see loadInstanceSecret. */
   instanceSecret: InstanceSecret | undefined;
+}
+
+/** Incoming mail: the SMTP listener and the IMAP poller, either or both. */
+export interface MailIntakeConfig {
+  smtpListen: { host: string; port: number } | undefined;
+  maxBytes: number;
+  /** Greeting name of the listener. */
+  hostname: string;
+  imap: { url: string; processed: { kind: 'flag' } | { kind: 'move'; folder: string }; pollSeconds: number } | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -92,13 +134,37 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     secureCookies: baseUrl.startsWith('https://'),
     database,
     dataDir,
-    mail: { smtpUrl: e.EMBARGO_SMTP_URL, from: e.EMBARGO_MAIL_FROM ?? `security@${new URL(baseUrl).hostname}` },
+    mail: {
+      smtpUrl: e.EMBARGO_SMTP_URL,
+      from: e.EMBARGO_MAIL_FROM ?? `security@${new URL(baseUrl).hostname}`,
+      replyDomain: e.EMBARGO_MAIL_REPLY_DOMAIN?.toLowerCase(),
+      intake: {
+        smtpListen: e.EMBARGO_SMTP_LISTEN ? parseHostPort(e.EMBARGO_SMTP_LISTEN) : undefined,
+        maxBytes: e.EMBARGO_SMTP_MAX_BYTES,
+        hostname: e.EMBARGO_SMTP_HOSTNAME ?? new URL(baseUrl).hostname,
+        imap: e.EMBARGO_IMAP_URL
+          ? {
+              url: e.EMBARGO_IMAP_URL,
+              processed: e.EMBARGO_IMAP_PROCESSED === 'flag' ? { kind: 'flag' } : { kind: 'move', folder: e.EMBARGO_IMAP_PROCESSED.slice('move:'.length) },
+              pollSeconds: e.EMBARGO_IMAP_POLL_SECONDS,
+            }
+          : undefined,
+      },
+    },
     logLevel: e.EMBARGO_LOG_LEVEL,
     uploads: { maxBytes: e.EMBARGO_MAX_ATTACHMENT_BYTES, maxFiles: e.EMBARGO_MAX_ATTACHMENTS },
     runWorkerInWeb: e.EMBARGO_WORKER ?? database.kind === 'embedded',
     programs: loadPrograms(e.EMBARGO_CONFIG, cwd),
     instanceSecret: e.EMBARGO_SECRET === undefined ? undefined : new InstanceSecret(decodeSecret(e.EMBARGO_SECRET) as Buffer, 'EMBARGO_SECRET'),
   };
+}
+
+/** "0.0.0.0:25" or "[::1]:2525" → host and port (the schema has checked the shape). */
+function parseHostPort(value: string): { host: string; port: number } {
+  const i = value.lastIndexOf(':');
+  const port = Number(value.slice(i + 1));
+  if (port > 65535) throw new ConfigError(`Invalid configuration:\n  EMBARGO_SMTP_LISTEN: port ${port} is out of range`);
+  return { host: value.slice(0, i).replace(/^\[(.*)\]$/, '$1'), port };
 }
 
 function loadPrograms(explicitPath: string | undefined, cwd: string): ProgramConfig[] {

@@ -9,7 +9,9 @@ import { createJobHandlers } from './jobs/handlers.ts';
 import { createWorker, type Worker } from './jobs/worker.ts';
 import { ensureProgramKeys } from './keys/ensure-program-keys.ts';
 import { createMailer } from './mail/mailer.ts';
+import { startMailIntake, type MailIntake } from './mail-intake/start-intake.ts';
 import { syncPrograms } from './programs/programs.ts';
+import { scheduleSlaSweep } from './sla-reminders/sla-sweep.ts';
 import { loadInstanceSecret, type InstanceSecret } from './secrets/instance-secret.ts';
 import { issueSetupToken } from './staff/setup-token.ts';
 import { countStaffUsers } from './staff/staff-users.ts';
@@ -21,6 +23,8 @@ export interface RunningServer {
   worker: Worker;
   /** Port actually bound (useful with PORT=0). */
   port: number;
+  /** Port of the SMTP listener when EMBARGO_SMTP_LISTEN is set. */
+  smtpPort: number | undefined;
   close(): Promise<void>;
 }
 
@@ -38,6 +42,8 @@ export async function prepareDatabase(database: OpenDatabase, config: Config, lo
   await migrateToLatest(database.db);
   await syncPrograms(database.db, config.programs);
   await ensureProgramKeys(database.db, secret, config.programs.map((p) => p.slug), logger);
+  // The SLA sweep reschedules itself after each run; this starts the chain (a no-op when one is waiting).
+  await scheduleSlaSweep(database.db);
   if ((await countStaffUsers(database.db)) === 0) {
     const token = await issueSetupToken(database.db);
     // Deliberately logged once: it is how the operator gets in. It works once and expires in 24 h.
@@ -49,6 +55,7 @@ export async function prepareDatabase(database: OpenDatabase, config: Config, lo
 export async function startServer(config: Config, logger: Logger, options: { worker?: boolean } = {}): Promise<RunningServer> {
   const database = await openDatabase(config.database, { onIdleError: (err) => logger.warn({ err: err.message }, 'database connection lost') });
   let adminSocket: { close(): Promise<void> } | undefined;
+  let mailIntake: MailIntake | undefined;
   try {
     const secret = openInstanceSecret(config, logger);
     await prepareDatabase(database, config, logger, secret);
@@ -68,6 +75,8 @@ export async function startServer(config: Config, logger: Logger, options: { wor
     if (config.database.kind === 'embedded') {
       adminSocket = await listenAdminSocket(config.dataDir, database.db, (err) => logger.error({ err }, 'admin command failed'), secret);
     }
+    // The SMTP listener where EMBARGO_SMTP_LISTEN is set; the IMAP poller only where the worker runs.
+    mailIntake = await startMailIntake(ctx, { imap: runWorker });
     await app.listen({ port: config.http.port, host: config.http.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.http.port;
@@ -78,10 +87,12 @@ export async function startServer(config: Config, logger: Logger, options: { wor
       ctx,
       worker,
       port,
+      smtpPort: mailIntake.smtpPort,
       async close() {
         if (closed) return;
         closed = true;
         await app.close();
+        await mailIntake?.close();
         maintenance?.stop();
         await worker.stop();
         await adminSocket?.close();
@@ -90,6 +101,7 @@ export async function startServer(config: Config, logger: Logger, options: { wor
       },
     };
   } catch (err) {
+    await mailIntake?.close();
     await adminSocket?.close();
     await database.close();
     throw err;

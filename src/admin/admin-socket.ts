@@ -2,6 +2,8 @@ import { chmodSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import type { ApiTokenInfo } from '../api/tokens/api-tokens.ts';
+import { runTokenCommand, tokenCommandSchemas } from '../api/tokens/token-commands.ts';
 import type { Db } from '../db/database.ts';
 import { ValidationError } from '../errors.ts';
 import { keyCommandSchemas, runKeyCommand } from '../keys/key-commands.ts';
@@ -10,17 +12,21 @@ import { createStaffUser, newStaffUserSchema } from '../staff/staff-users.ts';
 
 /**
  * The embedded database can be open in one process only. While the server
- * runs, admin commands (`embargo user add`, `embargo key …`) reach it through this Unix socket
+ * runs, admin commands (`embargo user add`, `embargo key …`, `embargo token …`) reach it through this Unix socket
  * in the data directory, readable by the data directory's owner only.
  */
 export function adminSocketPath(dataDir: string): string {
   return path.join(dataDir, 'admin.sock');
 }
 
-const commandSchema = z.discriminatedUnion('command', [z.object({ command: z.literal('user-add'), user: newStaffUserSchema }), ...keyCommandSchemas]);
+const commandSchema = z.discriminatedUnion('command', [
+  z.object({ command: z.literal('user-add'), user: newStaffUserSchema }),
+  ...keyCommandSchemas,
+  ...tokenCommandSchemas,
+]);
 export type AdminCommand = z.infer<typeof commandSchema>;
 export type AdminAnswer =
-  | { ok: true; id: string; fingerprint?: string; warnings?: string[] }
+  | { ok: true; id: string; fingerprint?: string; warnings?: string[]; token?: string; scopes?: string[]; tokens?: ApiTokenInfo[] }
   | { ok: false; error: string; fields?: Record<string, string> };
 
 /**
@@ -28,6 +34,7 @@ export type AdminAnswer =
  * the direct CLI path. Key commands need the instance secret.
  */
 export async function runAdminCommand(db: Db, command: AdminCommand, secret?: InstanceSecret): Promise<AdminAnswer> {
+  if (command.command === 'token-create' || command.command === 'token-revoke' || command.command === 'token-list') return runTokenCommand(db, command);
   if (command.command !== 'user-add') {
     if (!secret) return { ok: false, error: 'This process was started without the instance secret.' };
     return runKeyCommand({ db, secret }, command);

@@ -19,6 +19,8 @@ export interface OpenDatabase {
 // bigint ids and counts come back as strings by default; numeric(…) too. Keep
 // bigint as string (ids), but parse int8 counts where we ask for them.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
+// A `date` is a calendar day, not an instant: keep 'YYYY-MM-DD' rather than a Date at local midnight.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 /** Opens PostgreSQL or the embedded PGlite (taking its directory lock) behind one Kysely type. */
 export async function openDatabase(

@@ -7,9 +7,11 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 export type Role = 'admin' | 'lead' | 'triager' | 'viewer';
 export type Channel = 'web' | 'email' | 'api';
 export type CreditPreference = 'name' | 'handle' | 'anonymous' | 'none';
-export type EventType = 'submitted' | 'state-changed' | 'assigned' | 'reporter-replied' | 'staff-replied' | 'note-added' | 'credit-changed';
+export type EventType =
+  | 'submitted' | 'state-changed' | 'assigned' | 'reporter-replied' | 'staff-replied' | 'note-added' | 'credit-changed'
+  | 'severity-set' | 'cwe-set' | 'evaluation-sent' | 'resolution-date-changed' | 'duplicate-marked';
 export type ActorKind = 'reporter' | 'staff' | 'system';
-export type JobKind = 'notify-reporter';
+export type JobKind = 'notify-reporter' | 'process-inbound-mail' | 'mail-acknowledgement' | 'sla-sweep' | 'sla-mail';
 export type JobState = 'pending' | 'running' | 'done' | 'failed';
 
 export interface ProgramsTable {
@@ -46,6 +48,8 @@ export interface StaffUsersTable {
   created_at: CreatedAt;
   /** Set when the account may no longer sign in. */
   disabled_at: Timestamp | null;
+  /** Receives the daily SLA digest (opt-out). */
+  sla_digest: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface MembershipsTable {
@@ -115,7 +119,28 @@ export interface ReportsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   /** Generated full-text vector (title, product, description, impact). */
   search: ColumnType<string, never, never>;
+  /** The team's CVSS vector (validated before storing); the reporter's is reporter_cvss_vector. */
+  team_cvss_vector: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Its score, 0.0–10.0; numeric comes back as a string. Null exactly when the vector is. */
+  team_cvss_score: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  /** The team's severity; drives the remediation target. */
+  severity: ColumnType<Severity | null, Severity | null | undefined, Severity | null>;
+  /** A weakness of the shipped CWE list. */
+  cwe_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Promised to the reporter with the evaluation, as YYYY-MM-DD (a date, read as text). */
+  expected_resolution_date: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The evaluation sent when acknowledging. */
+  evaluation: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Earliest due time of the open SLA clocks (src/sla/recompute-next-deadline.ts); the "Due" view's order. */
+  next_deadline_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The original report when this one is a duplicate. */
+  duplicate_of: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Why it was closed as not applicable. */
+  closure_reason: ColumnType<ClosureReason | null, ClosureReason | null | undefined, ClosureReason | null>;
 }
+
+export type Severity = 'none' | 'low' | 'medium' | 'high' | 'critical';
+export type ClosureReason = 'out-of-scope' | 'not-a-vulnerability' | 'informative' | 'cannot-reproduce';
 
 export interface ReportMessagesTable {
   id: Generated<string>;
@@ -160,7 +185,8 @@ export interface ReportEventsTable {
 export interface JobsTable {
   id: Generated<string>;
   kind: JobKind;
-  payload: ColumnType<Record<string, unknown>, string, never>;
+  /** Updatable so a job can scrub what it no longer needs (the acknowledgement's sealed tracking token). */
+  payload: ColumnType<Record<string, unknown>, string, string>;
   state: ColumnType<JobState, JobState | undefined, JobState>;
   attempts: ColumnType<number, number | undefined, number>;
   max_attempts: ColumnType<number, number | undefined, number>;
@@ -226,6 +252,94 @@ export interface ApiTokensTable {
   revoked_by: string | null;
 }
 
+export type InboundMailOutcome = 'pending' | 'new-report' | 'reply' | 'auto-reply' | 'bounce' | 'ignored';
+export type MailDecryption = 'not-encrypted' | 'decrypted' | 'failed';
+export type MailSignature = 'unsigned' | 'valid' | 'invalid' | 'unknown-key';
+export type MailTemplateName = 'acknowledgement' | 'reporter-update';
+export type MailDeliveryResult = 'sent' | 'failed' | 'rejected' | 'skipped';
+
+/** Every mail received by the SMTP listener or the IMAP poller, kept as evidence. */
+export interface InboundMailsTable {
+  id: string;
+  program_id: string;
+  /** The report it created or joined; null while pending and for ignored mail. */
+  report_id: string | null;
+  source: 'smtp' | 'imap';
+  /** SMTP MAIL FROM ('' for the null sender); null when unknown (IMAP). */
+  envelope_from: string | null;
+  envelope_to: ColumnType<string[], string[] | undefined, string[]>;
+  /** Message-ID header without angle brackets. */
+  message_id: string | null;
+  /** sha256 of (Message-ID, body): a mail delivered twice is stored once. */
+  dedupe_key: Buffer;
+  size: number;
+  raw_sha256: string;
+  /** The message as received, sealed with a key derived from the instance secret (src/mail/seal.ts). */
+  raw_sealed: Buffer;
+  received_at: CreatedAt;
+  processed_at: Timestamp | null;
+  outcome: ColumnType<InboundMailOutcome, InboundMailOutcome | undefined, InboundMailOutcome>;
+  decryption: MailDecryption | null;
+  signature: MailSignature | null;
+  signer_fingerprint: string | null;
+  /** Why decryption failed or the mail was ignored. */
+  detail: string | null;
+}
+
+/** One row per attempt to send one outbound mail. */
+export interface MailDeliveriesTable {
+  id: Generated<string>;
+  job_id: string | null;
+  report_id: string | null;
+  template: MailTemplateName;
+  to_address: string;
+  /** Without angle brackets; the same for every attempt of one job. */
+  message_id: string;
+  attempt: number;
+  result: MailDeliveryResult;
+  encrypted: boolean;
+  /** The relay's answer, or why nothing was sent. */
+  smtp_response: string | null;
+  created_at: CreatedAt;
+}
+
+/** The reporter's OpenPGP public key: mail to them is encrypted to it. */
+export interface ReporterKeysTable {
+  report_id: string;
+  fingerprint: string;
+  public_key_armored: string;
+  source: 'email' | 'web' | 'api';
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** Who may run a singleton loop (the IMAP poller) until when. */
+export interface MailLeasesTable {
+  name: string;
+  holder: string;
+  expires_at: Timestamp;
+}
+
+/** One reminder or escalation the SLA sweep sent (src/sla-reminders/); its uniqueness makes the sweep idempotent. */
+export interface SlaRemindersTable {
+  id: Generated<string>;
+  report_id: string;
+  clock: 'first-response' | 'triage' | 'remediation' | 'update-nudge';
+  threshold: 'near-breach' | 'breach' | 'escalation';
+  /** The deadline it was about. */
+  due_at: Timestamp;
+  recipient_id: string;
+  created_at: CreatedAt;
+}
+
+/** One daily SLA digest per staff member and working day. */
+export interface SlaDigestsTable {
+  user_id: string;
+  /** YYYY-MM-DD in the program's time zone. */
+  day: ColumnType<string, string, never>;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   programs: ProgramsTable;
   policy_versions: PolicyVersionsTable;
@@ -241,7 +355,13 @@ export interface Database {
   jobs: JobsTable;
   rate_limits: RateLimitsTable;
   program_keys: ProgramKeysTable;
+  inbound_mails: InboundMailsTable;
+  mail_deliveries: MailDeliveriesTable;
+  reporter_keys: ReporterKeysTable;
+  mail_leases: MailLeasesTable;
   api_tokens: ApiTokensTable;
+  sla_reminders: SlaRemindersTable;
+  sla_digests: SlaDigestsTable;
 }
 
 export type Report = Selectable<ReportsTable>;

@@ -3,6 +3,17 @@ import type { Database, JobKind } from '../db/schema.ts';
 
 export interface JobPayloads {
   'notify-reporter': { eventId: string };
+  /** Decrypt, classify and file one stored incoming mail (src/mail-intake/process-inbound.ts). */
+  'process-inbound-mail': { mailId: string };
+  /**
+   * The acknowledgement of a report that came by mail. The tracking token exists only at creation,
+   * so it travels sealed (src/mail/seal.ts) and is scrubbed from the payload once sent.
+   */
+  'mail-acknowledgement': { reportId: string; mailId: string; sealedToken?: string };
+  /** Looks for near-breach and breached SLA clocks and due digests, then schedules itself again (src/sla-reminders/). */
+  'sla-sweep': Record<string, never>;
+  /** One SLA reminder, escalation or daily digest; carries ids only and reads fresh data when sent. */
+  'sla-mail': { kind: 'reminder'; reminderId: string } | { kind: 'digest'; userId: string; day: string };
 }
 
 /**

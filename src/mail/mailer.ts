@@ -6,9 +6,28 @@ export interface OutgoingMail {
   text: string;
 }
 
-/** Sends one mail or throws (the job queue retries). */
+/** A relay's refusal. `permanent` (5xx): retrying the same mail will not help. */
+export class MailSendError extends Error {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+    /** The relay's words, or the connection error, for the delivery record. */
+    readonly response: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Sends mail through the configured relay. Only job handlers call it, never a
+ * request or the SMTP listener: a slow or failing relay then delays a job,
+ * which is retried with backoff, instead of a reporter's request.
+ */
 export interface Mailer {
+  /** A plain text mail built by nodemailer; throws (the job queue retries). */
   send(mail: OutgoingMail): Promise<void>;
+  /** A message composed by src/mail/compose.ts; resolves with the relay's response, rejects with MailSendError. */
+  sendRaw(envelope: { from: string; to: string }, raw: Buffer): Promise<string>;
   close(): void;
 }
 
@@ -19,6 +38,16 @@ export function createMailer(smtpUrl: string | undefined, from: string): Mailer 
   return {
     async send(mail) {
       await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });
+    },
+    async sendRaw(envelope, raw) {
+      try {
+        const info = await transport.sendMail({ envelope, raw });
+        return String(info.response ?? '250');
+      } catch (err) {
+        const e = err as Error & { responseCode?: number; response?: string; code?: string };
+        const code = e.responseCode ?? 0;
+        throw new MailSendError(e.message, code >= 500 && code < 600, (e.response ?? `${e.code ?? 'ERROR'} ${e.message}`).slice(0, 1000));
+      }
     },
     close: () => transport.close(),
   };

@@ -15,7 +15,24 @@ export const demoProgram: ProgramConfig = {
     { id: 'example-cloud', name: 'Example Cloud' },
     { id: 'example-mobile', name: 'Example Mobile app' },
   ],
-  sla: { firstResponseBusinessDays: 3 },
+  // Every clock the SLA engine knows, so a fresh install shows them all on the report page.
+  sla: {
+    firstResponseBusinessDays: 3,
+    triageBusinessDays: 10,
+    remediationDays: { critical: 7, high: 30, medium: 90, low: 180 },
+    noUpdateNudgeDays: 14,
+    nearBreach: { fractionLeft: 0.25 },
+  },
+  // The policy text follows the Dutch coordinated-disclosure template, so the demo office sits in
+  // Amsterdam: a real zone with DST and national holidays shows what the clocks do, where UTC would hide it.
+  calendar: {
+    timeZone: 'Europe/Amsterdam',
+    country: 'NL',
+    holidayTypes: ['public', 'bank'],
+    workingDays: [1, 2, 3, 4, 5],
+    businessHours: { opens: '09:00', closes: '17:00' },
+    closures: [],
+  },
   thanksPage: true,
   policy: {
     principles: '',

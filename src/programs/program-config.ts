@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { calendarConfigSchema } from '../calendar/calendar-config.ts';
+import { slaTargetsSchema } from '../sla/sla-targets.ts';
 
 /** One product in a program's scope; `id` is what reports store. */
 export const productSchema = z.object({
@@ -28,7 +30,17 @@ export const programConfigSchema = z.object({
   referencePrefix: z.string().regex(/^[A-Z][A-Z0-9]{1,9}$/, '2–10 uppercase letters or digits'),
   contactEmail: z.string().email(),
   products: z.array(productSchema).min(1),
-  sla: z.object({ firstResponseBusinessDays: z.number().int().min(1).max(60) }),
+  /**
+   * Response-time promises (src/sla/sla-targets.ts). Only firstResponseBusinessDays is required,
+   * so configs written before the other clocks existed still load unchanged.
+   */
+  sla: slaTargetsSchema,
+  /**
+   * The business calendar the SLA clocks count on (src/calendar/calendar-config.ts). prefault, not
+   * default: an absent calendar is parsed as { timeZone: 'UTC' }, so its own defaults (Monday to
+   * Friday, 09:00–17:00) apply instead of being skipped.
+   */
+  calendar: calendarConfigSchema.prefault({ timeZone: 'UTC' }),
   /**
    * When customers hear before the fix: if the fix is expected to take longer
    * than this many hours and the severity is at least this high. Absent: only after the fix.
@@ -53,6 +65,16 @@ export const programConfigSchema = z.object({
         .array(z.string().regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/, 'a language tag such as en or pt-BR'))
         .min(1)
         .optional(),
+    })
+    .optional(),
+  /** Mail to reporters (src/mail); absent: the defaults below. */
+  mail: z
+    .object({
+      /**
+       * What mail to a reporter without an OpenPGP key may say: "notice" (that something changed,
+       * and where to read it) or "full" (team replies quoted, state-change reasons). Encrypted mail is always full.
+       */
+      unencryptedDetails: z.enum(['notice', 'full']).default('notice'),
     })
     .optional(),
   policy: policySectionsSchema,

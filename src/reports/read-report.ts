@@ -93,3 +93,10 @@ export async function loadTimeline(db: Db, reportId: string, audience: Audience,
   ];
   return entries.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
+
+/** Titles of reports by id, for lists that select no content themselves (the "Due" view). */
+export async function findReportTitles(db: Db, reportIds: readonly string[]): Promise<Map<string, string>> {
+  if (reportIds.length === 0) return new Map();
+  const rows = await db.selectFrom('reports').select(['id', 'title']).where('id', 'in', reportIds).execute();
+  return new Map(rows.map((r) => [r.id, r.title]));
+}

@@ -7,13 +7,14 @@ import { storeAttachments, type UploadedFile } from './attachments.ts';
 import { recordEvent, type EventActor } from './record-event.ts';
 
 /** Re-reads the report under a row lock so concurrent changes apply one after the other. */
-async function lockReport(trx: Transaction<Database>, reportId: string): Promise<Report> {
+export async function lockReport(trx: Transaction<Database>, reportId: string): Promise<Report> {
   const report = await trx.selectFrom('reports').selectAll().where('id', '=', reportId).forUpdate().executeTakeFirst();
   if (!report) throw new NotFoundError('This report');
   return report;
 }
 
-async function applyTransition(
+/** Checks and applies one lifecycle move on a locked report, with its event; for use cases that move state as part of a larger change. */
+export async function applyTransition(
   trx: Transaction<Database>,
   report: Report,
   to: ReportState,

@@ -1,9 +1,11 @@
+import type { Transaction } from 'kysely';
 import type { Db } from '../db/database.ts';
-import type { Channel } from '../db/schema.ts';
+import type { Channel, Database } from '../db/schema.ts';
 import { formatReference } from '../domain/reference.ts';
 import type { ReportSubmission } from '../domain/report-input.ts';
 import { hashToken, newToken } from '../domain/tokens.ts';
 import { ValidationError } from '../errors.ts';
+import { storeReporterKey, type ValidatedReporterKey } from '../mail/reporter-keys.ts';
 import type { Program } from '../programs/programs.ts';
 import { storeAttachments, type UploadedFile } from './attachments.ts';
 import { recordEvent } from './record-event.ts';
@@ -29,6 +31,13 @@ export async function submitReport(
     now?: Date;
     /** Set when the reporter's browser encrypted the submission to the program key. */
     clientEncryption?: 'openpgp';
+    /** The reporter's OpenPGP key (validated with validateReporterKey): mail to them is encrypted to it. */
+    reporterKey?: ValidatedReporterKey;
+    /**
+     * More writes in the same transaction, e.g. e-mail intake linking the stored mail
+     * and enqueueing the acknowledgement that carries the tracking token.
+     */
+    withinTransaction?: (trx: Transaction<Database>, created: SubmittedReport) => Promise<void>;
   },
 ): Promise<SubmittedReport> {
   const { program, input, files, channel } = args;
@@ -79,6 +88,7 @@ export async function submitReport(
       .returning('id')
       .executeTakeFirstOrThrow();
     await storeAttachments(trx, report.id, null, files);
+    if (args.reporterKey) await storeReporterKey(trx, report.id, args.reporterKey, channel);
     await recordEvent(trx, {
       reportId: report.id,
       actor: { kind: 'reporter' },
@@ -86,6 +96,8 @@ export async function submitReport(
       data: { channel, policyVersion: program.policy.version, attachments: files.length },
       reporterVisible: true,
     });
-    return { id: report.id, reference, trackingToken };
+    const created = { id: report.id, reference, trackingToken };
+    await args.withinTransaction?.(trx, created);
+    return created;
   });
 }

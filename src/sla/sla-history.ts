@@ -42,7 +42,8 @@ export function historyFromTimeline(receivedAt: Date, rows: readonly TimelineRow
       if (!isReportState(row.data.from) || !isReportState(row.data.to)) continue;
       events.push({ kind: 'state-changed', at, from: row.data.from, to: row.data.to });
       if (staffTold) events.push({ kind: 'reporter-update', at });
-    } else if (row.type === 'staff-replied' && staffTold) {
+    } else if (staffTold) {
+      // A reply, a moved resolution date, a duplicate verdict: anything the team told the reporter.
       events.push({ kind: 'reporter-update', at });
     }
     if ('severity' in row.data && (row.data.severity === null || isSeverity(row.data.severity))) {

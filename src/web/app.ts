@@ -7,6 +7,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { registerApiRoutes } from '../api/api-routes.tsx';
 import type { AppContext } from '../context.ts';
 import { activeKeyInfo } from '../keys/program-keys.ts';
 import { registerClientBundles } from './client-bundles.ts';
@@ -15,6 +16,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerPublicRoutes } from './routes/public.tsx';
 import { registerReportFormRoutes } from './routes/report-form.tsx';
 import { registerStaffAuthRoutes } from './routes/staff-auth.tsx';
+import { registerStaffDueRoutes } from './routes/staff-due.tsx';
 import { registerStaffInboxRoutes } from './routes/staff-inbox.tsx';
 import { registerStaffPolicyRoutes } from './routes/staff-policy.tsx';
 import { registerStaffReportRoutes } from './routes/staff-report.tsx';
@@ -77,7 +79,9 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerTrackRoutes(app, ctx);
   registerStaffAuthRoutes(app, ctx);
   registerStaffInboxRoutes(app, ctx);
+  registerStaffDueRoutes(app, ctx);
   registerStaffReportRoutes(app, ctx);
   registerStaffPolicyRoutes(app, ctx);
+  registerApiRoutes(app, ctx);
   return app;
 }

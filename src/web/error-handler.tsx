@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { AppError, RateLimitedError } from '../errors.ts';
+import { AppError, RateLimitedError, ValidationError } from '../errors.ts';
 import { chrome, sendHtml } from './page-context.ts';
 import { renderPage } from './views/layout.tsx';
 import { MessagePage } from './views/staff-auth-pages.tsx';
@@ -10,19 +10,29 @@ interface Answer {
   code: string;
   title: string;
   message: string;
+  /** validation_failed: a message per field, sent to API clients. */
+  fields?: Record<string, string>;
 }
 
 /** Maps any error to what a person (or client) may see; the detail goes to the log only. */
 function toAnswer(err: FastifyError | Error): Answer {
   if (err instanceof AppError) {
-    const titles: Record<number, string> = { 404: 'Not found', 403: 'Not allowed', 409: 'Not possible', 413: 'Too large', 422: 'Check your input', 429: 'Slow down' };
-    return { status: err.status, code: err.code, title: titles[err.status] ?? 'Error', message: err.message };
+    const titles: Record<number, string> = { 401: 'Not signed in', 404: 'Not found', 403: 'Not allowed', 409: 'Not possible', 413: 'Too large', 422: 'Check your input', 429: 'Slow down' };
+    const fields = err instanceof ValidationError ? { fields: err.fields } : {};
+    return { status: err.status, code: err.code, title: titles[err.status] ?? 'Error', message: err.message, ...fields };
   }
   const code = (err as FastifyError).code;
   if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET') {
     return { status: 403, code: 'csrf_failed', title: 'This form has expired', message: 'For your safety the form could not be accepted. Go back, reload the page and send it again.' };
   }
   const status = (err as FastifyError).statusCode;
+  // Stable codes for API clients; pages show the same generic "bad request" wording.
+  if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    return { status: 400, code: 'invalid_json', title: 'Bad request', message: 'The body is not valid JSON.' };
+  }
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return { status: 415, code: 'unsupported_media_type', title: 'Bad request', message: 'This content type is not accepted here.' };
+  }
   if (status === 413 || code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT') {
     return { status: 413, code: 'payload_too_large', title: 'Too large', message: 'What you sent is larger than this server accepts. Shorten the text or attach fewer or smaller files.' };
   }
@@ -35,7 +45,8 @@ function toAnswer(err: FastifyError | Error): Answer {
 export function sendError(req: FastifyRequest, reply: FastifyReply, answer: Answer): FastifyReply {
   if (answer.status === 429 && answer.code === 'rate_limited') reply.header('retry-after', '60');
   if (req.url.startsWith('/api/')) {
-    return reply.code(answer.status).send({ error: { code: answer.code, message: answer.message } });
+    const fields = answer.fields ? { fields: answer.fields } : {};
+    return reply.code(answer.status).send({ error: { code: answer.code, message: answer.message, ...fields } });
   }
   const html = renderPage(<MessagePage chrome={chrome(req, reply, undefined)} title={answer.title} message={answer.message} />);
   return sendHtml(reply, html, answer.status, { private: true });

@@ -4,7 +4,9 @@ import * as programKeys from './2026-11-23T1400-program-keys.ts';
 import * as policyEditingAndCredit from './2026-11-23T1410-policy-editing-and-credit.ts';
 import * as triage from './2026-11-23T1500-triage.ts';
 import * as apiTokens from './2026-11-23T1510-api-tokens.ts';
+import * as mail from './2026-11-23T1520-mail.ts';
 import * as clientEncryption from './2026-11-23T1530-client-encryption.ts';
+import * as severity from './2026-11-23T1540-severity.ts';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -13,5 +15,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1410-policy-editing-and-credit': policyEditingAndCredit,
   '2026-11-23T1500-triage': triage,
   '2026-11-23T1510-api-tokens': apiTokens,
+  '2026-11-23T1520-mail': mail,
   '2026-11-23T1530-client-encryption': clientEncryption,
+  '2026-11-23T1540-severity': severity,
 };

@@ -16,6 +16,8 @@ import { chrome, sendHtml, verifyCsrf } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
 import { StaffReportPage } from '../views/staff-report-page.tsx';
+import { loadTriageView, type TriageFormState } from '../../triage/load-triage-view.ts';
+import { TRIAGE_DONE_MESSAGES, registerStaffTriageRoutes } from './staff-triage.tsx';
 
 type RefParams = { Params: { ref: string } };
 
@@ -24,6 +26,7 @@ const DONE_MESSAGES: Record<string, string> = {
   assign: 'Assignee saved.',
   reply: 'Reply sent to the reporter.',
   note: 'Internal note saved.',
+  ...TRIAGE_DONE_MESSAGES,
 };
 
 const stateFormSchema = z.object({ to: z.enum(REPORT_STATES), reason: z.string().max(500).optional() });
@@ -50,7 +53,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext)
     reply: FastifyReply,
     report: Report,
     status: number,
-    extra: { flash?: { kind: 'error' | 'success'; message: string }; draft?: { body: string; visibility: 'reporter' | 'internal'; error?: string } } = {},
+    extra: { flash?: { kind: 'error' | 'success'; message: string }; draft?: { body: string; visibility: 'reporter' | 'internal'; error?: string }; triageForm?: TriageFormState } = {},
   ) {
     const [program, attachments, policy] = await Promise.all([
       loadProgram(ctx.db, { id: report.program_id }),
@@ -59,6 +62,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext)
     ]);
     if (!program) throw new NotFoundError('This program');
     const [timeline, assignable] = await Promise.all([loadTimeline(ctx.db, report.id, 'staff', attachments), listAssignableStaff(ctx.db, report.program_id)]);
+    const triage = await loadTriageView(ctx.db, report, program, { query: req.query as Record<string, unknown>, form: extra.triageForm });
     const done = (req.query as Record<string, string | undefined>).done;
     const flash = extra.flash ?? (done && DONE_MESSAGES[done] ? { kind: 'success' as const, message: DONE_MESSAGES[done] } : undefined);
     const page = (
@@ -74,6 +78,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext)
         csrf={reply.generateCsrf()}
         flash={flash}
         draft={extra.draft}
+        triage={triage}
       />
     );
     return sendHtml(reply, renderPage(page), status, { private: true });
@@ -134,4 +139,6 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext)
     const report = await visibleReport(req, req.params.ref);
     return sendAttachment(ctx.db, reply, { reportId: report.id, attachmentId: req.params.id, reporterVisibleOnly: false });
   });
+
+  registerStaffTriageRoutes(app, ctx, { auth, editableReport, render });
 }

@@ -13,6 +13,7 @@ import { chrome, sendHtml, verifyCsrf } from '../page-context.ts';
 import { hitRateLimit } from '../rate-limit.ts';
 import { renderPage } from '../views/layout.tsx';
 import { TrackPage } from '../views/track-page.tsx';
+import { loadOriginalStatus } from '../../triage/original-status.ts';
 
 type TokenParams = { Params: { token: string } };
 
@@ -35,6 +36,7 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
   ) {
     const [program, attachments] = await Promise.all([loadProgram(ctx.db, { id: report.program_id }), listAttachments(ctx.db, report.id)]);
     const timeline = await loadTimeline(ctx.db, report.id, 'reporter', attachments);
+    const original = await loadOriginalStatus(ctx.db, report);
     const query = req.query as Record<string, string | undefined>;
     const page = (
       <TrackPage
@@ -50,6 +52,7 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
         reply={{ body: extra.body ?? '', errors: extra.errors ?? {} }}
         limits={limits}
         credit={{ errors: extra.creditErrors ?? {}, saved: query.credit === 'saved' }}
+        original={original}
       />
     );
     return sendHtml(reply, renderPage(page), status, { private: true });

@@ -38,6 +38,7 @@ export function InboxPage(props: {
             {n !== undefined ? <span class="count">{n}</span> : null}
           </a>
         ))}
+        <a href="/staff/reports/due">Due</a>
       </nav>
       <form method="get" action="/staff/reports" class="filters" role="search">
         <div class="field">

@@ -5,6 +5,10 @@ import type { Program } from '../../programs/programs.ts';
 import type { AttachmentInfo, TimelineEntry } from '../../reports/read-report.ts';
 import { FieldError, Layout, formatDate, type PageChrome } from './layout.tsx';
 import { AttachmentList, Timeline } from './timeline.tsx';
+import type { TriageView } from '../../triage/load-triage-view.ts';
+import { DuplicatesPanel } from './duplicates-panel.tsx';
+import { EvaluationPanel, SeverityPanel } from './report-triage-panel.tsx';
+import { SlaClocksPanel } from './sla-clocks-panel.tsx';
 
 const CREDIT_LABELS = { name: 'By name', handle: 'By handle', anonymous: 'Anonymously', none: 'No credit' } as const;
 
@@ -20,6 +24,7 @@ export function StaffReportPage(props: {
   csrf: string;
   flash?: { kind: 'error' | 'success'; message: string };
   draft?: { body: string; visibility: 'reporter' | 'internal'; error?: string };
+  triage?: TriageView;
 }) {
   const { report, program } = props;
   const base = `/staff/reports/${report.reference}`;
@@ -51,6 +56,7 @@ export function StaffReportPage(props: {
             <dt>Received</dt>
             <dd>{formatDate(report.created_at)} via {report.channel}</dd>
           </dl>
+          {props.triage ? <SlaClocksPanel clocks={props.triage.clocks} timeZone={props.triage.timeZone} now={props.triage.now} /> : null}
           <h2>Description</h2>
           <div class="text">{report.description}</div>
           <h2>Steps to reproduce</h2>
@@ -63,6 +69,7 @@ export function StaffReportPage(props: {
           ) : (
             <p class="meta">None.</p>
           )}
+          {props.triage ? <DuplicatesPanel view={props.triage} base={base} csrf={props.csrf} canEdit={props.canEdit} canMark={nextStates(report.state).includes('duplicate')} /> : null}
           <h2 id="timeline">Timeline</h2>
           <Timeline entries={props.timeline} audience="staff" attachmentHref={`${base}/attachments`} />
           {props.canEdit ? (
@@ -109,6 +116,8 @@ export function StaffReportPage(props: {
               <dd>Accepted version {props.policyVersion} on {formatDate(report.policy_accepted_at)}</dd>
             </dl>
           </section>
+          {props.triage ? <SeverityPanel view={props.triage} base={base} csrf={props.csrf} canEdit={props.canEdit} /> : null}
+          {props.triage ? <EvaluationPanel view={props.triage} report={report} base={base} csrf={props.csrf} canEdit={props.canEdit} /> : null}
           {props.canEdit ? (
             <>
               <section>

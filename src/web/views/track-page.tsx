@@ -4,6 +4,8 @@ import type { AttachmentInfo, TimelineEntry } from '../../reports/read-report.ts
 import { CREDIT_CHOICES } from '../../domain/report-input.ts';
 import { ErrorSummary, FieldError, Layout, formatDate, formatSize, type PageChrome } from './layout.tsx';
 import { AttachmentList, Timeline } from './timeline.tsx';
+import type { OriginalStatus } from '../../triage/original-status.ts';
+import { OriginalStatusSection } from './original-status.tsx';
 
 export function TrackPage(props: {
   chrome: PageChrome;
@@ -18,6 +20,8 @@ export function TrackPage(props: {
   limits: { maxFiles: number; maxBytes: number };
   sent?: boolean;
   credit: { errors: Record<string, string>; saved: boolean };
+  /** When this report is a duplicate: the original's progress. */
+  original?: OriginalStatus;
 }) {
   const { report } = props;
   const base = `/track/${props.token}`;
@@ -55,6 +59,7 @@ export function TrackPage(props: {
         </p>
         <p class="meta">Received {formatDate(report.created_at)} · last update {formatDate(report.updated_at)}</p>
       </section>
+      {props.original ? <OriginalStatusSection original={props.original} /> : null}
       <section aria-labelledby="report-h">
         <h2 id="report-h">Your report</h2>
         <details>

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { REPORT_STATES } from '../../domain/lifecycle.ts';
+import { listReports } from '../../reports/list-reports.ts';
+import { defineEndpoint } from '../endpoint.ts';
+import { reportPath } from './report-representation.ts';
+
+/** Strict, unlike the inbox's query (which falls back to defaults): a script's typo should fail loudly. */
+export const listQuerySchema = z.object({
+  state: z
+    .enum(['open', 'closed', 'all', ...REPORT_STATES])
+    .default('all')
+    .meta({ description: 'A state, or open (the team still owes work), closed, all.' }),
+  sort: z.enum(['newest', 'oldest', 'updated']).default('newest').meta({ description: 'updated: most recently changed first, for syncing.' }),
+  product: z.string().max(64).optional(),
+  q: z.string().trim().max(200).optional().meta({ description: 'Full-text search, or an exact reference.' }),
+  after: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,200}$/, 'Pass the `next` cursor of the previous page unchanged.')
+    .optional()
+    .meta({ description: 'The `next` cursor of the previous page.' }),
+});
+
+export const reportSummarySchema = z
+  .object({
+    id: z.uuid(),
+    reference: z.string(),
+    title: z.string(),
+    product: z.string(),
+    state: z.enum(REPORT_STATES),
+    assigneeName: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    links: z.object({ self: z.string() }),
+  })
+  .meta({ id: 'ReportSummary' });
+
+export const reportPageSchema = z.object({
+  data: z.array(reportSummarySchema).meta({ description: 'At most 50 reports.' }),
+  next: z.string().nullable().meta({ description: 'Cursor of the next page; null on the last page.' }),
+  links: z.object({ next: z.string().nullable() }),
+});
+
+export function listReportsEndpoint(ctx: AppContext) {
+  return defineEndpoint({
+    method: 'GET',
+    path: '/api/v1/reports',
+    operationId: 'listReports',
+    summary: 'List reports',
+    description: 'Pages by keyset: follow links.next (or pass next as after) until it is null. Pages stay stable while reports arrive.',
+    scopes: ['reports:read'],
+    query: listQuerySchema,
+    responses: { 200: { description: 'One page of the program’s reports.', schema: reportPageSchema } },
+    errors: ['forbidden', 'validation_failed'],
+    async handler({ principal, query }) {
+      const page = await listReports(ctx.db, {
+        programIds: [principal.programId],
+        query: { ...query, assignee: undefined },
+        currentUserId: principal.actorId,
+      });
+      const nextUrl = page.next ? `/api/v1/reports?${new URLSearchParams({ ...definedOnly(query), after: page.next })}` : null;
+      return {
+        data: page.rows.map((r) => ({
+          id: r.id,
+          reference: r.reference,
+          title: r.title,
+          product: r.product,
+          state: r.state,
+          assigneeName: r.assigneeName,
+          createdAt: r.createdAt.toISOString(),
+          updatedAt: r.updatedAt.toISOString(),
+          links: { self: reportPath(r.reference) },
+        })),
+        next: page.next ?? null,
+        links: { next: nextUrl },
+      } satisfies z.infer<typeof reportPageSchema>;
+    },
+  });
+}
+
+function definedOnly(query: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined && e[0] !== 'after'));
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import type { Report } from '../../db/schema.ts';
+import { REFERENCE_PATTERN } from '../../domain/reference.ts';
+import { NotFoundError } from '../../errors.ts';
+import { findReportByReference, listAttachments } from '../../reports/read-report.ts';
+import { apiCan } from '../api-policies.ts';
+import type { ApiPrincipal } from '../tokens/api-tokens.ts';
+import { presentReport, type ApiReport } from './report-representation.ts';
+import { loadTriageFields } from './report-triage.ts';
+
+const reference = z
+  .string()
+  .transform((s) => s.toUpperCase())
+  .pipe(z.string().regex(REFERENCE_PATTERN))
+  .meta({ description: 'The report reference, e.g. EMB-2026-0001.' });
+
+export const referenceParams = z.object({ reference });
+export const attachmentParams = z.object({ reference, id: z.uuid() });
+
+/** The report if it belongs to the token's program; otherwise "not found", never "forbidden". */
+export async function reportOfToken(ctx: AppContext, principal: ApiPrincipal, ref: string): Promise<Report> {
+  const report = await findReportByReference(ctx.db, ref);
+  if (!report || !apiCan.seeReport(principal, report)) throw new NotFoundError('This report');
+  return report;
+}
+
+/** Reads what the representation needs besides the report row. */
+export async function representReport(ctx: AppContext, principal: ApiPrincipal, report: Report): Promise<ApiReport> {
+  const [policy, assignee, attachments, triage] = await Promise.all([
+    ctx.db.selectFrom('policy_versions').select('version').where('id', '=', report.policy_version_id).executeTakeFirstOrThrow(),
+    report.assignee_id
+      ? ctx.db.selectFrom('staff_users').select(['id', 'display_name as name']).where('id', '=', report.assignee_id).executeTakeFirst()
+      : undefined,
+    listAttachments(ctx.db, report.id),
+    loadTriageFields(ctx, report),
+  ]);
+  return presentReport({
+    report,
+    policyVersion: policy.version,
+    assignee: assignee ?? null,
+    attachments,
+    triage,
+    includeReporter: apiCan.seeReporterContact(principal),
+    baseUrl: ctx.config.baseUrl,
+  });
+}

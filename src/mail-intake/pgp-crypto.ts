@@ -1,0 +1,140 @@
+import * as openpgp from 'openpgp';
+import type { MailSignature } from '../db/schema.ts';
+import { OPENPGP_CONFIG } from '../keys/key-protection.ts';
+
+/** Limits for untrusted OpenPGP data. */
+export interface PgpLimits {
+  /** A compressed packet may not inflate beyond this (an OpenPGP "zip bomb" ends here, not in an out-of-memory crash). */
+  maxDecompressedBytes: number;
+}
+
+export interface SignatureCheck {
+  status: Exclude<MailSignature, 'unsigned'>;
+  fingerprint?: string;
+}
+
+export type Decrypted =
+  | { ok: true; data: Buffer; signed: boolean; checks: SignatureCheck[] }
+  | { ok: false; detail: string };
+
+/** openpgp's per-signature result (not exported by name from its types). */
+type VerificationResult = Awaited<ReturnType<typeof openpgp.verify>>['signatures'][number];
+
+const hex = (ids: openpgp.KeyID[]) => ids.map((id) => id.toHex().toUpperCase()).join(', ');
+
+/** Reads armored or binary OpenPGP message bytes; undefined with a reason when they are damaged. */
+export async function readPgpMessage(bytes: Buffer): Promise<{ message: openpgp.Message<Uint8Array> } | { detail: string }> {
+  const text = bytes.toString('latin1');
+  try {
+    if (text.includes('-----BEGIN PGP MESSAGE-----')) {
+      if (!text.includes('-----END PGP MESSAGE-----')) return { detail: 'the OpenPGP armor is truncated (no END PGP MESSAGE line)' };
+      return { message: (await openpgp.readMessage({ armoredMessage: text, config: OPENPGP_CONFIG })) as openpgp.Message<Uint8Array> };
+    }
+    return { message: await openpgp.readMessage({ binaryMessage: new Uint8Array(bytes), config: OPENPGP_CONFIG }) };
+  } catch (err) {
+    return { detail: `the OpenPGP data is damaged (${(err as Error).message})` };
+  }
+}
+
+/**
+ * Decrypts with the program's keys. Signatures inside are checked against
+ * `verificationKeys`; callers that learn the sender's key only from the
+ * decrypted content (a key attached inside) call again with it.
+ */
+export async function decryptBytes(
+  bytes: Buffer,
+  decryptionKeys: openpgp.PrivateKey[],
+  verificationKeys: openpgp.PublicKey[],
+  limits: PgpLimits,
+): Promise<Decrypted> {
+  const read = await readPgpMessage(bytes);
+  if ('detail' in read) return { ok: false, detail: read.detail };
+  const { message } = read;
+  const recipients = message.getEncryptionKeyIDs();
+  const ours = new Set(decryptionKeys.flatMap((k) => k.getKeyIDs().map((id) => id.toHex())));
+  // An all-zero key ID is an anonymous recipient (gpg --throw-keyids): try our keys on it.
+  if (recipients.length > 0 && !recipients.some((id) => ours.has(id.toHex()) || /^0+$/.test(id.toHex()))) {
+    return { ok: false, detail: `it is encrypted to key ID ${hex(recipients)}, which is not a key of this program` };
+  }
+  if (decryptionKeys.length === 0) return { ok: false, detail: 'this program has no private key to decrypt with' };
+  try {
+    const result = await openpgp.decrypt({
+      message,
+      decryptionKeys,
+      ...(verificationKeys.length ? { verificationKeys } : {}),
+      format: 'binary',
+      config: { ...OPENPGP_CONFIG, maxDecompressedMessageSize: limits.maxDecompressedBytes },
+    });
+    const data = Buffer.from(result.data);
+    return { ok: true, data, signed: result.signatures.length > 0, checks: await checkSignatures(result.signatures, verificationKeys) };
+  } catch (err) {
+    const msg = (err as Error).message;
+    if (/decompress|too large|exceed/i.test(msg)) return { ok: false, detail: `it inflates beyond ${limits.maxDecompressedBytes} bytes when decompressed` };
+    return { ok: false, detail: `decryption failed (${msg})` };
+  }
+}
+
+/** Outcome of openpgp's verification results, naming the signer when we hold their key. */
+export async function checkSignatures(signatures: VerificationResult[], keys: openpgp.PublicKey[]): Promise<SignatureCheck[]> {
+  return Promise.all(
+    signatures.map(async (s): Promise<SignatureCheck> => {
+      const signer = keys.find((k) => k.getKeys(s.keyID).length > 0);
+      try {
+        await s.verified;
+        return { status: 'valid', ...(signer ? { fingerprint: signer.getFingerprint().toLowerCase() } : {}) };
+      } catch (err) {
+        if (!signer || /could not find signing key/i.test((err as Error).message)) return { status: 'unknown-key' };
+        return { status: 'invalid', fingerprint: signer.getFingerprint().toLowerCase() };
+      }
+    }),
+  );
+}
+
+/** A detached signature (PGP/MIME multipart/signed) over `signed`, already CRLF-canonical. */
+export async function verifyDetached(signed: Buffer, signatureBytes: Buffer, keys: openpgp.PublicKey[]): Promise<SignatureCheck[]> {
+  try {
+    const text = signatureBytes.toString('latin1');
+    const signature = text.includes('-----BEGIN PGP SIGNATURE-----')
+      ? await openpgp.readSignature({ armoredSignature: text })
+      : await openpgp.readSignature({ binarySignature: new Uint8Array(signatureBytes) });
+    const message = await openpgp.createMessage({ binary: new Uint8Array(signed) });
+    const result = await openpgp.verify({ message, signature, verificationKeys: keys, format: 'binary', config: OPENPGP_CONFIG });
+    return checkSignatures(result.signatures, keys);
+  } catch {
+    return [{ status: 'invalid' }];
+  }
+}
+
+/** A cleartext-signed block (inline PGP): the text it vouches for, and the check. */
+export async function verifyCleartext(armored: string, keys: openpgp.PublicKey[]): Promise<{ text: string; checks: SignatureCheck[] } | undefined> {
+  try {
+    const message = await openpgp.readCleartextMessage({ cleartextMessage: armored });
+    const result = await openpgp.verify({ message, verificationKeys: keys, config: OPENPGP_CONFIG });
+    return { text: message.getText(), checks: await checkSignatures(result.signatures, keys) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Public keys found in the mail (attached or pasted); unreadable or secret blocks are skipped. */
+export async function readPublicKeys(texts: string[]): Promise<openpgp.PublicKey[]> {
+  const found: openpgp.PublicKey[] = [];
+  for (const text of texts) {
+    for (const block of text.match(/-----BEGIN PGP PUBLIC KEY BLOCK-----[\s\S]*?-----END PGP PUBLIC KEY BLOCK-----/g) ?? []) {
+      try {
+        const keys = await openpgp.readKeys({ armoredKeys: block });
+        for (const k of keys) if (!k.isPrivate()) found.push(k as openpgp.PublicKey);
+      } catch {
+        /* not a key we can read: it stays an ordinary attachment */
+      }
+    }
+  }
+  return found;
+}
+
+/** The overall signature verdict of several checks: any invalid wins, then valid, then unknown key. */
+export function combineChecks(checks: SignatureCheck[]): { signature: MailSignature; fingerprint?: string } {
+  const pick = (s: SignatureCheck['status']) => checks.find((c) => c.status === s);
+  const chosen = pick('invalid') ?? pick('valid') ?? pick('unknown-key');
+  return chosen ? { signature: chosen.status, ...(chosen.fingerprint ? { fingerprint: chosen.fingerprint } : {}) } : { signature: 'unsigned' };
+}

@@ -1,0 +1,43 @@
+import type { AppContext } from '../context.ts';
+import { startImapPoller } from './imap-poller.ts';
+import { loadProgramAddresses } from './recipients.ts';
+import { startSmtpListener } from './smtp-listener.ts';
+import { storeInboundMail } from './store-inbound.ts';
+
+export interface MailIntake {
+  /** Port the SMTP listener bound (useful with port 0); undefined without a listener. */
+  smtpPort: number | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts what the configuration asks for: the SMTP listener wherever
+ * EMBARGO_SMTP_LISTEN is set, the IMAP poller where the worker runs (it files
+ * mail through the job queue, and holds a lease so one process polls).
+ */
+export async function startMailIntake(ctx: AppContext, options: { imap: boolean }): Promise<MailIntake> {
+  const intake = ctx.config.mail.intake;
+  if (!intake.smtpListen && !(options.imap && intake.imap)) return { smtpPort: undefined, close: async () => {} };
+  const programs = await loadProgramAddresses(ctx.db, ctx.config.programs.map((p) => p.slug));
+  const listener = intake.smtpListen
+    ? await startSmtpListener({
+        host: intake.smtpListen.host,
+        port: intake.smtpListen.port,
+        hostname: intake.hostname,
+        maxBytes: intake.maxBytes,
+        programs,
+        secret: ctx.secret,
+        replyDomain: ctx.config.mail.replyDomain,
+        store: (mail) => storeInboundMail(ctx.db, ctx.secret, mail),
+        logger: ctx.logger,
+      })
+    : undefined;
+  const poller = options.imap && intake.imap ? startImapPoller(ctx, intake.imap, programs) : undefined;
+  return {
+    smtpPort: listener?.port,
+    async close() {
+      await listener?.close();
+      await poller?.close();
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Db } from '../db/database.ts';
+import { enqueueJob } from '../jobs/queue.ts';
+import { seal } from '../mail/seal.ts';
+import type { InstanceSecret } from '../secrets/instance-secret.ts';
+import { messageIds } from './classify.ts';
+import { header, parseEntity } from './mime-split.ts';
+
+export interface IncomingMail {
+  programId: string;
+  raw: Buffer;
+  source: 'smtp' | 'imap';
+  /** SMTP MAIL FROM ('' for <>); undefined when unknown (IMAP). */
+  envelopeFrom?: string;
+  envelopeTo: string[];
+}
+
+/** Sealing purpose of raw messages; also what src/mail-intake/process-inbound.ts opens them with. */
+export const RAW_MAIL_PURPOSE = 'inbound-mail';
+
+/**
+ * What makes two deliveries "the same mail": its Message-ID and its body.
+ * Relays add Received headers on every retry, so the header block differs;
+ * the body does not. Without a Message-ID, only identical bytes match.
+ */
+export function dedupeKey(raw: Buffer): Buffer {
+  const entity = parseEntity(raw);
+  const id = messageIds(header(entity, 'message-id'))[0];
+  const h = createHash('sha256');
+  if (id) h.update('id\0').update(id).update('\0').update(entity.body);
+  else h.update('raw\0').update(raw);
+  return h.digest();
+}
+
+/**
+ * Stores a received mail and enqueues its processing, in one transaction:
+ * once this resolves the mail is safe, and only then does the listener say
+ * 250 (or the IMAP poller mark it). A mail already stored (a sender's retry
+ * after a lost reply, an IMAP message seen again after a restart) is not
+ * stored twice.
+ */
+export async function storeInboundMail(db: Db, secret: InstanceSecret, mail: IncomingMail): Promise<{ id: string; duplicate: boolean }> {
+  const id = randomUUID();
+  const key = dedupeKey(mail.raw);
+  return db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('inbound_mails')
+      .values({
+        id,
+        program_id: mail.programId,
+        source: mail.source,
+        envelope_from: mail.envelopeFrom ?? null,
+        envelope_to: mail.envelopeTo,
+        message_id: messageIds(header(parseEntity(mail.raw), 'message-id'))[0]?.slice(0, 500) ?? null,
+        dedupe_key: key,
+        size: mail.raw.length,
+        raw_sha256: createHash('sha256').update(mail.raw).digest('hex'),
+        raw_sealed: seal(secret, RAW_MAIL_PURPOSE, id, mail.raw),
+      })
+      .onConflict((oc) => oc.columns(['program_id', 'dedupe_key']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) {
+      const existing = await trx
+        .selectFrom('inbound_mails')
+        .select('id')
+        .where('program_id', '=', mail.programId)
+        .where('dedupe_key', '=', key)
+        .executeTakeFirstOrThrow();
+      return { id: existing.id, duplicate: true };
+    }
+    await enqueueJob(trx, 'process-inbound-mail', { mailId: id });
+    return { id, duplicate: false };
+  });
+}

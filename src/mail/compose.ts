@@ -1,0 +1,92 @@
+import { createHmac } from 'node:crypto';
+import MimeNode from 'nodemailer/lib/mime-node/index.js';
+import * as openpgp from 'openpgp';
+import { OPENPGP_CONFIG } from '../keys/key-protection.ts';
+import type { InstanceSecret } from '../secrets/instance-secret.ts';
+
+export interface MailToCompose {
+  /** "Display Name <address>" or a bare address; encoded as RFC 2047 where needed. */
+  from: string;
+  to: string;
+  replyTo?: string;
+  subject: string;
+  text: string;
+  /** Without angle brackets. */
+  messageId: string;
+  inReplyTo?: string;
+  references?: readonly string[];
+  /** RFC 3834: marks mail a machine sent so that well-behaved responders do not answer it. */
+  autoSubmitted?: 'auto-replied' | 'auto-generated';
+  date?: Date;
+  /** PGP/MIME (RFC 3156): the text is encrypted to this key and signed with `signWith`. */
+  encrypt?: { to: openpgp.PublicKey; signWith: openpgp.PrivateKey | undefined };
+}
+
+/**
+ * The Message-ID of the mail a job sends: the same for every attempt of that
+ * job (receivers deduplicate a mail whose 250 we never saw), unguessable
+ * (threading trusts In-Reply-To against it), and on the sender's domain.
+ */
+export function messageIdForJob(secret: InstanceSecret, jobId: string, fromAddress: string): string {
+  const local = createHmac('sha256', secret.derive('message-id', 'v1')).update(jobId).digest('base64url').slice(0, 24);
+  return `${local}.${jobId}@${fromAddress.slice(fromAddress.lastIndexOf('@') + 1)}`;
+}
+
+const bracket = (id: string) => `<${id}>`;
+
+function envelopeHeaders(mail: MailToCompose): Record<string, string> {
+  const headers: Record<string, string> = {
+    From: mail.from,
+    To: mail.to,
+    Subject: mail.subject,
+    Date: (mail.date ?? new Date()).toUTCString(),
+    'Message-ID': bracket(mail.messageId),
+  };
+  if (mail.replyTo) headers['Reply-To'] = mail.replyTo;
+  if (mail.inReplyTo) headers['In-Reply-To'] = bracket(mail.inReplyTo);
+  if (mail.references?.length) headers.References = mail.references.map(bracket).join(' ');
+  if (mail.autoSubmitted) {
+    headers['Auto-Submitted'] = mail.autoSubmitted;
+    // Exchange and Outlook honour this instead of RFC 3834: no out-of-office answer to our acknowledgements.
+    headers['X-Auto-Response-Suppress'] = 'All';
+  }
+  return headers;
+}
+
+function textPart(text: string, root?: MimeNode): MimeNode {
+  const part = root ? root.createChild('text/plain; charset=utf-8') : new MimeNode('text/plain; charset=utf-8');
+  // Mail wants CRLF; templates are written with \n.
+  return part.setContent(text.replace(/\r?\n/g, '\r\n'));
+}
+
+/**
+ * Builds the message as it goes on the wire. Encrypted mail is RFC 3156
+ * PGP/MIME, signed and encrypted in one OpenPGP message (§6.2), so GnuPG,
+ * Thunderbird and mutt show it decrypted with the signature checked; only
+ * the envelope headers (no report details) stay readable.
+ */
+export async function composeMail(mail: MailToCompose): Promise<Buffer> {
+  if (!mail.encrypt) {
+    const root = textPart(mail.text);
+    root.setHeader(envelopeHeaders(mail));
+    return root.build();
+  }
+  const inner = await textPart(mail.text).build();
+  const armored = await openpgp.encrypt({
+    message: await openpgp.createMessage({ binary: inner }),
+    encryptionKeys: mail.encrypt.to,
+    ...(mail.encrypt.signWith ? { signingKeys: mail.encrypt.signWith } : {}),
+    config: OPENPGP_CONFIG,
+  });
+  const root = new MimeNode('multipart/encrypted; protocol="application/pgp-encrypted"');
+  root.setHeader(envelopeHeaders(mail));
+  root
+    .createChild('application/pgp-encrypted')
+    .setHeader({ 'Content-Description': 'PGP/MIME version identification', 'Content-Transfer-Encoding': '7bit' })
+    .setContent('Version: 1\r\n');
+  root
+    .createChild('application/octet-stream; name="encrypted.asc"')
+    .setHeader({ 'Content-Description': 'OpenPGP encrypted message', 'Content-Disposition': 'inline; filename="encrypted.asc"', 'Content-Transfer-Encoding': '7bit' })
+    .setContent(armored.replace(/\r?\n/g, '\r\n'));
+  return root.build();
+}

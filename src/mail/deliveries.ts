@@ -1,0 +1,75 @@
+import type { Db } from '../db/database.ts';
+import type { MailDeliveryResult, MailTemplateName } from '../db/schema.ts';
+
+export interface DeliveryAttempt {
+  jobId: string;
+  reportId: string | null;
+  template: MailTemplateName;
+  to: string;
+  messageId: string;
+  attempt: number;
+  result: MailDeliveryResult;
+  encrypted: boolean;
+  smtpResponse: string | null;
+}
+
+/** One row per attempt, whatever its outcome: the audit trail of what we told whom, and when. */
+export async function recordDelivery(db: Db, a: DeliveryAttempt): Promise<void> {
+  await db
+    .insertInto('mail_deliveries')
+    .values({
+      job_id: a.jobId,
+      report_id: a.reportId,
+      template: a.template,
+      to_address: a.to,
+      message_id: a.messageId,
+      attempt: a.attempt,
+      result: a.result,
+      encrypted: a.encrypted,
+      smtp_response: a.smtpResponse?.slice(0, 1000) ?? null,
+    })
+    .execute();
+}
+
+/** Delivery attempts of one report, oldest first (for staff views and tests). */
+export async function deliveryHistory(db: Db, reportId: string) {
+  return db
+    .selectFrom('mail_deliveries')
+    .select(['job_id', 'template', 'to_address', 'message_id', 'attempt', 'result', 'encrypted', 'smtp_response', 'created_at'])
+    .where('report_id', '=', reportId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+const MAX_REFERENCES = 10;
+
+/**
+ * In-Reply-To and References for a new mail about a report, so the
+ * reporter's client threads it: it answers the reporter's latest mail, and
+ * references the first one plus the most recent messages either way.
+ */
+export async function threadHeaders(db: Db, reportId: string): Promise<{ inReplyTo?: string; references: string[] }> {
+  const [received, sent] = await Promise.all([
+    db
+      .selectFrom('inbound_mails')
+      .select(['message_id', 'received_at as at'])
+      .where('report_id', '=', reportId)
+      .where('message_id', 'is not', null)
+      .where('outcome', 'in', ['new-report', 'reply'])
+      .orderBy('received_at')
+      .execute(),
+    db
+      .selectFrom('mail_deliveries')
+      .select(['message_id', 'created_at as at'])
+      .where('report_id', '=', reportId)
+      .where('result', '=', 'sent')
+      .orderBy('created_at')
+      .execute(),
+  ]);
+  const all = [...received, ...sent].sort((a, b) => a.at.getTime() - b.at.getTime()).map((r) => r.message_id!);
+  const unique = [...new Set(all)];
+  const references = unique.length <= MAX_REFERENCES ? unique : [unique[0]!, ...unique.slice(-(MAX_REFERENCES - 1))];
+  const lastReceived = received.at(-1)?.message_id ?? undefined;
+  return { ...(lastReceived ? { inReplyTo: lastReceived } : {}), references };
+}

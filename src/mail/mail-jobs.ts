@@ -1,0 +1,39 @@
+import type { AppContext } from '../context.ts';
+import type { JobHandler } from '../jobs/worker.ts';
+import { ACK_TOKEN_PURPOSE, processInboundMail } from '../mail-intake/process-inbound.ts';
+import { unseal } from './seal.ts';
+import { sendPreparedMail } from './send-report-mail.ts';
+import { prepareAcknowledgement } from './templates/acknowledgement.ts';
+import { prepareReporterUpdate } from './templates/reporter-update.ts';
+
+type MailJobContext = Pick<AppContext, 'db' | 'config' | 'logger' | 'mailer' | 'secret'>;
+
+/** The job handlers of mail in and out, for src/jobs/handlers.ts. */
+export function mailJobHandlers(ctx: MailJobContext): {
+  'notify-reporter': JobHandler<'notify-reporter'>;
+  'process-inbound-mail': JobHandler<'process-inbound-mail'>;
+  'mail-acknowledgement': JobHandler<'mail-acknowledgement'>;
+} {
+  return {
+    async 'notify-reporter'({ eventId }, job) {
+      await sendPreparedMail(ctx, job, await prepareReporterUpdate(ctx.db, ctx.config.baseUrl, { eventId }));
+    },
+
+    async 'process-inbound-mail'({ mailId }, job) {
+      await processInboundMail(ctx, mailId, job.attempt);
+    },
+
+    async 'mail-acknowledgement'({ reportId, mailId, sealedToken }, job) {
+      if (!sealedToken) return; // already sent and scrubbed (a stale claim re-run after a crash)
+      const token = unseal(ctx.secret, ACK_TOKEN_PURPOSE, reportId, Buffer.from(sealedToken, 'base64')).toString();
+      await sendPreparedMail(ctx, job, await prepareAcknowledgement(ctx.db, ctx.config.baseUrl, { reportId, mailId, token }));
+      // Sent, refused for good, or decided against: the token is no longer needed, so a database
+      // dump taken later holds no tracking link. (A temporary failure threw above and keeps it for the retry.)
+      await ctx.db
+        .updateTable('jobs')
+        .set({ payload: JSON.stringify({ reportId, mailId }) })
+        .where('id', '=', job.id)
+        .execute();
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import type { Kysely, Transaction } from 'kysely';
+import * as openpgp from 'openpgp';
+import type { Db } from '../db/database.ts';
+import type { Database } from '../db/schema.ts';
+import { ValidationError } from '../errors.ts';
+
+/** A reporter's public key that passed validateReporterKey, ready to store. */
+export interface ValidatedReporterKey {
+  /** 40 (v4) or 64 (v6) lowercase hex digits. */
+  fingerprint: string;
+  /** The public part only, re-armored: nothing else the reporter pasted is kept. */
+  armored: string;
+  userIds: string[];
+}
+
+const MAX_ARMORED = 256 * 1024;
+
+export class ReporterKeyError extends ValidationError {
+  constructor(message: string) {
+    super({ publicKey: message }, message);
+  }
+}
+
+/**
+ * Checks that `armored` is one usable OpenPGP public key: readable, not a
+ * secret key (refused, and never stored: pasting one is a mistake to point
+ * out), not revoked or expired, and able to encrypt now.
+ */
+export async function validateReporterKey(armored: string): Promise<ValidatedReporterKey> {
+  const text = armored.trim();
+  if (text.length > MAX_ARMORED) throw new ReporterKeyError('This public key is too large (at most 256 KiB).');
+  if (text.includes('PRIVATE KEY BLOCK')) {
+    throw new ReporterKeyError('This is a private (secret) key. Never share it: send your public key (gpg --armor --export you@example.org).');
+  }
+  let keys: openpgp.Key[];
+  try {
+    keys = await openpgp.readKeys({ armoredKeys: text });
+  } catch {
+    throw new ReporterKeyError('This is not an ASCII-armored OpenPGP public key (it should start with -----BEGIN PGP PUBLIC KEY BLOCK-----).');
+  }
+  if (keys.length !== 1) throw new ReporterKeyError(`Give exactly one public key (this block holds ${keys.length}).`);
+  const key = keys[0]!;
+  if (key.isPrivate()) throw new ReporterKeyError('This is a private (secret) key. Send your public key instead.');
+  try {
+    await key.verifyPrimaryKey();
+  } catch (err) {
+    throw new ReporterKeyError(`This key cannot be used: ${(err as Error).message.replace(/^Error: /, '')}.`);
+  }
+  try {
+    await key.getEncryptionKey();
+  } catch {
+    throw new ReporterKeyError('This key has no valid encryption subkey, so we could not encrypt mail to you.');
+  }
+  return { fingerprint: key.getFingerprint().toLowerCase(), armored: key.armor(), userIds: key.getUserIDs() };
+}
+
+/** Stores (or replaces) the key of a report inside the caller's transaction. */
+export async function storeReporterKey(
+  trx: Transaction<Database> | Kysely<Database>,
+  reportId: string,
+  key: ValidatedReporterKey,
+  source: 'email' | 'web' | 'api',
+): Promise<void> {
+  await trx
+    .insertInto('reporter_keys')
+    .values({ report_id: reportId, fingerprint: key.fingerprint, public_key_armored: key.armored, source })
+    .onConflict((oc) =>
+      oc.column('report_id').doUpdateSet({ fingerprint: key.fingerprint, public_key_armored: key.armored, source, updated_at: new Date() }),
+    )
+    .execute();
+}
+
+/**
+ * Validates and stores the reporter's public key for a report (the web form's
+ * optional field, the API, or a key attached to their mail). Throws a
+ * ValidationError on field `publicKey` with a sentence the reporter can act on.
+ */
+export async function setReporterPublicKey(
+  db: Db,
+  reportId: string,
+  armored: string,
+  source: 'email' | 'web' | 'api' = 'web',
+): Promise<{ fingerprint: string }> {
+  const key = await validateReporterKey(armored);
+  await storeReporterKey(db, reportId, key, source);
+  return { fingerprint: key.fingerprint };
+}
+
+/** The stored key of a report's reporter, parsed; undefined when they gave none (or it no longer encrypts). */
+export async function reporterEncryptionKey(db: Db, reportId: string): Promise<openpgp.PublicKey | undefined> {
+  const row = await db.selectFrom('reporter_keys').select('public_key_armored').where('report_id', '=', reportId).executeTakeFirst();
+  if (!row) return undefined;
+  const key = await openpgp.readKey({ armoredKey: row.public_key_armored });
+  // A key that expired since it was given must not make every notification fail: fall back to no key.
+  return (await key.getEncryptionKey().then(() => true, () => false)) ? (key as openpgp.PublicKey) : undefined;
+}

@@ -1,0 +1,92 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import { activeKeyInfo } from '../../keys/program-keys.ts';
+import { detailsAllowed, footer, loadReportForMail, type Prepared, type RenderOptions } from './template.ts';
+
+/**
+ * At most this many acknowledgements to one address per hour: a forged From
+ * cannot turn the listener into a mail cannon aimed at someone else. (The
+ * acknowledgement never quotes the incoming mail either, so it carries
+ * nothing of a forger's choosing.)
+ */
+export const ACK_LIMIT_PER_HOUR = 5;
+
+export interface AcknowledgementProps {
+  reportId: string;
+  /** The inbound mail that created the report. */
+  mailId: string;
+  /** The tracking token; exists only until this mail is sent. */
+  token: string;
+}
+
+/** The receipt for a report that came by e-mail: reference, tracking link, what happens next. */
+export async function prepareAcknowledgement(db: Db, baseUrl: string, props: AcknowledgementProps): Promise<Prepared> {
+  const template = 'acknowledgement' as const;
+  const report = await loadReportForMail(db, props.reportId);
+  if (!report) return { send: false, reason: 'the report no longer exists', template };
+  if (!report.reporterEmail) return { send: false, reason: 'the report has no reporter address', template, report };
+  const to = report.reporterEmail;
+  const recent = await db
+    .selectFrom('mail_deliveries')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where(sql<string>`lower(to_address)`, '=', to.toLowerCase())
+    .where('template', '=', template)
+    .where('result', '=', 'sent')
+    .where('created_at', '>', sql<Date>`now() - interval '1 hour'`)
+    .executeTakeFirstOrThrow();
+  if (Number(recent.n) >= ACK_LIMIT_PER_HOUR) {
+    return { send: false, reason: `more than ${ACK_LIMIT_PER_HOUR} acknowledgements to this address in the last hour`, template, report, to };
+  }
+  const mail = await db.selectFrom('inbound_mails').select(['decryption', 'detail', 'received_at']).where('id', '=', props.mailId).executeTakeFirst();
+  const key = await activeKeyInfo(db, report.program.id);
+  const { program } = report;
+  const trackUrl = `${baseUrl}/track/${props.token}`;
+
+  return {
+    send: true,
+    template,
+    report,
+    to,
+    autoSubmitted: 'auto-replied',
+    render(options: RenderOptions) {
+      const received = (mail?.received_at ?? report.createdAt).toISOString().replace('T', ' ').slice(0, 16);
+      const lines = [
+        'Hello,',
+        '',
+        `Thank you for reporting a vulnerability to ${program.config.vendor}. We received your e-mail on ${received} UTC and filed it as ${report.reference}.`,
+      ];
+      if (mail?.decryption === 'failed') {
+        lines.push(
+          '',
+          `We could not decrypt your message: ${mail.detail ?? 'unknown reason'}.`,
+          'It is stored safely, but we cannot read it yet. Please encrypt it to our current key' +
+            (key ? ` (fingerprint ${key.fingerprint}, ${baseUrl}/pgp-key.txt)` : ` (${baseUrl}/pgp-key.txt)`) +
+            ' and send it again as a reply to this mail.',
+        );
+      }
+      // One paragraph per line: quoted-printable wraps them invisibly and clients reflow them.
+      lines.push(
+        '',
+        'Your private tracking link. Use it to follow the report, write to us, and choose how we credit you (until you choose, we credit you as "an anonymous researcher"):',
+        '',
+        `  ${trackUrl}`,
+        '',
+        'Keep this link to yourself: anyone who has it can read the report and write to us as you. You can also simply reply to this e-mail; your reply joins the report.',
+        '',
+        `We will respond within ${program.config.sla.firstResponseBusinessDays} business days with our evaluation.`,
+        '',
+      );
+      if (options.encrypted) {
+        lines.push(`This mail is encrypted to your OpenPGP key ${options.reporterKeyFingerprint?.toUpperCase() ?? ''} and signed with ours; our mail about this report will be too.`);
+      } else if (detailsAllowed(program, options)) {
+        lines.push('This mail is not encrypted because we have no OpenPGP key of yours. Attach your public key to a reply to receive encrypted mail.');
+      } else {
+        lines.push(
+          'This mail is not encrypted because we have no OpenPGP key of yours, so our later mail will only tell you that something changed, never what. Attach your public key to a reply to receive the details by encrypted mail.',
+        );
+      }
+      lines.push(...footer(program, baseUrl));
+      return { subject: `[${report.reference}] We received your vulnerability report`, text: lines.join('\n') };
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import type { Db } from '../../db/database.ts';
+import { STATE_EXPLANATIONS, STATE_LABELS, isReportState } from '../../domain/lifecycle.ts';
+import { detailsAllowed, footer, loadReportForMail, quote, type Prepared, type RenderOptions } from './template.ts';
+
+export interface ReporterUpdateProps {
+  /** The reporter-visible event to tell them about. */
+  eventId: string;
+}
+
+/**
+ * A change the reporter should hear about (state change, team reply). With
+ * their key, or when the program allows details in clear, the mail says what
+ * changed and quotes the team's message; otherwise only that something
+ * changed and where to read it: mail crosses servers we do not control.
+ */
+export async function prepareReporterUpdate(db: Db, baseUrl: string, props: ReporterUpdateProps): Promise<Prepared> {
+  const template = 'reporter-update' as const;
+  const event = await db
+    .selectFrom('report_events')
+    .select(['report_id', 'type', 'data', 'reporter_visible'])
+    .where('id', '=', props.eventId)
+    .executeTakeFirst();
+  if (!event) return { send: false, reason: 'the event no longer exists', template };
+  const report = await loadReportForMail(db, event.report_id);
+  if (!report) return { send: false, reason: 'the report no longer exists', template };
+  if (!event.reporter_visible) return { send: false, reason: 'the event is not visible to the reporter', template, report };
+  if (!report.reporterEmail) return { send: false, reason: 'the reporter gave no e-mail address (tracking page only)', template, report };
+  const data = event.data;
+  const messageId = typeof data.messageId === 'string' ? data.messageId : undefined;
+  const message =
+    event.type === 'staff-replied' && messageId
+      ? await db.selectFrom('report_messages').select(['body', 'visibility']).where('id', '=', messageId).executeTakeFirst()
+      : undefined;
+  const { program } = report;
+
+  return {
+    send: true,
+    template,
+    report,
+    to: report.reporterEmail,
+    render(options: RenderOptions) {
+      const details = detailsAllowed(program, options);
+      const what =
+        event.type === 'state-changed' && isReportState(data.to)
+          ? `Its status is now: ${STATE_LABELS[data.to]}.`
+          : event.type === 'staff-replied'
+            ? 'The security team has written to you.'
+            : 'There is an update.';
+      const lines = ['Hello,', '', `There is news on your vulnerability report ${report.reference}. ${what}`];
+      if (details) {
+        if (event.type === 'state-changed' && isReportState(data.to)) {
+          lines.push(STATE_EXPLANATIONS[data.to]);
+          if (typeof data.reason === 'string' && data.reason) lines.push('', 'The team noted:', '', quote(data.reason));
+        }
+        if (message && message.visibility === 'reporter') lines.push('', quote(message.body));
+        lines.push('', 'Reply to this mail to answer, or use your private tracking link.');
+      } else {
+        lines.push(
+          '',
+          'Open the private tracking link you received when you submitted the report to read it and reply. (For your safety, this mail does not contain the link or any details of the report. Send us your OpenPGP public key to receive the details by encrypted mail.)',
+        );
+        if (report.channel === 'email') lines.push('', 'You can also reply to this e-mail.');
+      }
+      lines.push(...footer(program, baseUrl));
+      return { subject: `[${report.reference}] Update on your vulnerability report`, text: lines.join('\n') };
+    },
+  };
+}

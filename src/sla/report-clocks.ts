@@ -1,0 +1,64 @@
+import type { Kysely } from 'kysely';
+import { calendarConfigSchema } from '../calendar/calendar-config.ts';
+import { createBusinessCalendar, type BusinessCalendar } from '../calendar/business-calendar.ts';
+import type { Database } from '../db/schema.ts';
+import { loadReportHistory } from './load-report-history.ts';
+import { computeSlaClocks, nextDeadline, type SlaClock } from './sla-clocks.ts';
+import { slaTargetsSchema, type SlaTargets } from './sla-targets.ts';
+
+/** What the clocks of one program count against. */
+export interface ProgramSla {
+  targets: SlaTargets;
+  calendar: BusinessCalendar;
+}
+
+// Building a calendar resolves holiday tables; programs are few and their configs rarely change.
+const calendars = new Map<string, BusinessCalendar>();
+
+/**
+ * The SLA targets and business calendar of a program's stored config. Only
+ * those two parts are parsed, so this is cheap enough to run with every event.
+ */
+export function programSla(config: unknown): ProgramSla {
+  const c = (config ?? {}) as { sla?: unknown; calendar?: unknown };
+  const targets = slaTargetsSchema.parse(c.sla);
+  const calendarConfig = calendarConfigSchema.prefault({ timeZone: 'UTC' }).parse(c.calendar);
+  const key = JSON.stringify(calendarConfig);
+  let calendar = calendars.get(key);
+  if (!calendar) {
+    calendar = createBusinessCalendar(calendarConfig);
+    if (calendars.size > 100) calendars.clear();
+    calendars.set(key, calendar);
+  }
+  return { targets, calendar };
+}
+
+/** Every SLA clock of one report at `now`; undefined when the report does not exist. */
+export async function loadReportClocks(db: Kysely<Database>, reportId: string, now: Date = new Date()): Promise<{ clocks: SlaClock[]; sla: ProgramSla } | undefined> {
+  const program = await db
+    .selectFrom('reports as r')
+    .innerJoin('programs as p', 'p.id', 'r.program_id')
+    .select('p.config')
+    .where('r.id', '=', reportId)
+    .executeTakeFirst();
+  if (!program) return undefined;
+  const history = await loadReportHistory(db, reportId);
+  if (!history) return undefined;
+  const sla = programSla(program.config);
+  return { clocks: computeSlaClocks({ history, targets: sla.targets, calendar: sla.calendar, now }), sla };
+}
+
+/**
+ * Stores the report's nearest open deadline in reports.next_deadline_at, the
+ * order of the "Due" view. recordEvent calls it in the transaction of every
+ * event, so the column changes exactly when the history it derives from does.
+ * Deadlines depend on the history, not on the moment they are computed (a
+ * running clock's due time is fixed until something happens), so `now` only
+ * decides which events have happened yet.
+ */
+export async function recomputeNextDeadline(db: Kysely<Database>, reportId: string, now: Date = new Date()): Promise<Date | null> {
+  const loaded = await loadReportClocks(db, reportId, now);
+  const next = loaded ? (nextDeadline(loaded.clocks) ?? null) : null;
+  await db.updateTable('reports').set({ next_deadline_at: next }).where('id', '=', reportId).execute();
+  return next;
+}

@@ -1,0 +1,64 @@
+import type { Transaction } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { Database } from '../db/schema.ts';
+import { InvalidTransitionError, ValidationError } from '../errors.ts';
+import { applyTransition, lockReport } from '../reports/report-actions.ts';
+import { recordEvent } from '../reports/record-event.ts';
+import { programSla } from '../sla/report-clocks.ts';
+import { formatLocalDate, resolutionDateProblem } from './resolution-date.ts';
+
+const MAX_EVALUATION = 5000;
+
+/** The program's time zone, for "today" in date checks. */
+export async function programTimeZone(trx: Transaction<Database>, programId: string): Promise<string> {
+  const row = await trx.selectFrom('programs').select('config').where('id', '=', programId).executeTakeFirstOrThrow();
+  return programSla(row.config).calendar.timeZone;
+}
+
+/**
+ * The first-response promise: records the team's evaluation and expected
+ * resolution date, moves the report from new to acknowledged, and posts both
+ * to the reporter as one message, in one transaction. The reporter gets one
+ * notification (the state change's); the message is what they read.
+ */
+export async function acknowledgeWithEvaluation(
+  db: Db,
+  args: { reportId: string; actorId: string; evaluation: string; expectedResolutionDate: string; now?: Date },
+): Promise<void> {
+  const now = args.now ?? new Date();
+  const evaluation = args.evaluation.trim();
+  const date = args.expectedResolutionDate.trim();
+  await db.transaction().execute(async (trx) => {
+    const report = await lockReport(trx, args.reportId);
+    const fields: Record<string, string> = {};
+    if (!evaluation) fields.evaluation = 'Write the evaluation the reporter will receive.';
+    else if (evaluation.length > MAX_EVALUATION) fields.evaluation = `Keep the evaluation under ${MAX_EVALUATION} characters.`;
+    const dateProblem = resolutionDateProblem(date, await programTimeZone(trx, report.program_id), now);
+    if (dateProblem) fields.expectedResolutionDate = dateProblem;
+    if (Object.keys(fields).length) throw new ValidationError(fields, 'The evaluation was not sent.');
+    if (report.state !== 'new') throw new InvalidTransitionError('Only a new report is acknowledged with an evaluation; this one was already answered. Change the expected resolution date instead.');
+
+    await trx.updateTable('reports').set({ evaluation, expected_resolution_date: date }).where('id', '=', report.id).execute();
+    const actor = { kind: 'staff' as const, id: args.actorId };
+    await applyTransition(trx, report, 'acknowledged', actor, undefined);
+    const message = await trx
+      .insertInto('report_messages')
+      .values({
+        report_id: report.id,
+        author_kind: 'staff',
+        author_id: args.actorId,
+        visibility: 'reporter',
+        body: `${evaluation}\n\nExpected resolution date: ${formatLocalDate(date)}.`,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    // Audit entry; not reporter-visible because the state change above already notifies them once.
+    await recordEvent(trx, {
+      reportId: report.id,
+      actor,
+      type: 'evaluation-sent',
+      data: { messageId: message.id, expectedResolutionDate: date },
+      reporterVisible: false,
+    });
+  });
+}

@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { visiblePrograms } from '../../auth/policies.ts';
+import type { AppContext } from '../../context.ts';
+import { loadProgram } from '../../programs/programs.ts';
+import { listDueReports } from '../../sla/list-due-reports.ts';
+import { chrome, sendHtml } from '../page-context.ts';
+import { requireStaff } from '../require-staff.ts';
+import { DuePage } from '../views/due-page.tsx';
+import { renderPage } from '../views/layout.tsx';
+
+const digestFormSchema = z.object({ enabled: z.enum(['yes', 'no']) });
+
+/** The inbox's "Due" view and the daily digest preference shown on it. */
+export function registerStaffDueRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const auth = requireStaff(ctx);
+
+  app.get('/staff/reports/due', { preHandler: auth }, async (req, reply) => {
+    const actor = req.staff!;
+    const query = req.query as Record<string, string | undefined>;
+    const mine = query.assignee === 'me';
+    const now = new Date();
+    const program = await loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
+    const [rows, me] = await Promise.all([
+      listDueReports(ctx.db, { programIds: visiblePrograms(actor), ...(mine ? { assigneeId: actor.userId } : {}), now }),
+      ctx.db.selectFrom('staff_users').select('sla_digest').where('id', '=', actor.userId).executeTakeFirstOrThrow(),
+    ]);
+    const page = (
+      <DuePage
+        chrome={chrome(req, reply, program)}
+        rows={rows}
+        now={now}
+        timeZone={program?.config.calendar.timeZone ?? 'UTC'}
+        mine={mine}
+        digest={{ enabled: me.sla_digest, csrf: reply.generateCsrf(), saved: query.digest === 'saved' }}
+      />
+    );
+    return sendHtml(reply, renderPage(page), 200, { private: true });
+  });
+
+  app.post<{ Body: Record<string, string> }>('/staff/preferences/sla-digest', { preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+    const form = digestFormSchema.safeParse(req.body ?? {});
+    if (form.success) {
+      await ctx.db.updateTable('staff_users').set({ sla_digest: form.data.enabled === 'yes' }).where('id', '=', req.staff!.userId).execute();
+    }
+    return reply.redirect('/staff/reports/due?digest=saved', 303);
+  });
+}

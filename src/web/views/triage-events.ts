@@ -1,0 +1,24 @@
+import { findCwe } from '../../triage/cwe.ts';
+import { formatLocalDate } from '../../triage/resolution-date.ts';
+
+/**
+ * Timeline sentences for the triage events. Only resolution-date-changed is
+ * reporter-visible; the others are written for staff (the duplicate's original
+ * is named only to them).
+ */
+export function describeTriageEvent(type: string, data: Record<string, unknown>, who: string): string | undefined {
+  switch (type) {
+    case 'severity-set':
+      return data.vector ? `${who} set the severity: ${String(data.score)} ${String(data.severity)} (${String(data.vector)}).` : `${who} cleared the severity.`;
+    case 'cwe-set':
+      return data.to ? `${who} set the weakness: ${findCwe(Number(data.to))?.label ?? `CWE-${String(data.to)}`}.` : `${who} cleared the weakness.`;
+    case 'evaluation-sent':
+      return `${who} sent the evaluation, expecting resolution by ${typeof data.expectedResolutionDate === 'string' ? formatLocalDate(data.expectedResolutionDate) : '?'}.`;
+    case 'resolution-date-changed':
+      return `${who} changed the expected resolution date from ${formatLocalDate(String(data.from))} to ${formatLocalDate(String(data.to))}.`;
+    case 'duplicate-marked':
+      return `${who} marked this report as a duplicate of ${String(data.originalReference)}.`;
+    default:
+      return undefined;
+  }
+}
