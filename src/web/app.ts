@@ -18,6 +18,7 @@ import { registerReportFormRoutes } from './routes/report-form.tsx';
 import { registerStaffAuthRoutes } from './routes/staff-auth.tsx';
 import { registerStaffDueRoutes } from './routes/staff-due.tsx';
 import { registerStaffInboxRoutes } from './routes/staff-inbox.tsx';
+import { registerStaffMetricsRoutes } from './routes/staff-metrics.tsx';
 import { registerStaffPolicyRoutes } from './routes/staff-policy.tsx';
 import { registerStaffReportRoutes } from './routes/staff-report.tsx';
 import { registerTrackRoutes } from './routes/track.tsx';
@@ -82,6 +83,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerStaffDueRoutes(app, ctx);
   registerStaffReportRoutes(app, ctx);
   registerStaffPolicyRoutes(app, ctx);
+  registerStaffMetricsRoutes(app, ctx);
   registerApiRoutes(app, ctx);
   return app;
 }
