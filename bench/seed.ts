@@ -1,8 +1,13 @@
-import { sql, type RawBuilder } from 'kysely';
+import { createHash, randomUUID } from 'node:crypto';
+import { sql, type Insertable, type RawBuilder } from 'kysely';
 import type { Config } from '../src/config.ts';
+import { ReportVault } from '../src/crypto/report-vault.ts';
 import { migrateToLatest, openDatabase, type Db } from '../src/db/database.ts';
-import { OPEN_STATES } from '../src/domain/lifecycle.ts';
+import type { ReportsTable } from '../src/db/schema.ts';
+import { OPEN_STATES, type ReportState } from '../src/domain/lifecycle.ts';
 import { loadProgram, syncPrograms } from '../src/programs/programs.ts';
+import { sealReport } from '../src/reports/report-contents.ts';
+import { loadInstanceSecret } from '../src/secrets/instance-secret.ts';
 import { createStaffUser } from '../src/staff/staff-users.ts';
 
 export const STAFF_EMAIL = 'bench@example.com';
@@ -24,7 +29,7 @@ export interface SeedResult {
 
 /**
  * Migrates a fresh database, creates the bench staff account and loads
- * `count` reports with one INSERT … SELECT. Runs in the bench process before
+ * `count` reports, sealed as the app seals them. Runs in the bench process before
  * the server starts, because PGlite's directory can only be open in one process.
  */
 export async function seedDatabase(config: Config, count: number): Promise<SeedResult> {
@@ -37,7 +42,9 @@ export async function seedDatabase(config: Config, count: number): Promise<SeedR
     const program = await loadProgram(db, { slug: config.programs[0]!.slug });
     if (!program) throw new Error('program missing after sync');
     const staff = await createStaffUser(db, { email: STAFF_EMAIL, displayName: 'Bench Triager', password: STAFF_PASSWORD, role: 'triager' });
-    await insertReports(db, {
+    // The server started after seeding opens them with the same secret (EMBARGO_SECRET or data/secret.key).
+    const vault = new ReportVault(loadInstanceSecret(config.instanceSecret, config.dataDir));
+    await insertReports(db, vault, {
       count,
       programId: program.id,
       policyVersionId: program.policy.id,
@@ -69,7 +76,7 @@ export async function seedDatabase(config: Config, count: number): Promise<SeedR
       deepCursor: Buffer.from(JSON.stringify([cursorRow.t, cursorRow.id])).toString('base64url'),
       firstReference: {
         inbox: await first(sql`state IN (${open})`),
-        search: await first(sql`search @@ websearch_to_tsquery('english', ${SEARCH_WORD})`),
+        search: await first(sql`search_terms @> ${[vault.blindTerm(SEARCH_WORD)]}::text[]`),
         deep: deepFirst.reference,
       },
     };
@@ -83,9 +90,11 @@ export async function seedDatabase(config: Config, count: number): Promise<SeedR
  * Recent ones are in open states; older ones mostly closed, a few still open,
  * as in a long-running program. References are numbered per year like the app
  * does, and report_counters is set so live submissions continue the sequence.
+ * Contents are sealed in JS (as submitReport does) and inserted in batches.
  */
 async function insertReports(
   db: Db,
+  vault: ReportVault,
   p: { count: number; programId: string; policyVersionId: string; prefix: string; products: string[]; assigneeId: string },
 ): Promise<void> {
   const titles = [
@@ -97,55 +106,58 @@ async function insertReports(
     'the image parser', 'the login form', 'the export API', 'the admin console', 'the webhook sender',
     'the file upload', 'the search endpoint', 'session handling', 'the billing page', 'mobile sync',
   ];
-  const recentStates = ['new', 'new', 'acknowledged', 'triaged', 'needs-info', 'fixing', 'fixed'];
-  const oldStates = ['closed', 'disclosed', 'duplicate', 'not-applicable', 'spam', 'closed', 'disclosed', 'closed'];
-  const lingering = ['fixing', 'triaged', 'needs-info'];
-
-  await sql`
-    WITH base AS (
-      SELECT g,
-             -- Deterministic jitter keeps timestamps distinct and runs comparable.
-             date_trunc('second', now()) - make_interval(secs => g * 900 + (g * 7919) % 600) AS created_at,
-             1 + g % 10 AS kind,
-             1 + (g / 10) % 10 AS part
-      FROM generate_series(1, ${p.count}::int) AS g
-    ), numbered AS (
-      SELECT base.*,
-             extract(year FROM created_at AT TIME ZONE 'UTC')::int AS year,
-             row_number() OVER (PARTITION BY extract(year FROM created_at AT TIME ZONE 'UTC') ORDER BY created_at) AS num,
-             CASE
-               WHEN g <= 2000 THEN (${recentStates}::text[])[1 + g % ${recentStates.length}::int]
-               WHEN g % 33 = 0 THEN (${lingering}::text[])[1 + (g / 33) % ${lingering.length}::int]
-               ELSE (${oldStates}::text[])[1 + g % ${oldStates.length}::int]
-             END AS state
-      FROM base
-    )
-    INSERT INTO reports (program_id, reference, channel, state, resume_state, title, product, product_version,
-      vulnerability_type, description, steps_to_reproduce, impact, reporter_name, credit_preference,
-      policy_version_id, policy_accepted_at, tracking_token_hash, assignee_id, created_at, updated_at)
-    SELECT ${p.programId}::uuid,
-           ${p.prefix} || '-' || year || '-' || lpad(num::text, greatest(4, length(num::text)), '0'),
-           CASE WHEN g % 10 = 0 THEN 'email' ELSE 'web' END,
-           state,
-           CASE WHEN state = 'needs-info' THEN 'acknowledged' END,
-           (${titles}::text[])[kind] || ' ' || (${components}::text[])[part],
-           (${p.products}::text[])[1 + g % ${p.products.length}::int],
-           (g % 7) || '.' || (g % 13) || '.' || (g % 5),
-           (${types}::text[])[kind],
-           (${titles}::text[])[kind] || ' ' || (${components}::text[])[part] || ' lets an attacker who can reach '
-             || (${components}::text[])[1 + (part + 3) % 10] || ' act beyond their rights. Found while reviewing build '
-             || g || '; the request below shows the problem on a default installation.',
-           E'1. Sign in as an ordinary user.\n2. Send the request from the attachment.\n3. Observe the response.',
-           'An attacker could read or change data of other customers.',
-           CASE WHEN g % 4 = 0 THEN 'Researcher ' || (g % 500) END,
-           CASE WHEN g % 4 = 0 THEN 'name' ELSE 'anonymous' END,
-           ${p.policyVersionId}::uuid,
-           created_at,
-           sha256(convert_to('embargo-bench-' || g, 'UTF8')),
-           CASE WHEN g % 3 = 0 AND state IN ('acknowledged', 'triaged', 'fixing', 'fixed') THEN ${p.assigneeId}::uuid END,
-           created_at,
-           least(now(), created_at + make_interval(hours => (g * 31) % 720))
-    FROM numbered`.execute(db);
+  const recentStates = ['new', 'new', 'acknowledged', 'triaged', 'needs-info', 'fixing', 'fixed'] as const;
+  const oldStates = ['closed', 'disclosed', 'duplicate', 'not-applicable', 'spam', 'closed', 'disclosed', 'closed'] as const;
+  const lingering = ['fixing', 'triaged', 'needs-info'] as const;
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  const counters = new Map<number, number>();
+  let batch: Insertable<ReportsTable>[] = [];
+  const flush = async () => {
+    if (batch.length) await db.insertInto('reports').values(batch).execute();
+    batch = [];
+  };
+  // Oldest first, so references count up within each year as the app hands them out.
+  for (let g = p.count; g >= 1; g--) {
+    // Deterministic jitter keeps timestamps distinct and runs comparable.
+    const createdAt = new Date(now - (g * 900 + ((g * 7919) % 600)) * 1000);
+    const year = createdAt.getUTCFullYear();
+    const num = (counters.get(year) ?? 0) + 1;
+    counters.set(year, num);
+    const kind = g % 10;
+    const part = Math.floor(g / 10) % 10;
+    const state: ReportState = g <= 2000 ? recentStates[g % recentStates.length]! : g % 33 === 0 ? lingering[Math.floor(g / 33) % lingering.length]! : oldStates[g % oldStates.length]!;
+    const title = `${titles[kind]} ${components[part]}`;
+    const product = p.products[g % p.products.length]!;
+    const id = randomUUID();
+    const sealed = sealReport(vault, id, {
+      title,
+      description: `${title} lets an attacker who can reach ${components[(part + 4) % 10]} act beyond their rights. Found while reviewing build ${g}; the request below shows the problem on a default installation.`,
+      stepsToReproduce: '1. Sign in as an ordinary user.\n2. Send the request from the attachment.\n3. Observe the response.',
+      impact: 'An attacker could read or change data of other customers.',
+      reporter: { name: g % 4 === 0 ? `Researcher ${g % 500}` : null, handle: null, email: null },
+    }, { product, vulnerabilityType: types[kind]! });
+    batch.push({
+      id,
+      program_id: p.programId,
+      reference: `${p.prefix}-${year}-${String(num).padStart(4, '0')}`,
+      channel: g % 10 === 0 ? 'email' : 'web',
+      state,
+      resume_state: state === 'needs-info' ? 'acknowledged' : null,
+      ...sealed,
+      product,
+      product_version: `${g % 7}.${g % 13}.${g % 5}`,
+      vulnerability_type: types[kind]!,
+      credit_preference: g % 4 === 0 ? 'name' : 'anonymous',
+      policy_version_id: p.policyVersionId,
+      policy_accepted_at: createdAt,
+      tracking_token_hash: createHash('sha256').update(`embargo-bench-${g}`).digest(),
+      assignee_id: g % 3 === 0 && ['acknowledged', 'triaged', 'fixing', 'fixed'].includes(state) ? p.assigneeId : null,
+      created_at: createdAt,
+      updated_at: new Date(Math.min(now, createdAt.getTime() + ((g * 31) % 720) * 3_600_000)),
+    });
+    if (batch.length === 1000) await flush();
+  }
+  await flush();
 
   await sql`
     INSERT INTO report_counters (program_id, year, last_number)

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { ReportVault } from './crypto/report-vault.ts';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runAdminCommand, sendAdminCommand, type AdminAnswer, type AdminCommand } from './admin/admin-socket.ts';
@@ -103,7 +104,7 @@ async function runWorker(config: Config, logger: ReturnType<typeof createLogger>
   const database = await openDatabase(config.database, { onIdleError: (err) => logger.warn({ err: err.message }, 'database connection lost') });
   const secret = openInstanceSecret(config, logger);
   await prepareDatabase(database, config, logger, secret);
-  const ctx = { config, db: database.db, logger, mailer: createMailer(config.mail.smtpUrl, config.mail.from), defaultProgramSlug: config.programs[0]!.slug, secret };
+  const ctx = { config, db: database.db, logger, mailer: createMailer(config.mail.smtpUrl, config.mail.from), defaultProgramSlug: config.programs[0]!.slug, secret, vault: new ReportVault(secret) };
   const worker = createWorker({ db: database.db, handlers: createJobHandlers(ctx), logger });
   worker.start();
   const mailIntake = await startMailIntake(ctx, { imap: true });

@@ -35,6 +35,12 @@ const envSchema = z.object({
     .optional(),
   /** Largest incoming mail the listener accepts, in bytes; larger ones get 552. */
   EMBARGO_SMTP_MAX_BYTES: z.coerce.number().int().min(10_000).default(25 * 1024 * 1024),
+  /**
+   * PEM certificate chain and private key files: the listener then offers STARTTLS, which
+   * sending servers use opportunistically. Absent: plain SMTP (fine behind a relay on loopback).
+   */
+  EMBARGO_SMTP_TLS_CERT: z.string().min(1).optional(),
+  EMBARGO_SMTP_TLS_KEY: z.string().min(1).optional(),
   /** Host name the listener greets with. Default: the host of EMBARGO_BASE_URL. */
   EMBARGO_SMTP_HOSTNAME: z.string().min(1).optional(),
   /**
@@ -108,6 +114,8 @@ export interface Config {
 export interface MailIntakeConfig {
   smtpListen: { host: string; port: number } | undefined;
   maxBytes: number;
+  /** Paths of the PEM files that enable STARTTLS on the listener. */
+  tls: { certFile: string; keyFile: string } | undefined;
   /** Greeting name of the listener. */
   hostname: string;
   imap: { url: string; processed: { kind: 'flag' } | { kind: 'move'; folder: string }; pollSeconds: number } | undefined;
@@ -141,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
       intake: {
         smtpListen: e.EMBARGO_SMTP_LISTEN ? parseHostPort(e.EMBARGO_SMTP_LISTEN) : undefined,
         maxBytes: e.EMBARGO_SMTP_MAX_BYTES,
+        tls: smtpTls(e.EMBARGO_SMTP_TLS_CERT, e.EMBARGO_SMTP_TLS_KEY, cwd),
         hostname: e.EMBARGO_SMTP_HOSTNAME ?? new URL(baseUrl).hostname,
         imap: e.EMBARGO_IMAP_URL
           ? {
@@ -157,6 +166,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     programs: loadPrograms(e.EMBARGO_CONFIG, cwd),
     instanceSecret: e.EMBARGO_SECRET === undefined ? undefined : new InstanceSecret(decodeSecret(e.EMBARGO_SECRET) as Buffer, 'EMBARGO_SECRET'),
   };
+}
+
+/** Both TLS files or neither: one without the other is a mistake worth stopping for. */
+function smtpTls(cert: string | undefined, key: string | undefined, cwd: string): MailIntakeConfig['tls'] {
+  if (!cert && !key) return undefined;
+  if (!cert || !key) throw new ConfigError('Invalid configuration:\n  EMBARGO_SMTP_TLS_CERT and EMBARGO_SMTP_TLS_KEY must be set together');
+  return { certFile: path.resolve(cwd, cert), keyFile: path.resolve(cwd, key) };
 }
 
 /** "0.0.0.0:25" or "[::1]:2525" → host and port (the schema has checked the shape). */

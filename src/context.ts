@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
+import type { ReportVault } from './crypto/report-vault.ts';
 import type { Db } from './db/database.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { InstanceSecret } from './secrets/instance-secret.ts';
@@ -14,4 +15,6 @@ export interface AppContext {
   defaultProgramSlug: string;
   /** Unlocks the program keys (signing security.txt, decrypting mail). */
   secret: InstanceSecret;
+  /** Seals and opens report contents at rest (keys derived from `secret`). */
+  vault: ReportVault;
 }

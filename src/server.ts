@@ -1,3 +1,4 @@
+import { ReportVault } from './crypto/report-vault.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { listenAdminSocket } from './admin/admin-socket.ts';
@@ -66,6 +67,7 @@ export async function startServer(config: Config, logger: Logger, options: { wor
       mailer: createMailer(config.mail.smtpUrl, config.mail.from),
       defaultProgramSlug: config.programs[0]!.slug,
       secret,
+      vault: new ReportVault(secret),
     };
     const app = await createApp(ctx);
     const worker = createWorker({ db: database.db, handlers: createJobHandlers(ctx), logger });

@@ -31,6 +31,8 @@ export const can = {
   viewInbox: (actor: StaffActor, programId: string) => roleIn(actor, programId) !== undefined,
   /** Publish a new version of the program's disclosure policy. */
   editPolicy: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
+  /** Write, change and delete the program's canned responses (everyone who edits reports may use them). */
+  editCannedResponses: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
   /** Create staff accounts and change roles. */
   manageStaff: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
 } as const;

@@ -9,7 +9,8 @@ export type Channel = 'web' | 'email' | 'api';
 export type CreditPreference = 'name' | 'handle' | 'anonymous' | 'none';
 export type EventType =
   | 'submitted' | 'state-changed' | 'assigned' | 'reporter-replied' | 'staff-replied' | 'note-added' | 'credit-changed'
-  | 'severity-set' | 'cwe-set' | 'evaluation-sent' | 'resolution-date-changed' | 'duplicate-marked';
+  | 'severity-set' | 'cwe-set' | 'evaluation-sent' | 'resolution-date-changed' | 'duplicate-marked'
+  | 'quarantined' | 'quarantine-released' | 'sender-blocked';
 export type ActorKind = 'reporter' | 'staff' | 'system';
 export type JobKind = 'notify-reporter' | 'process-inbound-mail' | 'mail-acknowledgement' | 'sla-sweep' | 'sla-mail';
 export type JobState = 'pending' | 'running' | 'done' | 'failed';
@@ -91,19 +92,22 @@ export interface ReportsTable {
   state: ReportState;
   /** While in needs-info: the state to return to when the reporter answers. */
   resume_state: ResumableState | null;
-  title: string;
-  /** Product id from the program config, or "other". */
+  /** The report's AES-256 data key, wrapped under a key derived from the instance secret (src/crypto/report-vault.ts). */
+  data_key: Buffer;
+  /** Sealed with the data key; open with src/reports/report-contents.ts, never read elsewhere. */
+  title_sealed: Buffer;
+  /** Sealed JSON { description, stepsToReproduce, impact }. */
+  content_sealed: Buffer;
+  /** Sealed JSON { name, handle, email }. */
+  reporter_sealed: Buffer;
+  /** Blind index terms (keyed word hashes) for inbox search and duplicate ranking. */
+  search_terms: string[];
+  /** Product id from the program config, or "other". In clear: the inbox filters on it. */
   product: string;
   product_version: string;
   vulnerability_type: string;
-  description: string;
-  steps_to_reproduce: string;
-  impact: string;
   /** The reporter's own CVSS suggestion; the team's score lives elsewhere. */
   reporter_cvss_vector: string | null;
-  reporter_name: string | null;
-  reporter_handle: string | null;
-  reporter_email: string | null;
   credit_preference: CreditPreference;
   /** The policy version the reporter accepted, and when. */
   policy_version_id: string;
@@ -117,8 +121,6 @@ export interface ReportsTable {
   resolved_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
-  /** Generated full-text vector (title, product, description, impact). */
-  search: ColumnType<string, never, never>;
   /** The team's CVSS vector (validated before storing); the reporter's is reporter_cvss_vector. */
   team_cvss_vector: ColumnType<string | null, string | null | undefined, string | null>;
   /** Its score, 0.0–10.0; numeric comes back as a string. Null exactly when the vector is. */
@@ -129,42 +131,86 @@ export interface ReportsTable {
   cwe_id: ColumnType<number | null, number | null | undefined, number | null>;
   /** Promised to the reporter with the evaluation, as YYYY-MM-DD (a date, read as text). */
   expected_resolution_date: ColumnType<string | null, string | null | undefined, string | null>;
-  /** The evaluation sent when acknowledging. */
-  evaluation: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The evaluation sent when acknowledging, sealed with the data key (purpose 'evaluation'). */
+  evaluation_sealed: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
   /** Earliest due time of the open SLA clocks (src/sla/recompute-next-deadline.ts); the "Due" view's order. */
   next_deadline_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** The original report when this one is a duplicate. */
   duplicate_of: ColumnType<string | null, string | null | undefined, string | null>;
   /** Why it was closed as not applicable. */
   closure_reason: ColumnType<ClosureReason | null, ClosureReason | null | undefined, ClosureReason | null>;
+  /** Looked like spam at submission: listed in the Quarantine tab, not the normal views, until released or closed. */
+  quarantined: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Spam signal codes (src/triage/spam-signals.ts) that quarantined it; kept after release. */
+  quarantine_reasons: ColumnType<string[], string[] | undefined, string[]>;
+  /** The submitter's declaration of AI assistance, when they answered. */
+  ai_assistance: ColumnType<AiAssistance | null, AiAssistance | null | undefined, AiAssistance | null>;
+  /** Keyed HMAC of the submitting IP (web form only), for "block this sender". */
+  submitter_ip_hash: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
 }
 
 export type Severity = 'none' | 'low' | 'medium' | 'high' | 'critical';
 export type ClosureReason = 'out-of-scope' | 'not-a-vulnerability' | 'informative' | 'cannot-reproduce';
+export type AiAssistance = 'no' | 'writing' | 'finding';
+
+/** A reply template a program's admins maintain (src/canned/). */
+export interface CannedResponsesTable {
+  id: Generated<string>;
+  program_id: string;
+  /** Unique per program, case-insensitively. */
+  title: string;
+  /** Plain text with {{variables}}, filled server-side when used. */
+  body: string;
+  /** Set when the template closes a report as not applicable with this reason. */
+  closure_reason: ClosureReason | null;
+  created_by: string | null;
+  updated_by: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** A sender whose new reports go to quarantine; addresses stored only as keyed hashes. */
+export interface BlockedSendersTable {
+  id: Generated<string>;
+  program_id: string;
+  kind: 'email' | 'ip';
+  /** HMAC-SHA256 of the normalised address (src/triage/sender-hash.ts). */
+  value_hash: Buffer;
+  reason: string;
+  /** The report that led to the block. */
+  report_id: string | null;
+  blocked_by: string | null;
+  created_at: CreatedAt;
+}
 
 export interface ReportMessagesTable {
-  id: Generated<string>;
+  /** Chosen by the application (randomUUID) so the body can be sealed bound to it before the insert. */
+  id: string;
   report_id: string;
   author_kind: 'reporter' | 'staff';
   /** The staff author; null for the reporter. */
   author_id: string | null;
   /** internal notes are never shown to the reporter. */
   visibility: 'reporter' | 'internal';
-  body: string;
+  /** Sealed with the report's data key, purpose `message:<id>`. */
+  body_sealed: Buffer;
   created_at: CreatedAt;
 }
 
 export interface ReportAttachmentsTable {
-  id: Generated<string>;
+  /** Chosen by the application, like message ids: the sealed name and content are bound to it. */
+  id: string;
   report_id: string;
   /** The thread message it came with; null for the original submission. */
   message_id: string | null;
-  /** As the uploader named it; only ever sent back in Content-Disposition, encoded. */
-  filename: string;
+  /** As the uploader named it, sealed (purpose `attachment-name:<id>`); only ever sent back in Content-Disposition, encoded. */
+  filename_sealed: Buffer;
   /** As declared by the uploader; informational, never used to serve the file. */
   content_type: string;
   size: number;
+  /** Of the plaintext. */
   sha256: string;
+  /** Sealed (purpose `attachment:<id>`). */
   content: Buffer;
   created_at: CreatedAt;
 }
@@ -362,10 +408,29 @@ export interface Database {
   api_tokens: ApiTokensTable;
   sla_reminders: SlaRemindersTable;
   sla_digests: SlaDigestsTable;
+  canned_responses: CannedResponsesTable;
+  blocked_senders: BlockedSendersTable;
 }
 
-export type Report = Selectable<ReportsTable>;
+/** A report row as stored: contents sealed. Only src/reports/report-contents.ts opens it. */
+export type ReportRow = Selectable<ReportsTable>;
+/** The sealed columns of a report: selected only by the read functions. */
+export type SealedReportColumn = 'data_key' | 'title_sealed' | 'content_sealed' | 'reporter_sealed' | 'search_terms' | 'evaluation_sealed';
+/** A report with its contents opened: what views and use cases work with. */
+export type Report = Omit<ReportRow, SealedReportColumn> & {
+  title: string;
+  description: string;
+  steps_to_reproduce: string;
+  impact: string;
+  reporter_name: string | null;
+  reporter_handle: string | null;
+  reporter_email: string | null;
+  /** The evaluation sent when acknowledging. */
+  evaluation: string | null;
+};
 export type NewReport = Insertable<ReportsTable>;
 export type StaffUser = Selectable<StaffUsersTable>;
 export type ReportEvent = Selectable<ReportEventsTable>;
-export type ReportMessage = Selectable<ReportMessagesTable>;
+export type ReportMessageRow = Selectable<ReportMessagesTable>;
+/** A thread message with its body opened. */
+export type ReportMessage = Omit<ReportMessageRow, 'body_sealed'> & { body: string };

@@ -20,6 +20,13 @@ export const VULNERABILITY_TYPES = [
 export type VulnerabilityType = (typeof VULNERABILITY_TYPES)[number][0];
 const vulnerabilityTypeIds = VULNERABILITY_TYPES.map(([id]) => id) as [VulnerabilityType, ...VulnerabilityType[]];
 
+/** The optional declaration of AI assistance on the form. */
+export const AI_ASSISTANCE_CHOICES = [
+  ['no', 'No'],
+  ['writing', 'Yes, for writing the report'],
+  ['finding', 'Yes, for finding the vulnerability'],
+] as const;
+
 export const CREDIT_CHOICES = [
   ['name', 'Credit me by my name'],
   ['handle', 'Credit me by my handle'],
@@ -65,6 +72,8 @@ export function reportSubmissionSchema(productIds: readonly string[]) {
         z.string().email('This is not an e-mail address. Leave it empty to stay anonymous.').optional(),
       ),
       creditPreference: z.enum(['name', 'handle', 'anonymous', 'none'], { error: 'Choose how we may credit you.' }),
+      // Optional and unjudged on its own: an honest answer must not cost the reporter (src/triage/spam-signals.ts).
+      aiAssistance: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['no', 'writing', 'finding'], { error: 'Choose one of the listed answers.' }).optional()),
       acceptPolicy: z.literal('yes', { error: 'Please read and accept the disclosure policy.' }),
       policyVersion: z.coerce.number().int().positive(),
     })

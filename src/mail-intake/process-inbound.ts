@@ -18,7 +18,7 @@ import { headerRecipients } from './recipients.ts';
 import { RAW_MAIL_PURPOSE } from './store-inbound.ts';
 import { findThread } from './thread-match.ts';
 
-type IntakeContext = Pick<AppContext, 'db' | 'config' | 'logger' | 'secret'>;
+type IntakeContext = Pick<AppContext, 'db' | 'config' | 'logger' | 'secret' | 'vault'>;
 
 /** Sealing purpose of the tracking token in an acknowledgement job. */
 export const ACK_TOKEN_PURPOSE = 'ack-tracking-token';
@@ -87,7 +87,7 @@ export async function processInboundMail(ctx: IntakeContext, mailId: string, att
     const fitted = fitDescription(body);
     // Two steps, not one transaction (postReporterReply opens its own): a crash between them
     // can at worst post the reply twice on retry, never lose it.
-    await postReporterReply(db, { reportId: thread.reportId, body: fitted.text, files: fitted.overflow ? [...files, fitted.overflow] : files });
+    await postReporterReply(db, ctx.vault, { reportId: thread.reportId, body: fitted.text, files: fitted.overflow ? [...files, fitted.overflow] : files });
     // A new key only from someone who holds the reply address: threading headers are easier to forge.
     if (senderKey && thread.via === 'reply-address') await storeReporterKey(db, thread.reportId, senderKey, 'email');
     await finish('reply', thread.reportId);
@@ -98,7 +98,7 @@ export async function processInboundMail(ctx: IntakeContext, mailId: string, att
   const { files, note } = limitFiles(mail.files, ctx.config.uploads.maxBytes);
   const input = mailToSubmission(program, mail, note ? [note] : []);
   const fitted = fitDescription(input.description);
-  const created = await submitReport(db, {
+  const created = await submitReport(db, ctx.vault, {
     program,
     input: { ...input, description: fitted.text },
     files: fitted.overflow ? [...files, fitted.overflow] : files,

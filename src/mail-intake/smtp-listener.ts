@@ -10,6 +10,8 @@ export interface SmtpListenerOptions {
   /** Name in the greeting and in the Received header we add. */
   hostname: string;
   maxBytes: number;
+  /** PEM certificate chain and key: STARTTLS is offered when given. */
+  tls?: { cert: Buffer; key: Buffer };
   programs: readonly ProgramAddress[];
   secret: InstanceSecret;
   replyDomain: string | undefined;
@@ -52,8 +54,9 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
     banner: 'Embargo vulnerability report intake',
     size: maxBytes,
     authOptional: true,
-    // No AUTH: nobody submits through us. No STARTTLS without a certificate: put a TLS-terminating relay in front.
-    disabledCommands: ['AUTH', 'STARTTLS'],
+    // No AUTH: nobody submits through us. STARTTLS only with the operator's certificate.
+    disabledCommands: options.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+    ...(options.tls ? { cert: options.tls.cert, key: options.tls.key } : {}),
     maxRecipients: 20,
     maxClients: 50,
     logger: false,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { AppContext } from '../context.ts';
 import { startImapPoller } from './imap-poller.ts';
 import { loadProgramAddresses } from './recipients.ts';
@@ -25,6 +26,7 @@ export async function startMailIntake(ctx: AppContext, options: { imap: boolean 
         port: intake.smtpListen.port,
         hostname: intake.hostname,
         maxBytes: intake.maxBytes,
+        ...(intake.tls ? { tls: { cert: readFileSync(intake.tls.certFile), key: readFileSync(intake.tls.keyFile) } } : {}),
         programs,
         secret: ctx.secret,
         replyDomain: ctx.config.mail.replyDomain,

@@ -6,7 +6,7 @@ import { sendPreparedMail } from './send-report-mail.ts';
 import { prepareAcknowledgement } from './templates/acknowledgement.ts';
 import { prepareReporterUpdate } from './templates/reporter-update.ts';
 
-type MailJobContext = Pick<AppContext, 'db' | 'config' | 'logger' | 'mailer' | 'secret'>;
+type MailJobContext = Pick<AppContext, 'db' | 'config' | 'logger' | 'mailer' | 'secret' | 'vault'>;
 
 /** The job handlers of mail in and out, for src/jobs/handlers.ts. */
 export function mailJobHandlers(ctx: MailJobContext): {
@@ -16,7 +16,7 @@ export function mailJobHandlers(ctx: MailJobContext): {
 } {
   return {
     async 'notify-reporter'({ eventId }, job) {
-      await sendPreparedMail(ctx, job, await prepareReporterUpdate(ctx.db, ctx.config.baseUrl, { eventId }));
+      await sendPreparedMail(ctx, job, await prepareReporterUpdate(ctx.db, ctx.vault, ctx.config.baseUrl, { eventId }));
     },
 
     async 'process-inbound-mail'({ mailId }, job) {
@@ -26,7 +26,7 @@ export function mailJobHandlers(ctx: MailJobContext): {
     async 'mail-acknowledgement'({ reportId, mailId, sealedToken }, job) {
       if (!sealedToken) return; // already sent and scrubbed (a stale claim re-run after a crash)
       const token = unseal(ctx.secret, ACK_TOKEN_PURPOSE, reportId, Buffer.from(sealedToken, 'base64')).toString();
-      await sendPreparedMail(ctx, job, await prepareAcknowledgement(ctx.db, ctx.config.baseUrl, { reportId, mailId, token }));
+      await sendPreparedMail(ctx, job, await prepareAcknowledgement(ctx.db, ctx.vault, ctx.config.baseUrl, { reportId, mailId, token }));
       // Sent, refused for good, or decided against: the token is no longer needed, so a database
       // dump taken later holds no tracking link. (A temporary failure threw above and keeps it for the retry.)
       await ctx.db

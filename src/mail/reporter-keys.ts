@@ -32,6 +32,8 @@ export async function validateReporterKey(armored: string): Promise<ValidatedRep
   if (text.includes('PRIVATE KEY BLOCK')) {
     throw new ReporterKeyError('This is a private (secret) key. Never share it: send your public key (gpg --armor --export you@example.org).');
   }
+  const blocks = text.split('-----BEGIN PGP PUBLIC KEY BLOCK-----').length - 1;
+  if (blocks > 1) throw new ReporterKeyError(`Give exactly one public key (this text holds ${blocks} key blocks).`);
   let keys: openpgp.Key[];
   try {
     keys = await openpgp.readKeys({ armoredKeys: text });

@@ -1,6 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
+import type { DataKey, ReportVault } from '../crypto/report-vault.ts';
 import type { Database } from '../db/schema.ts';
+import { sealAttachment } from './report-contents.ts';
 
 export interface UploadedFile {
   filename: string;
@@ -16,8 +18,11 @@ export function cleanFilename(name: string): string {
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'attachment' : cleaned;
 }
 
+/** Stores files sealed with their report's key; the ids are made here so each file is sealed bound to its own. */
 export async function storeAttachments(
   trx: Transaction<Database>,
+  vault: ReportVault,
+  key: DataKey,
   reportId: string,
   messageId: string | null,
   files: readonly UploadedFile[],
@@ -26,15 +31,18 @@ export async function storeAttachments(
   await trx
     .insertInto('report_attachments')
     .values(
-      files.map((f) => ({
-        report_id: reportId,
-        message_id: messageId,
-        filename: cleanFilename(f.filename),
-        content_type: f.contentType.slice(0, 200) || 'application/octet-stream',
-        size: f.content.length,
-        sha256: createHash('sha256').update(f.content).digest('hex'),
-        content: f.content,
-      })),
+      files.map((f) => {
+        const id = randomUUID();
+        return {
+          id,
+          report_id: reportId,
+          message_id: messageId,
+          ...sealAttachment(vault, key, id, { filename: cleanFilename(f.filename), content: f.content }),
+          content_type: f.contentType.slice(0, 200) || 'application/octet-stream',
+          size: f.content.length,
+          sha256: createHash('sha256').update(f.content).digest('hex'),
+        };
+      }),
     )
     .execute();
 }

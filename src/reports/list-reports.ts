@@ -1,8 +1,10 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
+import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import { OPEN_STATES, REPORT_STATES, type ReportState } from '../domain/lifecycle.ts';
 import { REFERENCE_PATTERN } from '../domain/reference.ts';
+import { openTitle } from './report-contents.ts';
 
 export const INBOX_SORTS = { newest: 'Newest first', oldest: 'Oldest first', updated: 'Recently updated' } as const;
 
@@ -61,6 +63,7 @@ const ALL_CLOSED = REPORT_STATES.filter((s) => !OPEN_STATES.includes(s));
  */
 export async function listReports(
   db: Db,
+  vault: ReportVault,
   args: { programIds: readonly string[]; query: InboxQuery; currentUserId: string },
 ): Promise<InboxPage> {
   const { query } = args;
@@ -81,9 +84,13 @@ export async function listReports(
   if (query.product) q = q.where('r.product', '=', query.product);
   if (query.q) {
     const text = query.q;
-    q = REFERENCE_PATTERN.test(text.toUpperCase())
-      ? q.where('r.reference', '=', text.toUpperCase())
-      : q.where(sql<boolean>`r.search @@ websearch_to_tsquery('english', ${text})`);
+    if (REFERENCE_PATTERN.test(text.toUpperCase())) q = q.where('r.reference', '=', text.toUpperCase());
+    else {
+      // Contents are sealed: every word of the query must be an exact word of the report (blind index, reports_search_terms).
+      const terms = vault.blindTerms(text);
+      // A query of only one-letter words or punctuation matches nothing rather than everything.
+      q = terms.length ? q.where('r.search_terms', '@>', sql<string[]>`${terms}::text[]`) : q.where(sql<boolean>`false`);
+    }
   }
   const cursor = decodeCursor(query.after);
   if (cursor) {
@@ -93,7 +100,7 @@ export async function listReports(
   }
   const rows = await q
     .select([
-      'r.id', 'r.reference', 'r.title', 'r.product', 'r.state', 'r.created_at', 'r.updated_at', 'u.display_name',
+      'r.id', 'r.reference', 'r.data_key', 'r.title_sealed', 'r.product', 'r.state', 'r.created_at', 'r.updated_at', 'u.display_name',
       sql<string>`to_char(${sql.ref(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursor_t'),
     ])
     .orderBy(column, descending ? 'desc' : 'asc')
@@ -106,7 +113,7 @@ export async function listReports(
     rows: page.map((r) => ({
       id: r.id,
       reference: r.reference,
-      title: r.title,
+      title: openTitle(vault, r),
       product: r.product,
       state: r.state,
       assigneeName: r.display_name,

@@ -1,6 +1,8 @@
+import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import type { Report } from '../db/schema.ts';
 import { hashToken, isWellFormedToken } from '../domain/tokens.ts';
+import { openAttachmentName, openMessageBody, openReport, openTitle, reportKey } from './report-contents.ts';
 
 export type Audience = 'staff' | 'reporter';
 
@@ -26,36 +28,53 @@ export type TimelineEntry =
     }
   | { kind: 'event'; id: string; at: Date; type: string; actorName: string | null; data: Record<string, unknown> };
 
-export async function findReportByReference(db: Db, reference: string): Promise<Report | undefined> {
-  return db.selectFrom('reports').selectAll().where('reference', '=', reference).executeTakeFirst();
+/** The report with a reference, opened; undefined when there is none. */
+export async function findReportByReference(db: Db, vault: ReportVault, reference: string): Promise<Report | undefined> {
+  const row = await db.selectFrom('reports').selectAll().where('reference', '=', reference).executeTakeFirst();
+  return row && openReport(vault, row);
 }
 
 /** The report a tracking token opens, or undefined (also for malformed tokens: no lookup). */
-export async function findReportByTrackingToken(db: Db, token: string): Promise<Report | undefined> {
+export async function findReportByTrackingToken(db: Db, vault: ReportVault, token: string): Promise<Report | undefined> {
   if (!isWellFormedToken(token)) return undefined;
-  return db.selectFrom('reports').selectAll().where('tracking_token_hash', '=', hashToken(token)).executeTakeFirst();
+  const row = await db.selectFrom('reports').selectAll().where('tracking_token_hash', '=', hashToken(token)).executeTakeFirst();
+  return row && openReport(vault, row);
+}
+
+async function loadReportKey(db: Db, vault: ReportVault, reportId: string) {
+  const row = await db.selectFrom('reports').select(['id', 'data_key']).where('id', '=', reportId).executeTakeFirstOrThrow();
+  return reportKey(vault, row);
 }
 
 /** Attachment metadata of a report; contents are fetched only on download. */
-export async function listAttachments(db: Db, reportId: string): Promise<AttachmentInfo[]> {
+export async function listAttachments(db: Db, vault: ReportVault, reportId: string): Promise<AttachmentInfo[]> {
   const rows = await db
     .selectFrom('report_attachments')
-    .select(['id', 'message_id', 'filename', 'size', 'sha256', 'created_at'])
+    .select(['id', 'message_id', 'filename_sealed', 'size', 'sha256', 'created_at'])
     .where('report_id', '=', reportId)
     .orderBy('created_at')
     .execute();
-  return rows.map((r) => ({ id: r.id, messageId: r.message_id, filename: r.filename, size: r.size, sha256: r.sha256, createdAt: r.created_at }));
+  if (rows.length === 0) return [];
+  const key = await loadReportKey(db, vault, reportId);
+  return rows.map((r) => ({
+    id: r.id,
+    messageId: r.message_id,
+    filename: openAttachmentName(vault, key, r.id, r.filename_sealed),
+    size: r.size,
+    sha256: r.sha256,
+    createdAt: r.created_at,
+  }));
 }
 
 /**
  * Messages and events of a report in order. The reporter's audience sees
  * only reporter-visible entries, and staff names are never disclosed to it.
  */
-export async function loadTimeline(db: Db, reportId: string, audience: Audience, attachments: AttachmentInfo[]): Promise<TimelineEntry[]> {
+export async function loadTimeline(db: Db, vault: ReportVault, reportId: string, audience: Audience, attachments: AttachmentInfo[]): Promise<TimelineEntry[]> {
   let messages = db
     .selectFrom('report_messages as m')
     .leftJoin('staff_users as u', 'u.id', 'm.author_id')
-    .select(['m.id', 'm.created_at', 'm.author_kind', 'm.visibility', 'm.body', 'u.display_name'])
+    .select(['m.id', 'm.created_at', 'm.author_kind', 'm.visibility', 'm.body_sealed', 'u.display_name'])
     .where('m.report_id', '=', reportId);
   let events = db
     .selectFrom('report_events as e')
@@ -69,6 +88,7 @@ export async function loadTimeline(db: Db, reportId: string, audience: Audience,
     events = events.where('e.reporter_visible', '=', true);
   }
   const [m, e] = await Promise.all([messages.orderBy('m.created_at').execute(), events.orderBy('e.id').execute()]);
+  const key = m.length > 0 ? await loadReportKey(db, vault, reportId) : undefined;
   const byMessage = new Map<string, AttachmentInfo[]>();
   for (const a of attachments) if (a.messageId) byMessage.set(a.messageId, [...(byMessage.get(a.messageId) ?? []), a]);
   const entries: TimelineEntry[] = [
@@ -79,7 +99,7 @@ export async function loadTimeline(db: Db, reportId: string, audience: Audience,
       authorKind: r.author_kind,
       authorName: audience === 'staff' ? r.display_name : null,
       visibility: r.visibility,
-      body: r.body,
+      body: openMessageBody(vault, key!, r.id, r.body_sealed),
       attachments: byMessage.get(r.id) ?? [],
     })),
     ...e.map((r) => ({
@@ -95,8 +115,8 @@ export async function loadTimeline(db: Db, reportId: string, audience: Audience,
 }
 
 /** Titles of reports by id, for lists that select no content themselves (the "Due" view). */
-export async function findReportTitles(db: Db, reportIds: readonly string[]): Promise<Map<string, string>> {
+export async function findReportTitles(db: Db, vault: ReportVault, reportIds: readonly string[]): Promise<Map<string, string>> {
   if (reportIds.length === 0) return new Map();
-  const rows = await db.selectFrom('reports').select(['id', 'title']).where('id', 'in', reportIds).execute();
-  return new Map(rows.map((r) => [r.id, r.title]));
+  const rows = await db.selectFrom('reports').select(['id', 'data_key', 'title_sealed']).where('id', 'in', reportIds).execute();
+  return new Map(rows.map((r) => [r.id, openTitle(vault, r)]));
 }

@@ -1,22 +1,66 @@
+import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
+import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import type { Database, Report } from '../db/schema.ts';
 import { RESOLVED_STATES, checkTransition, isReporterVisibleState, isResumableState, type ReportState } from '../domain/lifecycle.ts';
 import { InvalidTransitionError, NotFoundError, ValidationError } from '../errors.ts';
 import { storeAttachments, type UploadedFile } from './attachments.ts';
 import { recordEvent, type EventActor } from './record-event.ts';
+import { PLAIN_REPORT_COLUMNS, openReport, reportKey, sealMessageBody, type PlainReport } from './report-contents.ts';
 
-/** Re-reads the report under a row lock so concurrent changes apply one after the other. */
-export async function lockReport(trx: Transaction<Database>, reportId: string): Promise<Report> {
-  const report = await trx.selectFrom('reports').selectAll().where('id', '=', reportId).forUpdate().executeTakeFirst();
-  if (!report) throw new NotFoundError('This report');
-  return report;
+/** Re-reads the report under a row lock so concurrent changes apply one after the other; returns it opened. */
+export async function lockReport(trx: Transaction<Database>, vault: ReportVault, reportId: string): Promise<Report> {
+  const row = await trx.selectFrom('reports').selectAll().where('id', '=', reportId).forUpdate().executeTakeFirst();
+  if (!row) throw new NotFoundError('This report');
+  return openReport(vault, row);
+}
+
+/**
+ * Locks the report for a state-only change: the plain columns, no contents
+ * opened (most actions never look at what the report says).
+ */
+export async function lockReportState(trx: Transaction<Database>, reportId: string): Promise<PlainReport> {
+  const row = await trx
+    .selectFrom('reports')
+    .select(PLAIN_REPORT_COLUMNS)
+    .where('id', '=', reportId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError('This report');
+  return row;
+}
+
+/**
+ * Adds a message to a report's thread, its body sealed with the report's key.
+ * The id is made here so the body is bound to it before the row exists.
+ */
+export async function insertMessage(
+  trx: Transaction<Database>,
+  vault: ReportVault,
+  args: { reportId: string; authorId: string | null; visibility: 'reporter' | 'internal'; body: string },
+): Promise<{ id: string; key: ReturnType<typeof reportKey> }> {
+  const keyRow = await trx.selectFrom('reports').select(['id', 'data_key']).where('id', '=', args.reportId).executeTakeFirstOrThrow();
+  const key = reportKey(vault, keyRow);
+  const id = randomUUID();
+  await trx
+    .insertInto('report_messages')
+    .values({
+      id,
+      report_id: args.reportId,
+      author_kind: args.authorId ? 'staff' : 'reporter',
+      author_id: args.authorId,
+      visibility: args.visibility,
+      body_sealed: sealMessageBody(vault, key, id, args.body),
+    })
+    .execute();
+  return { id, key };
 }
 
 /** Checks and applies one lifecycle move on a locked report, with its event; for use cases that move state as part of a larger change. */
 export async function applyTransition(
   trx: Transaction<Database>,
-  report: Report,
+  report: Pick<Report, 'id' | 'state' | 'resolved_at'>,
   to: ReportState,
   actor: EventActor,
   reason: string | undefined,
@@ -39,7 +83,7 @@ export async function applyTransition(
 /** Moves a report through the lifecycle; an illegal move is an InvalidTransitionError. */
 export async function changeState(db: Db, args: { reportId: string; to: ReportState; actorId: string; reason?: string }): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const report = await lockReport(trx, args.reportId);
+    const report = await lockReportState(trx, args.reportId);
     await applyTransition(trx, report, args.to, { kind: 'staff', id: args.actorId }, args.reason?.trim() || undefined);
   });
 }
@@ -47,7 +91,7 @@ export async function changeState(db: Db, args: { reportId: string; to: ReportSt
 /** Sets or clears the assignee; only staff who can work on the program qualify. */
 export async function assignReport(db: Db, args: { reportId: string; assigneeId: string | null; actorId: string }): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const report = await lockReport(trx, args.reportId);
+    const report = await lockReportState(trx, args.reportId);
     if (report.assignee_id === args.assigneeId) return;
     if (args.assigneeId) {
       const member = await trx
@@ -75,16 +119,13 @@ export async function assignReport(db: Db, args: { reportId: string; assigneeId:
 /** A staff reply (shown to the reporter, who is notified) or an internal note (never shown). */
 export async function postStaffMessage(
   db: Db,
+  vault: ReportVault,
   args: { reportId: string; actorId: string; visibility: 'reporter' | 'internal'; body: string; files: readonly UploadedFile[] },
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const report = await lockReport(trx, args.reportId);
-    const message = await trx
-      .insertInto('report_messages')
-      .values({ report_id: report.id, author_kind: 'staff', author_id: args.actorId, visibility: args.visibility, body: args.body })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await storeAttachments(trx, report.id, message.id, args.files);
+    const report = await lockReportState(trx, args.reportId);
+    const message = await insertMessage(trx, vault, { reportId: report.id, authorId: args.actorId, visibility: args.visibility, body: args.body });
+    await storeAttachments(trx, vault, message.key, report.id, message.id, args.files);
     await recordEvent(trx, {
       reportId: report.id,
       actor: { kind: 'staff', id: args.actorId },
@@ -96,15 +137,15 @@ export async function postStaffMessage(
 }
 
 /** The reporter's reply from the tracking page; it resumes a report that was waiting on them. */
-export async function postReporterReply(db: Db, args: { reportId: string; body: string; files: readonly UploadedFile[] }): Promise<void> {
+export async function postReporterReply(
+  db: Db,
+  vault: ReportVault,
+  args: { reportId: string; body: string; files: readonly UploadedFile[] },
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const report = await lockReport(trx, args.reportId);
-    const message = await trx
-      .insertInto('report_messages')
-      .values({ report_id: report.id, author_kind: 'reporter', author_id: null, visibility: 'reporter', body: args.body })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await storeAttachments(trx, report.id, message.id, args.files);
+    const report = await lockReportState(trx, args.reportId);
+    const message = await insertMessage(trx, vault, { reportId: report.id, authorId: null, visibility: 'reporter', body: args.body });
+    await storeAttachments(trx, vault, message.key, report.id, message.id, args.files);
     await recordEvent(trx, {
       reportId: report.id,
       actor: { kind: 'reporter' },

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
+import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import type { Channel, Database } from '../db/schema.ts';
 import { formatReference } from '../domain/reference.ts';
@@ -9,6 +11,7 @@ import { storeReporterKey, type ValidatedReporterKey } from '../mail/reporter-ke
 import type { Program } from '../programs/programs.ts';
 import { storeAttachments, type UploadedFile } from './attachments.ts';
 import { recordEvent } from './record-event.ts';
+import { reportKey, sealReport } from './report-contents.ts';
 
 export interface SubmittedReport {
   id: string;
@@ -23,6 +26,7 @@ export interface SubmittedReport {
  */
 export async function submitReport(
   db: Db,
+  vault: ReportVault,
   args: {
     program: Program;
     input: ReportSubmission;
@@ -59,24 +63,33 @@ export async function submitReport(
       .returning('last_number')
       .executeTakeFirstOrThrow();
     const reference = formatReference(program.config.referencePrefix, year, counter.last_number);
+    // The id is chosen here: the sealed fields are bound to it.
+    const id = randomUUID();
+    const sealed = sealReport(
+      vault,
+      id,
+      {
+        title: input.title,
+        description: input.description,
+        stepsToReproduce: input.stepsToReproduce,
+        impact: input.impact,
+        reporter: { name: input.reporterName ?? null, handle: input.reporterHandle ?? null, email: input.reporterEmail ?? null },
+      },
+      { product: input.product, vulnerabilityType: input.vulnerabilityType },
+    );
     const report = await trx
       .insertInto('reports')
       .values({
+        id,
         program_id: program.id,
         reference,
         channel,
         state: 'new',
-        title: input.title,
+        ...sealed,
         product: input.product,
         product_version: input.productVersion,
         vulnerability_type: input.vulnerabilityType,
-        description: input.description,
-        steps_to_reproduce: input.stepsToReproduce,
-        impact: input.impact,
         reporter_cvss_vector: input.cvssVector ?? null,
-        reporter_name: input.reporterName ?? null,
-        reporter_handle: input.reporterHandle ?? null,
-        reporter_email: input.reporterEmail ?? null,
         credit_preference: input.creditPreference,
         policy_version_id: program.policy.id,
         policy_accepted_at: now,
@@ -87,7 +100,7 @@ export async function submitReport(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await storeAttachments(trx, report.id, null, files);
+    await storeAttachments(trx, vault, reportKey(vault, { id, data_key: sealed.data_key }), report.id, null, files);
     if (args.reporterKey) await storeReporterKey(trx, report.id, args.reporterKey, channel);
     await recordEvent(trx, {
       reportId: report.id,

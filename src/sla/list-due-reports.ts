@@ -1,3 +1,4 @@
+import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import { OPEN_STATES, type ReportState } from '../domain/lifecycle.ts';
 import { findReportTitles } from '../reports/read-report.ts';
@@ -26,7 +27,7 @@ const LOOKAHEAD_MS = 30 * 24 * 3_600_000;
  * first 100, served by reports_due. Breached and near-breach reports carry
  * the clock that makes them so, computed at `now`.
  */
-export async function listDueReports(db: Db, args: { programIds: readonly string[]; assigneeId?: string; now?: Date }): Promise<DueRow[]> {
+export async function listDueReports(db: Db, vault: ReportVault, args: { programIds: readonly string[]; assigneeId?: string; now?: Date }): Promise<DueRow[]> {
   if (args.programIds.length === 0) return [];
   const now = args.now ?? new Date();
   let q = db
@@ -38,7 +39,7 @@ export async function listDueReports(db: Db, args: { programIds: readonly string
     .where('r.state', 'in', OPEN_STATES);
   if (args.assigneeId) q = q.where('r.assignee_id', '=', args.assigneeId);
   const rows = await q.orderBy('r.next_deadline_at').orderBy('r.id').limit(LIMIT).execute();
-  const titles = await findReportTitles(db, rows.map((r) => r.id));
+  const titles = await findReportTitles(db, vault, rows.map((r) => r.id));
   const out: DueRow[] = [];
   for (const r of rows) {
     const dueAt = r.next_deadline_at!;

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
+import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import { RESOLVED_STATES } from '../domain/lifecycle.ts';
+import { openReporter } from '../reports/report-contents.ts';
 
 export interface CreditYear {
   year: number;
@@ -15,14 +17,15 @@ export interface CreditYear {
  * by year of resolution. "none" is left out entirely; nobody is named without
  * having chosen name or handle on their report.
  */
-export async function listCredits(db: Db, programId: string): Promise<CreditYear[]> {
+export async function listCredits(db: Db, vault: ReportVault, programId: string): Promise<CreditYear[]> {
   const rows = await db
     .selectFrom('reports')
     .select([
       sql<number>`extract(year from resolved_at AT TIME ZONE 'UTC')::int`.as('year'),
+      'id',
       'credit_preference',
-      'reporter_name',
-      'reporter_handle',
+      'data_key',
+      'reporter_sealed',
     ])
     .where('program_id', '=', programId)
     .where('resolved_at', 'is not', null)
@@ -33,7 +36,9 @@ export async function listCredits(db: Db, programId: string): Promise<CreditYear
   for (const r of rows) {
     const y = years.get(r.year) ?? { named: new Set<string>(), anonymous: 0 };
     years.set(r.year, y);
-    const label = r.credit_preference === 'name' ? r.reporter_name : r.credit_preference === 'handle' ? r.reporter_handle : null;
+    // Anonymous credits need no name: only the named ones are opened.
+    const reporter = r.credit_preference === 'anonymous' ? null : openReporter(vault, r);
+    const label = r.credit_preference === 'name' ? reporter?.name : r.credit_preference === 'handle' ? reporter?.handle : null;
     if (label) y.named.add(label);
     else y.anonymous++;
   }

@@ -1,8 +1,10 @@
 import type { Transaction } from 'kysely';
+import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { InvalidTransitionError, ValidationError } from '../errors.ts';
-import { applyTransition, lockReport } from '../reports/report-actions.ts';
+import { applyTransition, insertMessage, lockReportState } from '../reports/report-actions.ts';
+import { sealEvaluation } from '../reports/report-contents.ts';
 import { recordEvent } from '../reports/record-event.ts';
 import { programSla } from '../sla/report-clocks.ts';
 import { formatLocalDate, resolutionDateProblem } from './resolution-date.ts';
@@ -23,13 +25,14 @@ export async function programTimeZone(trx: Transaction<Database>, programId: str
  */
 export async function acknowledgeWithEvaluation(
   db: Db,
+  vault: ReportVault,
   args: { reportId: string; actorId: string; evaluation: string; expectedResolutionDate: string; now?: Date },
 ): Promise<void> {
   const now = args.now ?? new Date();
   const evaluation = args.evaluation.trim();
   const date = args.expectedResolutionDate.trim();
   await db.transaction().execute(async (trx) => {
-    const report = await lockReport(trx, args.reportId);
+    const report = await lockReportState(trx, args.reportId);
     const fields: Record<string, string> = {};
     if (!evaluation) fields.evaluation = 'Write the evaluation the reporter will receive.';
     else if (evaluation.length > MAX_EVALUATION) fields.evaluation = `Keep the evaluation under ${MAX_EVALUATION} characters.`;
@@ -38,20 +41,19 @@ export async function acknowledgeWithEvaluation(
     if (Object.keys(fields).length) throw new ValidationError(fields, 'The evaluation was not sent.');
     if (report.state !== 'new') throw new InvalidTransitionError('Only a new report is acknowledged with an evaluation; this one was already answered. Change the expected resolution date instead.');
 
-    await trx.updateTable('reports').set({ evaluation, expected_resolution_date: date }).where('id', '=', report.id).execute();
     const actor = { kind: 'staff' as const, id: args.actorId };
     await applyTransition(trx, report, 'acknowledged', actor, undefined);
-    const message = await trx
-      .insertInto('report_messages')
-      .values({
-        report_id: report.id,
-        author_kind: 'staff',
-        author_id: args.actorId,
-        visibility: 'reporter',
-        body: `${evaluation}\n\nExpected resolution date: ${formatLocalDate(date)}.`,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const message = await insertMessage(trx, vault, {
+      reportId: report.id,
+      authorId: args.actorId,
+      visibility: 'reporter',
+      body: `${evaluation}\n\nExpected resolution date: ${formatLocalDate(date)}.`,
+    });
+    await trx
+      .updateTable('reports')
+      .set({ evaluation_sealed: sealEvaluation(vault, message.key, evaluation), expected_resolution_date: date })
+      .where('id', '=', report.id)
+      .execute();
     // Audit entry; not reporter-visible because the state change above already notifies them once.
     await recordEvent(trx, {
       reportId: report.id,

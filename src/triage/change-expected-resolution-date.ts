@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { InvalidTransitionError, ValidationError } from '../errors.ts';
-import { lockReport } from '../reports/report-actions.ts';
+import { lockReportState } from '../reports/report-actions.ts';
 import { recordEvent } from '../reports/record-event.ts';
 import { programTimeZone } from './acknowledge-with-evaluation.ts';
 import { resolutionDateProblem } from './resolution-date.ts';
@@ -18,7 +18,7 @@ export async function changeExpectedResolutionDate(
   const date = args.date.trim();
   const reason = args.reason.trim();
   await db.transaction().execute(async (trx) => {
-    const report = await lockReport(trx, args.reportId);
+    const report = await lockReportState(trx, args.reportId);
     const from = report.expected_resolution_date;
     if (!from) throw new InvalidTransitionError('No resolution date was promised yet: acknowledge the report with an evaluation first.');
     const problem = resolutionDateProblem(date, await programTimeZone(trx, report.program_id), now);

@@ -1,3 +1,4 @@
+import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import type { Report } from '../db/schema.ts';
 import { checkCvssVector } from '../domain/cvss.ts';
@@ -35,6 +36,7 @@ export interface TriageView {
 /** Everything the triage panels of the staff report page show, read in one place. */
 export async function loadTriageView(
   db: Db,
+  vault: ReportVault,
   report: Report,
   program: Program,
   options: { query?: Record<string, unknown>; form?: TriageFormState; now?: Date } = {},
@@ -46,7 +48,7 @@ export async function loadTriageView(
     // A report already marked as a duplicate needs no suggestions.
     report.duplicate_of
       ? Promise.resolve([])
-      : findLikelyDuplicates(db, { programId: report.program_id, title: report.title, description: report.description, product: report.product, excludeReportId: report.id }),
+      : findLikelyDuplicates(db, vault, { programId: report.program_id, title: report.title, description: report.description, product: report.product, excludeReportId: report.id }),
     report.duplicate_of ? db.selectFrom('reports').select(['reference', 'state']).where('id', '=', report.duplicate_of).executeTakeFirst() : undefined,
     db.selectFrom('reports').select(['reference', 'created_at']).where('duplicate_of', '=', report.id).orderBy('created_at').execute(),
   ]);

@@ -1,8 +1,8 @@
 import type { Db } from '../db/database.ts';
 import { REFERENCE_PATTERN } from '../domain/reference.ts';
 import { ValidationError } from '../errors.ts';
-import { findReportByReference } from '../reports/read-report.ts';
-import { applyTransition, lockReport } from '../reports/report-actions.ts';
+import { applyTransition, lockReportState } from '../reports/report-actions.ts';
+import { PLAIN_REPORT_COLUMNS } from '../reports/report-contents.ts';
 import { recordEvent } from '../reports/record-event.ts';
 
 /**
@@ -17,11 +17,12 @@ export async function markDuplicate(db: Db, args: { reportId: string; originalRe
   const reference = args.originalReference.trim().toUpperCase();
   if (!REFERENCE_PATTERN.test(reference)) throw new ValidationError({ original: 'Give the reference of the original report, e.g. EMB-2026-0001.' });
   return db.transaction().execute(async (trx) => {
-    const report = await lockReport(trx, args.reportId);
-    let original = await findReportByReference(trx, reference);
+    const report = await lockReportState(trx, args.reportId);
+    // Only plain columns are needed: references, dates and states.
+    let original = await trx.selectFrom('reports').select(PLAIN_REPORT_COLUMNS).where('reference', '=', reference).executeTakeFirst();
     if (!original || original.program_id !== report.program_id) throw new ValidationError({ original: `There is no report ${reference} in this program.` });
     if (original.duplicate_of) {
-      original = await trx.selectFrom('reports').selectAll().where('id', '=', original.duplicate_of).executeTakeFirstOrThrow();
+      original = await trx.selectFrom('reports').select(PLAIN_REPORT_COLUMNS).where('id', '=', original.duplicate_of).executeTakeFirstOrThrow();
     }
     if (original.id === report.id) throw new ValidationError({ original: 'A report cannot be a duplicate of itself.' });
     if (original.created_at > report.created_at) {

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { ValidationError } from '../errors.ts';
-import { lockReport } from '../reports/report-actions.ts';
+import { lockReportState } from '../reports/report-actions.ts';
 import { recordEvent } from '../reports/record-event.ts';
 import { findCwe, type Cwe } from './cwe.ts';
 
@@ -15,7 +15,7 @@ export async function setCwe(db: Db, args: { reportId: string; actorId: string; 
     throw new ValidationError({ cwe: `${text} is not in the CWE list. Type a number such as 79 or CWE-79, or pick a suggestion.` }, 'The CWE was not saved.');
   }
   await db.transaction().execute(async (trx) => {
-    const report = await lockReport(trx, args.reportId);
+    const report = await lockReportState(trx, args.reportId);
     const to = cwe?.id ?? null;
     if (report.cwe_id === to) return;
     await trx.updateTable('reports').set({ cwe_id: to }).where('id', '=', report.id).execute();

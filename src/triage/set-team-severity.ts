@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.ts';
 import { scoreCvss } from '../domain/cvss-score.ts';
 import { ValidationError } from '../errors.ts';
-import { lockReport } from '../reports/report-actions.ts';
+import { lockReportState } from '../reports/report-actions.ts';
 import { recordEvent } from '../reports/record-event.ts';
 import { severityFromCvssRating, type Severity } from '../sla/sla-targets.ts';
 
@@ -26,7 +26,7 @@ export async function setTeamSeverity(db: Db, args: { reportId: string; actorId:
     next = { vector: scored.value.vector, score: scored.value.score, severity: severityFromCvssRating(scored.value.severity) };
   }
   await db.transaction().execute(async (trx) => {
-    const report = await lockReport(trx, args.reportId);
+    const report = await lockReportState(trx, args.reportId);
     if ((report.team_cvss_vector ?? null) === (next?.vector ?? null)) return;
     await trx
       .updateTable('reports')

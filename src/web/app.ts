@@ -16,6 +16,9 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerPublicRoutes } from './routes/public.tsx';
 import { registerReportFormRoutes } from './routes/report-form.tsx';
 import { registerStaffAuthRoutes } from './routes/staff-auth.tsx';
+import { registerStaffCannedRoutes } from './routes/staff-canned.tsx';
+import { registerStaffBulkRoutes } from './routes/staff-bulk.tsx';
+import { registerStaffQuarantineRoutes } from './routes/staff-quarantine.tsx';
 import { registerStaffDueRoutes } from './routes/staff-due.tsx';
 import { registerStaffInboxRoutes } from './routes/staff-inbox.tsx';
 import { registerStaffMetricsRoutes } from './routes/staff-metrics.tsx';
@@ -81,9 +84,12 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerStaffAuthRoutes(app, ctx);
   registerStaffInboxRoutes(app, ctx);
   registerStaffDueRoutes(app, ctx);
+  registerStaffQuarantineRoutes(app, ctx);
+  registerStaffBulkRoutes(app, ctx);
   registerStaffReportRoutes(app, ctx);
   registerStaffPolicyRoutes(app, ctx);
   registerStaffMetricsRoutes(app, ctx);
+  registerStaffCannedRoutes(app, ctx);
   registerApiRoutes(app, ctx);
   return app;
 }

@@ -1,6 +1,8 @@
 import type { FastifyReply } from 'fastify';
+import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import { NotFoundError } from '../errors.ts';
+import { openAttachmentContent, openAttachmentName, reportKey } from '../reports/report-contents.ts';
 
 /**
  * Sends an attachment as a download, never rendered: a neutral content type,
@@ -8,24 +10,28 @@ import { NotFoundError } from '../errors.ts';
  */
 export async function sendAttachment(
   db: Db,
+  vault: ReportVault,
   reply: FastifyReply,
   args: { reportId: string; attachmentId: string; reporterVisibleOnly: boolean },
 ): Promise<FastifyReply> {
   if (!/^[0-9a-f-]{36}$/.test(args.attachmentId)) throw new NotFoundError('This attachment');
   let q = db
     .selectFrom('report_attachments as a')
+    .innerJoin('reports as r', 'r.id', 'a.report_id')
     .leftJoin('report_messages as m', 'm.id', 'a.message_id')
-    .select(['a.filename', 'a.content', 'a.size', 'm.visibility'])
+    .select(['a.id', 'a.filename_sealed', 'a.content', 'r.data_key', 'm.visibility'])
     .where('a.id', '=', args.attachmentId)
     .where('a.report_id', '=', args.reportId);
   if (args.reporterVisibleOnly) q = q.where((eb) => eb.or([eb('a.message_id', 'is', null), eb('m.visibility', '=', 'reporter')]));
   const row = await q.executeTakeFirst();
   if (!row) throw new NotFoundError('This attachment');
-  const ascii = row.filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  const key = reportKey(vault, { id: args.reportId, data_key: row.data_key });
+  const filename = openAttachmentName(vault, key, row.id, row.filename_sealed);
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   return reply
     .header('content-type', 'application/octet-stream')
-    .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(row.filename)}`)
+    .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`)
     .header('content-security-policy', "default-src 'none'; sandbox")
     .header('cache-control', 'no-store')
-    .send(row.content);
+    .send(openAttachmentContent(vault, key, row.id, row.content));
 }

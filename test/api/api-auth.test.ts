@@ -41,7 +41,7 @@ describe('API authentication and authorization', () => {
   before(async () => {
     t = await startTestApp();
     const program = await demo(t.ctx.db);
-    const s = await submitReport(t.ctx.db, {
+    const s = await submitReport(t.ctx.db, t.ctx.vault, {
       program,
       input: reportInput(program),
       files: [{ filename: 'poc.txt', contentType: 'text/plain', content: Buffer.from('proof') }],

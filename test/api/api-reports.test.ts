@@ -27,7 +27,7 @@ describe('API reports', () => {
     assert.equal(res.headers.location, `${t.ctx.config.baseUrl}/api/v1/reports/${res.json.reference}`);
     assert.equal(res.headers['cache-control'], 'no-store');
     const trackingToken = new URL(res.json.trackingUrl).pathname.split('/').pop()!;
-    const stored = await findReportByTrackingToken(t.ctx.db, trackingToken);
+    const stored = await findReportByTrackingToken(t.ctx.db, t.ctx.vault, trackingToken);
     assert.equal(stored?.reference, res.json.reference);
     assert.equal(stored?.channel, 'api');
     assert.equal((await t.app.inject({ url: new URL(res.json.trackingUrl).pathname })).statusCode, 200);

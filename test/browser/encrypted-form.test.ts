@@ -2,7 +2,8 @@
  * With JavaScript on, the report form encrypts fields and attachments in
  * Chromium to the program key (OpenPGP.js served from our origin); what
  * crosses the wire is ciphertext, the server decrypts it, and the
- * confirmation says it was encrypted in the browser.
+ * confirmation says it was encrypted in the browser; neither the log nor
+ * the database (contents sealed at rest) holds the plaintext.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +11,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { openDatabase } from '../../src/db/database.ts';
+import { dumpDatabase, leakedMarkers } from '../helpers/db-dump.ts';
 import { repoRoot, startEmbargo, type EmbargoProcess } from '../helpers/embargo-process.ts';
 import { launchChromium } from './chromium.ts';
 
@@ -74,5 +77,16 @@ describe('report form encrypted in the browser', { timeout: 90_000 }, () => {
     assert.equal(await download.text(), `attachment body ${marker}`);
 
     assert.ok(!server.stdout().includes(marker) && !server.stderr().includes(marker), 'no plaintext in the server log');
+
+    // Nor in the database: stopped, its embedded directory opened as a thief with a copy would.
+    await server.stop();
+    const database = await openDatabase({ kind: 'embedded', dataDir: server.dataDir });
+    try {
+      const dump = await dumpDatabase(database.db);
+      assert.match(dump, /EMB-\d{4}-0001/, 'the dump holds the report');
+      assert.deepEqual(leakedMarkers(dump, { marker }), [], 'no plaintext in any table');
+    } finally {
+      await database.close();
+    }
   });
 });

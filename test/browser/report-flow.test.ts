@@ -298,7 +298,7 @@ describe('report flow in a real browser (embedded database)', { timeout: 90_000 
   step('staff acknowledges the report, writes an internal note and replies to the reporter', async () => {
     const page = staffPage;
     await page.getByLabel('Move to').selectOption({ label: 'Acknowledged' });
-    await page.getByLabel(/^Reason/).fill(stateReason);
+    await page.locator('#reason').fill(stateReason);
     assert.equal(await submit(page, page.getByRole('button', { name: 'Change status' })), 303);
     await page.getByRole('status').filter({ hasText: 'Status changed.' }).waitFor();
     assert.equal((await page.locator('dl.summary .state').first().innerText()).trim(), 'Acknowledged');

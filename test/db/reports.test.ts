@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { createJobHandlers } from '../../src/jobs/handlers.ts';
@@ -11,9 +10,8 @@ import { assignReport, changeState, postReporterReply, postStaffMessage } from '
 import { submitReport } from '../../src/reports/submit-report.ts';
 import { InvalidTransitionError, ValidationError } from '../../src/errors.ts';
 import { loadConfig } from '../../src/config.ts';
-import { InstanceSecret } from '../../src/secrets/instance-secret.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
-import { demo, makeReport, makeStaff, reportInput } from '../helpers/factories.ts';
+import { demo, makeReport, makeStaff, reportInput, testSecret, testVault } from '../helpers/factories.ts';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
 
 const silent = pino({ level: 'silent' });
@@ -31,10 +29,10 @@ for (const kind of await databaseKinds()) {
     it('stores a submission with its attachments, policy acceptance and first event, and opens it by token only', async () => {
       const program = await demo(t.db);
       const files = [{ filename: '../../etc/poc.html', contentType: 'text/html', content: Buffer.from('<script>alert(1)</script>') }];
-      const s = await submitReport(t.db, { program, input: reportInput(program), files, channel: 'web' });
+      const s = await submitReport(t.db, testVault, { program, input: reportInput(program), files, channel: 'web' });
       assert.match(s.reference, /^EMB-\d{4}-\d{4}$/);
       assert.match(s.trackingToken, /^[A-Za-z0-9_-]{43}$/);
-      const report = await findReportByTrackingToken(t.db, s.trackingToken);
+      const report = await findReportByTrackingToken(t.db, testVault, s.trackingToken);
       assert.equal(report?.reference, s.reference);
       assert.equal(report?.state, 'new');
       assert.equal(report?.policy_version_id, program.policy.id);
@@ -42,17 +40,17 @@ for (const kind of await databaseKinds()) {
       // only the hash is stored
       const raw = await t.db.selectFrom('reports').select('tracking_token_hash').where('id', '=', s.id).executeTakeFirstOrThrow();
       assert.notEqual(raw.tracking_token_hash.toString('base64url'), s.trackingToken);
-      assert.equal(await findReportByTrackingToken(t.db, s.trackingToken.slice(0, -1) + (s.trackingToken.endsWith('A') ? 'B' : 'A')), undefined);
-      const attachments = await listAttachments(t.db, s.id);
+      assert.equal(await findReportByTrackingToken(t.db, testVault, s.trackingToken.slice(0, -1) + (s.trackingToken.endsWith('A') ? 'B' : 'A')), undefined);
+      const attachments = await listAttachments(t.db, testVault, s.id);
       assert.equal(attachments.length, 1);
       assert.equal(attachments[0]!.filename, 'poc.html');
-      const timeline = await loadTimeline(t.db, s.id, 'reporter', attachments);
+      const timeline = await loadTimeline(t.db, testVault, s.id, 'reporter', attachments);
       assert.deepEqual(timeline.map((e) => (e.kind === 'event' ? e.type : 'message')), ['submitted']);
     });
 
     it('numbers concurrent submissions without gaps or duplicates', async () => {
       const program = await demo(t.db);
-      const results = await Promise.all(Array.from({ length: 16 }, () => submitReport(t.db, { program, input: reportInput(program), files: [], channel: 'web' })));
+      const results = await Promise.all(Array.from({ length: 16 }, () => submitReport(t.db, testVault, { program, input: reportInput(program), files: [], channel: 'web' })));
       const numbers = results.map((r) => Number(r.reference.split('-')[2])).sort((a, b) => a - b);
       assert.equal(new Set(numbers).size, 16);
       assert.equal(numbers.at(-1)! - numbers[0]!, 15);
@@ -61,7 +59,7 @@ for (const kind of await databaseKinds()) {
     it('refuses a submission against an outdated policy version', async () => {
       const program = await demo(t.db);
       await assert.rejects(
-        submitReport(t.db, { program, input: reportInput(program, { policyVersion: program.policy.version + 1 }), files: [], channel: 'web' }),
+        submitReport(t.db, testVault, { program, input: reportInput(program, { policyVersion: program.policy.version + 1 }), files: [], channel: 'web' }),
         (err: unknown) => err instanceof ValidationError && /policy was updated/.test(err.fields.acceptPolicy ?? ''),
       );
     });
@@ -85,8 +83,8 @@ for (const kind of await databaseKinds()) {
       const s = await makeReport(t.db);
       await changeState(t.db, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
       await changeState(t.db, { reportId: s.id, to: 'needs-info', actorId: staff.id });
-      await postReporterReply(t.db, { reportId: s.id, body: 'Here is the HAR file.', files: [{ filename: 'trace.har', contentType: 'application/json', content: Buffer.from('{}') }] });
-      const report = await findReportByTrackingToken(t.db, s.trackingToken);
+      await postReporterReply(t.db, testVault, { reportId: s.id, body: 'Here is the HAR file.', files: [{ filename: 'trace.har', contentType: 'application/json', content: Buffer.from('{}') }] });
+      const report = await findReportByTrackingToken(t.db, testVault, s.trackingToken);
       assert.equal(report?.state, 'acknowledged');
       assert.equal(report?.resume_state, null);
     });
@@ -94,11 +92,11 @@ for (const kind of await databaseKinds()) {
     it('keeps internal notes from the reporter and staff names from the reporter view', async () => {
       const staff = await makeStaff(t.db, 'triager', 'Grace Hopper');
       const s = await makeReport(t.db);
-      await postStaffMessage(t.db, { reportId: s.id, actorId: staff.id, visibility: 'internal', body: 'Looks like CVE-2020-1234 again', files: [] });
-      await postStaffMessage(t.db, { reportId: s.id, actorId: staff.id, visibility: 'reporter', body: 'Thanks, we are looking into it.', files: [] });
-      const attachments = await listAttachments(t.db, s.id);
-      const reporterView = await loadTimeline(t.db, s.id, 'reporter', attachments);
-      const staffView = await loadTimeline(t.db, s.id, 'staff', attachments);
+      await postStaffMessage(t.db, testVault, { reportId: s.id, actorId: staff.id, visibility: 'internal', body: 'Looks like CVE-2020-1234 again', files: [] });
+      await postStaffMessage(t.db, testVault, { reportId: s.id, actorId: staff.id, visibility: 'reporter', body: 'Thanks, we are looking into it.', files: [] });
+      const attachments = await listAttachments(t.db, testVault, s.id);
+      const reporterView = await loadTimeline(t.db, testVault, s.id, 'reporter', attachments);
+      const staffView = await loadTimeline(t.db, testVault, s.id, 'staff', attachments);
       const bodies = (tl: typeof staffView) => tl.flatMap((e) => (e.kind === 'message' ? [e.body] : []));
       assert.deepEqual(bodies(reporterView), ['Thanks, we are looking into it.']);
       assert.deepEqual(bodies(staffView), ['Looks like CVE-2020-1234 again', 'Thanks, we are looking into it.']);
@@ -112,7 +110,7 @@ for (const kind of await databaseKinds()) {
       const s = await makeReport(t.db);
       await assignReport(t.db, { reportId: s.id, assigneeId: triager.id, actorId: triager.id });
       await assert.rejects(assignReport(t.db, { reportId: s.id, assigneeId: viewer.id, actorId: triager.id }), ValidationError);
-      const report = await findReportByTrackingToken(t.db, s.trackingToken);
+      const report = await findReportByTrackingToken(t.db, testVault, s.trackingToken);
       assert.equal(report?.assignee_id, triager.id);
     });
 
@@ -122,7 +120,7 @@ for (const kind of await databaseKinds()) {
       const base = new Date('2026-01-01T00:00:00Z').getTime();
       // 120 reports, several sharing a timestamp to exercise the id tie-breaker
       for (let i = 0; i < 120; i++) {
-        await submitReport(t.db, {
+        await submitReport(t.db, testVault, {
           program,
           input: reportInput(program, { title: i % 10 === 0 ? `Heap overflow in parser ${i}` : `Report number ${i}` }),
           files: [],
@@ -134,7 +132,7 @@ for (const kind of await databaseKinds()) {
       let after: string | undefined;
       let pages = 0;
       do {
-        const page = await listReports(t.db, { programIds: [program.id], query: inboxQuerySchema.parse({ state: 'all', after }), currentUserId: me.id });
+        const page = await listReports(t.db, testVault, { programIds: [program.id], query: inboxQuerySchema.parse({ state: 'all', after }), currentUserId: me.id });
         for (const r of page.rows) {
           assert.ok(!all.has(r.id), 'a report appeared twice');
           all.add(r.id);
@@ -146,26 +144,26 @@ for (const kind of await databaseKinds()) {
       assert.equal(all.size, Number(total.n));
       assert.ok(pages >= 3);
 
-      const oldest = await listReports(t.db, { programIds: [program.id], query: inboxQuerySchema.parse({ state: 'all', sort: 'oldest' }), currentUserId: me.id });
+      const oldest = await listReports(t.db, testVault, { programIds: [program.id], query: inboxQuerySchema.parse({ state: 'all', sort: 'oldest' }), currentUserId: me.id });
       assert.ok(oldest.rows[0]!.createdAt <= oldest.rows[1]!.createdAt);
 
-      const heap = await listReports(t.db, { programIds: [program.id], query: inboxQuerySchema.parse({ state: 'all', q: 'heap overflow' }), currentUserId: me.id });
+      const heap = await listReports(t.db, testVault, { programIds: [program.id], query: inboxQuerySchema.parse({ state: 'all', q: 'heap overflow' }), currentUserId: me.id });
       assert.equal(heap.rows.length, 12);
       assert.ok(heap.rows.every((r) => r.title.startsWith('Heap overflow')));
 
-      const byRef = await listReports(t.db, { programIds: [program.id], query: inboxQuerySchema.parse({ state: 'all', q: heap.rows[0]!.reference.toLowerCase() }), currentUserId: me.id });
+      const byRef = await listReports(t.db, testVault, { programIds: [program.id], query: inboxQuerySchema.parse({ state: 'all', q: heap.rows[0]!.reference.toLowerCase() }), currentUserId: me.id });
       assert.deepEqual(byRef.rows.map((r) => r.id), [heap.rows[0]!.id]);
 
       await assignReport(t.db, { reportId: heap.rows[0]!.id, assigneeId: me.id, actorId: me.id });
-      const mine = await listReports(t.db, { programIds: [program.id], query: inboxQuerySchema.parse({ state: 'all', assignee: 'me' }), currentUserId: me.id });
+      const mine = await listReports(t.db, testVault, { programIds: [program.id], query: inboxQuerySchema.parse({ state: 'all', assignee: 'me' }), currentUserId: me.id });
       assert.deepEqual(mine.rows.map((r) => r.id), [heap.rows[0]!.id]);
 
-      const none = await listReports(t.db, { programIds: [], query: inboxQuerySchema.parse({}), currentUserId: me.id });
+      const none = await listReports(t.db, testVault, { programIds: [], query: inboxQuerySchema.parse({}), currentUserId: me.id });
       assert.equal(none.rows.length, 0);
       const counts = await countByState(t.db, [program.id]);
       assert.ok(counts.new > 100);
 
-      const tampered = await listReports(t.db, { programIds: [program.id], query: inboxQuerySchema.parse({ state: 'all', after: 'not-a-cursor' }), currentUserId: me.id });
+      const tampered = await listReports(t.db, testVault, { programIds: [program.id], query: inboxQuerySchema.parse({ state: 'all', after: 'not-a-cursor' }), currentUserId: me.id });
       assert.equal(tampered.rows.length, 50);
     });
 
@@ -174,7 +172,7 @@ for (const kind of await databaseKinds()) {
       try {
         const config = { ...loadConfig({ EMBARGO_SMTP_URL: sink.url, EMBARGO_MAIL_FROM: 'security@example.com' }) };
         const mailer = createMailer(config.mail.smtpUrl, config.mail.from);
-        const ctx = { config, db: t.db, logger: silent, mailer, defaultProgramSlug: 'example', secret: new InstanceSecret(randomBytes(32), 'test') };
+        const ctx = { config, db: t.db, logger: silent, mailer, defaultProgramSlug: 'example', secret: testSecret, vault: testVault };
         const worker = createWorker({ db: t.db, handlers: createJobHandlers(ctx), logger: silent });
         await worker.drain(); // earlier tests' jobs
         const before = sink.mails.length;
@@ -211,7 +209,7 @@ for (const kind of await databaseKinds()) {
       await assert.rejects(changeState(t.db, { reportId: s.id, to: 'fixed', actorId: staff.id }));
       const afterCount = await t.db.selectFrom('jobs').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
       assert.equal(afterCount.n, before.n);
-      assert.equal((await findReportByReference(t.db, s.reference))?.state, 'new');
+      assert.equal((await findReportByReference(t.db, testVault, s.reference))?.state, 'new');
     });
   });
 }

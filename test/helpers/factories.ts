@@ -1,9 +1,17 @@
+import { randomBytes } from 'node:crypto';
+import { ReportVault } from '../../src/crypto/report-vault.ts';
 import type { Db } from '../../src/db/database.ts';
+import { InstanceSecret } from '../../src/secrets/instance-secret.ts';
 import type { ReportSubmission } from '../../src/domain/report-input.ts';
 import { loadProgram, type Program } from '../../src/programs/programs.ts';
 import { submitReport, type SubmittedReport } from '../../src/reports/submit-report.ts';
 import { createStaffUser } from '../../src/staff/staff-users.ts';
 import type { Role } from '../../src/db/schema.ts';
+
+/** The instance secret of tests that build no config of their own; the test app uses it too, so factories and routes agree. */
+export const testSecret = new InstanceSecret(randomBytes(32), 'test');
+/** Seals and opens the contents of reports made by the factories. */
+export const testVault = new ReportVault(testSecret);
 
 export async function demo(db: Db): Promise<Program> {
   const program = await loadProgram(db, { slug: 'example' });
@@ -31,9 +39,9 @@ export function reportInput(program: Program, overrides: Partial<ReportSubmissio
   };
 }
 
-export async function makeReport(db: Db, overrides: Partial<ReportSubmission> = {}): Promise<SubmittedReport> {
+export async function makeReport(db: Db, overrides: Partial<ReportSubmission> = {}, vault: ReportVault = testVault): Promise<SubmittedReport> {
   const program = await demo(db);
-  return submitReport(db, { program, input: reportInput(program, overrides), files: [], channel: 'web' });
+  return submitReport(db, vault, { program, input: reportInput(program, overrides), files: [], channel: 'web' });
 }
 
 let userSeq = 0;

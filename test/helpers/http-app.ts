@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config.ts';
 import type { AppContext } from '../../src/context.ts';
 import { createApp } from '../../src/web/app.ts';
 import { createLogger } from '../../src/logger.ts';
-import { InstanceSecret } from '../../src/secrets/instance-secret.ts';
 import { syncPrograms } from '../../src/programs/programs.ts';
+import { ReportVault } from '../../src/crypto/report-vault.ts';
+import { testSecret } from './factories.ts';
 import { freshDatabase, type DatabaseKind, type TestDatabase } from './databases.ts';
 
 export interface TestApp {
@@ -30,13 +30,15 @@ export async function startTestApp(kind: DatabaseKind = 'pglite', env: Record<st
   });
   const config = loadConfig({ EMBARGO_MAX_ATTACHMENTS: '2', EMBARGO_MAX_ATTACHMENT_BYTES: '4096', ...env });
   await syncPrograms(t.db, config.programs); // EMBARGO_CONFIG may name other programs than the demo
+  const secret = config.instanceSecret ?? testSecret;
   const ctx: AppContext = {
     config,
     db: t.db,
     logger: createLogger('info', sink as unknown as pino.DestinationStream),
     mailer: undefined,
     defaultProgramSlug: config.programs[0]!.slug,
-    secret: config.instanceSecret ?? new InstanceSecret(randomBytes(32), 'test'),
+    secret,
+    vault: new ReportVault(secret),
   };
   const app = await createApp(ctx);
   await app.ready();

@@ -3,6 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
 import * as openpgp from 'openpgp';
+import { mailEvidence, originalMail } from '../../src/mail-intake/evidence.ts';
+import { processInboundMail } from '../../src/mail-intake/process-inbound.ts';
 import { storeInboundMail } from '../../src/mail-intake/store-inbound.ts';
 import { findReportByReference, listAttachments } from '../../src/reports/read-report.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
@@ -42,8 +44,8 @@ for (const kind of await databaseKinds()) {
       assert.deepEqual(failedJobs, [], 'every job finished');
       const row = await t.db.selectFrom('inbound_mails').selectAll().where('id', '=', stored.id).executeTakeFirstOrThrow();
       const reference = row.report_id ? (await t.db.selectFrom('reports').select('reference').where('id', '=', row.report_id).executeTakeFirstOrThrow()).reference : undefined;
-      const report = reference ? await findReportByReference(t.db, reference) : undefined;
-      return { row, report, files: report ? await listAttachments(t.db, report.id) : [] };
+      const report = reference ? await findReportByReference(t.db, m.ctx.vault, reference) : undefined;
+      return { row, report, files: report ? await listAttachments(t.db, m.ctx.vault, report.id) : [] };
     }
     const from = () => `Reporter ${++seq} <r${seq}@example.org>`;
 
@@ -59,6 +61,22 @@ for (const kind of await databaseKinds()) {
       const ack = await simpleParser(sink.mails.at(-1)!.raw);
       assert.match(ack.text ?? '', /We could not decrypt your message/);
       assert.match(ack.text ?? '', new RegExp(m.programKey.getFingerprint().toUpperCase()));
+      // what staff see: the flag, and the original for anyone holding the right key
+      const evidence = await mailEvidence(t.db, report!.id);
+      assert.deepEqual(evidence.map((e) => [e.outcome, e.decryption]), [['new-report', 'failed']]);
+      const original = await originalMail(t.db, m.ctx.secret, report!.id, evidence[0]!.id);
+      assert.equal(createHash('sha256').update(original!).digest('hex'), evidence[0]!.rawSha256);
+      assert.equal(await originalMail(t.db, m.ctx.secret, '00000000-0000-0000-0000-000000000000', evidence[0]!.id), undefined);
+    });
+
+    it('files a mail unread, with the original attached, after repeated failures to read it', async () => {
+      const stored = await storeInboundMail(t.db, m.ctx.secret, { programId, raw: rawMail({ from: from(), subject: 'Unreadable somehow', body: 'x' }), source: 'smtp', envelopeTo: ['security@example.com'] });
+      await t.db.deleteFrom('jobs').where('kind', '=', 'process-inbound-mail').where('state', '=', 'pending').execute();
+      await processInboundMail(m.ctx, stored.id, 3);
+      const row = await t.db.selectFrom('inbound_mails').select(['outcome', 'decryption', 'report_id']).where('id', '=', stored.id).executeTakeFirstOrThrow();
+      assert.deepEqual([row.outcome, row.decryption], ['new-report', 'failed']);
+      const files = await listAttachments(t.db, m.ctx.vault, row.report_id!);
+      assert.deepEqual(files.map((f) => f.filename), ['original.eml']);
     });
 
     it('keeps truncated armor as text and says so', async () => {
@@ -80,13 +98,15 @@ for (const kind of await databaseKinds()) {
         Buffer.from('this line has no colon\r\nneither: does this one? yes it does\r\n\r\nbody'),
         Buffer.from('\r\n'),
       ];
+      const filed = [];
       for (const raw of broken) {
         const { row, report } = await deliver(raw);
         assert.equal(row.outcome, 'new-report', `filed: ${raw.subarray(0, 60).toString('latin1')}`);
         assert.ok(report!.title.length >= 5);
+        filed.push(report!);
       }
-      const unterminated = await findReportByReference(t.db, (await t.db.selectFrom('reports').select('reference').where('title', '=', 'Unterminated').executeTakeFirstOrThrow()).reference);
-      assert.match(unterminated!.description, /PART-ONE text survives/);
+      assert.equal(filed[0]!.title, 'Unterminated');
+      assert.match(filed[0]!.description, /PART-ONE text survives/);
       const empty = await t.db.selectFrom('inbound_mails').select(['decryption', 'detail']).where('size', '<', 100).orderBy('received_at', 'desc').executeTakeFirstOrThrow();
       assert.equal(empty.decryption, 'not-encrypted');
       const noPart = await t.db.selectFrom('inbound_mails').select(['decryption', 'detail']).where('detail', 'like', '%no encrypted part%').executeTakeFirst();

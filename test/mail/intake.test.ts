@@ -50,7 +50,7 @@ for (const kind of await databaseKinds()) {
       assert.equal(row.outcome, 'new-report');
       assert.equal(row.decryption, 'not-encrypted');
       assert.ok(reference);
-      const report = (await findReportByReference(t.db, reference))!;
+      const report = (await findReportByReference(t.db, m.ctx.vault, reference))!;
       assert.equal(report.channel, 'email');
       assert.equal(report.title, 'SQL injection in Example Cloud search');
       assert.equal(report.product, 'example-cloud');
@@ -71,7 +71,7 @@ for (const kind of await databaseKinds()) {
       assert.equal(ack.parsed.inReplyTo, `<${row.message_id}>`);
       assert.match(String(ack.parsed.replyTo?.text), /^security\+emb-\d{4}-\d{4}\.[a-z2-7]{16}@example\.com$/);
       const token = /\/track\/([A-Za-z0-9_-]{43})/.exec(ack.parsed.text ?? '')![1]!;
-      assert.equal((await findReportByTrackingToken(t.db, token))?.reference, reference);
+      assert.equal((await findReportByTrackingToken(t.db, m.ctx.vault, token))?.reference, reference);
       assert.ok(!ack.raw.includes('concatenated'), 'the unencrypted acknowledgement carries no report details');
       // the token lived in the job only until the mail was sent
       const jobs = await t.db.selectFrom('jobs').select(['kind', 'payload', 'state']).where('kind', '=', 'mail-acknowledgement').execute();
@@ -103,7 +103,7 @@ for (const kind of await databaseKinds()) {
       assert.equal(row.decryption, 'decrypted');
       assert.equal(row.signature, 'valid');
       assert.equal(row.signer_fingerprint, ada.publicKey.getFingerprint());
-      const report = (await findReportByReference(t.db, reference!))!;
+      const report = (await findReportByReference(t.db, m.ctx.vault, reference!))!;
       assert.match(report.description, /INLINE-SECRET: heap overflow/);
       assert.ok(!report.description.includes('BEGIN PGP'), 'armor and the pasted key are not in the description');
       assert.equal(report.product, 'example-gateway');
@@ -148,10 +148,10 @@ for (const kind of await databaseKinds()) {
       const { row, reference } = await deliver(pgpMimeMail(armored, { subject: '...' }));
       assert.equal(row.decryption, 'decrypted');
       assert.equal(row.signature, 'unsigned');
-      const report = (await findReportByReference(t.db, reference!))!;
+      const report = (await findReportByReference(t.db, m.ctx.vault, reference!))!;
       assert.equal(report.title, 'PROTECTED: token reuse in Example Mobile');
       assert.match(report.description, /MIME-SECRET/);
-      const files = await listAttachments(t.db, report.id);
+      const files = await listAttachments(t.db, m.ctx.vault, report.id);
       assert.deepEqual(files.map((f) => [f.filename, f.size]), [['poc.png', png.length]]);
       assert.equal(files[0]!.sha256, createHash('sha256').update(png).digest('hex'));
     });
@@ -188,9 +188,9 @@ for (const kind of await databaseKinds()) {
       const good = await deliver(signedMail(part, signature), { from: 'dee@example.org' });
       assert.equal(good.row.signature, 'valid');
       assert.equal(good.row.signer_fingerprint, ada.publicKey.getFingerprint());
-      const report = (await findReportByReference(t.db, good.reference!))!;
+      const report = (await findReportByReference(t.db, m.ctx.vault, good.reference!))!;
       assert.match(report.description, /SIGNED-TEXT: open redirect/);
-      assert.deepEqual(await listAttachments(t.db, report.id), [], 'the key is stored as the key, not as an attachment');
+      assert.deepEqual(await listAttachments(t.db, m.ctx.vault, report.id), [], 'the key is stored as the key, not as an attachment');
       assert.ok(await t.db.selectFrom('reporter_keys').select('fingerprint').where('report_id', '=', report.id).executeTakeFirst());
 
       const tampered = await deliver(signedMail(part.replace('SIGNED-TEXT', 'SIGNED-TEXT!'), signature), { from: 'dee@example.org' });
@@ -223,7 +223,7 @@ for (const kind of await databaseKinds()) {
       const bulk = await deliver(rawMail({ subject: 'Automated scan finding: open port', headers: { Precedence: 'bulk' }, body: 'Scanner found port 23 open on gw.example.com.' }));
       assert.equal(bulk.row.outcome, 'new-report', 'machine mail with a finding is kept as a report');
       assert.equal(sink.mails.length, before, 'and nothing of these was answered');
-      const timeline = await loadTimeline(t.db, original.row.report_id!, 'staff', []);
+      const timeline = await loadTimeline(t.db, m.ctx.vault, original.row.report_id!, 'staff', []);
       assert.equal(timeline.filter((e) => e.kind === 'message').length, 0, 'automatic mail is not a reporter message');
     });
 
@@ -244,10 +244,10 @@ for (const kind of await databaseKinds()) {
       const forged = await deliver(rawMail({ to: replyTo.replace(/\.[a-z2-7]{16}@/, '.aaaaaaaaaaaaaaaa@'), subject: 'Re: guess', body: 'A guessed reply address is a new report.' }), { to: [replyTo.replace(/\.[a-z2-7]{16}@/, '.aaaaaaaaaaaaaaaa@')] });
       assert.equal(forged.row.outcome, 'new-report');
 
-      const timeline = await loadTimeline(t.db, first.row.report_id!, 'reporter', []);
+      const timeline = await loadTimeline(t.db, m.ctx.vault, first.row.report_id!, 'reporter', []);
       const bodies = timeline.filter((e) => e.kind === 'message').map((e) => (e.kind === 'message' ? e.body : ''));
       assert.deepEqual(bodies, ['REPLY-ONE: the ids are sequential.', 'REPLY-TWO: also for credit notes.']);
-      const report = (await findReportByReference(t.db, first.reference!))!;
+      const report = (await findReportByReference(t.db, m.ctx.vault, first.reference!))!;
       assert.equal(report.state, 'new', 'the reply resumed the report');
     });
 

@@ -11,7 +11,9 @@ import { createWorker, type Worker } from '../../src/jobs/worker.ts';
 import { ensureProgramKeys } from '../../src/keys/ensure-program-keys.ts';
 import { activeKey } from '../../src/keys/program-keys.ts';
 import { createMailer } from '../../src/mail/mailer.ts';
+import { ReportVault } from '../../src/crypto/report-vault.ts';
 import { InstanceSecret } from '../../src/secrets/instance-secret.ts';
+import { testSecret } from '../helpers/factories.ts';
 
 export interface MailTestContext {
   ctx: AppContext;
@@ -23,7 +25,7 @@ export interface MailTestContext {
 }
 
 /** The real job handlers and a worker on `db`, with the demo program's key and (optionally) a relay. */
-export async function mailContext(db: Db, env: Record<string, string> = {}): Promise<MailTestContext> {
+export async function mailContext(db: Db, env: Record<string, string> = {}, sharedSecret?: InstanceSecret): Promise<MailTestContext> {
   const chunks: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -33,12 +35,13 @@ export async function mailContext(db: Db, env: Record<string, string> = {}): Pro
   });
   const config = loadConfig({ EMBARGO_MAIL_FROM: 'security@example.com', EMBARGO_BASE_URL: 'https://cvd.example.com', ...env });
   const logger = pino({ level: 'info' }, sink);
-  const secret = new InstanceSecret(randomBytes(32), 'test');
+  // The factories' secret by default, so reports they make open with this context's vault.
+  const secret = sharedSecret ?? testSecret;
   await ensureProgramKeys(db, secret, ['example'], pino({ level: 'silent' }));
   const program = await db.selectFrom('programs').select('id').where('slug', '=', 'example').executeTakeFirstOrThrow();
   const stored = (await activeKey(db, program.id))!;
   const mailer = createMailer(config.mail.smtpUrl, config.mail.from);
-  const ctx: AppContext = { config, db, logger, mailer, defaultProgramSlug: 'example', secret };
+  const ctx: AppContext = { config, db, logger, mailer, defaultProgramSlug: 'example', secret, vault: new ReportVault(secret) };
   const worker = createWorker({ db, handlers: createJobHandlers(ctx), logger });
   return {
     ctx,
@@ -109,10 +112,4 @@ export function swaks(args: string[], stdin?: Buffer): Promise<{ code: number; o
     child.on('close', (code) => resolve({ code: code ?? -1, out }));
     child.stdin.end(stdin ?? '');
   });
-}
-
-/** The server's final reply to DATA in a swaks transcript, e.g. "250 2.0.0 Stored as …". */
-export function dataReply(out: string): string {
-  const replies = out.split('\n').filter((l) => /^<~?\*?\s*\d{3}[ -]/.test(l.replace(/^<\*\*/, '<')));
-  return replies.at(-2)?.replace(/^<\S*\s*/, '') ?? '';
 }

@@ -9,6 +9,8 @@ import { setReporterPublicKey } from '../../src/mail/reporter-keys.ts';
 import { demoProgram } from '../../src/programs/demo-program.ts';
 import { syncPrograms } from '../../src/programs/programs.ts';
 import { changeState, postStaffMessage } from '../../src/reports/report-actions.ts';
+import { acknowledgeWithEvaluation } from '../../src/triage/acknowledge-with-evaluation.ts';
+import { changeExpectedResolutionDate } from '../../src/triage/change-expected-resolution-date.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { makeReport, makeStaff } from '../helpers/factories.ts';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
@@ -48,7 +50,7 @@ for (const kind of await databaseKinds()) {
 
     it('without a key: a notice and no details, threaded, with the reply address', async () => {
       const s = await makeReport(t.db, { reporterEmail: 'ann@example.org', description: 'DETAIL-ANN: race in the token refresh, long enough.' });
-      await postStaffMessage(t.db, { reportId: s.id, actorId: staff.id, visibility: 'reporter', body: 'STAFF-ANN: can you share the HAR?', files: [] });
+      await postStaffMessage(t.db, m.ctx.vault, { reportId: s.id, actorId: staff.id, visibility: 'reporter', body: 'STAFF-ANN: can you share the HAR?', files: [] });
       await m.worker.drain();
       const mail = sink.mails.at(-1)!;
       const parsed = await simpleParser(mail.raw);
@@ -66,8 +68,8 @@ for (const kind of await databaseKinds()) {
       const s = await makeReport(t.db, { reporterEmail: 'grace@example.org' });
       const { fingerprint } = await setReporterPublicKey(t.db, s.id, graceArmored);
       assert.match(fingerprint, /^[0-9a-f]{40}$/);
-      await postStaffMessage(t.db, { reportId: s.id, actorId: staff.id, visibility: 'reporter', body: 'STAFF-GRACE: confirmed on 4.2.1.\nFix due in May.', files: [] });
-      await postStaffMessage(t.db, { reportId: s.id, actorId: staff.id, visibility: 'internal', body: 'INTERNAL-NOTE never mailed', files: [] });
+      await postStaffMessage(t.db, m.ctx.vault, { reportId: s.id, actorId: staff.id, visibility: 'reporter', body: 'STAFF-GRACE: confirmed on 4.2.1.\nFix due in May.', files: [] });
+      await postStaffMessage(t.db, m.ctx.vault, { reportId: s.id, actorId: staff.id, visibility: 'internal', body: 'INTERNAL-NOTE never mailed', files: [] });
       await changeState(t.db, { reportId: s.id, to: 'acknowledged', actorId: staff.id, reason: 'REASON-GRACE: reproduced' });
       await m.worker.drain();
       const mails = sink.mails.filter((x) => x.to.includes('grace@example.org'));
@@ -85,7 +87,24 @@ for (const kind of await databaseKinds()) {
       assert.match(state, /Its status is now: Acknowledged\./);
       assert.match(state, /> REASON-GRACE: reproduced/);
       const parsed = await simpleParser(mails[1]!.raw);
-      assert.deepEqual(parsed.references, [`<${(await deliveryHistory(t.db, s.id))[0]!.message_id}>`], 'the second mail references the first');
+      assert.deepEqual([parsed.references].flat(), [`<${(await deliveryHistory(t.db, s.id))[0]!.message_id}>`], 'the second mail references the first');
+    });
+
+    it('tells a reporter with a key the evaluation and the dates the team promised', async () => {
+      const s = await makeReport(t.db, { reporterEmail: 'grace@example.org' });
+      await setReporterPublicKey(t.db, s.id, graceArmored);
+      const due = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
+      const later = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
+      await acknowledgeWithEvaluation(t.db, m.ctx.vault, { reportId: s.id, actorId: staff.id, evaluation: 'EVAL-GRACE: valid, high severity.', expectedResolutionDate: due });
+      await changeExpectedResolutionDate(t.db, { reportId: s.id, actorId: staff.id, date: later, reason: 'DATE-REASON: vendor library' });
+      const before = sink.mails.length;
+      await m.worker.drain();
+      const mails = sink.mails.slice(before);
+      assert.equal(mails.length, 2);
+      const [ack, moved] = await Promise.all(mails.map(async (x) => (await simpleParser((await gpgOpen(x.raw)).inner)).text ?? ''));
+      assert.match(ack!, /Its status is now: Acknowledged\.[\s\S]*> EVAL-GRACE: valid, high severity\.[\s\S]*Expected resolution date: /);
+      assert.match(moved!, new RegExp(`The expected resolution date is now ${later} \\(it was ${due}\\)`));
+      assert.match(moved!, /> DATE-REASON: vendor library/);
     });
 
     it('retries a temporary refusal with backoff, recording every attempt under one Message-ID', async () => {
@@ -108,12 +127,13 @@ for (const kind of await databaseKinds()) {
       const strict = new SMTPServer({
         authOptional: true,
         disabledCommands: ['STARTTLS'],
-        onRcptTo: (a, _s, cb) => cb(Object.assign(new Error('5.1.1 no such user'), { responseCode: 550 })),
+        onRcptTo: (_a, _s, cb) => cb(Object.assign(new Error('5.1.1 no such user'), { responseCode: 550 })),
       });
       await new Promise<void>((r) => strict.listen(0, '127.0.0.1', r));
       const port = (strict.server.address() as { port: number }).port;
-      const m2 = await mailContext(t.db, { EMBARGO_SMTP_URL: `smtp://127.0.0.1:${port}` });
+      let m2: MailTestContext | undefined;
       try {
+        m2 = await mailContext(t.db, { EMBARGO_SMTP_URL: `smtp://127.0.0.1:${port}` }, m.ctx.secret);
         await m.worker.drain();
         const s = await makeReport(t.db, { reporterEmail: 'gone@example.org' });
         await changeState(t.db, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
@@ -124,7 +144,7 @@ for (const kind of await databaseKinds()) {
         const job = await t.db.selectFrom('jobs').select(['state', 'attempts']).where('kind', '=', 'notify-reporter').orderBy('id', 'desc').executeTakeFirstOrThrow();
         assert.deepEqual(job, { state: 'done', attempts: 1 });
       } finally {
-        m2.close();
+        m2?.close();
         await new Promise<void>((r) => strict.close(() => r()));
       }
     });
@@ -133,7 +153,7 @@ for (const kind of await databaseKinds()) {
       await syncPrograms(t.db, [{ ...demoProgram, mail: { unencryptedDetails: 'full' } }]);
       try {
         const s = await makeReport(t.db, { reporterEmail: 'full@example.org' });
-        await postStaffMessage(t.db, { reportId: s.id, actorId: staff.id, visibility: 'reporter', body: 'STAFF-FULL: thanks!', files: [] });
+        await postStaffMessage(t.db, m.ctx.vault, { reportId: s.id, actorId: staff.id, visibility: 'reporter', body: 'STAFF-FULL: thanks!', files: [] });
         await m.worker.drain();
         const parsed = await simpleParser(sink.mails.at(-1)!.raw);
         assert.match(parsed.text ?? '', /> STAFF-FULL: thanks!/);

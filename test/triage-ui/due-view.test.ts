@@ -24,7 +24,7 @@ describe('the inbox Due view', () => {
   it('orders open reports by nearest deadline, badges breaches, and drops paused ones', async () => {
     const program = await demo(t.ctx.db);
     // Received a month ago: its first response is long overdue.
-    const old = await submitReport(t.ctx.db, { program, input: reportInput(program, { title: 'Old overdue report' }), files: [], channel: 'web', now: new Date(Date.now() - 30 * 86_400_000) });
+    const old = await submitReport(t.ctx.db, t.ctx.vault, { program, input: reportInput(program, { title: 'Old overdue report' }), files: [], channel: 'web', now: new Date(Date.now() - 30 * 86_400_000) });
     const fresh = await makeReport(t.ctx.db, { title: 'Fresh report' });
     const waiting = await makeReport(t.ctx.db, { title: 'Waiting report' });
     await changeState(t.ctx.db, { reportId: waiting.id, to: 'needs-info', actorId: staffId });
@@ -44,7 +44,7 @@ describe('the inbox Due view', () => {
 
     // The reporter's answer resumes the clocks and the report is due again.
     const { postReporterReply } = await import('../../src/reports/report-actions.ts');
-    await postReporterReply(t.ctx.db, { reportId: waiting.id, body: 'Here is more.', files: [] });
+    await postReporterReply(t.ctx.db, t.ctx.vault, { reportId: waiting.id, body: 'Here is more.', files: [] });
     assert.ok((await row(waiting.id)).next_deadline_at instanceof Date);
   });
 

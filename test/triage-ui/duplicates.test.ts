@@ -69,7 +69,7 @@ describe('duplicates on the report page', () => {
     assert.doesNotMatch(track.body, /Grace First|crafted IKE packet/, 'nor its reporter or content');
 
     // Credit stays with the first reporter.
-    const credits = await listCredits(t.ctx.db, (await demo(t.ctx.db)).id);
+    const credits = await listCredits(t.ctx.db, t.ctx.vault, (await demo(t.ctx.db)).id);
     const names = credits.flatMap((y) => y.named);
     assert.ok(names.includes('Grace First'));
     assert.ok(!names.includes('Henry Second'));

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { loadConfig } from '../../src/config.ts';
@@ -9,12 +8,11 @@ import { createWorker } from '../../src/jobs/worker.ts';
 import { createMailer } from '../../src/mail/mailer.ts';
 import { assignReport } from '../../src/reports/report-actions.ts';
 import { submitReport } from '../../src/reports/submit-report.ts';
-import { InstanceSecret } from '../../src/secrets/instance-secret.ts';
 import { runSlaSweep, scheduleSlaSweep } from '../../src/sla-reminders/sla-sweep.ts';
 import { slaJobHandlers } from '../../src/sla-reminders/sla-mail.ts';
 import { loadReportClocks } from '../../src/sla/report-clocks.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
-import { demo, makeStaff, reportInput } from '../helpers/factories.ts';
+import { demo, makeStaff, reportInput, testSecret, testVault } from '../helpers/factories.ts';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
 
 const kinds = await databaseKinds();
@@ -38,7 +36,8 @@ for (const kind of kinds) {
         logger: pino({ level: 'silent' }),
         mailer: createMailer(sink.url, 'embargo@example.com'),
         defaultProgramSlug: 'example',
-        secret: new InstanceSecret(randomBytes(32), 'test'),
+        secret: testSecret,
+        vault: testVault,
       };
     });
     after(async () => {
@@ -51,7 +50,7 @@ for (const kind of kinds) {
       const lead = await makeStaff(t.db, 'lead', 'Lena Lead');
       const triager = await makeStaff(t.db, 'triager', 'Tom Triager');
       const program = await demo(t.db);
-      const report = await submitReport(t.db, { program, input: reportInput(program), files: [], channel: 'web', now: RECEIVED });
+      const report = await submitReport(t.db, testVault, { program, input: reportInput(program), files: [], channel: 'web', now: RECEIVED });
       await assignReport(t.db, { reportId: report.id, assigneeId: triager.id, actorId: lead.id });
       // The worker runs mail jobs now; the scripted clock decides what the sweep and the mails see.
       const worker = createWorker({ db: t.db, handlers: { ...createJobHandlers(ctx), ...slaJobHandlers(ctx, () => clock) }, logger: ctx.logger });

@@ -4,7 +4,7 @@ import type { ReportSubmission } from '../../src/domain/report-input.ts';
 import { changeState } from '../../src/reports/report-actions.ts';
 import { findLikelyDuplicates, type DuplicateCandidate } from '../../src/triage/find-likely-duplicates.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
-import { demo, makeReport, makeStaff } from '../helpers/factories.ts';
+import { demo, makeReport, makeStaff, testVault } from '../helpers/factories.ts';
 
 type R = Pick<ReportSubmission, 'title' | 'product' | 'vulnerabilityType' | 'description' | 'impact'>;
 const r = (title: string, product: string, vulnerabilityType: R['vulnerabilityType'], description: string, impact: string): R =>
@@ -97,7 +97,7 @@ for (const kind of await databaseKinds()) {
     });
 
     it('ranks the three HTTP/2 overflow reports above every decoy, with reasons', async () => {
-      const found = await findLikelyDuplicates(t.db, { programId, ...HTTP2, limit: 10 });
+      const found = await findLikelyDuplicates(t.db, testVault, { programId, ...HTTP2, limit: 10 });
       const names = found.map(name);
       assert.deepEqual(new Set(names.slice(0, 3)), new Set(['D1', 'D2', 'D3']), names.join(' '));
       assert.ok(found.every((c, i) => i === 0 || c.score <= found[i - 1]!.score));
@@ -110,7 +110,7 @@ for (const kind of await databaseKinds()) {
     });
 
     it('ranks the stored XSS duplicates above the reflected XSS on the same product', async () => {
-      const found = await findLikelyDuplicates(t.db, { programId, ...XSS, limit: 5 });
+      const found = await findLikelyDuplicates(t.db, testVault, { programId, ...XSS, limit: 5 });
       const names = found.map(name);
       assert.deepEqual(new Set(names.slice(0, 2)), new Set(['C1', 'C2']), names.join(' '));
       assert.ok(names.indexOf('C3') > 1);
@@ -119,11 +119,11 @@ for (const kind of await databaseKinds()) {
 
     it('leaves out the report itself, honours the limit, and finds nothing for an unrelated text', async () => {
       const d1 = FIXTURE.D1!;
-      const found = await findLikelyDuplicates(t.db, { programId, ...d1, excludeReportId: ids.get('D1'), limit: 2 });
+      const found = await findLikelyDuplicates(t.db, testVault, { programId, ...d1, excludeReportId: ids.get('D1'), limit: 2 });
       assert.equal(found.length, 2);
       assert.ok(!found.some((c) => c.reportId === ids.get('D1')));
       assert.equal(name(found[0]!), 'D2');
-      const none = await findLikelyDuplicates(t.db, { programId, title: 'Quarterly picnic', description: 'Bring sandwiches and lemonade for everyone.', product: 'other' });
+      const none = await findLikelyDuplicates(t.db, testVault, { programId, title: 'Quarterly picnic', description: 'Bring sandwiches and lemonade for everyone.', product: 'other' });
       assert.deepEqual(none, []);
     });
   });

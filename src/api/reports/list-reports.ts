@@ -53,7 +53,7 @@ export function listReportsEndpoint(ctx: AppContext) {
     responses: { 200: { description: 'One page of the program’s reports.', schema: reportPageSchema } },
     errors: ['forbidden', 'validation_failed'],
     async handler({ principal, query }) {
-      const page = await listReports(ctx.db, {
+      const page = await listReports(ctx.db, ctx.vault, {
         programIds: [principal.programId],
         query: { ...query, assignee: undefined },
         currentUserId: principal.actorId,

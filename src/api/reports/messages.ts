@@ -54,7 +54,7 @@ export function listMessagesEndpoint(ctx: AppContext) {
     errors: ['forbidden', 'not_found'],
     async handler({ principal, params }) {
       const report = await reportOfToken(ctx, principal, params.reference);
-      const timeline = await loadTimeline(ctx.db, report.id, 'staff', await listAttachments(ctx.db, report.id));
+      const timeline = await loadTimeline(ctx.db, ctx.vault, report.id, 'staff', await listAttachments(ctx.db, ctx.vault, report.id));
       return { data: timeline.flatMap((e) => (e.kind === 'message' ? [presentMessage(report.reference, e)] : [])) };
     },
   });
@@ -74,7 +74,7 @@ export function postMessageEndpoint(ctx: AppContext) {
     errors: ['forbidden', 'not_found', 'invalid_json', 'unsupported_media_type', 'validation_failed'],
     async handler({ reply, principal, params, body }) {
       const report = await reportOfToken(ctx, principal, params.reference);
-      await postStaffMessage(ctx.db, { reportId: report.id, actorId: principal.actorId, visibility: body.visibility, body: body.body, files: [] });
+      await postStaffMessage(ctx.db, ctx.vault, { reportId: report.id, actorId: principal.actorId, visibility: body.visibility, body: body.body, files: [] });
       // postStaffMessage returns nothing: read back this token's newest message on the report.
       const row = await ctx.db
         .selectFrom('report_messages')

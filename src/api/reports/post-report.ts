@@ -4,6 +4,7 @@ import { reportSubmissionSchema } from '../../domain/report-input.ts';
 import { PayloadTooLargeError, ValidationError } from '../../errors.ts';
 import type { UploadedFile } from '../../reports/attachments.ts';
 import { submitReport } from '../../reports/submit-report.ts';
+import { screenSubmission } from '../../triage/spam-signals.ts';
 import { defineEndpoint, type SchemaEnv } from '../endpoint.ts';
 import { reportPath } from './report-representation.ts';
 
@@ -78,7 +79,9 @@ export function postReportEndpoint(ctx: AppContext) {
         }
         return { filename: a.filename, contentType: a.contentType ?? 'application/octet-stream', content };
       });
-      const submitted = await submitReport(ctx.db, { program, input, files, channel: 'api' });
+      // No IP: the client is the forwarding platform, not the reporter. Quarantined, never refused.
+      const withinTransaction = await screenSubmission(ctx.db, ctx.secret, { programId: program.id, input });
+      const submitted = await submitReport(ctx.db, ctx.vault, { program, input, files, channel: 'api', withinTransaction });
       req.log.info({ reference: submitted.reference, apiToken: principal.tokenId }, 'report submitted through the API');
       const self = reportPath(submitted.reference);
       reply.code(201).header('location', `${ctx.config.baseUrl}${self}`);

@@ -20,7 +20,7 @@ export const attachmentParams = z.object({ reference, id: z.uuid() });
 
 /** The report if it belongs to the token's program; otherwise "not found", never "forbidden". */
 export async function reportOfToken(ctx: AppContext, principal: ApiPrincipal, ref: string): Promise<Report> {
-  const report = await findReportByReference(ctx.db, ref);
+  const report = await findReportByReference(ctx.db, ctx.vault, ref);
   if (!report || !apiCan.seeReport(principal, report)) throw new NotFoundError('This report');
   return report;
 }
@@ -32,7 +32,7 @@ export async function representReport(ctx: AppContext, principal: ApiPrincipal, 
     report.assignee_id
       ? ctx.db.selectFrom('staff_users').select(['id', 'display_name as name']).where('id', '=', report.assignee_id).executeTakeFirst()
       : undefined,
-    listAttachments(ctx.db, report.id),
+    listAttachments(ctx.db, ctx.vault, report.id),
     loadTriageFields(ctx, report),
   ]);
   return presentReport({

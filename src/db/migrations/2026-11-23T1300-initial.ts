@@ -77,29 +77,28 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       state text NOT NULL CHECK (state IN ('new', 'acknowledged', 'triaged', 'fixing', 'fixed', 'disclosed',
         'needs-info', 'duplicate', 'not-applicable', 'spam', 'closed')),
       resume_state text CHECK (resume_state IN ('new', 'acknowledged', 'triaged', 'fixing', 'fixed')),
-      title text NOT NULL,
+      -- Report contents are sealed at rest (src/crypto/report-vault.ts): the report's own AES-256 data key,
+      -- wrapped under a key derived from the instance secret, which never enters the database.
+      data_key bytea NOT NULL,
+      title_sealed bytea NOT NULL,
+      -- JSON { description, stepsToReproduce, impact }.
+      content_sealed bytea NOT NULL,
+      -- JSON { name, handle, email }: the reporter's identity is personal data.
+      reporter_sealed bytea NOT NULL,
+      -- Blind index: keyed hashes of the words of title, product, type, description and impact.
+      search_terms text[] NOT NULL,
+      -- In clear so the inbox can filter, sort and count without opening every report.
       product text NOT NULL,
       product_version text NOT NULL,
       vulnerability_type text NOT NULL,
-      description text NOT NULL,
-      steps_to_reproduce text NOT NULL,
-      impact text NOT NULL,
       reporter_cvss_vector text,
-      reporter_name text,
-      reporter_handle text,
-      reporter_email text,
       credit_preference text NOT NULL CHECK (credit_preference IN ('name', 'handle', 'anonymous', 'none')),
       policy_version_id uuid NOT NULL REFERENCES policy_versions(id),
       policy_accepted_at timestamptz NOT NULL,
       tracking_token_hash bytea NOT NULL UNIQUE,
       assignee_id uuid REFERENCES staff_users(id),
       created_at timestamptz NOT NULL DEFAULT now(),
-      updated_at timestamptz NOT NULL DEFAULT now(),
-      search tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('english', reference || ' ' || title), 'A') ||
-        setweight(to_tsvector('english', product || ' ' || vulnerability_type), 'B') ||
-        setweight(to_tsvector('english', description || ' ' || impact), 'C')
-      ) STORED
+      updated_at timestamptz NOT NULL DEFAULT now()
     )`.execute(db);
   // Inbox default order and its keyset pagination (newest first, oldest first).
   await sql`CREATE INDEX reports_inbox_created ON reports (program_id, created_at, id)`.execute(db);
@@ -107,8 +106,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE INDEX reports_inbox_updated ON reports (program_id, updated_at, id)`.execute(db);
   // Inbox state filter (open/closed views) with the default order.
   await sql`CREATE INDEX reports_inbox_state ON reports (program_id, state, created_at, id)`.execute(db);
-  // Inbox free-text filter.
-  await sql`CREATE INDEX reports_search ON reports USING gin (search)`.execute(db);
+  // Inbox free-text search (`search_terms @> ARRAY[…]`) and duplicate candidates (`search_terms && ARRAY[…]`).
+  await sql`CREATE INDEX reports_search_terms ON reports USING gin (search_terms)`.execute(db);
 
   await sql`
     CREATE TABLE report_messages (
@@ -117,7 +116,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       author_kind text NOT NULL CHECK (author_kind IN ('reporter', 'staff')),
       author_id uuid REFERENCES staff_users(id),
       visibility text NOT NULL CHECK (visibility IN ('reporter', 'internal')),
-      body text NOT NULL,
+      -- Sealed with the report's data key, bound to the message id (the application chooses the id).
+      body_sealed bytea NOT NULL,
       created_at timestamptz NOT NULL DEFAULT now(),
       CHECK (author_kind = 'staff' OR visibility = 'reporter'),
       CHECK ((author_kind = 'staff') = (author_id IS NOT NULL))
@@ -130,8 +130,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
       report_id uuid NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
       message_id uuid REFERENCES report_messages(id) ON DELETE CASCADE,
-      filename text NOT NULL,
+      -- Name and content sealed with the report's data key, bound to the attachment id.
+      filename_sealed bytea NOT NULL,
       content_type text NOT NULL,
+      -- Of the plaintext, for display and integrity checks.
       size integer NOT NULL CHECK (size >= 0),
       sha256 text NOT NULL,
       content bytea NOT NULL,

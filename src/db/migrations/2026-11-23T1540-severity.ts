@@ -15,8 +15,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ADD COLUMN cwe_id integer CHECK (cwe_id > 0),
       -- The date promised to the reporter with the evaluation; moving it later needs a reason.
       ADD COLUMN expected_resolution_date date,
-      -- The evaluation sent to the reporter when acknowledging (also in the thread as a message).
-      ADD COLUMN evaluation text,
+      -- The evaluation sent to the reporter when acknowledging (also in the thread as a message),
+      -- sealed with the report's data key like the rest of its contents.
+      ADD COLUMN evaluation_sealed bytea,
       -- Earliest due time of the report's open SLA clocks, recomputed in the transaction of every event.
       ADD COLUMN next_deadline_at timestamptz,
       -- The original when this report is a duplicate; never shown to the duplicate's reporter beyond its status.

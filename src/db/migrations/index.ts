@@ -7,6 +7,8 @@ import * as apiTokens from './2026-11-23T1510-api-tokens.ts';
 import * as mail from './2026-11-23T1520-mail.ts';
 import * as clientEncryption from './2026-11-23T1530-client-encryption.ts';
 import * as severity from './2026-11-23T1540-severity.ts';
+import * as cannedResponses from './2026-11-23T1550-canned-responses.ts';
+import * as spamQuarantine from './2026-11-23T1560-spam-quarantine.ts';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +20,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1520-mail': mail,
   '2026-11-23T1530-client-encryption': clientEncryption,
   '2026-11-23T1540-severity': severity,
+  '2026-11-23T1550-canned-responses': cannedResponses,
+  '2026-11-23T1560-spam-quarantine': spamQuarantine,
 };

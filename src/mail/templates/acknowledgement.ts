@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { ReportVault } from '../../crypto/report-vault.ts';
 import type { Db } from '../../db/database.ts';
 import { activeKeyInfo } from '../../keys/program-keys.ts';
 import { detailsAllowed, footer, loadReportForMail, type Prepared, type RenderOptions } from './template.ts';
@@ -20,9 +21,9 @@ export interface AcknowledgementProps {
 }
 
 /** The receipt for a report that came by e-mail: reference, tracking link, what happens next. */
-export async function prepareAcknowledgement(db: Db, baseUrl: string, props: AcknowledgementProps): Promise<Prepared> {
+export async function prepareAcknowledgement(db: Db, vault: ReportVault, baseUrl: string, props: AcknowledgementProps): Promise<Prepared> {
   const template = 'acknowledgement' as const;
-  const report = await loadReportForMail(db, props.reportId);
+  const report = await loadReportForMail(db, vault, props.reportId);
   if (!report) return { send: false, reason: 'the report no longer exists', template };
   if (!report.reporterEmail) return { send: false, reason: 'the report has no reporter address', template, report };
   const to = report.reporterEmail;

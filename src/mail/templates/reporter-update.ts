@@ -1,5 +1,7 @@
+import type { ReportVault } from '../../crypto/report-vault.ts';
 import type { Db } from '../../db/database.ts';
 import { STATE_EXPLANATIONS, STATE_LABELS, isReportState } from '../../domain/lifecycle.ts';
+import { openEvaluation, openMessageBody, reportKey } from '../../reports/report-contents.ts';
 import { detailsAllowed, footer, loadReportForMail, quote, type Prepared, type RenderOptions } from './template.ts';
 
 export interface ReporterUpdateProps {
@@ -13,7 +15,7 @@ export interface ReporterUpdateProps {
  * changed and quotes the team's message; otherwise only that something
  * changed and where to read it: mail crosses servers we do not control.
  */
-export async function prepareReporterUpdate(db: Db, baseUrl: string, props: ReporterUpdateProps): Promise<Prepared> {
+export async function prepareReporterUpdate(db: Db, vault: ReportVault, baseUrl: string, props: ReporterUpdateProps): Promise<Prepared> {
   const template = 'reporter-update' as const;
   const event = await db
     .selectFrom('report_events')
@@ -21,16 +23,20 @@ export async function prepareReporterUpdate(db: Db, baseUrl: string, props: Repo
     .where('id', '=', props.eventId)
     .executeTakeFirst();
   if (!event) return { send: false, reason: 'the event no longer exists', template };
-  const report = await loadReportForMail(db, event.report_id);
+  const report = await loadReportForMail(db, vault, event.report_id);
   if (!report) return { send: false, reason: 'the report no longer exists', template };
   if (!event.reporter_visible) return { send: false, reason: 'the event is not visible to the reporter', template, report };
   if (!report.reporterEmail) return { send: false, reason: 'the reporter gave no e-mail address (tracking page only)', template, report };
   const data = event.data;
   const messageId = typeof data.messageId === 'string' ? data.messageId : undefined;
-  const message =
+  // Contents are opened only here, for the mail being rendered; the template decides whether they may travel.
+  const keyRow = await db.selectFrom('reports').select(['id', 'data_key', 'evaluation_sealed', 'expected_resolution_date']).where('id', '=', report.id).executeTakeFirstOrThrow();
+  const sealedMessage =
     event.type === 'staff-replied' && messageId
-      ? await db.selectFrom('report_messages').select(['body', 'visibility']).where('id', '=', messageId).executeTakeFirst()
+      ? await db.selectFrom('report_messages').select(['id', 'body_sealed', 'visibility']).where('id', '=', messageId).executeTakeFirst()
       : undefined;
+  const message = sealedMessage && { visibility: sealedMessage.visibility, body: openMessageBody(vault, reportKey(vault, keyRow), sealedMessage.id, sealedMessage.body_sealed) };
+  const promised = { evaluation: openEvaluation(vault, keyRow), expected_resolution_date: keyRow.expected_resolution_date };
   const { program } = report;
 
   return {
@@ -45,13 +51,23 @@ export async function prepareReporterUpdate(db: Db, baseUrl: string, props: Repo
           ? `Its status is now: ${STATE_LABELS[data.to]}.`
           : event.type === 'staff-replied'
             ? 'The security team has written to you.'
-            : 'There is an update.';
+            : event.type === 'resolution-date-changed'
+              ? 'The expected resolution date has changed.'
+              : 'There is an update.';
       const lines = ['Hello,', '', `There is news on your vulnerability report ${report.reference}. ${what}`];
       if (details) {
         if (event.type === 'state-changed' && isReportState(data.to)) {
           lines.push(STATE_EXPLANATIONS[data.to]);
-          if (typeof data.reason === 'string' && data.reason) lines.push('', 'The team noted:', '', quote(data.reason));
+          // Acknowledging with an evaluation (src/triage) is this state change plus the evaluation it promised.
+          if (data.to === 'acknowledged' && promised?.evaluation) {
+            lines.push('', 'Our evaluation:', '', quote(promised.evaluation));
+            if (promised.expected_resolution_date) lines.push('', `Expected resolution date: ${promised.expected_resolution_date}.`);
+          }
         }
+        if (event.type === 'resolution-date-changed' && typeof data.to === 'string') {
+          lines.push(`The expected resolution date is now ${data.to}${typeof data.from === 'string' ? ` (it was ${data.from})` : ''}.`);
+        }
+        if (typeof data.reason === 'string' && data.reason) lines.push('', 'The team noted:', '', quote(data.reason));
         if (message && message.visibility === 'reporter') lines.push('', quote(message.body));
         lines.push('', 'Reply to this mail to answer, or use your private tracking link.');
       } else {

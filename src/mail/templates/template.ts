@@ -1,6 +1,8 @@
+import type { ReportVault } from '../../crypto/report-vault.ts';
 import type { Db } from '../../db/database.ts';
 import type { MailTemplateName } from '../../db/schema.ts';
 import { loadProgram, type Program } from '../../programs/programs.ts';
+import { openReporter } from '../../reports/report-contents.ts';
 
 /** What a template renders: plain text only (no HTML to sanitise, nothing remote to load). */
 export interface RenderedMail {
@@ -42,17 +44,18 @@ export interface ReportForMail {
   program: Program;
 }
 
-/** The report as mail needs it, fresh; undefined when it no longer exists. */
-export async function loadReportForMail(db: Db, reportId: string): Promise<ReportForMail | undefined> {
+/** The report as mail needs it, fresh (the reporter's address opened from the vault); undefined when it no longer exists. */
+export async function loadReportForMail(db: Db, vault: ReportVault, reportId: string): Promise<ReportForMail | undefined> {
   const row = await db
     .selectFrom('reports')
-    .select(['id', 'reference', 'channel', 'state', 'reporter_email', 'created_at', 'program_id'])
+    .select(['id', 'reference', 'channel', 'state', 'data_key', 'reporter_sealed', 'created_at', 'program_id'])
     .where('id', '=', reportId)
     .executeTakeFirst();
   if (!row) return undefined;
   const program = await loadProgram(db, { id: row.program_id });
   if (!program) return undefined;
-  return { id: row.id, reference: row.reference, channel: row.channel, state: row.state, reporterEmail: row.reporter_email, createdAt: row.created_at, program };
+  const reporterEmail = openReporter(vault, row).email;
+  return { id: row.id, reference: row.reference, channel: row.channel, state: row.state, reporterEmail, createdAt: row.created_at, program };
 }
 
 /** May unencrypted mail of this program carry details? (program config `mail.unencryptedDetails`) */

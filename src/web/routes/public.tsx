@@ -51,7 +51,7 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext, keyI
   app.get('/thanks', async (req, reply) => {
     const program = await defaultProgram(ctx);
     if (!program.config.thanksPage) throw new NotFoundError('The thanks page');
-    const years = await listCredits(ctx.db, program.id);
+    const years = await listCredits(ctx.db, ctx.vault, program.id);
     return sendHtml(reply, renderPage(<ThanksPage chrome={chrome(req, reply, program)} program={program} years={years} />));
   });
 }

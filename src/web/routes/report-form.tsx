@@ -9,6 +9,7 @@ import type { ClientBundles } from '../client-bundles.ts';
 import { readMultipartForm } from '../multipart-form.ts';
 import { chrome, defaultProgram, sendHtml, verifyCsrf } from '../page-context.ts';
 import { hitRateLimit } from '../rate-limit.ts';
+import { screenSubmission } from '../../triage/spam-signals.ts';
 import { renderPage } from '../views/layout.tsx';
 import { ReportFormPage } from '../views/report-form.tsx';
 
@@ -45,11 +46,14 @@ export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext, 
     if (sealedError) errors = { _form: sealedError, ...errors };
     if (parsed.success && !form.fileError && !sealedError) {
       try {
-        const submitted = await submitReport(ctx.db, {
+        // Spam signals quarantine the report (never refuse it); recorded in the submission's transaction.
+        const withinTransaction = await screenSubmission(ctx.db, ctx.secret, { programId: program.id, input: parsed.data, ip: req.ip });
+        const submitted = await submitReport(ctx.db, ctx.vault, {
           program,
           input: parsed.data,
           files,
           channel: 'web',
+          withinTransaction,
           ...(sealed ? { clientEncryption: 'openpgp' as const } : {}),
         });
         req.log.info({ reference: submitted.reference }, 'report submitted');

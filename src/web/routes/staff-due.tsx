@@ -22,7 +22,7 @@ export function registerStaffDueRoutes(app: FastifyInstance, ctx: AppContext): v
     const now = new Date();
     const program = await loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
     const [rows, me] = await Promise.all([
-      listDueReports(ctx.db, { programIds: visiblePrograms(actor), ...(mine ? { assigneeId: actor.userId } : {}), now }),
+      listDueReports(ctx.db, ctx.vault, { programIds: visiblePrograms(actor), ...(mine ? { assigneeId: actor.userId } : {}), now }),
       ctx.db.selectFrom('staff_users').select('sla_digest').where('id', '=', actor.userId).executeTakeFirstOrThrow(),
     ]);
     const page = (

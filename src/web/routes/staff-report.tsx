@@ -18,6 +18,8 @@ import { renderPage } from '../views/layout.tsx';
 import { StaffReportPage } from '../views/staff-report-page.tsx';
 import { loadTriageView, type TriageFormState } from '../../triage/load-triage-view.ts';
 import { TRIAGE_DONE_MESSAGES, registerStaffTriageRoutes } from './staff-triage.tsx';
+import { loadReportExtras } from '../../triage/load-report-extras.ts';
+import { CLOSE_DONE_MESSAGES, registerStaffCloseRoutes } from './staff-close.tsx';
 
 type RefParams = { Params: { ref: string } };
 
@@ -27,6 +29,7 @@ const DONE_MESSAGES: Record<string, string> = {
   reply: 'Reply sent to the reporter.',
   note: 'Internal note saved.',
   ...TRIAGE_DONE_MESSAGES,
+  ...CLOSE_DONE_MESSAGES,
 };
 
 const stateFormSchema = z.object({ to: z.enum(REPORT_STATES), reason: z.string().max(500).optional() });
@@ -37,7 +40,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext)
 
   /** The report if the signed-in member may see it; otherwise "not found", never "forbidden". */
   async function visibleReport(req: FastifyRequest, ref: string): Promise<Report> {
-    const report = await findReportByReference(ctx.db, ref);
+    const report = await findReportByReference(ctx.db, ctx.vault, ref);
     if (!report || !can.viewReport(req.staff!, report)) throw new NotFoundError('This report');
     return report;
   }
@@ -57,12 +60,13 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext)
   ) {
     const [program, attachments, policy] = await Promise.all([
       loadProgram(ctx.db, { id: report.program_id }),
-      listAttachments(ctx.db, report.id),
+      listAttachments(ctx.db, ctx.vault, report.id),
       ctx.db.selectFrom('policy_versions').select('version').where('id', '=', report.policy_version_id).executeTakeFirstOrThrow(),
     ]);
     if (!program) throw new NotFoundError('This program');
-    const [timeline, assignable] = await Promise.all([loadTimeline(ctx.db, report.id, 'staff', attachments), listAssignableStaff(ctx.db, report.program_id)]);
-    const triage = await loadTriageView(ctx.db, report, program, { query: req.query as Record<string, unknown>, form: extra.triageForm });
+    const [timeline, assignable] = await Promise.all([loadTimeline(ctx.db, ctx.vault, report.id, 'staff', attachments), listAssignableStaff(ctx.db, report.program_id)]);
+    const triage = await loadTriageView(ctx.db, ctx.vault, report, program, { query: req.query as Record<string, unknown>, form: extra.triageForm });
+    const extras = await loadReportExtras(ctx.db, report, program, ctx.config.baseUrl, req.query as Record<string, unknown>);
     const done = (req.query as Record<string, string | undefined>).done;
     const flash = extra.flash ?? (done && DONE_MESSAGES[done] ? { kind: 'success' as const, message: DONE_MESSAGES[done] } : undefined);
     const page = (
@@ -77,7 +81,8 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext)
         canEdit={can.editReport(req.staff!, report)}
         csrf={reply.generateCsrf()}
         flash={flash}
-        draft={extra.draft}
+        draft={extra.draft ?? extras.draft}
+        extras={extras}
         triage={triage}
       />
     );
@@ -131,14 +136,15 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext)
       const error = form.fileError ?? body.error?.issues[0]?.message ?? 'Write a message.';
       return render(req, reply, report, 422, { draft: { body: form.fields.body ?? '', visibility, error } });
     }
-    await postStaffMessage(ctx.db, { reportId: report.id, actorId: req.staff!.userId, visibility, body: body.data, files: form.files });
+    await postStaffMessage(ctx.db, ctx.vault, { reportId: report.id, actorId: req.staff!.userId, visibility, body: body.data, files: form.files });
     return reply.redirect(`/staff/reports/${report.reference}?done=${visibility === 'internal' ? 'note' : 'reply'}#timeline`, 303);
   });
 
   app.get<{ Params: { ref: string; id: string } }>('/staff/reports/:ref/attachments/:id', { preHandler: auth }, async (req, reply) => {
     const report = await visibleReport(req, req.params.ref);
-    return sendAttachment(ctx.db, reply, { reportId: report.id, attachmentId: req.params.id, reporterVisibleOnly: false });
+    return sendAttachment(ctx.db, ctx.vault, reply, { reportId: report.id, attachmentId: req.params.id, reporterVisibleOnly: false });
   });
 
   registerStaffTriageRoutes(app, ctx, { auth, editableReport, render });
+  registerStaffCloseRoutes(app, ctx, { auth, editableReport, render });
 }

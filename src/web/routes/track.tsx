@@ -21,7 +21,7 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
   const limits = ctx.config.uploads;
 
   async function reportFor(token: string): Promise<Report> {
-    const report = await findReportByTrackingToken(ctx.db, token);
+    const report = await findReportByTrackingToken(ctx.db, ctx.vault, token);
     if (!report) throw new NotFoundError('This tracking link');
     return report;
   }
@@ -34,8 +34,8 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
     status: number,
     extra: { body?: string; errors?: Record<string, string>; creditErrors?: Record<string, string> } = {},
   ) {
-    const [program, attachments] = await Promise.all([loadProgram(ctx.db, { id: report.program_id }), listAttachments(ctx.db, report.id)]);
-    const timeline = await loadTimeline(ctx.db, report.id, 'reporter', attachments);
+    const [program, attachments] = await Promise.all([loadProgram(ctx.db, { id: report.program_id }), listAttachments(ctx.db, ctx.vault, report.id)]);
+    const timeline = await loadTimeline(ctx.db, ctx.vault, report.id, 'reporter', attachments);
     const original = await loadOriginalStatus(ctx.db, report);
     const query = req.query as Record<string, string | undefined>;
     const page = (
@@ -73,7 +73,7 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
     if (!body.success) errors.body = body.error.issues[0]?.message ?? 'Write a message.';
     if (form.fileError) errors.attachments = form.fileError;
     if (body.success && !form.fileError) {
-      await postReporterReply(ctx.db, { reportId: report.id, body: body.data, files: form.files });
+      await postReporterReply(ctx.db, ctx.vault, { reportId: report.id, body: body.data, files: form.files });
       return reply.redirect(`/track/${req.params.token}?sent=1#thread-h`, 303);
     }
     return render(req, reply, report, req.params.token, 422, { body: form.fields.body ?? '', errors });
@@ -84,7 +84,7 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
     const form = creditFormSchema.safeParse(req.body ?? {});
     if (!form.success) return render(req, reply, report, req.params.token, 422, { creditErrors: fieldErrors(form.error) });
     try {
-      await changeCredit(ctx.db, { reportId: report.id, preference: form.data.creditPreference, name: form.data.reporterName, handle: form.data.reporterHandle });
+      await changeCredit(ctx.db, ctx.vault, { reportId: report.id, preference: form.data.creditPreference, name: form.data.reporterName, handle: form.data.reporterHandle });
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
       return render(req, reply, report, req.params.token, 422, { creditErrors: err.fields });
@@ -94,6 +94,6 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
 
   app.get<{ Params: { token: string; id: string } }>('/track/:token/attachments/:id', async (req, reply) => {
     const report = await reportFor(req.params.token);
-    return sendAttachment(ctx.db, reply, { reportId: report.id, attachmentId: req.params.id, reporterVisibleOnly: true });
+    return sendAttachment(ctx.db, ctx.vault, reply, { reportId: report.id, attachmentId: req.params.id, reporterVisibleOnly: true });
   });
 }

@@ -1,6 +1,7 @@
 import { OPEN_STATES, REPORT_STATES, STATE_LABELS, type ReportState } from '../../domain/lifecycle.ts';
 import { INBOX_SORTS, type InboxPage as InboxData, type InboxQuery } from '../../reports/list-reports.ts';
 import { Layout, formatDate, type PageChrome } from './layout.tsx';
+import { BulkCheckbox, BulkToolbar } from './bulk-actions.tsx';
 
 function queryString(q: Partial<InboxQuery>): string {
   const params = new URLSearchParams();
@@ -16,6 +17,10 @@ export function InboxPage(props: {
   counts: Record<ReportState, number>;
   products: { id: string; name: string }[];
   staff: { id: string; displayName: string }[];
+  /** Reports waiting in the Quarantine tab. */
+  quarantineCount?: number;
+  /** CSRF token of the bulk-action form; without it the rows have no checkboxes. */
+  bulkCsrf?: string;
 }) {
   const { query, page, counts } = props;
   const openCount = OPEN_STATES.reduce((n, s) => n + counts[s], 0);
@@ -39,6 +44,9 @@ export function InboxPage(props: {
           </a>
         ))}
         <a href="/staff/reports/due">Due</a>
+        <a href="/staff/reports/quarantine">
+          Quarantine<span class="count">{props.quarantineCount ?? 0}</span>
+        </a>
       </nav>
       <form method="get" action="/staff/reports" class="filters" role="search">
         <div class="field">
@@ -90,9 +98,12 @@ export function InboxPage(props: {
       {page.rows.length === 0 ? (
         <p class="empty">No reports match these filters.</p>
       ) : (
+        <>
+        {props.bulkCsrf ? <BulkToolbar csrf={props.bulkCsrf} staff={props.staff} /> : null}
         <table class="inbox">
           <thead>
             <tr>
+              {props.bulkCsrf ? <th scope="col"><span class="visually-hidden">Select</span></th> : null}
               <th scope="col">Reference</th>
               <th scope="col">Title</th>
               <th scope="col">Product</th>
@@ -104,6 +115,7 @@ export function InboxPage(props: {
           <tbody>
             {page.rows.map((r) => (
               <tr key={r.id}>
+                {props.bulkCsrf ? <td class="select"><BulkCheckbox id={r.id} reference={r.reference} /></td> : null}
                 <td class="ref">
                   <a href={`/staff/reports/${r.reference}`}>{r.reference}</a>
                 </td>
@@ -124,6 +136,7 @@ export function InboxPage(props: {
             ))}
           </tbody>
         </table>
+        </>
       )}
       <nav aria-label="Pages" class="pager">
         {query.after ? <a href={`/staff/reports${queryString(filters)}`}>↖ First page</a> : null}

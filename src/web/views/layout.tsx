@@ -45,6 +45,7 @@ export function Layout(props: { chrome: PageChrome; title: string; children: Com
               <>
                 <NavLink href="/staff/reports" path={chrome.path}>Inbox</NavLink>
                 <NavLink href="/staff/metrics" path={chrome.path}>Metrics</NavLink>
+                <NavLink href="/staff/canned-responses" path={chrome.path}>Canned responses</NavLink>
                 <NavLink href="/policy" path={chrome.path}>Policy</NavLink>
                 {chrome.staff.canEditPolicy ? <NavLink href="/staff/policy" path={chrome.path}>Edit policy</NavLink> : null}
                 {chrome.staff.canEditPolicy ? <NavLink href="/staff/api-tokens" path={chrome.path}>API tokens</NavLink> : null}

@@ -1,4 +1,5 @@
 import { CREDIT_CHOICES, VULNERABILITY_TYPES } from '../../domain/report-input.ts';
+import { AiAssistanceField } from './ai-assistance-field.tsx';
 import type { Program } from '../../programs/programs.ts';
 import { ErrorSummary, FieldError, Layout, formatSize, type PageChrome } from './layout.tsx';
 import { policyText } from '../../policy/policy-text.ts';
@@ -17,6 +18,7 @@ export const REPORT_FIELD_LABELS: Record<string, string> = {
   reporterHandle: 'Handle',
   reporterEmail: 'E-mail',
   creditPreference: 'Credit',
+  aiAssistance: 'AI tools',
   acceptPolicy: 'Policy',
 };
 
@@ -160,6 +162,7 @@ export function ReportFormPage(props: {
               </label>
             ))}
           </div>
+          <AiAssistanceField value={values.aiAssistance} error={errors.aiAssistance} />
         </fieldset>
         <fieldset>
           <legend>Our disclosure policy</legend>

@@ -9,6 +9,8 @@ import type { TriageView } from '../../triage/load-triage-view.ts';
 import { DuplicatesPanel } from './duplicates-panel.tsx';
 import { EvaluationPanel, SeverityPanel } from './report-triage-panel.tsx';
 import { SlaClocksPanel } from './sla-clocks-panel.tsx';
+import type { ReportExtrasView } from '../../triage/load-report-extras.ts';
+import { CannedPicker, ClosePanel, QuarantinePanel } from './report-closing-panel.tsx';
 
 const CREDIT_LABELS = { name: 'By name', handle: 'By handle', anonymous: 'Anonymously', none: 'No credit' } as const;
 
@@ -25,6 +27,8 @@ export function StaffReportPage(props: {
   flash?: { kind: 'error' | 'success'; message: string };
   draft?: { body: string; visibility: 'reporter' | 'internal'; error?: string };
   triage?: TriageView;
+  /** Canned responses, closing and quarantine (src/triage/load-report-extras.ts). */
+  extras?: ReportExtrasView;
 }) {
   const { report, program } = props;
   const base = `/staff/reports/${report.reference}`;
@@ -42,6 +46,7 @@ export function StaffReportPage(props: {
       {props.flash ? (
         <p class={`notice ${props.flash.kind}`} role={props.flash.kind === 'error' ? 'alert' : 'status'}>{props.flash.message}</p>
       ) : null}
+      {props.extras ? <QuarantinePanel extras={props.extras} base={base} csrf={props.csrf} canEdit={props.canEdit} /> : null}
       <div class="report-layout">
         <div class="report-main">
           <dl class="summary">
@@ -75,6 +80,7 @@ export function StaffReportPage(props: {
           {props.canEdit ? (
             <section aria-labelledby="write-h" class="composer">
               <h2 id="write-h">Write</h2>
+              {props.extras ? <CannedPicker extras={props.extras} base={base} /> : null}
               <form method="post" action={`${base}/messages`} enctype="multipart/form-data">
                 <input type="hidden" name="_csrf" value={props.csrf} />
                 <fieldset class="choices">
@@ -144,6 +150,7 @@ export function StaffReportPage(props: {
                   <p class="meta">This status is final.</p>
                 )}
               </section>
+              {props.extras ? <ClosePanel extras={props.extras} base={base} csrf={props.csrf} /> : null}
               <section>
                 <h2>Assignee</h2>
                 <form method="post" action={`${base}/assign`}>

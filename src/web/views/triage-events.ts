@@ -18,6 +18,12 @@ export function describeTriageEvent(type: string, data: Record<string, unknown>,
       return `${who} changed the expected resolution date from ${formatLocalDate(String(data.from))} to ${formatLocalDate(String(data.to))}.`;
     case 'duplicate-marked':
       return `${who} marked this report as a duplicate of ${String(data.originalReference)}.`;
+    case 'quarantined':
+      return `Quarantined on arrival as possible spam (${Array.isArray(data.reasons) ? data.reasons.join(', ') : '?'}).`;
+    case 'quarantine-released':
+      return `${who} released the report from the quarantine.`;
+    case 'sender-blocked':
+      return `${who} blocked the sender (${[data.email ? 'e-mail address' : '', data.ip ? 'IP address' : ''].filter(Boolean).join(' and ') || 'nothing to block'}).`;
     default:
       return undefined;
   }

@@ -1,0 +1,75 @@
+import { sql } from 'kysely';
+import type { ReportVault } from '../crypto/report-vault.ts';
+import type { Db } from '../db/database.ts';
+import { InvalidTransitionError } from '../errors.ts';
+import { lockReportState } from '../reports/report-actions.ts';
+import { recordEvent } from '../reports/record-event.ts';
+import { openTitle } from '../reports/report-contents.ts';
+
+/** "Not spam": the report leaves the quarantine for the normal inbox views, with an event saying who decided. */
+export async function releaseFromQuarantine(db: Db, args: { reportId: string; actorId: string }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const report = await lockReportState(trx, args.reportId);
+    const row = await trx.selectFrom('reports').select('quarantined').where('id', '=', report.id).executeTakeFirstOrThrow();
+    if (!row.quarantined) throw new InvalidTransitionError('This report is not in quarantine.');
+    await trx.updateTable('reports').set({ quarantined: false }).where('id', '=', report.id).execute();
+    await recordEvent(trx, { reportId: report.id, actor: { kind: 'staff', id: args.actorId }, type: 'quarantine-released', reporterVisible: false });
+  });
+}
+
+export interface QuarantineRow {
+  id: string;
+  programId: string;
+  reference: string;
+  title: string;
+  reasons: string[];
+  aiAssistance: string | null;
+  createdAt: Date;
+}
+
+/** The Quarantine tab: reports awaiting a spam decision, newest first (index reports_quarantined). */
+export async function listQuarantine(db: Db, vault: ReportVault, programIds: readonly string[], limit = 200): Promise<QuarantineRow[]> {
+  if (programIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('reports')
+    .select(['id', 'program_id', 'reference', 'data_key', 'title_sealed', 'quarantine_reasons', 'ai_assistance', 'created_at'])
+    .where('program_id', 'in', programIds)
+    .where('quarantined', '=', true)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, programId: r.program_id, reference: r.reference, title: openTitle(vault, r), reasons: r.quarantine_reasons, aiAssistance: r.ai_assistance, createdAt: r.created_at }));
+}
+
+/** Ids among `ids` that are quarantined: the inbox leaves them out of its normal views. */
+export async function quarantinedAmong(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('reports').select('id').where('id', 'in', ids).where('quarantined', '=', true).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Quarantined reports per state, subtracted from the inbox tab counts; and their total for the Quarantine tab. */
+export async function countQuarantined(db: Db, programIds: readonly string[]): Promise<{ byState: Map<string, number>; total: number }> {
+  if (programIds.length === 0) return { byState: new Map(), total: 0 };
+  const rows = await db
+    .selectFrom('reports')
+    .select(['state', sql<string>`count(*)`.as('n')])
+    .where('program_id', 'in', programIds)
+    .where('quarantined', '=', true)
+    .groupBy('state')
+    .execute();
+  const byState = new Map(rows.map((r) => [r.state as string, Number(r.n)]));
+  return { byState, total: [...byState.values()].reduce((a, b) => a + b, 0) };
+}
+
+/**
+ * Leaves quarantined reports out of a normal inbox page. A filter on the page
+ * rather than in the inbox query, which belongs to src/reports/ (a page may
+ * then hold fewer rows; the keyset cursor stays right). A search for a
+ * reference still finds the report.
+ */
+export async function hideQuarantined<R extends { id: string }>(db: Db, rows: readonly R[]): Promise<R[]> {
+  const hidden = await quarantinedAmong(db, rows.map((r) => r.id));
+  return rows.filter((r) => !hidden.has(r.id));
+}

@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import { can, visiblePrograms } from '../../auth/policies.ts';
+import type { AppContext } from '../../context.ts';
+import { loadProgram } from '../../programs/programs.ts';
+import { listQuarantine } from '../../triage/quarantine.ts';
+import { chrome, sendHtml } from '../page-context.ts';
+import { requireStaff } from '../require-staff.ts';
+import { renderPage } from '../views/layout.tsx';
+import { QuarantinePage } from '../views/quarantine-page.tsx';
+import { CLOSE_DONE_MESSAGES } from './staff-close.tsx';
+
+/** The inbox's Quarantine tab; its one-click decisions post to the report routes (staff-close.tsx) and come back here. */
+export function registerStaffQuarantineRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/staff/reports/quarantine', { preHandler: requireStaff(ctx) }, async (req, reply) => {
+    const actor = req.staff!;
+    const query = req.query as Record<string, string | undefined>;
+    const program = await loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
+    const programIds = visiblePrograms(actor);
+    const rows = await listQuarantine(ctx.db, ctx.vault, programIds);
+    const done = query.done && CLOSE_DONE_MESSAGES[query.done];
+    const page = (
+      <QuarantinePage
+        chrome={chrome(req, reply, program)}
+        rows={rows}
+        csrf={reply.generateCsrf()}
+        canEdit={(r) => can.editReport(actor, { program_id: r.programId })}
+        flash={done ? `${query.ref ?? ''}: ${done}` : undefined}
+      />
+    );
+    return sendHtml(reply, renderPage(page), 200, { private: true });
+  });
+}
