@@ -304,7 +304,7 @@ describe('report flow in a real browser (embedded database)', { timeout: 90_000 
     assert.equal((await page.locator('dl.summary .state').first().innerText()).trim(), 'Acknowledged');
 
     await page.getByLabel('Internal note (team only)').check();
-    await page.getByLabel('Message').fill(internalNote);
+    await page.getByLabel('Message', { exact: true }).fill(internalNote);
     assert.equal(await submit(page, page.getByRole('button', { name: 'Send', exact: true })), 303);
     await page.getByRole('status').filter({ hasText: 'Internal note saved.' }).waitFor();
     const note = page.locator('ol.timeline li.message', { hasText: internalNote });
@@ -312,7 +312,7 @@ describe('report flow in a real browser (embedded database)', { timeout: 90_000 
     assert.match(await note.innerText(), /Internal note/);
 
     await page.getByLabel('Reply to the reporter').check();
-    await page.getByLabel('Message').fill(staffReply);
+    await page.getByLabel('Message', { exact: true }).fill(staffReply);
     assert.equal(await submit(page, page.getByRole('button', { name: 'Send', exact: true })), 303);
     await page.getByRole('status').filter({ hasText: 'Reply sent to the reporter.' }).waitFor();
     const sent = page.locator('ol.timeline li.message', { hasText: staffReply });
@@ -338,14 +338,14 @@ describe('report flow in a real browser (embedded database)', { timeout: 90_000 
     assert.ok(!html.includes(admin.displayName), 'staff names must not reach the reporter');
     assert.ok(!html.includes('Internal note'));
 
-    await page.getByLabel('Message').fill(researcherReply);
+    await page.getByLabel('Message', { exact: true }).fill(researcherReply);
     assert.equal(await submit(page, page.getByRole('button', { name: 'Send', exact: true })), 303);
     assert.equal(new URL(page.url()).searchParams.get('sent'), '1');
     await page.getByRole('status').filter({ hasText: 'Your message was sent.' }).waitFor();
     const mine = page.locator('ol.timeline li.message', { hasText: researcherReply });
     assert.equal(await mine.count(), 1);
     assert.match(await mine.innerText(), /You/);
-    assert.equal(await page.getByLabel('Message').inputValue(), '', 'the composer is empty after sending');
+    assert.equal(await page.getByLabel('Message', { exact: true }).inputValue(), '', 'the composer is empty after sending');
     await shot(page, '05-tracking');
 
     // The reporter's copy of the attachment is reachable with the token, and only as a download.
