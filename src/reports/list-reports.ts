@@ -75,6 +75,9 @@ export async function listReports(
     .selectFrom('reports as r')
     .leftJoin('staff_users as u', 'u.id', 'r.assignee_id')
     .where('r.program_id', 'in', args.programIds);
+  // Quarantined reports wait in their own tab; a reference still finds them.
+  const byReference = query.q !== undefined && REFERENCE_PATTERN.test(query.q.toUpperCase());
+  if (!byReference) q = q.where('r.quarantined', '=', false);
   if (query.state === 'open') q = q.where('r.state', 'in', OPEN_STATES);
   else if (query.state === 'closed') q = q.where('r.state', 'in', ALL_CLOSED);
   else if (query.state !== 'all') q = q.where('r.state', '=', query.state);
@@ -137,6 +140,7 @@ export async function countByState(db: Db, programIds: readonly string[]): Promi
     .select(['state', sql<string>`count(*)`.as('n')])
     .where('program_id', 'in', programIds)
     .where('state', 'in', OPEN_STATES)
+    .where('quarantined', '=', false)
     .groupBy('state')
     .execute();
   for (const r of rows) counts[r.state] = Number(r.n);

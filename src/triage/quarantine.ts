@@ -42,14 +42,7 @@ export async function listQuarantine(db: Db, vault: ReportVault, programIds: rea
   return rows.map((r) => ({ id: r.id, programId: r.program_id, reference: r.reference, title: openTitle(vault, r), reasons: r.quarantine_reasons, aiAssistance: r.ai_assistance, createdAt: r.created_at }));
 }
 
-/** Ids among `ids` that are quarantined: the inbox leaves them out of its normal views. */
-export async function quarantinedAmong(db: Db, ids: readonly string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db.selectFrom('reports').select('id').where('id', 'in', ids).where('quarantined', '=', true).execute();
-  return new Set(rows.map((r) => r.id));
-}
-
-/** Quarantined reports per state, subtracted from the inbox tab counts; and their total for the Quarantine tab. */
+/** Quarantined reports per state, and their total for the Quarantine tab. */
 export async function countQuarantined(db: Db, programIds: readonly string[]): Promise<{ byState: Map<string, number>; total: number }> {
   if (programIds.length === 0) return { byState: new Map(), total: 0 };
   const rows = await db
@@ -61,15 +54,4 @@ export async function countQuarantined(db: Db, programIds: readonly string[]): P
     .execute();
   const byState = new Map(rows.map((r) => [r.state as string, Number(r.n)]));
   return { byState, total: [...byState.values()].reduce((a, b) => a + b, 0) };
-}
-
-/**
- * Leaves quarantined reports out of a normal inbox page. A filter on the page
- * rather than in the inbox query, which belongs to src/reports/ (a page may
- * then hold fewer rows; the keyset cursor stays right). A search for a
- * reference still finds the report.
- */
-export async function hideQuarantined<R extends { id: string }>(db: Db, rows: readonly R[]): Promise<R[]> {
-  const hidden = await quarantinedAmong(db, rows.map((r) => r.id));
-  return rows.filter((r) => !hidden.has(r.id));
 }

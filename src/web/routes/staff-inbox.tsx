@@ -8,8 +8,7 @@ import { chrome, sendHtml } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
 import { InboxPage } from '../views/inbox-page.tsx';
-import { countQuarantined, hideQuarantined } from '../../triage/quarantine.ts';
-import { REFERENCE_PATTERN } from '../../domain/reference.ts';
+import { countQuarantined } from '../../triage/quarantine.ts';
 
 export function registerStaffInboxRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/staff', { preHandler: requireStaff(ctx) }, async (_req, reply) => reply.redirect('/staff/reports', 303));
@@ -24,10 +23,8 @@ export function registerStaffInboxRoutes(app: FastifyInstance, ctx: AppContext):
       countByState(ctx.db, programIds),
       program ? listAssignableStaff(ctx.db, program.id) : Promise.resolve([]),
     ]);
-    // Quarantined reports wait in their own tab (/staff/reports/quarantine), not in these views.
+    // Quarantined reports wait in their own tab (/staff/reports/quarantine); listReports leaves them out.
     const quarantine = await countQuarantined(ctx.db, programIds);
-    for (const [state, n] of quarantine.byState) if (state in counts) counts[state as keyof typeof counts] -= n;
-    if (!(query.q && REFERENCE_PATTERN.test(query.q.toUpperCase()))) page.rows = await hideQuarantined(ctx.db, page.rows);
     const html = renderPage(
       <InboxPage chrome={chrome(req, reply, program)} query={query} page={page} counts={counts} products={program?.config.products ?? []} staff={staff} quarantineCount={quarantine.total} bulkCsrf={reply.generateCsrf()} />,
     );
