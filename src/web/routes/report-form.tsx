@@ -9,6 +9,7 @@ import type { ClientBundles } from '../client-bundles.ts';
 import { readMultipartForm } from '../multipart-form.ts';
 import { chrome, defaultProgram, sendHtml, verifyCsrf } from '../page-context.ts';
 import { hitRateLimit } from '../rate-limit.ts';
+import { validateReporterKey } from '../../mail/reporter-keys.ts';
 import { screenSubmission } from '../../triage/spam-signals.ts';
 import { renderPage } from '../views/layout.tsx';
 import { ReportFormPage } from '../views/report-form.tsx';
@@ -48,12 +49,15 @@ export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext, 
       try {
         // Spam signals quarantine the report (never refuse it); recorded in the submission's transaction.
         const withinTransaction = await screenSubmission(ctx.db, ctx.secret, { programId: program.id, input: parsed.data, ip: req.ip });
+        // A key the reporter gave encrypts every mail to them; a bad one is a field error (ReporterKeyError).
+        const reporterKey = fields.publicKey?.trim() ? await validateReporterKey(fields.publicKey) : undefined;
         const submitted = await submitReport(ctx.db, ctx.vault, {
           program,
           input: parsed.data,
           files,
           channel: 'web',
           withinTransaction,
+          ...(reporterKey ? { reporterKey } : {}),
           ...(sealed ? { clientEncryption: 'openpgp' as const } : {}),
         });
         req.log.info({ reference: submitted.reference }, 'report submitted');

@@ -17,6 +17,7 @@ export const REPORT_FIELD_LABELS: Record<string, string> = {
   reporterName: 'Name',
   reporterHandle: 'Handle',
   reporterEmail: 'E-mail',
+  publicKey: 'Your OpenPGP public key',
   creditPreference: 'Credit',
   aiAssistance: 'AI tools',
   acceptPolicy: 'Policy',
@@ -153,6 +154,19 @@ export function ReportFormPage(props: {
           <TextField name="reporterName" values={values} errors={errors} autocomplete="name" maxLength={200} />
           <TextField name="reporterHandle" values={values} errors={errors} autocomplete="nickname" maxLength={100} hint="A nickname or account, e.g. @alice." />
           <TextField name="reporterEmail" values={values} errors={errors} type="email" autocomplete="email" maxLength={320} hint="We only use it to tell you about this report." />
+          <div class={errors.publicKey ? 'field invalid' : 'field'}>
+            <label for="publicKey">
+              {REPORT_FIELD_LABELS.publicKey}
+              <span class="optional"> (optional)</span>
+            </label>
+            <p class="hint" id="publicKey-hint">
+              Paste your armored public key (gpg --armor --export you@example.org) and every mail we send you is encrypted to it, with the details of your report. Without a key, our mails carry no details.
+            </p>
+            <FieldError id="publicKey" message={errors.publicKey} />
+            <textarea id="publicKey" name="publicKey" rows={4} aria-invalid={errors.publicKey ? 'true' : undefined} aria-describedby={errors.publicKey ? 'publicKey-hint publicKey-error' : 'publicKey-hint'}>
+              {values.publicKey ?? ''}
+            </textarea>
+          </div>
           <div class={errors.creditPreference ? 'field invalid' : 'field'} role="radiogroup" aria-labelledby="credit-label">
             <p class="label" id="credit-label">How should we credit you when we publish the fix?</p>
             <FieldError id="creditPreference" message={errors.creditPreference} />
