@@ -9,6 +9,7 @@ import { seal, unseal } from '../mail/seal.ts';
 import { bareAddress } from '../mail/send-report-mail.ts';
 import { loadProgram } from '../programs/programs.ts';
 import { postReporterReply } from '../reports/report-actions.ts';
+import { screenSubmission } from '../triage/spam-signals.ts';
 import { submitReport } from '../reports/submit-report.ts';
 import { classifyMail } from './classify.ts';
 import { chooseSenderKey, cryptoNotes, fitDescription, limitFiles, mailToSubmission, stripQuotedTail } from './mail-to-report.ts';
@@ -98,6 +99,8 @@ export async function processInboundMail(ctx: IntakeContext, mailId: string, att
   const { files, note } = limitFiles(mail.files, ctx.config.uploads.maxBytes);
   const input = mailToSubmission(program, mail, note ? [note] : []);
   const fitted = fitDescription(input.description);
+  // The same spam signals as the web form (blocked sender, per-address volume, low effort): quarantine, never drop.
+  const screen = await screenSubmission(db, ctx.secret, { programId: program.id, input });
   const created = await submitReport(db, ctx.vault, {
     program,
     input: { ...input, description: fitted.text },
@@ -105,6 +108,7 @@ export async function processInboundMail(ctx: IntakeContext, mailId: string, att
     channel: 'email',
     ...(senderKey ? { reporterKey: senderKey } : {}),
     withinTransaction: async (trx, report) => {
+      await screen(trx, report);
       await trx
         .updateTable('inbound_mails')
         .set({ outcome: 'new-report', report_id: report.id, processed_at: new Date(), ...crypto })
