@@ -10,7 +10,7 @@ export type CreditPreference = 'name' | 'handle' | 'anonymous' | 'none';
 export type EventType =
   | 'submitted' | 'state-changed' | 'assigned' | 'reporter-replied' | 'staff-replied' | 'note-added' | 'credit-changed'
   | 'severity-set' | 'cwe-set' | 'evaluation-sent' | 'resolution-date-changed' | 'duplicate-marked'
-  | 'quarantined' | 'quarantine-released' | 'sender-blocked';
+  | 'quarantined' | 'quarantine-released' | 'sender-blocked' | 'ssvc-set';
 export type ActorKind = 'reporter' | 'staff' | 'system';
 export type JobKind = 'notify-reporter' | 'process-inbound-mail' | 'mail-acknowledgement' | 'sla-sweep' | 'sla-mail';
 export type JobState = 'pending' | 'running' | 'done' | 'failed';
@@ -145,8 +145,19 @@ export interface ReportsTable {
   quarantine_reasons: ColumnType<string[], string[] | undefined, string[]>;
   /** The submitter's declaration of AI assistance, when they answered. */
   ai_assistance: ColumnType<AiAssistance | null, AiAssistance | null | undefined, AiAssistance | null>;
+  /** The team's SSVC decision points and priority (src/triage/ssvc.ts SsvcDecision); null until assessed. */
+  ssvc: ColumnType<unknown, string | null | undefined, string | null>;
   /** Keyed HMAC of the submitting IP (web form only), for "block this sender". */
   submitter_ip_hash: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
+  /** A duplicate whose reporter is credited too, under the year the original was resolved. */
+  credit_with_original: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+/** Staff who follow a report: they get its SLA reminders like the assignee. */
+export interface ReportWatchersTable {
+  report_id: string;
+  user_id: string;
+  created_at: CreatedAt;
 }
 
 export type Severity = 'none' | 'low' | 'medium' | 'high' | 'critical';
@@ -386,6 +397,16 @@ export interface SlaDigestsTable {
   created_at: CreatedAt;
 }
 
+/** A likely duplicate found when the report was submitted (staff-only hint). */
+export interface DuplicateSuggestionsTable {
+  report_id: string;
+  candidate_id: string;
+  /** numeric(4,3): pg returns it as a string. */
+  score: ColumnType<string, number, never>;
+  reason: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   programs: ProgramsTable;
   policy_versions: PolicyVersionsTable;
@@ -410,6 +431,8 @@ export interface Database {
   sla_digests: SlaDigestsTable;
   canned_responses: CannedResponsesTable;
   blocked_senders: BlockedSendersTable;
+  duplicate_suggestions: DuplicateSuggestionsTable;
+  report_watchers: ReportWatchersTable;
 }
 
 /** A report row as stored: contents sealed. Only src/reports/report-contents.ts opens it. */

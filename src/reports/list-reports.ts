@@ -28,6 +28,8 @@ export interface InboxRow {
   assigneeName: string | null;
   createdAt: Date;
   updatedAt: Date;
+  /** Likely duplicates were found when it was submitted (duplicate_suggestions). */
+  possibleDuplicate: boolean;
 }
 
 export interface InboxPage {
@@ -104,6 +106,8 @@ export async function listReports(
   const rows = await q
     .select([
       'r.id', 'r.reference', 'r.data_key', 'r.title_sealed', 'r.product', 'r.state', 'r.created_at', 'r.updated_at', 'u.display_name',
+      // Served by the table's primary key (report_id, candidate_id).
+      sql<boolean>`EXISTS (SELECT 1 FROM duplicate_suggestions s WHERE s.report_id = r.id)`.as('possible_duplicate'),
       sql<string>`to_char(${sql.ref(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursor_t'),
     ])
     .orderBy(column, descending ? 'desc' : 'asc')
@@ -122,6 +126,7 @@ export async function listReports(
       assigneeName: r.display_name,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
+      possibleDuplicate: r.possible_duplicate,
     })),
     next: rows.length > PAGE_SIZE && last ? encodeCursor({ t: last.cursor_t, id: last.id }) : undefined,
   };

@@ -13,3 +13,20 @@ export async function escalationRecipients(db: Kysely<Database>, programId: stri
     .execute();
   return rows.map((r) => r.id);
 }
+
+/**
+ * Who watches the report and may still see it (can sign in, still a member of
+ * its program): they get the reminders the assignee gets. Someone who left the
+ * program keeps no view of its deadlines.
+ */
+export async function watcherRecipients(db: Kysely<Database>, reportId: string, programId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('report_watchers as w')
+    .innerJoin('staff_users as u', 'u.id', 'w.user_id')
+    .innerJoin('memberships as m', (j) => j.onRef('m.user_id', '=', 'w.user_id').on('m.program_id', '=', programId))
+    .select('u.id')
+    .where('w.report_id', '=', reportId)
+    .where('u.disabled_at', 'is', null)
+    .execute();
+  return rows.map((r) => r.id);
+}

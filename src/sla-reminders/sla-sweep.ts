@@ -6,7 +6,7 @@ import { OPEN_STATES } from '../domain/lifecycle.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import { loadReportClocks, programSla } from '../sla/report-clocks.ts';
 import { clockUrgency, nextDeadline } from '../sla/sla-clocks.ts';
-import { escalationRecipients } from './recipients.ts';
+import { escalationRecipients, watcherRecipients } from './recipients.ts';
 
 /** How often the sweep runs: a near-breach threshold is hours wide, so a quarter of an hour is timely enough. */
 export const SWEEP_INTERVAL_MS = 15 * 60_000;
@@ -54,11 +54,13 @@ export async function runSlaSweep(db: Db, now: Date = new Date()): Promise<Sweep
       }
       let sent = 0;
       const leads = await escalationRecipients(trx, report.program_id);
+      const watchers = await watcherRecipients(trx, report.id, report.program_id);
       for (const clock of loaded.clocks) {
         const urgency = clockUrgency(clock);
         if ((urgency !== 'near-breach' && urgency !== 'breached') || !('dueAt' in clock)) continue;
         const wanted: [Threshold, string][] = [];
-        const assignee = report.assignee_id ? [report.assignee_id] : leads;
+        // Watchers hear what the assignee hears (the Set: once each, even when a watcher is also the assignee).
+        const assignee = new Set([...(report.assignee_id ? [report.assignee_id] : leads), ...watchers]);
         for (const id of assignee) wanted.push([urgency === 'breached' ? 'breach' : 'near-breach', id]);
         if (urgency === 'breached') for (const id of leads) if (id !== report.assignee_id) wanted.push(['escalation', id]);
         for (const [threshold, recipient] of wanted) {

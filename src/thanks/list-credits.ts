@@ -14,7 +14,7 @@ export interface CreditYear {
 
 /**
  * The thanks page: reporters of resolved reports who chose to be credited,
- * by year of resolution. "none" is left out entirely; nobody is named without
+ * by year of resolution, and duplicate reporters credited with their original. "none" is left out entirely; nobody is named without
  * having chosen name or handle on their report.
  */
 export async function listCredits(db: Db, vault: ReportVault, programId: string): Promise<CreditYear[]> {
@@ -32,8 +32,27 @@ export async function listCredits(db: Db, vault: ReportVault, programId: string)
     .where('state', 'in', RESOLVED_STATES)
     .where('credit_preference', '!=', 'none')
     .execute();
+  // Duplicate reporters the team chose to credit too: under the year their
+  // original was resolved (their own report is closed as a duplicate, not
+  // resolved), by their own credit preference.
+  const duplicates = await db
+    .selectFrom('reports as d')
+    .innerJoin('reports as o', 'o.id', 'd.duplicate_of')
+    .select([
+      sql<number>`extract(year from o.resolved_at AT TIME ZONE 'UTC')::int`.as('year'),
+      'd.id',
+      'd.credit_preference',
+      'd.data_key',
+      'd.reporter_sealed',
+    ])
+    .where('d.program_id', '=', programId)
+    .where('d.credit_with_original', '=', true)
+    .where('d.credit_preference', '!=', 'none')
+    .where('o.resolved_at', 'is not', null)
+    .where('o.state', 'in', RESOLVED_STATES)
+    .execute();
   const years = new Map<number, { named: Set<string>; anonymous: number }>();
-  for (const r of rows) {
+  for (const r of [...rows, ...duplicates]) {
     const y = years.get(r.year) ?? { named: new Set<string>(), anonymous: 0 };
     years.set(r.year, y);
     // Anonymous credits need no name: only the named ones are opened.

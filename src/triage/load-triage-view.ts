@@ -9,6 +9,7 @@ import { loadReportClocks } from '../sla/report-clocks.ts';
 import type { SlaClock } from '../sla/sla-clocks.ts';
 import { findCwe, searchCwe, suggestedCwes, type Cwe } from './cwe.ts';
 import { findLikelyDuplicates, type DuplicateCandidate } from './find-likely-duplicates.ts';
+import { listSubmissionSuggestions, type SubmissionSuggestion } from './duplicate-suggestions.ts';
 
 /** What staff typed into a triage form that was refused, to show it again with the messages. */
 export interface TriageFormState {
@@ -26,6 +27,8 @@ export interface TriageView {
   cweSuggestions: Cwe[];
   cweSearch: { query: string; results: Cwe[] } | null;
   duplicates: DuplicateCandidate[];
+  /** Likely duplicates recorded when the report was submitted. */
+  suggestedAtSubmission: SubmissionSuggestion[];
   /** The original, when this report is marked as a duplicate. */
   original: { reference: string; state: ReportState } | null;
   /** Reports marked as duplicates of this one. */
@@ -43,7 +46,7 @@ export async function loadTriageView(
 ): Promise<TriageView> {
   const now = options.now ?? new Date();
   const cweq = typeof options.query?.cweq === 'string' ? options.query.cweq.trim().slice(0, 100) : '';
-  const [loaded, duplicates, original, dups] = await Promise.all([
+  const [loaded, duplicates, original, dups, suggestedAtSubmission] = await Promise.all([
     loadReportClocks(db, report.id, now),
     // A report already marked as a duplicate needs no suggestions.
     report.duplicate_of
@@ -51,6 +54,7 @@ export async function loadTriageView(
       : findLikelyDuplicates(db, vault, { programId: report.program_id, title: report.title, description: report.description, product: report.product, excludeReportId: report.id }),
     report.duplicate_of ? db.selectFrom('reports').select(['reference', 'state']).where('id', '=', report.duplicate_of).executeTakeFirst() : undefined,
     db.selectFrom('reports').select(['reference', 'created_at']).where('duplicate_of', '=', report.id).orderBy('created_at').execute(),
+    listSubmissionSuggestions(db, report.id),
   ]);
   const reporter = report.reporter_cvss_vector ? checkCvssVector(report.reporter_cvss_vector) : null;
   return {
@@ -67,6 +71,7 @@ export async function loadTriageView(
     cweSuggestions: VULNERABILITY_TYPES.some(([id]) => id === report.vulnerability_type) ? suggestedCwes(report.vulnerability_type as VulnerabilityType) : [],
     cweSearch: cweq ? { query: cweq, results: searchCwe(cweq, 10) } : null,
     duplicates,
+    suggestedAtSubmission,
     original: original && isReportState(original.state) ? { reference: original.reference, state: original.state } : null,
     duplicatesOfThis: dups.map((d) => ({ reference: d.reference, createdAt: d.created_at })),
     form: options.form ?? { values: {}, errors: {} },

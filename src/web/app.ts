@@ -79,14 +79,15 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerHealthRoutes(app, ctx);
   registerWellKnownRoutes(app, ctx);
   registerPublicRoutes(app, ctx, (programId) => activeKeyInfo(ctx.db, programId));
-  registerReportFormRoutes(app, ctx, await registerClientBundles(app));
+  const bundles = await registerClientBundles(app);
+  registerReportFormRoutes(app, ctx, bundles);
   registerTrackRoutes(app, ctx);
   registerStaffAuthRoutes(app, ctx);
   registerStaffInboxRoutes(app, ctx);
   registerStaffDueRoutes(app, ctx);
   registerStaffQuarantineRoutes(app, ctx);
   registerStaffBulkRoutes(app, ctx);
-  registerStaffReportRoutes(app, ctx);
+  registerStaffReportRoutes(app, ctx, bundles);
   registerStaffPolicyRoutes(app, ctx);
   registerStaffMetricsRoutes(app, ctx);
   registerStaffCannedRoutes(app, ctx);

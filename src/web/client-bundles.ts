@@ -8,6 +8,8 @@ const clientDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 export interface ClientBundles {
   /** URL path of the report form's encryption script (content-hashed, cached for a year). */
   reportForm: string;
+  /** URL path of the staff report page's CVSS picker (ae-cvss-calculator bundled, same scores as the server). */
+  cvssPicker: string;
 }
 
 interface Built {
@@ -22,7 +24,7 @@ let built: Promise<Built> | undefined;
 async function build(): Promise<Built> {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
-    entryPoints: { 'report-form': path.join(clientDir, 'report-form-encryption.ts') },
+    entryPoints: { 'report-form': path.join(clientDir, 'report-form-encryption.ts'), 'cvss-picker': path.join(clientDir, 'cvss-picker.ts') },
     bundle: true,
     minify: true,
     format: 'esm',
@@ -34,14 +36,16 @@ async function build(): Promise<Built> {
   });
   const files = new Map<string, string>();
   let reportForm = '';
+  let cvssPicker = '';
   for (const out of result.outputFiles) {
     if (!out.path.endsWith('.js')) continue;
     const hash = createHash('sha256').update(out.contents).digest('hex').slice(0, 12);
     const url = `/static/js/${path.basename(out.path, '.js')}.${hash}.js`;
     files.set(url, out.text);
     if (out.path.endsWith('report-form.js')) reportForm = url;
+    if (out.path.endsWith('cvss-picker.js')) cvssPicker = url;
   }
-  return { urls: { reportForm }, files };
+  return { urls: { reportForm, cvssPicker }, files };
 }
 
 /**

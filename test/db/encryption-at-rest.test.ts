@@ -40,8 +40,9 @@ for (const kind of await databaseKinds()) {
           product: 'example-cloud',
           productVersion: '4.2',
           vulnerabilityType: 'memory',
-          description: `The parser ${MARK.description} overflows.`,
-          stepsToReproduce: `1. ${MARK.steps}`,
+          // Realistic length and steps: a terse report would be quarantined as low-effort and leave the inbox views.
+          description: `The PNG parser ${MARK.description} overflows a heap buffer when the IHDR width exceeds the row buffer; the thumbnailer copies past its end.`,
+          stepsToReproduce: `1. ${MARK.steps}\n2. Upload the attached image as an avatar.\n3. Watch the thumbnail worker crash with a heap overflow.`,
           impact: 'Remote code execution.',
           reporterName: MARK.reporterName,
           reporterEmail: MARK.reporterEmail,

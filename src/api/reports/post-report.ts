@@ -5,6 +5,7 @@ import { PayloadTooLargeError, ValidationError } from '../../errors.ts';
 import type { UploadedFile } from '../../reports/attachments.ts';
 import { submitReport } from '../../reports/submit-report.ts';
 import { screenSubmission } from '../../triage/spam-signals.ts';
+import { bothSteps, checkDuplicatesAtSubmission } from '../../triage/duplicate-suggestions.ts';
 import { defineEndpoint, type SchemaEnv } from '../endpoint.ts';
 import { reportPath } from './report-representation.ts';
 
@@ -80,7 +81,8 @@ export function postReportEndpoint(ctx: AppContext) {
         return { filename: a.filename, contentType: a.contentType ?? 'application/octet-stream', content };
       });
       // No IP: the client is the forwarding platform, not the reporter. Quarantined, never refused.
-      const withinTransaction = await screenSubmission(ctx.db, ctx.secret, { programId: program.id, input });
+      const screen = await screenSubmission(ctx.db, ctx.secret, { programId: program.id, input });
+      const withinTransaction = bothSteps(screen, checkDuplicatesAtSubmission(ctx.vault, { programId: program.id, input }));
       const submitted = await submitReport(ctx.db, ctx.vault, { program, input, files, channel: 'api', withinTransaction });
       req.log.info({ reference: submitted.reference, apiToken: principal.tokenId }, 'report submitted through the API');
       const self = reportPath(submitted.reference);

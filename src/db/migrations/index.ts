@@ -9,6 +9,9 @@ import * as clientEncryption from './2026-11-23T1530-client-encryption.ts';
 import * as severity from './2026-11-23T1540-severity.ts';
 import * as cannedResponses from './2026-11-23T1550-canned-responses.ts';
 import * as spamQuarantine from './2026-11-23T1560-spam-quarantine.ts';
+import * as duplicateSuggestions from './2026-11-23T1570-duplicate-suggestions.ts';
+import * as watchers from './2026-11-23T1580-watchers.ts';
+import * as ssvc from './2026-11-23T1590-ssvc.ts';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +25,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1540-severity': severity,
   '2026-11-23T1550-canned-responses': cannedResponses,
   '2026-11-23T1560-spam-quarantine': spamQuarantine,
+  '2026-11-23T1570-duplicate-suggestions': duplicateSuggestions,
+  '2026-11-23T1580-watchers': watchers,
+  '2026-11-23T1590-ssvc': ssvc,
 };

@@ -11,6 +11,7 @@ import { chrome, defaultProgram, sendHtml, verifyCsrf } from '../page-context.ts
 import { hitRateLimit } from '../rate-limit.ts';
 import { validateReporterKey } from '../../mail/reporter-keys.ts';
 import { screenSubmission } from '../../triage/spam-signals.ts';
+import { bothSteps, checkDuplicatesAtSubmission } from '../../triage/duplicate-suggestions.ts';
 import { renderPage } from '../views/layout.tsx';
 import { ReportFormPage } from '../views/report-form.tsx';
 
@@ -48,7 +49,9 @@ export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext, 
     if (parsed.success && !form.fileError && !sealedError) {
       try {
         // Spam signals quarantine the report (never refuse it); recorded in the submission's transaction.
-        const withinTransaction = await screenSubmission(ctx.db, ctx.secret, { programId: program.id, input: parsed.data, ip: req.ip });
+        const screen = await screenSubmission(ctx.db, ctx.secret, { programId: program.id, input: parsed.data, ip: req.ip });
+        // Likely duplicates are recorded with the report too, so the inbox can flag it (staff-only).
+        const withinTransaction = bothSteps(screen, checkDuplicatesAtSubmission(ctx.vault, { programId: program.id, input: parsed.data }));
         // A key the reporter gave encrypts every mail to them; a bad one is a field error (ReporterKeyError).
         const reporterKey = fields.publicKey?.trim() ? await validateReporterKey(fields.publicKey) : undefined;
         const submitted = await submitReport(ctx.db, ctx.vault, {

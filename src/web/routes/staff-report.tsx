@@ -15,11 +15,13 @@ import { readMultipartForm } from '../multipart-form.ts';
 import { chrome, sendHtml, verifyCsrf } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
+import type { ClientBundles } from '../client-bundles.ts';
 import { StaffReportPage } from '../views/staff-report-page.tsx';
 import { loadTriageView, type TriageFormState } from '../../triage/load-triage-view.ts';
 import { TRIAGE_DONE_MESSAGES, registerStaffTriageRoutes } from './staff-triage.tsx';
 import { loadReportExtras } from '../../triage/load-report-extras.ts';
 import { CLOSE_DONE_MESSAGES, registerStaffCloseRoutes } from './staff-close.tsx';
+import { COLLAB_DONE_MESSAGES, loadCollabView, registerStaffCollabRoutes } from './staff-collab.tsx';
 
 type RefParams = { Params: { ref: string } };
 
@@ -30,12 +32,13 @@ const DONE_MESSAGES: Record<string, string> = {
   note: 'Internal note saved.',
   ...TRIAGE_DONE_MESSAGES,
   ...CLOSE_DONE_MESSAGES,
+  ...COLLAB_DONE_MESSAGES,
 };
 
 const stateFormSchema = z.object({ to: z.enum(REPORT_STATES), reason: z.string().max(500).optional() });
 const assignFormSchema = z.object({ assignee: z.union([z.literal(''), z.uuid()]) });
 
-export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext, bundles?: ClientBundles): void {
   const auth = requireStaff(ctx);
 
   /** The report if the signed-in member may see it; otherwise "not found", never "forbidden". */
@@ -66,6 +69,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext)
     if (!program) throw new NotFoundError('This program');
     const [timeline, assignable] = await Promise.all([loadTimeline(ctx.db, ctx.vault, report.id, 'staff', attachments), listAssignableStaff(ctx.db, report.program_id)]);
     const triage = await loadTriageView(ctx.db, ctx.vault, report, program, { query: req.query as Record<string, unknown>, form: extra.triageForm });
+    const collab = await loadCollabView(ctx, report, req.staff!.userId);
     const extras = await loadReportExtras(ctx.db, report, program, ctx.config.baseUrl, req.query as Record<string, unknown>);
     const done = (req.query as Record<string, string | undefined>).done;
     const flash = extra.flash ?? (done && DONE_MESSAGES[done] ? { kind: 'success' as const, message: DONE_MESSAGES[done] } : undefined);
@@ -84,6 +88,8 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext)
         draft={extra.draft ?? extras.draft}
         extras={extras}
         triage={triage}
+        collab={collab}
+        scripts={bundles ? [bundles.cvssPicker] : []}
       />
     );
     return sendHtml(reply, renderPage(page), status, { private: true });
@@ -147,4 +153,5 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext)
 
   registerStaffTriageRoutes(app, ctx, { auth, editableReport, render });
   registerStaffCloseRoutes(app, ctx, { auth, editableReport, render });
+  registerStaffCollabRoutes(app, ctx, { auth, editableReport, render });
 }

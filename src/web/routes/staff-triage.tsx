@@ -8,6 +8,7 @@ import { changeExpectedResolutionDate } from '../../triage/change-expected-resol
 import type { TriageFormState } from '../../triage/load-triage-view.ts';
 import { markDuplicate } from '../../triage/mark-duplicate.ts';
 import { setCwe } from '../../triage/set-cwe.ts';
+import { setSsvc } from '../../triage/set-ssvc.ts';
 import { setTeamSeverity } from '../../triage/set-team-severity.ts';
 
 /** Success messages of the triage forms, merged into the report page's own. */
@@ -17,6 +18,7 @@ export const TRIAGE_DONE_MESSAGES: Record<string, string> = {
   acknowledged: 'Evaluation sent to the reporter; the report is acknowledged.',
   'resolution-date': 'Expected resolution date changed; the reporter is told.',
   duplicate: 'Marked as a duplicate; the reporter is told.',
+  ssvc: 'SSVC decision saved.',
 };
 
 /** What the report page's routes lend the triage routes, so a refused form comes back on the same page. */
@@ -33,6 +35,7 @@ const schemas = {
   acknowledge: z.object({ evaluation: text(5000), expectedResolutionDate: text(20) }),
   'resolution-date': z.object({ date: text(20), reason: text(500) }),
   duplicate: z.object({ original: text(40) }),
+  ssvc: z.object({ exploitation: text(20), automatable: text(20), valueDensity: text(20), technicalImpact: text(20), publicSafetyImpact: text(20) }),
 } as const;
 type Action = keyof typeof schemas;
 
@@ -66,4 +69,5 @@ export function registerStaffTriageRoutes(app: FastifyInstance, ctx: AppContext,
   route('acknowledge', (r, f, actorId) => acknowledgeWithEvaluation(ctx.db, ctx.vault, { reportId: r.id, actorId, evaluation: f.evaluation, expectedResolutionDate: f.expectedResolutionDate }), 'acknowledged');
   route('resolution-date', (r, f, actorId) => changeExpectedResolutionDate(ctx.db, { reportId: r.id, actorId, date: f.date, reason: f.reason }), 'resolution-date');
   route('duplicate', (r, f, actorId) => markDuplicate(ctx.db, { reportId: r.id, actorId, originalReference: f.original }), 'duplicate');
+  route('ssvc', (r, f, actorId) => setSsvc(ctx.db, { reportId: r.id, actorId, input: f }), 'ssvc');
 }

@@ -17,6 +17,17 @@ export function DuplicatesPanel(props: { view: TriageView; base: string; csrf: s
           Duplicate of <a href={`/staff/reports/${view.original.reference}`}>{view.original.reference}</a> ({STATE_LABELS[view.original.state]}).
         </p>
       ) : null}
+      {view.suggestedAtSubmission.length && !view.original ? (
+        <p class="duplicate-suggested">
+          Suggested at submission:{' '}
+          {view.suggestedAtSubmission.map((s, i) => (
+            <>
+              {i ? ', ' : ''}
+              <a href={`/staff/reports/${s.reference}`}>{s.reference}</a> <span class="meta">({s.reason})</span>
+            </>
+          ))}
+        </p>
+      ) : null}
       {view.duplicatesOfThis.length ? (
         <p>
           Reported again as:{' '}

@@ -121,6 +121,7 @@ export function InboxPage(props: {
                 </td>
                 <td>
                   <a href={`/staff/reports/${r.reference}`}>{r.title}</a>
+                  {r.possibleDuplicate ? <> <span class="badge badge-duplicate" title="Likely duplicates were found at submission">possible duplicate</span></> : null}
                 </td>
                 <td>{productName.get(r.product) ?? r.product}</td>
                 <td>

@@ -58,7 +58,7 @@ export function SeverityPanel(props: { view: TriageView; base: string; csrf: str
           <form method="post" action={`${props.base}/severity`}>
             <input type="hidden" name="_csrf" value={props.csrf} />
             <Field id="teamCvss" label="Team’s CVSS vector" error={errors.teamCvss} hint="CVSS 3.1 or 4.0, e.g. CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H. Empty clears it.">
-              <input id="teamCvss" name="teamCvss" value={values.teamCvss ?? view.team?.vector ?? ''} maxLength={300} spellcheck={false} autocomplete="off" />
+              <input id="teamCvss" name="teamCvss" data-cvss-picker="" value={values.teamCvss ?? view.team?.vector ?? ''} maxLength={300} spellcheck={false} autocomplete="off" />
             </Field>
             <button type="submit">Save severity</button>
           </form>

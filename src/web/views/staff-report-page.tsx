@@ -8,9 +8,12 @@ import { AttachmentList, Timeline } from './timeline.tsx';
 import type { TriageView } from '../../triage/load-triage-view.ts';
 import { DuplicatesPanel } from './duplicates-panel.tsx';
 import { EvaluationPanel, SeverityPanel } from './report-triage-panel.tsx';
+import { SsvcPanel } from './ssvc-panel.tsx';
+import { readSsvc } from '../../triage/set-ssvc.ts';
 import { SlaClocksPanel } from './sla-clocks-panel.tsx';
 import type { ReportExtrasView } from '../../triage/load-report-extras.ts';
 import { CannedPicker, ClosePanel, QuarantinePanel } from './report-closing-panel.tsx';
+import { ConvertPanel, CreditDuplicatePanel, WatchPanel, type CollabView } from './report-collab-panel.tsx';
 
 const CREDIT_LABELS = { name: 'By name', handle: 'By handle', anonymous: 'Anonymously', none: 'No credit' } as const;
 
@@ -29,6 +32,10 @@ export function StaffReportPage(props: {
   triage?: TriageView;
   /** Canned responses, closing and quarantine (src/triage/load-report-extras.ts). */
   extras?: ReportExtrasView;
+  /** Watchers, converting to a ticket, crediting a duplicate (src/web/routes/staff-collab.tsx). */
+  collab?: CollabView;
+  /** Progressive enhancement (the CVSS picker); the page works without it. */
+  scripts?: string[];
 }) {
   const { report, program } = props;
   const base = `/staff/reports/${report.reference}`;
@@ -36,7 +43,7 @@ export function StaffReportPage(props: {
   const vulnType = VULNERABILITY_TYPES.find(([id]) => id === report.vulnerability_type)?.[1] ?? report.vulnerability_type;
   const assignee = props.assignable.find((s) => s.id === report.assignee_id);
   return (
-    <Layout chrome={props.chrome} title={`${report.reference} ${report.title}`} wide>
+    <Layout chrome={props.chrome} title={`${report.reference} ${report.title}`} wide scripts={props.scripts}>
       <p class="breadcrumb">
         <a href="/staff/reports">Inbox</a> › {report.reference}
       </p>
@@ -122,7 +129,9 @@ export function StaffReportPage(props: {
               <dd>Accepted version {props.policyVersion} on {formatDate(report.policy_accepted_at)}</dd>
             </dl>
           </section>
+          {props.collab ? <WatchPanel view={props.collab} base={base} csrf={props.csrf} /> : null}
           {props.triage ? <SeverityPanel view={props.triage} base={base} csrf={props.csrf} canEdit={props.canEdit} /> : null}
+          {props.triage ? <SsvcPanel base={base} csrf={props.csrf} decision={readSsvc(report.ssvc)} values={props.triage.form.values} errors={props.triage.form.errors} canEdit={props.canEdit} /> : null}
           {props.triage ? <EvaluationPanel view={props.triage} report={report} base={base} csrf={props.csrf} canEdit={props.canEdit} /> : null}
           {props.canEdit ? (
             <>
@@ -151,6 +160,8 @@ export function StaffReportPage(props: {
                 )}
               </section>
               {props.extras ? <ClosePanel extras={props.extras} base={base} csrf={props.csrf} /> : null}
+              {props.collab ? <ConvertPanel view={props.collab} base={base} csrf={props.csrf} /> : null}
+              {props.collab ? <CreditDuplicatePanel view={props.collab} base={base} csrf={props.csrf} /> : null}
               <section>
                 <h2>Assignee</h2>
                 <form method="post" action={`${base}/assign`}>

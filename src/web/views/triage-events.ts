@@ -10,6 +10,11 @@ export function describeTriageEvent(type: string, data: Record<string, unknown>,
   switch (type) {
     case 'severity-set':
       return data.vector ? `${who} set the severity: ${String(data.score)} ${String(data.severity)} (${String(data.vector)}).` : `${who} cleared the severity.`;
+    case 'credit-changed':
+      if (typeof data.creditWithOriginal === 'boolean') return data.creditWithOriginal ? `${who} chose to credit this duplicate reporter as well.` : `${who} stopped crediting this duplicate reporter.`;
+      return `${who} changed how the reporter is credited: ${String(data.from)} → ${String(data.to)}.`;
+    case 'ssvc-set':
+      return `${who} set the SSVC priority: ${String(data.priority)} (exploitation ${String(data.exploitation)}, utility ${String(data.utility)}, technical impact ${String(data.technicalImpact)}, public safety ${String(data.publicSafetyImpact)}).`;
     case 'cwe-set':
       return data.to ? `${who} set the weakness: ${findCwe(Number(data.to))?.label ?? `CWE-${String(data.to)}`}.` : `${who} cleared the weakness.`;
     case 'evaluation-sent':
