@@ -118,9 +118,7 @@ describe('API authentication and authorization', () => {
 
   it('ignores a staff session cookie: the API takes bearer tokens only', async () => {
     const admin = await makeStaff(t.ctx.db, 'admin');
-    const c = new Client(t.app);
-    const csrf = Client.csrf((await c.get('/staff/login')).body);
-    assert.equal((await c.postForm('/staff/login', { _csrf: csrf, email: admin.email, password: admin.password })).statusCode, 303);
+    const c = await Client.signedIn(t.app, admin);
     const res = await c.get('/api/v1/reports');
     assert.equal(res.statusCode, 401);
     assert.equal(JSON.parse(res.body).error.code, 'unauthorized');

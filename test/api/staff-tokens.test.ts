@@ -5,9 +5,7 @@ import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 import { apiClient } from './api-helpers.ts';
 
 async function signIn(t: TestApp, user: { email: string; password: string }): Promise<Client> {
-  const c = new Client(t.app);
-  const csrf = Client.csrf((await c.get('/staff/login')).body);
-  assert.equal((await c.postForm('/staff/login', { _csrf: csrf, email: user.email, password: user.password })).statusCode, 303);
+  const c = await Client.signedIn(t.app, user);
   return c;
 }
 

@@ -12,9 +12,7 @@ describe('converting a report into a Markdown ticket', () => {
     t = await startTestApp();
     const user = await makeStaff(t.ctx.db, 'triager', 'Tess Ticket');
     staffId = user.id;
-    c = new Client(t.app);
-    const csrf = Client.csrf((await c.get('/staff/login')).body);
-    assert.equal((await c.postForm('/staff/login', { _csrf: csrf, email: user.email, password: user.password })).statusCode, 303);
+    c = await Client.signedIn(t.app, user);
   });
   after(async () => {
     await t.close();

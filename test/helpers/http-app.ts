@@ -103,6 +103,15 @@ export class Client {
     );
   }
 
+  /** A client signed in as the given staff member (fails loudly if sign-in does not succeed). */
+  static async signedIn(app: FastifyInstance, user: { email: string; password: string }): Promise<Client> {
+    const c = new Client(app);
+    const csrf = Client.csrf((await c.get('/staff/login')).body);
+    const res = await c.postForm('/staff/login', { _csrf: csrf, email: user.email, password: user.password });
+    if (res.statusCode !== 303) throw new Error(`sign-in failed with ${res.statusCode}`);
+    return c;
+  }
+
   /** The _csrf hidden field of a page. */
   static csrf(html: string): string {
     const m = /name="_csrf" value="([^"]+)"/.exec(html);

@@ -4,13 +4,7 @@ import { issueSetupToken } from '../../src/staff/setup-token.ts';
 import { makeReport, makeStaff } from '../helpers/factories.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 
-async function signIn(t: TestApp, user: { email: string; password: string }): Promise<Client> {
-  const c = new Client(t.app);
-  const csrf = Client.csrf((await c.get('/staff/login')).body);
-  const res = await c.postForm('/staff/login', { _csrf: csrf, email: user.email, password: user.password });
-  assert.equal(res.statusCode, 303, res.body);
-  return c;
-}
+const signIn = (t: TestApp, user: { email: string; password: string }) => Client.signedIn(t.app, user);
 
 describe('staff routes', () => {
   let t: TestApp;

@@ -70,9 +70,7 @@ for (const kind of await databaseKinds()) {
       assert.equal((await anonymous.get('/staff/metrics')).statusCode, 303);
       assert.equal((await anonymous.get('/staff/metrics.csv')).statusCode, 303);
       const user = await makeStaff(t.ctx.db, 'viewer');
-      const c = new Client(t.app);
-      const csrf = Client.csrf((await c.get('/staff/login')).body);
-      await c.postForm('/staff/login', { _csrf: csrf, email: user.email, password: user.password });
+      const c = await Client.signedIn(t.app, user);
       const page = await c.get('/staff/metrics');
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /<svg viewBox="0 0 720 260" role="img" aria-labelledby="by-channel-title"/);

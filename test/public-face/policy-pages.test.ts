@@ -63,9 +63,7 @@ describe('policy editing, history and diff', () => {
   before(async () => {
     t = await startTestApp();
     const user = await makeStaff(t.ctx.db, 'admin', 'Ada Admin');
-    admin = new Client(t.app);
-    const csrf = Client.csrf((await admin.get('/staff/login')).body);
-    await admin.postForm('/staff/login', { _csrf: csrf, email: user.email, password: user.password });
+    admin = await Client.signedIn(t.app, user);
   });
   after(async () => {
     await t.close();
@@ -83,9 +81,7 @@ describe('policy editing, history and diff', () => {
 
   it('refuses non-admins and missing CSRF tokens', async () => {
     const triager = await makeStaff(t.ctx.db, 'triager');
-    const c = new Client(t.app);
-    const csrf = Client.csrf((await c.get('/staff/login')).body);
-    await c.postForm('/staff/login', { _csrf: csrf, email: triager.email, password: triager.password });
+    const c = await Client.signedIn(t.app, triager);
     assert.equal((await c.get('/staff/policy')).statusCode, 403);
     assert.equal((await admin.postForm('/staff/policy', { introduction: 'x', action: 'publish' })).statusCode, 403);
     assert.equal((await new Client(t.app).get('/staff/policy')).statusCode, 303);

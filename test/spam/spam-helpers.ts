@@ -7,9 +7,7 @@ import type { Role } from '../../src/db/schema.ts';
 /** A signed-in staff client of the given role. */
 export async function signIn(t: TestApp, role: Role, name?: string): Promise<{ c: Client; id: string }> {
   const user = await makeStaff(t.ctx.db, role, name);
-  const c = new Client(t.app);
-  const csrf = Client.csrf((await c.get('/staff/login')).body);
-  assert.equal((await c.postForm('/staff/login', { _csrf: csrf, email: user.email, password: user.password })).statusCode, 303);
+  const c = await Client.signedIn(t.app, user);
   return { c, id: user.id };
 }
 

@@ -13,9 +13,7 @@ describe('the inbox Due view', () => {
     t = await startTestApp();
     const user = await makeStaff(t.ctx.db, 'triager', 'Dee Due');
     staffId = user.id;
-    c = new Client(t.app);
-    const csrf = Client.csrf((await c.get('/staff/login')).body);
-    assert.equal((await c.postForm('/staff/login', { _csrf: csrf, email: user.email, password: user.password })).statusCode, 303);
+    c = await Client.signedIn(t.app, user);
   });
   after(async () => {
     await t.close();

@@ -14,9 +14,7 @@ describe('duplicates on the report page', () => {
     t = await startTestApp();
     const user = await makeStaff(t.ctx.db, 'triager', 'Dora Dup');
     staffId = user.id;
-    c = new Client(t.app);
-    const csrf = Client.csrf((await c.get('/staff/login')).body);
-    assert.equal((await c.postForm('/staff/login', { _csrf: csrf, email: user.email, password: user.password })).statusCode, 303);
+    c = await Client.signedIn(t.app, user);
   });
   after(async () => {
     await t.close();

@@ -14,9 +14,7 @@ describe('SSVC on the staff report page', () => {
 
   it('saves the decision points, shows the priority, and refuses an incomplete form with field messages', async () => {
     const user = await makeStaff(t.ctx.db, 'triager');
-    const c = new Client(t.app);
-    const login = Client.csrf((await c.get('/staff/login')).body);
-    await c.postForm('/staff/login', { _csrf: login, email: user.email, password: user.password });
+    const c = await Client.signedIn(t.app, user);
     const r = await makeReport(t.ctx.db);
     const { reference } = await t.ctx.db.selectFrom('reports').select('reference').where('id', '=', r.id).executeTakeFirstOrThrow();
     const page = await c.get(`/staff/reports/${reference}`);

@@ -17,9 +17,7 @@ import { startSmtpSink } from '../helpers/smtp-sink.ts';
 const RECEIVED = new Date('2026-11-02T09:00:00Z');
 
 async function signIn(t: TestApp, user: { email: string; password: string }): Promise<Client> {
-  const c = new Client(t.app);
-  const csrf = Client.csrf((await c.get('/staff/login')).body);
-  assert.equal((await c.postForm('/staff/login', { _csrf: csrf, email: user.email, password: user.password })).statusCode, 303);
+  const c = await Client.signedIn(t.app, user);
   return c;
 }
 
