@@ -259,7 +259,11 @@ describe('report flow in a real browser (embedded database)', { timeout: 90_000 
     assert.ok(html.includes('&lt;img src=x onerror=alert(1)&gt;'), 'the payload is escaped in the HTML');
     assert.equal(await page.locator('img[onerror]').count(), 0);
     assert.equal(await page.locator('img').count(), 0);
-    assert.equal(await page.locator('script').count(), 0);
+    // Only our own bundled scripts (the CVSS picker), never one from report content.
+    assert.equal(await page.locator('script:not([src])').count(), 0);
+    for (const src of await page.locator('script[src]').evaluateAll((els) => els.map((e) => e.getAttribute('src') ?? ''))) {
+      assert.match(src, /^\/static\/js\/[\w-]+\.[0-9a-f]{12}\.js$/);
+    }
     assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
     assert.deepEqual(dialogs, [], 'no script may run from report content');
     const main = await page.locator('.report-main').innerText();
