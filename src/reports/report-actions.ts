@@ -39,11 +39,11 @@ export async function insertMessage(
   trx: Transaction<Database>,
   vault: ReportVault,
   args: { reportId: string; authorId: string | null; visibility: 'reporter' | 'internal'; body: string },
-): Promise<{ id: string; key: ReturnType<typeof reportKey> }> {
+): Promise<{ id: string; createdAt: Date; key: ReturnType<typeof reportKey> }> {
   const keyRow = await trx.selectFrom('reports').select(['id', 'data_key']).where('id', '=', args.reportId).executeTakeFirstOrThrow();
   const key = reportKey(vault, keyRow);
   const id = randomUUID();
-  await trx
+  const row = await trx
     .insertInto('report_messages')
     .values({
       id,
@@ -53,8 +53,9 @@ export async function insertMessage(
       visibility: args.visibility,
       body_sealed: sealMessageBody(vault, key, id, args.body),
     })
-    .execute();
-  return { id, key };
+    .returning('created_at')
+    .executeTakeFirstOrThrow();
+  return { id, createdAt: row.created_at, key };
 }
 
 /** Checks and applies one lifecycle move on a locked report, with its event; for use cases that move state as part of a larger change. */
@@ -121,8 +122,8 @@ export async function postStaffMessage(
   db: Db,
   vault: ReportVault,
   args: { reportId: string; actorId: string; visibility: 'reporter' | 'internal'; body: string; files: readonly UploadedFile[] },
-): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+): Promise<{ id: string; createdAt: Date }> {
+  return db.transaction().execute(async (trx) => {
     const report = await lockReportState(trx, args.reportId);
     const message = await insertMessage(trx, vault, { reportId: report.id, authorId: args.actorId, visibility: args.visibility, body: args.body });
     await storeAttachments(trx, vault, message.key, report.id, message.id, args.files);
@@ -133,6 +134,7 @@ export async function postStaffMessage(
       data: { messageId: message.id, attachments: args.files.length },
       reporterVisible: args.visibility === 'reporter',
     });
+    return { id: message.id, createdAt: message.createdAt };
   });
 }
 

@@ -7,19 +7,16 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { repoRoot, startEmbargo, waitForLog, type EmbargoProcess } from '../helpers/embargo-process.ts';
-import { launchChromium } from './chromium.ts';
+import { before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { waitForLog } from '../helpers/embargo-process.ts';
+import { SCREENSHOTS, fillFirstAdmin, fillReportForm, useServerAndBrowser } from './chromium.ts';
 
-const screenshotDir = path.join(repoRoot, 'test-output', 'screenshots');
 const marker = randomBytes(6).toString('hex');
 
 describe('CVSS picker in a real browser', { timeout: 90_000 }, () => {
-  let server: EmbargoProcess | undefined;
-  let browser: Browser | undefined;
+  const suite = useServerAndBrowser();
   let page: Page;
   let reportPath = '';
 
@@ -29,23 +26,22 @@ describe('CVSS picker in a real browser', { timeout: 90_000 }, () => {
   }
 
   before(async () => {
-    mkdirSync(screenshotDir, { recursive: true });
-    server = await startEmbargo();
-    browser = await launchChromium();
+    const { server, browser } = suite;
     const setupUrl = (await waitForLog(server, /(https?:\/\/\S+\/staff\/setup\/[A-Za-z0-9_-]+)/))[1]!;
 
     // The researcher without JavaScript: a plain form post (no client-side encryption to wait for).
     const researcher = await browser.newContext({ baseURL: server.baseUrl, javaScriptEnabled: false });
     const r = await researcher.newPage();
     await r.goto('/report');
-    await r.getByLabel('Title').fill(`Command injection in the diagnostics page ${marker}`);
-    await r.getByLabel('Affected product').selectOption('example-cloud');
-    await r.getByLabel('Affected version').fill('1.0');
-    await r.getByLabel('Kind of vulnerability').selectOption('other');
-    await r.getByLabel('Description').fill('The ping field of the diagnostics page is passed to a shell unescaped.');
-    await r.getByLabel('Steps to reproduce').fill('Enter 127.0.0.1; id into the ping field.');
-    await r.getByLabel('Impact').fill('Remote code execution as the web server user.');
-    await r.getByLabel(/I have read the/).check();
+    await fillReportForm(r, {
+      title: `Command injection in the diagnostics page ${marker}`,
+      product: 'example-cloud',
+      version: '1.0',
+      type: 'other',
+      description: 'The ping field of the diagnostics page is passed to a shell unescaped.',
+      steps: 'Enter 127.0.0.1; id into the ping field.',
+      impact: 'Remote code execution as the web server user.',
+    });
     await submitAndLoad(r, 'Send report');
     const reference = (await r.locator('.reference').first().innerText()).trim();
     assert.match(reference, /^EMB-\d{4}-\d{4}$/);
@@ -55,9 +51,7 @@ describe('CVSS picker in a real browser', { timeout: 90_000 }, () => {
     staff.setDefaultTimeout(10_000);
     page = await staff.newPage();
     await page.goto(setupUrl);
-    await page.getByLabel('E-mail').fill(`admin-${marker}@example.com`);
-    await page.getByLabel('Display name').fill('Grace Hopper');
-    await page.getByLabel('Password').fill(`correct horse ${marker}`);
+    await fillFirstAdmin(page, { email: `admin-${marker}@example.com`, name: 'Grace Hopper', password: `correct horse ${marker}` });
     await submitAndLoad(page, 'Create administrator');
     assert.equal(new URL(page.url()).pathname, '/staff/reports');
     // The same staff session with JavaScript off, for the "page stays as today" check.
@@ -68,14 +62,6 @@ describe('CVSS picker in a real browser', { timeout: 90_000 }, () => {
     await plain.goto(reportPath);
     assert.equal(await plain.locator('#teamCvss').count(), 1);
     assert.equal(await plain.locator('.cvss-picker').count(), 0, 'no picker without JavaScript');
-  });
-
-  after(async () => {
-    await browser?.close().catch(() => {});
-    if (server) {
-      await server.stop();
-      server.removeFiles();
-    }
   });
 
   const field = () => page.locator('#teamCvss');
@@ -105,7 +91,7 @@ describe('CVSS picker in a real browser', { timeout: 90_000 }, () => {
     await pick('I', 'H');
     await pick('A', 'H');
     assert.equal(await live().innerText(), '9.8 Critical');
-    await page.locator('.triage-severity').screenshot({ path: path.join(screenshotDir, 'cvss-picker.png') });
+    await page.locator('.triage-severity').screenshot({ path: path.join(SCREENSHOTS, 'cvss-picker.png') });
 
     await submitAndLoad(page, 'Save severity');
     const saved = page.locator('.triage-severity dl.summary strong.severity');
@@ -123,6 +109,6 @@ describe('CVSS picker in a real browser', { timeout: 90_000 }, () => {
     assert.equal(await live().innerText(), '9.3 Critical');
     await submitAndLoad(page, 'Save severity');
     assert.match(await page.locator('.triage-severity dl.summary strong.severity').innerText(), /^9\.3 Critical$/);
-    await page.locator('.triage-severity').screenshot({ path: path.join(screenshotDir, 'cvss-picker-4.0.png') });
+    await page.locator('.triage-severity').screenshot({ path: path.join(SCREENSHOTS, 'cvss-picker-4.0.png') });
   });
 });

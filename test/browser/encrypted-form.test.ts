@@ -7,33 +7,19 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { openDatabase } from '../../src/db/database.ts';
 import { dumpDatabase, leakedMarkers } from '../helpers/db-dump.ts';
-import { repoRoot, startEmbargo, type EmbargoProcess } from '../helpers/embargo-process.ts';
-import { launchChromium } from './chromium.ts';
+import { SCREENSHOTS, fillReportForm, useServerAndBrowser } from './chromium.ts';
 
-const shots = path.join(repoRoot, 'test-output', 'screenshots');
 const marker = `PLAINTEXT-${randomBytes(6).toString('hex')}`;
 
 describe('report form encrypted in the browser', { timeout: 90_000 }, () => {
-  let server: EmbargoProcess;
-  let browser: Browser;
-  before(async () => {
-    mkdirSync(shots, { recursive: true });
-    server = await startEmbargo();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    server?.removeFiles();
-  });
+  const suite = useServerAndBrowser();
 
   it('sends only ciphertext, and the report arrives decrypted', async () => {
+    const { server, browser } = suite;
     const page = await (await browser.newContext()).newPage();
     const posted: string[] = [];
     // Interception sees multipart bodies with files, which request events do not expose.
@@ -52,19 +38,20 @@ describe('report form encrypted in the browser', { timeout: 90_000 }, () => {
     assert.match(await status.innerText(), /will be encrypted in this browser with our OpenPGP key [0-9A-F]{40}/);
     assert.ok(scripts.length > 0 && scripts.every((u) => u.startsWith(server.baseUrl + '/static/js/')), `scripts from our origin only: ${scripts}`);
 
-    await page.getByLabel('Title', { exact: true }).fill(`Auth bypass ${marker}`);
-    await page.getByLabel('Affected product').selectOption('example-cloud');
-    await page.getByLabel('Affected version').fill('5.0');
-    await page.getByLabel('Kind of vulnerability').selectOption('auth');
-    await page.getByLabel('Description').fill(`The session check is skipped for /admin. ${marker}`);
-    await page.getByLabel('Steps to reproduce').fill(`curl -H "X-Debug: 1" /admin ${marker}`);
-    await page.getByLabel('Impact').fill(`Full administrator access. ${marker}`);
+    await fillReportForm(page, {
+      title: `Auth bypass ${marker}`,
+      product: 'example-cloud',
+      version: '5.0',
+      type: 'auth',
+      description: `The session check is skipped for /admin. ${marker}`,
+      steps: `curl -H "X-Debug: 1" /admin ${marker}`,
+      impact: `Full administrator access. ${marker}`,
+    });
     await page.locator('#reporterEmail').fill(`finder-${marker}@example.org`);
     await page.locator('#attachments').setInputFiles({ name: `poc-${marker}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`attachment body ${marker}`) });
-    await page.getByLabel(/I have read the/).check();
     await page.getByRole('button', { name: 'Send report' }).click();
     await page.waitForURL('**/track/**');
-    await page.screenshot({ path: path.join(shots, '20-encrypted-confirmation.png'), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, '20-encrypted-confirmation.png'), fullPage: true });
 
     assert.equal(posted.length, 1);
     assert.ok(posted[0]!.includes('-----BEGIN PGP MESSAGE-----'), 'the fields travel sealed');

@@ -74,21 +74,11 @@ export function postMessageEndpoint(ctx: AppContext) {
     errors: ['forbidden', 'not_found', 'invalid_json', 'unsupported_media_type', 'validation_failed'],
     async handler({ reply, principal, params, body }) {
       const report = await reportOfToken(ctx, principal, params.reference);
-      await postStaffMessage(ctx.db, ctx.vault, { reportId: report.id, actorId: principal.actorId, visibility: body.visibility, body: body.body, files: [] });
-      // postStaffMessage returns nothing: read back this token's newest message on the report.
-      const row = await ctx.db
-        .selectFrom('report_messages')
-        .select(['id', 'created_at'])
-        .where('report_id', '=', report.id)
-        .where('author_id', '=', principal.actorId)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(1)
-        .executeTakeFirstOrThrow();
+      const posted = await postStaffMessage(ctx.db, ctx.vault, { reportId: report.id, actorId: principal.actorId, visibility: body.visibility, body: body.body, files: [] });
       reply.code(201);
       return {
-        id: row.id,
-        createdAt: row.created_at.toISOString(),
+        id: posted.id,
+        createdAt: posted.createdAt.toISOString(),
         author: { kind: 'staff', name: `API: ${principal.tokenName}` },
         visibility: body.visibility,
         body: body.body,
