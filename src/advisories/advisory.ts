@@ -1,0 +1,104 @@
+import type { Severity } from '../db/schema.ts';
+
+/**
+ * A published security advisory as every output format reads it (HTML page,
+ * CSAF 2.0, OSV, CVE JSON 5, feeds). Pure data: the renderers in this folder
+ * are functions of it alone, so what the world sees is testable without a
+ * database. Drafts have the same shape; they are sealed at rest until published.
+ */
+export interface Advisory {
+  /** Public id, e.g. "EMB-SA-2026-0001"; stable, part of every URL. */
+  id: string;
+  /** Who publishes it: the program's vendor and the instance's public URL. */
+  publisher: AdvisoryPublisher;
+  title: string;
+  /** One short plain-text paragraph: what is wrong and who should act. */
+  summary: string;
+  /** Markdown (no raw HTML): details, impact, how it was found. */
+  details: string;
+  /** Markdown: workarounds or mitigations until the fix is applied; empty when none. */
+  mitigation: string;
+  /** "CVE-2026-12345" when one was assigned. */
+  cveId: string | null;
+  /** From the shipped CWE list. */
+  cwe: { id: number; name: string } | null;
+  /** The team's score, never the reporter's suggestion. */
+  cvss: AdvisoryCvss | null;
+  /** At least one when published. */
+  products: AdvisoryProduct[];
+  /** Only people who chose to be credited, with the name or handle they chose. */
+  credits: AdvisoryCredit[];
+  references: AdvisoryReference[];
+  /** Revision 1 is the initial release; newest last. */
+  revisions: AdvisoryRevision[];
+  /** ISO 8601 (UTC) of revision 1. */
+  initialReleaseDate: string;
+  /** ISO 8601 (UTC) of the newest revision. */
+  currentReleaseDate: string;
+}
+
+export interface AdvisoryPublisher {
+  /** The vendor's name from the program config, e.g. "Example Corp". */
+  name: string;
+  /** The instance's public base URL without a trailing slash, e.g. "https://security.example.com". */
+  baseUrl: string;
+  contactEmail: string;
+}
+
+export interface AdvisoryCvss {
+  version: '3.1' | '4.0';
+  vector: string;
+  /** Base score for 3.1, CVSS-BTE score for 4.0, 0.0–10.0. */
+  score: number;
+  severity: Severity;
+}
+
+/**
+ * One affected product. Versions are the vendor's own strings; the range is
+ * "introduced ≤ v < fixed" (OSV/CVE style): introduced null means every
+ * earlier version, fixed null means no fix is released yet.
+ */
+export interface AdvisoryProduct {
+  /** Product id from the program config ("gateway"). */
+  productId: string;
+  /** Display name ("Example Gateway"). */
+  name: string;
+  introduced: string | null;
+  fixed: string | null;
+  /** Package coordinates when the product is also distributed through an ecosystem (OSV uses them). */
+  package: { ecosystem: string; name: string; purl: string | null } | null;
+}
+
+/** CSAF's acknowledgment roles, OSV's credit types and CVE's credit types all map from these. */
+export type AdvisoryCreditRole = 'finder' | 'reporter' | 'coordinator' | 'remediation_developer' | 'other';
+
+export interface AdvisoryCredit {
+  name: string;
+  role: AdvisoryCreditRole;
+}
+
+export interface AdvisoryReference {
+  url: string;
+  /** Short label ("Release notes 2.4.1"). */
+  summary: string;
+}
+
+export interface AdvisoryRevision {
+  /** 1, 2, 3… */
+  number: number;
+  /** ISO 8601 (UTC). */
+  date: string;
+  /** "Initial release", "Added fixed version for 1.x", … */
+  summary: string;
+}
+
+/** Where the advisory and its machine-readable variants live (stable public URLs, DESIGN.md). */
+export function advisoryUrls(a: Pick<Advisory, 'id' | 'publisher'>) {
+  const base = `${a.publisher.baseUrl}/advisories/${encodeURIComponent(a.id)}`;
+  return {
+    html: base,
+    csaf: `${base}.json`,
+    osv: `${base}.osv.json`,
+    cve: `${base}.cve.json`,
+  };
+}
