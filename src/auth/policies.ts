@@ -33,6 +33,10 @@ export const can = {
   editPolicy: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
   /** Write, change and delete the program's canned responses (everyone who edits reports may use them). */
   editCannedResponses: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
+  /** Draft and edit advisories (drafts hold embargoed details: members who work on reports). */
+  editAdvisory: (actor: StaffActor, programId: string) => EDITORS.includes(roleIn(actor, programId) as Role),
+  /** Make an advisory public, or publish a revision: a lead's or admin's decision. */
+  publishAdvisory: (actor: StaffActor, programId: string) => ['admin', 'lead'].includes(roleIn(actor, programId) as Role),
   /** Create staff accounts and change roles. */
   manageStaff: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
 } as const;

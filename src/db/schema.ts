@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { ReportState, ResumableState } from '../domain/lifecycle.ts';
+import type { AdvisoriesTable, AdvisoryCountersTable } from './advisory-tables.ts';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -10,7 +11,7 @@ export type CreditPreference = 'name' | 'handle' | 'anonymous' | 'none';
 export type EventType =
   | 'submitted' | 'state-changed' | 'assigned' | 'reporter-replied' | 'staff-replied' | 'note-added' | 'credit-changed'
   | 'severity-set' | 'cwe-set' | 'evaluation-sent' | 'resolution-date-changed' | 'duplicate-marked'
-  | 'quarantined' | 'quarantine-released' | 'sender-blocked' | 'ssvc-set';
+  | 'quarantined' | 'quarantine-released' | 'sender-blocked' | 'ssvc-set' | 'advisory-published';
 export type ActorKind = 'reporter' | 'staff' | 'system';
 export type JobKind = 'notify-reporter' | 'process-inbound-mail' | 'mail-acknowledgement' | 'sla-sweep' | 'sla-mail';
 export type JobState = 'pending' | 'running' | 'done' | 'failed';
@@ -433,6 +434,8 @@ export interface Database {
   blocked_senders: BlockedSendersTable;
   duplicate_suggestions: DuplicateSuggestionsTable;
   report_watchers: ReportWatchersTable;
+  advisory_counters: AdvisoryCountersTable;
+  advisories: AdvisoriesTable;
 }
 
 /** A report row as stored: contents sealed. Only src/reports/report-contents.ts opens it. */

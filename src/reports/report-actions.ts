@@ -65,6 +65,8 @@ export async function applyTransition(
   to: ReportState,
   actor: EventActor,
   reason: string | undefined,
+  /** More for the event (e.g. the advisory a disclosure published), merged into its data. */
+  extra: Record<string, unknown> = {},
 ): Promise<void> {
   const check = checkTransition(report.state, to);
   if (!check.ok) throw new InvalidTransitionError(check.reason);
@@ -76,7 +78,7 @@ export async function applyTransition(
     reportId: report.id,
     actor,
     type: 'state-changed',
-    data: { from: report.state, to, ...(reason ? { reason } : {}) },
+    data: { ...extra, from: report.state, to, ...(reason ? { reason } : {}) },
     reporterVisible: isReporterVisibleState(to),
   });
 }

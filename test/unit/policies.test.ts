@@ -10,12 +10,12 @@ const report = { program_id: 'p1' };
 const other = { program_id: 'p2' };
 
 describe('authorization matrix', () => {
-  const matrix: [Role | undefined, { view: boolean; edit: boolean; manage: boolean }][] = [
-    ['admin', { view: true, edit: true, manage: true }],
-    ['lead', { view: true, edit: true, manage: false }],
-    ['triager', { view: true, edit: true, manage: false }],
-    ['viewer', { view: true, edit: false, manage: false }],
-    [undefined, { view: false, edit: false, manage: false }],
+  const matrix: [Role | undefined, { view: boolean; edit: boolean; manage: boolean; publish: boolean }][] = [
+    ['admin', { view: true, edit: true, manage: true, publish: true }],
+    ['lead', { view: true, edit: true, manage: false, publish: true }],
+    ['triager', { view: true, edit: true, manage: false, publish: false }],
+    ['viewer', { view: true, edit: false, manage: false, publish: false }],
+    [undefined, { view: false, edit: false, manage: false, publish: false }],
   ];
   for (const [role, expected] of matrix) {
     it(`${role ?? 'no role'}: view=${expected.view} edit=${expected.edit} manage=${expected.manage}`, () => {
@@ -24,6 +24,10 @@ describe('authorization matrix', () => {
       assert.equal(can.editReport(a, report), expected.edit);
       assert.equal(can.manageStaff(a, 'p1'), expected.manage);
       assert.equal(can.viewInbox(a, 'p1'), expected.view);
+      assert.equal(can.editAdvisory(a, 'p1'), expected.edit);
+      assert.equal(can.publishAdvisory(a, 'p1'), expected.publish);
+      assert.equal(can.editAdvisory(a, 'p2'), false);
+      assert.equal(can.publishAdvisory(a, 'p2'), false);
       // a role in one program grants nothing in another
       assert.equal(can.viewReport(a, other), false);
       assert.equal(can.editReport(a, other), false);

@@ -12,6 +12,7 @@ import * as spamQuarantine from './2026-11-23T1560-spam-quarantine.ts';
 import * as duplicateSuggestions from './2026-11-23T1570-duplicate-suggestions.ts';
 import * as watchers from './2026-11-23T1580-watchers.ts';
 import * as ssvc from './2026-11-23T1590-ssvc.ts';
+import * as advisories from './2026-11-23T1600-advisories.ts';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1570-duplicate-suggestions': duplicateSuggestions,
   '2026-11-23T1580-watchers': watchers,
   '2026-11-23T1590-ssvc': ssvc,
+  '2026-11-23T1600-advisories': advisories,
 };

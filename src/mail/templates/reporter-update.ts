@@ -53,8 +53,12 @@ export async function prepareReporterUpdate(db: Db, vault: ReportVault, baseUrl:
             ? 'The security team has written to you.'
             : event.type === 'resolution-date-changed'
               ? 'The expected resolution date has changed.'
-              : 'There is an update.';
+              : event.type === 'advisory-published'
+                ? 'We published a security advisory about it.'
+                : 'There is an update.';
       const lines = ['Hello,', '', `There is news on your vulnerability report ${report.reference}. ${what}`];
+      // The advisory is public by now: its address may travel in any mail.
+      if (typeof data.advisoryUrl === 'string') lines.push('', `The advisory: ${data.advisoryUrl}`);
       if (details) {
         if (event.type === 'state-changed' && isReportState(data.to)) {
           lines.push(STATE_EXPLANATIONS[data.to]);

@@ -44,6 +44,7 @@ export function Timeline(props: { entries: TimelineEntry[]; audience: 'staff' | 
           <li key={`e${e.id}`} class="event">
             <time dateTime={e.at.toISOString()}>{formatDate(e.at)}</time> {describeEvent(e, audience)}
             {typeof e.data.reason === 'string' ? <span class="reason"> Reason: {e.data.reason}</span> : null}
+            {typeof e.data.advisoryId === 'string' ? <> <a href={`/advisories/${encodeURIComponent(e.data.advisoryId)}`}>Read advisory {e.data.advisoryId}</a></> : null}
           </li>
         ) : (
           <li key={`m${e.id}`} class={`message ${e.authorKind} ${e.visibility}`}>

@@ -23,6 +23,10 @@ export function describeTriageEvent(type: string, data: Record<string, unknown>,
       return `${who} changed the expected resolution date from ${formatLocalDate(String(data.from))} to ${formatLocalDate(String(data.to))}.`;
     case 'duplicate-marked':
       return `${who} marked this report as a duplicate of ${String(data.originalReference)}.`;
+    case 'advisory-published':
+      return Number(data.revision) > 1
+        ? `${who} published revision ${String(data.revision)} of advisory ${String(data.advisoryId)}.`
+        : `${who} published advisory ${String(data.advisoryId)}.`;
     case 'quarantined':
       return `Quarantined on arrival as possible spam (${Array.isArray(data.reasons) ? data.reasons.join(', ') : '?'}).`;
     case 'quarantine-released':

@@ -1,0 +1,287 @@
+import type { Transaction } from 'kysely';
+import type { ReportVault } from '../crypto/report-vault.ts';
+import type { Db } from '../db/database.ts';
+import type { Database } from '../db/schema.ts';
+import { InvalidTransitionError, NotFoundError, ValidationError } from '../errors.ts';
+import { loadProgram, type Program } from '../programs/programs.ts';
+import { findReportByReference } from '../reports/read-report.ts';
+import { applyTransition, lockReportState } from '../reports/report-actions.ts';
+import { recordEvent } from '../reports/record-event.ts';
+import { openReporter } from '../reports/report-contents.ts';
+import { advisorySearchText, toAdvisory, type AdvisoryContent } from './advisory-content.ts';
+import type { Advisory, AdvisoryCredit, AdvisoryPublisher, AdvisoryRevision } from './advisory.ts';
+
+/** An advisory as the staff pages handle it: content opened whether draft or published. */
+export interface StaffAdvisory {
+  id: string;
+  programId: string;
+  publicId: string;
+  state: 'draft' | 'published';
+  reportId: string | null;
+  reportReference: string | null;
+  content: AdvisoryContent;
+  revisions: AdvisoryRevision[];
+  createdAt: Date;
+  updatedAt: Date;
+  publishedAt: Date | null;
+}
+
+const keyId = (id: string) => `advisory:${id}`;
+
+export function advisoryPublisher(program: Program, baseUrl: string): AdvisoryPublisher {
+  return { name: program.config.vendor, baseUrl, contactEmail: program.config.contactEmail };
+}
+
+/** EMB-SA-2026-0001: the program's reference prefix, "SA", the year, a per-year number. */
+async function nextPublicId(trx: Transaction<Database>, program: Program, now: Date): Promise<string> {
+  const year = now.getUTCFullYear();
+  const counter = await trx
+    .insertInto('advisory_counters')
+    .values({ program_id: program.id, year, last_number: 1 })
+    .onConflict((oc) => oc.columns(['program_id', 'year']).doUpdateSet((eb) => ({ last_number: eb('advisory_counters.last_number', '+', 1) })))
+    .returning('last_number')
+    .executeTakeFirstOrThrow();
+  return `${program.config.referencePrefix}-SA-${year}-${String(counter.last_number).padStart(4, '0')}`;
+}
+
+/**
+ * Credits as the reporters chose them: the reporter, and duplicate reporters
+ * the team credits with the original; "anonymous" and "none" name nobody.
+ */
+async function creditsFromReport(db: Db, vault: ReportVault, reportId: string): Promise<AdvisoryCredit[]> {
+  const rows = await db
+    .selectFrom('reports')
+    .select(['id', 'data_key', 'reporter_sealed', 'credit_preference'])
+    .where((eb) => eb.or([eb('id', '=', reportId), eb.and([eb('duplicate_of', '=', reportId), eb('credit_with_original', '=', true)])]))
+    .orderBy('created_at')
+    .execute();
+  const credits: AdvisoryCredit[] = [];
+  for (const r of rows) {
+    if (r.credit_preference !== 'name' && r.credit_preference !== 'handle') continue;
+    const who = openReporter(vault, r);
+    const name = r.credit_preference === 'name' ? who.name : who.handle;
+    if (name && !credits.some((c) => c.name === name)) credits.push({ name, role: 'finder' });
+  }
+  return credits;
+}
+
+/**
+ * Starts an advisory from a report, pre-filled with what the team already
+ * decided (title, score, weakness, product) and the credits the reporters
+ * chose. A report has one advisory: asking again returns the existing one.
+ */
+export async function draftAdvisoryFromReport(db: Db, vault: ReportVault, args: { reportReference: string; actorId: string; now?: Date }): Promise<{ id: string; created: boolean }> {
+  const report = await findReportByReference(db, vault, args.reportReference);
+  if (!report) throw new NotFoundError('This report');
+  const existing = await db.selectFrom('advisories').select('id').where('report_id', '=', report.id).executeTakeFirst();
+  if (existing) return { id: existing.id, created: false };
+  const program = await loadProgram(db, { id: report.program_id });
+  if (!program) throw new NotFoundError('This program');
+  const product = program.config.products.find((p) => p.id === report.product);
+  const content: AdvisoryContent = {
+    title: report.title,
+    summary: '',
+    details: '',
+    mitigation: '',
+    cveId: null,
+    cweId: report.cwe_id,
+    cvssVector: report.team_cvss_vector,
+    products: product ? [{ productId: product.id, name: product.name, introduced: null, fixed: null, package: null }] : [],
+    credits: await creditsFromReport(db, vault, report.id),
+    references: [],
+  };
+  const id = await db.transaction().execute(async (trx) => {
+    const id = crypto.randomUUID();
+    const { key, wrapped } = vault.newKey(keyId(id));
+    await trx
+      .insertInto('advisories')
+      .values({
+        id,
+        program_id: program.id,
+        public_id: await nextPublicId(trx, program, args.now ?? new Date()),
+        report_id: report.id,
+        state: 'draft',
+        data_key: wrapped,
+        draft_sealed: vault.sealJson(key, 'draft', content),
+        created_by: args.actorId,
+      })
+      .execute();
+    return id;
+  });
+  return { id, created: true };
+}
+
+type AdvisoryRow = Awaited<ReturnType<typeof selectAdvisory>>;
+
+function selectAdvisory(db: Db | Transaction<Database>, id: string, lock = false) {
+  let q = db
+    .selectFrom('advisories as a')
+    .leftJoin('reports as r', 'r.id', 'a.report_id')
+    .select(['a.id', 'a.program_id', 'a.public_id', 'a.state', 'a.report_id', 'r.reference as report_reference', 'a.data_key', 'a.draft_sealed', 'a.content', 'a.revisions', 'a.created_at', 'a.updated_at', 'a.published_at'])
+    .where('a.id', '=', id);
+  if (lock) q = q.forUpdate('a');
+  return q.executeTakeFirst();
+}
+
+function openAdvisory(vault: ReportVault, row: NonNullable<AdvisoryRow>): StaffAdvisory {
+  const content =
+    row.state === 'draft' && row.draft_sealed
+      ? vault.openJson<AdvisoryContent>(vault.openKey(keyId(row.id), row.data_key), 'draft', row.draft_sealed)
+      : (row.content as AdvisoryContent);
+  return {
+    id: row.id,
+    programId: row.program_id,
+    publicId: row.public_id,
+    state: row.state,
+    reportId: row.report_id,
+    reportReference: row.report_reference,
+    content,
+    revisions: row.revisions as AdvisoryRevision[],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    publishedAt: row.published_at,
+  };
+}
+
+/** One advisory for the staff pages; callers check the program with `can`. */
+export async function loadStaffAdvisory(db: Db, vault: ReportVault, id: string): Promise<StaffAdvisory | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const row = await selectAdvisory(db, id);
+  return row ? openAdvisory(vault, row) : undefined;
+}
+
+/** The report page's advisory panel. */
+export async function findAdvisoryForReport(db: Db, reportId: string): Promise<{ id: string; publicId: string; state: 'draft' | 'published' } | undefined> {
+  const row = await db.selectFrom('advisories').select(['id', 'public_id', 'state']).where('report_id', '=', reportId).executeTakeFirst();
+  return row && { id: row.id, publicId: row.public_id, state: row.state };
+}
+
+/** Saves a draft's content (sealed); published advisories change only by publishing a revision. */
+export async function saveDraft(db: Db, vault: ReportVault, args: { id: string; content: AdvisoryContent }): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const row = await selectAdvisory(trx, args.id, true);
+    if (!row) throw new NotFoundError('This advisory');
+    if (row.state !== 'draft') throw new InvalidTransitionError('This advisory is published: change it by publishing a revision.');
+    const key = vault.openKey(keyId(row.id), row.data_key);
+    await trx.updateTable('advisories').set({ draft_sealed: vault.sealJson(key, 'draft', args.content), updated_at: new Date() }).where('id', '=', row.id).execute();
+  });
+}
+
+/** Throws a draft away; a published advisory stays published (correct it with a revision). */
+export async function discardDraft(db: Db, id: string): Promise<void> {
+  const result = await db.deleteFrom('advisories').where('id', '=', id).where('state', '=', 'draft').executeTakeFirst();
+  if (result.numDeletedRows === 0n) throw new InvalidTransitionError('Only a draft can be discarded.');
+}
+
+/**
+ * Publishes a draft (revision 1) or a revision of a published advisory.
+ * The first publication tells the reporter, with the public link: a fixed
+ * report moves to disclosed; otherwise an "advisory published" event does.
+ * Never automatic: only a person with the right to publish calls this.
+ */
+export async function publishAdvisory(
+  db: Db,
+  vault: ReportVault,
+  args: { id: string; actorId: string; content: AdvisoryContent; revisionSummary: string; baseUrl: string; now?: Date },
+): Promise<{ publicId: string; revision: number }> {
+  const now = args.now ?? new Date();
+  return db.transaction().execute(async (trx) => {
+    const row = await selectAdvisory(trx, args.id, true);
+    if (!row) throw new NotFoundError('This advisory');
+    const revisions = row.revisions as AdvisoryRevision[];
+    const first = row.state === 'draft';
+    const summary = args.revisionSummary.trim() || (first ? 'Initial release' : '');
+    if (!summary) throw new ValidationError({ revisionSummary: 'Say what changed in this revision; readers of the advisory see it.' }, 'The revision was not published.');
+    if (summary.length > 500) throw new ValidationError({ revisionSummary: 'At most 500 characters.' }, 'The revision was not published.');
+    const next: AdvisoryRevision[] = [...revisions, { number: revisions.length + 1, date: now.toISOString(), summary }];
+    await trx
+      .updateTable('advisories')
+      .set({
+        state: 'published',
+        content: JSON.stringify(args.content),
+        search_text: advisorySearchText(args.content),
+        revisions: JSON.stringify(next),
+        draft_sealed: null,
+        published_at: first ? now : (row.published_at ?? now),
+        updated_at: now,
+      })
+      .where('id', '=', row.id)
+      .execute();
+    if (row.report_id) {
+      const report = await lockReportState(trx, row.report_id);
+      const url = `${args.baseUrl}/advisories/${encodeURIComponent(row.public_id)}`;
+      const data = { advisoryId: row.public_id, advisoryUrl: url, revision: next.length };
+      const actor = { kind: 'staff' as const, id: args.actorId };
+      if (first && report.state === 'fixed') {
+        await applyTransition(trx, report, 'disclosed', actor, undefined, data);
+        await recordEvent(trx, { reportId: report.id, actor, type: 'advisory-published', data, reporterVisible: false });
+      } else {
+        await recordEvent(trx, { reportId: report.id, actor, type: 'advisory-published', data, reporterVisible: first });
+      }
+    }
+    return { publicId: row.public_id, revision: next.length };
+  });
+}
+
+/** Staff list: drafts first, then published, newest first. */
+export async function listStaffAdvisories(db: Db, programIds: readonly string[]) {
+  if (programIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('advisories as a')
+    .leftJoin('reports as r', 'r.id', 'a.report_id')
+    .select(['a.id', 'a.public_id', 'a.state', 'a.content', 'a.updated_at', 'a.published_at', 'r.reference as report_reference'])
+    .where('a.program_id', 'in', programIds)
+    .orderBy('a.state', 'asc')
+    .orderBy('a.updated_at', 'desc')
+    .limit(500)
+    .execute();
+  // A draft's title is sealed; the list names drafts by id and report only.
+  return rows.map((r) => ({
+    id: r.id,
+    publicId: r.public_id,
+    state: r.state,
+    title: r.state === 'published' ? (r.content as AdvisoryContent).title : null,
+    reportReference: r.report_reference,
+    updatedAt: r.updated_at,
+    publishedAt: r.published_at,
+  }));
+}
+
+/** Published advisories, newest first, as every public output renders them. */
+export async function listPublishedAdvisories(db: Db, baseUrl: string, options: { limit?: number } = {}): Promise<Advisory[]> {
+  const rows = await db
+    .selectFrom('advisories')
+    .select(['public_id', 'program_id', 'content', 'revisions'])
+    .where('state', '=', 'published')
+    .orderBy('published_at', 'desc')
+    .orderBy('public_id', 'desc')
+    .limit(options.limit ?? 1000)
+    .execute();
+  return toPublic(db, baseUrl, rows);
+}
+
+/** One published advisory by its public id; drafts are "not found". */
+export async function findPublishedAdvisory(db: Db, baseUrl: string, publicId: string): Promise<Advisory | undefined> {
+  const rows = await db
+    .selectFrom('advisories')
+    .select(['public_id', 'program_id', 'content', 'revisions'])
+    .where('state', '=', 'published')
+    .where('public_id', '=', publicId)
+    .execute();
+  return (await toPublic(db, baseUrl, rows))[0];
+}
+
+async function toPublic(db: Db, baseUrl: string, rows: { public_id: string; program_id: string; content: unknown; revisions: unknown }[]): Promise<Advisory[]> {
+  const programs = new Map<string, Program>();
+  const out: Advisory[] = [];
+  for (const r of rows) {
+    let program = programs.get(r.program_id);
+    if (!program) {
+      program = await loadProgram(db, { id: r.program_id });
+      if (!program) continue;
+      programs.set(r.program_id, program);
+    }
+    out.push(toAdvisory({ publicId: r.public_id, content: r.content as AdvisoryContent, publisher: advisoryPublisher(program, baseUrl), revisions: r.revisions as AdvisoryRevision[] }));
+  }
+  return out;
+}
