@@ -4,7 +4,7 @@ import type { Db } from '../db/database.ts';
 import type { AiAssistance, ClosureReason, Report } from '../db/schema.ts';
 import { nextStates } from '../domain/lifecycle.ts';
 import type { Program } from '../programs/programs.ts';
-import { SPAM_SIGNALS, type SpamSignal } from './spam-signals.ts';
+import { describeSpamSignal } from './spam-signals.ts';
 
 /** What the report page shows for canned responses, closing and the quarantine. */
 export interface ReportExtrasView {
@@ -20,8 +20,6 @@ export interface ReportExtrasView {
   canCloseSpam: boolean;
 }
 
-const describeSignal = (code: string) => (Object.hasOwn(SPAM_SIGNALS, code) ? SPAM_SIGNALS[code as SpamSignal] : code);
-
 /** Reads the extras; `query.template` fills the chosen template server-side (the no-JavaScript "Use" button). */
 export async function loadReportExtras(db: Db, report: Report, program: Program, baseUrl: string, query: Record<string, unknown>): Promise<ReportExtrasView> {
   const templates = await listCannedResponses(db, program.id);
@@ -29,7 +27,7 @@ export async function loadReportExtras(db: Db, report: Report, program: Program,
   return {
     templates: templates.map((t) => ({ id: t.id, title: t.title, closureReason: t.closureReason })),
     ...(picked ? { draft: { body: fillForReport(picked.body, report, program, baseUrl), visibility: 'reporter' as const }, pickedTemplate: picked.id } : {}),
-    quarantine: report.quarantined ? { reasons: report.quarantine_reasons.map(describeSignal) } : null,
+    quarantine: report.quarantined ? { reasons: report.quarantine_reasons.map(describeSpamSignal) } : null,
     aiAssistance: report.ai_assistance,
     canCloseNotApplicable: nextStates(report.state).includes('not-applicable'),
     canCloseSpam: nextStates(report.state).includes('spam'),

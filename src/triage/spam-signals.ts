@@ -5,6 +5,7 @@ import { RateLimitedError } from '../errors.ts';
 import { recordEvent } from '../reports/record-event.ts';
 import { hitRateLimit } from '../web/rate-limit.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
+import { findCopiedAdvisory } from './advisory-similarity.ts';
 import { senderHasher, type SenderHasher } from './sender-hash.ts';
 
 /** Local signals that a submission may be spam or low effort, as staff read them in the Quarantine tab. */
@@ -16,11 +17,33 @@ export const SPAM_SIGNALS = {
   'no-steps': 'No real steps to reproduce.',
   'machine-text': 'Contains text typical of unedited machine-generated output.',
   'ai-found': 'The submitter declared that AI tools found the issue.',
+  'advisory-copy': 'Nearly a copy of a published advisory.',
+  'advisory-near-duplicate': 'Much like a published advisory.',
 } as const;
 export type SpamSignal = keyof typeof SPAM_SIGNALS;
 
-/** Any one of these quarantines: the team has already judged this sender, or it is flooding. */
-const STRONG: readonly SpamSignal[] = ['blocked-email', 'blocked-ip', 'address-rate'];
+/** Any one of these quarantines: the team has already judged this sender, it is flooding, or it re-sends what we published. */
+const STRONG: readonly SpamSignal[] = ['blocked-email', 'blocked-ip', 'address-rate', 'advisory-copy'];
+
+/** From this similarity a submission is "nearly a copy" (strong); from ADVISORY_COPY_THRESHOLD it is "much like" (weak). */
+const ADVISORY_COPY_STRONG = 0.75;
+
+/**
+ * Stored reason codes are a signal, optionally with its detail after a colon
+ * ("advisory-copy:EMB-SA-2026-0001:0.82"), so the reason keeps naming the
+ * advisory after it is revised. Staff read them through this.
+ */
+export function describeSpamSignal(code: string): string {
+  const [signal = '', publicId, similarity] = code.split(':');
+  if (!Object.hasOwn(SPAM_SIGNALS, signal)) return code;
+  if ((signal === 'advisory-copy' || signal === 'advisory-near-duplicate') && publicId) {
+    const pct = similarity ? ` (${Math.round(Number(similarity) * 100)}% similar)` : '';
+    return `${signal === 'advisory-copy' ? 'Nearly a copy of' : 'Much like'} published advisory ${publicId}${pct}.`;
+  }
+  return SPAM_SIGNALS[signal as SpamSignal];
+}
+
+const signalOf = (code: string) => code.split(':')[0] as SpamSignal;
 /** Each alone is common in honest reports (a terse expert, an honest AI declaration); two together are not. */
 const WEAK_NEEDED = 2;
 
@@ -51,16 +74,17 @@ export function contentSignals(input: SubmissionText): SpamSignal[] {
 }
 
 /** The verdict from all signals: a strong one, or enough weak ones, quarantines. */
-export function decideQuarantine(signals: readonly SpamSignal[]): { quarantined: boolean; reasons: SpamSignal[] } {
-  const strong = signals.some((s) => STRONG.includes(s));
-  const weak = signals.filter((s) => !STRONG.includes(s)).length;
+export function decideQuarantine(signals: readonly string[]): { quarantined: boolean; reasons: string[] } {
+  const strong = signals.some((s) => STRONG.includes(signalOf(s)));
+  const weak = signals.filter((s) => !STRONG.includes(signalOf(s))).length;
   const quarantined = strong || weak >= WEAK_NEEDED;
   return { quarantined, reasons: quarantined ? [...signals] : [] };
 }
 
 export interface SubmissionAssessment {
   quarantined: boolean;
-  reasons: SpamSignal[];
+  /** Signal codes, some with details (describeSpamSignal). */
+  reasons: string[];
   aiAssistance: AiAssistance | null;
   /** Kept on the report so "block this sender" can block the address later. */
   ipHash: Buffer | null;
@@ -78,7 +102,9 @@ export async function assessSubmission(
   hasher: SenderHasher,
   args: { programId: string; input: SubmissionText & { reporterEmail?: string | undefined }; ip?: string },
 ): Promise<SubmissionAssessment> {
-  const signals = contentSignals(args.input);
+  const signals: string[] = contentSignals(args.input);
+  const copied = await findCopiedAdvisory(db, args.programId, `${args.input.title}\n${args.input.description}`);
+  if (copied) signals.push(`${copied.similarity >= ADVISORY_COPY_STRONG ? 'advisory-copy' : 'advisory-near-duplicate'}:${copied.publicId}:${copied.similarity}`);
   const emailHash = args.input.reporterEmail ? hasher.email(args.input.reporterEmail) : null;
   const ipHash = args.ip ? hasher.ip(args.ip) : null;
   const lookups = [...(emailHash ? [{ kind: 'email' as const, hash: emailHash }] : []), ...(ipHash ? [{ kind: 'ip' as const, hash: ipHash }] : [])];

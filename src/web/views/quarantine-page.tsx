@@ -1,9 +1,8 @@
 import { AI_ASSISTANCE_CHOICES } from '../../domain/report-input.ts';
-import { SPAM_SIGNALS, type SpamSignal } from '../../triage/spam-signals.ts';
+import { describeSpamSignal } from '../../triage/spam-signals.ts';
 import type { QuarantineRow } from '../../triage/quarantine.ts';
 import { Layout, formatDate, type PageChrome } from './layout.tsx';
 
-const signal = (code: string) => (Object.hasOwn(SPAM_SIGNALS, code) ? SPAM_SIGNALS[code as SpamSignal] : code);
 
 function OneClick(props: { action: string; csrf: string; label: string; block?: boolean; danger?: boolean }) {
   return (
@@ -55,7 +54,7 @@ export function QuarantinePage(props: { chrome: PageChrome; rows: QuarantineRow[
                   <td><a href={base}>{r.title}</a></td>
                   <td>
                     <ul class="reasons">
-                      {r.reasons.map((code) => <li key={code}>{signal(code)}</li>)}
+                      {r.reasons.map((code) => <li key={code}>{describeSpamSignal(code)}</li>)}
                     </ul>
                     {ai ? <span class="meta">AI assistance: {ai}</span> : null}
                   </td>

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseAdvisoryForm, type AdvisoryContent } from '../../src/advisories/advisory-content.ts';
+import {
+  discardDraft,
+  draftAdvisoryFromReport,
+  findPublishedAdvisory,
+  listPublishedAdvisories,
+  loadStaffAdvisory,
+  publishAdvisory,
+  saveDraft,
+} from '../../src/advisories/advisory-store.ts';
+import { changeState } from '../../src/reports/report-actions.ts';
+import { setCwe } from '../../src/triage/set-cwe.ts';
+import { setTeamSeverity } from '../../src/triage/set-team-severity.ts';
+import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
+import { dumpDatabase, leakedMarkers } from '../helpers/db-dump.ts';
+import { demo, makeReport, makeStaff, testVault } from '../helpers/factories.ts';
+
+const BASE = 'https://security.example.com';
+
+/** Moves a report along the happy path to `fixed`. */
+async function fixReport(db: Parameters<typeof changeState>[0], reportId: string, actorId: string) {
+  for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(db, { reportId, to, actorId });
+}
+
+for (const kind of await databaseKinds()) {
+  describe(`advisories on the database (${kind})`, () => {
+    it('drafts from a report with its decisions and the credits reporters chose, sealed until published', async () => {
+      const t = await freshDatabase(kind);
+      try {
+        const program = await demo(t.db);
+        const lead = await makeStaff(t.db, 'lead');
+        const report = await makeReport(t.db, { title: 'Marker-Title-q7Z SQL injection in export', reporterName: 'Ada Lovelace', creditPreference: 'name' });
+        // A duplicate credited with the original is credited on the advisory too; an anonymous one is not named.
+        const dup = await makeReport(t.db, { reporterHandle: 'h4x', reporterName: undefined, creditPreference: 'handle' });
+        const anon = await makeReport(t.db, { reporterName: 'Hidden Person', creditPreference: 'anonymous' });
+        await t.db.updateTable('reports').set({ duplicate_of: report.id, credit_with_original: true }).where('id', 'in', [dup.id, anon.id]).execute();
+        await setTeamSeverity(t.db, { reportId: report.id, actorId: lead.id, vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' });
+        await setCwe(t.db, { reportId: report.id, actorId: lead.id, cwe: 'CWE-89' });
+
+        const { id, created } = await draftAdvisoryFromReport(t.db, testVault, { reportReference: report.reference, actorId: lead.id, now: new Date('2026-11-23T10:00:00Z') });
+        assert.equal(created, true);
+        assert.deepEqual(await draftAdvisoryFromReport(t.db, testVault, { reportReference: report.reference, actorId: lead.id }), { id, created: false }, 'one advisory per report');
+        const draft = await loadStaffAdvisory(t.db, testVault, id);
+        assert.ok(draft);
+        assert.equal(draft.publicId, `${program.config.referencePrefix}-SA-2026-0001`);
+        assert.equal(draft.state, 'draft');
+        assert.equal(draft.content.title, 'Marker-Title-q7Z SQL injection in export');
+        assert.equal(draft.content.cvssVector, 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H');
+        assert.equal(draft.content.cweId, 89);
+        assert.deepEqual(draft.content.products.map((p) => p.productId), ['example-cloud']);
+        assert.deepEqual(draft.content.credits, [{ name: 'Ada Lovelace', role: 'finder' }, { name: 'h4x', role: 'finder' }]);
+
+        await saveDraft(t.db, testVault, { id, content: { ...draft.content, summary: 'Marker-Summary-k2P embargoed details.' } });
+        const dump = await dumpDatabase(t.db);
+        assert.deepEqual(leakedMarkers(dump, { title: 'Marker-Title-q7Z', summary: 'Marker-Summary-k2P' }), [], 'a draft is sealed at rest');
+        assert.equal(await findPublishedAdvisory(t.db, BASE, draft.publicId), undefined, 'a draft is not public');
+        assert.deepEqual(await listPublishedAdvisories(t.db, BASE), []);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('publishes revision 1, discloses a fixed report with the public link, and takes revisions with a summary', async () => {
+      const t = await freshDatabase(kind);
+      try {
+        const lead = await makeStaff(t.db, 'lead');
+        const report = await makeReport(t.db);
+        await fixReport(t.db, report.id, lead.id);
+        const { id } = await draftAdvisoryFromReport(t.db, testVault, { reportReference: report.reference, actorId: lead.id });
+        const draft = (await loadStaffAdvisory(t.db, testVault, id))!;
+        const content: AdvisoryContent = { ...draft.content, summary: 'Update to 4.2.2.', products: [{ ...draft.content.products[0]!, fixed: '4.2.2' }] };
+
+        const first = await publishAdvisory(t.db, testVault, { id, actorId: lead.id, content, revisionSummary: '', baseUrl: BASE, now: new Date('2026-11-24T09:00:00Z') });
+        assert.deepEqual(first, { publicId: draft.publicId, revision: 1 });
+        const pub = await findPublishedAdvisory(t.db, BASE, draft.publicId);
+        assert.ok(pub);
+        assert.deepEqual(pub.revisions, [{ number: 1, date: '2026-11-24T09:00:00.000Z', summary: 'Initial release' }]);
+        assert.equal(pub.publisher.baseUrl, BASE);
+        assert.equal(pub.products[0]!.fixed, '4.2.2');
+        const row = await t.db.selectFrom('advisories').select(['draft_sealed', 'state']).where('id', '=', id).executeTakeFirstOrThrow();
+        assert.deepEqual(row, { draft_sealed: null, state: 'published' });
+
+        const after = await t.db.selectFrom('reports').select('state').where('id', '=', report.id).executeTakeFirstOrThrow();
+        assert.equal(after.state, 'disclosed', 'a fixed report is disclosed by its advisory');
+        const events = await t.db.selectFrom('report_events').select(['type', 'data', 'reporter_visible']).where('report_id', '=', report.id).orderBy('created_at').orderBy('id').execute();
+        const disclosed = events.find((e) => e.type === 'state-changed' && e.data.to === 'disclosed');
+        assert.equal(disclosed?.reporter_visible, true);
+        assert.equal(disclosed?.data.advisoryUrl, `${BASE}/advisories/${draft.publicId}`);
+        assert.equal(events.filter((e) => e.type === 'advisory-published' && e.reporter_visible).length, 0, 'one notice to the reporter, not two');
+
+        await assert.rejects(saveDraft(t.db, testVault, { id, content }), /publishing a revision/);
+        await assert.rejects(discardDraft(t.db, id), /Only a draft/);
+        await assert.rejects(
+          publishAdvisory(t.db, testVault, { id, actorId: lead.id, content, revisionSummary: '  ', baseUrl: BASE }),
+          (err: Error & { fields?: Record<string, string> }) => Boolean(err.fields?.revisionSummary),
+        );
+        const second = await publishAdvisory(t.db, testVault, { id, actorId: lead.id, content: { ...content, cveId: 'CVE-2026-4242' }, revisionSummary: 'CVE assigned', baseUrl: BASE, now: new Date('2026-11-25T09:00:00Z') });
+        assert.equal(second.revision, 2);
+        const revised = (await findPublishedAdvisory(t.db, BASE, draft.publicId))!;
+        assert.equal(revised.cveId, 'CVE-2026-4242');
+        assert.equal(revised.initialReleaseDate, '2026-11-24T09:00:00.000Z');
+        assert.equal(revised.currentReleaseDate, '2026-11-25T09:00:00.000Z');
+        assert.deepEqual((await listPublishedAdvisories(t.db, BASE)).map((a) => a.id), [draft.publicId]);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('tells the reporter of a report not yet fixed with an advisory-published event, and discards drafts', async () => {
+      const t = await freshDatabase(kind);
+      try {
+        const lead = await makeStaff(t.db, 'lead');
+        const program = await demo(t.db);
+        const report = await makeReport(t.db);
+        await changeState(t.db, { reportId: report.id, to: 'acknowledged', actorId: lead.id });
+        const { id } = await draftAdvisoryFromReport(t.db, testVault, { reportReference: report.reference, actorId: lead.id });
+        const parsed = parseAdvisoryForm({ title: 'Mitigation notice', summary: 'Disable the export until a fix ships.', 'product.0.id': 'example-cloud' }, program.config.products, { publishing: true });
+        assert.ok(parsed.ok);
+        await publishAdvisory(t.db, testVault, { id, actorId: lead.id, content: parsed.content, revisionSummary: '', baseUrl: BASE });
+        const state = await t.db.selectFrom('reports').select('state').where('id', '=', report.id).executeTakeFirstOrThrow();
+        assert.equal(state.state, 'acknowledged');
+        const event = await t.db.selectFrom('report_events').select(['reporter_visible', 'data']).where('report_id', '=', report.id).where('type', '=', 'advisory-published').executeTakeFirstOrThrow();
+        assert.equal(event.reporter_visible, true);
+        const jobs = await t.db.selectFrom('jobs').select('kind').where('kind', '=', 'notify-reporter').execute();
+        assert.ok(jobs.length >= 1);
+
+        const other = await makeReport(t.db);
+        const second = await draftAdvisoryFromReport(t.db, testVault, { reportReference: other.reference, actorId: lead.id });
+        await discardDraft(t.db, second.id);
+        assert.equal(await loadStaffAdvisory(t.db, testVault, second.id), undefined);
+      } finally {
+        await t.close();
+      }
+    });
+  });
+}
