@@ -1,0 +1,388 @@
+import MarkdownIt, { type Token } from 'markdown-it';
+import { CVSS_METRICS, definesGroup, parseCvssVector } from '../domain/cvss-metrics.ts';
+import { InvalidCvssVectorError, requireCvssScore } from '../domain/cvss-score.ts';
+import { advisoryUrls, type Advisory, type AdvisoryCreditRole, type AdvisoryCvss } from './advisory.ts';
+
+/** A CVE record names its CVE id; an advisory without one has no CVE record to render. */
+export class AdvisoryWithoutCveError extends Error {
+  override readonly name = 'AdvisoryWithoutCveError';
+  readonly code = 'advisory_without_cve';
+  constructor(readonly advisoryId: string) {
+    super(`Advisory ${advisoryId} has no CVE id, so it has no CVE record. Assign a CVE id first.`);
+  }
+}
+
+export interface CveRenderOptions {
+  /** The CNA's organisation UUID in the CVE program. */
+  orgId: string;
+  /** When the CNA container last changed; the advisory's current release date by default. */
+  dateUpdated?: string;
+}
+
+export type CveSeverity = 'NONE' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+export type CveCreditType = 'finder' | 'reporter' | 'coordinator' | 'remediation developer' | 'other';
+
+export interface CveDescription {
+  lang: 'en';
+  /** Plain text, at most 4096 characters. */
+  value: string;
+}
+
+/** "version ≤ v < lessThan"; lessThan "*" means no upper bound (no fix yet). */
+export interface CveVersionRange {
+  version: string;
+  status: 'affected';
+  versionType: 'custom';
+  lessThan: string;
+}
+
+export interface CveProduct {
+  vendor: string;
+  product: string;
+  defaultStatus: 'unaffected';
+  versions: CveVersionRange[];
+}
+
+interface CvssCommon {
+  vectorString: string;
+  baseScore: number;
+  baseSeverity: CveSeverity;
+}
+/** The required properties plus every metric of the vector, named as the CVSS JSON schemas name them. */
+export type CveCvssV31 = CvssCommon & { version: '3.1' } & Record<string, string | number>;
+export type CveCvssV40 = CvssCommon & { version: '4.0' } & Record<string, string | number>;
+
+export interface CveMetric {
+  format: 'CVSS';
+  scenarios: [{ lang: 'en'; value: 'GENERAL' }];
+  cvssV3_1?: CveCvssV31;
+  cvssV4_0?: CveCvssV40;
+}
+
+export interface CveCnaContainer {
+  providerMetadata: { orgId: string; dateUpdated: string };
+  title: string;
+  datePublic: string;
+  descriptions: CveDescription[];
+  affected: CveProduct[];
+  problemTypes?: { descriptions: { lang: 'en'; type: 'CWE'; cweId: string; description: string }[] }[];
+  metrics?: CveMetric[];
+  workarounds?: CveDescription[];
+  solutions?: CveDescription[];
+  credits?: { lang: 'en'; value: string; type: CveCreditType }[];
+  references: { url: string; name?: string; tags?: ['vendor-advisory'] }[];
+  /** Which tool wrote the container (CVE's convention for x_ properties). */
+  x_generator?: { engine: string };
+}
+
+export interface CveRecord {
+  dataType: 'CVE_RECORD';
+  dataVersion: '5.1';
+  cveMetadata: { cveId: string; assignerOrgId: string; state: 'PUBLISHED'; datePublished: string; dateUpdated: string };
+  containers: { cna: CveCnaContainer };
+}
+
+const CREDIT_TYPES: Readonly<Record<AdvisoryCreditRole, CveCreditType>> = {
+  finder: 'finder',
+  reporter: 'reporter',
+  coordinator: 'coordinator',
+  remediation_developer: 'remediation developer',
+  other: 'other',
+};
+
+/** Schema limits (CVE JSON 5.1) that advisory text can exceed. */
+const MAX = { text: 4096, title: 256, vendor: 512, product: 2048, referenceName: 512, references: 512 } as const;
+
+/**
+ * The CNA container of the advisory's CVE record, as CVE Services take it
+ * (the API body wraps it: `{ cnaContainer }`). Throws AdvisoryWithoutCveError
+ * when the advisory has no CVE id.
+ */
+export function renderCveCnaContainer(a: Advisory, opts: CveRenderOptions): CveCnaContainer {
+  if (!a.cveId) throw new AdvisoryWithoutCveError(a.id);
+  const urls = advisoryUrls(a);
+  const container: CveCnaContainer = {
+    providerMetadata: { orgId: opts.orgId, dateUpdated: utc(opts.dateUpdated ?? a.currentReleaseDate) },
+    title: clip(oneLine(a.title), MAX.title),
+    datePublic: utc(a.initialReleaseDate),
+    descriptions: [{ lang: 'en', value: longText([a.summary.trim(), markdownToPlain(a.details)], urls.html) || clip(oneLine(a.title), MAX.text) }],
+    affected: cveAffected(a),
+    references: uniqueBy(
+      [
+        { url: urls.html, name: clip(oneLine(`${a.id}: ${a.title}`), MAX.referenceName), tags: ['vendor-advisory'] as ['vendor-advisory'] },
+        ...a.references.flatMap((r) => {
+          const url = httpUrl(r.url);
+          const name = clip(oneLine(r.summary), MAX.referenceName);
+          return url ? [name ? { url, name } : { url }] : [];
+        }),
+      ],
+      (r) => r.url,
+    ).slice(0, MAX.references),
+  };
+  if (a.cwe) {
+    const cweId = `CWE-${a.cwe.id}`;
+    container.problemTypes = [{ descriptions: [{ lang: 'en', type: 'CWE', cweId, description: clip(`${cweId}: ${a.cwe.name}`, MAX.text) }] }];
+  }
+  if (a.cvss) container.metrics = [cveMetric(a.cvss)];
+  const mitigation = longText([markdownToPlain(a.mitigation)], urls.html);
+  if (mitigation) container.workarounds = [{ lang: 'en', value: mitigation }];
+  const fixes = a.products.filter((p) => p.fixed).map((p) => `Update ${oneLine(p.name)} to ${p.fixed} or later.`);
+  if (fixes.length > 0) container.solutions = [{ lang: 'en', value: longText([uniqueBy(fixes, (f) => f).join('\n')], urls.html) }];
+  const credits = uniqueBy(
+    a.credits.filter((c) => oneLine(c.name)).map((c) => ({ lang: 'en' as const, value: clip(oneLine(c.name), MAX.text), type: CREDIT_TYPES[c.role] })),
+    (c) => `${c.type} ${c.value}`,
+  );
+  if (credits.length > 0) container.credits = credits;
+  container.x_generator = { engine: 'Embargo' };
+  return container;
+}
+
+/** The advisory's full CVE JSON 5.1 record in the PUBLISHED state. Throws AdvisoryWithoutCveError when it has no CVE id. */
+export function renderCveRecord(a: Advisory, opts: CveRenderOptions): CveRecord {
+  if (!a.cveId) throw new AdvisoryWithoutCveError(a.id);
+  const cna = renderCveCnaContainer(a, opts);
+  return {
+    dataType: 'CVE_RECORD',
+    dataVersion: '5.1',
+    cveMetadata: {
+      cveId: a.cveId,
+      assignerOrgId: opts.orgId,
+      state: 'PUBLISHED',
+      datePublished: utc(a.initialReleaseDate),
+      dateUpdated: cna.providerMetadata.dateUpdated,
+    },
+    containers: { cna },
+  };
+}
+
+/**
+ * One entry per product with a range per advisory row. Versions outside every
+ * range are unaffected (defaultStatus); a row without a fix is open-ended,
+ * `lessThan: "*"`, which the schema defines as "an arbitrarily large version".
+ * The versions are the vendor's own strings, so their ordering is "custom".
+ */
+function cveAffected(a: Advisory): CveProduct[] {
+  const byProduct = new Map<string, CveProduct>();
+  for (const p of a.products) {
+    let entry = byProduct.get(p.productId);
+    if (!entry) {
+      entry = {
+        vendor: clip(oneLine(a.publisher.name), MAX.vendor) || 'N/A',
+        product: clip(oneLine(p.name), MAX.product) || p.productId,
+        defaultStatus: 'unaffected',
+        versions: [],
+      };
+      byProduct.set(p.productId, entry);
+    }
+    const range: CveVersionRange = { version: p.introduced ?? '0', status: 'affected', versionType: 'custom', lessThan: p.fixed ?? '*' };
+    if (!entry.versions.some((v) => v.version === range.version && v.lessThan === range.lessThan)) entry.versions.push(range);
+  }
+  return [...byProduct.values()];
+}
+
+type ValueNames = Readonly<Record<string, string>>;
+const HLN: ValueNames = { H: 'HIGH', L: 'LOW', N: 'NONE' };
+const NLH = HLN;
+const LMH: ValueNames = { L: 'LOW', M: 'MEDIUM', H: 'HIGH' };
+const AV31: ValueNames = { N: 'NETWORK', A: 'ADJACENT_NETWORK', L: 'LOCAL', P: 'PHYSICAL' };
+const AV40: ValueNames = { N: 'NETWORK', A: 'ADJACENT', L: 'LOCAL', P: 'PHYSICAL' };
+const AC: ValueNames = { L: 'LOW', H: 'HIGH' };
+const UI31: ValueNames = { N: 'NONE', R: 'REQUIRED' };
+const UI40: ValueNames = { N: 'NONE', P: 'PASSIVE', A: 'ACTIVE' };
+const SCOPE: ValueNames = { U: 'UNCHANGED', C: 'CHANGED' };
+const AT: ValueNames = { N: 'NONE', P: 'PRESENT' };
+const SUB_SAFETY: ValueNames = { ...HLN, S: 'SAFETY' };
+
+/** Vector abbreviation → [property of the CVSS v3.1 JSON schema, value names]. `X` is always NOT_DEFINED. */
+const CVSS31_PROPERTIES: Readonly<Record<string, readonly [string, ValueNames]>> = {
+  AV: ['attackVector', AV31], AC: ['attackComplexity', AC], PR: ['privilegesRequired', NLH], UI: ['userInteraction', UI31],
+  S: ['scope', SCOPE], C: ['confidentialityImpact', HLN], I: ['integrityImpact', HLN], A: ['availabilityImpact', HLN],
+  E: ['exploitCodeMaturity', { U: 'UNPROVEN', P: 'PROOF_OF_CONCEPT', F: 'FUNCTIONAL', H: 'HIGH' }],
+  RL: ['remediationLevel', { O: 'OFFICIAL_FIX', T: 'TEMPORARY_FIX', W: 'WORKAROUND', U: 'UNAVAILABLE' }],
+  RC: ['reportConfidence', { U: 'UNKNOWN', R: 'REASONABLE', C: 'CONFIRMED' }],
+  CR: ['confidentialityRequirement', LMH], IR: ['integrityRequirement', LMH], AR: ['availabilityRequirement', LMH],
+  MAV: ['modifiedAttackVector', AV31], MAC: ['modifiedAttackComplexity', AC], MPR: ['modifiedPrivilegesRequired', NLH],
+  MUI: ['modifiedUserInteraction', UI31], MS: ['modifiedScope', SCOPE], MC: ['modifiedConfidentialityImpact', HLN],
+  MI: ['modifiedIntegrityImpact', HLN], MA: ['modifiedAvailabilityImpact', HLN],
+};
+
+/** The same for the CVSS v4.0 JSON schema (its supplemental properties are capitalised there: Safety, Automatable, Recovery). */
+const CVSS40_PROPERTIES: Readonly<Record<string, readonly [string, ValueNames]>> = {
+  AV: ['attackVector', AV40], AC: ['attackComplexity', AC], AT: ['attackRequirements', AT], PR: ['privilegesRequired', NLH],
+  UI: ['userInteraction', UI40], VC: ['vulnConfidentialityImpact', HLN], VI: ['vulnIntegrityImpact', HLN],
+  VA: ['vulnAvailabilityImpact', HLN], SC: ['subConfidentialityImpact', HLN], SI: ['subIntegrityImpact', HLN],
+  SA: ['subAvailabilityImpact', HLN],
+  E: ['exploitMaturity', { A: 'ATTACKED', P: 'PROOF_OF_CONCEPT', U: 'UNREPORTED' }],
+  CR: ['confidentialityRequirement', LMH], IR: ['integrityRequirement', LMH], AR: ['availabilityRequirement', LMH],
+  MAV: ['modifiedAttackVector', AV40], MAC: ['modifiedAttackComplexity', AC], MAT: ['modifiedAttackRequirements', AT],
+  MPR: ['modifiedPrivilegesRequired', NLH], MUI: ['modifiedUserInteraction', UI40],
+  MVC: ['modifiedVulnConfidentialityImpact', HLN], MVI: ['modifiedVulnIntegrityImpact', HLN], MVA: ['modifiedVulnAvailabilityImpact', HLN],
+  MSC: ['modifiedSubConfidentialityImpact', HLN], MSI: ['modifiedSubIntegrityImpact', SUB_SAFETY], MSA: ['modifiedSubAvailabilityImpact', SUB_SAFETY],
+  S: ['Safety', { N: 'NEGLIGIBLE', P: 'PRESENT' }], AU: ['Automatable', { N: 'NO', Y: 'YES' }],
+  R: ['Recovery', { A: 'AUTOMATIC', U: 'USER', I: 'IRRECOVERABLE' }], V: ['valueDensity', { D: 'DIFFUSE', C: 'CONCENTRATED' }],
+  RE: ['vulnerabilityResponseEffort', { L: 'LOW', M: 'MODERATE', H: 'HIGH' }],
+  U: ['providerUrgency', { Clear: 'CLEAR', Green: 'GREEN', Amber: 'AMBER', Red: 'RED' }],
+};
+
+/**
+ * The team's score as a CVSS metrics object: the vector restated property by
+ * property, score and severity as the advisory has them. One exception: a 4.0
+ * vector with threat or environmental metrics carries a CVSS-BT/BE/BTE score,
+ * while `baseScore` must be the base score and CVE 5.1 has no field for the
+ * others, so the base score is taken from the vector's base metrics.
+ */
+function cveMetric(cvss: AdvisoryCvss): CveMetric {
+  const parsed = parseCvssVector(cvss.vector);
+  if (!parsed.ok) throw new InvalidCvssVectorError(parsed.message);
+  const table = parsed.version === '3.1' ? CVSS31_PROPERTIES : CVSS40_PROPERTIES;
+  const decoded: Record<string, string> = {};
+  for (const [key, value] of parsed.metrics) {
+    const [property, names] = table[key] ?? [];
+    const name = value === 'X' ? 'NOT_DEFINED' : names?.[value];
+    if (!property || !name) throw new InvalidCvssVectorError(`${key}:${value} has no CVSS JSON name.`);
+    decoded[property] = name;
+  }
+  let score = cvss.score;
+  let severity = cvss.severity.toUpperCase() as CveSeverity;
+  if (parsed.version === '4.0' && (definesGroup('4.0', parsed.metrics, 'threat') || definesGroup('4.0', parsed.metrics, 'environmental'))) {
+    const baseVector = ['CVSS:4.0', ...CVSS_METRICS['4.0'].filter((s) => s.group === 'base').map((s) => `${s.key}:${parsed.metrics.get(s.key)}`)].join('/');
+    const base = requireCvssScore(baseVector);
+    score = base.score;
+    severity = base.severity.toUpperCase() as CveSeverity;
+  }
+  // The schemas list scores as exact tenths; a float artefact (8.700000001) would not match.
+  const common = { vectorString: parsed.canonical, baseScore: Math.round(score * 10) / 10, baseSeverity: severity };
+  const metric: CveMetric = { format: 'CVSS', scenarios: [{ lang: 'en', value: 'GENERAL' }] };
+  if (parsed.version === '3.1') metric.cvssV3_1 = { version: '3.1', ...common, ...decoded };
+  else metric.cvssV4_0 = { version: '4.0', ...common, ...decoded };
+  return metric;
+}
+
+// Raw HTML stays text (html: false), as everywhere advisories are rendered.
+const md = new MarkdownIt({ html: false, linkify: false });
+
+/**
+ * Markdown as readable plain text: markup dropped, code kept verbatim, list
+ * items on their own lines, link targets after their text. CVE descriptions
+ * are plain text first; consumers show `value`.
+ */
+export function markdownToPlain(source: string): string {
+  const out: string[] = [];
+  const lists: { ordered: boolean; next: number }[] = [];
+  for (const token of md.parse(source, {})) {
+    switch (token.type) {
+      case 'inline':
+        out.push(inlineText(token.children ?? []));
+        break;
+      case 'bullet_list_open':
+      case 'ordered_list_open':
+        lists.push({ ordered: token.type === 'ordered_list_open', next: Number(token.attrGet('start') ?? 1) });
+        break;
+      case 'bullet_list_close':
+      case 'ordered_list_close':
+        lists.pop();
+        out.push(lists.length === 0 ? '\n' : '');
+        break;
+      case 'list_item_open': {
+        const list = lists.at(-1);
+        const marker = list?.ordered ? `${list.next++}. ` : '- ';
+        out.push('  '.repeat(Math.max(0, lists.length - 1)) + marker);
+        break;
+      }
+      case 'paragraph_close':
+        out.push(token.hidden ? '\n' : '\n\n');
+        break;
+      case 'heading_close':
+        out.push('\n\n');
+        break;
+      case 'fence':
+      case 'code_block':
+        out.push(`${token.content.replace(/\n+$/, '')}\n\n`);
+        break;
+      case 'th_close':
+      case 'td_close':
+        out.push('\t');
+        break;
+      case 'tr_close':
+        out.push('\n');
+        break;
+      case 'table_close':
+        out.push('\n');
+        break;
+    }
+  }
+  return out.join('').replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+}
+
+function inlineText(children: readonly Token[]): string {
+  let text = '';
+  const links: { href: string; start: number }[] = [];
+  for (const t of children) {
+    if (t.type === 'text' || t.type === 'code_inline') text += t.content;
+    else if (t.type === 'softbreak' || t.type === 'hardbreak') text += '\n';
+    else if (t.type === 'image') text += t.content;
+    else if (t.type === 'link_open') links.push({ href: String(t.attrGet('href') ?? ''), start: text.length });
+    else if (t.type === 'link_close') {
+      const link = links.pop();
+      // "[the release notes](https://…)" keeps its target; a bare URL is not repeated.
+      if (link?.href && text.slice(link.start) !== link.href) text += ` (${link.href})`;
+    }
+  }
+  return text;
+}
+
+/**
+ * Joins plain-text parts and keeps them within the schema's 4096 characters;
+ * what is cut is replaced by a pointer to the full advisory.
+ */
+function longText(parts: readonly string[], fullTextUrl: string): string {
+  const text = parts.map((p) => withoutControls(p).trim()).filter(Boolean).join('\n\n');
+  if (text.length <= MAX.text) return text;
+  const note = `… (continued in the full advisory: ${fullTextUrl})`;
+  const room = MAX.text - note.length;
+  const cut = text.slice(0, room);
+  const lastSpace = cut.search(/\s\S*$/);
+  return `${(lastSpace > room / 2 ? cut.slice(0, lastSpace) : clip(cut, room)).trimEnd()}${note}`;
+}
+
+/** At most `max` characters, never splitting a surrogate pair. */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 1)) ? max - 1 : max;
+  return text.slice(0, end);
+}
+
+function utc(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) throw new RangeError(`Not a date: ${iso}`);
+  return d.toISOString();
+}
+
+/** Collapses whitespace (including line breaks) so a field meant as one line stays one. */
+function oneLine(text: string): string {
+  return withoutControls(text).replace(/\s+/g, ' ').trim();
+}
+
+/** Control characters carry nothing a reader can see and trip up consumers' parsers (tab and line breaks stay). */
+function withoutControls(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '');
+}
+
+function httpUrl(text: string): string | null {
+  try {
+    const u = new URL(text);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const k = key(item);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,216 @@
+import { parseCvssVector } from '../domain/cvss-metrics.ts';
+import { InvalidCvssVectorError } from '../domain/cvss-score.ts';
+import type { Severity } from '../db/schema.ts';
+import { advisoryUrls, type Advisory, type AdvisoryCreditRole, type AdvisoryProduct } from './advisory.ts';
+
+/**
+ * The OSV schema version the records claim. Every field used here exists since
+ * 1.6.2 (CVSS_V4); 1.7.4 is the specification the renderer was checked against.
+ */
+export const OSV_SCHEMA_VERSION = '1.7.4';
+
+/**
+ * OSV ids are "<DB>-<ENTRYID>" with DB a prefix registered in the OSV schema.
+ * Every Embargo instance is a different vendor, so no shared prefix can be
+ * registered for all of them; the schema reserves `x_` for databases without
+ * one, so "EMB-SA-2026-0007" is published as "x_EMB-SA-2026-0007".
+ */
+export const OSV_ID_PREFIX = 'x_';
+
+/**
+ * The ecosystems the OSV schema defines (its `ecosystemName` list). A package
+ * in any other ecosystem cannot be named in `affected`, so such a product
+ * appears only in the details text.
+ */
+export const OSV_ECOSYSTEMS: readonly string[] = [
+  'AlmaLinux', 'Alpaquita', 'Alpine', 'Android', 'Azure Linux', 'BellSoft Hardened Containers', 'Bioconductor', 'Bitnami',
+  'Chainguard', 'CleanStart', 'ConanCenter', 'CRAN', 'crates.io', 'Debian', 'Docker Hardened Images', 'Echo', 'FreeBSD', 'GHC',
+  'GitHub Actions', 'Go', 'Hackage', 'Hex', 'Julia', 'Kubernetes', 'Linux', 'Mageia', 'Maven', 'MinimOS', 'npm', 'NuGet', 'opam',
+  'openEuler', 'openSUSE', 'OSS-Fuzz', 'Packagist', 'Photon OS', 'Pub', 'PyPI', 'Red Hat', 'Rocky Linux', 'Root', 'RubyGems',
+  'SUSE', 'SwiftURL', 'TuxCare', 'Ubuntu', 'VSCode', 'Wolfi',
+];
+
+export type OsvCreditType = 'FINDER' | 'REPORTER' | 'COORDINATOR' | 'REMEDIATION_DEVELOPER' | 'OTHER';
+/** GitHub's advisory database wording, which OSV consumers already read in `database_specific`. */
+export type OsvGithubSeverity = 'LOW' | 'MODERATE' | 'HIGH' | 'CRITICAL';
+
+export interface OsvRecord {
+  schema_version: string;
+  id: string;
+  /** RFC 3339 UTC. */
+  modified: string;
+  published: string;
+  aliases?: string[];
+  /** One plain-text line. */
+  summary: string;
+  /** CommonMark. */
+  details: string;
+  severity?: { type: 'CVSS_V3' | 'CVSS_V4'; score: string }[];
+  affected: OsvAffected[];
+  references: { type: 'ADVISORY' | 'WEB'; url: string }[];
+  credits?: { name: string; type: OsvCreditType }[];
+  database_specific: { cwe_ids: string[]; severity?: OsvGithubSeverity };
+}
+
+export interface OsvAffected {
+  package: { ecosystem: string; name: string; purl?: string };
+  ranges: { type: 'ECOSYSTEM'; events: ({ introduced: string } | { fixed: string })[] }[];
+}
+
+const CREDIT_TYPES: Readonly<Record<AdvisoryCreditRole, OsvCreditType>> = {
+  finder: 'FINDER',
+  reporter: 'REPORTER',
+  coordinator: 'COORDINATOR',
+  remediation_developer: 'REMEDIATION_DEVELOPER',
+  other: 'OTHER',
+};
+
+const GITHUB_SEVERITY: Readonly<Record<Severity, OsvGithubSeverity | undefined>> = {
+  none: undefined,
+  low: 'LOW',
+  medium: 'MODERATE',
+  high: 'HIGH',
+  critical: 'CRITICAL',
+};
+
+/** The advisory as an OSV record (https://ossf.github.io/osv-schema/). */
+export function renderOsv(a: Advisory): OsvRecord {
+  const urls = advisoryUrls(a);
+  const credits = uniqueBy(
+    a.credits.filter((c) => oneLine(c.name)).map((c) => ({ name: oneLine(c.name), type: CREDIT_TYPES[c.role] })),
+    (c) => `${c.type} ${c.name}`,
+  );
+  const severity = a.cvss ? GITHUB_SEVERITY[a.cvss.severity] : undefined;
+  // Fields in the specification's order, so the published JSON reads like its examples.
+  return {
+    schema_version: OSV_SCHEMA_VERSION,
+    id: `${OSV_ID_PREFIX}${a.id}`,
+    modified: utc(a.currentReleaseDate),
+    published: utc(a.initialReleaseDate),
+    ...(a.cveId ? { aliases: [a.cveId] } : {}),
+    summary: oneLine(a.title),
+    details: osvDetails(a),
+    ...(a.cvss ? { severity: [{ type: a.cvss.version === '3.1' ? 'CVSS_V3' : 'CVSS_V4', score: canonicalVector(a.cvss.vector) }] } : {}),
+    affected: osvAffected(a.products),
+    references: uniqueBy(
+      [
+        { type: 'ADVISORY' as const, url: urls.html },
+        ...a.references.flatMap((r) => {
+          const url = httpUrl(r.url);
+          return url ? [{ type: 'WEB' as const, url }] : [];
+        }),
+      ],
+      (r) => r.url,
+    ),
+    ...(credits.length > 0 ? { credits } : {}),
+    database_specific: { cwe_ids: a.cwe ? [`CWE-${a.cwe.id}`] : [], ...(severity ? { severity } : {}) },
+  };
+}
+
+/** Whether OSV can name a package of this ecosystem; returns the schema's spelling ("pypi" → "PyPI"), keeping a ":suffix". */
+export function osvEcosystem(ecosystem: string): string | null {
+  const [base = '', ...suffix] = ecosystem.trim().split(':');
+  const known = OSV_ECOSYSTEMS.find((e) => e.toLowerCase() === base.toLowerCase());
+  if (!known) return null;
+  if (suffix.length > 0 && suffix.join(':') === '') return null;
+  return [known, ...suffix].join(':');
+}
+
+/**
+ * One entry per package (OSV asks for exactly one), with a range per advisory
+ * row so separate branches ("1.x fixed in 1.9.3", "2.x fixed in 2.4.1") stay separate.
+ */
+function osvAffected(products: readonly AdvisoryProduct[]): OsvAffected[] {
+  const byPackage = new Map<string, OsvAffected>();
+  for (const p of products) {
+    const ecosystem = p.package ? osvEcosystem(p.package.ecosystem) : null;
+    if (!p.package || !ecosystem) continue;
+    const key = `${ecosystem}\u0000${p.package.name}`;
+    let entry = byPackage.get(key);
+    if (!entry) {
+      entry = { package: { ecosystem, name: p.package.name }, ranges: [] };
+      if (p.package.purl) entry.package.purl = p.package.purl;
+      byPackage.set(key, entry);
+    }
+    // "0" is OSV's "every earlier version"; without a fixed event the range stays open.
+    const events: OsvAffected['ranges'][number]['events'] = [{ introduced: p.introduced ?? '0' }];
+    if (p.fixed) events.push({ fixed: p.fixed });
+    const range = { type: 'ECOSYSTEM' as const, events };
+    if (!entry.ranges.some((r) => JSON.stringify(r) === JSON.stringify(range))) entry.ranges.push(range);
+  }
+  return [...byPackage.values()];
+}
+
+/**
+ * Summary, details, every affected product (OSV's `affected` cannot name
+ * products without a package) and the mitigation, as CommonMark. `details`
+ * and `mitigation` are Markdown already; plain-text parts are escaped so they
+ * stay text.
+ */
+function osvDetails(a: Advisory): string {
+  const parts = [escapeMarkdown(a.summary.trim())];
+  if (a.details.trim()) parts.push(a.details.trim());
+  parts.push(['## Affected products', '', ...a.products.map((p) => `- ${escapeMarkdown(oneLine(p.name))}: ${escapeMarkdown(versionRange(p))}`)].join('\n'));
+  if (a.mitigation.trim()) parts.push(`## Mitigation\n\n${a.mitigation.trim()}`);
+  return withoutControls(parts.filter(Boolean).join('\n\n'));
+}
+
+/** "versions 2.0.0 and later, before 2.4.1 (fixed in 2.4.1)": words a reader needs no range convention for. */
+function versionRange(p: Pick<AdvisoryProduct, 'introduced' | 'fixed'>): string {
+  const from = p.introduced ? `versions ${p.introduced} and later` : p.fixed ? 'versions' : 'all versions';
+  if (!p.fixed) return `${from} (no fixed version yet)`;
+  return `${from}${p.introduced ? ',' : ''} before ${p.fixed} (fixed in ${p.fixed})`;
+}
+
+/** Backslash-escapes what CommonMark would read as markup (ASCII punctuation may always be escaped). */
+function escapeMarkdown(text: string): string {
+  return text
+    // Parentheses and "!" only mean something after "[…]", and brackets are escaped.
+    .replace(/[\\`*_[\]<>#+|~&]/g, '\\$&')
+    // Block markers only count at the start of a line: "- ", "1. ", "= ".
+    .replace(/^(\s*)([-=]|\d+[.)])/gm, (_m, space: string, marker: string) => `${space}${marker.replace(/[-=.)]$/, '\\$&')}`);
+}
+
+function canonicalVector(vector: string): string {
+  const parsed = parseCvssVector(vector);
+  if (!parsed.ok) throw new InvalidCvssVectorError(parsed.message);
+  // OSV's CVSS_V4 pattern only accepts the specification's metric order.
+  return parsed.canonical;
+}
+
+/** RFC 3339 in UTC with a Z, as OSV requires; an unparseable date is a bug upstream, not something to publish. */
+function utc(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) throw new RangeError(`Not a date: ${iso}`);
+  return d.toISOString();
+}
+
+/** Collapses whitespace (including line breaks) so a field meant as one line stays one. */
+function oneLine(text: string): string {
+  return withoutControls(text).replace(/\s+/g, ' ').trim();
+}
+
+/** Control characters carry nothing a reader can see and trip up consumers' parsers (tab and line breaks stay). */
+function withoutControls(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '');
+}
+
+/** The URL as a valid URI (spaces and the like percent-encoded), or null when it is not http(s). */
+function httpUrl(text: string): string | null {
+  try {
+    const u = new URL(text);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const k = key(item);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
