@@ -48,6 +48,11 @@ export const programConfigSchema = z.object({
   earlyCustomerNotice: z
     .object({ fixExpectedBeyondHours: z.number().int().positive(), minSeverity: z.enum(['low', 'medium', 'high', 'critical']) })
     .optional(),
+  /**
+   * When the vendor is a CVE Numbering Authority: its organisation UUID in the CVE program, which
+   * every CVE JSON 5 record names. Absent: advisories have no /advisories/<id>.cve.json.
+   */
+  cveNumberingAuthority: z.object({ orgId: z.string().uuid() }).optional(),
   /** Publish a thanks page ("hall of fame") of consenting reporters. */
   thanksPage: z.boolean().default(true),
   /** security.txt (RFC 9116) settings; absent fields take the defaults in src/domain/security-txt.ts. */

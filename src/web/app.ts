@@ -11,6 +11,8 @@ import { registerApiRoutes } from '../api/api-routes.tsx';
 import type { AppContext } from '../context.ts';
 import { activeKeyInfo } from '../keys/program-keys.ts';
 import { registerClientBundles } from './client-bundles.ts';
+import { registerAdvisoryRoutes } from './routes/advisories.tsx';
+import { registerStaffAdvisoryRoutes } from './routes/staff-advisories.tsx';
 import { registerErrorHandling } from './error-handler.tsx';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerPublicRoutes } from './routes/public.tsx';
@@ -79,6 +81,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerHealthRoutes(app, ctx);
   registerWellKnownRoutes(app, ctx);
   registerPublicRoutes(app, ctx, (programId) => activeKeyInfo(ctx.db, programId));
+  registerAdvisoryRoutes(app, ctx);
   const bundles = await registerClientBundles(app);
   registerReportFormRoutes(app, ctx, bundles);
   registerTrackRoutes(app, ctx);
@@ -91,6 +94,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerStaffPolicyRoutes(app, ctx);
   registerStaffMetricsRoutes(app, ctx);
   registerStaffCannedRoutes(app, ctx);
+  registerStaffAdvisoryRoutes(app, ctx);
   registerApiRoutes(app, ctx);
   return app;
 }

@@ -20,6 +20,7 @@ import { StaffReportPage } from '../views/staff-report-page.tsx';
 import { loadTriageView, type TriageFormState } from '../../triage/load-triage-view.ts';
 import { TRIAGE_DONE_MESSAGES, registerStaffTriageRoutes } from './staff-triage.tsx';
 import { loadReportExtras } from '../../triage/load-report-extras.ts';
+import { findAdvisoryForReport } from '../../advisories/advisory-store.ts';
 import { CLOSE_DONE_MESSAGES, registerStaffCloseRoutes } from './staff-close.tsx';
 import { COLLAB_DONE_MESSAGES, loadCollabView, registerStaffCollabRoutes } from './staff-collab.tsx';
 
@@ -71,6 +72,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
     const triage = await loadTriageView(ctx.db, ctx.vault, report, program, { query: req.query as Record<string, unknown>, form: extra.triageForm });
     const collab = await loadCollabView(ctx, report, req.staff!.userId);
     const extras = await loadReportExtras(ctx.db, report, program, ctx.config.baseUrl, req.query as Record<string, unknown>);
+    const advisory = await findAdvisoryForReport(ctx.db, report.id);
     const done = (req.query as Record<string, string | undefined>).done;
     const flash = extra.flash ?? (done && DONE_MESSAGES[done] ? { kind: 'success' as const, message: DONE_MESSAGES[done] } : undefined);
     const page = (
@@ -90,6 +92,8 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
         triage={triage}
         collab={collab}
         scripts={bundles ? [bundles.cvssPicker] : []}
+        advisory={advisory}
+        canDraftAdvisory={can.editAdvisory(req.staff!, report.program_id)}
       />
     );
     return sendHtml(reply, renderPage(page), status, { private: true });

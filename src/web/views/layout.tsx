@@ -21,7 +21,14 @@ function NavLink(props: { href: string; path: string; children: ComponentChildre
   );
 }
 
-export function Layout(props: { chrome: PageChrome; title: string; children: ComponentChildren; wide?: boolean; scripts?: string[] }) {
+/** A machine-readable variant of the page (feeds, CSAF, OSV), announced in the head. */
+export interface AlternateLink {
+  href: string;
+  type: string;
+  title: string;
+}
+
+export function Layout(props: { chrome: PageChrome; title: string; children: ComponentChildren; wide?: boolean; scripts?: string[]; alternates?: AlternateLink[] }) {
   const { chrome } = props;
   return (
     <html lang="en">
@@ -30,6 +37,9 @@ export function Layout(props: { chrome: PageChrome; title: string; children: Com
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · ${chrome.siteName}`}</title>
         <link rel="stylesheet" href="/static/style.css" />
+        {(props.alternates ?? []).map((a) => (
+          <link key={a.href} rel="alternate" type={a.type} href={a.href} title={a.title} />
+        ))}
         {(props.scripts ?? []).map((src) => (
           <script key={src} type="module" src={src} />
         ))}
@@ -46,6 +56,7 @@ export function Layout(props: { chrome: PageChrome; title: string; children: Com
                 <NavLink href="/staff/reports" path={chrome.path}>Inbox</NavLink>
                 <NavLink href="/staff/metrics" path={chrome.path}>Metrics</NavLink>
                 <NavLink href="/staff/canned-responses" path={chrome.path}>Canned responses</NavLink>
+                <NavLink href="/staff/advisories" path={chrome.path}>Advisories</NavLink>
                 <NavLink href="/policy" path={chrome.path}>Policy</NavLink>
                 {chrome.staff.canEditPolicy ? <NavLink href="/staff/policy" path={chrome.path}>Edit policy</NavLink> : null}
                 {chrome.staff.canEditPolicy ? <NavLink href="/staff/api-tokens" path={chrome.path}>API tokens</NavLink> : null}
@@ -58,6 +69,7 @@ export function Layout(props: { chrome: PageChrome; title: string; children: Com
               <>
                 <NavLink href="/policy" path={chrome.path}>Disclosure policy</NavLink>
                 <NavLink href="/report" path={chrome.path}>Report a vulnerability</NavLink>
+                <NavLink href="/advisories" path={chrome.path}>Advisories</NavLink>
                 {chrome.thanksPage ? <NavLink href="/thanks" path={chrome.path}>Thanks</NavLink> : null}
               </>
             )}

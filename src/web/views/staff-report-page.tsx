@@ -9,6 +9,7 @@ import type { TriageView } from '../../triage/load-triage-view.ts';
 import { DuplicatesPanel } from './duplicates-panel.tsx';
 import { EvaluationPanel, SeverityPanel } from './report-triage-panel.tsx';
 import { SsvcPanel } from './ssvc-panel.tsx';
+import { ReportAdvisoryPanel } from './staff-advisory-pages.tsx';
 import { readSsvc } from '../../triage/set-ssvc.ts';
 import { SlaClocksPanel } from './sla-clocks-panel.tsx';
 import type { ReportExtrasView } from '../../triage/load-report-extras.ts';
@@ -36,6 +37,9 @@ export function StaffReportPage(props: {
   collab?: CollabView;
   /** Progressive enhancement (the CVSS picker); the page works without it. */
   scripts?: string[];
+  /** The report's advisory, if one was drafted; `canDraftAdvisory` offers to start one. */
+  advisory?: { id: string; publicId: string; state: 'draft' | 'published' };
+  canDraftAdvisory?: boolean;
 }) {
   const { report, program } = props;
   const base = `/staff/reports/${report.reference}`;
@@ -133,6 +137,7 @@ export function StaffReportPage(props: {
           {props.triage ? <SeverityPanel view={props.triage} base={base} csrf={props.csrf} canEdit={props.canEdit} /> : null}
           {props.triage ? <SsvcPanel base={base} csrf={props.csrf} decision={readSsvc(report.ssvc)} values={props.triage.form.values} errors={props.triage.form.errors} canEdit={props.canEdit} /> : null}
           {props.triage ? <EvaluationPanel view={props.triage} report={report} base={base} csrf={props.csrf} canEdit={props.canEdit} /> : null}
+          <ReportAdvisoryPanel reference={report.reference} advisory={props.advisory} canEdit={props.canDraftAdvisory ?? false} csrf={props.csrf} />
           {props.canEdit ? (
             <>
               <section>

@@ -1,0 +1,98 @@
+import type { Advisory, AdvisoryPublisher } from './advisory.ts';
+
+/**
+ * The CSAF 2.0 directory-based distribution (§7.1.7 and §7.1.11–13): where
+ * each document lives under /.well-known/csaf/, and the provider-metadata.json,
+ * index.txt and changes.csv that let aggregators and scanners find them.
+ * Pure functions; the routes serve what these return.
+ */
+
+/** What the listings need to know about each published advisory. */
+export interface CsafDirectoryEntry {
+  id: string;
+  /** ISO 8601; its year names the folder (requirement 11). */
+  initialReleaseDate: string;
+  /** ISO 8601; changes.csv lists it and sorts by it (requirement 13). */
+  currentReleaseDate: string;
+}
+
+/** The subset of the provider metadata schema (json_schema/provider_json_schema.json) that Embargo fills. */
+export interface CsafProviderMetadata {
+  canonical_url: string;
+  distributions: { directory_url: string }[];
+  last_updated: string;
+  list_on_CSAF_aggregators: boolean;
+  metadata_version: '2.0';
+  mirror_on_CSAF_aggregators: boolean;
+  publisher: { category: 'vendor'; contact_details: string; name: string; namespace: string };
+  role: 'csaf_publisher' | 'csaf_provider' | 'csaf_trusted_provider';
+}
+
+/** File name of a CSAF document per CSAF 2.0 §5.1: "EMB-SA-2026-0007" → "emb-sa-2026-0007.json". */
+export function csafFileName(id: string): string {
+  // Lowercase first: the spec forbids applying the replacement before that step, and
+  // a whole run of other characters becomes one underscore ("2022_#01-A" → "2022_01-a").
+  return `${id.toLowerCase().replace(/[^+\-a-z0-9]+/g, '_')}.json`;
+}
+
+/** Year folder of a document (requirement 11): the year written in its initial release date. */
+function releaseYear(initialReleaseDate: string): string {
+  // The spec names "the year given in the value", so read it from the text rather than
+  // re-deriving it through a Date, which could move a date with an offset into another year.
+  const year = /^(\d{4})-/.exec(initialReleaseDate)?.[1];
+  if (!year) throw new RangeError(`Not an ISO 8601 date: "${initialReleaseDate}".`);
+  return year;
+}
+
+/** Path of a document relative to the distribution directory, e.g. "2026/emb-sa-2026-0007.json". */
+export function csafDirectoryPath(a: Pick<CsafDirectoryEntry, 'id' | 'initialReleaseDate'>): string {
+  return `${releaseYear(a.initialReleaseDate)}/${csafFileName(a.id)}`;
+}
+
+/** The TLP:WHITE distribution directory; every published advisory is public, so it is the only one. */
+export function csafDirectoryUrl(baseUrl: string): string {
+  return `${baseUrl}/.well-known/csaf/white/`;
+}
+
+/** Canonical URL of an advisory's CSAF document: its place in the distribution directory. */
+export function csafCanonicalUrl(a: Pick<Advisory, 'id' | 'initialReleaseDate' | 'publisher'>): string {
+  return `${csafDirectoryUrl(a.publisher.baseUrl)}${csafDirectoryPath(a)}`;
+}
+
+/** /.well-known/csaf/provider-metadata.json (requirement 7). */
+export function renderProviderMetadata(args: { publisher: AdvisoryPublisher; lastUpdated: string }): CsafProviderMetadata {
+  const { publisher } = args;
+  return {
+    canonical_url: `${publisher.baseUrl}/.well-known/csaf/provider-metadata.json`,
+    distributions: [{ directory_url: csafDirectoryUrl(publisher.baseUrl) }],
+    last_updated: args.lastUpdated,
+    list_on_CSAF_aggregators: true,
+    metadata_version: '2.0',
+    mirror_on_CSAF_aggregators: true,
+    publisher: { category: 'vendor', contact_details: publisher.contactEmail, name: publisher.name, namespace: publisher.baseUrl },
+    // csaf_provider (§7.2.2) asks for requirements 1–7 (valid documents, file names, TLS,
+    // TLP:WHITE freely accessible, provider-metadata.json), one of 8–10 (we serve this file
+    // under /.well-known/csaf/) and 11–14 (the year folders, index.txt, changes.csv and a
+    // directory listing rendered here). OpenPGP signatures (.asc), hashes and a published
+    // key are requirements 18–20, which only csaf_trusted_provider needs: we sign nothing
+    // yet, so we claim csaf_provider and not more.
+    role: 'csaf_provider',
+  };
+}
+
+/** index.txt (requirement 12): every document's path, one a line; newest year first, like the spec's example. */
+export function renderIndexTxt(entries: Pick<CsafDirectoryEntry, 'id' | 'initialReleaseDate'>[]): string {
+  const paths = entries.map(csafDirectoryPath).sort((x, y) => (x < y ? 1 : x > y ? -1 : 0));
+  return paths.map((p) => `${p}\n`).join('');
+}
+
+const csvField = (s: string) => `"${s.replaceAll('"', '""')}"`;
+
+/** changes.csv (requirement 13): "path","current_release_date", no heading, latest change first. */
+export function renderChangesCsv(entries: CsafDirectoryEntry[]): string {
+  const rows = entries.map((e) => ({ path: csafDirectoryPath(e), date: e.currentReleaseDate, t: Date.parse(e.currentReleaseDate) }));
+  for (const r of rows) if (Number.isNaN(r.t)) throw new RangeError(`Not an ISO 8601 date: "${r.date}".`);
+  // Compare instants, not strings (".000Z" and "Z" forms sort differently); ties by path keep the output stable.
+  rows.sort((x, y) => y.t - x.t || (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+  return rows.map((r) => `${csvField(r.path)},${csvField(r.date)}\n`).join('');
+}

@@ -1,0 +1,114 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Advisory } from '../../advisories/advisory.ts';
+import { findPublishedAdvisory, listPublishedAdvisories } from '../../advisories/advisory-store.ts';
+import { renderAtomFeed } from '../../advisories/render-atom.ts';
+import { renderCsaf } from '../../advisories/render-csaf.ts';
+import { csafDirectoryPath, renderChangesCsv, renderIndexTxt, renderProviderMetadata } from '../../advisories/render-csaf-distribution.ts';
+import { renderCveRecord } from '../../advisories/render-cve.ts';
+import { renderOsv } from '../../advisories/render-osv.ts';
+import type { AppContext } from '../../context.ts';
+import { NotFoundError } from '../../errors.ts';
+import { loadProgram } from '../../programs/programs.ts';
+import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
+import { AdvisoryListPage, AdvisoryPage } from '../views/advisory-pages.tsx';
+import { renderPage } from '../views/layout.tsx';
+
+/** Public ids as advisories get them (EMB-SA-2026-0001); anything else is not looked up. */
+const PUBLIC_ID = /^[A-Z][A-Z0-9]{1,9}-SA-\d{4}-\d{4,}$/;
+const VARIANTS = [
+  ['.osv.json', 'osv'],
+  ['.cve.json', 'cve'],
+  ['.json', 'csaf'],
+  ['', 'html'],
+] as const;
+
+/** Machine-readable documents: public, cacheable for a while, and never sniffed as anything else. */
+function sendJson(reply: FastifyReply, body: unknown, type = 'application/json; charset=utf-8') {
+  return reply.type(type).header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*').send(JSON.stringify(body, null, 2));
+}
+
+/**
+ * The public outcome of disclosure (stable URLs, DESIGN.md): /advisories and
+ * /advisories/<id> as HTML, CSAF 2.0 (.json), OSV (.osv.json) and CVE JSON 5
+ * (.cve.json, for CNAs); the Atom feed; and the CSAF provider's
+ * directory-based distribution under /.well-known/csaf/. Only published
+ * advisories exist here: a draft's id is "not found" like any unknown one.
+ */
+export function registerAdvisoryRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const base = ctx.config.baseUrl;
+
+  async function cveOrgId(advisory: Advisory): Promise<string | undefined> {
+    if (!advisory.cveId) return undefined;
+    const row = await ctx.db.selectFrom('advisories').select('program_id').where('public_id', '=', advisory.id).executeTakeFirst();
+    const program = row && (await loadProgram(ctx.db, { id: row.program_id }));
+    return program?.config.cveNumberingAuthority?.orgId;
+  }
+
+  app.get('/advisories', async (req, reply) => {
+    const program = await defaultProgram(ctx);
+    const advisories = await listPublishedAdvisories(ctx.db, base);
+    return sendHtml(reply, renderPage(<AdvisoryListPage chrome={chrome(req, reply, program)} vendor={program.config.vendor} advisories={advisories} />));
+  });
+
+  app.get('/advisories/feed.atom', async (_req, reply) => {
+    const program = await defaultProgram(ctx);
+    const advisories = await listPublishedAdvisories(ctx.db, base, { limit: 50 });
+    const xml = renderAtomFeed({
+      publisher: { name: program.config.vendor, baseUrl: base, contactEmail: program.config.contactEmail },
+      feedUrl: `${base}/advisories/feed.atom`,
+      advisories,
+      updated: advisories.reduce((latest, a) => (a.currentReleaseDate > latest ? a.currentReleaseDate : latest), program.policy.publishedAt.toISOString()),
+    });
+    return reply.type('application/atom+xml; charset=utf-8').header('cache-control', 'public, max-age=300').send(xml);
+  });
+
+  app.get<{ Params: { file: string } }>('/advisories/:file', async (req, reply) => {
+    const [suffix, variant] = VARIANTS.find(([s]) => req.params.file.endsWith(s))!;
+    const publicId = req.params.file.slice(0, req.params.file.length - suffix.length);
+    const advisory = PUBLIC_ID.test(publicId) ? await findPublishedAdvisory(ctx.db, base, publicId) : undefined;
+    if (!advisory) throw new NotFoundError('This advisory');
+    switch (variant) {
+      case 'csaf':
+        return sendJson(reply, renderCsaf(advisory));
+      case 'osv':
+        return sendJson(reply, renderOsv(advisory));
+      case 'cve': {
+        const orgId = await cveOrgId(advisory);
+        if (!orgId) throw new NotFoundError('A CVE record of this advisory');
+        return sendJson(reply, renderCveRecord(advisory, { orgId }));
+      }
+      case 'html': {
+        const program = await defaultProgram(ctx);
+        return sendHtml(reply, renderPage(<AdvisoryPage chrome={chrome(req, reply, program)} advisory={advisory} cveRecord={Boolean(await cveOrgId(advisory))} />));
+      }
+    }
+  });
+
+  // CSAF 2.0 directory-based distribution (§7.1.7, §7.1.11–13).
+  app.get('/.well-known/csaf/provider-metadata.json', async (_req, reply) => {
+    const program = await defaultProgram(ctx);
+    const [newest] = await listPublishedAdvisories(ctx.db, base, { limit: 1 });
+    return sendJson(reply, renderProviderMetadata({
+      publisher: { name: program.config.vendor, baseUrl: base, contactEmail: program.config.contactEmail },
+      lastUpdated: newest?.currentReleaseDate ?? program.policy.publishedAt.toISOString(),
+    }));
+  });
+
+  app.get('/.well-known/csaf/white/index.txt', async (_req, reply) => {
+    const advisories = await listPublishedAdvisories(ctx.db, base);
+    return reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=300').send(renderIndexTxt(advisories));
+  });
+
+  app.get('/.well-known/csaf/white/changes.csv', async (_req, reply) => {
+    const advisories = await listPublishedAdvisories(ctx.db, base);
+    return reply.type('text/csv; charset=utf-8').header('cache-control', 'public, max-age=300').send(renderChangesCsv(advisories));
+  });
+
+  app.get<{ Params: { year: string; file: string } }>('/.well-known/csaf/white/:year/:file', async (req, reply) => {
+    // Our ids are upper-case letters, digits and dashes, so the file name (§5.1: lower-cased id) maps back.
+    const publicId = req.params.file.replace(/\.json$/, '').toUpperCase();
+    const advisory = PUBLIC_ID.test(publicId) ? await findPublishedAdvisory(ctx.db, base, publicId) : undefined;
+    if (!advisory || csafDirectoryPath(advisory) !== `${req.params.year}/${req.params.file}`) throw new NotFoundError('This CSAF document');
+    return sendJson(reply, renderCsaf(advisory));
+  });
+}
