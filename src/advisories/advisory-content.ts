@@ -34,6 +34,8 @@ const MAX_ROWS = 50;
 const CVE_ID = /^CVE-\d{4}-\d{4,19}$/;
 /** Version strings as vendors write them ("2.4.1", "2024.3-lts"); no spaces or range operators. */
 const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+~:_-]{0,63}$/;
+/** Words that make a version a range in disguise; CSAF's mandatory test 6.1.31 refuses them in a version. */
+const RANGE_WORDS = /^(all|any|before|earlier|later|prior|after|since|latest|versions?|every)$/i;
 /** A package URL (purl spec): scheme, type, name. */
 const PURL = /^pkg:[A-Za-z.+-][A-Za-z0-9.+-]*\/\S+$/;
 const LIMITS = { title: 200, summary: 1000, details: 20_000, mitigation: 5000, name: 200, url: 2000 } as const;
@@ -94,7 +96,7 @@ export function parseAdvisoryForm(
       continue;
     }
     for (const [f, v] of [['introduced', introduced], ['fixed', fixed]] as const) {
-      if (v && !VERSION.test(v)) errors[key(f)] = 'One version, e.g. 2.4.1 (letters, digits, . + ~ : _ -).';
+      if (v && (!VERSION.test(v) || RANGE_WORDS.test(v))) errors[key(f)] = 'One version, e.g. 2.4.1 (letters, digits, . + ~ : _ -), not a range.';
     }
     if ((ecosystem || pkg || purl) && !(ecosystem && pkg)) errors[key('package')] = 'A package needs both its ecosystem and its name.';
     if (purl && !PURL.test(purl)) errors[key('purl')] = 'A package URL looks like pkg:npm/example.';

@@ -153,6 +153,9 @@ describe('advisories over HTTP: draft, preview, publish, revise, and every publi
     const fromDirectory = await t.app.inject(`/.well-known/csaf/white/${docPath}`);
     assert.deepEqual(JSON.parse(fromDirectory.body), doc, 'the directory serves the same document');
     assert.equal((await t.app.inject(`/.well-known/csaf/white/1999/${publicId.toLowerCase()}.json`)).statusCode, 404);
+    const listing = await t.app.inject('/.well-known/csaf/white/');
+    assert.match(listing.body, new RegExp(`href="${new Date().getUTCFullYear()}/"`), 'the distribution directory lists its year folders');
+    assert.match((await t.app.inject(`/.well-known/csaf/white/${new Date().getUTCFullYear()}/`)).body, new RegExp(`href="${publicId.toLowerCase()}.json"`));
 
     // A revision: saving a published advisory is refused; publishing needs "what changed".
     const editorNow = await lead.get(editorUrl);

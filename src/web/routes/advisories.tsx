@@ -27,6 +27,20 @@ function sendJson(reply: FastifyReply, body: unknown, type = 'application/json; 
   return reply.type(type).header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*').send(JSON.stringify(body, null, 2));
 }
 
+/** A plain directory listing, as a web server's autoindex would give (names are ours: ids and years). */
+function sendListing(reply: FastifyReply, title: string, names: readonly string[]) {
+  const html = renderPage(
+    <html lang="en">
+      <head><meta charSet="utf-8" /><title>{`Index of ${title}`}</title></head>
+      <body>
+        <h1>Index of {title}</h1>
+        <ul>{names.map((n) => <li key={n}><a href={n}>{n}</a></li>)}</ul>
+      </body>
+    </html>,
+  );
+  return reply.type('text/html; charset=utf-8').header('cache-control', 'public, max-age=300').send(html);
+}
+
 /**
  * The public outcome of disclosure (stable URLs, DESIGN.md): /advisories and
  * /advisories/<id> as HTML, CSAF 2.0 (.json), OSV (.osv.json) and CVE JSON 5
@@ -102,6 +116,20 @@ export function registerAdvisoryRoutes(app: FastifyInstance, ctx: AppContext): v
   app.get('/.well-known/csaf/white/changes.csv', async (_req, reply) => {
     const advisories = await listPublishedAdvisories(ctx.db, base);
     return reply.type('text/csv; charset=utf-8').header('cache-control', 'public, max-age=300').send(renderChangesCsv(advisories));
+  });
+
+  // Directory listings (requirement 14 of a CSAF provider): the year folders, and each folder's documents.
+  app.get('/.well-known/csaf/white/', async (_req, reply) => {
+    const advisories = await listPublishedAdvisories(ctx.db, base);
+    const years = [...new Set(advisories.map((a) => csafDirectoryPath(a).split('/')[0]!))].sort();
+    return sendListing(reply, '/.well-known/csaf/white/', ['index.txt', 'changes.csv', ...years.map((y) => `${y}/`)]);
+  });
+
+  app.get<{ Params: { year: string } }>('/.well-known/csaf/white/:year/', async (req, reply) => {
+    const advisories = await listPublishedAdvisories(ctx.db, base);
+    const files = advisories.map((a) => csafDirectoryPath(a)).filter((p) => p.startsWith(`${req.params.year}/`)).map((p) => p.slice(5)).sort();
+    if (files.length === 0) throw new NotFoundError('This folder');
+    return sendListing(reply, `/.well-known/csaf/white/${req.params.year}/`, files);
   });
 
   app.get<{ Params: { year: string; file: string } }>('/.well-known/csaf/white/:year/:file', async (req, reply) => {
