@@ -16,6 +16,8 @@ export const inboxQuerySchema = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
   sort: z.enum(['newest', 'oldest', 'updated']).catch('newest').default('newest'),
   after: z.string().max(200).optional().catch(undefined),
+  /** Quarantined reports: left out of the normal views (exclude), or listed with them, or alone. */
+  quarantine: z.enum(['exclude', 'include', 'only']).catch('exclude').default('exclude'),
 });
 export type InboxQuery = z.infer<typeof inboxQuerySchema>;
 
@@ -30,6 +32,8 @@ export interface InboxRow {
   updatedAt: Date;
   /** Likely duplicates were found when it was submitted (duplicate_suggestions). */
   possibleDuplicate: boolean;
+  /** Waiting in the Quarantine tab. */
+  quarantined: boolean;
 }
 
 export interface InboxPage {
@@ -79,7 +83,8 @@ export async function listReports(
     .where('r.program_id', 'in', args.programIds);
   // Quarantined reports wait in their own tab; a reference still finds them.
   const byReference = query.q !== undefined && REFERENCE_PATTERN.test(query.q.toUpperCase());
-  if (!byReference) q = q.where('r.quarantined', '=', false);
+  if (query.quarantine === 'only') q = q.where('r.quarantined', '=', true);
+  else if (query.quarantine === 'exclude' && !byReference) q = q.where('r.quarantined', '=', false);
   if (query.state === 'open') q = q.where('r.state', 'in', OPEN_STATES);
   else if (query.state === 'closed') q = q.where('r.state', 'in', ALL_CLOSED);
   else if (query.state !== 'all') q = q.where('r.state', '=', query.state);
@@ -105,7 +110,7 @@ export async function listReports(
   }
   const rows = await q
     .select([
-      'r.id', 'r.reference', 'r.data_key', 'r.title_sealed', 'r.product', 'r.state', 'r.created_at', 'r.updated_at', 'u.display_name',
+      'r.id', 'r.reference', 'r.data_key', 'r.title_sealed', 'r.product', 'r.state', 'r.created_at', 'r.updated_at', 'u.display_name', 'r.quarantined',
       // Served by the table's primary key (report_id, candidate_id).
       sql<boolean>`EXISTS (SELECT 1 FROM duplicate_suggestions s WHERE s.report_id = r.id)`.as('possible_duplicate'),
       sql<string>`to_char(${sql.ref(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursor_t'),
@@ -127,6 +132,7 @@ export async function listReports(
       createdAt: r.created_at,
       updatedAt: r.updated_at,
       possibleDuplicate: r.possible_duplicate,
+      quarantined: r.quarantined,
     })),
     next: rows.length > PAGE_SIZE && last ? encodeCursor({ t: last.cursor_t, id: last.id }) : undefined,
   };

@@ -14,6 +14,10 @@ export const listQuerySchema = z.object({
   sort: z.enum(['newest', 'oldest', 'updated']).default('newest').meta({ description: 'updated: most recently changed first, for syncing.' }),
   product: z.string().max(64).optional(),
   q: z.string().trim().max(200).optional().meta({ description: 'Full-text search, or an exact reference.' }),
+  quarantine: z
+    .enum(['exclude', 'include', 'only'])
+    .default('include')
+    .meta({ description: 'Reports quarantined as possible spam: listed with the others (include, the default), left out, or alone (only).' }),
   after: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,200}$/, 'Pass the `next` cursor of the previous page unchanged.')
@@ -29,6 +33,8 @@ export const reportSummarySchema = z
     product: z.string(),
     state: z.enum(REPORT_STATES),
     assigneeName: z.string().nullable(),
+    quarantined: z.boolean().meta({ description: 'Waiting in the quarantine as possible spam; see the report’s `quarantine`.' }),
+    possibleDuplicate: z.boolean().meta({ description: 'Likely duplicates of earlier reports were found when it arrived.' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     links: z.object({ self: z.string() }),
@@ -67,6 +73,8 @@ export function listReportsEndpoint(ctx: AppContext) {
           product: r.product,
           state: r.state,
           assigneeName: r.assigneeName,
+          quarantined: r.quarantined,
+          possibleDuplicate: r.possibleDuplicate,
           createdAt: r.createdAt.toISOString(),
           updatedAt: r.updatedAt.toISOString(),
           links: { self: reportPath(r.reference) },

@@ -27,13 +27,14 @@ export async function reportOfToken(ctx: AppContext, principal: ApiPrincipal, re
 
 /** Reads what the representation needs besides the report row. */
 export async function representReport(ctx: AppContext, principal: ApiPrincipal, report: Report): Promise<ApiReport> {
-  const [policy, assignee, attachments, triage] = await Promise.all([
+  const [policy, assignee, attachments, triage, original] = await Promise.all([
     ctx.db.selectFrom('policy_versions').select('version').where('id', '=', report.policy_version_id).executeTakeFirstOrThrow(),
     report.assignee_id
       ? ctx.db.selectFrom('staff_users').select(['id', 'display_name as name']).where('id', '=', report.assignee_id).executeTakeFirst()
       : undefined,
     listAttachments(ctx.db, ctx.vault, report.id),
     loadTriageFields(ctx, report),
+    report.duplicate_of ? ctx.db.selectFrom('reports').select('reference').where('id', '=', report.duplicate_of).executeTakeFirst() : undefined,
   ]);
   return presentReport({
     report,
@@ -43,5 +44,6 @@ export async function representReport(ctx: AppContext, principal: ApiPrincipal, 
     triage,
     includeReporter: apiCan.seeReporterContact(principal),
     baseUrl: ctx.config.baseUrl,
+    duplicateOf: original?.reference ?? null,
   });
 }

@@ -3,6 +3,7 @@ import type { Report } from '../../db/schema.ts';
 import { REPORT_STATES } from '../../domain/lifecycle.ts';
 import type { AttachmentInfo } from '../../reports/read-report.ts';
 import { SEVERITIES } from '../../sla/sla-targets.ts';
+import { describeSpamSignal } from '../../triage/spam-signals.ts';
 
 /**
  * The report as the API shows it. Fields are only ever added, so clients must
@@ -64,6 +65,13 @@ export const reportSchema = z
     reporterCvssVector: z.string().nullable().meta({ description: 'The reporter’s own suggestion; the team’s is `severity`.' }),
     severity: severitySchema,
     slaClocks: z.array(slaClockSchema).meta({ description: 'Every response-time promise the program makes for this report.' }),
+    quarantine: z
+      .object({
+        quarantined: z.boolean().meta({ description: 'Waiting in the quarantine as possible spam (stored and acknowledged, out of the normal inbox views).' }),
+        reasons: z.array(z.object({ code: z.string(), description: z.string() })).meta({ description: 'The signals that quarantined it; kept after release.' }),
+      })
+      .meta({ id: 'Quarantine' }),
+    duplicateOf: z.string().nullable().meta({ description: 'Reference of the original when this report was marked a duplicate.' }),
     credit: z.object({ preference: z.enum(['name', 'handle', 'anonymous', 'none']) }),
     reporter: z
       .object({ name: z.string().nullable(), handle: z.string().nullable(), email: z.string().nullable() })
@@ -101,6 +109,8 @@ export function presentReport(args: {
   triage: { severity: z.infer<typeof severitySchema>; slaClocks: z.infer<typeof slaClockSchema>[] };
   includeReporter: boolean;
   baseUrl: string;
+  /** The original's reference, when this is a duplicate. */
+  duplicateOf: string | null;
 }): ApiReport {
   const { report: r } = args;
   return {
@@ -118,6 +128,8 @@ export function presentReport(args: {
     reporterCvssVector: r.reporter_cvss_vector,
     severity: args.triage.severity,
     slaClocks: args.triage.slaClocks,
+    quarantine: { quarantined: r.quarantined, reasons: r.quarantine_reasons.map((code) => ({ code, description: describeSpamSignal(code) })) },
+    duplicateOf: args.duplicateOf,
     credit: { preference: r.credit_preference },
     ...(args.includeReporter ? { reporter: { name: r.reporter_name, handle: r.reporter_handle, email: r.reporter_email } } : {}),
     policy: { version: args.policyVersion, acceptedAt: r.policy_accepted_at.toISOString() },
