@@ -1,6 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { ReportState, ResumableState } from '../domain/lifecycle.ts';
 import type { AdvisoriesTable, AdvisoryCountersTable } from './advisory-tables.ts';
+import type { SubscriptionTables } from './subscription-tables.ts';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -408,7 +409,7 @@ export interface DuplicateSuggestionsTable {
   created_at: CreatedAt;
 }
 
-export interface Database {
+export interface Database extends SubscriptionTables {
   programs: ProgramsTable;
   policy_versions: PolicyVersionsTable;
   staff_users: StaffUsersTable;

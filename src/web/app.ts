@@ -13,6 +13,8 @@ import { activeKeyInfo } from '../keys/program-keys.ts';
 import { registerClientBundles } from './client-bundles.ts';
 import { registerAdvisoryRoutes } from './routes/advisories.tsx';
 import { registerStaffAdvisoryRoutes } from './routes/staff-advisories.tsx';
+import { registerSubscriptionRoutes } from './routes/subscriptions.tsx';
+import { registerDisclosureDateRoutes } from './routes/disclosure-date.tsx';
 import { registerErrorHandling } from './error-handler.tsx';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerPublicRoutes } from './routes/public.tsx';
@@ -95,6 +97,8 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerStaffMetricsRoutes(app, ctx);
   registerStaffCannedRoutes(app, ctx);
   registerStaffAdvisoryRoutes(app, ctx);
+  registerSubscriptionRoutes(app, ctx);
+  registerDisclosureDateRoutes(app, ctx);
   registerApiRoutes(app, ctx);
   return app;
 }

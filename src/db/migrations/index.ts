@@ -13,6 +13,8 @@ import * as duplicateSuggestions from './2026-11-23T1570-duplicate-suggestions.t
 import * as watchers from './2026-11-23T1580-watchers.ts';
 import * as ssvc from './2026-11-23T1590-ssvc.ts';
 import * as advisories from './2026-11-23T1600-advisories.ts';
+import * as subscriptions from './2026-11-23T1610-subscriptions.ts';
+import * as disclosureDate from './2026-11-23T1620-disclosure-date.ts';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +32,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1580-watchers': watchers,
   '2026-11-23T1590-ssvc': ssvc,
   '2026-11-23T1600-advisories': advisories,
+  '2026-11-23T1610-subscriptions': subscriptions,
+  '2026-11-23T1620-disclosure-date': disclosureDate,
 };
