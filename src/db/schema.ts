@@ -12,9 +12,10 @@ export type CreditPreference = 'name' | 'handle' | 'anonymous' | 'none';
 export type EventType =
   | 'submitted' | 'state-changed' | 'assigned' | 'reporter-replied' | 'staff-replied' | 'note-added' | 'credit-changed'
   | 'severity-set' | 'cwe-set' | 'evaluation-sent' | 'resolution-date-changed' | 'duplicate-marked'
-  | 'quarantined' | 'quarantine-released' | 'sender-blocked' | 'ssvc-set' | 'advisory-published';
+  | 'quarantined' | 'quarantine-released' | 'sender-blocked' | 'ssvc-set' | 'advisory-published'
+  | 'disclosure-date-proposed' | 'disclosure-date-agreed';
 export type ActorKind = 'reporter' | 'staff' | 'system';
-export type JobKind = 'notify-reporter' | 'process-inbound-mail' | 'mail-acknowledgement' | 'sla-sweep' | 'sla-mail';
+export type JobKind = 'notify-reporter' | 'process-inbound-mail' | 'mail-acknowledgement' | 'sla-sweep' | 'sla-mail' | 'subscription-mail' | 'notify-subscribers' | 'mail-subscriber';
 export type JobState = 'pending' | 'running' | 'done' | 'failed';
 
 export interface ProgramsTable {
@@ -153,7 +154,18 @@ export interface ReportsTable {
   submitter_ip_hash: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
   /** A duplicate whose reporter is credited too, under the year the original was resolved. */
   credit_with_original: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The proposed or agreed public disclosure moment (src/disclosure/); null until someone proposes one. */
+  disclosure_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The IANA zone the disclosure moment was written in. */
+  disclosure_time_zone: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Whose answer the date waits for, or agreed. */
+  disclosure_status: ColumnType<DisclosureStatus | null, DisclosureStatus | null | undefined, DisclosureStatus | null>;
+  /** Who proposed the current date. */
+  disclosure_proposed_by: ColumnType<DisclosureSide | null, DisclosureSide | null | undefined, DisclosureSide | null>;
 }
+
+export type DisclosureStatus = 'proposed-by-team' | 'proposed-by-reporter' | 'agreed';
+export type DisclosureSide = 'team' | 'reporter';
 
 /** Staff who follow a report: they get its SLA reminders like the assignee. */
 export interface ReportWatchersTable {
@@ -383,8 +395,9 @@ export interface MailLeasesTable {
 export interface SlaRemindersTable {
   id: Generated<string>;
   report_id: string;
-  clock: 'first-response' | 'triage' | 'remediation' | 'update-nudge';
-  threshold: 'near-breach' | 'breach' | 'escalation';
+  clock: 'first-response' | 'triage' | 'remediation' | 'update-nudge' | 'disclosure';
+  /** The disclosure clock's: days before the agreed date, escalation once it passed, and the reporter's answers. */
+  threshold: 'near-breach' | 'breach' | 'escalation' | '7-days-before' | '1-day-before' | 'reporter-proposed' | 'reporter-agreed';
   /** The deadline it was about. */
   due_at: Timestamp;
   recipient_id: string;

@@ -6,6 +6,7 @@ import { loadReportClocks } from '../sla/report-clocks.ts';
 import { CLOCK_LABELS } from '../sla/sla-clocks.ts';
 import { formatDuration } from '../sla/sla-explain.ts';
 import { runSlaSweep, scheduleSlaSweep, SWEEP_INTERVAL_MS } from './sla-sweep.ts';
+import { disclosureReminderMail } from '../disclosure/disclosure-mail.ts';
 
 // Staff mail names reports by reference only: titles and details stay behind the sign-in, since relays may read plain mail.
 const footer = (baseUrl: string) => ['', '-- ', `Embargo at ${baseUrl}. Turn the daily digest off on ${baseUrl}/staff/reports/due`];
@@ -43,6 +44,7 @@ async function reminderMail(ctx: AppContext, reminderId: string, at: Date) {
     .where('s.id', '=', reminderId)
     .executeTakeFirst();
   if (!row || row.disabled_at) return undefined;
+  if (row.clock === 'disclosure') return disclosureReminderMail(ctx, row, at);
   const loaded = await loadReportClocks(ctx.db, row.reportId, at);
   const clock = loaded?.clocks.find((c) => c.name === row.clock);
   // Met or paused since the sweep: a reminder now would only be noise.

@@ -7,6 +7,7 @@ import { enqueueJob } from '../jobs/queue.ts';
 import { loadReportClocks, programSla } from '../sla/report-clocks.ts';
 import { clockUrgency, nextDeadline } from '../sla/sla-clocks.ts';
 import { escalationRecipients, watcherRecipients } from './recipients.ts';
+import { sweepDisclosureDates } from '../disclosure/disclosure-sweep.ts';
 
 /** How often the sweep runs: a near-breach threshold is hours wide, so a quarter of an hour is timely enough. */
 export const SWEEP_INTERVAL_MS = 15 * 60_000;
@@ -79,6 +80,8 @@ export async function runSlaSweep(db: Db, now: Date = new Date()): Promise<Sweep
       return sent;
     });
   }
+  // The agreed disclosure dates' reminders and escalations (src/disclosure/) count as reminders too.
+  reminders += await sweepDisclosureDates(db, now);
   return { reminders, digests: await queueDigests(db, now) };
 }
 

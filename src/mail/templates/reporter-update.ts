@@ -2,6 +2,7 @@ import type { ReportVault } from '../../crypto/report-vault.ts';
 import type { Db } from '../../db/database.ts';
 import { STATE_EXPLANATIONS, STATE_LABELS, isReportState } from '../../domain/lifecycle.ts';
 import { openEvaluation, openMessageBody, reportKey } from '../../reports/report-contents.ts';
+import { disclosureMailWords, isDisclosureEvent } from '../../disclosure/disclosure-words.ts';
 import { detailsAllowed, footer, loadReportForMail, quote, type Prepared, type RenderOptions } from './template.ts';
 
 export interface ReporterUpdateProps {
@@ -32,7 +33,7 @@ export async function prepareReporterUpdate(db: Db, vault: ReportVault, baseUrl:
   // Contents are opened only here, for the mail being rendered; the template decides whether they may travel.
   const keyRow = await db.selectFrom('reports').select(['id', 'data_key', 'evaluation_sealed', 'expected_resolution_date']).where('id', '=', report.id).executeTakeFirstOrThrow();
   const sealedMessage =
-    event.type === 'staff-replied' && messageId
+    (event.type === 'staff-replied' || isDisclosureEvent(event.type)) && messageId
       ? await db.selectFrom('report_messages').select(['id', 'body_sealed', 'visibility']).where('id', '=', messageId).executeTakeFirst()
       : undefined;
   const message = sealedMessage && { visibility: sealedMessage.visibility, body: openMessageBody(vault, reportKey(vault, keyRow), sealedMessage.id, sealedMessage.body_sealed) };
@@ -55,7 +56,7 @@ export async function prepareReporterUpdate(db: Db, vault: ReportVault, baseUrl:
               ? 'The expected resolution date has changed.'
               : event.type === 'advisory-published'
                 ? 'We published a security advisory about it.'
-                : 'There is an update.';
+                : (disclosureMailWords(event.type, data)?.what ?? 'There is an update.');
       const lines = ['Hello,', '', `There is news on your vulnerability report ${report.reference}. ${what}`];
       // The advisory is public by now: its address may travel in any mail.
       if (typeof data.advisoryUrl === 'string') lines.push('', `The advisory: ${data.advisoryUrl}`);
@@ -71,6 +72,8 @@ export async function prepareReporterUpdate(db: Db, vault: ReportVault, baseUrl:
         if (event.type === 'resolution-date-changed' && typeof data.to === 'string') {
           lines.push(`The expected resolution date is now ${data.to}${typeof data.from === 'string' ? ` (it was ${data.from})` : ''}.`);
         }
+        const disclosure = disclosureMailWords(event.type, data);
+        if (disclosure) lines.push(disclosure.detail);
         if (typeof data.reason === 'string' && data.reason) lines.push('', 'The team noted:', '', quote(data.reason));
         if (message && message.visibility === 'reporter') lines.push('', quote(message.body));
         lines.push('', 'Reply to this mail to answer, or use your private tracking link.');

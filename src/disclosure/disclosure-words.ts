@@ -1,0 +1,40 @@
+import { formatDisclosureMoment } from './disclosure-rules.ts';
+
+/** The event types of the disclosure date. */
+export const DISCLOSURE_EVENT_TYPES: readonly string[] = ['disclosure-date-proposed', 'disclosure-date-agreed'];
+
+export const isDisclosureEvent = (type: string): boolean => DISCLOSURE_EVENT_TYPES.includes(type);
+
+function momentOf(data: Record<string, unknown>): string {
+  return typeof data.at === 'string' && typeof data.timeZone === 'string' ? formatDisclosureMoment(new Date(data.at), data.timeZone) : 'an unknown date';
+}
+
+/**
+ * The timeline sentence of a disclosure event. `who` is the staff member's
+ * name (staff view) or "The security team" (reporter view); the reporter's own
+ * actions read "The reporter" to staff and "You" to the reporter.
+ */
+export function describeDisclosureEvent(type: string, data: Record<string, unknown>, audience: 'staff' | 'reporter', who: string): string | undefined {
+  const actor = data.by === 'reporter' ? (audience === 'staff' ? 'The reporter' : 'You') : who;
+  const when = momentOf(data);
+  if (type === 'disclosure-date-agreed') return `${actor} agreed to disclose publicly on ${when}. The disclosure date is agreed.`;
+  if (type === 'disclosure-date-proposed') {
+    const change = data.previous ? (data.later ? ' (later than before)' : ' (changed)') : '';
+    return `${actor} proposed to disclose publicly on ${when}${change}.`;
+  }
+  return undefined;
+}
+
+/** What the reporter's update mail says about a disclosure event by the team: a headline, and the date when details may travel. */
+export function disclosureMailWords(type: string, data: Record<string, unknown>): { what: string; detail: string } | undefined {
+  if (type === 'disclosure-date-proposed') {
+    return {
+      what: 'The security team proposed a public disclosure date.',
+      detail: `Proposed disclosure date: ${momentOf(data)}. Agree to it, or propose another date, on your tracking page.`,
+    };
+  }
+  if (type === 'disclosure-date-agreed') {
+    return { what: 'The public disclosure date is agreed.', detail: `Agreed disclosure date: ${momentOf(data)}.` };
+  }
+  return undefined;
+}
