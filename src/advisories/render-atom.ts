@@ -1,5 +1,6 @@
 import type { Severity } from '../db/schema.ts';
 import { advisoryUrls, type Advisory, type AdvisoryPublisher } from './advisory.ts';
+import { utc } from './output-text.ts';
 
 export interface AtomFeedArgs {
   publisher: AdvisoryPublisher;
@@ -92,8 +93,3 @@ function attr(value: string): string {
   return text(value).replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
 }
 
-function utc(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) throw new RangeError(`Not a date: ${iso}`);
-  return d.toISOString();
-}

@@ -2,6 +2,7 @@ import MarkdownIt, { type Token } from 'markdown-it';
 import { CVSS_METRICS, definesGroup, parseCvssVector } from '../domain/cvss-metrics.ts';
 import { InvalidCvssVectorError, requireCvssScore } from '../domain/cvss-score.ts';
 import { advisoryUrls, type Advisory, type AdvisoryCreditRole, type AdvisoryCvss } from './advisory.ts';
+import { httpUrl, oneLine, uniqueBy, utc, withoutControls } from './output-text.ts';
 
 /** A CVE record names its CVE id; an advisory without one has no CVE record to render. */
 export class AdvisoryWithoutCveError extends Error {
@@ -352,37 +353,3 @@ function clip(text: string, max: number): string {
   return text.slice(0, end);
 }
 
-function utc(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) throw new RangeError(`Not a date: ${iso}`);
-  return d.toISOString();
-}
-
-/** Collapses whitespace (including line breaks) so a field meant as one line stays one. */
-function oneLine(text: string): string {
-  return withoutControls(text).replace(/\s+/g, ' ').trim();
-}
-
-/** Control characters carry nothing a reader can see and trip up consumers' parsers (tab and line breaks stay). */
-function withoutControls(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '');
-}
-
-function httpUrl(text: string): string | null {
-  try {
-    const u = new URL(text);
-    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
-  } catch {
-    return null;
-  }
-}
-
-function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const k = key(item);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}

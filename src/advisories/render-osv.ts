@@ -2,6 +2,7 @@ import { parseCvssVector } from '../domain/cvss-metrics.ts';
 import { InvalidCvssVectorError } from '../domain/cvss-score.ts';
 import type { Severity } from '../db/schema.ts';
 import { advisoryUrls, type Advisory, type AdvisoryCreditRole, type AdvisoryProduct } from './advisory.ts';
+import { httpUrl, oneLine, uniqueBy, utc, withoutControls } from './output-text.ts';
 
 /**
  * The OSV schema version the records claim. Every field used here exists since
@@ -178,39 +179,3 @@ function canonicalVector(vector: string): string {
   return parsed.canonical;
 }
 
-/** RFC 3339 in UTC with a Z, as OSV requires; an unparseable date is a bug upstream, not something to publish. */
-function utc(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) throw new RangeError(`Not a date: ${iso}`);
-  return d.toISOString();
-}
-
-/** Collapses whitespace (including line breaks) so a field meant as one line stays one. */
-function oneLine(text: string): string {
-  return withoutControls(text).replace(/\s+/g, ' ').trim();
-}
-
-/** Control characters carry nothing a reader can see and trip up consumers' parsers (tab and line breaks stay). */
-function withoutControls(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '');
-}
-
-/** The URL as a valid URI (spaces and the like percent-encoded), or null when it is not http(s). */
-function httpUrl(text: string): string | null {
-  try {
-    const u = new URL(text);
-    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
-  } catch {
-    return null;
-  }
-}
-
-function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const k = key(item);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
