@@ -8,6 +8,7 @@ import { findReportByReference } from '../reports/read-report.ts';
 import { applyTransition, lockReportState } from '../reports/report-actions.ts';
 import { recordEvent } from '../reports/record-event.ts';
 import { openReporter } from '../reports/report-contents.ts';
+import { queueSubscriberNotice } from '../subscriptions/notify-subscribers.ts';
 import { advisorySearchText, toAdvisory, type AdvisoryContent } from './advisory-content.ts';
 import type { Advisory, AdvisoryCredit, AdvisoryPublisher, AdvisoryRevision } from './advisory.ts';
 
@@ -207,6 +208,8 @@ export async function publishAdvisory(
       })
       .where('id', '=', row.id)
       .execute();
+    // Customers following its products hear of it ("updated" for a revision), after commit (src/subscriptions/).
+    await queueSubscriberNotice(trx, { advisoryId: row.id, revision: next.length });
     if (row.report_id) {
       const report = await lockReportState(trx, row.report_id);
       const url = `${args.baseUrl}/advisories/${encodeURIComponent(row.public_id)}`;

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.ts';
 import { mailJobHandlers } from '../mail/mail-jobs.ts';
 import { slaJobHandlers } from '../sla-reminders/sla-mail.ts';
+import { subscriptionJobHandlers } from '../subscriptions/subscription-jobs.ts';
 import type { JobHandlers } from './worker.ts';
 
 /** The job handlers, wired to the context by hand. */
@@ -10,5 +11,7 @@ export function createJobHandlers(ctx: AppContext): JobHandlers {
     ...mailJobHandlers(ctx),
     // SLA reminders, escalations and daily digests to staff.
     ...slaJobHandlers(ctx),
+    // Customer subscriptions: confirmation mails, advisory notices (fan-out, then one mail per subscriber).
+    ...subscriptionJobHandlers(ctx),
   };
 }

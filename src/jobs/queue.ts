@@ -14,6 +14,12 @@ export interface JobPayloads {
   'sla-sweep': Record<string, never>;
   /** One SLA reminder, escalation or daily digest; carries ids only and reads fresh data when sent. */
   'sla-mail': { kind: 'reminder'; reminderId: string } | { kind: 'digest'; userId: string; day: string };
+  /** A subscriber's confirmation (or "manage your subscription") mail; the one-time token travels sealed and is scrubbed once sent (src/subscriptions/). */
+  'subscription-mail': { subscriberId: string; sealedToken?: string };
+  /** Fans an advisory revision out to its confirmed subscribers: one 'mail-subscriber' job each (src/subscriptions/notify-subscribers.ts). */
+  'notify-subscribers': { advisoryId: string; revision: number };
+  /** One advisory notice to one subscriber; its subscriber_notifications row says whether it was already sent. */
+  'mail-subscriber': { notificationId: string };
 }
 
 /**

@@ -17,6 +17,8 @@ export interface MailToCompose {
   references?: readonly string[];
   /** RFC 3834: marks mail a machine sent so that well-behaved responders do not answer it. */
   autoSubmitted?: 'auto-replied' | 'auto-generated';
+  /** RFC 2369 and RFC 8058: an https address that unsubscribes with one POST (subscriber mail). */
+  listUnsubscribe?: string;
   date?: Date;
   /** PGP/MIME (RFC 3156): the text is encrypted to this key and signed with `signWith`. */
   encrypt?: { to: openpgp.PublicKey; signWith: openpgp.PrivateKey | undefined };
@@ -49,6 +51,10 @@ function envelopeHeaders(mail: MailToCompose): Record<string, string> {
     headers['Auto-Submitted'] = mail.autoSubmitted;
     // Exchange and Outlook honour this instead of RFC 3834: no out-of-office answer to our acknowledgements.
     headers['X-Auto-Response-Suppress'] = 'All';
+  }
+  if (mail.listUnsubscribe) {
+    headers['List-Unsubscribe'] = bracket(mail.listUnsubscribe);
+    headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
   }
   return headers;
 }
