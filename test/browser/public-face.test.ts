@@ -16,6 +16,8 @@ describe('public face in a real browser', { timeout: 90_000 }, () => {
   let server: EmbargoProcess;
   let staff: Page;
   let visitor: Page;
+  /** The report the thanks test fixes; the advisory test publishes it. */
+  let fixedReference = '';
   const suite = useServerAndBrowser();
   before(async () => {
     server = suite.server;
@@ -67,6 +69,7 @@ describe('public face in a real browser', { timeout: 90_000 }, () => {
     await visitor.getByLabel('Credit me by my name').check();
     await visitor.getByRole('button', { name: 'Send report' }).click();
     const reference = (await visitor.locator('.notice .reference').innerText()).trim();
+    fixedReference = reference;
 
     await staff.goto(`${server.baseUrl}/staff/reports/${reference}`);
     for (const label of ['Acknowledged', 'Triaged', 'Fix in progress', 'Fixed']) {
@@ -80,5 +83,38 @@ describe('public face in a real browser', { timeout: 90_000 }, () => {
     assert.equal(await visitor.getByRole('heading', { name: year }).count(), 1);
     assert.deepEqual(await visitor.locator('ul.credits li').allInnerTexts(), ['Katherine Johnson']);
     await visitor.screenshot({ path: path.join(SCREENSHOTS, '13-thanks.png'), fullPage: true });
+  });
+
+  it('the lead drafts, previews and publishes an advisory; visitors read it and its CSAF', async () => {
+    assert.ok(fixedReference, 'runs after the thanks test fixed a report');
+    await staff.goto(`${server.baseUrl}/staff/reports/${fixedReference}`);
+    await staff.getByRole('button', { name: 'Draft an advisory' }).click();
+    await staff.getByText('Draft started from the report').waitFor();
+    assert.equal(await staff.getByLabel('Title').inputValue(), 'Heap overflow in the image parser');
+    assert.equal(await staff.getByLabel('Credit 1 name').inputValue(), 'Katherine Johnson', 'the reporter chose to be named');
+    await staff.getByLabel('Summary').fill('A crafted PNG overflows a heap buffer in the thumbnailer. Update to 2.0.1.');
+    await staff.getByLabel('Details').fill('The thumbnailer trusted the **IHDR** width. <script>alert(1)</script> stays text.');
+    await staff.getByLabel('CVSS vector').fill('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H');
+    await staff.getByLabel('Product 1 fixed').fill('2.0.1');
+    await staff.getByRole('button', { name: 'Preview' }).click();
+    assert.equal(await staff.locator('.preview strong', { hasText: 'IHDR' }).count(), 1);
+    assert.equal(await staff.locator('.preview script').count(), 0);
+    await staff.screenshot({ path: path.join(SCREENSHOTS, '14-advisory-editor-preview.png'), fullPage: true });
+    await staff.getByLabel(/The disclosure is agreed/).check();
+    await staff.getByRole('button', { name: 'Publish advisory' }).click();
+    await staff.getByText('Published. The advisory is public').waitFor();
+
+    await visitor.goto(server.baseUrl + '/advisories');
+    await visitor.getByRole('link', { name: 'Heap overflow in the image parser' }).click();
+    assert.match(await visitor.locator('h1').innerText(), /Heap overflow in the image parser/);
+    assert.match(await visitor.locator('.severity').first().innerText(), /Critical \(9\.8\)/);
+    assert.match(await visitor.locator('ul.credits').innerText(), /Katherine Johnson/);
+    await visitor.screenshot({ path: path.join(SCREENSHOTS, '15-advisory.png'), fullPage: true });
+    const csaf = await (await fetch(`${visitor.url()}.json`)).json();
+    assert.equal(csaf.document.category, 'csaf_security_advisory');
+    assert.deepEqual(csaf.document.acknowledgments.flatMap((a: { names?: string[] }) => a.names ?? []), ['Katherine Johnson']);
+
+    await staff.goto(`${server.baseUrl}/staff/reports/${fixedReference}`);
+    assert.equal(await staff.locator('span.state').first().innerText(), 'Disclosed');
   });
 });
