@@ -81,10 +81,11 @@ describe('API documentation', () => {
     const state = doc.paths['/api/v1/reports/{reference}/state'].post;
     assert.ok(state.responses['409'].description.includes('invalid_transition'));
     assert.ok(state.requestBody.content['application/json'].schema.properties.to.enum.includes('acknowledged'));
-    assert.deepEqual(Object.keys(doc.components.schemas).sort(), ['Attachment', 'Error', 'Message', 'Quarantine', 'Report', 'ReportSummary', 'SlaClock']);
+    assert.deepEqual(Object.keys(doc.components.schemas).sort(), ['Attachment', 'DisclosureDate', 'Error', 'Message', 'Quarantine', 'Report', 'ReportSummary', 'SlaClock']);
     assert.ok(doc.components.schemas.Report.properties.reporter);
     assert.ok(doc.components.schemas.Report.properties.severity && doc.components.schemas.Report.properties.slaClocks);
     assert.ok(doc.components.schemas.Report.properties.quarantine && doc.components.schemas.Report.properties.duplicateOf);
+    assert.ok(doc.components.schemas.Report.properties.disclosure);
     assert.equal(doc.components.securitySchemes.bearerToken.scheme, 'bearer');
   });
 

@@ -4,6 +4,7 @@ import { REPORT_STATES } from '../../domain/lifecycle.ts';
 import type { AttachmentInfo } from '../../reports/read-report.ts';
 import { SEVERITIES } from '../../sla/sla-targets.ts';
 import { describeSpamSignal } from '../../triage/spam-signals.ts';
+import { readDisclosure } from '../../disclosure/disclosure-rules.ts';
 
 /**
  * The report as the API shows it. Fields are only ever added, so clients must
@@ -48,6 +49,16 @@ export const slaClockSchema = z
   })
   .meta({ id: 'SlaClock' });
 
+/** The agreed disclosure date (src/disclosure/). */
+export const disclosureSchema = z
+  .object({
+    at: timestamp.meta({ description: 'The public disclosure moment, RFC 3339, UTC.' }),
+    timeZone: z.string().meta({ description: 'The IANA time zone the date was proposed in, e.g. Europe/Amsterdam.' }),
+    status: z.enum(['proposed-by-team', 'proposed-by-reporter', 'agreed']).meta({ description: 'Whose answer the date waits for, or agreed by both.' }),
+    proposedBy: z.enum(['team', 'reporter']).meta({ description: 'Who proposed this date.' }),
+  })
+  .nullable()
+  .meta({ id: 'DisclosureDate', description: 'The proposed or agreed public disclosure date; null until one is proposed. Nothing is published automatically when it comes.' });
 
 export const reportSchema = z
   .object({
@@ -72,6 +83,7 @@ export const reportSchema = z
       })
       .meta({ id: 'Quarantine' }),
     duplicateOf: z.string().nullable().meta({ description: 'Reference of the original when this report was marked a duplicate.' }),
+    disclosure: disclosureSchema,
     credit: z.object({ preference: z.enum(['name', 'handle', 'anonymous', 'none']) }),
     reporter: z
       .object({ name: z.string().nullable(), handle: z.string().nullable(), email: z.string().nullable() })
@@ -130,6 +142,7 @@ export function presentReport(args: {
     slaClocks: args.triage.slaClocks,
     quarantine: { quarantined: r.quarantined, reasons: r.quarantine_reasons.map((code) => ({ code, description: describeSpamSignal(code) })) },
     duplicateOf: args.duplicateOf,
+    disclosure: presentDisclosure(r),
     credit: { preference: r.credit_preference },
     ...(args.includeReporter ? { reporter: { name: r.reporter_name, handle: r.reporter_handle, email: r.reporter_email } } : {}),
     policy: { version: args.policyVersion, acceptedAt: r.policy_accepted_at.toISOString() },
@@ -140,6 +153,11 @@ export function presentReport(args: {
     attachments: args.attachments.map((a) => presentAttachment(r.reference, a)),
     links: { self: reportPath(r.reference), messages: `${reportPath(r.reference)}/messages`, staffPage: `${args.baseUrl}/staff/reports/${encodeURIComponent(r.reference)}` },
   };
+}
+
+function presentDisclosure(r: Report): ApiReport['disclosure'] {
+  const d = readDisclosure(r);
+  return d && { at: d.at.toISOString(), timeZone: d.timeZone, status: d.status, proposedBy: d.proposedBy };
 }
 
 export { reportPath };

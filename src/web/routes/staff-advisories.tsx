@@ -19,6 +19,7 @@ import { chrome, sendHtml } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
 import { AdvisoryEditorPage, StaffAdvisoryListPage } from '../views/staff-advisory-pages.tsx';
+import { earlyPublicationCheck, loadDisclosure } from '../../disclosure/load-disclosure.ts';
 
 type Flash = { kind: 'error' | 'success'; message: string };
 
@@ -74,6 +75,7 @@ export function registerStaffAdvisoryRoutes(app: FastifyInstance, ctx: AppContex
         canPublish={can.publishAdvisory(req.staff!, program.id)}
         flash={extra.flash ?? (done && DONE[done] ? { kind: 'success', message: DONE[done] } : undefined)}
         csrf={reply.generateCsrf()}
+        disclosure={advisory.reportId ? await loadDisclosure(ctx.db, advisory.reportId) : undefined}
       />
     );
     return sendHtml(reply, renderPage(page), status, { private: true });
@@ -104,6 +106,9 @@ export function registerStaffAdvisoryRoutes(app: FastifyInstance, ctx: AppContex
     const parsed = parseAdvisoryForm(values, program.config.products, { publishing });
     const errors = parsed.ok ? {} : { ...parsed.errors };
     if (publishing && values.confirm !== 'yes') errors.confirm = 'Confirm that the disclosure is agreed and the text may be public.';
+    // Never before the agreed disclosure date without saying so (src/disclosure/); revisions are already public.
+    const early = publishing && advisory.state === 'draft' ? await earlyPublicationCheck(ctx.db, advisory.reportId, values.publishEarly === 'yes') : undefined;
+    if (early) errors.publishEarly = early;
     if (!parsed.ok || Object.keys(errors).length > 0) {
       return render(req, reply, found, 422, { values, errors, flash: { kind: 'error', message: publishing ? 'Not published: some fields need your attention.' : 'Not saved: some fields need your attention.' } });
     }

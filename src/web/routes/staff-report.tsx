@@ -23,6 +23,7 @@ import { loadReportExtras } from '../../triage/load-report-extras.ts';
 import { findAdvisoryForReport } from '../../advisories/advisory-store.ts';
 import { CLOSE_DONE_MESSAGES, registerStaffCloseRoutes } from './staff-close.tsx';
 import { COLLAB_DONE_MESSAGES, loadCollabView, registerStaffCollabRoutes } from './staff-collab.tsx';
+import { DISCLOSURE_DONE_MESSAGES, registerStaffDisclosureRoutes } from './disclosure-date.tsx';
 
 type RefParams = { Params: { ref: string } };
 
@@ -34,6 +35,7 @@ const DONE_MESSAGES: Record<string, string> = {
   ...TRIAGE_DONE_MESSAGES,
   ...CLOSE_DONE_MESSAGES,
   ...COLLAB_DONE_MESSAGES,
+  ...DISCLOSURE_DONE_MESSAGES,
 };
 
 const stateFormSchema = z.object({ to: z.enum(REPORT_STATES), reason: z.string().max(500).optional() });
@@ -158,4 +160,5 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
   registerStaffTriageRoutes(app, ctx, { auth, editableReport, render });
   registerStaffCloseRoutes(app, ctx, { auth, editableReport, render });
   registerStaffCollabRoutes(app, ctx, { auth, editableReport, render });
+  registerStaffDisclosureRoutes(app, ctx, { auth, editableReport, render });
 }

@@ -14,6 +14,8 @@ import { hitRateLimit } from '../rate-limit.ts';
 import { renderPage } from '../views/layout.tsx';
 import { TrackPage } from '../views/track-page.tsx';
 import { loadOriginalStatus } from '../../triage/original-status.ts';
+import { registerTrackDisclosureRoutes } from './disclosure-date.tsx';
+import type { DisclosureFormState } from '../views/disclosure-panels.tsx';
 
 type TokenParams = { Params: { token: string } };
 
@@ -32,7 +34,7 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
     report: Report,
     token: string,
     status: number,
-    extra: { body?: string; errors?: Record<string, string>; creditErrors?: Record<string, string> } = {},
+    extra: { body?: string; errors?: Record<string, string>; creditErrors?: Record<string, string>; disclosure?: DisclosureFormState } = {},
   ) {
     const [program, attachments] = await Promise.all([loadProgram(ctx.db, { id: report.program_id }), listAttachments(ctx.db, ctx.vault, report.id)]);
     const timeline = await loadTimeline(ctx.db, ctx.vault, report.id, 'reporter', attachments);
@@ -53,6 +55,7 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
         limits={limits}
         credit={{ errors: extra.creditErrors ?? {}, saved: query.credit === 'saved' }}
         original={original}
+        disclosure={{ form: extra.disclosure, done: query.disclosure, defaultTimeZone: program?.config.calendar.timeZone ?? 'UTC', now: new Date() }}
       />
     );
     return sendHtml(reply, renderPage(page), status, { private: true });
@@ -91,6 +94,8 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
     }
     return reply.redirect(`/track/${req.params.token}?credit=saved#credit-h`, 303);
   });
+
+  registerTrackDisclosureRoutes(app, ctx, { reportFor, render });
 
   app.get<{ Params: { token: string; id: string } }>('/track/:token/attachments/:id', async (req, reply) => {
     const report = await reportFor(req.params.token);

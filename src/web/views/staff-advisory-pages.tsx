@@ -3,6 +3,8 @@ import type { Advisory } from '../../advisories/advisory.ts';
 import type { StaffAdvisory } from '../../advisories/advisory-store.ts';
 import { AdvisoryBody } from './advisory-pages.tsx';
 import { ErrorSummary, FieldError, Layout, formatDate, type PageChrome } from './layout.tsx';
+import type { DisclosureDate } from '../../disclosure/disclosure-rules.ts';
+import { AdvisoryDisclosureField } from './disclosure-panels.tsx';
 
 type Flash = { kind: 'error' | 'success'; message: string };
 
@@ -55,7 +57,7 @@ export function StaffAdvisoryListPage(props: { chrome: PageChrome; rows: StaffAd
 
 const LABELS: Record<string, string> = {
   title: 'Title', summary: 'Summary', details: 'Details', mitigation: 'Workarounds and mitigations', cveId: 'CVE id', cwe: 'Weakness (CWE)',
-  cvssVector: 'CVSS vector', revisionSummary: 'What changed', confirm: 'Confirmation',
+  cvssVector: 'CVSS vector', revisionSummary: 'What changed', confirm: 'Confirmation', publishEarly: 'Disclosure date',
 };
 
 function labelFor(field: string): string {
@@ -103,6 +105,8 @@ export function AdvisoryEditorPage(props: {
   canPublish: boolean;
   flash?: Flash;
   csrf: string;
+  /** The report's disclosure date (null: none proposed); absent for an advisory without a report. */
+  disclosure?: DisclosureDate | null;
 }) {
   const { advisory: a, values, errors } = props;
   const published = a.state === 'published';
@@ -208,6 +212,7 @@ export function AdvisoryEditorPage(props: {
             {published ? <Text name="revisionSummary" label="What changed" values={values} errors={errors} max={500} required hint="Readers see it in the revision history, e.g. “Added the fixed version for 3.x”." /> : (
               <p class="hint">Publishing makes the advisory public (page, feeds, CSAF, OSV, CVE JSON) and, when its report is fixed, marks the report disclosed and tells the reporter. Publish only on the agreed disclosure date.</p>
             )}
+            {props.disclosure !== undefined ? <AdvisoryDisclosureField date={props.disclosure} now={new Date()} published={published} errors={errors} values={values} /> : null}
             <div class={errors.confirm ? 'field invalid' : 'field'}>
               <FieldError id="adv-confirm" message={errors.confirm} />
               <label><input type="checkbox" id="adv-confirm" name="confirm" value="yes" /> The disclosure is agreed and this text may be public.</label>

@@ -9,6 +9,8 @@ import type { TriageView } from '../../triage/load-triage-view.ts';
 import { DuplicatesPanel } from './duplicates-panel.tsx';
 import { EvaluationPanel, SeverityPanel } from './report-triage-panel.tsx';
 import { SsvcPanel } from './ssvc-panel.tsx';
+import { StaffDisclosurePanel } from './disclosure-panels.tsx';
+import { readDisclosure } from '../../disclosure/disclosure-rules.ts';
 import { ReportAdvisoryPanel } from './staff-advisory-pages.tsx';
 import { readSsvc } from '../../triage/set-ssvc.ts';
 import { SlaClocksPanel } from './sla-clocks-panel.tsx';
@@ -137,6 +139,7 @@ export function StaffReportPage(props: {
           {props.triage ? <SeverityPanel view={props.triage} base={base} csrf={props.csrf} canEdit={props.canEdit} /> : null}
           {props.triage ? <SsvcPanel base={base} csrf={props.csrf} decision={readSsvc(report.ssvc)} values={props.triage.form.values} errors={props.triage.form.errors} canEdit={props.canEdit} /> : null}
           {props.triage ? <EvaluationPanel view={props.triage} report={report} base={base} csrf={props.csrf} canEdit={props.canEdit} /> : null}
+          <StaffDisclosurePanel state={report.state} date={readDisclosure(report)} defaultTimeZone={program.config.calendar.timeZone} now={props.triage?.now ?? new Date()} base={base} csrf={props.csrf} canEdit={props.canEdit} form={props.triage?.form} />
           <ReportAdvisoryPanel reference={report.reference} advisory={props.advisory} canEdit={props.canDraftAdvisory ?? false} csrf={props.csrf} />
           {props.canEdit ? (
             <>

@@ -6,6 +6,8 @@ import { ErrorSummary, FieldError, Layout, formatDate, formatSize, type PageChro
 import { AttachmentList, Timeline } from './timeline.tsx';
 import type { OriginalStatus } from '../../triage/original-status.ts';
 import { OriginalStatusSection } from './original-status.tsx';
+import { TrackDisclosureSection, type DisclosureFormState } from './disclosure-panels.tsx';
+import { readDisclosure } from '../../disclosure/disclosure-rules.ts';
 
 export function TrackPage(props: {
   chrome: PageChrome;
@@ -22,6 +24,8 @@ export function TrackPage(props: {
   credit: { errors: Record<string, string>; saved: boolean };
   /** When this report is a duplicate: the original's progress. */
   original?: OriginalStatus;
+  /** The disclosure date section: a refused form, what was just done, the zone a new proposal starts in. */
+  disclosure?: { form?: DisclosureFormState; done?: string; defaultTimeZone: string; now: Date };
 }) {
   const { report } = props;
   const base = `/track/${props.token}`;
@@ -60,6 +64,9 @@ export function TrackPage(props: {
         <p class="meta">Received {formatDate(report.created_at)} · last update {formatDate(report.updated_at)}</p>
       </section>
       {props.original ? <OriginalStatusSection original={props.original} /> : null}
+      {props.disclosure ? (
+        <TrackDisclosureSection state={report.state} date={readDisclosure(report)} base={base} csrf={props.csrf} {...props.disclosure} />
+      ) : null}
       <section aria-labelledby="report-h">
         <h2 id="report-h">Your report</h2>
         <details>
