@@ -16,6 +16,7 @@ import { scheduleSlaSweep } from './sla-reminders/sla-sweep.ts';
 import { loadInstanceSecret, type InstanceSecret } from './secrets/instance-secret.ts';
 import { issueSetupToken } from './staff/setup-token.ts';
 import { countStaffUsers } from './staff/staff-users.ts';
+import { sealLegacyMailAddresses } from './mail/seal-legacy-addresses.ts';
 import { createApp } from './web/app.ts';
 
 export interface RunningServer {
@@ -43,6 +44,8 @@ export async function prepareDatabase(database: OpenDatabase, config: Config, lo
   await migrateToLatest(database.db);
   await syncPrograms(database.db, config.programs);
   await ensureProgramKeys(database.db, secret, config.programs.map((p) => p.slug), logger);
+  const legacy = await sealLegacyMailAddresses(database.db, secret);
+  if (legacy > 0) logger.info({ rows: legacy }, 'sealed e-mail addresses stored in clear by an earlier version');
   // The SLA sweep reschedules itself after each run; this starts the chain (a no-op when one is waiting).
   await scheduleSlaSweep(database.db);
   if ((await countStaffUsers(database.db)) === 0) {

@@ -336,8 +336,10 @@ export interface InboundMailsTable {
   /** The report it created or joined; null while pending and for ignored mail. */
   report_id: string | null;
   source: 'smtp' | 'imap';
-  /** SMTP MAIL FROM ('' for the null sender); null when unknown (IMAP). */
-  envelope_from: string | null;
+  /** Only on rows from before 2026-11-23T1630, until sealed on start (src/mail/seal-legacy-addresses.ts); new rows use envelope_from_sealed. */
+  envelope_from: ColumnType<string | null, string | null | undefined, string | null>;
+  /** SMTP MAIL FROM ('' for the null sender), sealed (purpose 'inbound-envelope-from', bound to id); null when unknown (IMAP). */
+  envelope_from_sealed: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
   envelope_to: ColumnType<string[], string[] | undefined, string[]>;
   /** Message-ID header without angle brackets. */
   message_id: string | null;
@@ -363,7 +365,12 @@ export interface MailDeliveriesTable {
   job_id: string | null;
   report_id: string | null;
   template: MailTemplateName;
-  to_address: string;
+  /** Only on rows from before 2026-11-23T1630, until sealed on start (src/mail/seal-legacy-addresses.ts). */
+  to_address: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The recipient, sealed (purpose 'mail-delivery-to', bound to "<job id>:<attempt>"); open with src/mail/deliveries.ts. */
+  to_address_sealed: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
+  /** Keyed hash of the recipient (src/triage/sender-hash.ts), for the per-address acknowledgement cap. */
+  to_address_hash: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
   /** Without angle brackets; the same for every attempt of one job. */
   message_id: string;
   attempt: number;

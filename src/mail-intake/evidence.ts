@@ -2,7 +2,7 @@ import type { Db } from '../db/database.ts';
 import type { InboundMailOutcome, MailDecryption, MailSignature } from '../db/schema.ts';
 import { unseal } from '../mail/seal.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
-import { RAW_MAIL_PURPOSE } from './store-inbound.ts';
+import { openEnvelopeFrom, RAW_MAIL_PURPOSE } from './store-inbound.ts';
 
 /** What staff see about each mail received for a report (the staff report page lists these). */
 export interface MailEvidence {
@@ -24,10 +24,10 @@ export interface MailEvidence {
 }
 
 /** The mails of a report, oldest first, flagged as they were filed (e.g. decryption "failed"). */
-export async function mailEvidence(db: Db, reportId: string): Promise<MailEvidence[]> {
+export async function mailEvidence(db: Db, secret: InstanceSecret, reportId: string): Promise<MailEvidence[]> {
   const rows = await db
     .selectFrom('inbound_mails')
-    .select(['id', 'received_at', 'source', 'envelope_from', 'message_id', 'size', 'raw_sha256', 'outcome', 'decryption', 'signature', 'signer_fingerprint', 'detail'])
+    .select(['id', 'received_at', 'source', 'envelope_from', 'envelope_from_sealed', 'message_id', 'size', 'raw_sha256', 'outcome', 'decryption', 'signature', 'signer_fingerprint', 'detail'])
     .where('report_id', '=', reportId)
     .orderBy('received_at')
     .execute();
@@ -35,7 +35,7 @@ export async function mailEvidence(db: Db, reportId: string): Promise<MailEviden
     id: r.id,
     receivedAt: r.received_at,
     source: r.source,
-    envelopeFrom: r.envelope_from,
+    envelopeFrom: openEnvelopeFrom(secret, r) ?? null,
     messageId: r.message_id,
     size: r.size,
     rawSha256: r.raw_sha256,

@@ -17,7 +17,7 @@ import { chooseSenderKey, cryptoNotes, fitDescription, limitFiles, mailToSubmiss
 import { header, parseEntity } from './mime-split.ts';
 import { clean, readMail, type OpenedMail } from './read-mail.ts';
 import { headerRecipients } from './recipients.ts';
-import { RAW_MAIL_PURPOSE } from './store-inbound.ts';
+import { openEnvelopeFrom, RAW_MAIL_PURPOSE } from './store-inbound.ts';
 import { findThread } from './thread-match.ts';
 
 type IntakeContext = Pick<AppContext, 'db' | 'config' | 'logger' | 'secret' | 'vault'>;
@@ -61,7 +61,7 @@ export async function processInboundMail(ctx: IntakeContext, mailId: string, att
     if (found) thread = { ...found, via: 'message-id' };
   }
   const kind = classifyMail({
-    envelopeFrom: row.envelope_from ?? undefined,
+    envelopeFrom: openEnvelopeFrom(ctx.secret, row),
     header: (name) => header(outer, name),
     fromAddress: mail.from?.address,
     ownAddresses: [bareAddress(ctx.config.mail.from), program.config.contactEmail],

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import { enqueueJob } from '../jobs/queue.ts';
-import { seal } from '../mail/seal.ts';
+import { seal, unseal } from '../mail/seal.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
 import { messageIds } from './classify.ts';
 import { header, parseEntity } from './mime-split.ts';
@@ -17,6 +17,14 @@ export interface IncomingMail {
 
 /** Sealing purpose of raw messages; also what src/mail-intake/process-inbound.ts opens them with. */
 export const RAW_MAIL_PURPOSE = 'inbound-mail';
+/** Sealing purpose of the SMTP envelope sender (personal data like the rest of the mail). */
+export const ENVELOPE_FROM_PURPOSE = 'inbound-envelope-from';
+
+/** The envelope sender of a stored mail: '' for the null sender, undefined when unknown (IMAP). */
+export function openEnvelopeFrom(secret: InstanceSecret, row: { id: string; envelope_from: string | null; envelope_from_sealed: Buffer | null }): string | undefined {
+  if (row.envelope_from_sealed) return unseal(secret, ENVELOPE_FROM_PURPOSE, row.id, row.envelope_from_sealed).toString('utf8');
+  return row.envelope_from ?? undefined;
+}
 
 /**
  * What makes two deliveries "the same mail": its Message-ID and its body.
@@ -49,7 +57,7 @@ export async function storeInboundMail(db: Db, secret: InstanceSecret, mail: Inc
         id,
         program_id: mail.programId,
         source: mail.source,
-        envelope_from: mail.envelopeFrom ?? null,
+        envelope_from_sealed: mail.envelopeFrom === undefined ? null : seal(secret, ENVELOPE_FROM_PURPOSE, id, Buffer.from(mail.envelopeFrom, 'utf8')),
         envelope_to: mail.envelopeTo,
         message_id: messageIds(header(parseEntity(mail.raw), 'message-id'))[0]?.slice(0, 500) ?? null,
         dedupe_key: key,

@@ -1,5 +1,20 @@
 import type { Db } from '../db/database.ts';
 import type { MailDeliveryResult, MailTemplateName } from '../db/schema.ts';
+import type { InstanceSecret } from '../secrets/instance-secret.ts';
+import { senderHasher } from '../triage/sender-hash.ts';
+import { seal, unseal } from './seal.ts';
+
+/** Sealing purpose of delivery recipients; each is bound to its job and attempt. */
+export const DELIVERY_TO_PURPOSE = 'mail-delivery-to';
+const bound = (jobId: string | null, attempt: number) => `${jobId ?? '-'}:${attempt}`;
+
+/** The recipient columns of a delivery row: the address sealed, and its keyed hash for the acknowledgement cap. */
+export function sealedRecipient(secret: InstanceSecret, jobId: string | null, attempt: number, to: string) {
+  return {
+    to_address_sealed: seal(secret, DELIVERY_TO_PURPOSE, bound(jobId, attempt), Buffer.from(to, 'utf8')),
+    to_address_hash: senderHasher(secret).email(to),
+  };
+}
 
 export interface DeliveryAttempt {
   jobId: string;
@@ -13,15 +28,18 @@ export interface DeliveryAttempt {
   smtpResponse: string | null;
 }
 
-/** One row per attempt, whatever its outcome: the audit trail of what we told whom, and when. */
-export async function recordDelivery(db: Db, a: DeliveryAttempt): Promise<void> {
+/**
+ * One row per attempt, whatever its outcome: the audit trail of what we told
+ * whom, and when. The address is personal data, so it is stored sealed.
+ */
+export async function recordDelivery(db: Db, secret: InstanceSecret, a: DeliveryAttempt): Promise<void> {
   await db
     .insertInto('mail_deliveries')
     .values({
       job_id: a.jobId,
       report_id: a.reportId,
       template: a.template,
-      to_address: a.to,
+      ...sealedRecipient(secret, a.jobId, a.attempt, a.to),
       message_id: a.messageId,
       attempt: a.attempt,
       result: a.result,
@@ -31,15 +49,19 @@ export async function recordDelivery(db: Db, a: DeliveryAttempt): Promise<void> 
     .execute();
 }
 
-/** Delivery attempts of one report, oldest first (for staff views and tests). */
-export async function deliveryHistory(db: Db, reportId: string) {
-  return db
+/** Delivery attempts of one report, oldest first, recipients opened (for staff views and tests). */
+export async function deliveryHistory(db: Db, secret: InstanceSecret, reportId: string) {
+  const rows = await db
     .selectFrom('mail_deliveries')
-    .select(['job_id', 'template', 'to_address', 'message_id', 'attempt', 'result', 'encrypted', 'smtp_response', 'created_at'])
+    .select(['job_id', 'template', 'to_address', 'to_address_sealed', 'message_id', 'attempt', 'result', 'encrypted', 'smtp_response', 'created_at'])
     .where('report_id', '=', reportId)
     .orderBy('created_at')
     .orderBy('id')
     .execute();
+  return rows.map(({ to_address_sealed, ...r }) => ({
+    ...r,
+    to_address: to_address_sealed ? unseal(secret, DELIVERY_TO_PURPOSE, bound(r.job_id, r.attempt), to_address_sealed).toString('utf8') : r.to_address,
+  }));
 }
 
 const MAX_REFERENCES = 10;

@@ -4,6 +4,7 @@ import { ACK_TOKEN_PURPOSE, processInboundMail } from '../mail-intake/process-in
 import { unseal } from './seal.ts';
 import { sendPreparedMail } from './send-report-mail.ts';
 import { prepareAcknowledgement } from './templates/acknowledgement.ts';
+import { senderHasher } from '../triage/sender-hash.ts';
 import { prepareReporterUpdate } from './templates/reporter-update.ts';
 
 type MailJobContext = Pick<AppContext, 'db' | 'config' | 'logger' | 'mailer' | 'secret' | 'vault'>;
@@ -26,7 +27,7 @@ export function mailJobHandlers(ctx: MailJobContext): {
     async 'mail-acknowledgement'({ reportId, mailId, sealedToken }, job) {
       if (!sealedToken) return; // already sent and scrubbed (a stale claim re-run after a crash)
       const token = unseal(ctx.secret, ACK_TOKEN_PURPOSE, reportId, Buffer.from(sealedToken, 'base64')).toString();
-      await sendPreparedMail(ctx, job, await prepareAcknowledgement(ctx.db, ctx.vault, ctx.config.baseUrl, { reportId, mailId, token }));
+      await sendPreparedMail(ctx, job, await prepareAcknowledgement(ctx.db, ctx.vault, senderHasher(ctx.secret), ctx.config.baseUrl, { reportId, mailId, token }));
       // Sent, refused for good, or decided against: the token is no longer needed, so a database
       // dump taken later holds no tracking link. (A temporary failure threw above and keeps it for the retry.)
       await ctx.db

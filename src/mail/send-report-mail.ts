@@ -29,7 +29,7 @@ export async function sendPreparedMail(ctx: MailContext, job: { id: string; atte
   if (!prepared.send) {
     ctx.logger.info({ ...log, reason: prepared.reason }, 'mail not sent');
     if (prepared.to) {
-      await recordDelivery(ctx.db, {
+      await recordDelivery(ctx.db, ctx.secret, {
         jobId: job.id, reportId: prepared.report?.id ?? null, template: prepared.template, to: prepared.to,
         messageId: '-', attempt: job.attempt, result: 'skipped', encrypted: false, smtpResponse: prepared.reason,
       });
@@ -41,7 +41,7 @@ export async function sendPreparedMail(ctx: MailContext, job: { id: string; atte
   const messageId = messageIdForJob(ctx.secret, job.id, fromAddress);
   if (!ctx.mailer) {
     ctx.logger.info(log, 'mail not sent: EMBARGO_SMTP_URL is not set');
-    await recordDelivery(ctx.db, {
+    await recordDelivery(ctx.db, ctx.secret, {
       jobId: job.id, reportId: report.id, template: prepared.template, to, messageId,
       attempt: job.attempt, result: 'skipped', encrypted: false, smtpResponse: 'EMBARGO_SMTP_URL is not set',
     });
@@ -69,12 +69,12 @@ export async function sendPreparedMail(ctx: MailContext, job: { id: string; atte
   const attempt = { jobId: job.id, reportId: report.id, template: prepared.template, to, messageId, attempt: job.attempt, encrypted: Boolean(reporterKey) };
   try {
     const response = await ctx.mailer.sendRaw({ from: fromAddress, to }, raw);
-    await recordDelivery(ctx.db, { ...attempt, result: 'sent', smtpResponse: response });
+    await recordDelivery(ctx.db, ctx.secret, { ...attempt, result: 'sent', smtpResponse: response });
     ctx.logger.info({ ...log, encrypted: attempt.encrypted }, 'mail sent to the reporter');
     return 'sent';
   } catch (err) {
     const e = err instanceof MailSendError ? err : new MailSendError((err as Error).message, false, (err as Error).message);
-    await recordDelivery(ctx.db, { ...attempt, result: e.permanent ? 'rejected' : 'failed', smtpResponse: e.response });
+    await recordDelivery(ctx.db, ctx.secret, { ...attempt, result: e.permanent ? 'rejected' : 'failed', smtpResponse: e.response });
     if (e.permanent) {
       ctx.logger.warn({ ...log, response: e.response }, 'the relay refused the mail permanently; not retrying');
       return 'rejected';

@@ -62,7 +62,7 @@ for (const kind of await databaseKinds()) {
       assert.match(ack.text ?? '', /We could not decrypt your message/);
       assert.match(ack.text ?? '', new RegExp(m.programKey.getFingerprint().toUpperCase()));
       // what staff see: the flag, and the original for anyone holding the right key
-      const evidence = await mailEvidence(t.db, report!.id);
+      const evidence = await mailEvidence(t.db, m.ctx.secret, report!.id);
       assert.deepEqual(evidence.map((e) => [e.outcome, e.decryption]), [['new-report', 'failed']]);
       const original = await originalMail(t.db, m.ctx.secret, report!.id, evidence[0]!.id);
       assert.equal(createHash('sha256').update(original!).digest('hex'), evidence[0]!.rawSha256);

@@ -59,7 +59,7 @@ for (const kind of await databaseKinds()) {
       assert.ok(!mail.raw.includes('STAFF-ANN') && !mail.raw.includes('DETAIL-ANN') && !mail.raw.includes(s.trackingToken));
       assert.match(String(parsed.replyTo?.text), new RegExp(`^security\\+${s.reference.toLowerCase()}\\.[a-z2-7]{16}@example\\.com$`));
       assert.equal(parsed.headers.get('auto-submitted'), undefined, 'a team reply is not an automatic mail');
-      const history = await deliveryHistory(t.db, s.id);
+      const history = await deliveryHistory(t.db, m.ctx.secret, s.id);
       assert.deepEqual(history.map((h) => [h.template, h.result, h.encrypted]), [['reporter-update', 'sent', false]]);
       assert.equal(`<${history[0]!.message_id}>`, parsed.messageId);
     });
@@ -87,7 +87,7 @@ for (const kind of await databaseKinds()) {
       assert.match(state, /Its status is now: Acknowledged\./);
       assert.match(state, /> REASON-GRACE: reproduced/);
       const parsed = await simpleParser(mails[1]!.raw);
-      assert.deepEqual([parsed.references].flat(), [`<${(await deliveryHistory(t.db, s.id))[0]!.message_id}>`], 'the second mail references the first');
+      assert.deepEqual([parsed.references].flat(), [`<${(await deliveryHistory(t.db, m.ctx.secret, s.id))[0]!.message_id}>`], 'the second mail references the first');
     });
 
     it('tells a reporter with a key the evaluation and the dates the team promised', async () => {
@@ -116,7 +116,7 @@ for (const kind of await databaseKinds()) {
       assert.equal(job.state, 'pending');
       await t.db.updateTable('jobs').set({ run_at: new Date(0) }).where('id', '=', job.id).execute();
       await m.worker.drain();
-      const history = await deliveryHistory(t.db, s.id);
+      const history = await deliveryHistory(t.db, m.ctx.secret, s.id);
       assert.deepEqual(history.map((h) => [h.attempt, h.result]), [[1, 'failed'], [2, 'sent']]);
       assert.match(history[0]!.smtp_response ?? '', /451/);
       assert.equal(history[0]!.message_id, history[1]!.message_id);
@@ -138,7 +138,7 @@ for (const kind of await databaseKinds()) {
         const s = await makeReport(t.db, { reporterEmail: 'gone@example.org' });
         await changeState(t.db, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
         await m2.worker.drain();
-        const history = await deliveryHistory(t.db, s.id);
+        const history = await deliveryHistory(t.db, m.ctx.secret, s.id);
         assert.deepEqual(history.map((h) => h.result), ['rejected']);
         assert.match(history[0]!.smtp_response ?? '', /550/);
         const job = await t.db.selectFrom('jobs').select(['state', 'attempts']).where('kind', '=', 'notify-reporter').orderBy('id', 'desc').executeTakeFirstOrThrow();

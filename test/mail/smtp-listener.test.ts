@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { loadProgramAddresses } from '../../src/mail-intake/recipients.ts';
 import { startSmtpListener, type SmtpListener } from '../../src/mail-intake/smtp-listener.ts';
-import { RAW_MAIL_PURPOSE, storeInboundMail, type IncomingMail } from '../../src/mail-intake/store-inbound.ts';
+import { openEnvelopeFrom, RAW_MAIL_PURPOSE, storeInboundMail, type IncomingMail } from '../../src/mail-intake/store-inbound.ts';
 import { unseal } from '../../src/mail/seal.ts';
 import { TEST_PG_URL, databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { mailContext, rawMail, swaks, type MailTestContext } from './mail-helpers.ts';
@@ -71,16 +71,17 @@ for (const kind of await databaseKinds()) {
       const reply = lastReply(r.out);
       assert.match(reply, /^250 2\.0\.0 Stored as [0-9a-f-]{36}$/);
       const id = /Stored as (\S+)/.exec(reply)![1]!;
-      const row = await t.db.selectFrom('inbound_mails').select(['envelope_from', 'envelope_to', 'source', 'raw_sealed']).where('id', '=', id).executeTakeFirstOrThrow();
-      assert.deepEqual([row.envelope_from, row.envelope_to, row.source], ['ada@example.org', ['security@example.com'], 'smtp']);
+      const row = await t.db.selectFrom('inbound_mails').select(['id', 'envelope_from', 'envelope_from_sealed', 'envelope_to', 'source', 'raw_sealed']).where('id', '=', id).executeTakeFirstOrThrow();
+      assert.equal(row.envelope_from, null, 'the sender address is not stored in clear');
+      assert.deepEqual([openEnvelopeFrom(m.ctx.secret, row), row.envelope_to, row.source], ['ada@example.org', ['security@example.com'], 'smtp']);
       const stored = unseal(m.ctx.secret, RAW_MAIL_PURPOSE, id, row.raw_sealed).toString();
       assert.match(stored, /^Received: from \S+ \(127\.0\.0\.1\) by mx\.example\.com \(Embargo\) with E?SMTP/);
       assert.match(stored, /LISTENER body of a report\./);
       const bounce = await swaks([...server(), '--to', 'security@example.com', '--from', '<>', '--h-Subject', 'Delivery failure', '--body', 'bounced']);
       assert.match(lastReply(bounce.out), /^250/);
       assert.equal(await count(), before + 2);
-      const nullSender = await t.db.selectFrom('inbound_mails').select('envelope_from').orderBy('received_at', 'desc').executeTakeFirstOrThrow();
-      assert.equal(nullSender.envelope_from, '');
+      const nullSender = await t.db.selectFrom('inbound_mails').select(['id', 'envelope_from', 'envelope_from_sealed']).orderBy('received_at', 'desc').executeTakeFirstOrThrow();
+      assert.equal(openEnvelopeFrom(m.ctx.secret, nullSender), '');
     });
 
     it('refuses mail above the size limit with a clear 552', async () => {

@@ -15,6 +15,7 @@ import * as ssvc from './2026-11-23T1590-ssvc.ts';
 import * as advisories from './2026-11-23T1600-advisories.ts';
 import * as subscriptions from './2026-11-23T1610-subscriptions.ts';
 import * as disclosureDate from './2026-11-23T1620-disclosure-date.ts';
+import * as sealMailAddresses from './2026-11-23T1630-seal-mail-addresses.ts';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1600-advisories': advisories,
   '2026-11-23T1610-subscriptions': subscriptions,
   '2026-11-23T1620-disclosure-date': disclosureDate,
+  '2026-11-23T1630-seal-mail-addresses': sealMailAddresses,
 };

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { ReportVault } from '../../crypto/report-vault.ts';
 import type { Db } from '../../db/database.ts';
 import { activeKeyInfo } from '../../keys/program-keys.ts';
+import type { SenderHasher } from '../../triage/sender-hash.ts';
 import { detailsAllowed, footer, loadReportForMail, type Prepared, type RenderOptions } from './template.ts';
 
 /**
@@ -21,7 +22,7 @@ export interface AcknowledgementProps {
 }
 
 /** The receipt for a report that came by e-mail: reference, tracking link, what happens next. */
-export async function prepareAcknowledgement(db: Db, vault: ReportVault, baseUrl: string, props: AcknowledgementProps): Promise<Prepared> {
+export async function prepareAcknowledgement(db: Db, vault: ReportVault, hasher: SenderHasher, baseUrl: string, props: AcknowledgementProps): Promise<Prepared> {
   const template = 'acknowledgement' as const;
   const report = await loadReportForMail(db, vault, props.reportId);
   if (!report) return { send: false, reason: 'the report no longer exists', template };
@@ -30,7 +31,8 @@ export async function prepareAcknowledgement(db: Db, vault: ReportVault, baseUrl
   const recent = await db
     .selectFrom('mail_deliveries')
     .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where(sql<string>`lower(to_address)`, '=', to.toLowerCase())
+    // By keyed hash (mail_deliveries_to_hash): the table keeps no address in clear.
+    .where('to_address_hash', '=', hasher.email(to))
     .where('template', '=', template)
     .where('result', '=', 'sent')
     .where('created_at', '>', sql<Date>`now() - interval '1 hour'`)
