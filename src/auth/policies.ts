@@ -37,6 +37,10 @@ export const can = {
   editAdvisory: (actor: StaffActor, programId: string) => EDITORS.includes(roleIn(actor, programId) as Role),
   /** Make an advisory public, or publish a revision: a lead's or admin's decision. */
   publishAdvisory: (actor: StaffActor, programId: string) => ['admin', 'lead'].includes(roleIn(actor, programId) as Role),
+  /** See the program's customer subscribers, their addresses included (personal data: a lead's or admin's need). */
+  viewSubscribers: (actor: StaffActor, programId: string) => ['admin', 'lead'].includes(roleIn(actor, programId) as Role),
+  /** Remove a subscriber of the program (on request, or a bouncing address). */
+  removeSubscriber: (actor: StaffActor, programId: string) => ['admin', 'lead'].includes(roleIn(actor, programId) as Role),
   /** Create staff accounts and change roles. */
   manageStaff: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
 } as const;

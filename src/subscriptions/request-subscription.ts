@@ -22,7 +22,7 @@ export const CONFIRM_TOKEN_PURPOSE = 'subscription-confirm-token';
  * - pending address: its selection replaced, a fresh link (the old one stops working);
  * - confirmed subscriber: the new selection waits for confirmation and they get a
  *   "your subscription" mail (confirm the change, or unsubscribe).
- * `sendMail: false` (the per-address limit was reached) still records the request but mails nothing.
+ * `sendMail: false` (the per-address limit was reached): nothing changes and nothing is sent.
  */
 export async function requestSubscription(
   db: Db,
@@ -37,6 +37,8 @@ export async function requestSubscription(
   const confirm = { confirm_token_hash: hashToken(token), confirm_expires_at: new Date(now.getTime() + CONFIRM_LINK_HOURS * 3_600_000) };
   await db.transaction().execute(async (trx) => {
     await purgeExpiredPending(trx, now);
+    // Over the limit: change nothing, so the link in the last mail sent keeps working.
+    if (!args.sendMail) return;
     const emailHash = keys.emailHash(args.request.email);
     const existing = await trx
       .selectFrom('subscribers')
@@ -69,7 +71,6 @@ export async function requestSubscription(
         .executeTakeFirst();
       if (!inserted) return;
     }
-    if (!args.sendMail) return;
     // The token exists only now: it travels sealed to the job and is scrubbed from the payload once sent.
     const sealedToken = seal(secret, CONFIRM_TOKEN_PURPOSE, subscriberId, Buffer.from(token)).toString('base64');
     await enqueueJob(trx, 'subscription-mail', { subscriberId, sealedToken });

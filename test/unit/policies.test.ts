@@ -26,6 +26,11 @@ describe('authorization matrix', () => {
       assert.equal(can.viewInbox(a, 'p1'), expected.view);
       assert.equal(can.editAdvisory(a, 'p1'), expected.edit);
       assert.equal(can.publishAdvisory(a, 'p1'), expected.publish);
+      // Subscribers' addresses are personal data: leads and admins only (the same set that publishes advisories).
+      assert.equal(can.viewSubscribers(a, 'p1'), expected.publish);
+      assert.equal(can.removeSubscriber(a, 'p1'), expected.publish);
+      assert.equal(can.viewSubscribers(a, 'p2'), false);
+      assert.equal(can.removeSubscriber(a, 'p2'), false);
       assert.equal(can.editAdvisory(a, 'p2'), false);
       assert.equal(can.publishAdvisory(a, 'p2'), false);
       // a role in one program grants nothing in another

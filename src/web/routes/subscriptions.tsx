@@ -1,5 +1,145 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { can } from '../../auth/policies.ts';
 import type { AppContext } from '../../context.ts';
+import { NotFoundError, RateLimitedError } from '../../errors.ts';
+import { loadProgram, type Program } from '../../programs/programs.ts';
+import { confirmSubscription, findConfirmable } from '../../subscriptions/confirm-subscription.ts';
+import { listSubscribers, SUBSCRIBER_LIST_LIMIT, subscriberProgram } from '../../subscriptions/list-subscribers.ts';
+import { requestSubscription } from '../../subscriptions/request-subscription.ts';
+import { subscriberKeys } from '../../subscriptions/subscriber-crypto.ts';
+import { formValues, parseSubscriptionForm } from '../../subscriptions/subscription-input.ts';
+import { findByUnsubscribeToken, removeSubscriber, unsubscribe } from '../../subscriptions/unsubscribe.ts';
+import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
+import { hitRateLimit } from '../rate-limit.ts';
+import { requireStaff } from '../require-staff.ts';
+import { renderPage } from '../views/layout.tsx';
+import {
+  ConfirmSubscriptionPage,
+  StaffSubscribersPage,
+  SubscribePage,
+  SubscribeSentPage,
+  SubscriptionMessagePage,
+  UnsubscribePage,
+  type ProgramSubscribers,
+} from '../views/subscription-pages.tsx';
 
-/** Customer subscriptions: subscribe, confirm, unsubscribe; the team's subscriber page. */
-export function registerSubscriptionRoutes(_app: FastifyInstance, _ctx: AppContext): void {}
+/** Subscribe requests per client address per hour: a person needs a few, a script is stopped. */
+const REQUESTS_PER_IP_PER_HOUR = 20;
+/** Mails to one address per hour: nobody can flood a mailbox through our form. Beyond it the page says the same, and nothing is sent. */
+const MAILS_PER_ADDRESS_PER_HOUR = 3;
+
+const INVALID_LINK = 'This link is not valid: it was used already, it expired, or it was copied incompletely. Subscribe again to get a new one.';
+
+/**
+ * Customer subscriptions: subscribe (double opt-in), confirm, unsubscribe; the
+ * team's subscriber page. Public forms work without JavaScript and carry a
+ * CSRF token, except the one-click unsubscribe POST (RFC 8058): mail clients
+ * send it without one, and the token in its URL is the capability.
+ */
+export function registerSubscriptionRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const keys = subscriberKeys(ctx.secret);
+  const auth = requireStaff(ctx);
+  const message = (req: FastifyRequest, reply: FastifyReply, program: Program, status: number, title: string, text: string, kind?: 'success' | 'error') =>
+    sendHtml(reply, renderPage(<SubscriptionMessagePage chrome={chrome(req, reply, program)} title={title} message={text} {...(kind ? { kind } : {})} />), status, { private: true });
+
+  app.get('/subscribe', async (req, reply) => {
+    const program = await defaultProgram(ctx);
+    const page = <SubscribePage chrome={chrome(req, reply, program)} program={program} csrf={reply.generateCsrf()} values={{ email: '', allProducts: false, products: [] }} errors={{}} />;
+    return sendHtml(reply, renderPage(page), 200, { private: true });
+  });
+
+  app.post('/subscribe', { preHandler: app.csrfProtection }, async (req, reply) => {
+    const program = await defaultProgram(ctx);
+    await hitRateLimit(ctx.db, `subscribe:ip:${keys.limitKey('ip', req.ip)}`, REQUESTS_PER_IP_PER_HOUR, 3600);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const parsed = parseSubscriptionForm(body, program.config.products.map((p) => p.id));
+    if (!parsed.ok) {
+      const page = <SubscribePage chrome={chrome(req, reply, program)} program={program} csrf={reply.generateCsrf()} values={formValues(body)} errors={parsed.errors} />;
+      return sendHtml(reply, renderPage(page), 422, { private: true });
+    }
+    let sendMail = true;
+    try {
+      await hitRateLimit(ctx.db, `subscribe:address:${keys.limitKey('address', parsed.value.email)}`, MAILS_PER_ADDRESS_PER_HOUR, 3600);
+    } catch (err) {
+      if (!(err instanceof RateLimitedError)) throw err;
+      sendMail = false;
+    }
+    await requestSubscription(ctx.db, ctx.vault, ctx.secret, { programId: program.id, request: parsed.value, sendMail });
+    // 303 so a reload does not send again; the same page whatever the address was.
+    return reply.redirect('/subscribe/sent', 303);
+  });
+
+  app.get('/subscribe/sent', async (req, reply) => {
+    const program = await defaultProgram(ctx);
+    return sendHtml(reply, renderPage(<SubscribeSentPage chrome={chrome(req, reply, program)} />), 200, { private: true });
+  });
+
+  app.get<{ Params: { token: string } }>('/subscribe/confirm/:token', async (req, reply) => {
+    const confirmable = await findConfirmable(ctx.db, req.params.token);
+    const program = confirmable ? await loadProgram(ctx.db, { id: confirmable.programId }) : await defaultProgram(ctx);
+    if (!confirmable || !program) return message(req, reply, await defaultProgram(ctx), 404, 'Link not valid', INVALID_LINK, 'error');
+    const page = <ConfirmSubscriptionPage chrome={chrome(req, reply, program)} program={program} token={req.params.token} confirmable={confirmable} csrf={reply.generateCsrf()} />;
+    return sendHtml(reply, renderPage(page), 200, { private: true });
+  });
+
+  app.post<{ Params: { token: string } }>('/subscribe/confirm/:token', { preHandler: app.csrfProtection }, async (req, reply) => {
+    const done = await confirmSubscription(ctx.db, req.params.token);
+    const program = done ? await loadProgram(ctx.db, { id: done.programId }) : undefined;
+    if (!done || !program) return message(req, reply, await defaultProgram(ctx), 404, 'Link not valid', INVALID_LINK, 'error');
+    const text = done.change
+      ? 'Your subscription is changed. Every mail we send has a link to unsubscribe.'
+      : `You are subscribed: we will mail you when ${program.config.vendor} publishes or updates an advisory about the products you chose. Every mail has a link to unsubscribe.`;
+    return message(req, reply, program, 200, done.change ? 'Subscription changed' : 'Subscribed', text, 'success');
+  });
+
+  app.get<{ Params: { token: string } }>('/unsubscribe/:token', async (req, reply) => {
+    // Mail scanners fetch links: the GET only shows the button.
+    const found = await findByUnsubscribeToken(ctx.db, req.params.token);
+    const program = (found && (await loadProgram(ctx.db, { id: found.programId }))) || (await defaultProgram(ctx));
+    if (!found) return message(req, reply, program, 404, 'Not subscribed', 'This address is not subscribed (any more): there is nothing to unsubscribe.');
+    return sendHtml(reply, renderPage(<UnsubscribePage chrome={chrome(req, reply, program)} vendor={program.config.vendor} token={req.params.token} />), 200, { private: true });
+  });
+
+  // RFC 8058 one-click: the mail client POSTs "List-Unsubscribe=One-Click" without cookies or a CSRF token.
+  // No CSRF check on purpose: the unguessable token in the URL is the capability, and unsubscribing is all it can do.
+  app.post<{ Params: { token: string } }>('/unsubscribe/:token', async (req, reply) => {
+    const found = await findByUnsubscribeToken(ctx.db, req.params.token);
+    const program = (found && (await loadProgram(ctx.db, { id: found.programId }))) || (await defaultProgram(ctx));
+    const removed = await unsubscribe(ctx.db, req.params.token);
+    if (removed) req.log.info('a subscriber unsubscribed');
+    // Doing it twice is not an error: the address is off the list either way.
+    return message(req, reply, program, 200, 'Unsubscribed', `This address will get no more ${program.config.vendor} security advisory mails, and we deleted it from our list.`, 'success');
+  });
+
+  app.get('/staff/subscribers', { preHandler: auth }, async (req, reply) => {
+    const programs: ProgramSubscribers[] = [];
+    for (const programId of req.staff!.roles.keys()) {
+      if (!can.viewSubscribers(req.staff!, programId)) continue;
+      const program = await loadProgram(ctx.db, { id: programId });
+      if (!program) continue;
+      const list = await listSubscribers(ctx.db, ctx.vault, program.id, program.config.products.map((p) => p.id));
+      programs.push({ program, ...list, canRemove: can.removeSubscriber(req.staff!, program.id) });
+    }
+    if (programs.length === 0) throw new NotFoundError('This page');
+    const done = (req.query as Record<string, string | undefined>).done;
+    const page = (
+      <StaffSubscribersPage
+        chrome={chrome(req, reply, programs[0]!.program)}
+        programs={programs}
+        csrf={reply.generateCsrf()}
+        limit={SUBSCRIBER_LIST_LIMIT}
+        {...(done === 'removed' ? { flash: { kind: 'success' as const, message: 'Subscriber removed: their address is deleted and they get no more mail.' } } : {})}
+      />
+    );
+    return sendHtml(reply, renderPage(page), 200, { private: true });
+  });
+
+  app.post<{ Params: { id: string } }>('/staff/subscribers/:id/remove', { preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+    const programId = await subscriberProgram(ctx.db, req.params.id);
+    // Unknown, or of a program the caller may not manage: the same "not found".
+    if (!programId || !can.removeSubscriber(req.staff!, programId)) throw new NotFoundError('This subscriber');
+    await removeSubscriber(ctx.db, { id: req.params.id, programId });
+    req.log.info({ subscriberId: req.params.id }, 'subscriber removed by staff');
+    return reply.redirect('/staff/subscribers?done=removed', 303);
+  });
+}

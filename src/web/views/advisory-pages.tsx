@@ -153,6 +153,9 @@ export function AdvisoryListPage(props: { chrome: PageChrome; vendor: string; ad
         Vulnerabilities in {props.vendor} products that were reported to us and fixed. Follow them as an{' '}
         <a href={FEED.href}>Atom feed</a> or as <a href="/.well-known/csaf/provider-metadata.json">CSAF</a> (OSV and CVE JSON on each advisory).
       </p>
+      <p>
+        <a href="/subscribe">Subscribe to advisories</a> by e-mail for the products you use.
+      </p>
       {props.advisories.length === 0 ? <p class="empty">No advisories published yet.</p> : (
         <table class="advisories">
           <thead>

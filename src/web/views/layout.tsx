@@ -5,7 +5,7 @@ export interface PageChrome {
   /** Program or instance name shown in the header. */
   siteName: string;
   /** Present on staff pages: who is signed in, and the CSRF token for the sign-out form. */
-  staff?: { displayName: string; csrf: string; canEditPolicy: boolean };
+  staff?: { displayName: string; csrf: string; canEditPolicy: boolean; canViewSubscribers?: boolean };
   /** Whether the program publishes a thanks page. */
   thanksPage: boolean;
   /** Path of the current page, for aria-current in the navigation. */
@@ -57,6 +57,7 @@ export function Layout(props: { chrome: PageChrome; title: string; children: Com
                 <NavLink href="/staff/metrics" path={chrome.path}>Metrics</NavLink>
                 <NavLink href="/staff/canned-responses" path={chrome.path}>Canned responses</NavLink>
                 <NavLink href="/staff/advisories" path={chrome.path}>Advisories</NavLink>
+                {chrome.staff.canViewSubscribers ? <NavLink href="/staff/subscribers" path={chrome.path}>Subscribers</NavLink> : null}
                 <NavLink href="/policy" path={chrome.path}>Policy</NavLink>
                 {chrome.staff.canEditPolicy ? <NavLink href="/staff/policy" path={chrome.path}>Edit policy</NavLink> : null}
                 {chrome.staff.canEditPolicy ? <NavLink href="/staff/api-tokens" path={chrome.path}>API tokens</NavLink> : null}
@@ -70,6 +71,7 @@ export function Layout(props: { chrome: PageChrome; title: string; children: Com
                 <NavLink href="/policy" path={chrome.path}>Disclosure policy</NavLink>
                 <NavLink href="/report" path={chrome.path}>Report a vulnerability</NavLink>
                 <NavLink href="/advisories" path={chrome.path}>Advisories</NavLink>
+                <NavLink href="/subscribe" path={chrome.path}>Subscribe to advisories</NavLink>
                 {chrome.thanksPage ? <NavLink href="/thanks" path={chrome.path}>Thanks</NavLink> : null}
               </>
             )}

@@ -12,6 +12,7 @@ import { SsvcPanel } from './ssvc-panel.tsx';
 import { StaffDisclosurePanel } from './disclosure-panels.tsx';
 import { readDisclosure } from '../../disclosure/disclosure-rules.ts';
 import { ReportAdvisoryPanel } from './staff-advisory-pages.tsx';
+import { earlyNoticeRecommendation } from '../../subscriptions/early-notice.ts';
 import { readSsvc } from '../../triage/set-ssvc.ts';
 import { SlaClocksPanel } from './sla-clocks-panel.tsx';
 import type { ReportExtrasView } from '../../triage/load-report-extras.ts';
@@ -140,7 +141,13 @@ export function StaffReportPage(props: {
           {props.triage ? <SsvcPanel base={base} csrf={props.csrf} decision={readSsvc(report.ssvc)} values={props.triage.form.values} errors={props.triage.form.errors} canEdit={props.canEdit} /> : null}
           {props.triage ? <EvaluationPanel view={props.triage} report={report} base={base} csrf={props.csrf} canEdit={props.canEdit} /> : null}
           <StaffDisclosurePanel state={report.state} date={readDisclosure(report)} defaultTimeZone={program.config.calendar.timeZone} now={props.triage?.now ?? new Date()} base={base} csrf={props.csrf} canEdit={props.canEdit} form={props.triage?.form} />
-          <ReportAdvisoryPanel reference={report.reference} advisory={props.advisory} canEdit={props.canDraftAdvisory ?? false} csrf={props.csrf} />
+          <ReportAdvisoryPanel
+            reference={report.reference}
+            advisory={props.advisory}
+            canEdit={props.canDraftAdvisory ?? false}
+            csrf={props.csrf}
+            earlyNotice={earlyNoticeRecommendation({ rule: program.config.earlyCustomerNotice, state: report.state, severity: report.severity, expectedResolutionDate: report.expected_resolution_date, hasAdvisory: props.advisory !== undefined, now: props.triage?.now ?? new Date() })}
+          />
           {props.canEdit ? (
             <>
               <section>
