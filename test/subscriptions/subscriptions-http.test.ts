@@ -11,6 +11,8 @@ import { createMailer } from '../../src/mail/mailer.ts';
 import { databaseKinds } from '../helpers/databases.ts';
 import { dumpDatabase, leakedMarkers } from '../helpers/db-dump.ts';
 import { makeReport, makeStaff } from '../helpers/factories.ts';
+import { acknowledgeWithEvaluation } from '../../src/triage/acknowledge-with-evaluation.ts';
+import { setTeamSeverity } from '../../src/triage/set-team-severity.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 import { startSmtpSink, type CapturedMail } from '../helpers/smtp-sink.ts';
 
@@ -263,6 +265,28 @@ for (const kind of await databaseKinds()) {
       assert.equal(newMails().length, 0);
       const noCsrf = await t.app.inject({ method: 'POST', url: '/subscribe', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'email=x%40example.org&allProducts=yes' });
       assert.equal(noCsrf.statusCode, 403);
+    });
+
+    it("the report page recommends an early customer notice when the program's rule says so, until an advisory exists", async () => {
+      await sql`UPDATE programs SET config = config || '{"earlyCustomerNotice": {"fixExpectedBeyondHours": 72, "minSeverity": "high"}}'::jsonb`.execute(t.ctx.db);
+      const far = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
+      const make = async (vector: string) => {
+        const r = await makeReport(t.ctx.db, { product: 'example-gateway' }, t.ctx.vault);
+        await setTeamSeverity(t.ctx.db, { reportId: r.id, actorId: lead.id, vector });
+        await acknowledgeWithEvaluation(t.ctx.db, t.ctx.vault, { reportId: r.id, actorId: lead.id, evaluation: 'Valid.', expectedResolutionDate: far });
+        return r.reference;
+      };
+      const critical = await make('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H');
+      const medium = await make('CVSS:3.1/AV:N/AC:H/PR:L/UI:R/S:U/C:L/I:L/A:N');
+      const c = await Client.signedIn(t.app, lead);
+      const page = await c.get(`/staff/reports/${critical}`);
+      assert.match(page.body, new RegExp(`Early customer notice recommended: severity critical \\(at least high\\) and the fix is expected by ${far}`));
+      assert.match(page.body, /<button type="submit">Draft an advisory<\/button>/);
+      assert.ok(!(await c.get(`/staff/reports/${medium}`)).body.includes('Early customer notice'), 'below the severity');
+      await c.postForm(`/staff/reports/${critical}/advisory`, { _csrf: Client.csrf(page.body) });
+      assert.ok(!(await c.get(`/staff/reports/${critical}`)).body.includes('Early customer notice'), 'the draft exists');
+      await worker.drain();
+      newMails();
     });
 
     it('staff: leads and admins see counts and addresses and remove a subscriber; triagers do not find the page', async () => {
