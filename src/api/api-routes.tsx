@@ -11,6 +11,7 @@ import { listReportsEndpoint } from './reports/list-reports.ts';
 import { listMessagesEndpoint, postMessageEndpoint } from './reports/messages.ts';
 import { postReportEndpoint } from './reports/post-report.ts';
 import { assignEndpoint, changeStateEndpoint, setSeverityEndpoint } from './reports/report-changes.ts';
+import { proposeDisclosureDateEndpoint } from './reports/disclosure-date.ts';
 import { registerStaffTokenRoutes } from './tokens/staff-tokens-routes.tsx';
 
 /** Every /api/v1 endpoint, in the order the documentation lists them. */
@@ -24,6 +25,7 @@ export function apiEndpoints(ctx: AppContext): AnyEndpoint[] {
     changeStateEndpoint(ctx),
     assignEndpoint(ctx),
     setSeverityEndpoint(ctx),
+    proposeDisclosureDateEndpoint(ctx),
     getAttachmentEndpoint(ctx),
   ];
 }

@@ -12,6 +12,7 @@ const OPERATIONS = [
   'post /api/v1/reports/{reference}/state',
   'post /api/v1/reports/{reference}/assignee',
   'post /api/v1/reports/{reference}/severity',
+  'post /api/v1/reports/{reference}/disclosure-date',
   'get /api/v1/reports/{reference}/attachments/{id}',
 ];
 

@@ -219,3 +219,36 @@ describe('the disclosure date over HTTP: staff propose, the reporter agrees or p
     assert.equal(published.statusCode, 303);
   });
 });
+
+describe('the disclosure date over the API', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(async () => {
+    await t.close();
+  });
+
+  it('proposes with reports:write, agrees by proposing the reporter’s moment, and answers errors as JSON', async () => {
+    const report = await makeReport(t.ctx.db);
+    const url = `/api/v1/reports/${report.reference}/disclosure-date`;
+    const reader = apiClient(t, (await makeApiToken(t.ctx.db, ['reports:read'])).token);
+    assert.equal((await reader.post(url, { date: `${YEAR}-03-11` })).status, 403);
+    const writer = apiClient(t, (await makeApiToken(t.ctx.db, ['reports:read', 'reports:write'])).token);
+    const bad = await writer.post(url, { date: `${YEAR}-13-01`, timeZone: 'Nowhere/Else' });
+    assert.equal(bad.status, 422);
+    assert.equal(bad.json.error.code, 'validation_failed');
+    const proposed = await writer.post(url, { date: `${YEAR}-03-11` });
+    assert.equal(proposed.status, 200);
+    assert.deepEqual(proposed.json.disclosure, { at: `${YEAR}-03-11T08:00:00.000Z`, timeZone: 'Europe/Amsterdam', status: 'proposed-by-team', proposedBy: 'team' });
+
+    // The reporter counters on the tracking page; proposing their moment through the API agrees to it.
+    const track = new Client(t.app);
+    const page = await track.get(`/track/${report.trackingToken}`);
+    const fields = { disclosureDate: `${YEAR}-03-18`, disclosureTime: '15:00', disclosureTimeZone: 'Asia/Tokyo', disclosureMessage: 'After the patch weekend.' };
+    assert.equal((await track.postForm(`/track/${report.trackingToken}/disclosure-date`, { _csrf: Client.csrf(page.body), ...fields })).statusCode, 303);
+    const agreed = await writer.post(url, { date: `${YEAR}-03-18`, time: '15:00', timeZone: 'Asia/Tokyo' });
+    assert.equal(agreed.status, 200);
+    assert.deepEqual(agreed.json.disclosure, { at: `${YEAR}-03-18T06:00:00.000Z`, timeZone: 'Asia/Tokyo', status: 'agreed', proposedBy: 'reporter' });
+  });
+});
