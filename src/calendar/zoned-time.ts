@@ -22,13 +22,17 @@ function partsFormatter(zone: string): Intl.DateTimeFormat {
 
 /** Whether the runtime knows this IANA zone name. */
 export function isTimeZone(zone: string): boolean {
+  // Constructing a DateTimeFormat is slow (ICU) and config parsing asks often; zones are few.
+  if (knownZones.has(zone)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    if (knownZones.size < 1000) knownZones.add(zone);
     return true;
   } catch {
     return false;
   }
 }
+const knownZones = new Set<string>();
 
 export interface WallTime {
   date: LocalDate;

@@ -55,6 +55,24 @@ export async function syncPrograms(db: Db, configs: readonly ProgramConfig[]): P
   }
 }
 
+const parsed = new Map<string, unknown>();
+
+/**
+ * Validating a program's config and policy with zod took a tenth of a
+ * submission's CPU time, and every request loads the program: the stored
+ * JSON rarely changes, so each distinct text is parsed once (bounded memo).
+ */
+function parsedOnce<T>(raw: unknown, parse: (raw: unknown) => T): T {
+  const key = JSON.stringify(raw);
+  let value = parsed.get(key) as T | undefined;
+  if (value === undefined) {
+    value = parse(raw);
+    if (parsed.size >= 200) parsed.clear();
+    parsed.set(key, value);
+  }
+  return structuredClone(value);
+}
+
 /** A program with its current policy version, or undefined. */
 export async function loadProgram(db: Db, where: { slug: string } | { id: string }): Promise<Program | undefined> {
   let q = db
@@ -69,7 +87,7 @@ export async function loadProgram(db: Db, where: { slug: string } | { id: string
   return {
     id: row.id,
     slug: row.slug,
-    config: programConfigSchema.parse(row.config),
-    policy: { id: row.policyId, version: row.version, sections: policySectionsSchema.parse(row.sections), publishedAt: row.published_at },
+    config: parsedOnce(row.config, (raw) => programConfigSchema.parse(raw)),
+    policy: { id: row.policyId, version: row.version, sections: parsedOnce(row.sections, (raw) => policySectionsSchema.parse(raw)), publishedAt: row.published_at },
   };
 }

@@ -15,6 +15,7 @@ export const MIN_SECRET_BYTES = 32;
  */
 export class InstanceSecret {
   readonly #bytes: Buffer;
+  readonly #derived = new Map<string, Buffer>();
 
   constructor(
     bytes: Buffer,
@@ -27,7 +28,15 @@ export class InstanceSecret {
 
   /** A key for one purpose, e.g. ("program-key", fingerprint); different inputs give unrelated keys. */
   derive(purpose: string, context: string, length = 32): Buffer {
-    return Buffer.from(hkdfSync('sha256', this.#bytes, Buffer.from(`embargo:${purpose}`), Buffer.from(context), length));
+    // HKDF is deterministic and hot paths (sealing, hashing) ask for the same few keys per request.
+    const key = `${purpose}\0${context}\0${length}`;
+    let derived = this.#derived.get(key);
+    if (!derived) {
+      derived = Buffer.from(hkdfSync('sha256', this.#bytes, Buffer.from(`embargo:${purpose}`), Buffer.from(context), length));
+      // seal() derives per purpose (purposes are fixed strings), so the map stays small.
+      if (this.#derived.size < 256) this.#derived.set(key, derived);
+    }
+    return Buffer.from(derived);
   }
 
   toJSON(): string {

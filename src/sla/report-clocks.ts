@@ -13,24 +13,26 @@ export interface ProgramSla {
 }
 
 // Building a calendar resolves holiday tables; programs are few and their configs rarely change.
-const calendars = new Map<string, BusinessCalendar>();
+const slas = new Map<string, ProgramSla>();
 
 /**
  * The SLA targets and business calendar of a program's stored config. Only
- * those two parts are parsed, so this is cheap enough to run with every event.
+ * those two parts are parsed, once per distinct setting, so this is cheap
+ * enough to run with every event.
  */
 export function programSla(config: unknown): ProgramSla {
   const c = (config ?? {}) as { sla?: unknown; calendar?: unknown };
-  const targets = slaTargetsSchema.parse(c.sla);
-  const calendarConfig = calendarConfigSchema.prefault({ timeZone: 'UTC' }).parse(c.calendar);
-  const key = JSON.stringify(calendarConfig);
-  let calendar = calendars.get(key);
-  if (!calendar) {
-    calendar = createBusinessCalendar(calendarConfig);
-    if (calendars.size > 100) calendars.clear();
-    calendars.set(key, calendar);
+  // Every event recomputes the report's deadline: parse each program's settings once, not per event.
+  const key = JSON.stringify([c.sla, c.calendar]);
+  let sla = slas.get(key);
+  if (!sla) {
+    const targets = slaTargetsSchema.parse(c.sla);
+    const calendar = createBusinessCalendar(calendarConfigSchema.prefault({ timeZone: 'UTC' }).parse(c.calendar));
+    sla = { targets, calendar };
+    if (slas.size > 100) slas.clear();
+    slas.set(key, sla);
   }
-  return { targets, calendar };
+  return sla;
 }
 
 /** Every SLA clock of one report at `now`; undefined when the report does not exist. */

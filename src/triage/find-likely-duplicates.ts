@@ -31,6 +31,8 @@ export interface DuplicateCandidate {
 
 // How much of the new report's text the query uses: enough to find the topic, bounded cost.
 const DESCRIPTION_PREFIX = 1000;
+/** The newest reports sharing a word that are ranked; see the query. */
+const MAX_CANDIDATES = 2000;
 
 /**
  * Contents are sealed, so ranking works on the blind index alone: which exact
@@ -93,6 +95,10 @@ export async function findLikelyDuplicates(db: Db, vault: ReportVault, q: Duplic
       .where('r.state', '<>', 'spam')
       .where('r.id', '<>', exclude)
       .where(sql<boolean>`r.search_terms && ${terms}::text[]`)
+      // A bound on the work per submission however large the program grows: duplicates are
+      // overwhelmingly of recent reports, and older ones still show in the inbox search.
+      .orderBy('r.created_at', 'desc')
+      .limit(MAX_CANDIDATES)
       .execute(),
     db.selectFrom('reports').select(sql<string>`count(*)`.as('n')).where('program_id', '=', q.programId).executeTakeFirstOrThrow(),
   ]);
