@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { SlaRemindersTable } from '../db/schema.ts';
 import { OPEN_STATES } from '../domain/lifecycle.ts';
-import { describeTimeLeft, formatDisclosureMoment, readDisclosure } from './disclosure-rules.ts';
+import { describeDaysLeft, describeTimeLeft, formatDisclosureMoment, readDisclosure } from './disclosure-rules.ts';
 
 export interface DisclosureMailRow {
   threshold: SlaRemindersTable['threshold'];
@@ -44,7 +44,7 @@ export async function disclosureReminderMail(ctx: AppContext, row: DisclosureMai
         ? [`[${ref}] The reporter proposed a disclosure date`, `The reporter of ${ref} proposed to disclose on ${when}, with a reason in the thread. Agree to it or propose another date on the report page.`]
         : row.threshold === 'reporter-agreed'
           ? [`[${ref}] The reporter agreed to the disclosure date`, `The reporter of ${ref} agreed to disclose on ${when}.`]
-          : [`[${ref}] Disclosure ${row.threshold === '1-day-before' ? 'tomorrow' : 'in a week'}`, `The public disclosure of ${ref} is agreed for ${when}, ${row.threshold === '1-day-before' ? 'tomorrow' : 'a week from now'}. Have the advisory ready: nothing is published automatically.`];
+          : [`[${ref}] Disclosure ${describeDaysLeft(date.at, date.timeZone, now)}`, `The public disclosure of ${ref} is agreed for ${when}, ${describeDaysLeft(date.at, date.timeZone, now)}. Have the advisory ready: nothing is published automatically.`];
   return {
     to: row.email,
     subject,

@@ -1,4 +1,4 @@
-import { addCalendarDays, instantAt, isLocalDate, isTimeZone, wallTime } from '../calendar/zoned-time.ts';
+import { addCalendarDays, instantAt, isLocalDate, isTimeZone, localDateOf, wallTime } from '../calendar/zoned-time.ts';
 import type { DisclosureSide, DisclosureStatus } from '../db/schema.ts';
 
 /**
@@ -180,6 +180,12 @@ export function describeTimeLeft(at: Date, now: Date): string {
   const minutes = Math.floor((abs % 3_600_000) / 60_000);
   const span = days > 0 ? `${days} day${days === 1 ? '' : 's'}${hours ? ` ${hours} h` : ''}` : hours > 0 ? `${hours} h${minutes ? ` ${minutes} min` : ''}` : `${Math.max(minutes, 1)} min`;
   return ms >= 0 ? `in ${span}` : `${span} ago`;
+}
+
+/** "today", "tomorrow", "in 7 days": local calendar days to the moment in its own zone, as the reminders say it. */
+export function describeDaysLeft(at: Date, timeZone: string, now: Date): string {
+  const days = Math.round((Date.parse(localDateOf(at, timeZone)) - Date.parse(localDateOf(now, timeZone))) / 86_400_000);
+  return days <= 0 ? 'today' : days === 1 ? 'tomorrow' : `in ${days} days`;
 }
 
 /** Words for a status, from the point of view of the team or of the reporter. */

@@ -134,9 +134,9 @@ for (const kind of kinds) {
       assert.equal(await sweep('2027-03-25T07:59:00Z'), 0);
       assert.equal(await sweep('2027-03-25T08:00:00Z'), 1);
       assert.equal(await sweep('2027-03-26T08:00:00Z'), 0, 'once per threshold and date');
-      const week = mailsTo(triager.email).find((m) => /Subject: \[EMB-\d{4}-\d+\] Disclosure in a week/.test(m));
+      const week = mailsTo(triager.email).find((m) => /Subject: \[EMB-\d{4}-\d+\] Disclosure in 7 days/.test(m));
       assert.ok(week);
-      assert.match(week, /agreed for Thursday 1 April 2027, 09:00 \(Europe\/Amsterdam\), a week from now/);
+      assert.match(week, /agreed for Thursday 1 April 2027, 09:00 \(Europe\/Amsterdam\), in 7 days/);
       assert.match(week, /nothing is published automatically/);
       assert.equal(await sweep('2027-03-31T07:00:00Z'), 1);
       assert.ok(mailsTo(triager.email).some((m) => /Disclosure tomorrow/.test(m)));

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import {
   decideAgreement,
   decideProposal,
+  describeDaysLeft,
   describeTimeLeft,
   disclosureReminderDue,
   earlyPublicationProblem,
@@ -56,6 +57,10 @@ describe('parsing a disclosure moment', () => {
     assert.equal(formatDisclosureMoment(at('2027-03-11T08:00:00Z'), AMS), 'Thursday 11 March 2027, 09:00 (Europe/Amsterdam)');
     assert.equal(describeTimeLeft(at('2027-03-08T13:00:00Z'), NOW), 'in 7 days 3 h');
     assert.equal(describeTimeLeft(at('2027-02-27T10:00:00Z'), NOW), '2 days ago');
+    // Calendar days in the date's zone: 167 hours across the spring change are still 7 days.
+    assert.equal(describeDaysLeft(at('2027-04-01T07:00:00Z'), AMS, at('2027-03-25T08:00:00Z')), 'in 7 days');
+    assert.equal(describeDaysLeft(at('2027-04-01T07:00:00Z'), AMS, at('2027-03-31T21:59:00Z')), 'tomorrow');
+    assert.equal(describeDaysLeft(at('2027-04-01T07:00:00Z'), AMS, at('2027-03-31T22:00:00Z')), 'today');
   });
 });
 
