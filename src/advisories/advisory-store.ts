@@ -49,7 +49,7 @@ async function nextPublicId(trx: Transaction<Database>, program: Program, now: D
  * Credits as the reporters chose them: the reporter, and duplicate reporters
  * the team credits with the original; "anonymous" and "none" name nobody.
  */
-async function creditsFromReport(db: Db, vault: ReportVault, reportId: string): Promise<AdvisoryCredit[]> {
+async function creditsFromReport(db: Db | Transaction<Database>, vault: ReportVault, reportId: string): Promise<AdvisoryCredit[]> {
   const rows = await db
     .selectFrom('reports')
     .select(['id', 'data_key', 'reporter_sealed', 'credit_preference'])
@@ -64,6 +64,34 @@ async function creditsFromReport(db: Db, vault: ReportVault, reportId: string): 
     if (name && !credits.some((c) => c.name === name)) credits.push({ name, role: 'finder' });
   }
   return credits;
+}
+
+/**
+ * Reporters choose how they are credited until disclosure, and may change
+ * their mind after a draft was written: a name or handle the reporter (or a
+ * credited duplicate's reporter) has not chosen to show is refused at
+ * publication, whatever the draft says.
+ */
+async function refuseWithheldCredits(db: Db | Transaction<Database>, vault: ReportVault, reportId: string, credits: readonly AdvisoryCredit[]): Promise<void> {
+  const rows = await db
+    .selectFrom('reports')
+    .select(['id', 'data_key', 'reporter_sealed', 'credit_preference'])
+    .where((eb) => eb.or([eb('id', '=', reportId), eb('duplicate_of', '=', reportId)]))
+    .execute();
+  const withheld = new Set<string>();
+  for (const r of rows) {
+    const who = openReporter(vault, r);
+    if (who.name && r.credit_preference !== 'name') withheld.add(who.name.trim().toLowerCase());
+    if (who.handle && r.credit_preference !== 'handle') withheld.add(who.handle.trim().toLowerCase());
+  }
+  const allowed = new Set((await creditsFromReport(db, vault, reportId)).map((c) => c.name.trim().toLowerCase()));
+  const refused = credits.filter((c) => withheld.has(c.name.trim().toLowerCase()) && !allowed.has(c.name.trim().toLowerCase()));
+  if (refused.length) {
+    throw new ValidationError(
+      { 'credit.0.name': `${refused.map((c) => c.name).join(', ')}: the reporter has not chosen to be credited by this name. Remove it, or ask them to change their credit choice on their tracking page.` },
+      'The advisory was not published.',
+    );
+  }
 }
 
 /**
@@ -194,6 +222,7 @@ export async function publishAdvisory(
     const summary = args.revisionSummary.trim() || (first ? 'Initial release' : '');
     if (!summary) throw new ValidationError({ revisionSummary: 'Say what changed in this revision; readers of the advisory see it.' }, 'The revision was not published.');
     if (summary.length > 500) throw new ValidationError({ revisionSummary: 'At most 500 characters.' }, 'The revision was not published.');
+    if (row.report_id) await refuseWithheldCredits(trx, vault, row.report_id, args.content.credits);
     const next: AdvisoryRevision[] = [...revisions, { number: revisions.length + 1, date: now.toISOString(), summary }];
     await trx
       .updateTable('advisories')

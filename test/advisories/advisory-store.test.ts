@@ -10,6 +10,7 @@ import {
   publishAdvisory,
   saveDraft,
 } from '../../src/advisories/advisory-store.ts';
+import { changeCredit } from '../../src/reports/change-credit.ts';
 import { changeState } from '../../src/reports/report-actions.ts';
 import { setCwe } from '../../src/triage/set-cwe.ts';
 import { setTeamSeverity } from '../../src/triage/set-team-severity.ts';
@@ -125,6 +126,19 @@ for (const kind of await databaseKinds()) {
         assert.equal(event.reporter_visible, true);
         const jobs = await t.db.selectFrom('jobs').select('kind').where('kind', '=', 'notify-reporter').execute();
         assert.ok(jobs.length >= 1);
+
+        // The reporter may withdraw a credit after the draft was written: publishing then refuses the name.
+        const credited = await makeReport(t.db, { reporterName: 'Grace Hopper', creditPreference: 'name' });
+        const drafted = await draftAdvisoryFromReport(t.db, testVault, { reportReference: credited.reference, actorId: lead.id });
+        const withName = (await loadStaffAdvisory(t.db, testVault, drafted.id))!.content;
+        assert.deepEqual(withName.credits, [{ name: 'Grace Hopper', role: 'finder' }]);
+        await changeCredit(t.db, testVault, { reportId: credited.id, preference: 'anonymous' });
+        const ready = { ...withName, summary: 'Fixed.' };
+        await assert.rejects(
+          publishAdvisory(t.db, testVault, { id: drafted.id, actorId: lead.id, content: ready, revisionSummary: '', baseUrl: BASE }),
+          (err: Error & { fields?: Record<string, string> }) => /Grace Hopper: the reporter has not chosen/.test(err.fields?.['credit.0.name'] ?? ''),
+        );
+        await publishAdvisory(t.db, testVault, { id: drafted.id, actorId: lead.id, content: { ...ready, credits: [] }, revisionSummary: '', baseUrl: BASE });
 
         const other = await makeReport(t.db);
         const second = await draftAdvisoryFromReport(t.db, testVault, { reportReference: other.reference, actorId: lead.id });
