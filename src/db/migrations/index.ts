@@ -16,6 +16,7 @@ import * as advisories from './2026-11-23T1600-advisories.ts';
 import * as subscriptions from './2026-11-23T1610-subscriptions.ts';
 import * as disclosureDate from './2026-11-23T1620-disclosure-date.ts';
 import * as sealMailAddresses from './2026-11-23T1630-seal-mail-addresses.ts';
+import * as staffSecondFactor from './2026-11-23T1640-staff-second-factor.ts';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1610-subscriptions': subscriptions,
   '2026-11-23T1620-disclosure-date': disclosureDate,
   '2026-11-23T1630-seal-mail-addresses': sealMailAddresses,
+  '2026-11-23T1640-staff-second-factor': staffSecondFactor,
 };
