@@ -15,7 +15,7 @@ export type EventType =
   | 'quarantined' | 'quarantine-released' | 'sender-blocked' | 'ssvc-set' | 'advisory-published'
   | 'disclosure-date-proposed' | 'disclosure-date-agreed';
 export type ActorKind = 'reporter' | 'staff' | 'system';
-export type JobKind = 'notify-reporter' | 'process-inbound-mail' | 'mail-acknowledgement' | 'sla-sweep' | 'sla-mail' | 'subscription-mail' | 'notify-subscribers' | 'mail-subscriber';
+export type JobKind = 'notify-reporter' | 'process-inbound-mail' | 'mail-acknowledgement' | 'sla-sweep' | 'sla-mail' | 'subscription-mail' | 'notify-subscribers' | 'mail-subscriber' | 'forget-unconfirmed-subscribers';
 export type JobState = 'pending' | 'running' | 'done' | 'failed';
 
 export interface ProgramsTable {

@@ -20,6 +20,8 @@ export interface JobPayloads {
   'notify-subscribers': { advisoryId: string; revision: number };
   /** One advisory notice to one subscriber; its subscriber_notifications row says whether it was already sent. */
   'mail-subscriber': { notificationId: string };
+  /** Runs when a confirmation link expires: deletes every subscriber whose link expired unconfirmed (src/subscriptions/). */
+  'forget-unconfirmed-subscribers': Record<string, never>;
 }
 
 /**

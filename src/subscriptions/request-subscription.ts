@@ -74,6 +74,8 @@ export async function requestSubscription(
     // The token exists only now: it travels sealed to the job and is scrubbed from the payload once sent.
     const sealedToken = seal(secret, CONFIRM_TOKEN_PURPOSE, subscriberId, Buffer.from(token)).toString('base64');
     await enqueueJob(trx, 'subscription-mail', { subscriberId, sealedToken });
+    // If nobody confirms, the address is deleted when the link expires (a confirmed subscriber is untouched).
+    await enqueueJob(trx, 'forget-unconfirmed-subscribers', {}, { runAt: new Date(confirm.confirm_expires_at.getTime() + 60_000) });
   });
 }
 

@@ -7,7 +7,7 @@ import type { JobHandler } from '../jobs/worker.ts';
 import { unseal } from '../mail/seal.ts';
 import { loadProgram, type Program } from '../programs/programs.ts';
 import { fanOutAdvisoryNotice } from './notify-subscribers.ts';
-import { CONFIRM_TOKEN_PURPOSE } from './request-subscription.ts';
+import { CONFIRM_TOKEN_PURPOSE, purgeExpiredPending } from './request-subscription.ts';
 import { follows } from './selection.ts';
 import { sendSubscriberMail } from './send-subscriber-mail.ts';
 import { openAddress, subscriberKeys } from './subscriber-crypto.ts';
@@ -22,6 +22,7 @@ export function subscriptionJobHandlers(ctx: JobContext): {
   'subscription-mail': JobHandler<'subscription-mail'>;
   'notify-subscribers': JobHandler<'notify-subscribers'>;
   'mail-subscriber': JobHandler<'mail-subscriber'>;
+  'forget-unconfirmed-subscribers': JobHandler<'forget-unconfirmed-subscribers'>;
 } {
   const keys = subscriberKeys(ctx.secret);
   const mailContext = (program: Program, subscriberId: string): SubscriberMailContext => ({
@@ -58,6 +59,11 @@ export function subscriptionJobHandlers(ctx: JobContext): {
       });
       // Sent or refused for good: a dump taken later holds no confirmation link. (A temporary failure threw and keeps it.)
       await scrub();
+    },
+
+    async 'forget-unconfirmed-subscribers'() {
+      const forgotten = await purgeExpiredPending(ctx.db, new Date());
+      if (forgotten) ctx.logger.info({ forgotten }, 'unconfirmed subscriptions forgotten');
     },
 
     async 'notify-subscribers'(payload) {

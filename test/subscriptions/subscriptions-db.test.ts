@@ -63,6 +63,8 @@ for (const kind of await databaseKinds()) {
       await request('never@example.org', { allProducts: true, products: [] }, new Date('2026-01-01T00:00:00Z'));
       const before = await t.db.selectFrom('subscribers').select('id').where('email_hash', '=', keys.emailHash('never@example.org')).execute();
       assert.equal(before.length, 1);
+      const forget = await t.db.selectFrom('jobs').select(['run_at']).where('kind', '=', 'forget-unconfirmed-subscribers').orderBy('id', 'desc').executeTakeFirstOrThrow();
+      assert.equal(forget.run_at.toISOString(), '2026-01-04T00:01:00.000Z', 'a job is queued for when the link expires');
       assert.ok((await purgeExpiredPending(t.db, new Date())) >= 1);
       assert.equal((await t.db.selectFrom('subscribers').select('id').where('email_hash', '=', keys.emailHash('never@example.org')).execute()).length, 0);
       assert.ok((await t.db.selectFrom('subscribers').select('id').where('email_hash', '=', keys.emailHash('expiry@example.org')).execute()).length === 1, 'confirmed subscribers stay');

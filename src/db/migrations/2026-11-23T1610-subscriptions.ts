@@ -41,7 +41,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE UNIQUE INDEX subscribers_unsubscribe_token ON subscribers (unsubscribe_token_hash)`.execute(db);
   // Recipients of an advisory (notify-subscribers) and the staff list and counts: a program's confirmed subscribers.
   await sql`CREATE INDEX subscribers_confirmed ON subscribers (program_id, confirmed_at) WHERE confirmed_at IS NOT NULL`.execute(db);
-  // Forgetting addresses that were never confirmed once their link expired (purgeExpiredPending).
+  // Forgetting addresses that were never confirmed once their link expired (purgeExpiredPending, run by the
+  // 'forget-unconfirmed-subscribers' job queued for each link's expiry).
   await sql`CREATE INDEX subscribers_pending_expiry ON subscribers (confirm_expires_at) WHERE confirmed_at IS NULL`.execute(db);
 
   await sql`
@@ -89,7 +90,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     ALTER TABLE jobs ADD CONSTRAINT jobs_kind_check
       CHECK (kind IN ('notify-reporter', 'process-inbound-mail', 'mail-acknowledgement', 'sla-sweep', 'sla-mail',
-        'subscription-mail', 'notify-subscribers', 'mail-subscriber'))`.execute(db);
+        'subscription-mail', 'notify-subscribers', 'mail-subscriber', 'forget-unconfirmed-subscribers'))`.execute(db);
 }
 
 export async function down(): Promise<void> {
