@@ -101,6 +101,8 @@ describe('public face in a real browser', { timeout: 90_000 }, () => {
     assert.equal(await staff.locator('.preview script').count(), 0);
     await staff.screenshot({ path: path.join(SCREENSHOTS, '14-advisory-editor-preview.png'), fullPage: true });
     await staff.getByLabel(/The disclosure is agreed/).check();
+    // No disclosure date was agreed on this report (docs/disclosure.md): publishing says so explicitly.
+    await staff.getByLabel('Publish before the agreed date').check();
     await staff.getByRole('button', { name: 'Publish advisory' }).click();
     await staff.getByText('Published. The advisory is public').waitFor();
 
