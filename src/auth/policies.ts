@@ -41,6 +41,8 @@ export const can = {
   viewSubscribers: (actor: StaffActor, programId: string) => ['admin', 'lead'].includes(roleIn(actor, programId) as Role),
   /** Remove a subscriber of the program (on request, or a bouncing address). */
   removeSubscriber: (actor: StaffActor, programId: string) => ['admin', 'lead'].includes(roleIn(actor, programId) as Role),
+  /** Export or erase a reporter's personal data on their request (the reporter may also do it from the tracking page). */
+  manageReporterData: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
   /** Create staff accounts and change roles. */
   manageStaff: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
 } as const;

@@ -13,7 +13,7 @@ export type EventType =
   | 'submitted' | 'state-changed' | 'assigned' | 'reporter-replied' | 'staff-replied' | 'note-added' | 'credit-changed'
   | 'severity-set' | 'cwe-set' | 'evaluation-sent' | 'resolution-date-changed' | 'duplicate-marked'
   | 'quarantined' | 'quarantine-released' | 'sender-blocked' | 'ssvc-set' | 'advisory-published'
-  | 'disclosure-date-proposed' | 'disclosure-date-agreed';
+  | 'disclosure-date-proposed' | 'disclosure-date-agreed' | 'reporter-data-erased';
 export type ActorKind = 'reporter' | 'staff' | 'system';
 export type JobKind = 'notify-reporter' | 'process-inbound-mail' | 'mail-acknowledgement' | 'sla-sweep' | 'sla-mail' | 'subscription-mail' | 'notify-subscribers' | 'mail-subscriber' | 'forget-unconfirmed-subscribers';
 export type JobState = 'pending' | 'running' | 'done' | 'failed';
@@ -154,6 +154,8 @@ export interface ReportsTable {
   submitter_ip_hash: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
   /** A duplicate whose reporter is credited too, under the year the original was resolved. */
   credit_with_original: ColumnType<boolean, boolean | undefined, boolean>;
+  /** When the reporter's personal data was erased (src/privacy/erase-reporter-data.ts); null while kept. */
+  reporter_erased_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** The proposed or agreed public disclosure moment (src/disclosure/); null until someone proposes one. */
   disclosure_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** The IANA zone the disclosure moment was written in. */

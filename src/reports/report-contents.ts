@@ -22,7 +22,7 @@ export const PLAIN_REPORT_COLUMNS = [
   'reporter_cvss_vector', 'credit_preference', 'policy_version_id', 'policy_accepted_at', 'tracking_token_hash', 'assignee_id',
   'client_encryption', 'resolved_at', 'created_at', 'updated_at', 'team_cvss_vector', 'team_cvss_score', 'severity', 'cwe_id',
   'expected_resolution_date', 'next_deadline_at', 'duplicate_of', 'closure_reason', 'quarantined', 'quarantine_reasons',
-  'ai_assistance', 'submitter_ip_hash', 'ssvc', 'credit_with_original',
+  'ai_assistance', 'submitter_ip_hash', 'ssvc', 'credit_with_original', 'reporter_erased_at',
   'disclosure_at', 'disclosure_time_zone', 'disclosure_status', 'disclosure_proposed_by',
 ] as const satisfies readonly Exclude<keyof ReportRow, SealedReportColumn>[];
 

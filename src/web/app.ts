@@ -15,6 +15,7 @@ import { registerAdvisoryRoutes } from './routes/advisories.tsx';
 import { registerStaffAdvisoryRoutes } from './routes/staff-advisories.tsx';
 import { registerSubscriptionRoutes } from './routes/subscriptions.tsx';
 import { registerDisclosureDateRoutes } from './routes/disclosure-date.tsx';
+import { registerReporterPrivacyRoutes } from './routes/reporter-privacy.tsx';
 import { registerErrorHandling } from './error-handler.tsx';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerPublicRoutes } from './routes/public.tsx';
@@ -99,6 +100,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerStaffAdvisoryRoutes(app, ctx);
   registerSubscriptionRoutes(app, ctx);
   registerDisclosureDateRoutes(app, ctx);
+  registerReporterPrivacyRoutes(app, ctx);
   registerApiRoutes(app, ctx);
   return app;
 }

@@ -17,6 +17,7 @@ import * as subscriptions from './2026-11-23T1610-subscriptions.ts';
 import * as disclosureDate from './2026-11-23T1620-disclosure-date.ts';
 import * as sealMailAddresses from './2026-11-23T1630-seal-mail-addresses.ts';
 import * as staffSecondFactor from './2026-11-23T1640-staff-second-factor.ts';
+import * as reporterPrivacy from './2026-11-23T1650-reporter-privacy.ts';
 
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1620-disclosure-date': disclosureDate,
   '2026-11-23T1630-seal-mail-addresses': sealMailAddresses,
   '2026-11-23T1640-staff-second-factor': staffSecondFactor,
+  '2026-11-23T1650-reporter-privacy': reporterPrivacy,
 };

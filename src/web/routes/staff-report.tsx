@@ -36,6 +36,7 @@ const DONE_MESSAGES: Record<string, string> = {
   ...CLOSE_DONE_MESSAGES,
   ...COLLAB_DONE_MESSAGES,
   ...DISCLOSURE_DONE_MESSAGES,
+  'reporter-erased': 'The reporter’s personal data was erased; the report is kept.',
 };
 
 const stateFormSchema = z.object({ to: z.enum(REPORT_STATES), reason: z.string().max(500).optional() });
@@ -96,6 +97,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
         scripts={bundles ? [bundles.cvssPicker] : []}
         advisory={advisory}
         canDraftAdvisory={can.editAdvisory(req.staff!, report.program_id)}
+        privacy={can.manageReporterData(req.staff!, report.program_id) ? { confirm: done === 'erase-confirm' } : undefined}
       />
     );
     return sendHtml(reply, renderPage(page), status, { private: true });

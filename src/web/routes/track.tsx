@@ -56,6 +56,7 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
         credit={{ errors: extra.creditErrors ?? {}, saved: query.credit === 'saved' }}
         original={original}
         disclosure={{ form: extra.disclosure, done: query.disclosure, defaultTimeZone: program?.config.calendar.timeZone ?? 'UTC', now: new Date() }}
+        privacy={{ confirm: query.erase === 'confirm', erased: query.erased === '1' }}
       />
     );
     return sendHtml(reply, renderPage(page), status, { private: true });

@@ -12,6 +12,7 @@ import { SsvcPanel } from './ssvc-panel.tsx';
 import { StaffDisclosurePanel } from './disclosure-panels.tsx';
 import { readDisclosure } from '../../disclosure/disclosure-rules.ts';
 import { ReportAdvisoryPanel } from './staff-advisory-pages.tsx';
+import { StaffPrivacyPanel } from './privacy-panels.tsx';
 import { earlyNoticeRecommendation } from '../../subscriptions/early-notice.ts';
 import { readSsvc } from '../../triage/set-ssvc.ts';
 import { SlaClocksPanel } from './sla-clocks-panel.tsx';
@@ -43,6 +44,8 @@ export function StaffReportPage(props: {
   /** The report's advisory, if one was drafted; `canDraftAdvisory` offers to start one. */
   advisory?: { id: string; publicId: string; state: 'draft' | 'published' };
   canDraftAdvisory?: boolean;
+  /** Set for the program's admins: export and erase the reporter's personal data. */
+  privacy?: { confirm: boolean };
 }) {
   const { report, program } = props;
   const base = `/staff/reports/${report.reference}`;
@@ -177,6 +180,7 @@ export function StaffReportPage(props: {
               {props.extras ? <ClosePanel extras={props.extras} base={base} csrf={props.csrf} /> : null}
               {props.collab ? <ConvertPanel view={props.collab} base={base} csrf={props.csrf} /> : null}
               {props.collab ? <CreditDuplicatePanel view={props.collab} base={base} csrf={props.csrf} /> : null}
+              {props.privacy ? <StaffPrivacyPanel base={base} csrf={props.csrf} erasedAt={report.reporter_erased_at} confirm={props.privacy.confirm} /> : null}
               <section>
                 <h2>Assignee</h2>
                 <form method="post" action={`${base}/assign`}>

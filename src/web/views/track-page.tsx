@@ -6,6 +6,7 @@ import { ErrorSummary, FieldError, Layout, formatDate, formatSize, type PageChro
 import { AttachmentList, Timeline } from './timeline.tsx';
 import type { OriginalStatus } from '../../triage/original-status.ts';
 import { OriginalStatusSection } from './original-status.tsx';
+import { TrackPrivacySection } from './privacy-panels.tsx';
 import { TrackDisclosureSection, type DisclosureFormState } from './disclosure-panels.tsx';
 import { readDisclosure } from '../../disclosure/disclosure-rules.ts';
 
@@ -26,6 +27,8 @@ export function TrackPage(props: {
   original?: OriginalStatus;
   /** The disclosure date section: a refused form, what was just done, the zone a new proposal starts in. */
   disclosure?: { form?: DisclosureFormState; done?: string; defaultTimeZone: string; now: Date };
+  /** The "Your data" section: just erased, or asked to confirm. */
+  privacy?: { confirm: boolean; erased: boolean };
 }) {
   const { report } = props;
   const base = `/track/${props.token}`;
@@ -87,6 +90,7 @@ export function TrackPage(props: {
         <Timeline entries={props.timeline} audience="reporter" attachmentHref={`${base}/attachments`} />
       </section>
       <CreditSection report={report} base={base} csrf={props.csrf} errors={props.credit.errors} saved={props.credit.saved} />
+      <TrackPrivacySection base={base} csrf={props.csrf} erasedAt={report.reporter_erased_at} confirm={props.privacy?.confirm ?? false} erased={props.privacy?.erased ?? false} />
       <section aria-labelledby="reply-h">
         <h2 id="reply-h">Write to the security team</h2>
         <ErrorSummary errors={props.reply.errors} labels={{ body: 'Message', attachments: 'Attachments' }} />

@@ -27,6 +27,8 @@ export function describeTriageEvent(type: string, data: Record<string, unknown>,
       return Number(data.revision) > 1
         ? `${who} published revision ${String(data.revision)} of advisory ${String(data.advisoryId)}.`
         : `${who} published advisory ${String(data.advisoryId)}.`;
+    case 'reporter-data-erased':
+      return 'The reporter’s personal data (name, handle, e-mail, OpenPGP key, mail addresses) was erased; the report itself is kept.';
     case 'quarantined':
       return `Quarantined on arrival as possible spam (${Array.isArray(data.reasons) ? data.reasons.join(', ') : '?'}).`;
     case 'quarantine-released':
