@@ -17,6 +17,7 @@ import { createMailer } from './mail/mailer.ts';
 import { startMailIntake } from './mail-intake/start-intake.ts';
 import { syncPrograms } from './programs/programs.ts';
 import { openInstanceSecret, prepareDatabase, startServer } from './server.ts';
+import { RESET_SECOND_FACTOR_USAGE, resetSecondFactorCli } from './staff/second-factor/reset-cli.ts';
 
 const USAGE = `Usage: embargo <command>
 
@@ -30,6 +31,7 @@ Commands:
   user add --email E --role R [--name N]
                              Create a staff account; the password is read from standard input
                              (or prompted). Roles: admin, lead, triager, viewer.
+${RESET_SECOND_FACTOR_USAGE}
 ${KEY_USAGE}
 ${TOKEN_USAGE}
 
@@ -61,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'user':
       if (rest[0] === 'add') return userAdd(config, rest.slice(1));
+      if (rest[0] === 'reset-second-factor') return resetSecondFactorCli(config, logger, rest.slice(1));
       break;
     case 'key':
       // EMBARGO_KEY_PASSPHRASE: passphrase of the key given to `key import`; read here, as the entry point.

@@ -67,6 +67,11 @@ const envSchema = z.object({
   EMBARGO_MAX_ATTACHMENTS: z.coerce.number().int().min(0).max(50).default(5),
   /** Trust X-Forwarded-* headers (set when behind a reverse proxy). */
   EMBARGO_TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /**
+   * "true": every staff member must set up a second factor (TOTP): until they have, every staff
+   * page but the account security page and sign-out sends them there. API tokens are unaffected.
+   */
+  EMBARGO_REQUIRE_SECOND_FACTOR: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** Run the job worker inside the web process. Default: yes on the embedded database, no on PostgreSQL. */
   EMBARGO_WORKER: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
   /**
@@ -105,6 +110,8 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['EMBARGO_LOG_LEVEL'];
   uploads: { maxBytes: number; maxFiles: number };
   runWorkerInWeb: boolean;
+  /** Staff must enrol a second factor before using any other staff page (EMBARGO_REQUIRE_SECOND_FACTOR). */
+  requireSecondFactor: boolean;
   programs: ProgramConfig[];
   /** From EMBARGO_SECRET; undefined: the server uses (or creates) <dataDir>/secret.key, see loadInstanceSecret. */
   instanceSecret: InstanceSecret | undefined;
@@ -163,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     logLevel: e.EMBARGO_LOG_LEVEL,
     uploads: { maxBytes: e.EMBARGO_MAX_ATTACHMENT_BYTES, maxFiles: e.EMBARGO_MAX_ATTACHMENTS },
     runWorkerInWeb: e.EMBARGO_WORKER ?? database.kind === 'embedded',
+    requireSecondFactor: e.EMBARGO_REQUIRE_SECOND_FACTOR,
     programs: loadPrograms(e.EMBARGO_CONFIG, cwd),
     instanceSecret: e.EMBARGO_SECRET === undefined ? undefined : new InstanceSecret(decodeSecret(e.EMBARGO_SECRET) as Buffer, 'EMBARGO_SECRET'),
   };

@@ -8,11 +8,12 @@ import type { Db } from '../db/database.ts';
 import { ValidationError } from '../errors.ts';
 import { keyCommandSchemas, runKeyCommand } from '../keys/key-commands.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
+import { resetSecondFactorCommandSchema, runResetSecondFactorCommand } from '../staff/second-factor/reset-command.ts';
 import { createStaffUser, newStaffUserSchema } from '../staff/staff-users.ts';
 
 /**
  * The embedded database can be open in one process only. While the server
- * runs, admin commands (`embargo user add`, `embargo key …`, `embargo token …`) reach it through this Unix socket
+ * runs, admin commands (`embargo user add`, `embargo user reset-second-factor`, `embargo key …`, `embargo token …`) reach it through this Unix socket
  * in the data directory, readable by the data directory's owner only.
  */
 export function adminSocketPath(dataDir: string): string {
@@ -21,12 +22,13 @@ export function adminSocketPath(dataDir: string): string {
 
 const commandSchema = z.discriminatedUnion('command', [
   z.object({ command: z.literal('user-add'), user: newStaffUserSchema }),
+  resetSecondFactorCommandSchema,
   ...keyCommandSchemas,
   ...tokenCommandSchemas,
 ]);
 export type AdminCommand = z.infer<typeof commandSchema>;
 export type AdminAnswer =
-  | { ok: true; id: string; fingerprint?: string; warnings?: string[]; token?: string; scopes?: string[]; tokens?: ApiTokenInfo[] }
+  | { ok: true; id: string; fingerprint?: string; warnings?: string[]; token?: string; scopes?: string[]; tokens?: ApiTokenInfo[]; hadSecondFactor?: boolean }
   | { ok: false; error: string; fields?: Record<string, string> };
 
 /**
@@ -35,6 +37,7 @@ export type AdminAnswer =
  */
 export async function runAdminCommand(db: Db, command: AdminCommand, secret?: InstanceSecret): Promise<AdminAnswer> {
   if (command.command === 'token-create' || command.command === 'token-revoke' || command.command === 'token-list') return runTokenCommand(db, command);
+  if (command.command === 'user-reset-second-factor') return runResetSecondFactorCommand(db, command);
   if (command.command !== 'user-add') {
     if (!secret) return { ok: false, error: 'This process was started without the instance secret.' };
     return runKeyCommand({ db, secret }, command);

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { ReportState, ResumableState } from '../domain/lifecycle.ts';
 import type { AdvisoriesTable, AdvisoryCountersTable } from './advisory-tables.ts';
 import type { SubscriptionTables } from './subscription-tables.ts';
+import type { StaffAuthTables } from './staff-auth-tables.ts';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -431,7 +432,7 @@ export interface DuplicateSuggestionsTable {
   created_at: CreatedAt;
 }
 
-export interface Database extends SubscriptionTables {
+export interface Database extends SubscriptionTables, StaffAuthTables {
   programs: ProgramsTable;
   policy_versions: PolicyVersionsTable;
   staff_users: StaffUsersTable;

@@ -21,6 +21,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerPublicRoutes } from './routes/public.tsx';
 import { registerReportFormRoutes } from './routes/report-form.tsx';
 import { registerStaffAuthRoutes } from './routes/staff-auth.tsx';
+import { registerStaffSecondFactorRoutes } from './routes/staff-second-factor.tsx';
 import { registerStaffCannedRoutes } from './routes/staff-canned.tsx';
 import { registerStaffBulkRoutes } from './routes/staff-bulk.tsx';
 import { registerStaffQuarantineRoutes } from './routes/staff-quarantine.tsx';
@@ -89,6 +90,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerReportFormRoutes(app, ctx, bundles);
   registerTrackRoutes(app, ctx);
   registerStaffAuthRoutes(app, ctx);
+  registerStaffSecondFactorRoutes(app, ctx);
   registerStaffInboxRoutes(app, ctx);
   registerStaffDueRoutes(app, ctx);
   registerStaffQuarantineRoutes(app, ctx);

@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.ts';
 import { AppError, ValidationError } from '../../errors.ts';
 import { loadProgram } from '../../programs/programs.ts';
 import { consumeSetupToken, isValidSetupToken } from '../../staff/setup-token.ts';
+import { hasSecondFactor } from '../../staff/second-factor/second-factors.ts';
 import { createSession, deleteSession } from '../../staff/sessions.ts';
 import { checkCredentials, countStaffUsers, createStaffUser } from '../../staff/staff-users.ts';
 import { chrome, sendHtml } from '../page-context.ts';
@@ -10,6 +11,7 @@ import { hitRateLimit, resetRateLimit } from '../rate-limit.ts';
 import { sessionCookieName } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
 import { LoginPage, MessagePage, SetupPage } from '../views/staff-auth-pages.tsx';
+import { beginSecondFactorSignIn } from './staff-second-factor.tsx';
 
 type LoginBody = { email?: string; password?: string; next?: string };
 
@@ -45,6 +47,8 @@ export function registerStaffAuthRoutes(app: FastifyInstance, ctx: AppContext): 
     const userId = await checkCredentials(ctx.db, email, password);
     if (!userId) return render(401, 'The e-mail or password is not right.');
     await resetRateLimit(ctx.db, `login:user:${email.trim().toLowerCase()}`);
+    // A second factor: no session yet, only a five-minute pending sign-in waiting for the code.
+    if (await hasSecondFactor(ctx.db, userId)) return beginSecondFactorSignIn(ctx, reply, userId, safeNext(next));
     const token = await createSession(ctx.db, userId);
     reply.setCookie(cookieName, token, { ...cookieOptions, maxAge: 7 * 24 * 3600 });
     return reply.redirect(safeNext(next), 303);

@@ -61,6 +61,7 @@ export function Layout(props: { chrome: PageChrome; title: string; children: Com
                 <NavLink href="/policy" path={chrome.path}>Policy</NavLink>
                 {chrome.staff.canEditPolicy ? <NavLink href="/staff/policy" path={chrome.path}>Edit policy</NavLink> : null}
                 {chrome.staff.canEditPolicy ? <NavLink href="/staff/api-tokens" path={chrome.path}>API tokens</NavLink> : null}
+                <NavLink href="/staff/account/security" path={chrome.path}>Account</NavLink>
                 <form method="post" action="/staff/logout" class="inline">
                   <input type="hidden" name="_csrf" value={chrome.staff.csrf} />
                   <button type="submit" class="link">Sign out {chrome.staff.displayName}</button>
