@@ -103,7 +103,7 @@ export async function processInboundMail(ctx: IntakeContext, mailId: string, att
   // The same spam signals as the web form (blocked sender, per-address volume, low effort): quarantine, never drop.
   const screen = bothSteps(
     await screenSubmission(db, ctx.secret, { programId: program.id, input }),
-    checkDuplicatesAtSubmission(ctx.vault, { programId: program.id, input }),
+    await checkDuplicatesAtSubmission(db, ctx.vault, { programId: program.id, input }),
   );
   const created = await submitReport(db, ctx.vault, {
     program,

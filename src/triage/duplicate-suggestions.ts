@@ -13,26 +13,29 @@ export const SUGGESTION_MIN_SCORE = 0.55;
 const MAX_SUGGESTIONS = 3;
 
 /**
- * For the submission routes: the `withinTransaction` step of submitReport
- * that looks for likely duplicates of the new report and records them, so
- * the inbox can flag it before anyone opens it. In the transaction so the
- * hint exists as soon as the report does; the query only reads the blind index.
+ * For the submission routes: looks for likely duplicates of a submission
+ * before it is stored, and returns the `withinTransaction` step of
+ * submitReport that records them, so the inbox can flag the report before
+ * anyone opens it. The search runs outside the transaction: it is the
+ * costliest read of a submission, and inside it would hold the report
+ * numbering lock (one submission at a time) for its whole duration.
  */
-export function checkDuplicatesAtSubmission(
+export async function checkDuplicatesAtSubmission(
+  db: Db,
   vault: ReportVault,
   args: { programId: string; input: { title: string; description: string; product: string } },
-): (trx: Transaction<Database>, created: { id: string }) => Promise<void> {
+): Promise<(trx: Transaction<Database>, created: { id: string }) => Promise<void>> {
+  const found = await findLikelyDuplicates(db, vault, {
+    programId: args.programId,
+    title: args.input.title,
+    description: args.input.description,
+    product: args.input.product,
+    limit: MAX_SUGGESTIONS,
+  });
+  const suggestions = found.filter((c) => c.score >= SUGGESTION_MIN_SCORE);
   return async (trx, created) => {
-    const found = await findLikelyDuplicates(trx, vault, {
-      programId: args.programId,
-      title: args.input.title,
-      description: args.input.description,
-      product: args.input.product,
-      excludeReportId: created.id,
-      limit: MAX_SUGGESTIONS,
-    });
-    const rows = found
-      .filter((c) => c.score >= SUGGESTION_MIN_SCORE)
+    const rows = suggestions
+      .filter((c) => c.reportId !== created.id)
       .map((c) => ({ report_id: created.id, candidate_id: c.reportId, score: Math.min(c.score, 1), reason: c.reason.slice(0, 500) }));
     if (rows.length) await trx.insertInto('duplicate_suggestions').values(rows).execute();
   };

@@ -31,8 +31,28 @@ export interface DuplicateCandidate {
 
 // How much of the new report's text the query uses: enough to find the topic, bounded cost.
 const DESCRIPTION_PREFIX = 1000;
-/** The newest reports sharing a word that are ranked; see the query. */
-const MAX_CANDIDATES = 2000;
+/**
+ * The newest reports sharing a word that are ranked; see the query. Each
+ * costs an array intersection in SQL (about 20 µs): 1,000 keep a search near
+ * 25 ms at 100,000 reports, where the unbounded one took 1.7 s.
+ */
+const MAX_CANDIDATES = 1000;
+
+/**
+ * Reports per program, for the rarity weights only: an estimate a minute old
+ * ranks the same, and counting 100,000 rows took 12 ms of every submission.
+ * Per process; each process counts on its own.
+ */
+const counts = new Map<string, { n: number; at: number }>();
+async function programReportCount(db: Db, programId: string): Promise<number> {
+  const cached = counts.get(programId);
+  if (cached && Date.now() - cached.at < 60_000) return cached.n;
+  const row = await db.selectFrom('reports').select(sql<string>`count(*)`.as('n')).where('program_id', '=', programId).executeTakeFirstOrThrow();
+  const n = Number(row.n);
+  if (counts.size > 100) counts.clear();
+  counts.set(programId, { n, at: Date.now() });
+  return n;
+}
 
 /**
  * Contents are sealed, so ranking works on the blind index alone: which exact
@@ -100,12 +120,12 @@ export async function findLikelyDuplicates(db: Db, vault: ReportVault, q: Duplic
       .orderBy('r.created_at', 'desc')
       .limit(MAX_CANDIDATES)
       .execute(),
-    db.selectFrom('reports').select(sql<string>`count(*)`.as('n')).where('program_id', '=', q.programId).executeTakeFirstOrThrow(),
+    programReportCount(db, q.programId),
   ]);
   // Every report containing a query word is a candidate, so counting here gives each word's document frequency.
   const df = new Map<string, number>();
   for (const c of candidates) for (const t of c.shared) df.set(t, (df.get(t) ?? 0) + 1);
-  const n = Math.max(Number(total.n), 1);
+  const n = Math.max(total, 1);
   const weight = (term: string) => Math.log(1 + n / (df.get(term) ?? 1));
   const sum = (ws: readonly QueryWord[]) => ws.reduce((s, w) => s + weight(w.term), 0);
   const titleWords = words.filter((w) => w.inTitle);

@@ -37,7 +37,7 @@ for (const kind of await databaseKinds()) {
       const input = reportInput(program, overrides);
       return submitReport(t.db, testVault, {
         program, input, files: [], channel: 'web',
-        withinTransaction: checkDuplicatesAtSubmission(testVault, { programId: program.id, input }),
+        withinTransaction: await checkDuplicatesAtSubmission(t.db, testVault, { programId: program.id, input }),
       });
     }
 

@@ -82,7 +82,7 @@ export function postReportEndpoint(ctx: AppContext) {
       });
       // No IP: the client is the forwarding platform, not the reporter. Quarantined, never refused.
       const screen = await screenSubmission(ctx.db, ctx.secret, { programId: program.id, input });
-      const withinTransaction = bothSteps(screen, checkDuplicatesAtSubmission(ctx.vault, { programId: program.id, input }));
+      const withinTransaction = bothSteps(screen, await checkDuplicatesAtSubmission(ctx.db, ctx.vault, { programId: program.id, input }));
       const submitted = await submitReport(ctx.db, ctx.vault, { program, input, files, channel: 'api', withinTransaction });
       req.log.info({ reference: submitted.reference, apiToken: principal.tokenId }, 'report submitted through the API');
       const self = reportPath(submitted.reference);

@@ -51,7 +51,7 @@ export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext, 
         // Spam signals quarantine the report (never refuse it); recorded in the submission's transaction.
         const screen = await screenSubmission(ctx.db, ctx.secret, { programId: program.id, input: parsed.data, ip: req.ip });
         // Likely duplicates are recorded with the report too, so the inbox can flag it (staff-only).
-        const withinTransaction = bothSteps(screen, checkDuplicatesAtSubmission(ctx.vault, { programId: program.id, input: parsed.data }));
+        const withinTransaction = bothSteps(screen, await checkDuplicatesAtSubmission(ctx.db, ctx.vault, { programId: program.id, input: parsed.data }));
         // A key the reporter gave encrypts every mail to them; a bad one is a field error (ReporterKeyError).
         const reporterKey = fields.publicKey?.trim() ? await validateReporterKey(fields.publicKey) : undefined;
         const submitted = await submitReport(ctx.db, ctx.vault, {
