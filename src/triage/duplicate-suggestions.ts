@@ -11,6 +11,8 @@ import { findLikelyDuplicates } from './find-likely-duplicates.ts';
  */
 export const SUGGESTION_MIN_SCORE = 0.55;
 const MAX_SUGGESTIONS = 3;
+/** Candidates ranked at submission: every submission pays for them, on the embedded database one at a time. */
+const SUBMISSION_CANDIDATES = 300;
 
 /**
  * For the submission routes: looks for likely duplicates of a submission
@@ -31,6 +33,8 @@ export async function checkDuplicatesAtSubmission(
     description: args.input.description,
     product: args.input.product,
     limit: MAX_SUGGESTIONS,
+    // The report page ranks more when it is opened; at submission a hint among the recent ones is enough.
+    candidates: SUBMISSION_CANDIDATES,
   });
   const suggestions = found.filter((c) => c.score >= SUGGESTION_MIN_SCORE);
   return async (trx, created) => {

@@ -13,6 +13,8 @@ export interface DuplicateQuery {
   /** The report being looked at, so it does not find itself. */
   excludeReportId?: string;
   limit?: number;
+  /** How many of the newest candidates to rank (default MAX_CANDIDATES); submissions ask for fewer, to stay quick. */
+  candidates?: number;
 }
 
 export interface DuplicateCandidate {
@@ -118,7 +120,7 @@ export async function findLikelyDuplicates(db: Db, vault: ReportVault, q: Duplic
       // A bound on the work per submission however large the program grows: duplicates are
       // overwhelmingly of recent reports, and older ones still show in the inbox search.
       .orderBy('r.created_at', 'desc')
-      .limit(MAX_CANDIDATES)
+      .limit(Math.min(Math.max(q.candidates ?? MAX_CANDIDATES, 1), MAX_CANDIDATES))
       .execute(),
     programReportCount(db, q.programId),
   ]);
