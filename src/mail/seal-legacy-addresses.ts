@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.ts';
 import { ENVELOPE_FROM_PURPOSE } from '../mail-intake/store-inbound.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
+import { blankAddress } from './blank-address.ts';
 import { sealedRecipient } from './deliveries.ts';
 import { seal } from './seal.ts';
 
@@ -17,9 +18,18 @@ export async function sealLegacyMailAddresses(db: Db, secret: InstanceSecret): P
   let total = 0;
   for (;;) {
     const sealed = await db.transaction().execute(async (trx) => {
-      const rows = await trx.selectFrom('mail_deliveries').select(['id', 'job_id', 'attempt', 'to_address']).where('to_address', 'is not', null).limit(BATCH).forUpdate().execute();
+      const rows = await trx.selectFrom('mail_deliveries').select(['id', 'job_id', 'attempt', 'to_address', 'smtp_response']).where('to_address', 'is not', null).limit(BATCH).forUpdate().execute();
       for (const r of rows) {
-        await trx.updateTable('mail_deliveries').set({ ...sealedRecipient(secret, r.job_id, r.attempt, r.to_address!), to_address: null }).where('id', '=', r.id).execute();
+        await trx
+          .updateTable('mail_deliveries')
+          .set({
+            ...sealedRecipient(secret, r.job_id, r.attempt, r.to_address!),
+            to_address: null,
+            // Relays quote the recipient in their answers.
+            smtp_response: r.smtp_response === null ? null : blankAddress(r.smtp_response, r.to_address!),
+          })
+          .where('id', '=', r.id)
+          .execute();
       }
       const mails = await trx.selectFrom('inbound_mails').select(['id', 'envelope_from']).where('envelope_from', 'is not', null).limit(BATCH).forUpdate().execute();
       for (const m of mails) {

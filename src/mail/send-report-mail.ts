@@ -3,6 +3,7 @@ import { unlockKey } from '../keys/key-protection.ts';
 import { activeKey } from '../keys/program-keys.ts';
 import { composeMail, messageIdForJob } from './compose.ts';
 import { recordDelivery, threadHeaders } from './deliveries.ts';
+import { blankAddress } from './blank-address.ts';
 import { MailSendError } from './mailer.ts';
 import { replyAddress } from './reply-address.ts';
 import { reporterEncryptionKey } from './reporter-keys.ts';
@@ -69,17 +70,19 @@ export async function sendPreparedMail(ctx: MailContext, job: { id: string; atte
   const attempt = { jobId: job.id, reportId: report.id, template: prepared.template, to, messageId, attempt: job.attempt, encrypted: Boolean(reporterKey) };
   try {
     const response = await ctx.mailer.sendRaw({ from: fromAddress, to }, raw);
-    await recordDelivery(ctx.db, ctx.secret, { ...attempt, result: 'sent', smtpResponse: response });
+    await recordDelivery(ctx.db, ctx.secret, { ...attempt, result: 'sent', smtpResponse: blankAddress(response, to) });
     ctx.logger.info({ ...log, encrypted: attempt.encrypted }, 'mail sent to the reporter');
     return 'sent';
   } catch (err) {
     const e = err instanceof MailSendError ? err : new MailSendError((err as Error).message, false, (err as Error).message);
-    await recordDelivery(ctx.db, ctx.secret, { ...attempt, result: e.permanent ? 'rejected' : 'failed', smtpResponse: e.response });
+    // Relays quote the recipient: keep the sealed address out of the stored answer, the log and the job's error.
+    const response = blankAddress(e.response ?? e.message, to);
+    await recordDelivery(ctx.db, ctx.secret, { ...attempt, result: e.permanent ? 'rejected' : 'failed', smtpResponse: response });
     if (e.permanent) {
-      ctx.logger.warn({ ...log, response: e.response }, 'the relay refused the mail permanently; not retrying');
+      ctx.logger.warn({ ...log, response }, 'the relay refused the mail permanently; not retrying');
       return 'rejected';
     }
-    throw e;
+    throw new MailSendError(blankAddress(e.message, to), false, response);
   }
 }
 

@@ -41,7 +41,7 @@ export async function eraseReporterData(
       .where('id', '=', report.id)
       .execute();
     await trx.deleteFrom('reporter_keys').where('report_id', '=', report.id).execute();
-    await trx.updateTable('mail_deliveries').set({ to_address: null, to_address_sealed: null, to_address_hash: null }).where('report_id', '=', report.id).execute();
+    await trx.updateTable('mail_deliveries').set({ to_address: null, to_address_sealed: null, to_address_hash: null, smtp_response: null }).where('report_id', '=', report.id).execute();
     const mails = await trx.selectFrom('inbound_mails').select('id').where('report_id', '=', report.id).execute();
     for (const m of mails) {
       // The raw mail's headers and signature identify the sender; its content is already in the report's thread.

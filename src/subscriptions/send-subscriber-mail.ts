@@ -4,6 +4,7 @@ import { composeMail, messageIdForJob } from '../mail/compose.ts';
 import { MailSendError } from '../mail/mailer.ts';
 import { bareAddress, type SendOutcome } from '../mail/send-report-mail.ts';
 import type { RenderedMail } from '../mail/templates/template.ts';
+import { blankAddress } from '../mail/blank-address.ts';
 
 type MailContext = Pick<AppContext, 'db' | 'config' | 'logger' | 'mailer' | 'secret'>;
 
@@ -17,13 +18,6 @@ export interface SubscriberMail {
   unsubscribeUrl: string;
 }
 
-/** A relay's answer may quote the recipient ("550 <a@b.c>: unknown user"): the delivery record never holds the address. */
-export function blankAddress(response: string, address: string): string {
-  const lower = address.toLowerCase();
-  let out = response;
-  for (let i = out.toLowerCase().indexOf(lower); i >= 0; i = out.toLowerCase().indexOf(lower)) out = out.slice(0, i) + '[address]' + out.slice(i + address.length);
-  return out.slice(0, 1000);
-}
 
 /**
  * Sends one mail to a subscriber from a job, with the one-click unsubscribe

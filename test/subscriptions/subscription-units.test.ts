@@ -4,7 +4,7 @@ import { toAdvisory, type AdvisoryContent } from '../../src/advisories/advisory-
 import { composeMail } from '../../src/mail/compose.ts';
 import { earlyNoticeRecommendation, type EarlyNoticeInput } from '../../src/subscriptions/early-notice.ts';
 import { follows } from '../../src/subscriptions/selection.ts';
-import { blankAddress } from '../../src/subscriptions/send-subscriber-mail.ts';
+import { blankAddress } from '../../src/mail/blank-address.ts';
 import { advisoryNoticeMail, confirmationMail, manageMail } from '../../src/subscriptions/subscriber-mails.ts';
 import { parseSubscriptionForm } from '../../src/subscriptions/subscription-input.ts';
 import { redactUrl } from '../../src/web/redact.ts';
