@@ -16,7 +16,8 @@ import type { Advisory, AdvisoryCredit, AdvisoryPublisher, AdvisoryRevision } fr
 export interface StaffAdvisory {
   id: string;
   programId: string;
-  publicId: string;
+  /** Null until first published (see nextPublicId). */
+  publicId: string | null;
   state: 'draft' | 'published';
   reportId: string | null;
   reportReference: string | null;
@@ -119,24 +120,19 @@ export async function draftAdvisoryFromReport(db: Db, vault: ReportVault, args: 
     credits: await creditsFromReport(db, vault, report.id),
     references: [],
   };
-  const id = await db.transaction().execute(async (trx) => {
-    const id = crypto.randomUUID();
-    const { key, wrapped } = vault.newKey(keyId(id));
-    await trx
+  const id = crypto.randomUUID();
+  const { key, wrapped } = vault.newKey(keyId(id));
+  try {
+    await db
       .insertInto('advisories')
-      .values({
-        id,
-        program_id: program.id,
-        public_id: await nextPublicId(trx, program, args.now ?? new Date()),
-        report_id: report.id,
-        state: 'draft',
-        data_key: wrapped,
-        draft_sealed: vault.sealJson(key, 'draft', content),
-        created_by: args.actorId,
-      })
+      .values({ id, program_id: program.id, report_id: report.id, state: 'draft', data_key: wrapped, draft_sealed: vault.sealJson(key, 'draft', content), created_by: args.actorId })
       .execute();
-    return id;
-  });
+  } catch (err) {
+    // Two clicks at once: the unique index (advisories_report) lets one draft in; the other opens it.
+    const raced = await db.selectFrom('advisories').select('id').where('report_id', '=', report.id).executeTakeFirst();
+    if (raced) return { id: raced.id, created: false };
+    throw err;
+  }
   return { id, created: true };
 }
 
@@ -180,9 +176,28 @@ export async function loadStaffAdvisory(db: Db, vault: ReportVault, id: string):
 }
 
 /** The report page's advisory panel. */
-export async function findAdvisoryForReport(db: Db, reportId: string): Promise<{ id: string; publicId: string; state: 'draft' | 'published' } | undefined> {
+export async function findAdvisoryForReport(db: Db, reportId: string): Promise<{ id: string; publicId: string | null; state: 'draft' | 'published' } | undefined> {
   const row = await db.selectFrom('advisories').select(['id', 'public_id', 'state']).where('report_id', '=', reportId).executeTakeFirst();
   return row && { id: row.id, publicId: row.public_id, state: row.state };
+}
+
+/**
+ * Takes names out of the credits of a report's unpublished advisory: used when
+ * a reporter's personal data is erased, so a draft written before cannot
+ * publish the name afterwards. Runs in the caller's transaction.
+ */
+export async function removeDraftCredits(trx: Transaction<Database>, vault: ReportVault, reportId: string, names: readonly string[]): Promise<void> {
+  const drop = new Set(names.map((n) => n.trim().toLowerCase()).filter(Boolean));
+  if (drop.size === 0) return;
+  const drafts = await trx.selectFrom('advisories').select(['id', 'data_key', 'draft_sealed']).where('report_id', '=', reportId).where('state', '=', 'draft').forUpdate().execute();
+  for (const d of drafts) {
+    if (!d.draft_sealed) continue;
+    const key = vault.openKey(keyId(d.id), d.data_key);
+    const content = vault.openJson<AdvisoryContent>(key, 'draft', d.draft_sealed);
+    const credits = content.credits.filter((c) => !drop.has(c.name.trim().toLowerCase()));
+    if (credits.length === content.credits.length) continue;
+    await trx.updateTable('advisories').set({ draft_sealed: vault.sealJson(key, 'draft', { ...content, credits }), updated_at: new Date() }).where('id', '=', d.id).execute();
+  }
 }
 
 /** Saves a draft's content (sealed); published advisories change only by publishing a revision. */
@@ -223,11 +238,19 @@ export async function publishAdvisory(
     if (!summary) throw new ValidationError({ revisionSummary: 'Say what changed in this revision; readers of the advisory see it.' }, 'The revision was not published.');
     if (summary.length > 500) throw new ValidationError({ revisionSummary: 'At most 500 characters.' }, 'The revision was not published.');
     if (row.report_id) await refuseWithheldCredits(trx, vault, row.report_id, args.content.credits);
+    // The public number is taken at first publication, so the public sequence has no gaps for drafts.
+    let publicId = row.public_id;
+    if (!publicId) {
+      const program = await loadProgram(trx, { id: row.program_id });
+      if (!program) throw new NotFoundError('This program');
+      publicId = await nextPublicId(trx, program, now);
+    }
     const next: AdvisoryRevision[] = [...revisions, { number: revisions.length + 1, date: now.toISOString(), summary }];
     await trx
       .updateTable('advisories')
       .set({
         state: 'published',
+        public_id: publicId,
         content: JSON.stringify(args.content),
         search_text: advisorySearchText(args.content),
         revisions: JSON.stringify(next),
@@ -241,8 +264,8 @@ export async function publishAdvisory(
     await queueSubscriberNotice(trx, { advisoryId: row.id, revision: next.length });
     if (row.report_id) {
       const report = await lockReportState(trx, row.report_id);
-      const url = `${args.baseUrl}/advisories/${encodeURIComponent(row.public_id)}`;
-      const data = { advisoryId: row.public_id, advisoryUrl: url, revision: next.length };
+      const url = `${args.baseUrl}/advisories/${encodeURIComponent(publicId)}`;
+      const data = { advisoryId: publicId, advisoryUrl: url, revision: next.length };
       const actor = { kind: 'staff' as const, id: args.actorId };
       if (first && report.state === 'fixed') {
         await applyTransition(trx, report, 'disclosed', actor, undefined, data);
@@ -251,7 +274,7 @@ export async function publishAdvisory(
         await recordEvent(trx, { reportId: report.id, actor, type: 'advisory-published', data, reporterVisible: first });
       }
     }
-    return { publicId: row.public_id, revision: next.length };
+    return { publicId, revision: next.length };
   });
 }
 
@@ -303,10 +326,12 @@ export async function findPublishedAdvisory(db: Db, baseUrl: string, publicId: s
   return (await toPublic(db, baseUrl, rows))[0];
 }
 
-async function toPublic(db: Db, baseUrl: string, rows: { public_id: string; program_id: string; content: unknown; revisions: unknown }[]): Promise<Advisory[]> {
+async function toPublic(db: Db, baseUrl: string, rows: { public_id: string | null; program_id: string; content: unknown; revisions: unknown }[]): Promise<Advisory[]> {
   const programs = new Map<string, Program>();
   const out: Advisory[] = [];
   for (const r of rows) {
+    // Published rows always have their number (CHECK in 2026-11-23T1600); the guard keeps the type honest.
+    if (!r.public_id) continue;
     let program = programs.get(r.program_id);
     if (!program) {
       program = await loadProgram(db, { id: r.program_id });

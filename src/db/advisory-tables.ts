@@ -14,8 +14,8 @@ export interface AdvisoryCountersTable {
 export interface AdvisoriesTable {
   id: Generated<string>;
   program_id: string;
-  /** e.g. EMB-SA-2026-0001; unique across the instance, part of every public URL. */
-  public_id: string;
+  /** e.g. EMB-SA-2026-0001; unique across the instance, part of every public URL. Null until first published. */
+  public_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** The report it was drafted from, if any. */
   report_id: string | null;
   state: ColumnType<'draft' | 'published', 'draft', 'draft' | 'published'>;

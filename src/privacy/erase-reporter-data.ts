@@ -5,7 +5,8 @@ import { RAW_MAIL_PURPOSE } from '../mail-intake/store-inbound.ts';
 import { seal } from '../mail/seal.ts';
 import { lockReportState } from '../reports/report-actions.ts';
 import { recordEvent, type EventActor } from '../reports/record-event.ts';
-import { sealReporter } from '../reports/report-contents.ts';
+import { openReporter, sealReporter } from '../reports/report-contents.ts';
+import { removeDraftCredits } from '../advisories/advisory-store.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
 
 /**
@@ -14,8 +15,8 @@ import type { InstanceSecret } from '../secrets/instance-secret.ts';
  * decisions stay, since the team needs them to fix and to account for the fix.
  * Gone: name, handle and e-mail, their OpenPGP key, the recipients of mail sent
  * to them, the sender and raw copy of mail received from them, the keyed hash
- * of their IP, and their credit (an advisory already published keeps its
- * credits; that is a revision for the team). Without an address Embargo can no
+ * of their IP, and their credit, also from an unpublished advisory's draft (an
+ * advisory already published keeps its credits; that is a revision for the team). Without an address Embargo can no
  * longer write to them: the tracking link keeps working.
  */
 export async function eraseReporterData(
@@ -28,7 +29,10 @@ export async function eraseReporterData(
   await db.transaction().execute(async (trx) => {
     const report = await lockReportState(trx, args.reportId);
     if (report.reporter_erased_at) throw new InvalidTransitionError('The reporter’s personal data was already erased.');
-    const keyRow = await trx.selectFrom('reports').select(['id', 'data_key']).where('id', '=', report.id).executeTakeFirstOrThrow();
+    const keyRow = await trx.selectFrom('reports').select(['id', 'data_key', 'reporter_sealed']).where('id', '=', report.id).executeTakeFirstOrThrow();
+    // A draft advisory written before keeps its credits sealed: take the reporter's names out of it too.
+    const former = openReporter(vault, keyRow);
+    await removeDraftCredits(trx, vault, report.id, [former.name ?? '', former.handle ?? '']);
     await trx
       .updateTable('reports')
       .set({

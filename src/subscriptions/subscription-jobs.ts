@@ -82,7 +82,7 @@ export function subscriptionJobHandlers(ctx: JobContext): {
       if (!n || n.sent_at !== null || n.state !== 'published') return;
       const s = await ctx.db.selectFrom('subscribers').select(SUBSCRIBER_COLUMNS).where('id', '=', n.subscriber_id).executeTakeFirst();
       const program = s && (await loadProgram(ctx.db, { id: s.program_id }));
-      if (!s || !program || s.confirmed_at === null) return;
+      if (!s || !program || s.confirmed_at === null || !n.public_id) return;
       const content = n.content as AdvisoryContent;
       const selection = { allProducts: s.all_products, products: s.products };
       // They may have changed their products since the fan-out.

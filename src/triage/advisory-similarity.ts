@@ -36,6 +36,7 @@ export async function findCopiedAdvisory(db: Db, programId: string, text: string
     .orderBy('sim', 'desc')
     .limit(1)
     .executeTakeFirst();
-  if (!row || Number(row.sim) < ADVISORY_COPY_THRESHOLD) return undefined;
+  // Published advisories always have their public number; the check keeps the type honest.
+  if (!row?.public_id || Number(row.sim) < ADVISORY_COPY_THRESHOLD) return undefined;
   return { publicId: row.public_id, similarity: Math.round(Number(row.sim) * 100) / 100 };
 }

@@ -66,10 +66,14 @@ describe('advisories over HTTP: draft, preview, publish, revise, and every publi
     assert.match(editor.body, /Draft started from the report/);
     assert.ok(!editor.body.includes('<script>alert("adv")'), 'the hostile title is escaped in the editor');
     assert.match(editor.body, /value="Ada &quot;Countess&quot; Lovelace"/, 'the reporter who chose to be named is credited');
-    const publicId = /<h1>([A-Z]+-SA-\d{4}-\d{4})/.exec(editor.body)![1]!;
+    assert.match(editor.body, /<h1>Draft advisory/, 'a draft has no public number yet');
+    const publicId = `EMB-SA-${new Date().getUTCFullYear()}-0001`;
 
-    // Not public while a draft, in any format.
+    // Not public while a draft, in any format or listing.
     for (const suffix of ['', '.json', '.osv.json']) assert.equal((await t.app.inject(`/advisories/${publicId}${suffix}`)).statusCode, 404);
+    assert.doesNotMatch((await t.app.inject('/advisories')).body, /SA-\d{4}/);
+    assert.equal((await t.app.inject('/.well-known/csaf/white/index.txt')).body.trim(), '');
+    assert.doesNotMatch((await t.app.inject('/advisories/feed.atom')).body, /<entry>/);
 
     // Wrong input comes back with messages and what was typed; nothing is lost.
     const values = formValues(editor.body);

@@ -45,7 +45,7 @@ for (const kind of await databaseKinds()) {
         assert.deepEqual(await draftAdvisoryFromReport(t.db, testVault, { reportReference: report.reference, actorId: lead.id }), { id, created: false }, 'one advisory per report');
         const draft = await loadStaffAdvisory(t.db, testVault, id);
         assert.ok(draft);
-        assert.equal(draft.publicId, `${program.config.referencePrefix}-SA-2026-0001`);
+        assert.equal(draft.publicId, null, 'a draft takes no public number: a gap in the sequence would reveal it');
         assert.equal(draft.state, 'draft');
         assert.equal(draft.content.title, 'Marker-Title-q7Z SQL injection in export');
         assert.equal(draft.content.cvssVector, 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H');
@@ -56,7 +56,7 @@ for (const kind of await databaseKinds()) {
         await saveDraft(t.db, testVault, { id, content: { ...draft.content, summary: 'Marker-Summary-k2P embargoed details.' } });
         const dump = await dumpDatabase(t.db);
         assert.deepEqual(leakedMarkers(dump, { title: 'Marker-Title-q7Z', summary: 'Marker-Summary-k2P' }), [], 'a draft is sealed at rest');
-        assert.equal(await findPublishedAdvisory(t.db, BASE, draft.publicId), undefined, 'a draft is not public');
+        assert.equal(await findPublishedAdvisory(t.db, BASE, `${program.config.referencePrefix}-SA-2026-0001`), undefined, 'a draft is not public');
         assert.deepEqual(await listPublishedAdvisories(t.db, BASE), []);
       } finally {
         await t.close();
@@ -73,9 +73,14 @@ for (const kind of await databaseKinds()) {
         const draft = (await loadStaffAdvisory(t.db, testVault, id))!;
         const content: AdvisoryContent = { ...draft.content, summary: 'Update to 4.2.2.', products: [{ ...draft.content.products[0]!, fixed: '4.2.2' }] };
 
+        // A discarded draft leaves no gap: numbers are taken at publication.
+        const other = await makeReport(t.db);
+        await discardDraft(t.db, (await draftAdvisoryFromReport(t.db, testVault, { reportReference: other.reference, actorId: lead.id })).id);
         const first = await publishAdvisory(t.db, testVault, { id, actorId: lead.id, content, revisionSummary: '', baseUrl: BASE, now: new Date('2026-11-24T09:00:00Z') });
-        assert.deepEqual(first, { publicId: draft.publicId, revision: 1 });
-        const pub = await findPublishedAdvisory(t.db, BASE, draft.publicId);
+        const publicId = `${(await demo(t.db)).config.referencePrefix}-SA-2026-0001`;
+        assert.deepEqual(first, { publicId, revision: 1 });
+        assert.equal((await loadStaffAdvisory(t.db, testVault, id))?.publicId, publicId);
+        const pub = await findPublishedAdvisory(t.db, BASE, publicId);
         assert.ok(pub);
         assert.deepEqual(pub.revisions, [{ number: 1, date: '2026-11-24T09:00:00.000Z', summary: 'Initial release' }]);
         assert.equal(pub.publisher.baseUrl, BASE);
@@ -88,7 +93,7 @@ for (const kind of await databaseKinds()) {
         const events = await t.db.selectFrom('report_events').select(['type', 'data', 'reporter_visible']).where('report_id', '=', report.id).orderBy('created_at').orderBy('id').execute();
         const disclosed = events.find((e) => e.type === 'state-changed' && e.data.to === 'disclosed');
         assert.equal(disclosed?.reporter_visible, true);
-        assert.equal(disclosed?.data.advisoryUrl, `${BASE}/advisories/${draft.publicId}`);
+        assert.equal(disclosed?.data.advisoryUrl, `${BASE}/advisories/${publicId}`);
         assert.equal(events.filter((e) => e.type === 'advisory-published' && e.reporter_visible).length, 0, 'one notice to the reporter, not two');
 
         await assert.rejects(saveDraft(t.db, testVault, { id, content }), /publishing a revision/);
@@ -99,11 +104,11 @@ for (const kind of await databaseKinds()) {
         );
         const second = await publishAdvisory(t.db, testVault, { id, actorId: lead.id, content: { ...content, cveId: 'CVE-2026-4242' }, revisionSummary: 'CVE assigned', baseUrl: BASE, now: new Date('2026-11-25T09:00:00Z') });
         assert.equal(second.revision, 2);
-        const revised = (await findPublishedAdvisory(t.db, BASE, draft.publicId))!;
+        const revised = (await findPublishedAdvisory(t.db, BASE, publicId))!;
         assert.equal(revised.cveId, 'CVE-2026-4242');
         assert.equal(revised.initialReleaseDate, '2026-11-24T09:00:00.000Z');
         assert.equal(revised.currentReleaseDate, '2026-11-25T09:00:00.000Z');
-        assert.deepEqual((await listPublishedAdvisories(t.db, BASE)).map((a) => a.id), [draft.publicId]);
+        assert.deepEqual((await listPublishedAdvisories(t.db, BASE)).map((a) => a.id), [publicId]);
       } finally {
         await t.close();
       }

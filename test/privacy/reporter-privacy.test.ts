@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { draftAdvisoryFromReport, loadStaffAdvisory } from '../../src/advisories/advisory-store.ts';
 import { recordDelivery } from '../../src/mail/deliveries.ts';
 import { setReporterPublicKey } from '../../src/mail/reporter-keys.ts';
 import { storeInboundMail } from '../../src/mail-intake/store-inbound.ts';
@@ -46,7 +47,11 @@ for (const kind of await databaseKinds()) {
         assert.deepEqual(data.mailSent.map((m) => m.to), ['mary.privacy@example.org']);
         assert.deepEqual(data.mailReceived.map((m) => m.from), ['mary.privacy@example.org']);
 
+        const drafted = await draftAdvisoryFromReport(t.db, testVault, { reportReference: report.reference, actorId: staff.id });
+        assert.deepEqual((await loadStaffAdvisory(t.db, testVault, drafted.id))!.content.credits.map((c) => c.name), ['Mary Privacy']);
+
         await eraseReporterData(t.db, testVault, testSecret, { reportId: report.id, actor: { kind: 'staff', id: staff.id } });
+        assert.deepEqual((await loadStaffAdvisory(t.db, testVault, drafted.id))!.content.credits, [], 'a draft written before cannot publish the name');
         const after = (await findReportByReference(t.db, testVault, report.reference))!;
         assert.deepEqual([after.reporter_name, after.reporter_handle, after.reporter_email, after.credit_preference], [null, null, null, 'none']);
         assert.ok(after.reporter_erased_at instanceof Date);

@@ -13,7 +13,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE TABLE advisories (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
       program_id uuid NOT NULL REFERENCES programs(id),
-      public_id text NOT NULL UNIQUE,
+      -- Given at first publication, not before: a number taken by a draft would show in the
+      -- public sequence as a gap, telling the world an embargoed advisory is being written.
+      public_id text UNIQUE,
       -- The report it was drafted from; an advisory may also stand alone.
       report_id uuid REFERENCES reports(id),
       state text NOT NULL CHECK (state IN ('draft', 'published')),
@@ -31,12 +33,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       updated_at timestamptz NOT NULL DEFAULT now(),
       published_at timestamptz,
       CHECK ((state = 'draft') = (draft_sealed IS NOT NULL)),
+      CHECK (state = 'draft' OR public_id IS NOT NULL),
       CHECK ((state = 'published') = (content IS NOT NULL AND search_text IS NOT NULL AND published_at IS NOT NULL))
     )`.execute(db);
   // The public list and feeds: newest published first.
   await sql`CREATE INDEX advisories_published ON advisories (published_at DESC) WHERE state = 'published'`.execute(db);
-  // The report page's "advisory" panel.
-  await sql`CREATE INDEX advisories_report ON advisories (report_id) WHERE report_id IS NOT NULL`.execute(db);
+  // One advisory per report (draftAdvisoryFromReport), and the report page's "advisory" panel.
+  await sql`CREATE UNIQUE INDEX advisories_report ON advisories (report_id) WHERE report_id IS NOT NULL`.execute(db);
   // The spam signal "near-duplicate of a published advisory" (src/triage/advisory-similarity.ts): similarity(search_text, $text).
   await sql`CREATE INDEX advisories_search_trgm ON advisories USING gin (search_text gin_trgm_ops) WHERE state = 'published'`.execute(db);
 

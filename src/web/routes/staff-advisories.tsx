@@ -59,7 +59,8 @@ export function registerStaffAdvisoryRoutes(app: FastifyInstance, ctx: AppContex
     if (extra.preview) {
       const parsed = parseAdvisoryForm(values, program.config.products, { publishing: false });
       if (parsed.ok) {
-        preview = toAdvisory({ publicId: advisory.publicId, content: parsed.content, publisher: advisoryPublisher(program, ctx.config.baseUrl), revisions: advisory.revisions, draftDate: new Date().toISOString() });
+        // A draft's number is given at publication; the preview shows where it will go.
+        preview = toAdvisory({ publicId: advisory.publicId ?? `${program.config.referencePrefix}-SA-${new Date().getUTCFullYear()}-(number at publication)`, content: parsed.content, publisher: advisoryPublisher(program, ctx.config.baseUrl), revisions: advisory.revisions, draftDate: new Date().toISOString() });
       }
     }
     const done = (req.query as Record<string, string | undefined>).done;

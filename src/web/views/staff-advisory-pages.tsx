@@ -10,7 +10,8 @@ type Flash = { kind: 'error' | 'success'; message: string };
 
 export interface StaffAdvisoryListRow {
   id: string;
-  publicId: string;
+  /** Null for a draft never published: the number is given at publication. */
+  publicId: string | null;
   state: 'draft' | 'published';
   title: string | null;
   reportReference: string | null;
@@ -41,7 +42,7 @@ export function StaffAdvisoryListPage(props: { chrome: PageChrome; rows: StaffAd
           <tbody>
             {props.rows.map((r) => (
               <tr key={r.id}>
-                <td class="ref"><a href={`/staff/advisories/${r.id}`}>{r.publicId}</a></td>
+                <td class="ref"><a href={`/staff/advisories/${r.id}`}>{r.publicId ?? 'Draft'}</a></td>
                 <td>{r.state === 'draft' ? 'Draft' : 'Published'}</td>
                 <td>{r.title ?? <span class="meta">(draft: open it to read)</span>}</td>
                 <td>{r.reportReference ? <a href={`/staff/reports/${r.reportReference}`}>{r.reportReference}</a> : '—'}</td>
@@ -112,11 +113,11 @@ export function AdvisoryEditorPage(props: {
   const published = a.state === 'published';
   const disabled = !props.canEdit;
   return (
-    <Layout chrome={props.chrome} title={`Advisory ${a.publicId}`} wide>
+    <Layout chrome={props.chrome} title={a.publicId ? `Advisory ${a.publicId}` : 'Draft advisory'} wide>
       <p class="breadcrumbs"><a href="/staff/advisories">Advisories</a>{a.reportReference ? <> · from report <a href={`/staff/reports/${a.reportReference}`}>{a.reportReference}</a></> : null}</p>
-      <h1>{a.publicId} <span class="meta">{published ? `published, revision ${a.revisions.length}` : 'draft'}</span></h1>
+      <h1>{a.publicId ?? 'Draft advisory'} <span class="meta">{published ? `published, revision ${a.revisions.length}` : a.publicId ? 'draft' : 'its number is given at publication'}</span></h1>
       {props.flash ? <p class={`notice ${props.flash.kind}`} role={props.flash.kind === 'error' ? 'alert' : 'status'}>{props.flash.message}</p> : null}
-      {published ? <p>Public at <a href={`/advisories/${encodeURIComponent(a.publicId)}`}>/advisories/{a.publicId}</a>. Changes are published as a new revision with a note of what changed.</p> : (
+      {published && a.publicId ? <p>Public at <a href={`/advisories/${encodeURIComponent(a.publicId)}`}>/advisories/{a.publicId}</a>. Changes are published as a new revision with a note of what changed.</p> : (
         <p class="hint">This draft is encrypted at rest and seen by the team only. Credits name only reporters who chose to be credited; check them before publishing.</p>
       )}
       <ErrorSummary errors={errors} labels={Object.fromEntries(Object.keys(errors).map((k) => [k, labelFor(k)]))} />
@@ -239,7 +240,7 @@ export function AdvisoryEditorPage(props: {
 }
 
 /** The report page's advisory panel: start one, or go to it. */
-export function ReportAdvisoryPanel(props: { reference: string; advisory: { id: string; publicId: string; state: 'draft' | 'published' } | undefined; canEdit: boolean; csrf: string; earlyNotice?: string | undefined }) {
+export function ReportAdvisoryPanel(props: { reference: string; advisory: { id: string; publicId: string | null; state: 'draft' | 'published' } | undefined; canEdit: boolean; csrf: string; earlyNotice?: string | undefined }) {
   const a = props.advisory;
   return (
     <section class="panel advisory-panel" aria-labelledby="advisory-h">
@@ -248,8 +249,8 @@ export function ReportAdvisoryPanel(props: { reference: string; advisory: { id: 
       {!a && props.earlyNotice ? <p class="notice early-notice" role="status">{props.earlyNotice}</p> : null}
       {a ? (
         <p>
-          <a href={`/staff/advisories/${a.id}`}>{a.publicId}</a> ({a.state === 'draft' ? 'draft' : 'published'})
-          {a.state === 'published' ? <> · <a href={`/advisories/${encodeURIComponent(a.publicId)}`}>public page</a></> : null}
+          <a href={`/staff/advisories/${a.id}`}>{a.publicId ?? 'Draft advisory'}</a> ({a.state === 'draft' ? 'draft' : 'published'})
+          {a.state === 'published' && a.publicId ? <> · <a href={`/advisories/${encodeURIComponent(a.publicId)}`}>public page</a></> : null}
         </p>
       ) : props.canEdit ? (
         <form method="post" action={`/staff/reports/${props.reference}/advisory`}>

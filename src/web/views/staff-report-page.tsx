@@ -42,7 +42,7 @@ export function StaffReportPage(props: {
   /** Progressive enhancement (the CVSS picker); the page works without it. */
   scripts?: string[];
   /** The report's advisory, if one was drafted; `canDraftAdvisory` offers to start one. */
-  advisory?: { id: string; publicId: string; state: 'draft' | 'published' };
+  advisory?: { id: string; publicId: string | null; state: 'draft' | 'published' };
   canDraftAdvisory?: boolean;
   /** Set for the program's admins: export and erase the reporter's personal data. */
   privacy?: { confirm: boolean };
