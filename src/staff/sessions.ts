@@ -18,6 +18,13 @@ export async function createSession(db: Db, userId: string, now = new Date()): P
   return token;
 }
 
+/** Ends every session of a user but the one with `keepToken` (after a change of second factor). */
+export async function endOtherSessions(db: Db, userId: string, keepToken: string | undefined): Promise<void> {
+  let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (keepToken) q = q.where('token_hash', '!=', hashToken(keepToken));
+  await q.execute();
+}
+
 export async function deleteSession(db: Db, token: string): Promise<void> {
   if (!isWellFormedToken(token)) return;
   await db.deleteFrom('sessions').where('token_hash', '=', hashToken(token)).execute();

@@ -212,6 +212,33 @@ describe('staff second factor over HTTP', () => {
     assert.match(throttled.body, /Too many attempts/);
   });
 
+  it('replaces the authenticator only with the password and the current factor, ending other sessions', async () => {
+    const user = await makeStaff(t.ctx.db);
+    const c = await Client.signedIn(t.app, user);
+    const { codes } = await enrolThroughPage(c);
+    const secret = await storedSecret(t, user.id);
+    await letTimePass(t, user.id);
+    // Another session of the same account, signed in with both steps.
+    const { c: other } = await passwordStep(t, user);
+    assert.equal((await codeStep(other, totpCode(secret, new Date()))).statusCode, 303);
+    assert.equal((await other.get('/staff/reports')).statusCode, 200);
+
+    const page = await c.get('/staff/account/security');
+    assert.match(page.body, /Code from your current authenticator/);
+    const fresh = /id="totp-secret">([^<]+)</.exec(page.body)![1]!.replace(/ /g, '');
+    const enrolment = /name="enrolment" value="([^"]+)"/.exec(page.body)![1]!;
+    const form = { _csrf: Client.csrf(page.body), enrolment, code: totpCode(fresh, new Date()), password: user.password };
+    const noCurrent = await c.postForm('/staff/account/security/enrol', { ...form, currentCode: '' });
+    assert.equal(noCurrent.statusCode, 422, 'the password alone does not move the factor');
+    assert.equal(await storedSecret(t, user.id), secret);
+    const replaced = await c.postForm('/staff/account/security/enrol', { ...form, currentCode: codes[0]! });
+    assert.equal(replaced.statusCode, 200);
+    assert.match(replaced.body, /recovery codes/i);
+    assert.equal(await storedSecret(t, user.id), fresh);
+    assert.equal((await other.get('/staff/reports')).statusCode, 303, 'the other session ended');
+    assert.equal((await c.get('/staff/reports')).statusCode, 200, 'this one stays');
+  });
+
   it('turns off only with the password and a current code; replacing needs the password', async () => {
     const user = await makeStaff(t.ctx.db);
     const c = await Client.signedIn(t.app, user);

@@ -14,7 +14,7 @@ import {
   type VerifyResult,
 } from '../../staff/second-factor/second-factors.ts';
 import { newTotpSecret, otpauthUri } from '../../staff/second-factor/totp.ts';
-import { createSession } from '../../staff/sessions.ts';
+import { createSession, endOtherSessions } from '../../staff/sessions.ts';
 import { checkCredentials } from '../../staff/staff-users.ts';
 import { chrome, sendHtml } from '../page-context.ts';
 import { hitRateLimit, resetRateLimit } from '../rate-limit.ts';
@@ -135,10 +135,16 @@ export function registerStaffSecondFactorRoutes(app: FastifyInstance, ctx: AppCo
     if (!secretBase32) return renderAccount(req, reply, 422, { errors: { enrol: { code: 'This form expired. Scan the new QR code (or enter the new key) and type its code.' } } });
     const limited = await limitCodeAttempts(req, staff.userId);
     if (limited) return renderAccount(req, reply, 429, { secretBase32, errors: { enrol: { code: limited.message } } });
-    if (await secondFactorStatus(ctx.db, staff.userId)) {
-      // Replacing an authenticator needs the password: a borrowed session alone must not move the factor to another device.
+    const replacing = Boolean(await secondFactorStatus(ctx.db, staff.userId));
+    if (replacing) {
+      // Replacing needs the password and the current factor, like turning it off: a borrowed
+      // session and a phished password must not move the factor to another device.
       if (!(await checkCredentials(ctx.db, staff.email, String(req.body?.password ?? '')))) {
         return renderAccount(req, reply, 422, { secretBase32, errors: { enrol: { password: 'The password is not right.' } } });
+      }
+      const current = await verifySecondFactor(ctx.db, ctx.secret, staff.userId, String(req.body?.currentCode ?? '').slice(0, 100));
+      if (!current.ok && current.reason !== 'not-enrolled') {
+        return renderAccount(req, reply, 422, { secretBase32, errors: { enrol: { currentCode: CODE_MESSAGES[current.reason] } } });
       }
     }
     const result = await enrolSecondFactor(ctx.db, ctx.secret, { userId: staff.userId, secretBase32, code: String(req.body?.code ?? '').slice(0, 100) });
@@ -146,7 +152,10 @@ export function registerStaffSecondFactorRoutes(app: FastifyInstance, ctx: AppCo
       return renderAccount(req, reply, 422, { secretBase32, errors: { enrol: { code: 'That code does not match this key. Check the app added the key shown here and type its current code.' } } });
     }
     await resetRateLimit(ctx.db, secondFactorUserLimitKey(staff.userId));
-    req.log.info({ userId: staff.userId }, 'second factor enrolled');
+    // Sessions opened before (perhaps by whoever made this change necessary) end; this one stays.
+    await endOtherSessions(ctx.db, staff.userId, req.cookies[sessionCookieName(ctx)]);
+    if (replacing) req.log.warn({ userId: staff.userId }, 'second factor replaced');
+    else req.log.info({ userId: staff.userId }, 'second factor enrolled');
     const page = <RecoveryCodesPage chrome={chrome(req, reply, await program())} codes={result.recoveryCodes} />;
     return sendHtml(reply, renderPage(page), 200, { private: true });
   });
@@ -165,6 +174,7 @@ export function registerStaffSecondFactorRoutes(app: FastifyInstance, ctx: AppCo
     }
     await disableSecondFactor(ctx.db, staff.userId);
     await resetRateLimit(ctx.db, secondFactorUserLimitKey(staff.userId));
+    await endOtherSessions(ctx.db, staff.userId, req.cookies[sessionCookieName(ctx)]);
     req.log.warn({ userId: staff.userId }, 'second factor turned off');
     return reply.redirect('/staff/account/security?done=disabled', 303);
   });

@@ -105,6 +105,13 @@ export function AccountSecurityPage(props: AccountSecurityProps) {
               <input id="enrol-password" name="password" type="password" autoComplete="current-password" required />
             </div>
           ) : null}
+          {status ? (
+            <div class="field">
+              <label for="enrol-current">Code from your current authenticator (or a recovery code)</label>
+              <FieldError id="enrol-current" message={enrolErrors.currentCode} />
+              <input id="enrol-current" name="currentCode" autoComplete="off" required maxLength={40} />
+            </div>
+          ) : null}
           <button type="submit" class="primary">{status ? 'Replace authenticator' : 'Turn on two-step sign-in'}</button>
         </form>
       </section>
