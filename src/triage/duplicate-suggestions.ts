@@ -40,7 +40,8 @@ export async function checkDuplicatesAtSubmission(
   return async (trx, created) => {
     const rows = suggestions
       .filter((c) => c.reportId !== created.id)
-      .map((c) => ({ report_id: created.id, candidate_id: c.reportId, score: Math.min(c.score, 1), reason: c.reason.slice(0, 500) }));
+      // Stored in clear, so without the shared words: they are words of sealed report text (the report page ranks live and shows them).
+      .map((c) => ({ report_id: created.id, candidate_id: c.reportId, score: Math.min(c.score, 1), reason: c.reason.replace(/;?\s*shares: .*$/s, '').slice(0, 500) || 'similar wording' }));
     if (rows.length) await trx.insertInto('duplicate_suggestions').values(rows).execute();
   };
 }

@@ -83,7 +83,8 @@ export function registerStaffDisclosureRoutes(app: FastifyInstance, ctx: AppCont
   app.post<Req>('/staff/reports/:ref/disclosure-date/agree', { preHandler: [page.auth, app.csrfProtection] }, async (req, reply) => {
     const report = await page.editableReport(req, req.params.ref);
     const form = agreementSchema.safeParse(req.body ?? {});
-    const seen = form.success && form.data.seen ? new Date(form.data.seen) : undefined;
+    // The date the person was shown is required: without it nobody agrees blindly (a missing one never matches).
+    const seen = form.success && form.data.seen ? new Date(form.data.seen) : new Date(0);
     const out = await attempt({}, () => agreeDisclosureDate(ctx.db, ctx.vault, { reportId: report.id, actor: { kind: 'staff', id: req.staff!.userId }, seen }));
     if (!out.ok) return refused(req, reply, report, out.status, out.form);
     return reply.redirect(`/staff/reports/${report.reference}?done=disclosure-${out.result}#disclosure-h`, 303);
@@ -113,7 +114,7 @@ export function registerTrackDisclosureRoutes(app: FastifyInstance, ctx: AppCont
     const report = await page.reportFor(req.params.token);
     await hitRateLimit(ctx.db, `disclosure:${report.id}`, 30, 3600);
     const form = agreementSchema.safeParse(req.body ?? {});
-    const seen = form.success && form.data.seen ? new Date(form.data.seen) : undefined;
+    const seen = form.success && form.data.seen ? new Date(form.data.seen) : new Date(0);
     const out = await attempt({}, () => agreeDisclosureDate(ctx.db, ctx.vault, { reportId: report.id, actor: { kind: 'reporter' }, seen }));
     if (!out.ok) return page.render(req, reply, report, req.params.token, out.status, { disclosure: out.form });
     return reply.redirect(back(req.params.token, 'agreed'), 303);
