@@ -26,6 +26,8 @@ export interface CsafProviderMetadata {
   mirror_on_CSAF_aggregators: boolean;
   publisher: { category: 'vendor'; contact_details: string; name: string; namespace: string };
   role: 'csaf_publisher' | 'csaf_provider' | 'csaf_trusted_provider';
+  /** The keys that sign the documents (requirement 20). */
+  public_openpgp_keys?: { fingerprint: string; url: string }[];
 }
 
 /** File name of a CSAF document per CSAF 2.0 §5.1: "EMB-SA-2026-0007" → "emb-sa-2026-0007.json". */
@@ -60,9 +62,10 @@ export function csafCanonicalUrl(a: Pick<Advisory, 'id' | 'initialReleaseDate' |
 }
 
 /** /.well-known/csaf/provider-metadata.json (requirement 7). */
-export function renderProviderMetadata(args: { publisher: AdvisoryPublisher; lastUpdated: string }): CsafProviderMetadata {
+export function renderProviderMetadata(args: { publisher: AdvisoryPublisher; lastUpdated: string; signingKey?: { fingerprint: string; url: string } }): CsafProviderMetadata {
   const { publisher } = args;
   return {
+    ...(args.signingKey ? { public_openpgp_keys: [{ fingerprint: args.signingKey.fingerprint.toUpperCase(), url: args.signingKey.url }] } : {}),
     canonical_url: `${publisher.baseUrl}/.well-known/csaf/provider-metadata.json`,
     distributions: [{ directory_url: csafDirectoryUrl(publisher.baseUrl) }],
     last_updated: args.lastUpdated,
@@ -73,10 +76,10 @@ export function renderProviderMetadata(args: { publisher: AdvisoryPublisher; las
     // csaf_provider (§7.2.2) asks for requirements 1–7 (valid documents, file names, TLS,
     // TLP:WHITE freely accessible, provider-metadata.json), one of 8–10 (we serve this file
     // under /.well-known/csaf/) and 11–14 (the year folders, index.txt, changes.csv and a
-    // directory listing rendered here). OpenPGP signatures (.asc), hashes and a published
-    // key are requirements 18–20, which only csaf_trusted_provider needs: we sign nothing
-    // yet, so we claim csaf_provider and not more.
-    role: 'csaf_provider',
+    // directory listing rendered here). With the program's key, every document also has its
+    // .sha256 and .sha512 files (requirement 18), a detached OpenPGP signature .asc (19) and
+    // the public key is listed here and served (20): csaf_trusted_provider (§7.2.3).
+    role: args.signingKey ? 'csaf_trusted_provider' : 'csaf_provider',
   };
 }
 

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { ensureProgramKeys } from '../../src/keys/ensure-program-keys.ts';
 import { demoProgram } from '../../src/programs/demo-program.ts';
+import { Gpg } from '../keys/gpg-helper.ts';
 import { changeState } from '../../src/reports/report-actions.ts';
 import { makeReport, makeStaff } from '../helpers/factories.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
@@ -158,9 +161,36 @@ describe('advisories over HTTP: draft, preview, publish, revise, and every publi
     const fromDirectory = await t.app.inject(`/.well-known/csaf/white/${docPath}`);
     assert.deepEqual(JSON.parse(fromDirectory.body), doc, 'the directory serves the same document');
     assert.equal((await t.app.inject(`/.well-known/csaf/white/1999/${publicId.toLowerCase()}.json`)).statusCode, 404);
+    // Integrity (requirement 18): sha256sum/sha512sum files over the exact bytes served.
+    const bytes = Buffer.from(fromDirectory.body, 'utf8');
+    for (const algorithm of ['sha256', 'sha512'] as const) {
+      const sum = await t.app.inject(`/.well-known/csaf/white/${docPath}.${algorithm}`);
+      assert.equal(sum.body, `${createHash(algorithm).update(bytes).digest('hex')}  ${publicId.toLowerCase()}.json\n`);
+    }
+    // Signature (requirement 19), checked by GnuPG with the key the provider metadata names (requirement 20).
+    await ensureProgramKeys(t.ctx.db, t.ctx.secret, ['example'], t.ctx.logger);
+    const trusted = JSON.parse((await t.app.inject('/.well-known/csaf/provider-metadata.json')).body);
+    assert.equal(trusted.role, 'csaf_trusted_provider');
+    const gpg = new Gpg();
+    try {
+      await gpg.ok(['--import'], (await t.app.inject(new URL(trusted.public_openpgp_keys[0].url).pathname)).body);
+      assert.deepEqual(await gpg.fingerprints(), [trusted.public_openpgp_keys[0].fingerprint]);
+      const asc = await t.app.inject(`/.well-known/csaf/white/${docPath}.asc`);
+      assert.match(String(asc.headers['content-type']), /^application\/pgp-signature/);
+      const dir = mkdtempSync(path.join(tmpdir(), 'embargo-csaf-'));
+      writeFileSync(path.join(dir, 'doc.json'), bytes);
+      writeFileSync(path.join(dir, 'doc.json.asc'), asc.body);
+      const verified = await gpg.run(['--verify', path.join(dir, 'doc.json.asc'), path.join(dir, 'doc.json')]);
+      assert.equal(verified.code, 0, verified.stderr);
+      assert.match(verified.stderr, /Good signature/);
+      writeFileSync(path.join(dir, 'doc.json'), Buffer.concat([bytes, Buffer.from(' ')]));
+      assert.notEqual((await gpg.run(['--verify', path.join(dir, 'doc.json.asc'), path.join(dir, 'doc.json')])).code, 0, 'a changed document fails');
+    } finally {
+      gpg.close();
+    }
     const listing = await t.app.inject('/.well-known/csaf/white/');
     assert.match(listing.body, new RegExp(`href="${new Date().getUTCFullYear()}/"`), 'the distribution directory lists its year folders');
-    assert.match((await t.app.inject(`/.well-known/csaf/white/${new Date().getUTCFullYear()}/`)).body, new RegExp(`href="${publicId.toLowerCase()}.json"`));
+    assert.match((await t.app.inject(`/.well-known/csaf/white/${new Date().getUTCFullYear()}/`)).body, new RegExp(`href="${publicId.toLowerCase()}.json.asc"`));
 
     // A revision: saving a published advisory is refused; publishing needs "what changed".
     const editorNow = await lead.get(editorUrl);

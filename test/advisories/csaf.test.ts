@@ -380,6 +380,11 @@ describe('CSAF 2.0 distribution', () => {
     assert.equal(meta.role, 'csaf_provider');
     assert.deepEqual(schemaErrors(schemas.provider, readJson('examples/provider-metadata/example-01-provider-metadata.json')), []);
     assert.notDeepEqual(schemaErrors(schemas.provider, { ...meta, role: 'csaf_owner' }), []);
+    // With the signing key published (requirement 20) the provider is a trusted one.
+    const trusted = renderProviderMetadata({ publisher: fullAdvisory().publisher, lastUpdated: '2026-11-22T08:30:00.000Z', signingKey: { fingerprint: 'ab'.repeat(20), url: 'https://security.example.com/pgp-key.txt' } });
+    assert.deepEqual(schemaErrors(schemas.provider, trusted), []);
+    assert.equal(trusted.role, 'csaf_trusted_provider');
+    assert.deepEqual(trusted.public_openpgp_keys, [{ fingerprint: 'AB'.repeat(20), url: 'https://security.example.com/pgp-key.txt' }]);
   });
 
   it('renders index.txt and changes.csv, latest change first', () => {

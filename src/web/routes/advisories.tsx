@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Advisory } from '../../advisories/advisory.ts';
 import { findPublishedAdvisory, listPublishedAdvisories } from '../../advisories/advisory-store.ts';
@@ -8,6 +9,8 @@ import { renderCveRecord } from '../../advisories/render-cve.ts';
 import { renderOsv } from '../../advisories/render-osv.ts';
 import type { AppContext } from '../../context.ts';
 import { NotFoundError } from '../../errors.ts';
+import { activeKey } from '../../keys/program-keys.ts';
+import { signDetachedWith } from '../../keys/sign-detached.ts';
 import { loadProgram } from '../../programs/programs.ts';
 import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
 import { AdvisoryListPage, AdvisoryPage } from '../views/advisory-pages.tsx';
@@ -22,9 +25,18 @@ const VARIANTS = [
   ['', 'html'],
 ] as const;
 
+/** The CSAF document's exact bytes: what is served, hashed (.sha256, .sha512) and signed (.asc). */
+const csafBytes = (advisory: Advisory) => Buffer.from(JSON.stringify(renderCsaf(advisory), null, 2), 'utf8');
+/** A document's sidecar files in the CSAF directory (requirements 18 and 19). */
+const SIDECARS = ['.sha256', '.sha512', '.asc'] as const;
+
 /** Machine-readable documents: public, cacheable for a while, and never sniffed as anything else. */
 function sendJson(reply: FastifyReply, body: unknown, type = 'application/json; charset=utf-8') {
   return reply.type(type).header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*').send(JSON.stringify(body, null, 2));
+}
+
+function sendBytes(reply: FastifyReply, bytes: Buffer) {
+  return reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*').send(bytes);
 }
 
 /** A plain directory listing, as a web server's autoindex would give (names are ours: ids and years). */
@@ -50,6 +62,22 @@ function sendListing(reply: FastifyReply, title: string, names: readonly string[
  */
 export function registerAdvisoryRoutes(app: FastifyInstance, ctx: AppContext): void {
   const base = ctx.config.baseUrl;
+
+  // Signing unlocks the program key (slow by design): a document's signature is made once per content and key.
+  const signatures = new Map<string, string>();
+  async function signature(advisory: Advisory, bytes: Buffer): Promise<string | undefined> {
+    const row = await ctx.db.selectFrom('advisories').select('program_id').where('public_id', '=', advisory.id).executeTakeFirst();
+    const key = row && (await activeKey(ctx.db, row.program_id));
+    if (!key) return undefined;
+    const cacheKey = `${key.fingerprint}:${createHash('sha256').update(bytes).digest('hex')}`;
+    let armored = signatures.get(cacheKey);
+    if (!armored) {
+      armored = await signDetachedWith(ctx.secret, key, bytes);
+      if (signatures.size >= 500) signatures.clear();
+      signatures.set(cacheKey, armored);
+    }
+    return armored;
+  }
 
   async function cveOrgId(advisory: Advisory): Promise<string | undefined> {
     if (!advisory.cveId) return undefined;
@@ -83,7 +111,7 @@ export function registerAdvisoryRoutes(app: FastifyInstance, ctx: AppContext): v
     if (!advisory) throw new NotFoundError('This advisory');
     switch (variant) {
       case 'csaf':
-        return sendJson(reply, renderCsaf(advisory));
+        return sendBytes(reply, csafBytes(advisory));
       case 'osv':
         return sendJson(reply, renderOsv(advisory));
       case 'cve': {
@@ -102,9 +130,11 @@ export function registerAdvisoryRoutes(app: FastifyInstance, ctx: AppContext): v
   app.get('/.well-known/csaf/provider-metadata.json', async (_req, reply) => {
     const program = await defaultProgram(ctx);
     const [newest] = await listPublishedAdvisories(ctx.db, base, { limit: 1 });
+    const key = await activeKey(ctx.db, program.id);
     return sendJson(reply, renderProviderMetadata({
       publisher: { name: program.config.vendor, baseUrl: base, contactEmail: program.config.contactEmail },
       lastUpdated: newest?.currentReleaseDate ?? program.policy.publishedAt.toISOString(),
+      ...(key ? { signingKey: { fingerprint: key.fingerprint, url: `${base}/pgp-key.txt` } } : {}),
     }));
   });
 
@@ -127,16 +157,30 @@ export function registerAdvisoryRoutes(app: FastifyInstance, ctx: AppContext): v
 
   app.get<{ Params: { year: string } }>('/.well-known/csaf/white/:year/', async (req, reply) => {
     const advisories = await listPublishedAdvisories(ctx.db, base);
-    const files = advisories.map((a) => csafDirectoryPath(a)).filter((p) => p.startsWith(`${req.params.year}/`)).map((p) => p.slice(5)).sort();
+    const files = advisories
+      .map((a) => csafDirectoryPath(a))
+      .filter((p) => p.startsWith(`${req.params.year}/`))
+      .flatMap((p) => [p.slice(5), ...SIDECARS.map((s) => `${p.slice(5)}${s}`)])
+      .sort();
     if (files.length === 0) throw new NotFoundError('This folder');
     return sendListing(reply, `/.well-known/csaf/white/${req.params.year}/`, files);
   });
 
   app.get<{ Params: { year: string; file: string } }>('/.well-known/csaf/white/:year/:file', async (req, reply) => {
+    const [, document = '', sidecar] = /^(.*?\.json)(\.sha256|\.sha512|\.asc)?$/.exec(req.params.file) ?? [];
     // Our ids are upper-case letters, digits and dashes, so the file name (§5.1: lower-cased id) maps back.
-    const publicId = req.params.file.replace(/\.json$/, '').toUpperCase();
+    const publicId = document.replace(/\.json$/, '').toUpperCase();
     const advisory = PUBLIC_ID.test(publicId) ? await findPublishedAdvisory(ctx.db, base, publicId) : undefined;
-    if (!advisory || csafDirectoryPath(advisory) !== `${req.params.year}/${req.params.file}`) throw new NotFoundError('This CSAF document');
-    return sendJson(reply, renderCsaf(advisory));
+    if (!advisory || csafDirectoryPath(advisory) !== `${req.params.year}/${document}`) throw new NotFoundError('This CSAF document');
+    const bytes = csafBytes(advisory);
+    if (!sidecar) return sendBytes(reply, bytes);
+    if (sidecar === '.asc') {
+      const armored = await signature(advisory, bytes);
+      if (!armored) throw new NotFoundError('A signature of this document');
+      return reply.type('application/pgp-signature').header('cache-control', 'public, max-age=300').send(armored);
+    }
+    // The format of sha256sum and sha512sum, which CSAF tools check (requirement 18).
+    const digest = createHash(sidecar === '.sha256' ? 'sha256' : 'sha512').update(bytes).digest('hex');
+    return reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=300').send(`${digest}  ${document}\n`);
   });
 }

@@ -1,0 +1,15 @@
+import * as openpgp from 'openpgp';
+import type { InstanceSecret } from '../secrets/instance-secret.ts';
+import { OPENPGP_CONFIG, unlockKey } from './key-protection.ts';
+import type { StoredKey } from './program-keys.ts';
+
+/**
+ * A detached, armored OpenPGP signature over exact bytes (a binary-mode
+ * signature: no line-ending normalisation), as CSAF's `.asc` files are
+ * (requirement 19) and `gpg --verify file.asc file` checks.
+ */
+export async function signDetachedWith(secret: InstanceSecret, stored: StoredKey, data: Uint8Array): Promise<string> {
+  const signingKey = await unlockKey(secret, stored);
+  const message = await openpgp.createMessage({ binary: data });
+  return openpgp.sign({ message, signingKeys: signingKey, detached: true, config: OPENPGP_CONFIG }) as Promise<string>;
+}
