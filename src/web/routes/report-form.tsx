@@ -48,12 +48,13 @@ export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext, 
     if (sealedError) errors = { _form: sealedError, ...errors };
     if (parsed.success && !form.fileError && !sealedError) {
       try {
+        // A key the reporter gave encrypts every mail to them; a bad one is a field error (ReporterKeyError),
+        // checked first so a refused form costs no spam screening, per-address count or duplicate search.
+        const reporterKey = fields.publicKey?.trim() ? await validateReporterKey(fields.publicKey) : undefined;
         // Spam signals quarantine the report (never refuse it); recorded in the submission's transaction.
         const screen = await screenSubmission(ctx.db, ctx.secret, { programId: program.id, input: parsed.data, ip: req.ip });
         // Likely duplicates are recorded with the report too, so the inbox can flag it (staff-only).
         const withinTransaction = bothSteps(screen, await checkDuplicatesAtSubmission(ctx.db, ctx.vault, { programId: program.id, input: parsed.data }));
-        // A key the reporter gave encrypts every mail to them; a bad one is a field error (ReporterKeyError).
-        const reporterKey = fields.publicKey?.trim() ? await validateReporterKey(fields.publicKey) : undefined;
         const submitted = await submitReport(ctx.db, ctx.vault, {
           program,
           input: parsed.data,
