@@ -26,9 +26,6 @@ export const DEFAULT_DISCLOSURE_TIME = '09:00';
 const MAX_YEARS_AHEAD = 5;
 export const MAX_MESSAGE = 2000;
 
-/** The other party of a coordinated disclosure. */
-export const otherSide = (side: DisclosureSide): DisclosureSide => (side === 'team' ? 'reporter' : 'team');
-
 /** The disclosure columns of a report row, as a date (null when nobody proposed one). */
 export function readDisclosure(row: {
   disclosure_at: Date | null;

@@ -18,7 +18,6 @@ export interface SubscriberMail {
   unsubscribeUrl: string;
 }
 
-
 /**
  * Sends one mail to a subscriber from a job, with the one-click unsubscribe
  * headers (RFC 8058), and records the attempt whatever happens (without the
@@ -74,15 +73,4 @@ export async function sendSubscriberMail(ctx: MailContext, job: { id: string; at
     // The error's message may quote the address: rethrow one without it for the jobs table.
     throw new Error(`subscriber mail failed: ${blankAddress(e.response, mail.to)}`);
   }
-}
-
-/** Delivery attempts to one subscriber, oldest first (tests and the staff page). */
-export async function subscriberDeliveries(db: MailContext['db'], subscriberId: string) {
-  return db
-    .selectFrom('subscriber_mail_deliveries')
-    .select(['job_id', 'template', 'advisory_id', 'revision', 'message_id', 'attempt', 'result', 'smtp_response', 'created_at'])
-    .where('subscriber_id', '=', subscriberId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
 }

@@ -10,31 +10,22 @@ export function normaliseAddress(address: string): string {
 }
 
 /**
- * Keyed hashes of subscriber addresses (uniqueness, lookups, rate-limit keys)
- * and the unsubscribe capability. Keyed, not a bare SHA-256: the space of
+ * Keyed hashes of subscriber addresses (uniqueness, lookups) and the
+ * unsubscribe capability (rate-limit keys use src/triage/sender-hash.ts). Keyed, not a bare SHA-256: the space of
  * e-mail addresses is small enough to hash exhaustively.
  */
 export interface SubscriberKeys {
   /** HMAC of the normalised address: the subscribers.email_hash column. */
   emailHash(address: string): Buffer;
-  /** A rate-limit key part for an address or client IP, never the value itself. */
-  limitKey(kind: 'address' | 'ip', value: string): string;
   /** The unsubscribe token of a subscriber: recomputable for every mail, only its SHA-256 is stored. */
   unsubscribeToken(subscriberId: string): string;
 }
 
 export function subscriberKeys(secret: InstanceSecret): SubscriberKeys {
   const emailKey = secret.derive('subscriber-email', 'v1');
-  const limitKey = secret.derive('subscriber-rate-limit', 'v1');
   const unsubscribeKey = secret.derive('subscriber-unsubscribe', 'v1');
   return {
     emailHash: (address) => createHmac('sha256', emailKey).update(normaliseAddress(address)).digest(),
-    limitKey: (kind, value) =>
-      createHmac('sha256', limitKey)
-        .update(`${kind}\0${kind === 'address' ? normaliseAddress(value) : value}`)
-        .digest()
-        .subarray(0, 18)
-        .toString('base64url'),
     // 32 bytes in base64url: 43 characters, the shape isWellFormedToken accepts.
     unsubscribeToken: (subscriberId) => createHmac('sha256', unsubscribeKey).update(subscriberId).digest('base64url'),
   };

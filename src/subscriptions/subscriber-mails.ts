@@ -1,4 +1,5 @@
 import type { Advisory, AdvisoryProduct } from '../advisories/advisory.ts';
+import { oneLine } from '../advisories/output-text.ts';
 import type { RenderedMail } from '../mail/templates/template.ts';
 import { CONFIRM_LINK_HOURS } from './request-subscription.ts';
 
@@ -15,11 +16,6 @@ export interface SubscriberMailContext {
 export function describeSelection(ctx: Pick<SubscriberMailContext, 'vendor' | 'products'>, selection: { allProducts: boolean; products: readonly string[] }): string {
   if (selection.allProducts) return `all ${ctx.vendor} products`;
   return selection.products.map((id) => ctx.products.find((p) => p.id === id)?.name ?? id).join(', ');
-}
-
-/** Headers are one line: titles are staff text, so whitespace runs (line breaks included) become one space. */
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }
 
 function footer(ctx: SubscriberMailContext, why: string): string[] {

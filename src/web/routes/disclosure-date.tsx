@@ -45,6 +45,12 @@ async function attempt(values: Record<string, string>, run: () => Promise<string
   }
 }
 
+/** The date the person was shown is required: without it nobody agrees blindly (a missing one never matches). */
+function seenOf(body: unknown): Date {
+  const form = agreementSchema.safeParse(body ?? {});
+  return form.success && form.data.seen ? new Date(form.data.seen) : new Date(0);
+}
+
 function formValues(body: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries((body ?? {}) as Record<string, unknown>).filter(([k, v]) => k !== '_csrf' && typeof v === 'string')) as Record<string, string>;
 }
@@ -82,10 +88,7 @@ export function registerStaffDisclosureRoutes(app: FastifyInstance, ctx: AppCont
 
   app.post<Req>('/staff/reports/:ref/disclosure-date/agree', { preHandler: [page.auth, app.csrfProtection] }, async (req, reply) => {
     const report = await page.editableReport(req, req.params.ref);
-    const form = agreementSchema.safeParse(req.body ?? {});
-    // The date the person was shown is required: without it nobody agrees blindly (a missing one never matches).
-    const seen = form.success && form.data.seen ? new Date(form.data.seen) : new Date(0);
-    const out = await attempt({}, () => agreeDisclosureDate(ctx.db, ctx.vault, { reportId: report.id, actor: { kind: 'staff', id: req.staff!.userId }, seen }));
+    const out = await attempt({}, () => agreeDisclosureDate(ctx.db, ctx.vault, { reportId: report.id, actor: { kind: 'staff', id: req.staff!.userId }, seen: seenOf(req.body) }));
     if (!out.ok) return refused(req, reply, report, out.status, out.form);
     return reply.redirect(`/staff/reports/${report.reference}?done=disclosure-${out.result}#disclosure-h`, 303);
   });
@@ -113,9 +116,7 @@ export function registerTrackDisclosureRoutes(app: FastifyInstance, ctx: AppCont
   app.post<Req>('/track/:token/disclosure-date/agree', { preHandler: app.csrfProtection }, async (req, reply) => {
     const report = await page.reportFor(req.params.token);
     await hitRateLimit(ctx.db, `disclosure:${report.id}`, 30, 3600);
-    const form = agreementSchema.safeParse(req.body ?? {});
-    const seen = form.success && form.data.seen ? new Date(form.data.seen) : new Date(0);
-    const out = await attempt({}, () => agreeDisclosureDate(ctx.db, ctx.vault, { reportId: report.id, actor: { kind: 'reporter' }, seen }));
+    const out = await attempt({}, () => agreeDisclosureDate(ctx.db, ctx.vault, { reportId: report.id, actor: { kind: 'reporter' }, seen: seenOf(req.body) }));
     if (!out.ok) return page.render(req, reply, report, req.params.token, out.status, { disclosure: out.form });
     return reply.redirect(back(req.params.token, 'agreed'), 303);
   });

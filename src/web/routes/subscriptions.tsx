@@ -6,10 +6,10 @@ import { loadProgram, type Program } from '../../programs/programs.ts';
 import { confirmSubscription, findConfirmable } from '../../subscriptions/confirm-subscription.ts';
 import { listSubscribers, SUBSCRIBER_LIST_LIMIT, subscriberProgram } from '../../subscriptions/list-subscribers.ts';
 import { requestSubscription } from '../../subscriptions/request-subscription.ts';
-import { subscriberKeys } from '../../subscriptions/subscriber-crypto.ts';
 import { formValues, parseSubscriptionForm } from '../../subscriptions/subscription-input.ts';
 import { findByUnsubscribeToken, removeSubscriber, unsubscribe } from '../../subscriptions/unsubscribe.ts';
 import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
+import { senderHasher } from '../../triage/sender-hash.ts';
 import { hitRateLimit } from '../rate-limit.ts';
 import { requireStaff } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
@@ -37,7 +37,8 @@ const INVALID_LINK = 'This link is not valid: it was used already, it expired, o
  * send it without one, and the token in its URL is the capability.
  */
 export function registerSubscriptionRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const keys = subscriberKeys(ctx.secret);
+  // Rate-limit keys are keyed hashes: the table never holds an address or a client IP.
+  const hasher = senderHasher(ctx.secret);
   const auth = requireStaff(ctx);
   const message = (req: FastifyRequest, reply: FastifyReply, program: Program, status: number, title: string, text: string, kind?: 'success' | 'error') =>
     sendHtml(reply, renderPage(<SubscriptionMessagePage chrome={chrome(req, reply, program)} title={title} message={text} {...(kind ? { kind } : {})} />), status, { private: true });
@@ -50,7 +51,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, ctx: AppContext
 
   app.post('/subscribe', { preHandler: app.csrfProtection }, async (req, reply) => {
     const program = await defaultProgram(ctx);
-    await hitRateLimit(ctx.db, `subscribe:ip:${keys.limitKey('ip', req.ip)}`, REQUESTS_PER_IP_PER_HOUR, 3600);
+    await hitRateLimit(ctx.db, `subscribe:ip:${hasher.ip(req.ip).toString('base64url')}`, REQUESTS_PER_IP_PER_HOUR, 3600);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const parsed = parseSubscriptionForm(body, program.config.products.map((p) => p.id));
     if (!parsed.ok) {
@@ -59,7 +60,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, ctx: AppContext
     }
     let sendMail = true;
     try {
-      await hitRateLimit(ctx.db, `subscribe:address:${keys.limitKey('address', parsed.value.email)}`, MAILS_PER_ADDRESS_PER_HOUR, 3600);
+      await hitRateLimit(ctx.db, `subscribe:address:${hasher.email(parsed.value.email).toString('base64url')}`, MAILS_PER_ADDRESS_PER_HOUR, 3600);
     } catch (err) {
       if (!(err instanceof RateLimitedError)) throw err;
       sendMail = false;
@@ -76,7 +77,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, ctx: AppContext
 
   app.get<{ Params: { token: string } }>('/subscribe/confirm/:token', async (req, reply) => {
     const confirmable = await findConfirmable(ctx.db, req.params.token);
-    const program = confirmable ? await loadProgram(ctx.db, { id: confirmable.programId }) : await defaultProgram(ctx);
+    const program = confirmable && (await loadProgram(ctx.db, { id: confirmable.programId }));
     if (!confirmable || !program) return message(req, reply, await defaultProgram(ctx), 404, 'Link not valid', INVALID_LINK, 'error');
     const page = <ConfirmSubscriptionPage chrome={chrome(req, reply, program)} program={program} token={req.params.token} confirmable={confirmable} csrf={reply.generateCsrf()} />;
     return sendHtml(reply, renderPage(page), 200, { private: true });

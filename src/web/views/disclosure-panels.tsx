@@ -5,6 +5,7 @@ import {
   MAX_MESSAGE,
   describeStatus,
   describeTimeLeft,
+  earlyPublicationProblem,
   formatDisclosureMoment,
   momentFields,
   type DisclosureDate,
@@ -170,7 +171,8 @@ export function TrackDisclosureSection(props: {
  */
 export function AdvisoryDisclosureField(props: { date: DisclosureDate | null; now: Date; published: boolean; errors: Record<string, string>; values: Record<string, string> }) {
   const { date } = props;
-  const early = !props.published && (!date || date.status !== 'agreed' || props.now.getTime() < date.at.getTime());
+  // The checkbox shows exactly when publishing without it would be refused.
+  const early = !props.published && earlyPublicationProblem(date, props.now, false) !== undefined;
   return (
     <div class={props.errors.publishEarly ? 'field invalid disclosure-guard' : 'field disclosure-guard'}>
       <p>
