@@ -14,7 +14,6 @@ import { registerClientBundles } from './client-bundles.ts';
 import { registerAdvisoryRoutes } from './routes/advisories.tsx';
 import { registerStaffAdvisoryRoutes } from './routes/staff-advisories.tsx';
 import { registerSubscriptionRoutes } from './routes/subscriptions.tsx';
-import { registerDisclosureDateRoutes } from './routes/disclosure-date.tsx';
 import { registerReporterPrivacyRoutes } from './routes/reporter-privacy.tsx';
 import { registerErrorHandling } from './error-handler.tsx';
 import { registerHealthRoutes } from './routes/health.ts';
@@ -101,7 +100,6 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerStaffCannedRoutes(app, ctx);
   registerStaffAdvisoryRoutes(app, ctx);
   registerSubscriptionRoutes(app, ctx);
-  registerDisclosureDateRoutes(app, ctx);
   registerReporterPrivacyRoutes(app, ctx);
   registerApiRoutes(app, ctx);
   return app;

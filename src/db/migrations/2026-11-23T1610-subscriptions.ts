@@ -80,7 +80,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       smtp_response text,
       created_at timestamptz NOT NULL DEFAULT now()
     )`.execute(db);
-  // A subscriber's delivery history (subscriberDeliveries) and ON DELETE SET NULL when they are removed.
+  // ON DELETE SET NULL when a subscriber is removed (their delivery rows keep no link to them).
   await sql`CREATE INDEX subscriber_mail_deliveries_subscriber ON subscriber_mail_deliveries (subscriber_id, created_at) WHERE subscriber_id IS NOT NULL`.execute(db);
   // Deliveries of one advisory (advisoryDeliveries), and the foreign key check when a draft advisory is discarded.
   await sql`CREATE INDEX subscriber_mail_deliveries_advisory ON subscriber_mail_deliveries (advisory_id) WHERE advisory_id IS NOT NULL`.execute(db);

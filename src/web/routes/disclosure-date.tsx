@@ -121,9 +121,3 @@ export function registerTrackDisclosureRoutes(app: FastifyInstance, ctx: AppCont
     return reply.redirect(back(req.params.token, 'agreed'), 303);
   });
 }
-
-/**
- * Registered by the app: the staff and tracking-page routes need their pages'
- * helpers and are registered by staff-report.tsx and track.tsx instead.
- */
-export function registerDisclosureDateRoutes(_app: FastifyInstance, _ctx: AppContext): void {}
