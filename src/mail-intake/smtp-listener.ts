@@ -84,13 +84,16 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
         }
         const raw = Buffer.concat([Buffer.from(receivedHeader(session, options.hostname)), ...chunks]);
         const mailFrom = session.envelope.mailFrom;
-        const recipients = session.envelope.rcptTo.map((r) => r.address);
-        const programIds = [...new Set(recipients.map((r) => routeAddress(options.programs, options.secret, options.replyDomain, r)?.programId).filter((p): p is string => !!p))];
+        // One stored copy per program addressed, with that program's recipients.
+        const recipientsByProgram = new Map<string, string[]>();
+        for (const { address } of session.envelope.rcptTo) {
+          const programId = routeAddress(options.programs, options.secret, options.replyDomain, address)?.programId;
+          if (programId) recipientsByProgram.set(programId, [...(recipientsByProgram.get(programId) ?? []), address]);
+        }
         void (async () => {
           try {
             const stored = [];
-            for (const programId of programIds) {
-              const envelopeTo = recipients.filter((r) => routeAddress(options.programs, options.secret, options.replyDomain, r)?.programId === programId);
+            for (const [programId, envelopeTo] of recipientsByProgram) {
               stored.push(await options.store({ programId, raw, source: 'smtp', envelopeFrom: mailFrom ? mailFrom.address : '', envelopeTo }));
             }
             logger.info({ session: session.id, size: raw.length, mails: stored.map((s) => s.id), duplicate: stored.every((s) => s.duplicate) }, 'incoming mail stored');

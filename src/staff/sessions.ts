@@ -30,14 +30,18 @@ export async function deleteSession(db: Db, token: string): Promise<void> {
   await db.deleteFrom('sessions').where('token_hash', '=', hashToken(token)).execute();
 }
 
-/** The signed-in staff member behind a cookie value, with their roles; undefined when expired or unknown. */
-export async function resolveSession(db: Db, token: string | undefined, now = new Date()): Promise<StaffActor | undefined> {
+/**
+ * The signed-in staff member behind a cookie value, with their roles and whether they have a second
+ * factor (read in the same query: requireStaff needs it on every request); undefined when expired or unknown.
+ */
+export async function resolveSession(db: Db, token: string | undefined, now = new Date()): Promise<(StaffActor & { hasSecondFactor: boolean }) | undefined> {
   if (!token || !isWellFormedToken(token)) return undefined;
   const tokenHash = hashToken(token);
   const row = await db
     .selectFrom('sessions as s')
     .innerJoin('staff_users as u', 'u.id', 's.user_id')
-    .select(['u.id', 'u.email', 'u.display_name', 's.last_seen_at', 's.expires_at', 'u.disabled_at'])
+    .leftJoin('staff_second_factors as f', 'f.user_id', 'u.id')
+    .select(['u.id', 'u.email', 'u.display_name', 's.last_seen_at', 's.expires_at', 'u.disabled_at', 'f.user_id as second_factor_user_id'])
     .where('s.token_hash', '=', tokenHash)
     .executeTakeFirst();
   if (!row || row.disabled_at || row.expires_at <= now || now.getTime() - row.last_seen_at.getTime() > IDLE_MS) return undefined;
@@ -52,6 +56,7 @@ export async function resolveSession(db: Db, token: string | undefined, now = ne
     email: row.email,
     displayName: row.display_name,
     roles: new Map<string, Role>(memberships.map((m) => [m.program_id, m.role])),
+    hasSecondFactor: row.second_factor_user_id !== null,
   };
 }
 

@@ -1,13 +1,23 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { hasSecondFactor } from '../staff/second-factor/second-factors.ts';
-import { resolveSession } from '../staff/sessions.ts';
+import { createSession, resolveSession } from '../staff/sessions.ts';
 
 /** Where staff set up their second factor; EMBARGO_REQUIRE_SECOND_FACTOR sends them here until they have. */
 export const SECOND_FACTOR_ENROLMENT_PATH = '/staff/account/security';
 
 export function sessionCookieName(ctx: AppContext): string {
   return ctx.config.secureCookies ? '__Host-embargo_session' : 'embargo_session';
+}
+
+/** Attributes of the staff cookies (the session, and the pending sign-in of the second step). */
+export function staffCookieOptions(ctx: AppContext) {
+  return { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: ctx.config.secureCookies };
+}
+
+/** Opens a session for a staff member who just proved who they are, and sets its cookie. */
+export async function startStaffSession(ctx: AppContext, reply: FastifyReply, userId: string): Promise<void> {
+  const token = await createSession(ctx.db, userId);
+  reply.setCookie(sessionCookieName(ctx), token, { ...staffCookieOptions(ctx), maxAge: 7 * 24 * 3600 });
 }
 
 /**
@@ -17,14 +27,15 @@ export function sessionCookieName(ctx: AppContext): string {
  */
 export function requireStaff(ctx: AppContext, options: { enrolling?: boolean } = {}): preHandlerAsyncHookHandler {
   return async function (req: FastifyRequest, reply: FastifyReply) {
-    const actor = await resolveSession(ctx.db, req.cookies[sessionCookieName(ctx)]);
-    if (!actor) {
+    const session = await resolveSession(ctx.db, req.cookies[sessionCookieName(ctx)]);
+    if (!session) {
       const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.url)}` : '';
       return reply.redirect(`/staff/login${next}`, 303);
     }
+    const { hasSecondFactor, ...actor } = session;
     req.staff = actor;
     reply.header('cache-control', 'no-store');
-    if (ctx.config.requireSecondFactor && !options.enrolling && !(await hasSecondFactor(ctx.db, actor.userId))) {
+    if (ctx.config.requireSecondFactor && !options.enrolling && !hasSecondFactor) {
       return reply.redirect(SECOND_FACTOR_ENROLMENT_PATH, 303);
     }
   };

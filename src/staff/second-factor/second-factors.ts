@@ -17,13 +17,17 @@ export async function hasSecondFactor(db: Db, userId: string): Promise<boolean> 
 export async function secondFactorStatus(db: Db, userId: string): Promise<{ enrolledAt: Date; recoveryCodesLeft: number } | undefined> {
   const row = await db.selectFrom('staff_second_factors').select('enrolled_at').where('user_id', '=', userId).executeTakeFirst();
   if (!row) return undefined;
+  return { enrolledAt: row.enrolled_at, recoveryCodesLeft: await unusedRecoveryCodes(db, userId) };
+}
+
+async function unusedRecoveryCodes(db: Db, userId: string): Promise<number> {
   const left = await db
     .selectFrom('staff_recovery_codes')
     .select(({ fn }) => fn.countAll<string>().as('n'))
     .where('user_id', '=', userId)
     .where('used_at', 'is', null)
     .executeTakeFirstOrThrow();
-  return { enrolledAt: row.enrolled_at, recoveryCodesLeft: Number(left.n) };
+  return Number(left.n);
 }
 
 export type EnrolResult = { ok: true; recoveryCodes: string[] } | { ok: false; reason: 'invalid' };
@@ -91,13 +95,7 @@ export async function verifySecondFactor(db: Db, secret: InstanceSecret, userId:
     .returning('user_id')
     .executeTakeFirst();
   if (!used) return { ok: false, reason: 'invalid' };
-  const left = await db
-    .selectFrom('staff_recovery_codes')
-    .select(({ fn }) => fn.countAll<string>().as('n'))
-    .where('user_id', '=', userId)
-    .where('used_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return { ok: true, method: 'recovery-code', recoveryCodesLeft: Number(left.n) };
+  return { ok: true, method: 'recovery-code', recoveryCodesLeft: await unusedRecoveryCodes(db, userId) };
 }
 
 /** Turns the second factor off (the caller has checked the password and a code). */

@@ -4,11 +4,11 @@ import { AppError, ValidationError } from '../../errors.ts';
 import { loadProgram } from '../../programs/programs.ts';
 import { consumeSetupToken, isValidSetupToken } from '../../staff/setup-token.ts';
 import { hasSecondFactor } from '../../staff/second-factor/second-factors.ts';
-import { createSession, deleteSession } from '../../staff/sessions.ts';
+import { deleteSession } from '../../staff/sessions.ts';
 import { checkCredentials, countStaffUsers, createStaffUser } from '../../staff/staff-users.ts';
 import { chrome, sendHtml } from '../page-context.ts';
 import { hitRateLimit, resetRateLimit } from '../rate-limit.ts';
-import { sessionCookieName } from '../require-staff.ts';
+import { sessionCookieName, staffCookieOptions, startStaffSession } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
 import { LoginPage, MessagePage, SetupPage } from '../views/staff-auth-pages.tsx';
 import { beginSecondFactorSignIn } from './staff-second-factor.tsx';
@@ -22,7 +22,7 @@ function safeNext(next: string | undefined): string {
 
 export function registerStaffAuthRoutes(app: FastifyInstance, ctx: AppContext): void {
   const cookieName = sessionCookieName(ctx);
-  const cookieOptions = { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: ctx.config.secureCookies };
+  const cookieOptions = staffCookieOptions(ctx);
   const program = () => loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
 
   app.get<{ Querystring: { next?: string } }>('/staff/login', async (req, reply) => {
@@ -49,8 +49,7 @@ export function registerStaffAuthRoutes(app: FastifyInstance, ctx: AppContext): 
     await resetRateLimit(ctx.db, `login:user:${email.trim().toLowerCase()}`);
     // A second factor: no session yet, only a five-minute pending sign-in waiting for the code.
     if (await hasSecondFactor(ctx.db, userId)) return beginSecondFactorSignIn(ctx, reply, userId, safeNext(next));
-    const token = await createSession(ctx.db, userId);
-    reply.setCookie(cookieName, token, { ...cookieOptions, maxAge: 7 * 24 * 3600 });
+    await startStaffSession(ctx, reply, userId);
     return reply.redirect(safeNext(next), 303);
   });
 
@@ -79,8 +78,7 @@ export function registerStaffAuthRoutes(app: FastifyInstance, ctx: AppContext): 
     try {
       const user = await createStaffUser(ctx.db, { ...values, password: String(req.body?.password ?? ''), role: 'admin' });
       if (!(await consumeSetupToken(ctx.db, req.params.token))) return invalid();
-      const token = await createSession(ctx.db, user.id);
-      reply.setCookie(cookieName, token, { ...cookieOptions, maxAge: 7 * 24 * 3600 });
+      await startStaffSession(ctx, reply, user.id);
       req.log.info('first administrator created through the setup link');
       return reply.redirect('/staff/reports', 303);
     } catch (err) {

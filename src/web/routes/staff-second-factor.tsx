@@ -8,17 +8,18 @@ import { qrCodeSvg } from '../../staff/second-factor/qr-code.ts';
 import {
   disableSecondFactor,
   enrolSecondFactor,
+  hasSecondFactor,
   secondFactorStatus,
   secondFactorUserLimitKey,
   verifySecondFactor,
   type VerifyResult,
 } from '../../staff/second-factor/second-factors.ts';
 import { newTotpSecret, otpauthUri } from '../../staff/second-factor/totp.ts';
-import { createSession, endOtherSessions } from '../../staff/sessions.ts';
+import { endOtherSessions } from '../../staff/sessions.ts';
 import { checkCredentials } from '../../staff/staff-users.ts';
 import { chrome, sendHtml } from '../page-context.ts';
 import { hitRateLimit, resetRateLimit } from '../rate-limit.ts';
-import { requireStaff, sessionCookieName } from '../require-staff.ts';
+import { requireStaff, sessionCookieName, staffCookieOptions, startStaffSession } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
 import { AccountSecurityPage, RecoveryCodesPage, SecondFactorSignInPage, type AccountSecurityProps } from '../views/second-factor-pages.tsx';
 import { LoginPage } from '../views/staff-auth-pages.tsx';
@@ -29,10 +30,6 @@ function pendingCookieName(ctx: AppContext): string {
   return ctx.config.secureCookies ? '__Host-embargo_sign_in' : 'embargo_sign_in';
 }
 
-function cookieOptions(ctx: AppContext) {
-  return { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: ctx.config.secureCookies };
-}
-
 /**
  * The password step's hand-over for accounts with a second factor: a pending
  * sign-in (five minutes, not a session) and the page asking for the code.
@@ -40,7 +37,7 @@ function cookieOptions(ctx: AppContext) {
  */
 export async function beginSecondFactorSignIn(ctx: AppContext, reply: FastifyReply, userId: string, next: string): Promise<FastifyReply> {
   const token = await createPendingSignIn(ctx.db, userId, next);
-  reply.setCookie(pendingCookieName(ctx), token, { ...cookieOptions(ctx), maxAge: PENDING_SIGN_IN_MS / 1000 });
+  reply.setCookie(pendingCookieName(ctx), token, { ...staffCookieOptions(ctx), maxAge: PENDING_SIGN_IN_MS / 1000 });
   return reply.redirect('/staff/login/second-factor', 303);
 }
 
@@ -81,7 +78,7 @@ export function registerStaffSecondFactorRoutes(app: FastifyInstance, ctx: AppCo
     const render = async (status: number, error: string) =>
       sendHtml(reply, renderPage(<SecondFactorSignInPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} error={error} />), status, { private: true });
     const expired = async () => {
-      reply.clearCookie(pendingCookie, cookieOptions(ctx));
+      reply.clearCookie(pendingCookie, staffCookieOptions(ctx));
       const page = <LoginPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} email="" error="Signing in took longer than five minutes, or was finished elsewhere. Enter your e-mail and password again." />;
       return sendHtml(reply, renderPage(page), 401, { private: true });
     };
@@ -98,9 +95,8 @@ export function registerStaffSecondFactorRoutes(app: FastifyInstance, ctx: AppCo
     if (!(await consumePendingSignIn(ctx.db, token))) return expired();
     await resetRateLimit(ctx.db, secondFactorUserLimitKey(pending.userId));
     if (result.method === 'recovery-code') req.log.warn({ userId: pending.userId, recoveryCodesLeft: result.recoveryCodesLeft }, 'staff sign-in with a recovery code');
-    const session = await createSession(ctx.db, pending.userId);
-    reply.clearCookie(pendingCookie, cookieOptions(ctx));
-    reply.setCookie(sessionCookieName(ctx), session, { ...cookieOptions(ctx), maxAge: 7 * 24 * 3600 });
+    reply.clearCookie(pendingCookie, staffCookieOptions(ctx));
+    await startStaffSession(ctx, reply, pending.userId);
     return reply.redirect(pending.next ?? '/staff/reports', 303);
   });
 
@@ -135,7 +131,7 @@ export function registerStaffSecondFactorRoutes(app: FastifyInstance, ctx: AppCo
     if (!secretBase32) return renderAccount(req, reply, 422, { errors: { enrol: { code: 'This form expired. Scan the new QR code (or enter the new key) and type its code.' } } });
     const limited = await limitCodeAttempts(req, staff.userId);
     if (limited) return renderAccount(req, reply, 429, { secretBase32, errors: { enrol: { code: limited.message } } });
-    const replacing = Boolean(await secondFactorStatus(ctx.db, staff.userId));
+    const replacing = await hasSecondFactor(ctx.db, staff.userId);
     if (replacing) {
       // Replacing needs the password and the current factor, like turning it off: a borrowed
       // session and a phished password must not move the factor to another device.
