@@ -2,6 +2,7 @@ import { cvssSeverity, scoreCvss, type CvssScore } from '../domain/cvss-score.ts
 import { severityFromCvssRating } from '../sla/sla-targets.ts';
 import { findCwe } from '../triage/cwe.ts';
 import type { Advisory, AdvisoryCredit, AdvisoryCvss, AdvisoryCreditRole, AdvisoryProduct, AdvisoryPublisher, AdvisoryReference, AdvisoryRevision } from './advisory.ts';
+import { httpUrl } from './output-text.ts';
 
 /**
  * What staff write of an advisory. Scores, CWE names, the publisher and the
@@ -125,7 +126,7 @@ export function parseAdvisoryForm(
     const url = field(`reference.${n}.url`);
     const label = field(`reference.${n}.summary`);
     if (!url && !label) continue;
-    if (!isHttpUrl(url) || url.length > LIMITS.url) errors[`reference.${n}.url`] = 'An http(s) address.';
+    if (!httpUrl(url) || url.length > LIMITS.url) errors[`reference.${n}.url`] = 'An http(s) address.';
     if (label.length > LIMITS.name) errors[`reference.${n}.summary`] = `At most ${LIMITS.name} characters.`;
     references.push({ url, summary: label || url });
   }
@@ -149,15 +150,6 @@ function rowNumbers(body: Readonly<Record<string, unknown>>, part: string): numb
     if (m) found.add(Number(m[1]));
   }
   return [...found].sort((a, b) => a - b).slice(0, MAX_ROWS);
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const u = new URL(text);
-    return u.protocol === 'https:' || u.protocol === 'http:';
-  } catch {
-    return false;
-  }
 }
 
 /** The form's values for a content, the inverse of parseAdvisoryForm (for editing). */

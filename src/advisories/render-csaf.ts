@@ -1,6 +1,7 @@
 import { definesGroup, parseCvssVector } from '../domain/cvss-metrics.ts';
 import { cvssSeverity, requireCvssScore } from '../domain/cvss-score.ts';
 import { advisoryUrls, type Advisory, type AdvisoryCreditRole, type AdvisoryProduct } from './advisory.ts';
+import { cvssJsonMetrics } from './cvss-json.ts';
 import { csafCanonicalUrl } from './render-csaf-distribution.ts';
 
 export { csafFileName } from './render-csaf-distribution.ts';
@@ -98,49 +99,13 @@ export class CsafRenderError extends Error {
   override readonly name = 'CsafRenderError';
 }
 
-// CVSS 3.1 vector abbreviations to FIRST JSON property names and value names.
-const ANY_X = { X: 'NOT_DEFINED' };
-const AV = { N: 'NETWORK', A: 'ADJACENT_NETWORK', L: 'LOCAL', P: 'PHYSICAL' };
-const LH = { L: 'LOW', H: 'HIGH' };
-const NLH = { N: 'NONE', L: 'LOW', H: 'HIGH' };
-const NR = { N: 'NONE', R: 'REQUIRED' };
-const UC = { U: 'UNCHANGED', C: 'CHANGED' };
-const LMH = { L: 'LOW', M: 'MEDIUM', H: 'HIGH', ...ANY_X };
-const CVSS31_JSON: Record<string, [string, Record<string, string>]> = {
-  AV: ['attackVector', AV],
-  AC: ['attackComplexity', LH],
-  PR: ['privilegesRequired', NLH],
-  UI: ['userInteraction', NR],
-  S: ['scope', UC],
-  C: ['confidentialityImpact', NLH],
-  I: ['integrityImpact', NLH],
-  A: ['availabilityImpact', NLH],
-  E: ['exploitCodeMaturity', { U: 'UNPROVEN', P: 'PROOF_OF_CONCEPT', F: 'FUNCTIONAL', H: 'HIGH', ...ANY_X }],
-  RL: ['remediationLevel', { O: 'OFFICIAL_FIX', T: 'TEMPORARY_FIX', W: 'WORKAROUND', U: 'UNAVAILABLE', ...ANY_X }],
-  RC: ['reportConfidence', { U: 'UNKNOWN', R: 'REASONABLE', C: 'CONFIRMED', ...ANY_X }],
-  CR: ['confidentialityRequirement', LMH],
-  IR: ['integrityRequirement', LMH],
-  AR: ['availabilityRequirement', LMH],
-  MAV: ['modifiedAttackVector', { ...AV, ...ANY_X }],
-  MAC: ['modifiedAttackComplexity', { ...LH, ...ANY_X }],
-  MPR: ['modifiedPrivilegesRequired', { ...NLH, ...ANY_X }],
-  MUI: ['modifiedUserInteraction', { ...NR, ...ANY_X }],
-  MS: ['modifiedScope', { ...UC, ...ANY_X }],
-  MC: ['modifiedConfidentialityImpact', { ...NLH, ...ANY_X }],
-  MI: ['modifiedIntegrityImpact', { ...NLH, ...ANY_X }],
-  MA: ['modifiedAvailabilityImpact', { ...NLH, ...ANY_X }],
-};
-
 /** The cvss_v3 object of a 3.1 vector; scores are computed from the vector so they always agree with it (CSAF tests 6.1.9, 6.1.10). */
 export function csafCvssV3(vector: string): CsafCvssV3 {
   const score = requireCvssScore(vector);
   const parsed = parseCvssVector(vector);
   if (score.version !== '3.1' || !parsed.ok) throw new CsafRenderError(`Not a CVSS 3.1 vector: ${vector}`);
   const out: CsafCvssV3 = { version: '3.1', vectorString: score.vector, baseScore: score.base, baseSeverity: cvssSeverity(score.base).toUpperCase() };
-  for (const [key, value] of parsed.metrics) {
-    const [property, names] = CVSS31_JSON[key]!;
-    out[property] = names[value];
-  }
+  Object.assign(out, cvssJsonMetrics('3.1', parsed.metrics));
   // Scores of groups the vector leaves undefined are omitted rather than restated as the base.
   if (definesGroup('3.1', parsed.metrics, 'temporal')) Object.assign(out, { temporalScore: score.temporal, temporalSeverity: cvssSeverity(score.temporal).toUpperCase() });
   if (definesGroup('3.1', parsed.metrics, 'environmental')) Object.assign(out, { environmentalScore: score.environmental, environmentalSeverity: cvssSeverity(score.environmental).toUpperCase() });

@@ -2,6 +2,7 @@ import MarkdownIt, { type Token } from 'markdown-it';
 import { CVSS_METRICS, definesGroup, parseCvssVector } from '../domain/cvss-metrics.ts';
 import { InvalidCvssVectorError, requireCvssScore } from '../domain/cvss-score.ts';
 import { advisoryUrls, type Advisory, type AdvisoryCreditRole, type AdvisoryCvss } from './advisory.ts';
+import { cvssJsonMetrics } from './cvss-json.ts';
 import { httpUrl, oneLine, uniqueBy, utc, withoutControls } from './output-text.ts';
 
 /** A CVE record names its CVE id; an advisory without one has no CVE record to render. */
@@ -181,50 +182,6 @@ function cveAffected(a: Advisory): CveProduct[] {
   return [...byProduct.values()];
 }
 
-type ValueNames = Readonly<Record<string, string>>;
-const HLN: ValueNames = { H: 'HIGH', L: 'LOW', N: 'NONE' };
-const NLH = HLN;
-const LMH: ValueNames = { L: 'LOW', M: 'MEDIUM', H: 'HIGH' };
-const AV31: ValueNames = { N: 'NETWORK', A: 'ADJACENT_NETWORK', L: 'LOCAL', P: 'PHYSICAL' };
-const AV40: ValueNames = { N: 'NETWORK', A: 'ADJACENT', L: 'LOCAL', P: 'PHYSICAL' };
-const AC: ValueNames = { L: 'LOW', H: 'HIGH' };
-const UI31: ValueNames = { N: 'NONE', R: 'REQUIRED' };
-const UI40: ValueNames = { N: 'NONE', P: 'PASSIVE', A: 'ACTIVE' };
-const SCOPE: ValueNames = { U: 'UNCHANGED', C: 'CHANGED' };
-const AT: ValueNames = { N: 'NONE', P: 'PRESENT' };
-const SUB_SAFETY: ValueNames = { ...HLN, S: 'SAFETY' };
-
-/** Vector abbreviation → [property of the CVSS v3.1 JSON schema, value names]. `X` is always NOT_DEFINED. */
-const CVSS31_PROPERTIES: Readonly<Record<string, readonly [string, ValueNames]>> = {
-  AV: ['attackVector', AV31], AC: ['attackComplexity', AC], PR: ['privilegesRequired', NLH], UI: ['userInteraction', UI31],
-  S: ['scope', SCOPE], C: ['confidentialityImpact', HLN], I: ['integrityImpact', HLN], A: ['availabilityImpact', HLN],
-  E: ['exploitCodeMaturity', { U: 'UNPROVEN', P: 'PROOF_OF_CONCEPT', F: 'FUNCTIONAL', H: 'HIGH' }],
-  RL: ['remediationLevel', { O: 'OFFICIAL_FIX', T: 'TEMPORARY_FIX', W: 'WORKAROUND', U: 'UNAVAILABLE' }],
-  RC: ['reportConfidence', { U: 'UNKNOWN', R: 'REASONABLE', C: 'CONFIRMED' }],
-  CR: ['confidentialityRequirement', LMH], IR: ['integrityRequirement', LMH], AR: ['availabilityRequirement', LMH],
-  MAV: ['modifiedAttackVector', AV31], MAC: ['modifiedAttackComplexity', AC], MPR: ['modifiedPrivilegesRequired', NLH],
-  MUI: ['modifiedUserInteraction', UI31], MS: ['modifiedScope', SCOPE], MC: ['modifiedConfidentialityImpact', HLN],
-  MI: ['modifiedIntegrityImpact', HLN], MA: ['modifiedAvailabilityImpact', HLN],
-};
-
-/** The same for the CVSS v4.0 JSON schema (its supplemental properties are capitalised there: Safety, Automatable, Recovery). */
-const CVSS40_PROPERTIES: Readonly<Record<string, readonly [string, ValueNames]>> = {
-  AV: ['attackVector', AV40], AC: ['attackComplexity', AC], AT: ['attackRequirements', AT], PR: ['privilegesRequired', NLH],
-  UI: ['userInteraction', UI40], VC: ['vulnConfidentialityImpact', HLN], VI: ['vulnIntegrityImpact', HLN],
-  VA: ['vulnAvailabilityImpact', HLN], SC: ['subConfidentialityImpact', HLN], SI: ['subIntegrityImpact', HLN],
-  SA: ['subAvailabilityImpact', HLN],
-  E: ['exploitMaturity', { A: 'ATTACKED', P: 'PROOF_OF_CONCEPT', U: 'UNREPORTED' }],
-  CR: ['confidentialityRequirement', LMH], IR: ['integrityRequirement', LMH], AR: ['availabilityRequirement', LMH],
-  MAV: ['modifiedAttackVector', AV40], MAC: ['modifiedAttackComplexity', AC], MAT: ['modifiedAttackRequirements', AT],
-  MPR: ['modifiedPrivilegesRequired', NLH], MUI: ['modifiedUserInteraction', UI40],
-  MVC: ['modifiedVulnConfidentialityImpact', HLN], MVI: ['modifiedVulnIntegrityImpact', HLN], MVA: ['modifiedVulnAvailabilityImpact', HLN],
-  MSC: ['modifiedSubConfidentialityImpact', HLN], MSI: ['modifiedSubIntegrityImpact', SUB_SAFETY], MSA: ['modifiedSubAvailabilityImpact', SUB_SAFETY],
-  S: ['Safety', { N: 'NEGLIGIBLE', P: 'PRESENT' }], AU: ['Automatable', { N: 'NO', Y: 'YES' }],
-  R: ['Recovery', { A: 'AUTOMATIC', U: 'USER', I: 'IRRECOVERABLE' }], V: ['valueDensity', { D: 'DIFFUSE', C: 'CONCENTRATED' }],
-  RE: ['vulnerabilityResponseEffort', { L: 'LOW', M: 'MODERATE', H: 'HIGH' }],
-  U: ['providerUrgency', { Clear: 'CLEAR', Green: 'GREEN', Amber: 'AMBER', Red: 'RED' }],
-};
-
 /**
  * The team's score as a CVSS metrics object: the vector restated property by
  * property, score and severity as the advisory has them. One exception: a 4.0
@@ -235,14 +192,7 @@ const CVSS40_PROPERTIES: Readonly<Record<string, readonly [string, ValueNames]>>
 function cveMetric(cvss: AdvisoryCvss): CveMetric {
   const parsed = parseCvssVector(cvss.vector);
   if (!parsed.ok) throw new InvalidCvssVectorError(parsed.message);
-  const table = parsed.version === '3.1' ? CVSS31_PROPERTIES : CVSS40_PROPERTIES;
-  const decoded: Record<string, string> = {};
-  for (const [key, value] of parsed.metrics) {
-    const [property, names] = table[key] ?? [];
-    const name = value === 'X' ? 'NOT_DEFINED' : names?.[value];
-    if (!property || !name) throw new InvalidCvssVectorError(`${key}:${value} has no CVSS JSON name.`);
-    decoded[property] = name;
-  }
+  const decoded = cvssJsonMetrics(parsed.version, parsed.metrics);
   let score = cvss.score;
   let severity = cvss.severity.toUpperCase() as CveSeverity;
   if (parsed.version === '4.0' && (definesGroup('4.0', parsed.metrics, 'threat') || definesGroup('4.0', parsed.metrics, 'environmental'))) {
