@@ -7,7 +7,7 @@ import { loadProgram, type Program } from '../programs/programs.ts';
 import { findReportByReference } from '../reports/read-report.ts';
 import { applyTransition, lockReportState } from '../reports/report-actions.ts';
 import { recordEvent } from '../reports/record-event.ts';
-import { openReporter } from '../reports/report-contents.ts';
+import { openReporter, type ReporterIdentity } from '../reports/report-contents.ts';
 import { queueSubscriberNotice } from '../subscriptions/notify-subscribers.ts';
 import { advisorySearchText, toAdvisory, type AdvisoryContent } from './advisory-content.ts';
 import type { Advisory, AdvisoryCredit, AdvisoryPublisher, AdvisoryRevision } from './advisory.ts';
@@ -46,22 +46,31 @@ async function nextPublicId(trx: Transaction<Database>, program: Program, now: D
   return `${program.config.referencePrefix}-SA-${year}-${String(counter.last_number).padStart(4, '0')}`;
 }
 
-/**
- * Credits as the reporters chose them: the reporter, and duplicate reporters
- * the team credits with the original; "anonymous" and "none" name nobody.
- */
-async function creditsFromReport(db: Db | Transaction<Database>, vault: ReportVault, reportId: string): Promise<AdvisoryCredit[]> {
-  const rows = await db
+/** The report and its duplicates, oldest first: whose credit choices an advisory of the report follows. */
+function reportAndDuplicates(db: Db | Transaction<Database>, reportId: string) {
+  return db
     .selectFrom('reports')
-    .select(['id', 'data_key', 'reporter_sealed', 'credit_preference'])
-    .where((eb) => eb.or([eb('id', '=', reportId), eb.and([eb('duplicate_of', '=', reportId), eb('credit_with_original', '=', true)])]))
+    .select(['id', 'data_key', 'reporter_sealed', 'credit_preference', 'credit_with_original'])
+    .where((eb) => eb.or([eb('id', '=', reportId), eb('duplicate_of', '=', reportId)]))
     .orderBy('created_at')
     .execute();
+}
+
+type ReporterRow = Awaited<ReturnType<typeof reportAndDuplicates>>[number];
+
+/** Whether a row's reporter is credited with the report: its own reporter, or a duplicate's the team credits with the original. */
+const creditedWith = (reportId: string, r: ReporterRow) => r.id === reportId || r.credit_with_original;
+
+/** The name or handle the reporter chose to be credited by; "anonymous" and "none" name nobody. */
+function chosenCredit(r: ReporterRow, who: ReporterIdentity): string | null {
+  return r.credit_preference === 'name' ? who.name : r.credit_preference === 'handle' ? who.handle : null;
+}
+
+/** Credits as the reporters chose them: the reporter, and duplicate reporters the team credits with the original. */
+async function creditsFromReport(db: Db | Transaction<Database>, vault: ReportVault, reportId: string): Promise<AdvisoryCredit[]> {
   const credits: AdvisoryCredit[] = [];
-  for (const r of rows) {
-    if (r.credit_preference !== 'name' && r.credit_preference !== 'handle') continue;
-    const who = openReporter(vault, r);
-    const name = r.credit_preference === 'name' ? who.name : who.handle;
+  for (const r of await reportAndDuplicates(db, reportId)) {
+    const name = creditedWith(reportId, r) ? chosenCredit(r, openReporter(vault, r)) : null;
     if (name && !credits.some((c) => c.name === name)) credits.push({ name, role: 'finder' });
   }
   return credits;
@@ -74,19 +83,17 @@ async function creditsFromReport(db: Db | Transaction<Database>, vault: ReportVa
  * publication, whatever the draft says.
  */
 async function refuseWithheldCredits(db: Db | Transaction<Database>, vault: ReportVault, reportId: string, credits: readonly AdvisoryCredit[]): Promise<void> {
-  const rows = await db
-    .selectFrom('reports')
-    .select(['id', 'data_key', 'reporter_sealed', 'credit_preference'])
-    .where((eb) => eb.or([eb('id', '=', reportId), eb('duplicate_of', '=', reportId)]))
-    .execute();
+  const key = (name: string) => name.trim().toLowerCase();
   const withheld = new Set<string>();
-  for (const r of rows) {
+  const allowed = new Set<string>();
+  for (const r of await reportAndDuplicates(db, reportId)) {
     const who = openReporter(vault, r);
-    if (who.name && r.credit_preference !== 'name') withheld.add(who.name.trim().toLowerCase());
-    if (who.handle && r.credit_preference !== 'handle') withheld.add(who.handle.trim().toLowerCase());
+    if (who.name && r.credit_preference !== 'name') withheld.add(key(who.name));
+    if (who.handle && r.credit_preference !== 'handle') withheld.add(key(who.handle));
+    const chosen = creditedWith(reportId, r) ? chosenCredit(r, who) : null;
+    if (chosen) allowed.add(key(chosen));
   }
-  const allowed = new Set((await creditsFromReport(db, vault, reportId)).map((c) => c.name.trim().toLowerCase()));
-  const refused = credits.filter((c) => withheld.has(c.name.trim().toLowerCase()) && !allowed.has(c.name.trim().toLowerCase()));
+  const refused = credits.filter((c) => withheld.has(key(c.name)) && !allowed.has(key(c.name)));
   if (refused.length) {
     throw new ValidationError(
       { 'credit.0.name': `${refused.map((c) => c.name).join(', ')}: the reporter has not chosen to be credited by this name. Remove it, or ask them to change their credit choice on their tracking page.` },
@@ -302,6 +309,12 @@ export async function listStaffAdvisories(db: Db, programIds: readonly string[])
   }));
 }
 
+/** A published advisory with the program that publishes it (its key, its CNA id). */
+export interface PublishedAdvisory {
+  advisory: Advisory;
+  program: Program;
+}
+
 /** Published advisories, newest first, as every public output renders them. */
 export async function listPublishedAdvisories(db: Db, baseUrl: string, options: { limit?: number } = {}): Promise<Advisory[]> {
   const rows = await db
@@ -312,11 +325,11 @@ export async function listPublishedAdvisories(db: Db, baseUrl: string, options: 
     .orderBy('public_id', 'desc')
     .limit(options.limit ?? 1000)
     .execute();
-  return toPublic(db, baseUrl, rows);
+  return (await toPublic(db, baseUrl, rows)).map((p) => p.advisory);
 }
 
-/** One published advisory by its public id; drafts are "not found". */
-export async function findPublishedAdvisory(db: Db, baseUrl: string, publicId: string): Promise<Advisory | undefined> {
+/** One published advisory by its public id, with its program; drafts are "not found". */
+export async function loadPublishedAdvisory(db: Db, baseUrl: string, publicId: string): Promise<PublishedAdvisory | undefined> {
   const rows = await db
     .selectFrom('advisories')
     .select(['public_id', 'program_id', 'content', 'revisions'])
@@ -326,9 +339,14 @@ export async function findPublishedAdvisory(db: Db, baseUrl: string, publicId: s
   return (await toPublic(db, baseUrl, rows))[0];
 }
 
-async function toPublic(db: Db, baseUrl: string, rows: { public_id: string | null; program_id: string; content: unknown; revisions: unknown }[]): Promise<Advisory[]> {
+/** One published advisory by its public id; drafts are "not found". */
+export async function findPublishedAdvisory(db: Db, baseUrl: string, publicId: string): Promise<Advisory | undefined> {
+  return (await loadPublishedAdvisory(db, baseUrl, publicId))?.advisory;
+}
+
+async function toPublic(db: Db, baseUrl: string, rows: { public_id: string | null; program_id: string; content: unknown; revisions: unknown }[]): Promise<PublishedAdvisory[]> {
   const programs = new Map<string, Program>();
-  const out: Advisory[] = [];
+  const out: PublishedAdvisory[] = [];
   for (const r of rows) {
     // Published rows always have their number (CHECK in 2026-11-23T1600); the guard keeps the type honest.
     if (!r.public_id) continue;
@@ -338,7 +356,8 @@ async function toPublic(db: Db, baseUrl: string, rows: { public_id: string | nul
       if (!program) continue;
       programs.set(r.program_id, program);
     }
-    out.push(toAdvisory({ publicId: r.public_id, content: r.content as AdvisoryContent, publisher: advisoryPublisher(program, baseUrl), revisions: r.revisions as AdvisoryRevision[] }));
+    const advisory = toAdvisory({ publicId: r.public_id, content: r.content as AdvisoryContent, publisher: advisoryPublisher(program, baseUrl), revisions: r.revisions as AdvisoryRevision[] });
+    out.push({ advisory, program });
   }
   return out;
 }

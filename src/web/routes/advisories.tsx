@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Advisory } from '../../advisories/advisory.ts';
-import { findPublishedAdvisory, listPublishedAdvisories } from '../../advisories/advisory-store.ts';
+import { advisoryPublisher, listPublishedAdvisories, loadPublishedAdvisory, type PublishedAdvisory } from '../../advisories/advisory-store.ts';
 import { renderAtomFeed } from '../../advisories/render-atom.ts';
 import { renderCsaf } from '../../advisories/render-csaf.ts';
 import { csafDirectoryPath, renderChangesCsv, renderIndexTxt, renderProviderMetadata } from '../../advisories/render-csaf-distribution.ts';
@@ -11,7 +11,6 @@ import type { AppContext } from '../../context.ts';
 import { NotFoundError } from '../../errors.ts';
 import { activeKey } from '../../keys/program-keys.ts';
 import { signDetachedWith } from '../../keys/sign-detached.ts';
-import { loadProgram } from '../../programs/programs.ts';
 import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
 import { AdvisoryListPage, AdvisoryPage } from '../views/advisory-pages.tsx';
 import { renderPage } from '../views/layout.tsx';
@@ -65,9 +64,8 @@ export function registerAdvisoryRoutes(app: FastifyInstance, ctx: AppContext): v
 
   // Signing unlocks the program key (slow by design): a document's signature is made once per content and key.
   const signatures = new Map<string, string>();
-  async function signature(advisory: Advisory, bytes: Buffer): Promise<string | undefined> {
-    const row = await ctx.db.selectFrom('advisories').select('program_id').where('public_id', '=', advisory.id).executeTakeFirst();
-    const key = row && (await activeKey(ctx.db, row.program_id));
+  async function signature(programId: string, bytes: Buffer): Promise<string | undefined> {
+    const key = await activeKey(ctx.db, programId);
     if (!key) return undefined;
     const cacheKey = `${key.fingerprint}:${createHash('sha256').update(bytes).digest('hex')}`;
     let armored = signatures.get(cacheKey);
@@ -79,12 +77,8 @@ export function registerAdvisoryRoutes(app: FastifyInstance, ctx: AppContext): v
     return armored;
   }
 
-  async function cveOrgId(advisory: Advisory): Promise<string | undefined> {
-    if (!advisory.cveId) return undefined;
-    const row = await ctx.db.selectFrom('advisories').select('program_id').where('public_id', '=', advisory.id).executeTakeFirst();
-    const program = row && (await loadProgram(ctx.db, { id: row.program_id }));
-    return program?.config.cveNumberingAuthority?.orgId;
-  }
+  /** The CNA id a CVE record names: only an advisory with a CVE id, of a program that is a CNA, has one. */
+  const cveOrgId = ({ advisory, program }: PublishedAdvisory) => (advisory.cveId ? program.config.cveNumberingAuthority?.orgId : undefined);
 
   app.get('/advisories', async (req, reply) => {
     const program = await defaultProgram(ctx);
@@ -96,7 +90,7 @@ export function registerAdvisoryRoutes(app: FastifyInstance, ctx: AppContext): v
     const program = await defaultProgram(ctx);
     const advisories = await listPublishedAdvisories(ctx.db, base, { limit: 50 });
     const xml = renderAtomFeed({
-      publisher: { name: program.config.vendor, baseUrl: base, contactEmail: program.config.contactEmail },
+      publisher: advisoryPublisher(program, base),
       feedUrl: `${base}/advisories/feed.atom`,
       advisories,
       updated: advisories.reduce((latest, a) => (a.currentReleaseDate > latest ? a.currentReleaseDate : latest), program.policy.publishedAt.toISOString()),
@@ -107,21 +101,22 @@ export function registerAdvisoryRoutes(app: FastifyInstance, ctx: AppContext): v
   app.get<{ Params: { file: string } }>('/advisories/:file', async (req, reply) => {
     const [suffix, variant] = VARIANTS.find(([s]) => req.params.file.endsWith(s))!;
     const publicId = req.params.file.slice(0, req.params.file.length - suffix.length);
-    const advisory = PUBLIC_ID.test(publicId) ? await findPublishedAdvisory(ctx.db, base, publicId) : undefined;
-    if (!advisory) throw new NotFoundError('This advisory');
+    const found = PUBLIC_ID.test(publicId) ? await loadPublishedAdvisory(ctx.db, base, publicId) : undefined;
+    if (!found) throw new NotFoundError('This advisory');
+    const { advisory } = found;
     switch (variant) {
       case 'csaf':
         return sendBytes(reply, csafBytes(advisory));
       case 'osv':
         return sendJson(reply, renderOsv(advisory));
       case 'cve': {
-        const orgId = await cveOrgId(advisory);
+        const orgId = cveOrgId(found);
         if (!orgId) throw new NotFoundError('A CVE record of this advisory');
         return sendJson(reply, renderCveRecord(advisory, { orgId }));
       }
       case 'html': {
         const program = await defaultProgram(ctx);
-        return sendHtml(reply, renderPage(<AdvisoryPage chrome={chrome(req, reply, program)} advisory={advisory} cveRecord={Boolean(await cveOrgId(advisory))} />));
+        return sendHtml(reply, renderPage(<AdvisoryPage chrome={chrome(req, reply, program)} advisory={advisory} cveRecord={Boolean(cveOrgId(found))} />));
       }
     }
   });
@@ -132,7 +127,7 @@ export function registerAdvisoryRoutes(app: FastifyInstance, ctx: AppContext): v
     const [newest] = await listPublishedAdvisories(ctx.db, base, { limit: 1 });
     const key = await activeKey(ctx.db, program.id);
     return sendJson(reply, renderProviderMetadata({
-      publisher: { name: program.config.vendor, baseUrl: base, contactEmail: program.config.contactEmail },
+      publisher: advisoryPublisher(program, base),
       lastUpdated: newest?.currentReleaseDate ?? program.policy.publishedAt.toISOString(),
       ...(key ? { signingKey: { fingerprint: key.fingerprint, url: `${base}/pgp-key.txt` } } : {}),
     }));
@@ -170,12 +165,13 @@ export function registerAdvisoryRoutes(app: FastifyInstance, ctx: AppContext): v
     const [, document = '', sidecar] = /^(.*?\.json)(\.sha256|\.sha512|\.asc)?$/.exec(req.params.file) ?? [];
     // Our ids are upper-case letters, digits and dashes, so the file name (§5.1: lower-cased id) maps back.
     const publicId = document.replace(/\.json$/, '').toUpperCase();
-    const advisory = PUBLIC_ID.test(publicId) ? await findPublishedAdvisory(ctx.db, base, publicId) : undefined;
-    if (!advisory || csafDirectoryPath(advisory) !== `${req.params.year}/${document}`) throw new NotFoundError('This CSAF document');
+    const found = PUBLIC_ID.test(publicId) ? await loadPublishedAdvisory(ctx.db, base, publicId) : undefined;
+    if (!found || csafDirectoryPath(found.advisory) !== `${req.params.year}/${document}`) throw new NotFoundError('This CSAF document');
+    const { advisory, program } = found;
     const bytes = csafBytes(advisory);
     if (!sidecar) return sendBytes(reply, bytes);
     if (sidecar === '.asc') {
-      const armored = await signature(advisory, bytes);
+      const armored = await signature(program.id, bytes);
       if (!armored) throw new NotFoundError('A signature of this document');
       return reply.type('application/pgp-signature').header('cache-control', 'public, max-age=300').send(armored);
     }
