@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Database, EventType } from '../db/schema.ts';
 import { enqueueJob } from '../jobs/queue.ts';
-import { recomputeNextDeadline } from '../sla/report-clocks.ts';
+import { computeNextDeadline } from '../sla/report-clocks.ts';
 
 export type EventActor = { kind: 'staff'; id: string } | { kind: 'reporter' } | { kind: 'system' };
 
@@ -26,9 +26,9 @@ export async function recordEvent(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await trx.updateTable('reports').set({ updated_at: new Date() }).where('id', '=', event.reportId).execute();
   // Every event may start, stop or pause an SLA clock: keep the "Due" order true in the same transaction.
-  await recomputeNextDeadline(trx, event.reportId);
+  const nextDeadlineAt = await computeNextDeadline(trx, event.reportId);
+  await trx.updateTable('reports').set({ updated_at: new Date(), next_deadline_at: nextDeadlineAt }).where('id', '=', event.reportId).execute();
   if (event.reporterVisible && event.actor.kind !== 'reporter') {
     await enqueueJob(trx, 'notify-reporter', { eventId: row.id });
   }

@@ -8,12 +8,16 @@ import { historyFromTimeline, type ReportHistory } from './sla-history.ts';
  */
 export async function loadReportHistory(db: Db, reportId: string): Promise<ReportHistory | undefined> {
   const report = await db.selectFrom('reports').select('created_at').where('id', '=', reportId).executeTakeFirst();
-  if (!report) return undefined;
+  return report ? loadHistorySince(db, reportId, report.created_at) : undefined;
+}
+
+/** The history of a report whose receipt time the caller has already read. */
+export async function loadHistorySince(db: Db, reportId: string, receivedAt: Date): Promise<ReportHistory> {
   const rows = await db
     .selectFrom('report_events')
     .select(['type', 'actor_kind', 'data', 'reporter_visible', 'created_at'])
     .where('report_id', '=', reportId)
     .orderBy('id')
     .execute();
-  return historyFromTimeline(report.created_at, rows);
+  return historyFromTimeline(receivedAt, rows);
 }

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { calendarConfigSchema } from '../calendar/calendar-config.ts';
 import { createBusinessCalendar, type BusinessCalendar } from '../calendar/business-calendar.ts';
 import type { Database } from '../db/schema.ts';
-import { loadReportHistory } from './load-report-history.ts';
+import { loadHistorySince } from './load-report-history.ts';
 import { computeSlaClocks, nextDeadline, type SlaClock } from './sla-clocks.ts';
 import { slaTargetsSchema, type SlaTargets } from './sla-targets.ts';
 
@@ -22,7 +22,6 @@ const slas = new Map<string, ProgramSla>();
  */
 export function programSla(config: unknown): ProgramSla {
   const c = (config ?? {}) as { sla?: unknown; calendar?: unknown };
-  // Every event recomputes the report's deadline: parse each program's settings once, not per event.
   const key = JSON.stringify([c.sla, c.calendar]);
   let sla = slas.get(key);
   if (!sla) {
@@ -37,30 +36,27 @@ export function programSla(config: unknown): ProgramSla {
 
 /** Every SLA clock of one report at `now`; undefined when the report does not exist. */
 export async function loadReportClocks(db: Kysely<Database>, reportId: string, now: Date = new Date()): Promise<{ clocks: SlaClock[]; sla: ProgramSla } | undefined> {
-  const program = await db
+  const report = await db
     .selectFrom('reports as r')
     .innerJoin('programs as p', 'p.id', 'r.program_id')
-    .select('p.config')
+    .select(['r.created_at', 'p.config'])
     .where('r.id', '=', reportId)
     .executeTakeFirst();
-  if (!program) return undefined;
-  const history = await loadReportHistory(db, reportId);
-  if (!history) return undefined;
-  const sla = programSla(program.config);
+  if (!report) return undefined;
+  const history = await loadHistorySince(db, reportId, report.created_at);
+  const sla = programSla(report.config);
   return { clocks: computeSlaClocks({ history, targets: sla.targets, calendar: sla.calendar, now }), sla };
 }
 
 /**
- * Stores the report's nearest open deadline in reports.next_deadline_at, the
- * order of the "Due" view. recordEvent calls it in the transaction of every
- * event, so the column changes exactly when the history it derives from does.
- * Deadlines depend on the history, not on the moment they are computed (a
- * running clock's due time is fixed until something happens), so `now` only
- * decides which events have happened yet.
+ * The report's nearest open deadline, the value of reports.next_deadline_at
+ * (the order of the "Due" view). recordEvent stores it in the transaction of
+ * every event, so the column changes exactly when the history it derives
+ * from does. Deadlines depend on the history, not on the moment they are
+ * computed (a running clock's due time is fixed until something happens), so
+ * `now` only decides which events have happened yet.
  */
-export async function recomputeNextDeadline(db: Kysely<Database>, reportId: string, now: Date = new Date()): Promise<Date | null> {
+export async function computeNextDeadline(db: Kysely<Database>, reportId: string, now: Date = new Date()): Promise<Date | null> {
   const loaded = await loadReportClocks(db, reportId, now);
-  const next = loaded ? (nextDeadline(loaded.clocks) ?? null) : null;
-  await db.updateTable('reports').set({ next_deadline_at: next }).where('id', '=', reportId).execute();
-  return next;
+  return loaded ? (nextDeadline(loaded.clocks) ?? null) : null;
 }

@@ -1,12 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { can } from '../../auth/policies.ts';
 import type { AppContext } from '../../context.ts';
 import type { Report } from '../../db/schema.ts';
 import { nextStates } from '../../domain/lifecycle.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import { loadProgram } from '../../programs/programs.ts';
-import { findReportByReference } from '../../reports/read-report.ts';
 import { buildTicket, convertToTicket } from '../../triage/convert-to-ticket.ts';
 import { setCreditWithOriginal } from '../../triage/credit-duplicate.ts';
 import { ticketFilename } from '../../triage/export-markdown.ts';
@@ -44,15 +42,9 @@ const creditSchema = z.object({ credit: z.enum(['yes', 'no']) });
 export function registerStaffCollabRoutes(app: FastifyInstance, ctx: AppContext, page: ReportPageHelpers): void {
   type Ref = { Params: { ref: string }; Body: Record<string, string> };
 
-  async function visibleReport(req: FastifyRequest, ref: string): Promise<Report> {
-    const report = await findReportByReference(ctx.db, ctx.vault, ref);
-    if (!report || !can.viewReport(req.staff!, report)) throw new NotFoundError('This report');
-    return report;
-  }
-
   for (const action of ['watch', 'unwatch'] as const) {
     app.post<Ref>(`/staff/reports/:ref/${action}`, { preHandler: [page.auth, app.csrfProtection] }, async (req, reply) => {
-      const report = await visibleReport(req, req.params.ref);
+      const report = await page.visibleReport(req, req.params.ref);
       const args = { reportId: report.id, userId: req.staff!.userId };
       await (action === 'watch' ? watchReport(ctx.db, args) : unwatchReport(ctx.db, args));
       return reply.redirect(`/staff/reports/${report.reference}?done=${action}`, 303);
@@ -75,7 +67,7 @@ export function registerStaffCollabRoutes(app: FastifyInstance, ctx: AppContext,
   });
 
   app.get<{ Params: { ref: string } }>('/staff/reports/:ref/ticket.md', { preHandler: page.auth }, async (req, reply) => {
-    const report = await visibleReport(req, req.params.ref);
+    const report = await page.visibleReport(req, req.params.ref);
     const program = await loadProgram(ctx.db, { id: report.program_id });
     if (!program) throw new NotFoundError('This program');
     const markdown = await buildTicket(ctx.db, ctx.vault, report, program);

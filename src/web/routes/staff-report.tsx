@@ -71,11 +71,15 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
       ctx.db.selectFrom('policy_versions').select('version').where('id', '=', report.policy_version_id).executeTakeFirstOrThrow(),
     ]);
     if (!program) throw new NotFoundError('This program');
-    const [timeline, assignable] = await Promise.all([loadTimeline(ctx.db, ctx.vault, report.id, 'staff', attachments), listAssignableStaff(ctx.db, report.program_id)]);
-    const triage = await loadTriageView(ctx.db, ctx.vault, report, program, { query: req.query as Record<string, unknown>, form: extra.triageForm });
-    const collab = await loadCollabView(ctx, report, req.staff!.userId);
-    const extras = await loadReportExtras(ctx.db, report, program, ctx.config.baseUrl, req.query as Record<string, unknown>);
-    const advisory = await findAdvisoryForReport(ctx.db, report.id);
+    const query = req.query as Record<string, unknown>;
+    const [timeline, assignable, triage, collab, extras, advisory] = await Promise.all([
+      loadTimeline(ctx.db, ctx.vault, report.id, 'staff', attachments),
+      listAssignableStaff(ctx.db, report.program_id),
+      loadTriageView(ctx.db, ctx.vault, report, program, { query, form: extra.triageForm }),
+      loadCollabView(ctx, report, req.staff!.userId),
+      loadReportExtras(ctx.db, report, program, ctx.config.baseUrl, query),
+      findAdvisoryForReport(ctx.db, report.id),
+    ]);
     const done = (req.query as Record<string, string | undefined>).done;
     const flash = extra.flash ?? (done && DONE_MESSAGES[done] ? { kind: 'success' as const, message: DONE_MESSAGES[done] } : undefined);
     const page = (
@@ -159,8 +163,8 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
     return sendAttachment(ctx.db, ctx.vault, reply, { reportId: report.id, attachmentId: req.params.id, reporterVisibleOnly: false });
   });
 
-  registerStaffTriageRoutes(app, ctx, { auth, editableReport, render });
-  registerStaffCloseRoutes(app, ctx, { auth, editableReport, render });
-  registerStaffCollabRoutes(app, ctx, { auth, editableReport, render });
-  registerStaffDisclosureRoutes(app, ctx, { auth, editableReport, render });
+  registerStaffTriageRoutes(app, ctx, { auth, visibleReport, editableReport, render });
+  registerStaffCloseRoutes(app, ctx, { auth, visibleReport, editableReport, render });
+  registerStaffCollabRoutes(app, ctx, { auth, visibleReport, editableReport, render });
+  registerStaffDisclosureRoutes(app, ctx, { auth, visibleReport, editableReport, render });
 }

@@ -24,6 +24,8 @@ export const TRIAGE_DONE_MESSAGES: Record<string, string> = {
 /** What the report page's routes lend the triage routes, so a refused form comes back on the same page. */
 export interface ReportPageHelpers {
   auth: preHandlerHookHandler;
+  /** The report if the signed-in member may see it; otherwise "not found". */
+  visibleReport(req: FastifyRequest, ref: string): Promise<Report>;
   editableReport(req: FastifyRequest, ref: string): Promise<Report>;
   render(req: FastifyRequest, reply: FastifyReply, report: Report, status: number, extra: { triageForm?: TriageFormState; flash?: { kind: 'error' | 'success'; message: string } }): Promise<unknown>;
 }
