@@ -17,6 +17,11 @@ export function bareAddress(from: string): string {
   return (m ? m[1]! : from).trim();
 }
 
+/** The From header: EMBARGO_MAIL_FROM as given when it names a sender, else "<vendor> Security" <address>. */
+export function fromHeader(configuredFrom: string, vendor: string): string {
+  return configuredFrom.includes('<') ? configuredFrom : `"${vendor.replace(/["\\]/g, '')} Security" <${bareAddress(configuredFrom)}>`;
+}
+
 export type SendOutcome = 'sent' | 'skipped' | 'rejected';
 
 /**
@@ -53,7 +58,7 @@ export async function sendPreparedMail(ctx: MailContext, job: { id: string; atte
   const signingKey = reporterKey ? await programSigningKey(ctx, report.program.id) : undefined;
   const rendered = prepared.render({ encrypted: Boolean(reporterKey), ...(reporterKey ? { reporterKeyFingerprint: reporterKey.getFingerprint() } : {}) });
   const thread = await threadHeaders(ctx.db, report.id);
-  const from = ctx.config.mail.from.includes('<') ? ctx.config.mail.from : `"${report.program.config.vendor.replace(/["\\]/g, '')} Security" <${fromAddress}>`;
+  const from = fromHeader(ctx.config.mail.from, report.program.config.vendor);
   const raw = await composeMail({
     from,
     to,

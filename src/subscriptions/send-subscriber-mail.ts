@@ -2,7 +2,7 @@ import type { AppContext } from '../context.ts';
 import type { SubscriberMailTemplate } from '../db/subscription-tables.ts';
 import { composeMail, messageIdForJob } from '../mail/compose.ts';
 import { MailSendError } from '../mail/mailer.ts';
-import { bareAddress, type SendOutcome } from '../mail/send-report-mail.ts';
+import { bareAddress, fromHeader, type SendOutcome } from '../mail/send-report-mail.ts';
 import type { RenderedMail } from '../mail/templates/template.ts';
 import { blankAddress } from '../mail/blank-address.ts';
 
@@ -48,7 +48,7 @@ export async function sendSubscriberMail(ctx: MailContext, job: { id: string; at
     await record('skipped', 'EMBARGO_SMTP_URL is not set');
     return 'skipped';
   }
-  const from = ctx.config.mail.from.includes('<') ? ctx.config.mail.from : `"${mail.vendor.replace(/["\\]/g, '')} Security" <${fromAddress}>`;
+  const from = fromHeader(ctx.config.mail.from, mail.vendor);
   const raw = await composeMail({
     from,
     to: mail.to,

@@ -18,6 +18,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE INDEX mail_deliveries_to_hash ON mail_deliveries (to_address_hash, created_at)`.execute(db);
   // Sealed with purpose 'inbound-envelope-from', bound to the mail's id; envelope_from stays only for rows not yet sealed.
   await sql`ALTER TABLE inbound_mails ADD COLUMN envelope_from_sealed bytea`.execute(db);
+  // sealLegacyMailAddresses runs on every start: once all is sealed these stay empty, so it reads nothing.
+  await sql`CREATE INDEX mail_deliveries_unsealed ON mail_deliveries (id) WHERE to_address IS NOT NULL`.execute(db);
+  await sql`CREATE INDEX inbound_mails_unsealed ON inbound_mails (id) WHERE envelope_from IS NOT NULL`.execute(db);
 }
 
 export async function down(): Promise<void> {
