@@ -5,9 +5,9 @@ import { migrateToLatest, openPglite, type Db } from '../../src/db/database.ts';
 import type { Database } from '../../src/db/schema.ts';
 import { syncPrograms } from '../../src/programs/programs.ts';
 import { demoProgram } from '../../src/programs/demo-program.ts';
+import { requirePeer, TEST_PG_URL } from './peers.ts';
 
-/** Where PostgreSQL tests create their throwaway databases (the role needs CREATEDB). */
-export const TEST_PG_URL = process.env.EMBARGO_TEST_DATABASE_URL ?? 'postgres://embargo_test@127.0.0.1:5432/embargo_test';
+export { TEST_PG_URL };
 
 export interface TestDatabase {
   db: Db;
@@ -15,21 +15,6 @@ export interface TestDatabase {
 }
 
 export type DatabaseKind = 'pglite' | 'postgres';
-
-let pgReachable: Promise<boolean> | undefined;
-async function postgresReachable(): Promise<boolean> {
-  pgReachable ??= (async () => {
-    const client = new pg.Client({ connectionString: TEST_PG_URL, connectionTimeoutMillis: 3000 });
-    try {
-      await client.connect();
-      await client.end();
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  return pgReachable;
-}
 
 /** A fresh, migrated database of the given kind, with the demo program. */
 export async function freshDatabase(kind: DatabaseKind): Promise<TestDatabase> {
@@ -63,12 +48,9 @@ async function freshPostgres(): Promise<TestDatabase> {
 }
 
 /**
- * The database kinds to run against: always PGlite; PostgreSQL when reachable.
- * Skipping PostgreSQL prints a notice, and is an error in CI.
+ * The database kinds to run against: PGlite and PostgreSQL. A missing
+ * PostgreSQL fails the file unless EMBARGO_TEST_SKIP=postgres allows it.
  */
 export async function databaseKinds(): Promise<DatabaseKind[]> {
-  if (await postgresReachable()) return ['pglite', 'postgres'];
-  if (process.env.CI) throw new Error(`PostgreSQL is required in CI but ${TEST_PG_URL} is not reachable.`);
-  console.warn(`NOTICE: PostgreSQL at ${TEST_PG_URL} is not reachable; database tests run on PGlite only.`);
-  return ['pglite'];
+  return (await requirePeer('postgres')) ? ['pglite', 'postgres'] : ['pglite'];
 }

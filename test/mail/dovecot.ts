@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -12,11 +12,6 @@ export interface Dovecot {
   /** imap://user:password@127.0.0.1:port/<mailbox> */
   url(mailbox?: string): string;
   stop(): Promise<void>;
-}
-
-/** Whether Debian's dovecot-imapd is installed (CI installs it; see docs/mail.md). */
-export function dovecotAvailable(): boolean {
-  return spawnSync('dovecot', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
 /**

@@ -7,12 +7,12 @@ import { loadProgramAddresses, type ProgramAddress } from '../../src/mail-intake
 import { storeInboundMail } from '../../src/mail-intake/store-inbound.ts';
 import { openTitle } from '../../src/reports/report-contents.ts';
 import { freshDatabase, type TestDatabase } from '../helpers/databases.ts';
-import { startDovecot, dovecotAvailable, type Dovecot } from './dovecot.ts';
+import { requirePeer } from '../helpers/peers.ts';
+import { startDovecot, type Dovecot } from './dovecot.ts';
 import { mailContext, rawMail, type MailTestContext } from './mail-helpers.ts';
 
-const available = dovecotAvailable();
-// .ci/run installs dovecot-imapd; elsewhere a missing Dovecot skips these tests, loudly.
-if (!available) console.warn('NOTICE: dovecot is not installed (apt-get install dovecot-imapd); IMAP tests skipped.');
+// .ci/run installs dovecot-imapd; a missing Dovecot fails the run unless EMBARGO_TEST_SKIP=dovecot.
+const available = await requirePeer('dovecot');
 
 describe('IMAP poller against a real Dovecot', { skip: !available }, () => {
   let dovecot: Dovecot;
