@@ -2,10 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { AppError, ValidationError } from '../../errors.ts';
 import { loadProgram } from '../../programs/programs.ts';
-import { consumeSetupToken, isValidSetupToken } from '../../staff/setup-token.ts';
+import { createFirstAdmin, isValidSetupToken } from '../../staff/setup-token.ts';
 import { hasSecondFactor } from '../../staff/second-factor/second-factors.ts';
 import { deleteSession } from '../../staff/sessions.ts';
-import { checkCredentials, countStaffUsers, createStaffUser } from '../../staff/staff-users.ts';
+import { checkCredentials, countStaffUsers } from '../../staff/staff-users.ts';
 import { chrome, sendHtml } from '../page-context.ts';
 import { hitRateLimit, resetRateLimit } from '../rate-limit.ts';
 import { sessionCookieName, staffCookieOptions, startStaffSession } from '../require-staff.ts';
@@ -76,9 +76,14 @@ export function registerStaffAuthRoutes(app: FastifyInstance, ctx: AppContext): 
       sendHtml(reply, renderPage(<MessagePage chrome={chrome(req, reply, p)} title="Link no longer valid" message="This setup link has been used or has expired." />), 404, { private: true });
     if ((await countStaffUsers(ctx.db)) > 0 || !(await isValidSetupToken(ctx.db, req.params.token))) return invalid();
     try {
-      const user = await createStaffUser(ctx.db, { ...values, password: String(req.body?.password ?? ''), role: 'admin' });
-      if (!(await consumeSetupToken(ctx.db, req.params.token))) return invalid();
-      await startStaffSession(ctx, reply, user.id);
+      const created = await createFirstAdmin(ctx.db, req.params.token, { ...values, password: String(req.body?.password ?? '') });
+      if (!created.ok && created.reason === 'invalid') return invalid();
+      if (!created.ok) {
+        // Lost a race with another post of the same link: say so, rather than "expired".
+        const message = 'This setup link was already used: the first administrator account exists now. Sign in with it, or ask whoever created it to add your account.';
+        return sendHtml(reply, renderPage(<MessagePage chrome={chrome(req, reply, p)} title="Setup link already used" message={message} />), 409, { private: true });
+      }
+      await startStaffSession(ctx, reply, created.userId);
       req.log.info('first administrator created through the setup link');
       return reply.redirect('/staff/reports', 303);
     } catch (err) {
