@@ -22,6 +22,11 @@ const envSchema = z.object({
   EMBARGO_BASE_URL: z.string().url().optional(),
   /** Outbound mail relay, e.g. smtp://user:pass@host:587. Absent: notifications are logged, not sent. */
   EMBARGO_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  /**
+   * Seconds the outbound relay gets to accept the connection, to greet, and to answer each command.
+   * Short, so a relay that never answers costs a mail job this long and the job is retried later.
+   */
+  EMBARGO_SMTP_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(15),
   /** Sender address of outbound mail. */
   EMBARGO_MAIL_FROM: z.string().min(3).optional(),
   /**
@@ -102,6 +107,8 @@ export interface Config {
   dataDir: string;
   mail: {
     smtpUrl: string | undefined;
+    /** Connect, greeting and socket timeout of the outbound relay (EMBARGO_SMTP_TIMEOUT_SECONDS). */
+    smtpTimeoutSeconds: number;
     from: string;
     /** Domain of per-report reply addresses; undefined: each program's contactEmail domain. */
     replyDomain: string | undefined;
@@ -151,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     dataDir,
     mail: {
       smtpUrl: e.EMBARGO_SMTP_URL,
+      smtpTimeoutSeconds: e.EMBARGO_SMTP_TIMEOUT_SECONDS,
       from: e.EMBARGO_MAIL_FROM ?? `security@${new URL(baseUrl).hostname}`,
       replyDomain: e.EMBARGO_MAIL_REPLY_DOMAIN?.toLowerCase(),
       intake: {

@@ -17,6 +17,7 @@ import { loadInstanceSecret, type InstanceSecret } from './secrets/instance-secr
 import { issueSetupToken } from './staff/setup-token.ts';
 import { countStaffUsers } from './staff/staff-users.ts';
 import { sealLegacyMailAddresses } from './mail/seal-legacy-addresses.ts';
+import { sealLegacyReportTexts } from './reports/seal-legacy-report-texts.ts';
 import { createApp } from './web/app.ts';
 
 export interface RunningServer {
@@ -46,6 +47,8 @@ export async function prepareDatabase(database: OpenDatabase, config: Config, lo
   await ensureProgramKeys(database.db, secret, config.programs.map((p) => p.slug), logger);
   const legacy = await sealLegacyMailAddresses(database.db, secret);
   if (legacy > 0) logger.info({ rows: legacy }, 'sealed e-mail addresses stored in clear by an earlier version');
+  const legacyTexts = await sealLegacyReportTexts(database.db, new ReportVault(secret));
+  if (legacyTexts > 0) logger.info({ rows: legacyTexts }, 'sealed event reasons and attachment digests stored in clear by an earlier version');
   // The SLA sweep reschedules itself after each run; this starts the chain (a no-op when one is waiting).
   await scheduleSlaSweep(database.db);
   if ((await countStaffUsers(database.db)) === 0) {
@@ -67,7 +70,7 @@ export async function startServer(config: Config, logger: Logger, options: { wor
       config,
       db: database.db,
       logger,
-      mailer: createMailer(config.mail.smtpUrl, config.mail.from),
+      mailer: createMailer(config.mail.smtpUrl, config.mail.from, { timeoutSeconds: config.mail.smtpTimeoutSeconds }),
       defaultProgramSlug: config.programs[0]!.slug,
       secret,
       vault: new ReportVault(secret),

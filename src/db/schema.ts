@@ -236,8 +236,10 @@ export interface ReportAttachmentsTable {
   /** As declared by the uploader; informational, never used to serve the file. */
   content_type: string;
   size: number;
-  /** Of the plaintext. */
-  sha256: string;
+  /** Of the plaintext, in clear: only on rows from before 2026-12-02T0730, until sealed on start (src/reports/seal-legacy-report-texts.ts). */
+  sha256: ColumnType<string | null, string | null | undefined, string | null>;
+  /** SHA-256 of the plaintext (hex), sealed (purpose `attachment-sha256:<id>`): a digest in clear would confirm a known file. */
+  sha256_sealed: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
   /** Sealed (purpose `attachment:<id>`). */
   content: Buffer;
   created_at: CreatedAt;
@@ -249,8 +251,10 @@ export interface ReportEventsTable {
   actor_kind: ActorKind;
   actor_id: string | null;
   type: EventType;
-  /** Type-specific details, e.g. { from, to, reason } for state-changed. */
-  data: ColumnType<Record<string, unknown>, string | undefined, never>;
+  /** Type-specific details in clear, e.g. { from, to } for state-changed; never words someone wrote (those are text_sealed). */
+  data: ColumnType<Record<string, unknown>, string | undefined, string>;
+  /** The event's free text (EventText: a reason, a closing note), sealed JSON with the report's data key, purpose `event-text:<id>` (src/reports/event-text.ts). */
+  text_sealed: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
   /** Shown on the tracking page and notified to the reporter. */
   reporter_visible: boolean;
   created_at: CreatedAt;
@@ -263,7 +267,8 @@ export interface JobsTable {
   payload: ColumnType<Record<string, unknown>, string, string>;
   state: ColumnType<JobState, JobState | undefined, JobState>;
   attempts: ColumnType<number, number | undefined, number>;
-  max_attempts: ColumnType<number, number | undefined, number>;
+  /** Attempts allowed to this job; NULL: its kind's budget (src/jobs/job-kinds.ts). A retry by hand extends it. */
+  max_attempts: ColumnType<number | null, number | null | undefined, number | null>;
   /** Not before this time (backoff after a failure). */
   run_at: ColumnType<Date, Date | string | undefined, Date | string>;
   /** When a worker claimed it; a stale claim is taken over. */

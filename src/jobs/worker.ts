@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { JobKind } from '../db/schema.ts';
+import { attemptBudget, JOB_KINDS, kindsIn, retryDelaySeconds, type Lane } from './job-kinds.ts';
 import type { JobPayloads } from './queue.ts';
 
 export type JobHandler<K extends JobKind> = (payload: JobPayloads[K], job: { id: string; attempt: number }) => Promise<void>;
@@ -9,34 +10,35 @@ export type JobHandlers = { [K in JobKind]: JobHandler<K> };
 
 export interface Worker {
   start(): void;
-  /** Stops polling and waits for the job in hand. */
+  /** Stops taking jobs, waits for the ones in hand, and returns; the rest stay queued for the next worker. */
   stop(): Promise<void>;
-  /** Runs every job that is due now, including ones enqueued while draining; for tests and CLI. */
+  /** Runs every job that is due now, one at a time in due order, including ones enqueued while draining; for tests and CLI. */
   drain(): Promise<number>;
 }
 
 /** A claim older than this is considered abandoned by a crashed worker and taken over. */
 const STALE_CLAIM = '5 minutes';
 
-/** Exponential backoff: 30 s, 1 min, 2 min … capped at 1 h. */
-export function backoffSeconds(attempt: number): number {
-  return Math.min(3600, 30 * 2 ** Math.max(0, attempt - 1));
-}
+/** Jobs each lane runs at once. One mail at a time keeps a reporter's mails in the order they were written. */
+const DEFAULT_CONCURRENCY: Record<Lane, number> = { mail: 1, work: 1 };
 
 /**
  * Polls the jobs table with FOR UPDATE SKIP LOCKED so any number of worker
- * processes can share it.
+ * processes can share it. Each lane (src/jobs/job-kinds.ts) polls on its own,
+ * so a relay that never answers delays mail only, never the filing of reports.
  */
-export function createWorker(options: { db: Db; handlers: JobHandlers; logger: Logger; pollMs?: number }): Worker {
+export function createWorker(options: { db: Db; handlers: JobHandlers; logger: Logger; pollMs?: number; concurrency?: Partial<Record<Lane, number>> }): Worker {
   const { db, handlers, logger } = options;
   const pollMs = options.pollMs ?? 1000;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
+  const concurrency = { ...DEFAULT_CONCURRENCY, ...options.concurrency };
+  const laneKinds: Record<Lane, JobKind[]> = { mail: kindsIn('mail'), work: kindsIn('work') };
+  let loops: Promise<void>[] = [];
+  const sleepers = new Set<() => void>();
   let stopped = true;
 
-  async function claim() {
+  async function claim(lane: Lane | undefined) {
     return db.transaction().execute(async (trx) => {
-      const due = await trx
+      let due = trx
         .selectFrom('jobs')
         .select(['id'])
         .where((eb) =>
@@ -44,24 +46,21 @@ export function createWorker(options: { db: Db; handlers: JobHandlers; logger: L
             eb.and([eb('state', '=', 'pending'), eb('run_at', '<=', sql<Date>`now()`)]),
             eb.and([eb('state', '=', 'running'), eb('locked_at', '<', sql<Date>`now() - ${sql.lit(STALE_CLAIM)}::interval`)]),
           ]),
-        )
-        .orderBy('run_at')
-        .limit(1)
-        .forUpdate()
-        .skipLocked()
-        .executeTakeFirst();
-      if (!due) return undefined;
+        );
+      if (lane) due = due.where('kind', 'in', laneKinds[lane]);
+      const row = await due.orderBy('run_at').limit(1).forUpdate().skipLocked().executeTakeFirst();
+      if (!row) return undefined;
       return trx
         .updateTable('jobs')
         .set({ state: 'running', locked_at: sql<Date>`now()`, attempts: sql<number>`attempts + 1` })
-        .where('id', '=', due.id)
+        .where('id', '=', row.id)
         .returning(['id', 'kind', 'payload', 'attempts', 'max_attempts'])
         .executeTakeFirstOrThrow();
     });
   }
 
-  async function runOne(): Promise<boolean> {
-    const job = await claim();
+  async function runOne(lane?: Lane): Promise<boolean> {
+    const job = await claim(lane);
     if (!job) return false;
     const handler = handlers[job.kind] as JobHandler<JobKind>;
     try {
@@ -73,14 +72,19 @@ export function createWorker(options: { db: Db; handlers: JobHandlers; logger: L
         .execute();
     } catch (err) {
       const message = (err as Error).message ?? String(err);
-      const final = job.attempts >= job.max_attempts;
-      logger.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, final, err: message }, 'job failed');
+      const budget = attemptBudget(job);
+      const final = job.attempts >= budget;
+      const delay = retryDelaySeconds(JOB_KINDS[job.kind].retry, job.attempts);
+      // Mail errors are already stripped of addresses (src/mail/blank-address.ts); work errors are bugs, so they keep their stack.
+      const detail = { jobId: job.id, kind: job.kind, attempt: job.attempts, of: budget, err: message, ...(JOB_KINDS[job.kind].lane === 'work' ? { stack: (err as Error).stack } : {}) };
+      if (final) logger.error(detail, 'job failed for good: listed for admins at /staff/deliveries, where it can be retried');
+      else logger.warn({ ...detail, retryInSeconds: delay }, 'job failed; will retry');
       await db
         .updateTable('jobs')
         .set({
           state: final ? 'failed' : 'pending',
           last_error: message.slice(0, 2000),
-          run_at: sql<Date>`now() + ${sql.lit(`${backoffSeconds(job.attempts)} seconds`)}::interval`,
+          run_at: sql<Date>`now() + ${sql.lit(`${delay} seconds`)}::interval`,
           finished_at: final ? sql<Date>`now()` : null,
           locked_at: null,
         })
@@ -96,26 +100,44 @@ export function createWorker(options: { db: Db; handlers: JobHandlers; logger: L
     return n;
   }
 
-  function schedule() {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = drain()
-        .catch((err) => logger.error({ err: (err as Error).message }, 'job polling failed'))
-        .finally(schedule);
-    }, pollMs);
-    timer.unref();
+  /** Waits `ms`, or less when stop() is called. */
+  function idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      timer.unref();
+      sleepers.add(wake);
+    });
+  }
+
+  /** One slot of a lane: runs due jobs back to back, polls when there are none, and checks for stop() between jobs. */
+  async function slot(lane: Lane): Promise<void> {
+    while (!stopped) {
+      let ran = false;
+      try {
+        ran = await runOne(lane);
+      } catch (err) {
+        logger.error({ lane, err: (err as Error).message }, 'job polling failed');
+      }
+      if (!ran && !stopped) await idle(pollMs);
+    }
   }
 
   return {
     start() {
       if (!stopped) return;
       stopped = false;
-      schedule();
+      loops = (Object.keys(concurrency) as Lane[]).flatMap((lane) => Array.from({ length: concurrency[lane] }, () => slot(lane)));
     },
     async stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
+      for (const wake of [...sleepers]) wake();
+      await Promise.all(loops);
+      loops = [];
     },
     drain,
   };

@@ -31,10 +31,14 @@ export interface Mailer {
   close(): void;
 }
 
+/** nodemailer waits up to 2 minutes to connect and 10 for a silent socket; a relay that never answers would hold a mail job that long. */
+export const DEFAULT_SMTP_TIMEOUT_SECONDS = 15;
+
 /** A nodemailer SMTP transport for the configured relay, or undefined when none is configured. */
-export function createMailer(smtpUrl: string | undefined, from: string): Mailer | undefined {
+export function createMailer(smtpUrl: string | undefined, from: string, options: { timeoutSeconds?: number } = {}): Mailer | undefined {
   if (!smtpUrl) return undefined;
-  const transport = nodemailer.createTransport(smtpUrl);
+  const timeout = (options.timeoutSeconds ?? DEFAULT_SMTP_TIMEOUT_SECONDS) * 1000;
+  const transport = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout } as Parameters<typeof nodemailer.createTransport>[0]);
   return {
     async send(mail) {
       await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });

@@ -17,10 +17,18 @@ const footer = (baseUrl: string) => ['', '-- ', `Embargo at ${baseUrl}. Turn the
  */
 export function slaJobHandlers(ctx: AppContext, now: () => Date = () => new Date()): { 'sla-sweep': JobHandler<'sla-sweep'>; 'sla-mail': JobHandler<'sla-mail'> } {
   return {
+    // Never fails for its items: a broken report is logged and skipped, and the next sweep is always
+    // queued (failing here would leave reminders stopped until a restart once the retries ran out).
     async 'sla-sweep'() {
-      const at = now();
-      const result = await runSlaSweep(ctx.db, at);
-      if (result.reminders || result.digests) ctx.logger.info(result, 'SLA reminders queued');
+      try {
+        const result = await runSlaSweep(ctx.db, now(), {
+          onError: (err, item) => ctx.logger.error({ ...item, err }, 'SLA sweep: one item failed; the others went on'),
+        });
+        if (result.reminders || result.digests) ctx.logger.info(result, 'SLA reminders queued');
+      } catch (err) {
+        ctx.logger.error({ err }, 'SLA sweep failed; the next one is queued anyway');
+      }
+      // Only this can fail the job (the database is gone): its retries then bring the sweeps back.
       await scheduleSlaSweep(ctx.db, new Date(Date.now() + SWEEP_INTERVAL_MS));
     },
     async 'sla-mail'(payload) {

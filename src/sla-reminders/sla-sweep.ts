@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { OPEN_STATES } from '../domain/lifecycle.ts';
 import { enqueueJob } from '../jobs/queue.ts';
+import { sumIsolated } from '../jobs/sum-isolated.ts';
 import { loadReportClocks, programSla } from '../sla/report-clocks.ts';
 import { clockUrgency, nextDeadline } from '../sla/sla-clocks.ts';
 import { escalationRecipients, watcherRecipients } from './recipients.ts';
@@ -29,6 +30,9 @@ export interface SweepResult {
   digests: number;
 }
 
+/** What to do with one report's or person's failure; the sweep goes on with the others. */
+export type SweepErrorHandler = (err: unknown, item: { reportId: string } | { userId: string }) => void;
+
 /**
  * One pass over the open reports at `now`: each near-breach clock reminds the
  * assignee (the leads when nobody is assigned); each breached clock reminds the
@@ -37,16 +41,17 @@ export interface SweepResult {
  * and person, however often the sweep runs. Also queues the daily digests and
  * corrects a stale next_deadline_at (e.g. after the program's targets changed).
  */
-export async function runSlaSweep(db: Db, now: Date = new Date()): Promise<SweepResult> {
+export async function runSlaSweep(db: Db, now: Date = new Date(), options: { onError?: SweepErrorHandler } = {}): Promise<SweepResult> {
+  const { onError } = options;
   const reports = await db
     .selectFrom('reports')
     .select(['id', 'program_id', 'assignee_id', 'next_deadline_at'])
     .where('state', 'in', OPEN_STATES)
     .where('next_deadline_at', 'is not', null)
     .execute();
-  let reminders = 0;
-  for (const report of reports) {
-    reminders += await db.transaction().execute(async (trx) => {
+  const item = (id: string) => ({ reportId: id });
+  let reminders = await sumIsolated(reports, (report) =>
+    db.transaction().execute(async (trx) => {
       const loaded = await loadReportClocks(trx, report.id, now);
       if (!loaded) return 0;
       const next = nextDeadline(loaded.clocks) ?? null;
@@ -78,11 +83,12 @@ export async function runSlaSweep(db: Db, now: Date = new Date()): Promise<Sweep
         }
       }
       return sent;
-    });
-  }
+    }),
+    onError && ((err, report) => onError(err, item(report.id))),
+  );
   // The agreed disclosure dates' reminders and escalations (src/disclosure/) count as reminders too.
-  reminders += await sweepDisclosureDates(db, now);
-  return { reminders, digests: await queueDigests(db, now) };
+  reminders += await sweepDisclosureDates(db, now, onError && ((err, reportId) => onError(err, item(reportId))));
+  return { reminders, digests: await queueDigests(db, now, onError) };
 }
 
 /**
@@ -90,7 +96,7 @@ export async function runSlaSweep(db: Db, now: Date = new Date()): Promise<Sweep
  * assigned, and whose office (the program's calendar) is open and past opening
  * time today; once per person and local day (sla_digests' primary key).
  */
-async function queueDigests(db: Db, now: Date): Promise<number> {
+async function queueDigests(db: Db, now: Date, onError?: SweepErrorHandler): Promise<number> {
   const people = await db
     .selectFrom('staff_users as u')
     .innerJoin('reports as r', 'r.assignee_id', 'u.id')
@@ -102,20 +108,21 @@ async function queueDigests(db: Db, now: Date): Promise<number> {
     .where('r.next_deadline_at', 'is not', null)
     .groupBy('u.id')
     .execute();
-  let queued = 0;
-  for (const person of people) {
-    const { calendar } = programSla(JSON.parse(String(person.config)));
-    const day = localDateOf(now, calendar.timeZone);
-    const status = calendar.dayStatus(day);
-    // Sent once the office has opened, so it lands at the start of the working day, not at midnight.
-    if (!status.open || now < status.opensAt) continue;
-    await db.transaction().execute(async (trx) => {
-      const row = await trx.insertInto('sla_digests').values({ user_id: person.id, day }).onConflict((oc) => oc.doNothing()).returning('user_id').executeTakeFirst();
-      if (row) {
+  return sumIsolated(
+    people,
+    async (person) => {
+      const { calendar } = programSla(JSON.parse(String(person.config)));
+      const day = localDateOf(now, calendar.timeZone);
+      const status = calendar.dayStatus(day);
+      // Sent once the office has opened, so it lands at the start of the working day, not at midnight.
+      if (!status.open || now < status.opensAt) return 0;
+      return db.transaction().execute(async (trx) => {
+        const row = await trx.insertInto('sla_digests').values({ user_id: person.id, day }).onConflict((oc) => oc.doNothing()).returning('user_id').executeTakeFirst();
+        if (!row) return 0;
         await enqueueJob(trx, 'sla-mail', { kind: 'digest', userId: person.id, day });
-        queued++;
-      }
-    });
-  }
-  return queued;
+        return 1;
+      });
+    },
+    onError && ((err, person) => onError(err, { userId: person.id })),
+  );
 }

@@ -40,7 +40,7 @@ export async function mailContext(db: Db, env: Record<string, string> = {}, shar
   await ensureProgramKeys(db, secret, ['example'], pino({ level: 'silent' }));
   const program = await db.selectFrom('programs').select('id').where('slug', '=', 'example').executeTakeFirstOrThrow();
   const stored = (await activeKey(db, program.id))!;
-  const mailer = createMailer(config.mail.smtpUrl, config.mail.from);
+  const mailer = createMailer(config.mail.smtpUrl, config.mail.from, { timeoutSeconds: config.mail.smtpTimeoutSeconds });
   const ctx: AppContext = { config, db, logger, mailer, defaultProgramSlug: 'example', secret, vault: new ReportVault(secret) };
   const worker = createWorker({ db, handlers: createJobHandlers(ctx), logger });
   return {

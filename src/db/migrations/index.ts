@@ -18,7 +18,9 @@ import * as disclosureDate from './2026-11-23T1620-disclosure-date.ts';
 import * as sealMailAddresses from './2026-11-23T1630-seal-mail-addresses.ts';
 import * as staffSecondFactor from './2026-11-23T1640-staff-second-factor.ts';
 import * as reporterPrivacy from './2026-11-23T1650-reporter-privacy.ts';
+import * as sealEventTexts from './2026-12-02T0730-seal-event-texts.ts';
 
+import * as jobRetryBudgets from './2026-12-02T0740-job-retry-budgets.ts';
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
   '2026-11-23T1300-initial': initial,
@@ -40,4 +42,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1630-seal-mail-addresses': sealMailAddresses,
   '2026-11-23T1640-staff-second-factor': staffSecondFactor,
   '2026-11-23T1650-reporter-privacy': reporterPrivacy,
+  '2026-12-02T0730-seal-event-texts': sealEventTexts,
+  '2026-12-02T0740-job-retry-budgets': jobRetryBudgets,
 };
