@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Migrator, type MigrationResultSet } from 'kysely/migration';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
@@ -80,15 +80,44 @@ export async function openPglite(dataDir: string | undefined): Promise<{ db: Db;
   };
 }
 
-/** Applies every pending migration; throws with the failing migration's name. */
-export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
-  const migrator = new Migrator({
+const MIGRATION_TABLE = 'embargo_migrations';
+
+function migrator(db: Db): Migrator {
+  return new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
-    migrationTableName: 'embargo_migrations',
+    migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: 'embargo_migrations_lock',
   });
-  const result = await migrator.migrateToLatest();
+}
+
+export interface MigrationStatus {
+  /** Migrations this version would run, in order. */
+  pending: string[];
+  /** How many of this version's migrations the database already ran. */
+  applied: number;
+  /** Migrations the database ran that this version does not know: it was migrated by a newer Embargo. */
+  unknown: string[];
+}
+
+/** What `migrateToLatest` would do, without doing it or creating anything (`embargo migrate --dry-run`). */
+export async function migrationStatus(db: Db): Promise<MigrationStatus> {
+  const known = await migrator(db).getMigrations();
+  const table = await sql<{ oid: string | null }>`SELECT to_regclass(${MIGRATION_TABLE})::text AS oid`.execute(db);
+  const ran = table.rows[0]?.oid
+    ? (await sql<{ name: string }>`SELECT name FROM ${sql.table(MIGRATION_TABLE)} ORDER BY name`.execute(db)).rows.map((r) => r.name)
+    : [];
+  const knownNames = new Set(known.map((m) => m.name));
+  return {
+    pending: known.filter((m) => !m.executedAt).map((m) => m.name),
+    applied: known.filter((m) => m.executedAt).length,
+    unknown: ran.filter((name) => !knownNames.has(name)),
+  };
+}
+
+/** Applies every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
+  const result = await migrator(db).migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
     throw new Error(`Migration ${failed?.migrationName ?? '?'} failed: ${(result.error as Error).message}`, {
