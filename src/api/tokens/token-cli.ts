@@ -1,19 +1,8 @@
 import { parseArgs } from 'node:util';
-import { runAdminCommand, sendAdminCommand, type AdminAnswer, type AdminCommand } from '../../admin/admin-socket.ts';
+import type { AdminCommand } from '../../admin/admin-socket.ts';
+import { TOKEN_USAGE } from '../../cli/usage.ts';
+import { runOperatorCommand } from '../../cli/operator-command.ts';
 import type { Config } from '../../config.ts';
-import { migrateToLatest, openDatabase } from '../../db/database.ts';
-import { lockHolder } from '../../db/embedded-lock.ts';
-import { syncPrograms } from '../../programs/programs.ts';
-import { API_SCOPES } from './token-scopes.ts';
-
-export const TOKEN_USAGE = `  token create --name NAME [--scope SCOPE ...] [--program SLUG]
-                             Create an API token (default scope: reports:submit; scopes:
-                             ${API_SCOPES.join(', ')}). The token alone goes to standard
-                             output, once; it is not stored and cannot be shown again
-  token list [--program SLUG]
-                             List the program's API tokens (never the tokens themselves)
-  token revoke ID|NAME [--program SLUG]
-                             Revoke a token; requests with it are refused from then on`;
 
 /** `embargo token create|list|revoke`; the program defaults to the first one in the config. */
 export async function tokenCommand(config: Config, args: string[]): Promise<number> {
@@ -43,7 +32,7 @@ export async function tokenCommand(config: Config, args: string[]): Promise<numb
     return usage();
   }
 
-  const answer = await run(config, command);
+  const answer = await runOperatorCommand(config, command);
   if (!answer.ok) {
     console.error(`Could not ${sub} the token: ${answer.error}`);
     for (const [field, message] of Object.entries(answer.fields ?? {})) console.error(`  ${field}: ${message}`);
@@ -65,21 +54,6 @@ export async function tokenCommand(config: Config, args: string[]): Promise<numb
     }
   }
   return 0;
-}
-
-async function run(config: Config, command: AdminCommand): Promise<AdminAnswer> {
-  if (config.database.kind === 'embedded' && lockHolder(config.dataDir) !== undefined) {
-    // The server holds the embedded database: ask it rather than opening the files.
-    return sendAdminCommand(config.dataDir, command);
-  }
-  const database = await openDatabase(config.database, { poolSize: 1 });
-  try {
-    await migrateToLatest(database.db);
-    await syncPrograms(database.db, config.programs);
-    return await runAdminCommand(database.db, command);
-  } finally {
-    await database.close();
-  }
 }
 
 function usage(problem?: string): number {

@@ -1,14 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
-import { runAdminCommand, sendAdminCommand, type AdminAnswer, type AdminCommand } from '../../admin/admin-socket.ts';
+import type { AdminCommand } from '../../admin/admin-socket.ts';
+import { runOperatorCommand, serverHoldsDatabase } from '../../cli/operator-command.ts';
+import { RESET_SECOND_FACTOR_USAGE } from '../../cli/usage.ts';
 import type { Config } from '../../config.ts';
-import { migrateToLatest, openDatabase } from '../../db/database.ts';
-import { lockHolder } from '../../db/embedded-lock.ts';
-
-export const RESET_SECOND_FACTOR_USAGE = `  user reset-second-factor --email E
-                             Remove a locked-out staff member's second factor and recovery
-                             codes and end their sessions; they sign in with their password
-                             and set up a new authenticator`;
 
 /**
  * `embargo user reset-second-factor --email E`: through the running server's
@@ -27,20 +22,8 @@ export async function resetSecondFactorCli(config: Config, logger: Logger, args:
     return 2;
   }
   const command: AdminCommand = { command: 'user-reset-second-factor', email };
-  const viaSocket = config.database.kind === 'embedded' && lockHolder(config.dataDir) !== undefined;
-  let answer: AdminAnswer;
-  if (viaSocket) {
-    // The server holds the embedded database: ask it rather than opening the files.
-    answer = await sendAdminCommand(config.dataDir, command);
-  } else {
-    const database = await openDatabase(config.database, { poolSize: 1 });
-    try {
-      await migrateToLatest(database.db);
-      answer = await runAdminCommand(database.db, command);
-    } finally {
-      await database.close();
-    }
-  }
+  const viaSocket = serverHoldsDatabase(config);
+  const answer = await runOperatorCommand(config, command);
   if (!answer.ok) {
     console.error(`Could not reset the second factor: ${answer.error}`);
     return 1;

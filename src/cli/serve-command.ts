@@ -1,0 +1,47 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import { ReportVault } from '../crypto/report-vault.ts';
+import { openDatabase } from '../db/database.ts';
+import { createJobHandlers } from '../jobs/handlers.ts';
+import { createWorker } from '../jobs/worker.ts';
+import { createMailer } from '../mail/mailer.ts';
+import { startMailIntake } from '../mail-intake/start-intake.ts';
+import { openInstanceSecret, prepareDatabase, startServer } from '../server.ts';
+
+/** `embargo serve`: the web server (and the worker, on the embedded database) until SIGINT or SIGTERM. */
+export async function serve(config: Config, logger: Logger): Promise<number> {
+  const server = await startServer(config, logger);
+  await waitForSignal();
+  logger.info('shutting down');
+  await server.close();
+  return 0;
+}
+
+/** `embargo worker`: jobs and mail intake only, for deployments on PostgreSQL. */
+export async function runWorker(config: Config, logger: Logger): Promise<number> {
+  if (config.database.kind === 'embedded') {
+    console.error('On the embedded database the worker runs inside `embargo serve`. Set DATABASE_URL to run workers separately.');
+    return 2;
+  }
+  const database = await openDatabase(config.database, { onIdleError: (err) => logger.warn({ err: err.message }, 'database connection lost') });
+  const secret = openInstanceSecret(config, logger);
+  await prepareDatabase(database, config, logger, secret);
+  const ctx = { config, db: database.db, logger, mailer: createMailer(config.mail.smtpUrl, config.mail.from, { timeoutSeconds: config.mail.smtpTimeoutSeconds }), defaultProgramSlug: config.programs[0]!.slug, secret, vault: new ReportVault(secret) };
+  const worker = createWorker({ db: database.db, handlers: createJobHandlers(ctx), logger });
+  worker.start();
+  const mailIntake = await startMailIntake(ctx, { imap: true });
+  logger.info('worker running');
+  await waitForSignal();
+  await mailIntake.close();
+  await worker.stop();
+  ctx.mailer?.close();
+  await database.close();
+  return 0;
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}

@@ -1,0 +1,43 @@
+import { API_SCOPES } from '../api/tokens/token-scopes.ts';
+
+// The help text lives apart from the commands so `embargo help` loads nothing else.
+
+export const TOKEN_USAGE = `  token create --name NAME [--scope SCOPE ...] [--program SLUG]
+                             Create an API token (default scope: reports:submit; scopes:
+                             ${API_SCOPES.join(', ')}). The token alone goes to standard
+                             output, once; it is not stored and cannot be shown again
+  token list [--program SLUG]
+                             List the program's API tokens (never the tokens themselves)
+  token revoke ID|NAME [--program SLUG]
+                             Revoke a token; requests with it are refused from then on`;
+
+export const KEY_USAGE = `  key generate [--program SLUG]
+                             Generate a new OpenPGP key for the program (default: the first);
+                             the previous key is retired and kept to decrypt old mail
+  key import --file KEY.asc [--program SLUG]
+                             Use your own key (gpg --export-secret-keys --armor); its passphrase
+                             comes from EMBARGO_KEY_PASSPHRASE, standard input, or a prompt`;
+
+export const RESET_SECOND_FACTOR_USAGE = `  user reset-second-factor --email E
+                             Remove a locked-out staff member's second factor and recovery
+                             codes and end their sessions; they sign in with their password
+                             and set up a new authenticator`;
+
+export const USAGE = `Usage: embargo <command>
+
+Commands:
+  serve                      Run the web server (and, on the embedded database, the worker)
+  worker                     Run the background job worker only (PostgreSQL deployments)
+  migrate [--dry-run]        Apply database migrations and exit; --dry-run lists the migrations
+                             that would run, in order, and changes nothing
+  init --example NAME [--force]
+                             Write ./embargo.config.json from a shipped example program
+                             (examples: gateway-vendor, fraud-platform)
+  user add --email E --role R [--name N]
+                             Create a staff account; the password is read from standard input
+                             (or prompted). Roles: admin, lead, triager, viewer.
+${RESET_SECOND_FACTOR_USAGE}
+${KEY_USAGE}
+${TOKEN_USAGE}
+
+Configuration comes from the environment; see docs/configuration.md.`;
