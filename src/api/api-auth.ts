@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { ForbiddenError } from '../errors.ts';
-import { hitRateLimit } from '../web/rate-limit.ts';
+import { hitRateLimit, idRateLimitKey, type RateLimitKey } from '../web/rate-limit.ts';
 import { UnauthorizedError, UnsupportedMediaTypeError } from './api-errors.ts';
 import { authenticateApiToken, type ApiPrincipal } from './tokens/api-tokens.ts';
 import type { ApiScope } from './tokens/token-scopes.ts';
@@ -16,8 +16,8 @@ declare module 'fastify' {
 /** Requests per token and window: room for a sync job, a wall for a runaway loop. */
 export const API_RATE_LIMIT = { max: 300, windowSeconds: 60 } as const;
 
-export function apiRateLimitKey(tokenId: string): string {
-  return `api:token:${tokenId}`;
+export function apiRateLimitKey(tokenId: string): RateLimitKey {
+  return idRateLimitKey('api:token', tokenId);
 }
 
 const REASONS = {

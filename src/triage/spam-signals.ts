@@ -3,7 +3,7 @@ import type { Db } from '../db/database.ts';
 import type { AiAssistance, Database } from '../db/schema.ts';
 import { RateLimitedError } from '../errors.ts';
 import { recordEvent } from '../reports/record-event.ts';
-import { hitRateLimit } from '../web/rate-limit.ts';
+import { digestRateLimitKey, hitRateLimit } from '../web/rate-limit.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
 import { findCopiedAdvisory } from './advisory-similarity.ts';
 import { senderHasher, type SenderHasher } from './sender-hash.ts';
@@ -121,7 +121,7 @@ export async function assessSubmission(
   if (emailHash) {
     try {
       // Keyed by the address's hash: the rate_limits table never holds an address.
-      await hitRateLimit(db, `submit:email:${emailHash.toString('base64url')}`, REPORTS_PER_ADDRESS_PER_HOUR, 3600);
+      await hitRateLimit(db, digestRateLimitKey('submit:email', emailHash), REPORTS_PER_ADDRESS_PER_HOUR, 3600);
     } catch (err) {
       if (!(err instanceof RateLimitedError)) throw err;
       signals.unshift('address-rate');

@@ -43,7 +43,8 @@ function toAnswer(err: FastifyError | Error): Answer {
 }
 
 export function sendError(req: FastifyRequest, reply: FastifyReply, answer: Answer): FastifyReply {
-  if (answer.status === 429 && answer.code === 'rate_limited') reply.header('retry-after', '60');
+  // A RateLimitedError already set the real time left; 60 s only for a 429 that knows none.
+  if (answer.status === 429 && answer.code === 'rate_limited' && !reply.hasHeader('retry-after')) reply.header('retry-after', '60');
   if (req.url.startsWith('/api/')) {
     const fields = answer.fields ? { fields: answer.fields } : {};
     return reply.code(answer.status).send({ error: { code: answer.code, message: answer.message, ...fields } });

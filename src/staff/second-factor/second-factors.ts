@@ -3,6 +3,7 @@ import { seal, unseal } from '../../mail/seal.ts';
 import type { InstanceSecret } from '../../secrets/instance-secret.ts';
 import { hashRecoveryCode, newRecoveryCodes, normalizeRecoveryCode } from './recovery-codes.ts';
 import { checkTotp, normalizeTotpCode } from './totp.ts';
+import { idRateLimitKey, type RateLimitKey } from '../../web/rate-limit.ts';
 
 /** seal() purpose of stored TOTP secrets; the value is bound to the user id. */
 const SEAL_PURPOSE = 'staff-totp';
@@ -131,6 +132,6 @@ export async function resetSecondFactor(db: Db, email: string): Promise<{ userId
 }
 
 /** Rate-limit key of second-factor attempts against one account. */
-export function secondFactorUserLimitKey(userId: string): string {
-  return `2fa:user:${userId}`;
+export function secondFactorUserLimitKey(userId: string): RateLimitKey {
+  return idRateLimitKey('2fa:user', userId);
 }

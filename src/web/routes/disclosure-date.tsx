@@ -7,7 +7,7 @@ import { MAX_MESSAGE } from '../../disclosure/disclosure-rules.ts';
 import { proposeDisclosureDate } from '../../disclosure/propose-disclosure-date.ts';
 import type { DisclosureActor } from '../../disclosure/write-disclosure.ts';
 import { AppError, ValidationError } from '../../errors.ts';
-import { hitRateLimit } from '../rate-limit.ts';
+import { hitRateLimit, idRateLimitKey } from '../rate-limit.ts';
 import type { DisclosureFormState } from '../views/disclosure-panels.tsx';
 import type { ReportPageHelpers } from './staff-triage.tsx';
 
@@ -104,7 +104,7 @@ export function registerTrackDisclosureRoutes(app: FastifyInstance, ctx: AppCont
 
   app.post<Req>('/track/:token/disclosure-date', { preHandler: app.csrfProtection }, async (req, reply) => {
     const report = await page.reportFor(req.params.token);
-    await hitRateLimit(ctx.db, `disclosure:${report.id}`, 30, 3600);
+    await hitRateLimit(ctx.db, idRateLimitKey('disclosure', report.id), 30, 3600);
     const values = formValues(req.body);
     const form = proposalSchema.safeParse(req.body ?? {});
     if (!form.success) return page.render(req, reply, report, req.params.token, 422, { disclosure: { values, errors: { disclosureDate: 'That form was not filled in as expected.' } } });
@@ -115,7 +115,7 @@ export function registerTrackDisclosureRoutes(app: FastifyInstance, ctx: AppCont
 
   app.post<Req>('/track/:token/disclosure-date/agree', { preHandler: app.csrfProtection }, async (req, reply) => {
     const report = await page.reportFor(req.params.token);
-    await hitRateLimit(ctx.db, `disclosure:${report.id}`, 30, 3600);
+    await hitRateLimit(ctx.db, idRateLimitKey('disclosure', report.id), 30, 3600);
     const out = await attempt({}, () => agreeDisclosureDate(ctx.db, ctx.vault, { reportId: report.id, actor: { kind: 'reporter' }, seen: seenOf(req.body) }));
     if (!out.ok) return page.render(req, reply, report, req.params.token, out.status, { disclosure: out.form });
     return reply.redirect(back(req.params.token, 'agreed'), 303);

@@ -8,7 +8,7 @@ import { activeKeyInfo, decryptionKeys } from '../../keys/program-keys.ts';
 import type { ClientBundles } from '../client-bundles.ts';
 import { readMultipartForm } from '../multipart-form.ts';
 import { chrome, defaultProgram, sendHtml, verifyCsrf } from '../page-context.ts';
-import { hitRateLimit } from '../rate-limit.ts';
+import { hitRateLimit, rateLimitKeys } from '../rate-limit.ts';
 import { validateReporterKey } from '../../mail/reporter-keys.ts';
 import { screenSubmission } from '../../triage/spam-signals.ts';
 import { bothSteps, checkDuplicatesAtSubmission } from '../../triage/duplicate-suggestions.ts';
@@ -32,7 +32,7 @@ export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext, 
     const program = await defaultProgram(ctx);
     const form = await readMultipartForm(req, limits);
     await verifyCsrf(app, req, reply, form.fields._csrf);
-    await hitRateLimit(ctx.db, `submit:${req.ip}`, SUBMISSIONS_PER_HOUR, 3600);
+    await hitRateLimit(ctx.db, rateLimitKeys(ctx.secret)('submit:address', req.ip), SUBMISSIONS_PER_HOUR, 3600);
 
     let { fields, files } = form;
     let sealedError: string | undefined;

@@ -6,7 +6,7 @@ import { AppError, ForbiddenError, NotFoundError } from '../../errors.ts';
 import { eraseReporterData } from '../../privacy/erase-reporter-data.ts';
 import { exportReporterData } from '../../privacy/export-reporter-data.ts';
 import { findReportByReference, findReportByTrackingToken } from '../../reports/read-report.ts';
-import { hitRateLimit } from '../rate-limit.ts';
+import { hitRateLimit, idRateLimitKey } from '../rate-limit.ts';
 import { requireStaff } from '../require-staff.ts';
 
 type TokenParams = { Params: { token: string }; Body: Record<string, string> };
@@ -45,7 +45,7 @@ export function registerReporterPrivacyRoutes(app: FastifyInstance, ctx: AppCont
 
   app.get<TokenParams>('/track/:token/my-data.json', async (req, reply) => {
     const report = await byToken(req.params.token);
-    await hitRateLimit(ctx.db, `export:${report.id}`, 30, 3600);
+    await hitRateLimit(ctx.db, idRateLimitKey('export', report.id), 30, 3600);
     return sendExport(reply, report, await exportReporterData(ctx.db, ctx.vault, ctx.secret, report));
   });
 

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { AppError, ValidationError } from '../../errors.ts';
+import { ValidationError } from '../../errors.ts';
 import { loadProgram } from '../../programs/programs.ts';
 import { createFirstAdmin, isValidSetupToken } from '../../staff/setup-token.ts';
 import { hasSecondFactor } from '../../staff/second-factor/second-factors.ts';
+import { signInAttempt, signInRefusalMessage, type SignInRefusal } from '../../staff/sign-in-limits.ts';
 import { deleteSession } from '../../staff/sessions.ts';
 import { checkCredentials, countStaffUsers } from '../../staff/staff-users.ts';
 import { chrome, sendHtml } from '../page-context.ts';
-import { hitRateLimit, resetRateLimit } from '../rate-limit.ts';
 import { sessionCookieName, staffCookieOptions, startStaffSession } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
 import { LoginPage, MessagePage, SetupPage } from '../views/staff-auth-pages.tsx';
@@ -36,17 +36,20 @@ export function registerStaffAuthRoutes(app: FastifyInstance, ctx: AppContext): 
     const next = typeof req.body?.next === 'string' ? req.body.next : undefined;
     const render = async (status: number, error: string) =>
       sendHtml(reply, renderPage(<LoginPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} email={email} next={next} error={error} />), status, { private: true });
-    try {
-      // Per address and per account: slows guessing from one place and against one person.
-      await hitRateLimit(ctx.db, `login:ip:${req.ip}`, 20, 900);
-      await hitRateLimit(ctx.db, `login:user:${email.trim().toLowerCase()}`, 10, 900);
-    } catch (err) {
-      if (err instanceof AppError) return render(429, err.message);
-      throw err;
-    }
+    const refuse = (refusal: SignInRefusal) => {
+      reply.header('retry-after', String(refusal.retryAfterSeconds));
+      return render(429, signInRefusalMessage(refusal));
+    };
+    const limits = signInAttempt(ctx.db, ctx.secret, req.ip, email);
+    const refused = await limits.begin();
+    if (refused) return refuse(refused);
     const userId = await checkCredentials(ctx.db, email, password);
+    const accountLimited = limits.accountLimited;
+    // Past the account's own threshold only a password with a second factor gets through, and a wrong
+    // password is answered like a right one without it: the answer tells nothing about either.
+    if (accountLimited && !(userId && (await hasSecondFactor(ctx.db, userId)))) return refuse(accountLimited);
     if (!userId) return render(401, 'The e-mail or password is not right.');
-    await resetRateLimit(ctx.db, `login:user:${email.trim().toLowerCase()}`);
+    await limits.succeeded();
     // A second factor: no session yet, only a five-minute pending sign-in waiting for the code.
     if (await hasSecondFactor(ctx.db, userId)) return beginSecondFactorSignIn(ctx, reply, userId, safeNext(next));
     await startStaffSession(ctx, reply, userId);

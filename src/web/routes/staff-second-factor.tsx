@@ -18,7 +18,7 @@ import { newTotpSecret, otpauthUri } from '../../staff/second-factor/totp.ts';
 import { endOtherSessions } from '../../staff/sessions.ts';
 import { checkCredentials } from '../../staff/staff-users.ts';
 import { chrome, sendHtml } from '../page-context.ts';
-import { hitRateLimit, resetRateLimit } from '../rate-limit.ts';
+import { hitRateLimit, rateLimitKeys, refundRateLimit, resetRateLimit } from '../rate-limit.ts';
 import { requireStaff, sessionCookieName, staffCookieOptions, startStaffSession } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
 import { AccountSecurityPage, RecoveryCodesPage, SecondFactorSignInPage, type AccountSecurityProps } from '../views/second-factor-pages.tsx';
@@ -53,10 +53,17 @@ export function registerStaffSecondFactorRoutes(app: FastifyInstance, ctx: AppCo
   const program = () => loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
   const pendingCookie = pendingCookieName(ctx);
 
-  /** Per address and per account, like the password step: the code has only a million values. */
+  const limitKey = rateLimitKeys(ctx.secret);
+  const addressKey = (req: FastifyRequest) => limitKey('2fa:address', req.ip);
+
+  /**
+   * Per address and per account, like the password step: the code has only a million values.
+   * Counted before the code is checked (parallel guesses cannot slip past); a right code gives
+   * its counts back (codeAccepted), so only wrong codes add up.
+   */
   async function limitCodeAttempts(req: FastifyRequest, userId: string): Promise<RateLimitedError | undefined> {
     try {
-      await hitRateLimit(ctx.db, `2fa:ip:${req.ip}`, 30, 900);
+      await hitRateLimit(ctx.db, addressKey(req), 30, 900);
       await hitRateLimit(ctx.db, secondFactorUserLimitKey(userId), 10, 900);
       return undefined;
     } catch (err) {
@@ -64,6 +71,11 @@ export function registerStaffSecondFactorRoutes(app: FastifyInstance, ctx: AppCo
       throw err;
     }
   }
+  async function codeAccepted(req: FastifyRequest, userId: string): Promise<void> {
+    await refundRateLimit(ctx.db, addressKey(req));
+    await resetRateLimit(ctx.db, secondFactorUserLimitKey(userId));
+  }
+  const refuse = (reply: FastifyReply, limited: RateLimitedError) => reply.header('retry-after', String(limited.retryAfterSeconds));
 
   app.get('/staff/login/second-factor', async (req, reply) => {
     const pending = await resolvePendingSignIn(ctx.db, req.cookies[pendingCookie]);
@@ -84,7 +96,10 @@ export function registerStaffSecondFactorRoutes(app: FastifyInstance, ctx: AppCo
     };
     if (!pending || !token) return expired();
     const limited = await limitCodeAttempts(req, pending.userId);
-    if (limited) return render(429, limited.message);
+    if (limited) {
+      refuse(reply, limited);
+      return render(429, limited.message);
+    }
 
     const result = await verifySecondFactor(ctx.db, ctx.secret, pending.userId, String(req.body?.code ?? '').slice(0, 100));
     if (!result.ok) {
@@ -93,7 +108,7 @@ export function registerStaffSecondFactorRoutes(app: FastifyInstance, ctx: AppCo
     }
     // One pending sign-in makes at most one session, even when two correct codes race.
     if (!(await consumePendingSignIn(ctx.db, token))) return expired();
-    await resetRateLimit(ctx.db, secondFactorUserLimitKey(pending.userId));
+    await codeAccepted(req, pending.userId);
     if (result.method === 'recovery-code') req.log.warn({ userId: pending.userId, recoveryCodesLeft: result.recoveryCodesLeft }, 'staff sign-in with a recovery code');
     reply.clearCookie(pendingCookie, staffCookieOptions(ctx));
     await startStaffSession(ctx, reply, pending.userId);
@@ -130,7 +145,7 @@ export function registerStaffSecondFactorRoutes(app: FastifyInstance, ctx: AppCo
     // An expired or altered form: start over with a fresh secret (the old one was never stored).
     if (!secretBase32) return renderAccount(req, reply, 422, { errors: { enrol: { code: 'This form expired. Scan the new QR code (or enter the new key) and type its code.' } } });
     const limited = await limitCodeAttempts(req, staff.userId);
-    if (limited) return renderAccount(req, reply, 429, { secretBase32, errors: { enrol: { code: limited.message } } });
+    if (limited) return renderAccount(req, refuse(reply, limited), 429, { secretBase32, errors: { enrol: { code: limited.message } } });
     const replacing = await hasSecondFactor(ctx.db, staff.userId);
     if (replacing) {
       // Replacing needs the password and the current factor, like turning it off: a borrowed
@@ -147,7 +162,7 @@ export function registerStaffSecondFactorRoutes(app: FastifyInstance, ctx: AppCo
     if (!result.ok) {
       return renderAccount(req, reply, 422, { secretBase32, errors: { enrol: { code: 'That code does not match this key. Check the app added the key shown here and type its current code.' } } });
     }
-    await resetRateLimit(ctx.db, secondFactorUserLimitKey(staff.userId));
+    await codeAccepted(req, staff.userId);
     // Sessions opened before (perhaps by whoever made this change necessary) end; this one stays.
     await endOtherSessions(ctx.db, staff.userId, req.cookies[sessionCookieName(ctx)]);
     if (replacing) req.log.warn({ userId: staff.userId }, 'second factor replaced');
@@ -159,7 +174,7 @@ export function registerStaffSecondFactorRoutes(app: FastifyInstance, ctx: AppCo
   app.post<Form>('/staff/account/security/disable', { preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
     const staff = req.staff!;
     const limited = await limitCodeAttempts(req, staff.userId);
-    if (limited) return renderAccount(req, reply, 429, { errors: { disable: { code: limited.message } } });
+    if (limited) return renderAccount(req, refuse(reply, limited), 429, { errors: { disable: { code: limited.message } } });
     if (!(await checkCredentials(ctx.db, staff.email, String(req.body?.password ?? '')))) {
       return renderAccount(req, reply, 422, { errors: { disable: { password: 'The password is not right.' } } });
     }
@@ -169,7 +184,7 @@ export function registerStaffSecondFactorRoutes(app: FastifyInstance, ctx: AppCo
       return renderAccount(req, reply, 422, { errors: { disable: { code: CODE_MESSAGES[result.reason] } } });
     }
     await disableSecondFactor(ctx.db, staff.userId);
-    await resetRateLimit(ctx.db, secondFactorUserLimitKey(staff.userId));
+    await codeAccepted(req, staff.userId);
     await endOtherSessions(ctx.db, staff.userId, req.cookies[sessionCookieName(ctx)]);
     req.log.warn({ userId: staff.userId }, 'second factor turned off');
     return reply.redirect('/staff/account/security?done=disabled', 303);

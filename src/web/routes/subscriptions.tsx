@@ -10,7 +10,7 @@ import { formValues, parseSubscriptionForm } from '../../subscriptions/subscript
 import { findByUnsubscribeToken, removeSubscriber, unsubscribe } from '../../subscriptions/unsubscribe.ts';
 import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
 import { senderHasher } from '../../triage/sender-hash.ts';
-import { hitRateLimit } from '../rate-limit.ts';
+import { digestRateLimitKey, hitRateLimit } from '../rate-limit.ts';
 import { requireStaff } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
 import {
@@ -51,7 +51,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, ctx: AppContext
 
   app.post('/subscribe', { preHandler: app.csrfProtection }, async (req, reply) => {
     const program = await defaultProgram(ctx);
-    await hitRateLimit(ctx.db, `subscribe:ip:${hasher.ip(req.ip).toString('base64url')}`, REQUESTS_PER_IP_PER_HOUR, 3600);
+    await hitRateLimit(ctx.db, digestRateLimitKey('subscribe:ip', hasher.ip(req.ip)), REQUESTS_PER_IP_PER_HOUR, 3600);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const parsed = parseSubscriptionForm(body, program.config.products.map((p) => p.id));
     if (!parsed.ok) {
@@ -60,7 +60,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, ctx: AppContext
     }
     let sendMail = true;
     try {
-      await hitRateLimit(ctx.db, `subscribe:address:${hasher.email(parsed.value.email).toString('base64url')}`, MAILS_PER_ADDRESS_PER_HOUR, 3600);
+      await hitRateLimit(ctx.db, digestRateLimitKey('subscribe:address', hasher.email(parsed.value.email)), MAILS_PER_ADDRESS_PER_HOUR, 3600);
     } catch (err) {
       if (!(err instanceof RateLimitedError)) throw err;
       sendMail = false;

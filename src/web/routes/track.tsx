@@ -10,7 +10,7 @@ import { postReporterReply } from '../../reports/report-actions.ts';
 import { sendAttachment } from '../download.ts';
 import { readMultipartForm } from '../multipart-form.ts';
 import { chrome, sendHtml, verifyCsrf } from '../page-context.ts';
-import { hitRateLimit } from '../rate-limit.ts';
+import { hitRateLimit, idRateLimitKey } from '../rate-limit.ts';
 import { renderPage } from '../views/layout.tsx';
 import { TrackPage } from '../views/track-page.tsx';
 import { loadOriginalStatus } from '../../triage/original-status.ts';
@@ -71,7 +71,7 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
     const form = await readMultipartForm(req, limits);
     await verifyCsrf(app, req, reply, form.fields._csrf);
     const report = await reportFor(req.params.token);
-    await hitRateLimit(ctx.db, `reply:${report.id}`, 60, 3600);
+    await hitRateLimit(ctx.db, idRateLimitKey('reply', report.id), 60, 3600);
     const body = messageBodySchema.safeParse(form.fields.body);
     const errors: Record<string, string> = {};
     if (!body.success) errors.body = body.error.issues[0]?.message ?? 'Write a message.';
