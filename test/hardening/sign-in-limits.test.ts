@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { apiRateLimitKey } from '../../src/api/api-auth.ts';
+import { up as forgetClearKeys } from '../../src/db/migrations/2026-12-02T0750-forget-clear-rate-limit-keys.ts';
 import { unseal } from '../../src/mail/seal.ts';
 import { totpCode, totpStep } from '../../src/staff/second-factor/totp.ts';
 import { ACCOUNT_LIMIT, ADDRESS_LIMIT, NETWORK_BACKOFF } from '../../src/staff/sign-in-limits.ts';
@@ -177,6 +178,16 @@ for (const kind of await databaseKinds()) {
       for (const secretWord of ['198.51.100', '2001:db8', user.email.toLowerCase(), 'nobody@example.com', 'example.com']) {
         assert.ok(!dump.includes(secretWord), `a rate-limit key holds ${secretWord}`);
       }
+    });
+
+    it('forgets, on upgrade, the counters whose keys held addresses in clear', async () => {
+      const later = new Date(Date.now() + 600_000);
+      const old = ['login:ip:203.0.113.9', 'login:user:lead@example.com', '2fa:ip:203.0.113.9', 'submit:203.0.113.9', 'submit:::1'];
+      const kept = ['submit:email:c29tZWhhc2g', `disclosure:${crypto.randomUUID()}`];
+      await t.ctx.db.insertInto('rate_limits').values([...old, ...kept].map((key) => ({ key, hits: 1, window_ends_at: later }))).execute();
+      await forgetClearKeys(t.ctx.db as never);
+      const keys = (await t.ctx.db.selectFrom('rate_limits').select('key').execute()).map((r) => r.key).sort();
+      assert.deepEqual(keys, [...kept].sort());
     });
 
     it('answers every rate-limited request with the real time left in Retry-After', async () => {
