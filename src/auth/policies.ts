@@ -43,6 +43,10 @@ export const can = {
   removeSubscriber: (actor: StaffActor, programId: string) => ['admin', 'lead'].includes(roleIn(actor, programId) as Role),
   /** Export or erase a reporter's personal data on their request (the reporter may also do it from the tracking page). */
   manageReporterData: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
+  /** See the instance's failed jobs and undelivered mail, and retry them: an administrator of any program. */
+  operateJobs: (actor: StaffActor) => [...actor.roles.values()].includes('admin'),
+  /** Retry a report's undelivered mail to the reporter: whoever may change the report. */
+  retryReportMail: (actor: StaffActor, report: { program_id: string }) => EDITORS.includes(roleIn(actor, report.program_id) as Role),
   /** Create staff accounts and change roles. */
   manageStaff: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
 } as const;

@@ -23,7 +23,7 @@ export async function runWorker(config: Config, logger: Logger): Promise<number>
     console.error('On the embedded database the worker runs inside `embargo serve`. Set DATABASE_URL to run workers separately.');
     return 2;
   }
-  const database = await openDatabase(config.database, { onIdleError: (err) => logger.warn({ err: err.message }, 'database connection lost') });
+  const database = await openDatabase(config.database, { logger });
   const secret = openInstanceSecret(config, logger);
   await prepareDatabase(database, config, logger, secret);
   const ctx = { config, db: database.db, logger, mailer: createMailer(config.mail.smtpUrl, config.mail.from, { timeoutSeconds: config.mail.smtpTimeoutSeconds }), defaultProgramSlug: config.programs[0]!.slug, secret, vault: new ReportVault(secret) };

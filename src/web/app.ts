@@ -29,6 +29,7 @@ import { registerStaffInboxRoutes } from './routes/staff-inbox.tsx';
 import { registerStaffMetricsRoutes } from './routes/staff-metrics.tsx';
 import { registerStaffPolicyRoutes } from './routes/staff-policy.tsx';
 import { registerStaffReportRoutes } from './routes/staff-report.tsx';
+import { registerStaffDeliveryRoutes } from './routes/staff-deliveries.tsx';
 import { registerTrackRoutes } from './routes/track.tsx';
 import { registerWellKnownRoutes } from './routes/well-known.ts';
 
@@ -95,6 +96,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerStaffQuarantineRoutes(app, ctx);
   registerStaffBulkRoutes(app, ctx);
   registerStaffReportRoutes(app, ctx, bundles);
+  registerStaffDeliveryRoutes(app, ctx);
   registerStaffPolicyRoutes(app, ctx);
   registerStaffMetricsRoutes(app, ctx);
   registerStaffCannedRoutes(app, ctx);

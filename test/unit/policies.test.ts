@@ -33,6 +33,10 @@ describe('authorization matrix', () => {
       assert.equal(can.removeSubscriber(a, 'p2'), false);
       assert.equal(can.editAdvisory(a, 'p2'), false);
       assert.equal(can.publishAdvisory(a, 'p2'), false);
+      // Failed jobs and undelivered mail of the instance: admins; a report's mail: whoever edits it.
+      assert.equal(can.operateJobs(a), expected.manage);
+      assert.equal(can.retryReportMail(a, report), expected.edit);
+      assert.equal(can.retryReportMail(a, other), false);
       // a role in one program grants nothing in another
       assert.equal(can.viewReport(a, other), false);
       assert.equal(can.editReport(a, other), false);

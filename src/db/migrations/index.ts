@@ -21,6 +21,7 @@ import * as reporterPrivacy from './2026-11-23T1650-reporter-privacy.ts';
 import * as sealEventTexts from './2026-12-02T0730-seal-event-texts.ts';
 
 import * as jobRetryBudgets from './2026-12-02T0740-job-retry-budgets.ts';
+import * as jobStatusIndex from './2026-12-02T0740-job-status-index.ts';
 import * as forgetClearRateLimitKeys from './2026-12-02T0750-forget-clear-rate-limit-keys.ts';
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -45,5 +46,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1650-reporter-privacy': reporterPrivacy,
   '2026-12-02T0730-seal-event-texts': sealEventTexts,
   '2026-12-02T0740-job-retry-budgets': jobRetryBudgets,
+  '2026-12-02T0740-job-status-index': jobStatusIndex,
   '2026-12-02T0750-forget-clear-rate-limit-keys': forgetClearRateLimitKeys,
 };

@@ -24,6 +24,8 @@ import { findAdvisoryForReport } from '../../advisories/advisory-store.ts';
 import { CLOSE_DONE_MESSAGES, registerStaffCloseRoutes } from './staff-close.tsx';
 import { COLLAB_DONE_MESSAGES, loadCollabView, registerStaffCollabRoutes } from './staff-collab.tsx';
 import { DISCLOSURE_DONE_MESSAGES, registerStaffDisclosureRoutes } from './disclosure-date.tsx';
+import { DELIVERY_DONE_MESSAGES, registerReportDeliveryRoutes } from './staff-deliveries.tsx';
+import { listUnsentReportMail } from '../../jobs/job-status.ts';
 
 type RefParams = { Params: { ref: string } };
 
@@ -37,6 +39,7 @@ const DONE_MESSAGES: Record<string, string> = {
   ...COLLAB_DONE_MESSAGES,
   ...DISCLOSURE_DONE_MESSAGES,
   'reporter-erased': 'The reporter’s personal data was erased; the report is kept.',
+  ...DELIVERY_DONE_MESSAGES,
 };
 
 const stateFormSchema = z.object({ to: z.enum(REPORT_STATES), reason: z.string().max(500).optional() });
@@ -72,13 +75,14 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
     ]);
     if (!program) throw new NotFoundError('This program');
     const query = req.query as Record<string, unknown>;
-    const [timeline, assignable, triage, collab, extras, advisory] = await Promise.all([
+    const [timeline, assignable, triage, collab, extras, advisory, deliveries] = await Promise.all([
       loadTimeline(ctx.db, ctx.vault, report.id, 'staff', attachments),
       listAssignableStaff(ctx.db, report.program_id),
       loadTriageView(ctx.db, ctx.vault, report, program, { query, form: extra.triageForm }),
       loadCollabView(ctx, report, req.staff!.userId),
       loadReportExtras(ctx.db, report, program, ctx.config.baseUrl, query),
       findAdvisoryForReport(ctx.db, report.id),
+      listUnsentReportMail(ctx.db, report),
     ]);
     const done = (req.query as Record<string, string | undefined>).done;
     const flash = extra.flash ?? (done && DONE_MESSAGES[done] ? { kind: 'success' as const, message: DONE_MESSAGES[done] } : undefined);
@@ -100,6 +104,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
         collab={collab}
         scripts={bundles ? [bundles.cvssPicker] : []}
         advisory={advisory}
+        deliveries={{ jobs: deliveries, canRetry: can.retryReportMail(req.staff!, report) }}
         canDraftAdvisory={can.editAdvisory(req.staff!, report.program_id)}
         privacy={can.manageReporterData(req.staff!, report.program_id) ? { confirm: done === 'erase-confirm' } : undefined}
       />
@@ -125,7 +130,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
     const form = stateFormSchema.safeParse(req.body ?? {});
     if (!form.success) return render(req, reply, report, 422, { flash: { kind: 'error', message: 'Choose the new status.' } });
     try {
-      await changeState(ctx.db, { reportId: report.id, to: form.data.to, actorId: req.staff!.userId, reason: form.data.reason });
+      await changeState(ctx.db, ctx.vault, { reportId: report.id, to: form.data.to, actorId: req.staff!.userId, reason: form.data.reason });
     } catch (err) {
       return refuse(req, reply, report, err);
     }
@@ -167,4 +172,5 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
   registerStaffCloseRoutes(app, ctx, { auth, visibleReport, editableReport, render });
   registerStaffCollabRoutes(app, ctx, { auth, visibleReport, editableReport, render });
   registerStaffDisclosureRoutes(app, ctx, { auth, visibleReport, editableReport, render });
+  registerReportDeliveryRoutes(app, ctx, { auth, visibleReport });
 }

@@ -19,6 +19,8 @@ import { SlaClocksPanel } from './sla-clocks-panel.tsx';
 import type { ReportExtrasView } from '../../triage/load-report-extras.ts';
 import { CannedPicker, ClosePanel, QuarantinePanel } from './report-closing-panel.tsx';
 import { ConvertPanel, CreditDuplicatePanel, WatchPanel, type CollabView } from './report-collab-panel.tsx';
+import { ReportDeliveriesPanel } from './deliveries-page.tsx';
+import type { JobStatus } from '../../jobs/job-status.ts';
 
 const CREDIT_LABELS = { name: 'By name', handle: 'By handle', anonymous: 'Anonymously', none: 'No credit' } as const;
 
@@ -46,6 +48,8 @@ export function StaffReportPage(props: {
   canDraftAdvisory?: boolean;
   /** Set for the program's admins: export and erase the reporter's personal data. */
   privacy?: { confirm: boolean };
+  /** The report's mail to the reporter not sent yet (src/jobs/job-status.ts), and whether the viewer may retry it. */
+  deliveries?: { jobs: JobStatus[]; canRetry: boolean };
 }) {
   const { report, program } = props;
   const base = `/staff/reports/${report.reference}`;
@@ -139,6 +143,7 @@ export function StaffReportPage(props: {
               <dd>Accepted version {props.policyVersion} on {formatDate(report.policy_accepted_at)}</dd>
             </dl>
           </section>
+          {props.deliveries ? <ReportDeliveriesPanel jobs={props.deliveries.jobs} canRetry={props.deliveries.canRetry} base={base} csrf={props.csrf} /> : null}
           {props.collab ? <WatchPanel view={props.collab} base={base} csrf={props.csrf} /> : null}
           {props.triage ? <SeverityPanel view={props.triage} base={base} csrf={props.csrf} canEdit={props.canEdit} /> : null}
           {props.triage ? <SsvcPanel base={base} csrf={props.csrf} decision={readSsvc(report.ssvc)} values={props.triage.form.values} errors={props.triage.form.errors} canEdit={props.canEdit} /> : null}
