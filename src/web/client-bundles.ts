@@ -1,9 +1,13 @@
-import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 
-const clientDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../client');
+// src/web/ and dist/web/ are both two levels below the repository root.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+/** Written by scripts/build.mjs: entry name → URL path of its content-hashed file. */
+const manifestPath = path.join(root, 'dist/client/manifest.json');
 
 export interface ClientBundles {
   /** URL path of the report form's encryption script (content-hashed, cached for a year). */
@@ -14,51 +18,53 @@ export interface ClientBundles {
 
 interface Built {
   urls: ClientBundles;
-  files: Map<string, string>;
+  files: Map<string, Buffer>;
 }
 
-// One build per process: esbuild takes about a second for OpenPGP.js, and
-// every app instance (tests build several) serves the same bytes.
+/** The compiled server serves what `npm run build` made; it never bundles at start. */
+function readBuilt(): Built {
+  let manifest: Record<string, string>;
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, string>;
+  } catch (err) {
+    throw new Error(`The browser bundles are missing (${manifestPath}: ${(err as Error).message}). Run \`npm run build\`.`);
+  }
+  const files = new Map<string, Buffer>();
+  for (const url of Object.values(manifest)) files.set(url, readFileSync(path.join(root, 'dist/client/js', path.basename(url))));
+  const urls = { reportForm: manifest['report-form'] ?? '', cvssPicker: manifest['cvss-picker'] ?? '' };
+  if (!urls.reportForm || !urls.cvssPicker) throw new Error(`${manifestPath} lacks an entry; run \`npm run build\`.`);
+  return { urls, files };
+}
+
+/** Running the TypeScript directly (development, tests): bundle in memory, exactly as the build does. */
+async function bundleInMemory(): Promise<Built> {
+  const { bundleClient } = await import('../../scripts/client-build.mjs');
+  const files = new Map<string, Buffer>();
+  const urls = { reportForm: '', cvssPicker: '' };
+  for (const out of await bundleClient()) {
+    if (!out.entry) continue;
+    const url = `/static/js/${out.file}`;
+    files.set(url, Buffer.from(out.contents));
+    if (out.entry === 'report-form') urls.reportForm = url;
+    if (out.entry === 'cvss-picker') urls.cvssPicker = url;
+  }
+  return { urls, files };
+}
+
+// One load per process: every app instance (tests build several) serves the same bytes.
 let built: Promise<Built> | undefined;
 
-async function build(): Promise<Built> {
-  const esbuild = await import('esbuild');
-  const result = await esbuild.build({
-    entryPoints: { 'report-form': path.join(clientDir, 'report-form-encryption.ts'), 'cvss-picker': path.join(clientDir, 'cvss-picker.ts') },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: ['es2022'],
-    write: false,
-    outdir: '/js',
-    legalComments: 'linked',
-  });
-  const files = new Map<string, string>();
-  let reportForm = '';
-  let cvssPicker = '';
-  for (const out of result.outputFiles) {
-    if (!out.path.endsWith('.js')) continue;
-    const hash = createHash('sha256').update(out.contents).digest('hex').slice(0, 12);
-    const url = `/static/js/${path.basename(out.path, '.js')}.${hash}.js`;
-    files.set(url, out.text);
-    if (out.path.endsWith('report-form.js')) reportForm = url;
-    if (out.path.endsWith('cvss-picker.js')) cvssPicker = url;
-  }
-  return { urls: { reportForm, cvssPicker }, files };
-}
-
 /**
- * Bundles the small progressive-enhancement scripts (OpenPGP.js included)
- * and serves them from our own origin: no CDN, nothing inline, so the CSP
- * can stay at script-src 'self'.
+ * Serves the small progressive-enhancement scripts (OpenPGP.js included)
+ * from our own origin: no CDN, nothing inline, so the CSP can stay at
+ * script-src 'self'.
  */
 export async function registerClientBundles(app: FastifyInstance): Promise<ClientBundles> {
-  built ??= build();
+  built ??= import.meta.url.endsWith('.ts') ? bundleInMemory() : Promise.resolve().then(readBuilt);
   const { urls, files } = await built;
-  for (const [url, text] of files) {
+  for (const [url, bytes] of files) {
     app.get(url, async (_req, reply) =>
-      reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(text),
+      reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(bytes),
     );
   }
   return urls;

@@ -77,7 +77,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * config file (so a developer's own embargo.config.json changes nothing).
  * Resolves once GET /healthz answers 200.
  */
-export async function startEmbargo(options: { startTimeoutMs?: number; tempDir?: string; env?: Record<string, string> } = {}): Promise<EmbargoProcess> {
+export async function startEmbargo(
+  options: { startTimeoutMs?: number; tempDir?: string; env?: Record<string, string>; /** Run dist/ (what production runs) rather than the TypeScript. */ compiled?: boolean } = {},
+): Promise<EmbargoProcess> {
   // Pass the tempDir of a stopped server to start again on its data.
   const tempDir = options.tempDir ?? mkdtempSync(path.join(os.tmpdir(), 'embargo-e2e-'));
   const dataDir = path.join(tempDir, 'data');
@@ -96,7 +98,8 @@ export async function startEmbargo(options: { startTimeoutMs?: number; tempDir?:
     ...options.env,
   };
 
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+  const args = options.compiled ? ['--enable-source-maps', 'dist/cli.js', 'serve'] : ['--import', 'tsx', 'src/cli.ts', 'serve'];
+  const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

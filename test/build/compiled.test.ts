@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { cleanEnv, repoRoot, startEmbargo, type EmbargoProcess } from '../helpers/embargo-process.ts';
+
+const dist = path.join(repoRoot, 'dist');
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: repoRoot, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+describe('the compiled build (dist/, made by npm run build)', () => {
+  before(() => {
+    assert.ok(existsSync(path.join(dist, 'cli.js')), 'dist/cli.js is missing: npm test builds it first; run `npm run build`');
+  });
+
+  it('runs `embargo help` from dist/ without loading the web server, the databases, OpenPGP or mail', async () => {
+    const r = await run(['--import', './test/build/trace-imports.mjs', 'dist/cli.js', 'help']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Usage: embargo <command>/);
+    const loaded = r.stderr.split('\n').filter((l) => l.startsWith('[loaded] ')).map((l) => l.slice('[loaded] '.length));
+    assert.ok(loaded.some((u) => u.endsWith('/dist/cli.js')), 'the trace saw the CLI itself');
+    assert.ok(!loaded.some((u) => u.includes('/src/') || u.endsWith('.ts')), 'no TypeScript source is loaded');
+    for (const heavy of ['fastify', '@electric-sql/pglite', 'openpgp', 'imapflow', 'pg', 'kysely', 'nodemailer', 'smtp-server', 'tsx', 'esbuild']) {
+      const hit = loaded.find((u) => u.includes(`/node_modules/${heavy}/`));
+      assert.equal(hit, undefined, `embargo help loaded ${heavy}`);
+    }
+  });
+
+  it('bin/embargo runs the compiled CLI', async () => {
+    const r = await new Promise<{ code: number; out: string }>((resolve, reject) => {
+      const child = spawn(path.join(repoRoot, 'bin/embargo'), ['help'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? -1, out }));
+    });
+    assert.equal(r.code, 0);
+    assert.match(r.out, /embargo migrate|migrate \[--dry-run\]/);
+  });
+
+  describe('embargo serve from dist/', () => {
+    let server: EmbargoProcess;
+    before(async () => {
+      server = await startEmbargo({ compiled: true });
+    });
+    after(async () => {
+      await server?.stop();
+      server?.removeFiles();
+    });
+
+    it('serves the pages and the prebuilt, content-hashed browser bundles named in the manifest', async () => {
+      const manifest = JSON.parse(readFileSync(path.join(dist, 'client/manifest.json'), 'utf8')) as Record<string, string>;
+      assert.match(manifest['report-form'] ?? '', /^\/static\/js\/report-form\.[0-9a-f]{12}\.js$/);
+      const page = await (await fetch(`${server.baseUrl}/report`)).text();
+      assert.ok(page.includes(`src="${manifest['report-form']}"`), 'the form loads the built encryption script');
+      const js = await fetch(`${server.baseUrl}${manifest['report-form']}`);
+      assert.equal(js.status, 200);
+      assert.match(js.headers.get('cache-control') ?? '', /immutable/);
+      const bytes = Buffer.from(await js.arrayBuffer());
+      assert.deepEqual(bytes, readFileSync(path.join(dist, 'client/js', path.basename(manifest['report-form']!))));
+      assert.ok(!server.stderr().includes('ExperimentalWarning'), server.stderr());
+    });
+  });
+});
