@@ -51,3 +51,23 @@ export class PayloadTooLargeError extends AppError {
     super('payload_too_large', 413, message);
   }
 }
+
+/** Why the database could not serve a request; see classifyDatabaseError (src/db/database-errors.ts). */
+export type DatabaseTrouble = 'unavailable' | 'storage_full' | 'failed';
+
+/**
+ * The database cannot answer right now: connection lost or refused, server
+ * restarting, no space left, or a call that did not finish in time. Nothing of
+ * the request was stored; the client should send it again later (503 with
+ * Retry-After). The detail stays in `cause` and the log, never in the answer.
+ */
+export class DatabaseUnavailableError extends AppError {
+  readonly retryAfterSeconds = 30;
+  constructor(
+    readonly trouble: DatabaseTrouble,
+    options: { cause?: unknown } = {},
+  ) {
+    super('database_unavailable', 503, 'The service is briefly unavailable. Nothing you sent was stored yet; please send it again in a minute.');
+    if (options.cause !== undefined) this.cause = options.cause;
+  }
+}

@@ -60,7 +60,7 @@ export async function prepareDatabase(database: OpenDatabase, config: Config, lo
 
 /** Wires everything by hand and starts listening: the `embargo serve` role. */
 export async function startServer(config: Config, logger: Logger, options: { worker?: boolean } = {}): Promise<RunningServer> {
-  const database = await openDatabase(config.database, { onIdleError: (err) => logger.warn({ err: err.message }, 'database connection lost') });
+  const database = await openDatabase(config.database, { logger });
   let adminSocket: { close(): Promise<void> } | undefined;
   let mailIntake: MailIntake | undefined;
   try {

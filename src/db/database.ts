@@ -4,7 +4,9 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Migrator, type MigrationResultSet } from 'kysely/migration';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
+import type { Logger } from 'pino';
 import { acquireDataDirLock } from './embedded-lock.ts';
+import { guardPool, type DatabaseHealth, type GuardOptions } from './guarded-pool.ts';
 import { migrations } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 
@@ -13,7 +15,17 @@ export type Db = Kysely<Database>;
 export interface OpenDatabase {
   db: Db;
   kind: DatabaseConfig['kind'];
+  /** ok, or why the database cannot serve right now (see guardPool). */
+  health: DatabaseHealth;
   close(): Promise<void>;
+}
+
+/** What openDatabase reports to: state changes are logged once each (error on trouble, info on recovery). */
+export interface DatabaseOptions {
+  poolSize?: number;
+  logger?: Pick<Logger, 'error' | 'info'>;
+  /** Called once when the embedded database failed for good (see docs/configuration.md, "When the database fails"). */
+  onFailed?: (err: unknown) => void;
 }
 
 // bigint ids and counts come back as strings by default; numeric(…) too. Keep
@@ -22,27 +34,52 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
 // A `date` is a calendar day, not an instant: keep 'YYYY-MM-DD' rather than a Date at local midnight.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
+/**
+ * Longest a single database call may take before it answers 503. Generous for
+ * migrations at the sizes Embargo serves; a web request must not wait longer.
+ */
+export const QUERY_TIMEOUT_MS = 60_000;
+/** Longest a request waits for a free connection (PostgreSQL: also to connect). */
+const CONNECT_TIMEOUT_MS = { postgres: 5_000, embedded: 20_000 };
+/** A database that failed is not closed cleanly (it would wait forever); stop waiting after this. */
+const CLOSE_FAILED_MS = 2_000;
+
+/** The health of each open database, by its Kysely handle: for /healthz, which has only `ctx.db`. */
+const healthByDb = new WeakMap<Db, DatabaseHealth>();
+
+/** ok, or why the database behind `db` cannot serve right now; undefined for a handle not opened here. */
+export function databaseHealth(db: Db): DatabaseHealth | undefined {
+  return healthByDb.get(db);
+}
+
+export type { DatabaseHealth };
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
 /** Opens PostgreSQL or the embedded PGlite (taking its directory lock) behind one Kysely type. */
-export async function openDatabase(
-  config: DatabaseConfig,
-  options: { poolSize?: number; onIdleError?: (err: Error) => void } = {},
-): Promise<OpenDatabase> {
+export async function openDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Promise<OpenDatabase> {
   if (config.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: config.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
-    // An idle connection dropped by the server (restart, failover) must not crash the process;
-    // the pool replaces it and the next query reports any lasting outage.
-    pool.on('error', (err) => options.onIdleError?.(err));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    const pool = new pg.Pool({
+      connectionString: config.url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS.postgres,
+      // A server that vanished without closing the connection (network cut, host down) is noticed.
+      keepAlive: true,
+    });
+    const guarded = guardPool(pool, { queryTimeoutMs: QUERY_TIMEOUT_MS, timeoutIsFatal: false, onStateChange: stateLogger('postgres', options) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guarded.pool }) });
+    healthByDb.set(db, guarded.health);
+    return { db, kind: 'postgres', health: guarded.health, close: () => db.destroy() };
   }
   const lock = acquireDataDirLock(config.dataDir);
   try {
     const pgliteDir = path.join(config.dataDir, 'pglite');
     mkdirSync(pgliteDir, { recursive: true, mode: 0o700 });
-    const { db, close } = await openPglite(pgliteDir);
+    const { db, health, close } = await openPglite(pgliteDir, options);
     return {
       db,
       kind: 'embedded',
+      health,
       async close() {
         try {
           await close();
@@ -63,20 +100,43 @@ export async function openDatabase(
  * PGlite driver shares one connection between concurrent transactions).
  * `dataDir` undefined means in memory (tests).
  */
-export async function openPglite(dataDir: string | undefined): Promise<{ db: Db; close(): Promise<void> }> {
+export async function openPglite(dataDir: string | undefined, options: DatabaseOptions = {}): Promise<{ db: Db; health: DatabaseHealth; close(): Promise<void> }> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
   const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
   const pgConfig = createPgConfig(pglite);
-  const pool = new pg.Pool({ ...pgConfig, max: 1 } as pg.PoolConfig);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const pool = new pg.Pool({ ...pgConfig, max: 1, connectionTimeoutMillis: CONNECT_TIMEOUT_MS.embedded } as pg.PoolConfig);
+  // One in-process session: a call that never returns means PGlite is stuck (after a WebAssembly abort, e.g.
+  // when a WAL write hits a full disk), and so is every call queued behind it.
+  const guarded = guardPool(pool, { queryTimeoutMs: QUERY_TIMEOUT_MS, timeoutIsFatal: true, onStateChange: stateLogger('embedded', options) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guarded.pool }) });
+  healthByDb.set(db, guarded.health);
   return {
     db,
+    health: guarded.health,
     async close() {
+      if (guarded.health.state() === 'failed') {
+        // An aborted PGlite never settles its pending calls; closing it would wait forever.
+        await Promise.race([db.destroy().then(() => pglite.close()), sleep(CLOSE_FAILED_MS)]).catch(() => {});
+        return;
+      }
       await db.destroy();
       await pglite.close();
     },
+  };
+}
+
+/** Logs each change of the database's state once, and hands a failure of the embedded database to onFailed. */
+function stateLogger(kind: DatabaseConfig['kind'], options: DatabaseOptions): GuardOptions['onStateChange'] {
+  return (state, err) => {
+    const detail = err instanceof Error ? { err: err.message, code: (err as { code?: unknown }).code } : {};
+    if (state === 'ok') options.logger?.info({ database: kind }, 'database available again');
+    else if (state === 'storage_full') options.logger?.error({ database: kind, ...detail }, 'database storage is full: writes are refused (503) until space is freed');
+    else if (state === 'failed') {
+      options.logger?.error({ database: kind, ...detail }, 'the embedded database failed and cannot be used any more');
+      options.onFailed?.(err);
+    } else options.logger?.error({ database: kind, ...detail }, 'database unavailable: requests are answered 503 until it is back');
   };
 }
 

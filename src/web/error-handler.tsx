@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { AppError, RateLimitedError, ValidationError } from '../errors.ts';
+import { asDatabaseUnavailable } from '../db/database-errors.ts';
+import { AppError, DatabaseUnavailableError, RateLimitedError, ValidationError } from '../errors.ts';
 import { chrome, sendHtml } from './page-context.ts';
 import { renderPage } from './views/layout.tsx';
 import { MessagePage } from './views/staff-auth-pages.tsx';
@@ -17,7 +18,7 @@ interface Answer {
 /** Maps any error to what a person (or client) may see; the detail goes to the log only. */
 function toAnswer(err: FastifyError | Error): Answer {
   if (err instanceof AppError) {
-    const titles: Record<number, string> = { 401: 'Not signed in', 404: 'Not found', 403: 'Not allowed', 409: 'Not possible', 413: 'Too large', 422: 'Check your input', 429: 'Slow down' };
+    const titles: Record<number, string> = { 401: 'Not signed in', 404: 'Not found', 403: 'Not allowed', 409: 'Not possible', 413: 'Too large', 422: 'Check your input', 429: 'Slow down', 503: 'Briefly unavailable' };
     const fields = err instanceof ValidationError ? { fields: err.fields } : {};
     return { status: err.status, code: err.code, title: titles[err.status] ?? 'Error', message: err.message, ...fields };
   }
@@ -54,11 +55,15 @@ export function sendError(req: FastifyRequest, reply: FastifyReply, answer: Answ
 }
 
 export function registerErrorHandling(app: FastifyInstance, _ctx: AppContext): void {
-  app.setErrorHandler((err, req, reply) => {
-    const answer = toAnswer(err as Error);
-    if (answer.status >= 500) req.log.error({ err }, 'request failed');
+  app.setErrorHandler((thrown, req, reply) => {
+    // A connection error that reached here without passing the guarded pool (src/db/guarded-pool.ts) is still a 503.
+    const err = asDatabaseUnavailable(thrown) as Error;
+    const answer = toAnswer(err);
+    // The database's state change is logged once at error level (src/db/database.ts); each refused request only warns.
+    if (err instanceof DatabaseUnavailableError) req.log.warn({ code: answer.code, trouble: err.trouble, err: (err.cause as Error | undefined)?.message }, 'request refused: database unavailable');
+    else if (answer.status >= 500) req.log.error({ err }, 'request failed');
     else req.log.info({ code: answer.code, status: answer.status }, 'request refused');
-    if (err instanceof RateLimitedError) reply.header('retry-after', String(err.retryAfterSeconds));
+    if (err instanceof RateLimitedError || err instanceof DatabaseUnavailableError) reply.header('retry-after', String(err.retryAfterSeconds));
     return sendError(req, reply, answer);
   });
   app.setNotFoundHandler((req, reply) =>

@@ -1,12 +1,14 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { fieldErrors, reportSubmissionSchema } from '../../domain/report-input.ts';
-import { ValidationError } from '../../errors.ts';
+import { DatabaseUnavailableError, ValidationError } from '../../errors.ts';
+import { asDatabaseUnavailable } from '../../db/database-errors.ts';
+import type { Program } from '../../programs/programs.ts';
 import { submitReport } from '../../reports/submit-report.ts';
 import { openSealedForm } from '../../intake/open-sealed-form.ts';
 import { activeKeyInfo, decryptionKeys } from '../../keys/program-keys.ts';
 import type { ClientBundles } from '../client-bundles.ts';
-import { readMultipartForm } from '../multipart-form.ts';
+import { readMultipartForm, type ParsedForm } from '../multipart-form.ts';
 import { chrome, defaultProgram, sendHtml, verifyCsrf } from '../page-context.ts';
 import { hitRateLimit, rateLimitKeys } from '../rate-limit.ts';
 import { validateReporterKey } from '../../mail/reporter-keys.ts';
@@ -20,32 +22,53 @@ const SUBMISSIONS_PER_HOUR = 30;
 
 export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext, bundles: ClientBundles): void {
   const limits = ctx.config.uploads;
-  const script = async (programId: string) => ((await activeKeyInfo(ctx.db, programId)) ? bundles.reportForm : undefined);
+  // The form as last shown, to show it again with what was typed while the database is away.
+  const shown: { program?: Program; script?: string } = {};
+  const script = async (programId: string) => (shown.script = (await activeKeyInfo(ctx.db, programId)) ? bundles.reportForm : undefined);
+  const programShown = async () => (shown.program = await defaultProgram(ctx));
+  const formsRead = new WeakMap<FastifyRequest, ParsedForm>();
+
+  /** A submission the database could not take: the form again with everything typed, 503 and Retry-After, never a bare error page. */
+  const whileUnavailable = async (thrown: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    const err = asDatabaseUnavailable(thrown);
+    if (!(err instanceof DatabaseUnavailableError) || !shown.program) throw thrown;
+    req.log.warn({ trouble: err.trouble, err: (err.cause as Error | undefined)?.message }, 'submission refused: database unavailable');
+    const form = formsRead.get(req) ?? (await readMultipartForm(req, limits));
+    await verifyCsrf(app, req, reply, form.fields._csrf);
+    const { _csrf, sealed: _sealed, clientEncryption: _ce, ...values } = form.fields;
+    const page = (
+      <ReportFormPage chrome={chrome(req, reply, shown.program)} program={shown.program} csrf={reply.generateCsrf()} values={values} errors={{ _form: err.message }} limits={limits} encryptionScript={shown.script} />
+    );
+    reply.header('retry-after', String(err.retryAfterSeconds));
+    return sendHtml(reply, renderPage(page), 503, { private: true });
+  };
 
   app.get('/report', async (req, reply) => {
-    const program = await defaultProgram(ctx);
+    const program = await programShown();
     const page = <ReportFormPage chrome={chrome(req, reply, program)} program={program} csrf={reply.generateCsrf()} values={{}} errors={{}} limits={limits} encryptionScript={await script(program.id)} />;
     return sendHtml(reply, renderPage(page), 200, { private: true });
   });
 
-  app.post('/report', async (req, reply) => {
-    const program = await defaultProgram(ctx);
+  app.post('/report', { errorHandler: whileUnavailable }, async (req, reply) => {
+    const program = await programShown();
     const form = await readMultipartForm(req, limits);
+    formsRead.set(req, form);
     await verifyCsrf(app, req, reply, form.fields._csrf);
     await hitRateLimit(ctx.db, rateLimitKeys(ctx.secret)('submit:address', req.ip), SUBMISSIONS_PER_HOUR, 3600);
 
     let { fields, files } = form;
-    let sealedError: string | undefined;
+    let sealedError: Record<string, string> | undefined;
     const sealed = fields.clientEncryption === 'openpgp' && typeof fields.sealed === 'string';
     if (sealed) {
-      const opened = await openSealedForm(fields, files, await decryptionKeys(ctx.db, ctx.secret, program.id));
-      if (opened.ok) ({ fields, files } = opened);
-      else sealedError = opened.message;
+      // Files already refused are not decrypted at all; the sealed fields still are, so the page shows what was typed.
+      const opened = await openSealedForm(fields, form.fileError ? [] : files, await decryptionKeys(ctx.db, ctx.secret, program.id), limits);
+      ({ fields, files } = opened);
+      if (opened.error) sealedError = { [opened.error.field]: opened.error.message };
     }
     const parsed = reportSubmissionSchema(program.config.products.map((p) => p.id)).safeParse(fields);
     let errors: Record<string, string> = parsed.success ? {} : fieldErrors(parsed.error);
     if (form.fileError) errors = { ...errors, attachments: form.fileError };
-    if (sealedError) errors = { _form: sealedError, ...errors };
+    if (sealedError) errors = { ...sealedError, ...errors };
     if (parsed.success && !form.fileError && !sealedError) {
       try {
         // A key the reporter gave encrypts every mail to them; a bad one is a field error (ReporterKeyError),
