@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { openPglite } from '../../src/db/database.ts';
+import { freePort, startEmbargo, type EmbargoProcess } from '../helpers/embargo-process.ts';
+import { rawMail, swaks } from '../mail/mail-helpers.ts';
+import { waitFor } from './job-helpers.ts';
+import { startSilentRelay } from './silent-relay.ts';
+
+describe('SIGTERM on `embargo serve` with mail in hand: a quick exit, no job lost', () => {
+  let relay: Awaited<ReturnType<typeof startSilentRelay>>;
+  let proc: EmbargoProcess | undefined;
+  before(async () => {
+    relay = await startSilentRelay();
+  });
+  after(async () => {
+    await proc?.stop(2000);
+    proc?.removeFiles();
+    await relay?.close();
+  });
+
+  it('finishes the acknowledgement in hand (its 2 s relay timeout), leaves the others queued, and exits 0', async () => {
+    const smtpPort = await freePort();
+    proc = await startEmbargo({ env: { EMBARGO_SMTP_LISTEN: `127.0.0.1:${smtpPort}`, EMBARGO_SMTP_URL: relay.url, EMBARGO_SMTP_TIMEOUT_SECONDS: '2', EMBARGO_MAIL_FROM: 'security@example.com' } });
+    for (const n of [1, 2, 3]) {
+      const raw = rawMail({ from: `r${n}@example.org`, subject: `Report ${n}: SQL injection in search`, body: 'The q parameter is concatenated into SQL.' });
+      const sent = await swaks(['--server', `127.0.0.1:${smtpPort}`, '--from', `r${n}@example.org`, '--to', 'security@example.com', '--data', '-'], raw);
+      assert.equal(sent.code, 0, sent.out);
+    }
+    // Three reports filed; the first acknowledgement is now waiting on a relay that never answers.
+    await waitFor('the relay reached', () => relay.connections() >= 1, 20_000);
+    const started = Date.now();
+    const code = await proc.stop(15_000);
+    const took = Date.now() - started;
+    assert.equal(code, 0, proc.stderr());
+    assert.ok(took < 6_000, `shut down in ${took} ms`);
+
+    const { db, close } = await openPglite(path.join(proc.dataDir, 'pglite'));
+    try {
+      const jobs = await db.selectFrom('jobs').select(['kind', 'state', 'attempts']).orderBy('id').execute();
+      const filed = jobs.filter((j) => j.kind === 'process-inbound-mail');
+      const acks = jobs.filter((j) => j.kind === 'mail-acknowledgement');
+      assert.deepEqual(filed.map((j) => j.state), ['done', 'done', 'done']);
+      assert.equal(acks.length, 3, 'every acknowledgement is still there');
+      assert.ok(!jobs.some((j) => j.state === 'running'), 'nothing left claimed (another worker would wait 5 minutes to take it over)');
+      assert.ok(acks.every((j) => j.state === 'pending'), 'all still to be sent');
+      assert.ok(acks.filter((j) => j.attempts === 0).length >= 1, 'the backlog was not run during shutdown');
+    } finally {
+      await close();
+    }
+  });
+});
