@@ -15,10 +15,19 @@ export interface SignatureCheck {
 
 export type Decrypted =
   | { ok: true; data: Buffer; signed: boolean; checks: SignatureCheck[] }
-  | { ok: false; detail: string };
+  /** `tooLarge`: the plaintext would exceed `maxDecompressedBytes`, so the caller can say "too large" rather than "damaged". */
+  | { ok: false; detail: string; tooLarge?: true };
 
 /** openpgp's per-signature result (not exported by name from its types). */
 type VerificationResult = Awaited<ReturnType<typeof openpgp.verify>>['signatures'][number];
+
+/**
+ * What a compressed packet holds besides the plaintext: the literal packet's
+ * header, file name and partial-length markers, and signatures. Allowed on
+ * top of the budget while inflating, so a file of exactly the limit passes;
+ * the plaintext itself is then held to the budget exactly.
+ */
+const PACKET_FRAMING_BYTES = 64 * 1024;
 
 const hex = (ids: openpgp.KeyID[]) => ids.map((id) => id.toHex().toUpperCase()).join(', ');
 
@@ -37,9 +46,15 @@ export async function readPgpMessage(bytes: Buffer): Promise<{ message: openpgp.
 }
 
 /**
- * Decrypts with the program's keys. Signatures inside are checked against
- * `verificationKeys`; callers that learn the sender's key only from the
- * decrypted content (a key attached inside) call again with it.
+ * Decrypts with the program's keys: the one way Embargo opens OpenPGP data
+ * a stranger sent (mail intake and the browser-encrypted web form).
+ * Signatures inside are checked against `verificationKeys`; callers that
+ * learn the sender's key only from the decrypted content (a key attached
+ * inside) call again with it. The plaintext never exceeds
+ * `limits.maxDecompressedBytes`: openpgp counts inflated bytes as the
+ * decompressor yields them and stops there, so a small "zip bomb" costs at
+ * most that budget; the size check after decryption catches uncompressed
+ * data, which is bounded by the input anyway.
  */
 export async function decryptBytes(
   bytes: Buffer,
@@ -63,16 +78,19 @@ export async function decryptBytes(
       decryptionKeys,
       ...(verificationKeys.length ? { verificationKeys } : {}),
       format: 'binary',
-      config: { ...OPENPGP_CONFIG, maxDecompressedMessageSize: limits.maxDecompressedBytes },
+      config: { ...OPENPGP_CONFIG, maxDecompressedMessageSize: limits.maxDecompressedBytes + PACKET_FRAMING_BYTES },
     });
+    if (result.data.length > limits.maxDecompressedBytes) return tooLarge(limits);
     const data = Buffer.from(result.data);
     return { ok: true, data, signed: result.signatures.length > 0, checks: await checkSignatures(result.signatures, verificationKeys) };
   } catch (err) {
     const msg = (err as Error).message;
-    if (/decompress|too large|exceed/i.test(msg)) return { ok: false, detail: `it inflates beyond ${limits.maxDecompressedBytes} bytes when decompressed` };
+    if (/decompress|too large|exceed/i.test(msg)) return tooLarge(limits);
     return { ok: false, detail: `decryption failed (${msg})` };
   }
 }
+
+const tooLarge = (limits: PgpLimits): Decrypted => ({ ok: false, tooLarge: true, detail: `it inflates beyond ${limits.maxDecompressedBytes} bytes when decrypted` });
 
 /** Outcome of openpgp's verification results, naming the signer when we hold their key. */
 export async function checkSignatures(signatures: VerificationResult[], keys: openpgp.PublicKey[]): Promise<SignatureCheck[]> {
