@@ -30,8 +30,8 @@ describe('job kinds: lanes and retry budgets', () => {
   });
 
   it('every kind that sends mail runs in the mail lane, filing received mail in the other', () => {
-    assert.deepEqual(kindsIn('mail').sort(), ['mail-acknowledgement', 'mail-subscriber', 'notify-reporter', 'sla-mail', 'subscription-mail']);
-    assert.ok(kindsIn('work').includes('process-inbound-mail'));
+    for (const kind of ['mail-acknowledgement', 'mail-subscriber', 'notify-reporter', 'sla-mail', 'subscription-mail'] as const) assert.ok(kindsIn('mail').includes(kind), kind);
+    for (const kind of ['process-inbound-mail', 'sla-sweep', 'notify-subscribers', 'forget-unconfirmed-subscribers'] as const) assert.ok(kindsIn('work').includes(kind), kind);
     assert.equal(kindsIn('mail').length + kindsIn('work').length, Object.keys(JOB_KINDS).length);
   });
 
