@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { checkCvssVector } from './cvss.ts';
+import { hasNul, NUL_MESSAGE } from './nul-characters.ts';
+
+const noNul = (v: string) => !hasNul(v);
 
 /** Vulnerability classes offered on the form; "other" keeps the form honest. */
 export const VULNERABILITY_TYPES = [
@@ -38,13 +41,14 @@ export const CREDIT_CHOICES = [
 const optionalText = (max: number, label: string) =>
   z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
-    z.string().max(max, `${label} is too long (at most ${max} characters).`).optional(),
+    z.string().refine(noNul, NUL_MESSAGE).max(max, `${label} is too long (at most ${max} characters).`).optional(),
   );
 const requiredText = (min: number, max: number, label: string, hint: string) =>
   z.preprocess(
     (v) => (typeof v === 'string' ? v.trim() : v),
     z
       .string({ error: `${label} is required.` })
+      .refine(noNul, NUL_MESSAGE)
       .min(1, `${label} is required. ${hint}`)
       .min(min, `${label} is too short (at least ${min} characters). ${hint}`)
       .max(max, `${label} is too long (at most ${max} characters).`),

@@ -1,3 +1,5 @@
+import { stripNul } from '../domain/nul-characters.ts';
+
 /**
  * Who wrote a mail: a person, or a machine answering one. Machines never get
  * an acknowledgement (RFC 3834 §2), so two auto-responders cannot ping-pong
@@ -53,5 +55,6 @@ export function classifyMail(input: {
 /** Message-IDs in an In-Reply-To or References value, without angle brackets. */
 export function messageIds(value: string | undefined): string[] {
   if (!value) return [];
-  return [...value.matchAll(/<([^<>\s]{1,500})>/g)].map((m) => m[1]!).slice(-50);
+  // NUL cannot be stored or looked up in PostgreSQL text; no real Message-ID holds one.
+  return [...stripNul(value).matchAll(/<([^<>\s]{1,500})>/g)].map((m) => m[1]!).slice(-50);
 }

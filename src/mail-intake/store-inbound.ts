@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.ts';
+import { stripNul } from '../domain/nul-characters.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import { seal, unseal } from '../mail/seal.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
@@ -58,7 +59,7 @@ export async function storeInboundMail(db: Db, secret: InstanceSecret, mail: Inc
         program_id: mail.programId,
         source: mail.source,
         envelope_from_sealed: mail.envelopeFrom === undefined ? null : seal(secret, ENVELOPE_FROM_PURPOSE, id, Buffer.from(mail.envelopeFrom, 'utf8')),
-        envelope_to: mail.envelopeTo,
+        envelope_to: mail.envelopeTo.map(stripNul),
         message_id: messageIds(header(parseEntity(mail.raw), 'message-id'))[0]?.slice(0, 500) ?? null,
         dedupe_key: key,
         size: mail.raw.length,

@@ -16,6 +16,7 @@ import { registerStaffAdvisoryRoutes } from './routes/staff-advisories.tsx';
 import { registerSubscriptionRoutes } from './routes/subscriptions.tsx';
 import { registerReporterPrivacyRoutes } from './routes/reporter-privacy.tsx';
 import { registerErrorHandling } from './error-handler.tsx';
+import { registerNulGuard } from './refuse-nul.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerPublicRoutes } from './routes/public.tsx';
 import { registerReportFormRoutes } from './routes/report-form.tsx';
@@ -82,6 +83,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   });
 
   registerErrorHandling(app, ctx);
+  registerNulGuard(app);
   registerHealthRoutes(app, ctx);
   registerWellKnownRoutes(app, ctx);
   registerPublicRoutes(app, ctx, (programId) => activeKeyInfo(ctx.db, programId));
