@@ -95,3 +95,37 @@ export async function threadHeaders(db: Db, reportId: string): Promise<{ inReply
   const lastReceived = received.at(-1)?.message_id ?? undefined;
   return { ...(lastReceived ? { inReplyTo: lastReceived } : {}), references };
 }
+
+/** A reporter mail the relay refused for good (5xx): not retried, so someone must learn of it. */
+export interface RefusedDelivery {
+  jobId: string | null;
+  template: MailTemplateName;
+  /** The relay's answer, the address blanked (src/mail/blank-address.ts). */
+  response: string | null;
+  at: Date;
+  report: { id: string; reference: string; programId: string };
+}
+
+/**
+ * Refused reporter mail, newest first: of one report (its page), or of the
+ * programs an admin may see (the deliveries page). Never the address.
+ */
+export async function listRefusedDeliveries(db: Db, where: { reportId: string } | { programIds: readonly string[] }, limit = 100): Promise<RefusedDelivery[]> {
+  if ('programIds' in where && where.programIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('mail_deliveries as d')
+    .innerJoin('reports as r', 'r.id', 'd.report_id')
+    .select(['d.job_id', 'd.template', 'd.smtp_response', 'd.created_at', 'r.id as report_id', 'r.reference', 'r.program_id'])
+    .where('d.result', '=', 'rejected')
+    .where((eb) => ('reportId' in where ? eb('d.report_id', '=', where.reportId) : eb('r.program_id', 'in', where.programIds)))
+    .orderBy('d.created_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    jobId: r.job_id === null ? null : String(r.job_id),
+    template: r.template,
+    response: r.smtp_response,
+    at: r.created_at,
+    report: { id: r.report_id, reference: r.reference, programId: r.program_id },
+  }));
+}

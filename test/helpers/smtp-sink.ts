@@ -7,9 +7,10 @@ export interface CapturedMail {
 }
 
 /** A real SMTP server on a loopback port that keeps every message it receives. */
-export async function startSmtpSink(): Promise<{ url: string; port: number; mails: CapturedMail[]; close(): Promise<void>; failNext: (n: number) => void }> {
+export async function startSmtpSink(): Promise<{ url: string; port: number; mails: CapturedMail[]; close(): Promise<void>; failNext: (n: number) => void; refuseNext: (n: number) => void }> {
   const mails: CapturedMail[] = [];
   let failures = 0;
+  let refusals = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -18,6 +19,12 @@ export async function startSmtpSink(): Promise<{ url: string; port: number; mail
       stream.setEncoding('utf8');
       stream.on('data', (c: string) => (raw += c));
       stream.on('end', () => {
+        if (refusals > 0) {
+          refusals--;
+          const err = new Error('Mailbox unavailable') as Error & { responseCode: number };
+          err.responseCode = 550;
+          return callback(err);
+        }
         if (failures > 0) {
           failures--;
           const err = new Error('Try again later') as Error & { responseCode: number };
@@ -36,6 +43,8 @@ export async function startSmtpSink(): Promise<{ url: string; port: number; mail
     port,
     mails,
     failNext: (n) => (failures = n),
+    /** The next n messages get 550 (refused for good: not retried). */
+    refuseNext: (n) => (refusals = n),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -162,5 +162,22 @@ for (const kind of await databaseKinds()) {
       const after = await client.get(`/staff/reports/${report.reference}`);
       assert.doesNotMatch(after.body, /Not delivered/);
     });
+
+    it('a mail the relay refuses for good (550) is not retried, and says so on the report page and the admin page', async () => {
+      const refused = await makeReport(t.ctx.db, { reporterEmail: 'gone@example.org' }, t.ctx.vault);
+      await postStaffMessage(t.ctx.db, t.ctx.vault, { reportId: refused.id, actorId: triager.id, visibility: 'reporter', body: 'Are you still there?', files: [] });
+      sink.refuseNext(1);
+      assert.equal(await working.worker.drain(), 1);
+      assert.equal((await reporterMailJobs(t.ctx.db, refused.id))[0]!.state, 'done', 'nothing to retry: the relay said never');
+      const client = await Client.signedIn(t.app, viewer);
+      const page = await client.get(`/staff/reports/${refused.reference}`);
+      assert.match(page.body, /id="deliveries-h"/);
+      assert.match(page.body, /Refused by the relay/);
+      assert.match(page.body, /550/);
+      assert.doesNotMatch(page.body, /gone@example\.org[^<]*550/, 'the relay answer does not quote the address');
+      const adminPage = await (await Client.signedIn(t.app, admin)).get('/staff/deliveries');
+      assert.match(adminPage.body, /Refused by the relay/);
+      assert.match(adminPage.body, new RegExp(`${refused.reference}[\\s\\S]*550`));
+    });
   });
 }

@@ -4,6 +4,7 @@ import type { AppContext } from '../../context.ts';
 import type { Report } from '../../db/schema.ts';
 import { ForbiddenError, NotFoundError } from '../../errors.ts';
 import { listTroubledJobs, listUnsentReportMail } from '../../jobs/job-status.ts';
+import { listRefusedDeliveries } from '../../mail/deliveries.ts';
 import { isJobId, retryJob } from '../../jobs/retry-job.ts';
 import { loadProgram } from '../../programs/programs.ts';
 import { chrome, sendHtml } from '../page-context.ts';
@@ -35,10 +36,10 @@ export function registerStaffDeliveryRoutes(app: FastifyInstance, ctx: AppContex
 
   app.get('/staff/deliveries', { preHandler: auth }, async (req, reply) => {
     const actor = adminOnly(req);
-    const jobs = await listTroubledJobs(ctx.db, visiblePrograms(actor));
+    const [jobs, refused] = await Promise.all([listTroubledJobs(ctx.db, visiblePrograms(actor)), listRefusedDeliveries(ctx.db, { programIds: visiblePrograms(actor) })]);
     const done = (req.query as Record<string, string | undefined>).done;
     const program = await loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
-    const page = <DeliveriesPage chrome={chrome(req, reply, program)} jobs={jobs} csrf={reply.generateCsrf()} flash={done ? FLASHES[done] : undefined} />;
+    const page = <DeliveriesPage chrome={chrome(req, reply, program)} jobs={jobs} refused={refused} csrf={reply.generateCsrf()} flash={done ? FLASHES[done] : undefined} />;
     return sendHtml(reply, renderPage(page), 200, { private: true });
   });
 

@@ -26,6 +26,7 @@ import { COLLAB_DONE_MESSAGES, loadCollabView, registerStaffCollabRoutes } from 
 import { DISCLOSURE_DONE_MESSAGES, registerStaffDisclosureRoutes } from './disclosure-date.tsx';
 import { DELIVERY_DONE_MESSAGES, registerReportDeliveryRoutes } from './staff-deliveries.tsx';
 import { listUnsentReportMail } from '../../jobs/job-status.ts';
+import { listRefusedDeliveries } from '../../mail/deliveries.ts';
 
 type RefParams = { Params: { ref: string } };
 
@@ -82,7 +83,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
       loadCollabView(ctx, report, req.staff!.userId),
       loadReportExtras(ctx.db, report, program, ctx.config.baseUrl, query),
       findAdvisoryForReport(ctx.db, report.id),
-      listUnsentReportMail(ctx.db, report),
+      Promise.all([listUnsentReportMail(ctx.db, report), listRefusedDeliveries(ctx.db, { reportId: report.id }, 5)]),
     ]);
     const done = (req.query as Record<string, string | undefined>).done;
     const flash = extra.flash ?? (done && DONE_MESSAGES[done] ? { kind: 'success' as const, message: DONE_MESSAGES[done] } : undefined);
@@ -104,7 +105,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
         collab={collab}
         scripts={bundles ? [bundles.cvssPicker] : []}
         advisory={advisory}
-        deliveries={{ jobs: deliveries, canRetry: can.retryReportMail(req.staff!, report) }}
+        deliveries={{ jobs: deliveries[0], refused: deliveries[1], canRetry: can.retryReportMail(req.staff!, report) }}
         canDraftAdvisory={can.editAdvisory(req.staff!, report.program_id)}
         privacy={can.manageReporterData(req.staff!, report.program_id) ? { confirm: done === 'erase-confirm' } : undefined}
       />

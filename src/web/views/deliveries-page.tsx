@@ -1,9 +1,21 @@
 import type { JobStatus } from '../../jobs/job-status.ts';
-import { Layout, type PageChrome } from './layout.tsx';
+import type { RefusedDelivery } from '../../mail/deliveries.ts';
+import { formatDate, Layout, type PageChrome } from './layout.tsx';
 import { JobState, RetryButton } from './job-status-views.tsx';
 
 /** Admins: mail that has not gone out and jobs that failed, with the error and a retry. */
-export function DeliveriesPage(props: { chrome: PageChrome; jobs: JobStatus[]; csrf: string; flash?: string }) {
+const TEMPLATE_LABELS: Record<RefusedDelivery['template'], string> = { acknowledgement: 'Acknowledgement to the reporter', 'reporter-update': 'Update to the reporter' };
+
+function RefusedLine(props: { refused: RefusedDelivery }) {
+  const r = props.refused;
+  return (
+    <>
+      <strong>Refused by the relay</strong> on <time dateTime={r.at.toISOString()}>{formatDate(r.at)}</time>, not retried
+    </>
+  );
+}
+
+export function DeliveriesPage(props: { chrome: PageChrome; jobs: JobStatus[]; refused: RefusedDelivery[]; csrf: string; flash?: string }) {
   const failed = props.jobs.filter((j) => j.state === 'failed').length;
   return (
     <Layout chrome={props.chrome} title="Undelivered mail and failed jobs" wide>
@@ -40,13 +52,42 @@ export function DeliveriesPage(props: { chrome: PageChrome; jobs: JobStatus[]; c
           </tbody>
         </table>
       )}
+      <h2>Refused by the relay</h2>
+      <p class="meta">
+        Mail to reporters that the relay refused for good (a 5xx answer, such as an unknown mailbox): retrying the same mail would not
+        help. Check the address with the reporter another way; the report's next update goes to the address it has then.
+      </p>
+      {props.refused.length === 0 ? (
+        <p class="empty">No mail was refused.</p>
+      ) : (
+        <table class="inbox jobs">
+          <thead>
+            <tr>
+              <th scope="col">What</th>
+              <th scope="col">Report</th>
+              <th scope="col">When</th>
+              <th scope="col">The relay's answer</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.refused.map((r, i) => (
+              <tr key={`${r.jobId ?? 'x'}-${i}`}>
+                <td>{TEMPLATE_LABELS[r.template]}</td>
+                <td class="ref"><a href={`/staff/reports/${r.report.reference}`}>{r.report.reference}</a></td>
+                <td><time dateTime={r.at.toISOString()}>{formatDate(r.at)}</time></td>
+                <td><code>{r.response ?? ''}</code></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </Layout>
   );
 }
 
-/** The report page's panel: its mail to the reporter that has not gone out yet. Nothing when all went out. */
-export function ReportDeliveriesPanel(props: { jobs: JobStatus[]; base: string; csrf: string; canRetry: boolean }) {
-  if (props.jobs.length === 0) return null;
+/** The report page's panel: its mail to the reporter that has not gone out yet, or was refused. Nothing when all went out. */
+export function ReportDeliveriesPanel(props: { jobs: JobStatus[]; refused: RefusedDelivery[]; base: string; csrf: string; canRetry: boolean }) {
+  if (props.jobs.length === 0 && props.refused.length === 0) return null;
   return (
     <section aria-labelledby="deliveries-h">
       <h2 id="deliveries-h">Mail to the reporter not sent yet</h2>
@@ -58,6 +99,12 @@ export function ReportDeliveriesPanel(props: { jobs: JobStatus[]; base: string; 
             {props.canRetry && j.state !== 'running' && j.attempts > 0 ? (
               <> <RetryButton action={`${props.base}/deliveries/${j.id}/retry`} csrf={props.csrf} failed={j.state === 'failed'} /></>
             ) : null}
+          </li>
+        ))}
+        {props.refused.map((r, i) => (
+          <li key={`refused-${i}`}>
+            {TEMPLATE_LABELS[r.template]}: <RefusedLine refused={r} />
+            {r.response ? <> <span class="meta">({r.response})</span></> : null}
           </li>
         ))}
       </ul>

@@ -21,6 +21,7 @@ import { CannedPicker, ClosePanel, QuarantinePanel } from './report-closing-pane
 import { ConvertPanel, CreditDuplicatePanel, WatchPanel, type CollabView } from './report-collab-panel.tsx';
 import { ReportDeliveriesPanel } from './deliveries-page.tsx';
 import type { JobStatus } from '../../jobs/job-status.ts';
+import type { RefusedDelivery } from '../../mail/deliveries.ts';
 
 const CREDIT_LABELS = { name: 'By name', handle: 'By handle', anonymous: 'Anonymously', none: 'No credit' } as const;
 
@@ -49,7 +50,7 @@ export function StaffReportPage(props: {
   /** Set for the program's admins: export and erase the reporter's personal data. */
   privacy?: { confirm: boolean };
   /** The report's mail to the reporter not sent yet (src/jobs/job-status.ts), and whether the viewer may retry it. */
-  deliveries?: { jobs: JobStatus[]; canRetry: boolean };
+  deliveries?: { jobs: JobStatus[]; refused: RefusedDelivery[]; canRetry: boolean };
 }) {
   const { report, program } = props;
   const base = `/staff/reports/${report.reference}`;
@@ -143,7 +144,7 @@ export function StaffReportPage(props: {
               <dd>Accepted version {props.policyVersion} on {formatDate(report.policy_accepted_at)}</dd>
             </dl>
           </section>
-          {props.deliveries ? <ReportDeliveriesPanel jobs={props.deliveries.jobs} canRetry={props.deliveries.canRetry} base={base} csrf={props.csrf} /> : null}
+          {props.deliveries ? <ReportDeliveriesPanel jobs={props.deliveries.jobs} refused={props.deliveries.refused} canRetry={props.deliveries.canRetry} base={base} csrf={props.csrf} /> : null}
           {props.collab ? <WatchPanel view={props.collab} base={base} csrf={props.csrf} /> : null}
           {props.triage ? <SeverityPanel view={props.triage} base={base} csrf={props.csrf} canEdit={props.canEdit} /> : null}
           {props.triage ? <SsvcPanel base={base} csrf={props.csrf} decision={readSsvc(report.ssvc)} values={props.triage.form.values} errors={props.triage.form.errors} canEdit={props.canEdit} /> : null}
