@@ -25,6 +25,7 @@ const REASONS = {
   malformed: 'This is not an Embargo API token.',
   unknown: 'This API token is not valid.',
   revoked: 'This API token has been revoked.',
+  'creator-deactivated': 'The account that created this API token is deactivated; an administrator can create a new token.',
 } as const;
 
 /**

@@ -49,7 +49,28 @@ export const can = {
   retryReportMail: (actor: StaffActor, report: { program_id: string }) => EDITORS.includes(roleIn(actor, report.program_id) as Role),
   /** Create staff accounts and change roles. */
   manageStaff: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
+  /** See the team page (who has which role where, and the history of account changes): an administrator of any program. */
+  viewTeam: (actor: StaffActor) => [...actor.roles.values()].includes('admin'),
+  /** Invite someone by mail with a role in the program. */
+  inviteStaff: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
+  /** Give a member a role in the program, change it, or take it away. */
+  changeStaffRole: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
+  /** Deactivate an account: only an admin of every program the account has a role in (else one program's admin could lock out another's). */
+  deactivateStaff: (actor: StaffActor, target: StaffTarget) => administersAll(actor, target),
+  /** Reactivate an account: the same admins who may deactivate it. */
+  reactivateStaff: (actor: StaffActor, target: StaffTarget) => administersAll(actor, target),
+  /** Send an account a password reset link (it ends their sessions when used): the same admins. */
+  sendPasswordReset: (actor: StaffActor, target: StaffTarget) => administersAll(actor, target),
 } as const;
+
+/** A staff account as the account policies see it: the programs it has a role in. */
+export interface StaffTarget {
+  programIds: readonly string[];
+}
+
+function administersAll(actor: StaffActor, target: StaffTarget): boolean {
+  return can.viewTeam(actor) && target.programIds.every((id) => roleIn(actor, id) === 'admin');
+}
 
 /** Program ids whose reports the actor may read. */
 export function visiblePrograms(actor: StaffActor): string[] {

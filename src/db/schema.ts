@@ -16,7 +16,7 @@ export type EventType =
   | 'quarantined' | 'quarantine-released' | 'sender-blocked' | 'ssvc-set' | 'advisory-published'
   | 'disclosure-date-proposed' | 'disclosure-date-agreed' | 'reporter-data-erased';
 export type ActorKind = 'reporter' | 'staff' | 'system';
-export type JobKind = 'notify-reporter' | 'process-inbound-mail' | 'mail-acknowledgement' | 'sla-sweep' | 'sla-mail' | 'subscription-mail' | 'notify-subscribers' | 'mail-subscriber' | 'forget-unconfirmed-subscribers';
+export type JobKind = 'notify-reporter' | 'process-inbound-mail' | 'mail-acknowledgement' | 'sla-sweep' | 'sla-mail' | 'subscription-mail' | 'notify-subscribers' | 'mail-subscriber' | 'forget-unconfirmed-subscribers' | 'staff-account-mail';
 export type JobState = 'pending' | 'running' | 'done' | 'failed';
 
 export interface ProgramsTable {
@@ -55,6 +55,8 @@ export interface StaffUsersTable {
   disabled_at: Timestamp | null;
   /** Receives the daily SLA digest (opt-out). */
   sla_digest: ColumnType<boolean, boolean | undefined, boolean>;
+  /** True from an invitation until the invitee sets a password; disabled_at is set meanwhile. */
+  invitation_pending: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface MembershipsTable {

@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -33,7 +33,46 @@ export interface StaffPendingSignInsTable {
   expires_at: Timestamp;
 }
 
+export type StaffLinkPurpose = 'invitation' | 'password-reset';
+
+/** One-time links sent to a staff member by mail: an invitation, or a password reset. */
+export interface StaffAccountLinksTable {
+  id: string;
+  user_id: string;
+  /** An invitation sets the first password and activates the account; a reset ends the account's sessions. */
+  purpose: StaffLinkPurpose;
+  /** SHA-256 of the link's token; the token itself is never stored. */
+  token_hash: Buffer;
+  /** The admin who sent it; null for an operator at the command line. */
+  created_by: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  /** Set when used, or when a newer link of the same purpose replaced it. */
+  used_at: Timestamp | null;
+}
+
+export type StaffEventType =
+  | 'created' | 'invited' | 'invitation-accepted' | 'role-changed' | 'deactivated' | 'reactivated'
+  | 'password-changed' | 'name-changed' | 'password-reset-sent' | 'password-reset' | 'program-access-granted';
+
+/** The append-only history of staff accounts (a trigger refuses UPDATE and DELETE). */
+export interface StaffEventsTable {
+  id: Generated<string>;
+  created_at: CreatedAt;
+  /** Who made the change; null for an operator at the command line, or the system. */
+  actor_id: string | null;
+  /** The account the change is about. */
+  subject_id: string;
+  /** The program of a role change; null for changes of the account itself. */
+  program_id: string | null;
+  type: StaffEventType;
+  /** What changed (e.g. { from, to } roles); never a password or a token. */
+  detail: ColumnType<unknown, string | undefined, never>;
+}
+
 export interface StaffAuthTables {
+  staff_account_links: StaffAccountLinksTable;
+  staff_events: StaffEventsTable;
   staff_second_factors: StaffSecondFactorsTable;
   staff_recovery_codes: StaffRecoveryCodesTable;
   staff_pending_sign_ins: StaffPendingSignInsTable;

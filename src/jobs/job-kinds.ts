@@ -55,6 +55,7 @@ export const JOB_KINDS: Record<JobKind, { lane: Lane; retry: RetryPolicy; label:
   'subscription-mail': { lane: 'mail', retry: OUTSIDE_MAIL_RETRIES, label: 'Subscription confirmation' },
   'mail-subscriber': { lane: 'mail', retry: OUTSIDE_MAIL_RETRIES, label: 'Advisory notice to a subscriber' },
   'sla-mail': { lane: 'mail', retry: STAFF_MAIL_RETRIES, label: 'SLA reminder or digest to the team' },
+  'staff-account-mail': { lane: 'mail', retry: STAFF_MAIL_RETRIES, label: 'Invitation or password reset link to a staff member' },
   'process-inbound-mail': { lane: 'work', retry: WORK_RETRIES, label: 'Filing a received mail' },
   'notify-subscribers': { lane: 'work', retry: WORK_RETRIES, label: 'Queueing advisory notices' },
   'forget-unconfirmed-subscribers': { lane: 'work', retry: WORK_RETRIES, label: 'Forgetting unconfirmed subscriptions' },

@@ -22,6 +22,8 @@ export interface JobPayloads {
   'mail-subscriber': { notificationId: string };
   /** Runs when a confirmation link expires: deletes every subscriber whose link expired unconfirmed (src/subscriptions/). */
   'forget-unconfirmed-subscribers': Record<string, never>;
+  /** An invitation or password reset link to a staff member; the token travels sealed and is scrubbed once sent (src/staff/account-links.ts). */
+  'staff-account-mail': { linkId: string; sealedToken?: string };
 }
 
 /**

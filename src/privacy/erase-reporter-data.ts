@@ -5,7 +5,8 @@ import { RAW_MAIL_PURPOSE } from '../mail-intake/store-inbound.ts';
 import { seal } from '../mail/seal.ts';
 import { lockReportState } from '../reports/report-actions.ts';
 import { recordEvent, type EventActor } from '../reports/record-event.ts';
-import { openReporter, sealReporter } from '../reports/report-contents.ts';
+import { openReporter, reportKey, sealReporter } from '../reports/report-contents.ts';
+import { redactIdentityFromTeamTexts } from './redact-identity.ts';
 import { removeDraftCredits } from '../advisories/advisory-store.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
 
@@ -13,7 +14,8 @@ import type { InstanceSecret } from '../secrets/instance-secret.ts';
  * Erases a reporter's personal data from one report (GDPR art. 17) and keeps
  * the vulnerability record: the report's text, thread, attachments, dates and
  * decisions stay, since the team needs them to fix and to account for the fix.
- * Gone: name, handle and e-mail, their OpenPGP key, the recipients of mail sent
+ * Gone: name, handle and e-mail (also where the team's words quote them: event
+ * texts, the team's messages, the evaluation), their OpenPGP key, the recipients of mail sent
  * to them, the sender and raw copy of mail received from them, the keyed hash
  * of their IP, and their credit, also from an unpublished advisory's draft (an
  * advisory already published keeps its credits; that is a revision for the team). Without an address Embargo can no
@@ -33,6 +35,8 @@ export async function eraseReporterData(
     // A draft advisory written before keeps its credits sealed: take the reporter's names out of it too.
     const former = openReporter(vault, keyRow);
     await removeDraftCredits(trx, vault, report.id, [former.name ?? '', former.handle ?? '']);
+    // Closing notes and replies filled from canned responses greet the reporter by name.
+    await redactIdentityFromTeamTexts(trx, vault, reportKey(vault, keyRow), report.id, [former.name, former.handle, former.email]);
     await trx
       .updateTable('reports')
       .set({

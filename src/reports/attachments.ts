@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { DataKey, ReportVault } from '../crypto/report-vault.ts';
 import type { Database } from '../db/schema.ts';
@@ -40,7 +40,6 @@ export async function storeAttachments(
           ...sealAttachment(vault, key, id, { filename: cleanFilename(f.filename), content: f.content }),
           content_type: f.contentType.slice(0, 200) || 'application/octet-stream',
           size: f.content.length,
-          sha256: createHash('sha256').update(f.content).digest('hex'),
         };
       }),
     )

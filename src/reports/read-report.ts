@@ -2,7 +2,8 @@ import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import type { Report } from '../db/schema.ts';
 import { hashToken, isWellFormedToken } from '../domain/tokens.ts';
-import { openAttachmentName, openMessageBody, openReport, openTitle, reportKey } from './report-contents.ts';
+import { eventDataWithText } from './event-text.ts';
+import { openAttachmentDigest, openAttachmentName, openMessageBody, openReport, openTitle, reportKey } from './report-contents.ts';
 
 export type Audience = 'staff' | 'reporter';
 
@@ -50,7 +51,7 @@ async function loadReportKey(db: Db, vault: ReportVault, reportId: string) {
 export async function listAttachments(db: Db, vault: ReportVault, reportId: string): Promise<AttachmentInfo[]> {
   const rows = await db
     .selectFrom('report_attachments')
-    .select(['id', 'message_id', 'filename_sealed', 'size', 'sha256', 'created_at'])
+    .select(['id', 'message_id', 'filename_sealed', 'size', 'sha256', 'sha256_sealed', 'created_at'])
     .where('report_id', '=', reportId)
     .orderBy('created_at')
     .execute();
@@ -61,7 +62,8 @@ export async function listAttachments(db: Db, vault: ReportVault, reportId: stri
     messageId: r.message_id,
     filename: openAttachmentName(vault, key, r.id, r.filename_sealed),
     size: r.size,
-    sha256: r.sha256,
+    // In clear only on rows of earlier versions not yet sealed on start.
+    sha256: r.sha256_sealed ? openAttachmentDigest(vault, key, r.id, r.sha256_sealed) : (r.sha256 ?? ''),
     createdAt: r.created_at,
   }));
 }
@@ -79,7 +81,7 @@ export async function loadTimeline(db: Db, vault: ReportVault, reportId: string,
   let events = db
     .selectFrom('report_events as e')
     .leftJoin('staff_users as u', 'u.id', 'e.actor_id')
-    .select(['e.id', 'e.created_at', 'e.type', 'e.data', 'u.display_name'])
+    .select(['e.id', 'e.created_at', 'e.type', 'e.data', 'e.text_sealed', 'u.display_name'])
     .where('e.report_id', '=', reportId)
     // Messages carry their own entries; their events would only repeat them.
     .where('e.type', 'not in', ['reporter-replied', 'staff-replied', 'note-added']);
@@ -88,7 +90,7 @@ export async function loadTimeline(db: Db, vault: ReportVault, reportId: string,
     events = events.where('e.reporter_visible', '=', true);
   }
   const [m, e] = await Promise.all([messages.orderBy('m.created_at').execute(), events.orderBy('e.id').execute()]);
-  const key = m.length > 0 ? await loadReportKey(db, vault, reportId) : undefined;
+  const key = m.length > 0 || e.some((r) => r.text_sealed) ? await loadReportKey(db, vault, reportId) : undefined;
   const byMessage = new Map<string, AttachmentInfo[]>();
   for (const a of attachments) if (a.messageId) byMessage.set(a.messageId, [...(byMessage.get(a.messageId) ?? []), a]);
   const entries: TimelineEntry[] = [
@@ -108,7 +110,7 @@ export async function loadTimeline(db: Db, vault: ReportVault, reportId: string,
       at: r.created_at,
       type: r.type,
       actorName: audience === 'staff' ? r.display_name : null,
-      data: r.data,
+      data: eventDataWithText(vault, key, r),
     })),
   ];
   return entries.sort((a, b) => a.at.getTime() - b.at.getTime());

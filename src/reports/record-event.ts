@@ -1,19 +1,31 @@
 import type { Transaction } from 'kysely';
+import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Database, EventType } from '../db/schema.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import { computeNextDeadline } from '../sla/report-clocks.ts';
+import { EVENT_TEXT_FIELDS, sealEventText, type EventData, type EventText } from './event-text.ts';
+import { reportKey } from './report-contents.ts';
 
 export type EventActor = { kind: 'staff'; id: string } | { kind: 'reporter' } | { kind: 'system' };
+
+/** Words for an event (EventText) with the vault that seals them. */
+export type EventTextInput = EventText & { vault: ReportVault };
 
 /**
  * Appends to a report's timeline inside the business transaction. A change
  * the reporter should know about, made by someone else, also enqueues their
- * notification, so it is sent if and only if the change commits.
+ * notification, so it is sent if and only if the change commits. Words
+ * someone wrote (`text`) are sealed with the report's key; `data` stays in
+ * clear and may not carry them.
  */
 export async function recordEvent(
   trx: Transaction<Database>,
-  event: { reportId: string; actor: EventActor; type: EventType; data?: Record<string, unknown>; reporterVisible: boolean },
+  event: { reportId: string; actor: EventActor; type: EventType; data?: EventData; text?: EventTextInput; reporterVisible: boolean },
 ): Promise<string> {
+  const data = event.data ?? {};
+  // The type forbids it; this catches casts and plain JavaScript before clear text reaches the table.
+  const misplaced = EVENT_TEXT_FIELDS.filter((f) => f in data);
+  if (misplaced.length > 0) throw new Error(`Event data may not carry ${misplaced.join(', ')} in clear: pass it as the event's text.`);
   const row = await trx
     .insertInto('report_events')
     .values({
@@ -21,11 +33,18 @@ export async function recordEvent(
       actor_kind: event.actor.kind,
       actor_id: event.actor.kind === 'staff' ? event.actor.id : null,
       type: event.type,
-      data: JSON.stringify(event.data ?? {}),
+      data: JSON.stringify(data),
       reporter_visible: event.reporterVisible,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  const text = event.text && pickText(event.text);
+  if (event.text && text) {
+    // Sealed after the insert: the text is bound to the event's id, which the database assigns.
+    const keyRow = await trx.selectFrom('reports').select(['id', 'data_key']).where('id', '=', event.reportId).executeTakeFirstOrThrow();
+    const sealed = sealEventText(event.text.vault, reportKey(event.text.vault, keyRow), row.id, text);
+    await trx.updateTable('report_events').set({ text_sealed: sealed }).where('id', '=', row.id).execute();
+  }
   // Every event may start, stop or pause an SLA clock: keep the "Due" order true in the same transaction.
   const nextDeadlineAt = await computeNextDeadline(trx, event.reportId);
   await trx.updateTable('reports').set({ updated_at: new Date(), next_deadline_at: nextDeadlineAt }).where('id', '=', event.reportId).execute();
@@ -33,4 +52,11 @@ export async function recordEvent(
     await enqueueJob(trx, 'notify-reporter', { eventId: row.id });
   }
   return row.id;
+}
+
+/** The non-empty EventText fields of the input; undefined when there are none. */
+function pickText(input: EventTextInput): EventText | undefined {
+  const text: EventText = {};
+  for (const field of EVENT_TEXT_FIELDS) if (input[field]) text[field] = input[field];
+  return Object.keys(text).length > 0 ? text : undefined;
 }

@@ -6,7 +6,8 @@ import type { Database, Report } from '../db/schema.ts';
 import { RESOLVED_STATES, checkTransition, isReporterVisibleState, isResumableState, type ReportState } from '../domain/lifecycle.ts';
 import { InvalidTransitionError, NotFoundError, ValidationError } from '../errors.ts';
 import { storeAttachments, type UploadedFile } from './attachments.ts';
-import { recordEvent, type EventActor } from './record-event.ts';
+import type { EventData } from './event-text.ts';
+import { recordEvent, type EventActor, type EventTextInput } from './record-event.ts';
 import { PLAIN_REPORT_COLUMNS, openReport, reportKey, sealMessageBody, type PlainReport } from './report-contents.ts';
 
 /** Re-reads the report under a row lock so concurrent changes apply one after the other; returns it opened. */
@@ -64,9 +65,10 @@ export async function applyTransition(
   report: Pick<Report, 'id' | 'state' | 'resolved_at'>,
   to: ReportState,
   actor: EventActor,
-  reason: string | undefined,
+  /** Why, in words the reporter may read (sealed with the report's key); undefined for none. */
+  reason: EventTextInput | undefined,
   /** More for the event (e.g. the advisory a disclosure published), merged into its data. */
-  extra: Record<string, unknown> = {},
+  extra: EventData = {},
 ): Promise<void> {
   const check = checkTransition(report.state, to);
   if (!check.ok) throw new InvalidTransitionError(check.reason);
@@ -78,16 +80,18 @@ export async function applyTransition(
     reportId: report.id,
     actor,
     type: 'state-changed',
-    data: { ...extra, from: report.state, to, ...(reason ? { reason } : {}) },
+    data: { ...extra, from: report.state, to },
+    ...(reason ? { text: reason } : {}),
     reporterVisible: isReporterVisibleState(to),
   });
 }
 
 /** Moves a report through the lifecycle; an illegal move is an InvalidTransitionError. */
-export async function changeState(db: Db, args: { reportId: string; to: ReportState; actorId: string; reason?: string }): Promise<void> {
+export async function changeState(db: Db, vault: ReportVault, args: { reportId: string; to: ReportState; actorId: string; reason?: string }): Promise<void> {
+  const reason = args.reason?.trim();
   await db.transaction().execute(async (trx) => {
     const report = await lockReportState(trx, args.reportId);
-    await applyTransition(trx, report, args.to, { kind: 'staff', id: args.actorId }, args.reason?.trim() || undefined);
+    await applyTransition(trx, report, args.to, { kind: 'staff', id: args.actorId }, reason ? { vault, reason } : undefined);
   });
 }
 
@@ -158,7 +162,7 @@ export async function postReporterReply(
       reporterVisible: true,
     });
     if (report.state === 'needs-info') {
-      await applyTransition(trx, report, report.resume_state ?? 'new', { kind: 'system' }, 'The reporter answered.');
+      await applyTransition(trx, report, report.resume_state ?? 'new', { kind: 'system' }, { vault, reason: 'The reporter answered.' });
     }
   });
 }

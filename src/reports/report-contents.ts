@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DataKey, ReportVault } from '../crypto/report-vault.ts';
 import type { Report, ReportRow, SealedReportColumn } from '../db/schema.ts';
 
@@ -117,12 +118,30 @@ export function openMessageBody(vault: ReportVault, key: DataKey, messageId: str
   return vault.openText(key, `message:${messageId}`, sealed);
 }
 
-/** The stored form of an uploaded file: name and content sealed separately so listing names never opens contents. */
-export function sealAttachment(vault: ReportVault, key: DataKey, attachmentId: string, file: { filename: string; content: Buffer }): { filename_sealed: Buffer; content: Buffer } {
+/**
+ * The stored form of an uploaded file: name, digest and content sealed separately so listing names never opens
+ * contents. The digest is sealed too: in clear it would let a dump confirm a known proof-of-concept file.
+ */
+export function sealAttachment(
+  vault: ReportVault,
+  key: DataKey,
+  attachmentId: string,
+  file: { filename: string; content: Buffer },
+): { filename_sealed: Buffer; sha256_sealed: Buffer; content: Buffer } {
   return {
     filename_sealed: vault.seal(key, `attachment-name:${attachmentId}`, file.filename),
+    sha256_sealed: sealAttachmentDigest(vault, key, attachmentId, createHash('sha256').update(file.content).digest('hex')),
     content: vault.seal(key, `attachment:${attachmentId}`, file.content),
   };
+}
+
+/** The hex SHA-256 of an attachment's content, sealed (also for digests of earlier versions, sealed on start). */
+export function sealAttachmentDigest(vault: ReportVault, key: DataKey, attachmentId: string, hexDigest: string): Buffer {
+  return vault.seal(key, `attachment-sha256:${attachmentId}`, hexDigest);
+}
+
+export function openAttachmentDigest(vault: ReportVault, key: DataKey, attachmentId: string, sealed: Buffer): string {
+  return vault.openText(key, `attachment-sha256:${attachmentId}`, sealed);
 }
 
 export function openAttachmentName(vault: ReportVault, key: DataKey, attachmentId: string, sealed: Buffer): string {

@@ -43,7 +43,7 @@ export async function runBulkAction(
     }
     try {
       if (action.kind === 'assign') await assignReport(deps.db, { reportId: row.id, assigneeId: action.assigneeId, actorId: actor.userId });
-      else if (action.kind === 'state') await changeState(deps.db, { reportId: row.id, to: action.to, actorId: actor.userId });
+      else if (action.kind === 'state') await changeState(deps.db, deps.vault, { reportId: row.id, to: action.to, actorId: actor.userId });
       else await closeAsSpam(deps.db, deps.vault, deps.hasher, { reportId: row.id, actorId: actor.userId });
       outcome.changed.push(row.reference);
     } catch (err) {

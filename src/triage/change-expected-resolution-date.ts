@@ -1,3 +1,4 @@
+import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import { InvalidTransitionError, ValidationError } from '../errors.ts';
 import { lockReportState } from '../reports/report-actions.ts';
@@ -12,6 +13,7 @@ import { resolutionDateProblem } from './resolution-date.ts';
  */
 export async function changeExpectedResolutionDate(
   db: Db,
+  vault: ReportVault,
   args: { reportId: string; actorId: string; date: string; reason: string; now?: Date },
 ): Promise<void> {
   const now = args.now ?? new Date();
@@ -33,7 +35,8 @@ export async function changeExpectedResolutionDate(
       reportId: report.id,
       actor: { kind: 'staff', id: args.actorId },
       type: 'resolution-date-changed',
-      data: { from, to: date, ...(reason ? { reason } : {}) },
+      data: { from, to: date },
+      text: { vault, reason },
       reporterVisible: true,
     });
   });

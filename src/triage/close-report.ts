@@ -17,7 +17,7 @@ const MAX_NOTE = 5000;
  * one notification the state change sends; the category is also kept on the
  * report (closure_reason) for metrics.
  */
-export async function closeAsNotApplicable(db: Db, args: { reportId: string; actorId: string; reason: string; note?: string }): Promise<void> {
+export async function closeAsNotApplicable(db: Db, vault: ReportVault, args: { reportId: string; actorId: string; reason: string; note?: string }): Promise<void> {
   if (!isClosureReason(args.reason)) throw new ValidationError({ closureReason: 'Choose why the report does not apply.' });
   const reason: ClosureReason = args.reason;
   const note = args.note?.trim() ?? '';
@@ -25,7 +25,8 @@ export async function closeAsNotApplicable(db: Db, args: { reportId: string; act
   await db.transaction().execute(async (trx) => {
     const report = await lockReportState(trx, args.reportId);
     const told = note ? `${CLOSURE_REASONS[reason].toReporter}\n\n${note}` : CLOSURE_REASONS[reason].toReporter;
-    await applyTransition(trx, report, 'not-applicable', { kind: 'staff', id: args.actorId }, told);
+    // Sealed with the report's key: a note filled from a canned response holds the title and the reporter's name.
+    await applyTransition(trx, report, 'not-applicable', { kind: 'staff', id: args.actorId }, { vault, reason: told });
     // A decision was made: it leaves the quarantine, if it was there.
     await trx.updateTable('reports').set({ closure_reason: reason, quarantined: false }).where('id', '=', report.id).execute();
   });

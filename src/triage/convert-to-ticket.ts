@@ -15,8 +15,8 @@ const TOLD_REPORTER = 'We have passed it on to the product team as a regular (no
  * the reason 'informative' (the reporter is told, like any closing). The ticket
  * itself is built on demand by `buildTicket`, so it can be downloaded again later.
  */
-export async function convertToTicket(db: Db, args: { reportId: string; actorId: string }): Promise<void> {
-  await closeAsNotApplicable(db, { reportId: args.reportId, actorId: args.actorId, reason: 'informative', note: TOLD_REPORTER });
+export async function convertToTicket(db: Db, vault: ReportVault, args: { reportId: string; actorId: string }): Promise<void> {
+  await closeAsNotApplicable(db, vault, { reportId: args.reportId, actorId: args.actorId, reason: 'informative', note: TOLD_REPORTER });
 }
 
 /** The report (opened by the caller through read-report.ts) and its reporter-visible thread, as Markdown. */

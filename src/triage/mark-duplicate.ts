@@ -1,3 +1,4 @@
+import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import { REFERENCE_PATTERN } from '../domain/reference.ts';
 import { ValidationError } from '../errors.ts';
@@ -13,7 +14,7 @@ import { recordEvent } from '../reports/record-event.ts';
  * only be marked as a duplicate of one received before it; a duplicate of a
  * duplicate is linked to the original itself.
  */
-export async function markDuplicate(db: Db, args: { reportId: string; originalReference: string; actorId: string }): Promise<{ originalReference: string }> {
+export async function markDuplicate(db: Db, vault: ReportVault, args: { reportId: string; originalReference: string; actorId: string }): Promise<{ originalReference: string }> {
   const reference = args.originalReference.trim().toUpperCase();
   if (!REFERENCE_PATTERN.test(reference)) throw new ValidationError({ original: 'Give the reference of the original report, e.g. EMB-2026-0001.' });
   return db.transaction().execute(async (trx) => {
@@ -31,7 +32,10 @@ export async function markDuplicate(db: Db, args: { reportId: string; originalRe
       });
     }
     if (original.state === 'spam') throw new ValidationError({ original: `${original.reference} is spam; it cannot be the original.` });
-    await applyTransition(trx, report, 'duplicate', { kind: 'staff', id: args.actorId }, 'This issue had already been reported to us by someone else. You can follow its progress on this page.');
+    await applyTransition(trx, report, 'duplicate', { kind: 'staff', id: args.actorId }, {
+      vault,
+      reason: 'This issue had already been reported to us by someone else. You can follow its progress on this page.',
+    });
     await trx.updateTable('reports').set({ duplicate_of: original.id }).where('id', '=', report.id).execute();
     // The staff timeline names the original; the reporter's never does (not reporter-visible).
     await recordEvent(trx, {

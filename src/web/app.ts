@@ -31,6 +31,8 @@ import { registerStaffMetricsRoutes } from './routes/staff-metrics.tsx';
 import { registerStaffPolicyRoutes } from './routes/staff-policy.tsx';
 import { registerStaffReportRoutes } from './routes/staff-report.tsx';
 import { registerStaffDeliveryRoutes } from './routes/staff-deliveries.tsx';
+import { registerStaffTeamRoutes } from './routes/staff-team.tsx';
+import { registerStaffAccountRoutes } from './routes/staff-account.tsx';
 import { registerTrackRoutes } from './routes/track.tsx';
 import { registerWellKnownRoutes } from './routes/well-known.ts';
 
@@ -99,6 +101,8 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerStaffBulkRoutes(app, ctx);
   registerStaffReportRoutes(app, ctx, bundles);
   registerStaffDeliveryRoutes(app, ctx);
+  registerStaffTeamRoutes(app, ctx);
+  registerStaffAccountRoutes(app, ctx);
   registerStaffPolicyRoutes(app, ctx);
   registerStaffMetricsRoutes(app, ctx);
   registerStaffCannedRoutes(app, ctx);

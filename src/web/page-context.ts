@@ -20,7 +20,7 @@ export function chrome(req: FastifyRequest, reply: FastifyReply, program: Progra
     path,
     thanksPage: program?.config.thanksPage ?? false,
     ...(req.staff
-      ? { staff: { displayName: req.staff.displayName, csrf: reply.generateCsrf(), canEditPolicy: program ? can.editPolicy(req.staff, program.id) : false, canViewSubscribers: [...req.staff.roles.keys()].some((id) => can.viewSubscribers(req.staff!, id)), canOperateJobs: can.operateJobs(req.staff) } }
+      ? { staff: { displayName: req.staff.displayName, csrf: reply.generateCsrf(), canEditPolicy: program ? can.editPolicy(req.staff, program.id) : false, canViewSubscribers: [...req.staff.roles.keys()].some((id) => can.viewSubscribers(req.staff!, id)), canOperateJobs: can.operateJobs(req.staff), canViewTeam: can.viewTeam(req.staff) } }
       : {}),
   };
 }

@@ -51,7 +51,7 @@ describe('advisories over HTTP: draft, preview, publish, revise, and every publi
 
   it('takes a fixed report to a published advisory, escaping hostile text everywhere', async () => {
     const report = await makeReport(t.ctx.db, { title: `XSS ${HOSTILE}`, reporterName: 'Ada "Countess" Lovelace', creditPreference: 'name' });
-    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.ctx.db, { reportId: report.id, to, actorId: leadId });
+    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.ctx.db, t.ctx.vault, { reportId: report.id, to, actorId: leadId });
 
     const reportPage = await lead.get(`/staff/reports/${report.reference}`);
     assert.match(reportPage.body, /Draft an advisory/);

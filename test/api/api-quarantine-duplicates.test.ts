@@ -51,7 +51,7 @@ describe('quarantine and duplicates through the API and the inbox', () => {
     assert.doesNotMatch(originalRow, /badge-duplicate/);
     assert.equal(inbox.indexOf(spam.json.reference), -1);
 
-    await markDuplicate(t.ctx.db, { reportId: again.json.id, originalReference: original.json.reference, actorId: staff.id });
+    await markDuplicate(t.ctx.db, t.ctx.vault, { reportId: again.json.id, originalReference: original.json.reference, actorId: staff.id });
     const dup = await api.get(`/api/v1/reports/${again.json.reference}`);
     assert.equal(dup.json.state, 'duplicate');
     assert.equal(dup.json.duplicateOf, original.json.reference);

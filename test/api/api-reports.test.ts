@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { findReportByTrackingToken } from '../../src/reports/read-report.ts';
+import { findReportByTrackingToken, loadTimeline } from '../../src/reports/read-report.ts';
 import { makeReport, makeStaff } from '../helpers/factories.ts';
 import { startTestApp, type TestApp } from '../helpers/http-app.ts';
 import { apiClient, makeApiToken, submission } from './api-helpers.ts';
@@ -160,7 +160,9 @@ describe('API reports', () => {
       .where('e.type', '=', 'state-changed')
       .executeTakeFirstOrThrow();
     assert.match(event.display_name, /^API: /, 'recorded under the token, not a person');
-    assert.deepEqual(event.data, { from: 'new', to: 'acknowledged', reason: 'Reproduced.' });
+    assert.deepEqual(event.data, { from: 'new', to: 'acknowledged' }, 'the reason is sealed, not in the clear data');
+    const opened = (await loadTimeline(t.ctx.db, t.ctx.vault, s.id, 'staff', [])).find((e) => e.kind === 'event' && e.type === 'state-changed');
+    assert.deepEqual(opened?.kind === 'event' && opened.data, { from: 'new', to: 'acknowledged', reason: 'Reproduced.' });
   });
 
   it('sets and clears the team’s CVSS vector, and shows severity and SLA clocks', async () => {

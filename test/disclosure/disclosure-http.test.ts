@@ -166,7 +166,7 @@ describe('the disclosure date over HTTP: staff propose, the reporter agrees or p
     assert.equal((await stranger.postForm(`${staffUrl}/disclosure-date/agree`, { _csrf: strangerCsrf })).statusCode, 404);
     assert.equal((await row(report.id)).disclosure_at, null);
 
-    await changeState(t.ctx.db, { reportId: report.id, to: 'spam', actorId: leadId });
+    await changeState(t.ctx.db, t.ctx.vault, { reportId: report.id, to: 'spam', actorId: leadId });
     const closed = await triager.postForm(`${staffUrl}/disclosure-date`, { _csrf: Client.csrf((await triager.get(staffUrl)).body), ...fields });
     assert.equal(closed.statusCode, 409);
     assert.match(closed.body, /no longer open/);
@@ -174,7 +174,7 @@ describe('the disclosure date over HTTP: staff propose, the reporter agrees or p
 
   it('publishing the advisory before the agreed date needs the explicit decision', async () => {
     const report = await makeReport(t.ctx.db);
-    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.ctx.db, { reportId: report.id, to, actorId: leadId });
+    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.ctx.db, t.ctx.vault, { reportId: report.id, to, actorId: leadId });
     const started = await lead.postForm(`/staff/reports/${report.reference}/advisory`, { _csrf: Client.csrf((await lead.get(`/staff/reports/${report.reference}`)).body) });
     assert.equal(started.statusCode, 303);
     const editorUrl = started.headers.location!.replace(/\?.*$/, '');
@@ -207,7 +207,7 @@ describe('the disclosure date over HTTP: staff propose, the reporter agrees or p
 
   it('publishes without the checkbox once the agreed moment has passed', async () => {
     const report = await makeReport(t.ctx.db);
-    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.ctx.db, { reportId: report.id, to, actorId: leadId });
+    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.ctx.db, t.ctx.vault, { reportId: report.id, to, actorId: leadId });
     // An agreement reached earlier, whose moment is now past (set directly: the use cases refuse past dates).
     await t.ctx.db.updateTable('reports').set({ disclosure_at: new Date(Date.now() - 3_600_000), disclosure_time_zone: 'Europe/Amsterdam', disclosure_status: 'agreed', disclosure_proposed_by: 'team' }).where('id', '=', report.id).execute();
     const started = await lead.postForm(`/staff/reports/${report.reference}/advisory`, { _csrf: Client.csrf((await lead.get(`/staff/reports/${report.reference}`)).body) });

@@ -9,7 +9,7 @@ import { unseal } from '../../src/mail/seal.ts';
 import { findReportByReference, findReportByTrackingToken, listAttachments, loadTimeline } from '../../src/reports/read-report.ts';
 import { changeState } from '../../src/reports/report-actions.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
-import { demo, makeStaff } from '../helpers/factories.ts';
+import { demo, makeStaff, testVault } from '../helpers/factories.ts';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
 import { mailContext, pgpMimeMail, rawMail, reporterKeyPair, type MailTestContext } from './mail-helpers.ts';
 
@@ -232,7 +232,7 @@ for (const kind of await databaseKinds()) {
       const staff = await makeStaff(t.db, 'triager');
       const first = await deliver(rawMail({ from: 'cy@example.org', subject: 'IDOR on invoices', body: 'Changing the id in /invoices/123 shows other customers invoices.' }), { from: 'cy@example.org' });
       const ack = (await ackFor(first.reference!))!;
-      await changeState(t.db, { reportId: first.row.report_id!, to: 'needs-info', actorId: staff.id });
+      await changeState(t.db, testVault, { reportId: first.row.report_id!, to: 'needs-info', actorId: staff.id });
       await m.worker.drain();
 
       const replyTo = String(ack.parsed.replyTo!.value[0]!.address);

@@ -12,7 +12,7 @@ import { changeState, postStaffMessage } from '../../src/reports/report-actions.
 import { acknowledgeWithEvaluation } from '../../src/triage/acknowledge-with-evaluation.ts';
 import { changeExpectedResolutionDate } from '../../src/triage/change-expected-resolution-date.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
-import { makeReport, makeStaff } from '../helpers/factories.ts';
+import { makeReport, makeStaff, testVault } from '../helpers/factories.ts';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
 import { Gpg } from '../keys/gpg-helper.ts';
 import { mailContext, reporterKeyPair, type MailTestContext } from './mail-helpers.ts';
@@ -70,7 +70,7 @@ for (const kind of await databaseKinds()) {
       assert.match(fingerprint, /^[0-9a-f]{40}$/);
       await postStaffMessage(t.db, m.ctx.vault, { reportId: s.id, actorId: staff.id, visibility: 'reporter', body: 'STAFF-GRACE: confirmed on 4.2.1.\nFix due in May.', files: [] });
       await postStaffMessage(t.db, m.ctx.vault, { reportId: s.id, actorId: staff.id, visibility: 'internal', body: 'INTERNAL-NOTE never mailed', files: [] });
-      await changeState(t.db, { reportId: s.id, to: 'acknowledged', actorId: staff.id, reason: 'REASON-GRACE: reproduced' });
+      await changeState(t.db, testVault, { reportId: s.id, to: 'acknowledged', actorId: staff.id, reason: 'REASON-GRACE: reproduced' });
       await m.worker.drain();
       const mails = sink.mails.filter((x) => x.to.includes('grace@example.org'));
       assert.equal(mails.length, 2, 'the internal note sent nothing');
@@ -96,7 +96,7 @@ for (const kind of await databaseKinds()) {
       const due = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
       const later = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
       await acknowledgeWithEvaluation(t.db, m.ctx.vault, { reportId: s.id, actorId: staff.id, evaluation: 'EVAL-GRACE: valid, high severity.', expectedResolutionDate: due });
-      await changeExpectedResolutionDate(t.db, { reportId: s.id, actorId: staff.id, date: later, reason: 'DATE-REASON: vendor library' });
+      await changeExpectedResolutionDate(t.db, testVault, { reportId: s.id, actorId: staff.id, date: later, reason: 'DATE-REASON: vendor library' });
       const before = sink.mails.length;
       await m.worker.drain();
       const mails = sink.mails.slice(before);
@@ -110,7 +110,7 @@ for (const kind of await databaseKinds()) {
     it('retries a temporary refusal with backoff, recording every attempt under one Message-ID', async () => {
       const s = await makeReport(t.db, { reporterEmail: 'retry@example.org' });
       sink.failNext(1);
-      await changeState(t.db, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
+      await changeState(t.db, testVault, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
       await m.worker.drain();
       const job = await t.db.selectFrom('jobs').selectAll().where('kind', '=', 'notify-reporter').orderBy('id', 'desc').executeTakeFirstOrThrow();
       assert.equal(job.state, 'pending');
@@ -136,7 +136,7 @@ for (const kind of await databaseKinds()) {
         m2 = await mailContext(t.db, { EMBARGO_SMTP_URL: `smtp://127.0.0.1:${port}` }, m.ctx.secret);
         await m.worker.drain();
         const s = await makeReport(t.db, { reporterEmail: 'gone@example.org' });
-        await changeState(t.db, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
+        await changeState(t.db, testVault, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
         await m2.worker.drain();
         const history = await deliveryHistory(t.db, m.ctx.secret, s.id);
         assert.deepEqual(history.map((h) => h.result), ['rejected']);

@@ -34,7 +34,7 @@ for (const kind of await databaseKinds()) {
         await recordDelivery(t.db, testSecret, { jobId: job, reportId: report.id, template: 'reporter-update', to: 'mary.privacy@example.org', messageId: 'x@example.com', attempt: 1, result: 'sent', encrypted: true, smtpResponse: '250' });
         const mail = await storeInboundMail(t.db, testSecret, { programId: program.id, raw: Buffer.from('From: Mary <mary.privacy@example.org>\r\nSubject: hi\r\n\r\nbody'), source: 'smtp', envelopeFrom: 'mary.privacy@example.org', envelopeTo: ['security@example.com'] });
         await t.db.updateTable('inbound_mails').set({ report_id: report.id, outcome: 'reply', processed_at: new Date() }).where('id', '=', mail.id).execute();
-        for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.db, { reportId: report.id, to, actorId: staff.id });
+        for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.db, testVault, { reportId: report.id, to, actorId: staff.id });
         assert.deepEqual((await listCredits(t.db, testVault, program.id))[0]?.named, ['Mary Privacy']);
 
         const opened = (await findReportByReference(t.db, testVault, report.reference))!;

@@ -163,7 +163,7 @@ describe('thanks page and credit choices', () => {
   });
 
   async function resolve(reportId: string, staffId: string) {
-    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.ctx.db, { reportId, to, actorId: staffId });
+    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.ctx.db, t.ctx.vault, { reportId, to, actorId: staffId });
   }
 
   it('names only reporters of resolved reports who chose a name or handle; counts anonymous ones', async () => {
@@ -208,7 +208,7 @@ describe('thanks page and credit choices', () => {
     assert.match(after.body, /we will credit: <strong class="credit-preview">Quiet Finder<\/strong>/);
     assert.match((await c.get('/thanks')).body, /<li>Quiet Finder<\/li>/);
 
-    await changeState(t.ctx.db, { reportId: r.id, to: 'disclosed', actorId: staff.id });
+    await changeState(t.ctx.db, t.ctx.vault, { reportId: r.id, to: 'disclosed', actorId: staff.id });
     const locked = await c.postForm(`${url}/credit`, { _csrf: csrf, creditPreference: 'none' });
     assert.equal(locked.statusCode, 422);
     assert.match(locked.body, /advisory is published/);

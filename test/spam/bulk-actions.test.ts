@@ -41,7 +41,7 @@ describe('bulk actions on the inbox', () => {
 
   it('changes each report through the lifecycle and names the ones that could not change', async () => {
     const [a, b, c2, d] = [await makeReport(t.ctx.db), await makeReport(t.ctx.db), await makeReport(t.ctx.db), await makeReport(t.ctx.db)];
-    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed', 'disclosed'] as const) await changeState(t.ctx.db, { reportId: d.id, to, actorId: staffId });
+    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed', 'disclosed'] as const) await changeState(t.ctx.db, t.ctx.vault, { reportId: d.id, to, actorId: staffId });
     const res = await bulk([['action', 'state'], ['to', 'acknowledged'], ...[a, b, c2, d].map((r) => ['ids', r.id] as [string, string])]);
     assert.equal(res.statusCode, 200);
     const dRef = await refOf(d.id);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { loadTimeline } from '../../src/reports/read-report.ts';
 import { makeReport } from '../helpers/factories.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 import { apiClient, makeApiToken } from '../api/api-helpers.ts';
@@ -40,7 +41,9 @@ describe('closing as not applicable or spam, and the quarantine', () => {
     const event = await lastEvent(r.id);
     assert.equal(event.type, 'state-changed');
     assert.equal(event.reporter_visible, true);
-    assert.match(String(event.data.reason), /^Out of scope: .*\n\nThe <staging> host is not ours\.$/s);
+    assert.equal(event.data.reason, undefined, 'the note is sealed, not in the clear data');
+    const opened = (await loadTimeline(t.ctx.db, t.ctx.vault, r.id, 'staff', [])).find((e) => e.id === event.id);
+    assert.match(String(opened?.kind === 'event' && opened.data.reason), /^Out of scope: .*\n\nThe <staging> host is not ours\.$/s);
     assert.equal(await notifyJobs(event.id), 1, 'the reporter is notified once');
 
     const track = await new Client(t.app).get(`/track/${r.trackingToken}`);

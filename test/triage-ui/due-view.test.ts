@@ -25,7 +25,7 @@ describe('the inbox Due view', () => {
     const old = await submitReport(t.ctx.db, t.ctx.vault, { program, input: reportInput(program, { title: 'Old overdue report' }), files: [], channel: 'web', now: new Date(Date.now() - 30 * 86_400_000) });
     const fresh = await makeReport(t.ctx.db, { title: 'Fresh report' });
     const waiting = await makeReport(t.ctx.db, { title: 'Waiting report' });
-    await changeState(t.ctx.db, { reportId: waiting.id, to: 'needs-info', actorId: staffId });
+    await changeState(t.ctx.db, t.ctx.vault, { reportId: waiting.id, to: 'needs-info', actorId: staffId });
     const row = (id: string) => t.ctx.db.selectFrom('reports').select(['next_deadline_at']).where('id', '=', id).executeTakeFirstOrThrow();
     assert.ok((await row(old.id)).next_deadline_at! < new Date());
     assert.equal((await row(waiting.id)).next_deadline_at, null, 'every clock is paused while waiting on the reporter');

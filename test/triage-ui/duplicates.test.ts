@@ -55,7 +55,7 @@ describe('duplicates on the report page', () => {
     assert.match((await c.get(`/staff/reports/${firstRef}`)).body, new RegExp(`Reported again as:.*${secondRef}`, 's'));
 
     await setTeamSeverity(t.ctx.db, { reportId: first.id, actorId: staffId, vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' });
-    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.ctx.db, { reportId: first.id, to, actorId: staffId });
+    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.ctx.db, t.ctx.vault, { reportId: first.id, to, actorId: staffId });
 
     const track = await new Client(t.app).get(`/track/${second.trackingToken}`);
     assert.equal(track.statusCode, 200);

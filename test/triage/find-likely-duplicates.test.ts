@@ -90,7 +90,7 @@ for (const kind of await databaseKinds()) {
       // A copy of the HTTP/2 report closed as spam must never be suggested.
       const spam = await makeReport(t.db, HTTP2);
       const staff = await makeStaff(t.db, 'triager');
-      await changeState(t.db, { reportId: spam.id, to: 'spam', actorId: staff.id });
+      await changeState(t.db, testVault, { reportId: spam.id, to: 'spam', actorId: staff.id });
     });
     after(async () => {
       await t.close();

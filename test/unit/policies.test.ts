@@ -37,6 +37,18 @@ describe('authorization matrix', () => {
       assert.equal(can.operateJobs(a), expected.manage);
       assert.equal(can.retryReportMail(a, report), expected.edit);
       assert.equal(can.retryReportMail(a, other), false);
+      // Staff accounts: admins only; an account with a role in a program the actor does not administer is out of reach.
+      assert.equal(can.viewTeam(a), expected.manage);
+      for (const action of [can.inviteStaff, can.changeStaffRole]) {
+        assert.equal(action(a, 'p1'), expected.manage);
+        assert.equal(action(a, 'p2'), false);
+      }
+      for (const action of [can.deactivateStaff, can.reactivateStaff, can.sendPasswordReset]) {
+        assert.equal(action(a, { programIds: ['p1'] }), expected.manage);
+        assert.equal(action(a, { programIds: [] }), expected.manage);
+        assert.equal(action(a, { programIds: ['p1', 'p2'] }), false);
+        assert.equal(action(a, { programIds: ['p2'] }), false);
+      }
       // a role in one program grants nothing in another
       assert.equal(can.viewReport(a, other), false);
       assert.equal(can.editReport(a, other), false);

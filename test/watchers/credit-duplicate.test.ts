@@ -38,7 +38,7 @@ describe('crediting a duplicate reporter with the original', () => {
     assert.doesNotMatch(before.body, /Credit this reporter as well/);
     assert.equal((await c.postForm(`/staff/reports/${dupRef}/credit-duplicate`, { _csrf: Client.csrf(before.body), credit: 'yes' })).statusCode, 422);
 
-    await markDuplicate(t.ctx.db, { reportId: dup.id, originalReference: origRef, actorId: staffId });
+    await markDuplicate(t.ctx.db, t.ctx.vault, { reportId: dup.id, originalReference: origRef, actorId: staffId });
     const page = await c.get(`/staff/reports/${dupRef}`);
     assert.match(page.body, /Credit this reporter as well/);
     const csrf = Client.csrf(page.body);
@@ -51,7 +51,7 @@ describe('crediting a duplicate reporter with the original', () => {
     // The original is still open: nobody is on the thanks page yet.
     assert.deepEqual(await named(), []);
 
-    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.ctx.db, { reportId: original.id, to, actorId: staffId });
+    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.ctx.db, t.ctx.vault, { reportId: original.id, to, actorId: staffId });
     const resolvedYear = (await t.ctx.db.selectFrom('reports').select('resolved_at').where('id', '=', original.id).executeTakeFirstOrThrow()).resolved_at!.getUTCFullYear();
     const credits = await listCredits(t.ctx.db, t.ctx.vault, (await demo(t.ctx.db)).id);
     assert.deepEqual(credits, [{ year: resolvedYear, named: ['Grace First', 'hsecond'], anonymous: 0 }], 'by handle, as the duplicate reporter chose');
@@ -67,9 +67,9 @@ describe('crediting a duplicate reporter with the original', () => {
   it('respects a duplicate reporter who asked for no credit', async () => {
     const original = await makeReport(t.ctx.db, { reporterName: 'Ivy Original' });
     const dup = await makeReport(t.ctx.db, { reporterName: 'Nora Nocredit', creditPreference: 'none' });
-    await markDuplicate(t.ctx.db, { reportId: dup.id, originalReference: await refOf(original.id), actorId: staffId });
+    await markDuplicate(t.ctx.db, t.ctx.vault, { reportId: dup.id, originalReference: await refOf(original.id), actorId: staffId });
     await t.ctx.db.updateTable('reports').set({ credit_with_original: true }).where('id', '=', dup.id).execute();
-    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.ctx.db, { reportId: original.id, to, actorId: staffId });
+    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.ctx.db, t.ctx.vault, { reportId: original.id, to, actorId: staffId });
     const names = await named();
     assert.ok(names.includes('Ivy Original'));
     assert.ok(!names.includes('Nora Nocredit'));

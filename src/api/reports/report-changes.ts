@@ -35,7 +35,7 @@ export function changeStateEndpoint(ctx: AppContext) {
     errors: ['forbidden', 'not_found', 'invalid_json', 'unsupported_media_type', 'validation_failed', 'invalid_transition'],
     async handler({ principal, params, body }) {
       const report = await reportOfToken(ctx, principal, params.reference);
-      await changeState(ctx.db, { reportId: report.id, to: body.to, actorId: principal.actorId, reason: body.reason });
+      await changeState(ctx.db, ctx.vault, { reportId: report.id, to: body.to, actorId: principal.actorId, reason: body.reason });
       return representReport(ctx, principal, await reportOfToken(ctx, principal, report.reference));
     },
   });

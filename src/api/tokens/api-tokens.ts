@@ -145,18 +145,22 @@ export async function listApiTokens(db: Db, programIds: readonly string[]): Prom
   }));
 }
 
-export type Authentication = { ok: true; principal: ApiPrincipal } | { ok: false; reason: 'malformed' | 'unknown' | 'revoked' };
+export type Authentication = { ok: true; principal: ApiPrincipal } | { ok: false; reason: 'malformed' | 'unknown' | 'revoked' | 'creator-deactivated' };
 
 /** Resolves a bearer token; touches last_used_at at most once a minute so reads stay reads. */
 export async function authenticateApiToken(db: Db, token: string, now = new Date()): Promise<Authentication> {
   if (!isWellFormedApiToken(token)) return { ok: false, reason: 'malformed' };
   const row = await db
-    .selectFrom('api_tokens')
-    .select(['id', 'name', 'program_id', 'scopes', 'actor_id', 'last_used_at', 'revoked_at'])
-    .where('token_hash', '=', hashToken(token))
+    .selectFrom('api_tokens as t')
+    .leftJoin('staff_users as c', 'c.id', 't.created_by')
+    .select(['t.id', 't.name', 't.program_id', 't.scopes', 't.actor_id', 't.last_used_at', 't.revoked_at', 'c.disabled_at as creator_disabled_at'])
+    .where('t.token_hash', '=', hashToken(token))
     .executeTakeFirst();
   if (!row) return { ok: false, reason: 'unknown' };
   if (row.revoked_at) return { ok: false, reason: 'revoked' };
+  // A token made by someone whose account was deactivated stops with it (and works again if it is reactivated);
+  // tokens made at the command line have no creator and are revoked by the operator.
+  if (row.creator_disabled_at) return { ok: false, reason: 'creator-deactivated' };
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= 60_000) {
     await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
   }

@@ -1,6 +1,7 @@
 import type { ReportVault } from '../../crypto/report-vault.ts';
 import type { Db } from '../../db/database.ts';
 import { STATE_EXPLANATIONS, STATE_LABELS, isReportState } from '../../domain/lifecycle.ts';
+import { eventDataWithText } from '../../reports/event-text.ts';
 import { openEvaluation, openMessageBody, reportKey } from '../../reports/report-contents.ts';
 import { disclosureMailWords, isDisclosureEvent } from '../../disclosure/disclosure-words.ts';
 import { detailsAllowed, footer, loadReportForMail, quote, type Prepared, type RenderOptions } from './template.ts';
@@ -20,7 +21,7 @@ export async function prepareReporterUpdate(db: Db, vault: ReportVault, baseUrl:
   const template = 'reporter-update' as const;
   const event = await db
     .selectFrom('report_events')
-    .select(['report_id', 'type', 'data', 'reporter_visible'])
+    .select(['id', 'report_id', 'type', 'data', 'text_sealed', 'reporter_visible'])
     .where('id', '=', props.eventId)
     .executeTakeFirst();
   if (!event) return { send: false, reason: 'the event no longer exists', template };
@@ -28,10 +29,11 @@ export async function prepareReporterUpdate(db: Db, vault: ReportVault, baseUrl:
   if (!report) return { send: false, reason: 'the report no longer exists', template };
   if (!event.reporter_visible) return { send: false, reason: 'the event is not visible to the reporter', template, report };
   if (!report.reporterEmail) return { send: false, reason: 'the reporter gave no e-mail address (tracking page only)', template, report };
-  const data = event.data;
-  const messageId = typeof data.messageId === 'string' ? data.messageId : undefined;
   // Contents are opened only here, for the mail being rendered; the template decides whether they may travel.
   const keyRow = await db.selectFrom('reports').select(['id', 'data_key', 'evaluation_sealed', 'expected_resolution_date']).where('id', '=', report.id).executeTakeFirstOrThrow();
+  // The event's reason is sealed with the report's key like the message.
+  const data = eventDataWithText(vault, event.text_sealed ? reportKey(vault, keyRow) : undefined, event);
+  const messageId = typeof data.messageId === 'string' ? data.messageId : undefined;
   const sealedMessage =
     (event.type === 'staff-replied' || isDisclosureEvent(event.type)) && messageId
       ? await db.selectFrom('report_messages').select(['id', 'body_sealed', 'visibility']).where('id', '=', messageId).executeTakeFirst()

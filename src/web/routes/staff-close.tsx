@@ -64,7 +64,7 @@ export function registerStaffCloseRoutes(app: FastifyInstance, ctx: AppContext, 
       reason ||= template.closureReason ?? '';
       note ||= fillForReport(template.body, report, program, ctx.config.baseUrl);
     }
-    await closeAsNotApplicable(ctx.db, { reportId: report.id, actorId, reason, note });
+    await closeAsNotApplicable(ctx.db, ctx.vault, { reportId: report.id, actorId, reason, note });
     return 'not-applicable';
   });
 

@@ -56,7 +56,7 @@ export function registerStaffCollabRoutes(app: FastifyInstance, ctx: AppContext,
   app.post<Ref>('/staff/reports/:ref/convert', { preHandler: [page.auth, app.csrfProtection] }, async (req, reply) => {
     const report = await page.editableReport(req, req.params.ref);
     try {
-      await convertToTicket(ctx.db, { reportId: report.id, actorId: req.staff!.userId });
+      await convertToTicket(ctx.db, ctx.vault, { reportId: report.id, actorId: req.staff!.userId });
     } catch (err) {
       if (err instanceof ValidationError || (err instanceof Error && 'status' in err && err.status === 409)) {
         return page.render(req, reply, report, 409, { flash: { kind: 'error', message: 'This report cannot be closed as not applicable from its current status.' } });

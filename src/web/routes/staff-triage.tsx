@@ -69,7 +69,7 @@ export function registerStaffTriageRoutes(app: FastifyInstance, ctx: AppContext,
   route('severity', (r, f, actorId) => setTeamSeverity(ctx.db, { reportId: r.id, actorId, vector: f.teamCvss }), 'severity');
   route('cwe', (r, f, actorId) => setCwe(ctx.db, { reportId: r.id, actorId, cwe: f.pick ?? f.cwe }), 'cwe');
   route('acknowledge', (r, f, actorId) => acknowledgeWithEvaluation(ctx.db, ctx.vault, { reportId: r.id, actorId, evaluation: f.evaluation, expectedResolutionDate: f.expectedResolutionDate }), 'acknowledged');
-  route('resolution-date', (r, f, actorId) => changeExpectedResolutionDate(ctx.db, { reportId: r.id, actorId, date: f.date, reason: f.reason }), 'resolution-date');
-  route('duplicate', (r, f, actorId) => markDuplicate(ctx.db, { reportId: r.id, actorId, originalReference: f.original }), 'duplicate');
+  route('resolution-date', (r, f, actorId) => changeExpectedResolutionDate(ctx.db, ctx.vault, { reportId: r.id, actorId, date: f.date, reason: f.reason }), 'resolution-date');
+  route('duplicate', (r, f, actorId) => markDuplicate(ctx.db, ctx.vault, { reportId: r.id, actorId, originalReference: f.original }), 'duplicate');
   route('ssvc', (r, f, actorId) => setSsvc(ctx.db, { reportId: r.id, actorId, input: f }), 'ssvc');
 }

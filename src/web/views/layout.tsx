@@ -5,7 +5,7 @@ export interface PageChrome {
   /** Program or instance name shown in the header. */
   siteName: string;
   /** Present on staff pages: who is signed in, and the CSRF token for the sign-out form. */
-  staff?: { displayName: string; csrf: string; canEditPolicy: boolean; canViewSubscribers?: boolean; canOperateJobs?: boolean };
+  staff?: { displayName: string; csrf: string; canEditPolicy: boolean; canViewSubscribers?: boolean; canOperateJobs?: boolean; canViewTeam?: boolean };
   /** Whether the program publishes a thanks page. */
   thanksPage: boolean;
   /** Path of the current page, for aria-current in the navigation. */
@@ -62,7 +62,8 @@ export function Layout(props: { chrome: PageChrome; title: string; children: Com
                 {chrome.staff.canEditPolicy ? <NavLink href="/staff/policy" path={chrome.path}>Edit policy</NavLink> : null}
                 {chrome.staff.canEditPolicy ? <NavLink href="/staff/api-tokens" path={chrome.path}>API tokens</NavLink> : null}
                 {chrome.staff.canOperateJobs ? <NavLink href="/staff/deliveries" path={chrome.path}>Deliveries</NavLink> : null}
-                <NavLink href="/staff/account/security" path={chrome.path}>Account</NavLink>
+                {chrome.staff.canViewTeam ? <NavLink href="/staff/team" path={chrome.path}>Team</NavLink> : null}
+                <NavLink href="/staff/account" path={chrome.path}>Account</NavLink>
                 <form method="post" action="/staff/logout" class="inline">
                   <input type="hidden" name="_csrf" value={chrome.staff.csrf} />
                   <button type="submit" class="link">Sign out {chrome.staff.displayName}</button>
