@@ -11,7 +11,7 @@ import { submitReport } from '../../src/reports/submit-report.ts';
 import { InvalidTransitionError, ValidationError } from '../../src/errors.ts';
 import { loadConfig } from '../../src/config.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
-import { demo, makeReport, makeStaff, moveReport, reportInput, testSecret, testVault } from '../helpers/factories.ts';
+import { demo, makeReport, makeStaff, reportInput, testSecret, testVault } from '../helpers/factories.ts';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
 
 const silent = pino({ level: 'silent' });
@@ -67,7 +67,7 @@ for (const kind of await databaseKinds()) {
     it('moves through the lifecycle, refusing illegal moves, with an event per change', async () => {
       const staff = await makeStaff(t.db, 'triager');
       const s = await makeReport(t.db);
-      await moveReport(t.db, testVault, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
+      await changeState(t.db, testVault, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
       await assert.rejects(changeState(t.db, testVault, { reportId: s.id, to: 'disclosed', actorId: staff.id }), InvalidTransitionError);
       await changeState(t.db, testVault, { reportId: s.id, to: 'triaged', actorId: staff.id, reason: 'Confirmed on 4.2.1' });
       const events = await t.db.selectFrom('report_events').select(['type', 'data', 'reporter_visible']).where('report_id', '=', s.id).orderBy('id').execute();
@@ -83,7 +83,7 @@ for (const kind of await databaseKinds()) {
     it('resumes a report waiting on the reporter when they reply', async () => {
       const staff = await makeStaff(t.db, 'triager');
       const s = await makeReport(t.db);
-      await moveReport(t.db, testVault, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
+      await changeState(t.db, testVault, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
       await changeState(t.db, testVault, { reportId: s.id, to: 'needs-info', actorId: staff.id });
       await postReporterReply(t.db, testVault, { reportId: s.id, body: 'Here is the HAR file.', files: [{ filename: 'trace.har', contentType: 'application/json', content: Buffer.from('{}') }] });
       const report = await findReportByTrackingToken(t.db, testVault, s.trackingToken);
@@ -181,7 +181,7 @@ for (const kind of await databaseKinds()) {
         const staff = await makeStaff(t.db, 'triager');
         const s = await makeReport(t.db, { reporterEmail: 'finder@example.net', description: 'SECRET-DETAIL-1234 in the parser, long enough.' });
         sink.failNext(1);
-        await moveReport(t.db, testVault, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
+        await changeState(t.db, testVault, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
         assert.equal(await worker.drain(), 1);
         const job = await t.db.selectFrom('jobs').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
         assert.equal(job.state, 'pending');
