@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Db } from '../db/database.ts';
+import { grantNewProgramToInstanceAdmins } from '../staff/accounts/new-program-access.ts';
 import { policySectionsSchema, programConfigSchema, type PolicySections, type ProgramConfig } from './program-config.ts';
 
 export interface Program {
@@ -29,6 +30,8 @@ export async function syncPrograms(db: Db, configs: readonly ProgramConfig[]): P
               .returning('id')
               .executeTakeFirstOrThrow()
           ).id;
+      // Nobody has a role in a new program yet: the instance's admins become its admins.
+      if (!existing) await grantNewProgramToInstanceAdmins(trx, programId);
       if (existing) {
         await trx
           .updateTable('programs')

@@ -57,7 +57,7 @@ export async function accountIdByEmail(db: Db, email: string): Promise<string | 
  */
 export async function keepAnAdmin(trx: Db, account: StaffAccount, programIds: readonly string[], actor: AccountActor): Promise<void> {
   for (const programId of programIds) {
-    await trx.selectFrom('memberships').select('user_id').where('program_id', '=', programId).where('role', '=', 'admin').forUpdate().execute();
+    await trx.selectFrom('memberships').select('user_id').where('program_id', '=', programId).where('role', '=', 'admin').orderBy('user_id').forUpdate().execute();
     const others = await trx
       .selectFrom('memberships as m')
       .innerJoin('staff_users as u', 'u.id', 'm.user_id')
