@@ -45,11 +45,12 @@ for (const kind of await databaseKinds()) {
       await t?.close();
     });
 
-    it('a relay that accepts the connection and never answers: the send gives up within the short timeout, and the mail waits for its retry', async () => {
+    it('a relay that accepts the connection and never answers: the send gives up within the short timeout, and the mail waits for its retry', async (tc) => {
       await postStaffMessage(t.ctx.db, t.ctx.vault, { reportId: report.id, actorId: triager.id, visibility: 'reporter', body: 'Can you share the HAR file?', files: [] });
       const started = Date.now();
       assert.equal(await silent.worker.drain(), 1);
       const elapsed = Date.now() - started;
+      tc.diagnostic(`the silent relay held the job ${elapsed} ms`);
       assert.ok(elapsed < 5_000, `the worker was held ${elapsed} ms by a relay that never answers`);
       assert.ok(relay.connections() >= 1, 'the relay was reached');
       const [job] = await reporterMailJobs(t.ctx.db, report.id);
@@ -61,7 +62,7 @@ for (const kind of await databaseKinds()) {
       assert.deepEqual(history.map((h) => [h.template, h.result]), [['reporter-update', 'failed']]);
     });
 
-    it('keeps failing: the mail stays pending with growing backoff for about five days, then fails', async () => {
+    it('keeps failing: the mail stays pending with growing backoff for about five days, then fails', async (tc) => {
       sink.failNext(1_000_000); // every attempt answered 451 (try again later)
       let job = (await reporterMailJobs(t.ctx.db, report.id))[0]!;
       const id = job.id;
@@ -76,6 +77,7 @@ for (const kind of await databaseKinds()) {
       }
       assert.equal(job.state, 'failed', 'given up in the end');
       const span = delays.reduce((a, b) => a + b, 0);
+      tc.diagnostic(`${job.attempts} attempts over ${(span / DAY).toFixed(2)} days`);
       assert.ok(span >= 4.5 * DAY && span <= 6 * DAY, `retried over ${(span / DAY).toFixed(2)} days`);
       assert.ok(delays[0]! <= 5 * 60_000, 'the first retry comes within minutes');
       for (let i = 1; i < delays.length; i++) assert.ok(delays[i]! >= delays[i - 1]! - 5_000, 'the backoff never shrinks');

@@ -19,7 +19,7 @@ describe('SIGTERM on `embargo serve` with mail in hand: a quick exit, no job los
     await relay?.close();
   });
 
-  it('finishes the acknowledgement in hand (its 2 s relay timeout), leaves the others queued, and exits 0', async () => {
+  it('finishes the acknowledgement in hand (its 2 s relay timeout), leaves the others queued, and exits 0', async (t) => {
     const smtpPort = await freePort();
     proc = await startEmbargo({ env: { EMBARGO_SMTP_LISTEN: `127.0.0.1:${smtpPort}`, EMBARGO_SMTP_URL: relay.url, EMBARGO_SMTP_TIMEOUT_SECONDS: '2', EMBARGO_MAIL_FROM: 'security@example.com' } });
     for (const n of [1, 2, 3]) {
@@ -30,10 +30,12 @@ describe('SIGTERM on `embargo serve` with mail in hand: a quick exit, no job los
     // Three reports filed; the first acknowledgement is now waiting on a relay that never answers.
     await waitFor('the relay reached', () => relay.connections() >= 1, 20_000);
     const started = Date.now();
-    const code = await proc.stop(15_000);
+    const code = await proc.stop(20_000);
     const took = Date.now() - started;
+    t.diagnostic(`shut down in ${took} ms`);
     assert.equal(code, 0, proc.stderr());
-    assert.ok(took < 6_000, `shut down in ${took} ms`);
+    // The old worker ran the whole backlog first (3 × 30 s here); the margin is for a loaded test machine.
+    assert.ok(took < 10_000, `shut down in ${took} ms`);
 
     const { db, close } = await openPglite(path.join(proc.dataDir, 'pglite'));
     try {
