@@ -1,10 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import { migrateToLatest, openPglite, type Db } from '../../src/db/database.ts';
-import type { Database } from '../../src/db/schema.ts';
 import { syncPrograms } from '../../src/programs/programs.ts';
 import { demoProgram } from '../../src/programs/demo-program.ts';
+import { emptyPostgres } from './empty-postgres.ts';
 import { requirePeer, TEST_PG_URL } from './peers.ts';
 
 export { TEST_PG_URL };
@@ -24,27 +21,8 @@ export async function freshDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   return opened;
 }
 
-async function freshPostgres(): Promise<TestDatabase> {
-  const name = `embargo_t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(TEST_PG_URL);
-  url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 10 });
-  pool.on('error', () => {}); // connections ended by DROP DATABASE … WITH (FORCE) below
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return {
-    db,
-    async close() {
-      await db.destroy();
-      const admin2 = new pg.Client({ connectionString: TEST_PG_URL });
-      await admin2.connect();
-      await admin2.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin2.end();
-    },
-  };
+function freshPostgres(): Promise<TestDatabase> {
+  return emptyPostgres({ poolSize: 10 });
 }
 
 /**

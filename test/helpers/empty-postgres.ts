@@ -13,7 +13,7 @@ export interface EmptyPostgres {
 }
 
 /** A new, empty PostgreSQL database (no migrations run), dropped on close. */
-export async function emptyPostgres(): Promise<EmptyPostgres> {
+export async function emptyPostgres(options: { poolSize?: number } = {}): Promise<EmptyPostgres> {
   const name = `embargo_t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: TEST_PG_URL });
   await admin.connect();
@@ -21,7 +21,7 @@ export async function emptyPostgres(): Promise<EmptyPostgres> {
   await admin.end();
   const url = new URL(TEST_PG_URL);
   url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+  const pool = new pg.Pool({ connectionString: url.toString(), max: options.poolSize ?? 4 });
   pool.on('error', () => {}); // connections ended by DROP DATABASE … WITH (FORCE) below
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
