@@ -25,6 +25,7 @@ async function main(argv: string[]): Promise<number> {
     case 'user':
       if (rest[0] === 'add') return (await import('./cli/user-add.ts')).userAdd(config, rest.slice(1));
       if (rest[0] === 'reset-second-factor') return (await import('./staff/second-factor/reset-cli.ts')).resetSecondFactorCli(config, logger, rest.slice(1));
+      if (rest[0] === 'list' || rest[0] === 'set-role' || rest[0] === 'deactivate' || rest[0] === 'reactivate') return (await import('./cli/user-command.ts')).userCommand(config, rest);
       break;
     case 'key':
       // EMBARGO_KEY_PASSPHRASE: passphrase of the key given to `key import`; read here, as the entry point.

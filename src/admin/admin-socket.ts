@@ -10,10 +10,11 @@ import { keyCommandSchemas, runKeyCommand } from '../keys/key-commands.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
 import { resetSecondFactorCommandSchema, runResetSecondFactorCommand } from '../staff/second-factor/reset-command.ts';
 import { createStaffUser, newStaffUserSchema } from '../staff/staff-users.ts';
+import { runStaffCommand, staffCommandSchemas, type MemberInfo } from '../staff/accounts/staff-commands.ts';
 
 /**
  * The embedded database can be open in one process only. While the server
- * runs, admin commands (`embargo user add`, `embargo user reset-second-factor`, `embargo key …`, `embargo token …`) reach it through this Unix socket
+ * runs, admin commands (`embargo user add|list|set-role|deactivate|reactivate`, `embargo user reset-second-factor`, `embargo key …`, `embargo token …`) reach it through this Unix socket
  * in the data directory, readable by the data directory's owner only.
  */
 export function adminSocketPath(dataDir: string): string {
@@ -25,10 +26,11 @@ const commandSchema = z.discriminatedUnion('command', [
   resetSecondFactorCommandSchema,
   ...keyCommandSchemas,
   ...tokenCommandSchemas,
+  ...staffCommandSchemas,
 ]);
 export type AdminCommand = z.infer<typeof commandSchema>;
 export type AdminAnswer =
-  | { ok: true; id: string; fingerprint?: string; warnings?: string[]; token?: string; scopes?: string[]; tokens?: ApiTokenInfo[]; hadSecondFactor?: boolean }
+  | { ok: true; id: string; fingerprint?: string; warnings?: string[]; token?: string; scopes?: string[]; tokens?: ApiTokenInfo[]; hadSecondFactor?: boolean; changed?: boolean; members?: MemberInfo[] }
   | { ok: false; error: string; fields?: Record<string, string> };
 
 /**
@@ -38,6 +40,9 @@ export type AdminAnswer =
 export async function runAdminCommand(db: Db, command: AdminCommand, secret?: InstanceSecret): Promise<AdminAnswer> {
   if (command.command === 'token-create' || command.command === 'token-revoke' || command.command === 'token-list') return runTokenCommand(db, command);
   if (command.command === 'user-reset-second-factor') return runResetSecondFactorCommand(db, command);
+  if (command.command === 'user-list' || command.command === 'user-set-role' || command.command === 'user-deactivate' || command.command === 'user-reactivate') {
+    return runStaffCommand(db, command);
+  }
   if (command.command !== 'user-add') {
     if (!secret) return { ok: false, error: 'This process was started without the instance secret.' };
     return runKeyCommand({ db, secret }, command);

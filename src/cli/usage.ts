@@ -23,6 +23,14 @@ export const RESET_SECOND_FACTOR_USAGE = `  user reset-second-factor --email E
                              codes and end their sessions; they sign in with their password
                              and set up a new authenticator`;
 
+export const USER_MANAGE_USAGE = `  user list                  List staff accounts: e-mail, name, status, role in each program
+  user set-role --email E --role R [--program SLUG]
+                             Give a role in the program (default: the first): admin, lead,
+                             triager, viewer, or none to take them out of it
+  user deactivate --email E  End their sessions and stop the API tokens they created, at once;
+                             they can no longer sign in (a program keeps at least one admin)
+  user reactivate --email E  Let a deactivated account sign in again, with the roles it had`;
+
 export const USAGE = `Usage: embargo <command>
 
 Commands:
@@ -36,6 +44,7 @@ Commands:
   user add --email E --role R [--name N]
                              Create a staff account; the password is read from standard input
                              (or prompted). Roles: admin, lead, triager, viewer.
+${USER_MANAGE_USAGE}
 ${RESET_SECOND_FACTOR_USAGE}
 ${KEY_USAGE}
 ${TOKEN_USAGE}
