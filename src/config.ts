@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { programConfigSchema, type ProgramConfig } from './programs/program-config.ts';
 import { demoProgram } from './programs/demo-program.ts';
 import { decodeSecret, InstanceSecret } from './secrets/instance-secret.ts';
+import { defaultSecretFile } from './secrets/secret-file.ts';
 
 /**
  * Every environment variable Embargo reads, with its meaning. This is the one
@@ -77,14 +78,23 @@ const envSchema = z.object({
    * page but the account security page and sign-out sends them there. API tokens are unaffected.
    */
   EMBARGO_REQUIRE_SECOND_FACTOR: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Days a finished job is kept before housekeeping deletes it (failed jobs and reporter mail jobs stay). */
+  EMBARGO_JOB_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Run the job worker inside the web process. Default: yes on the embedded database, no on PostgreSQL. */
   EMBARGO_WORKER: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
   /**
    * Protects the program's private OpenPGP keys at rest: at least 32 bytes, hex or base64
-   * (`openssl rand -base64 32`). Absent: generated once into EMBARGO_DATA_DIR/secret.key.
+   * (`openssl rand -base64 32`). Absent: read from (or generated once into) EMBARGO_SECRET_FILE.
    * Every process sharing a PostgreSQL database must use the same one, so set it there.
    * Losing it means losing the private keys (a new key can be generated).
    */
+  /**
+   * The instance secret's file when EMBARGO_SECRET is not set; generated (mode 0600) on first start.
+   * Default: `embargo.secret` next to EMBARGO_DATA_DIR (./embargo.secret for ./data), outside the
+   * data directory so that backing the directory up leaves the key out. A secret.key left inside
+   * the data directory by an earlier version is moved here at start.
+   */
+  EMBARGO_SECRET_FILE: z.string().min(1).optional(),
   EMBARGO_SECRET: z
     .string()
     .optional()
@@ -117,11 +127,15 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['EMBARGO_LOG_LEVEL'];
   uploads: { maxBytes: number; maxFiles: number };
   runWorkerInWeb: boolean;
+  /** Days finished jobs are kept (EMBARGO_JOB_RETENTION_DAYS). */
+  jobRetentionDays: number;
   /** Staff must enrol a second factor before using any other staff page (EMBARGO_REQUIRE_SECOND_FACTOR). */
   requireSecondFactor: boolean;
   programs: ProgramConfig[];
-  /** From EMBARGO_SECRET; undefined: the server uses (or creates) <dataDir>/secret.key, see loadInstanceSecret. */
+  /** From EMBARGO_SECRET; undefined: the server uses (or creates) `secretFile`, see src/secrets/secret-file.ts. */
   instanceSecret: InstanceSecret | undefined;
+  /** EMBARGO_SECRET_FILE, absolute: where the secret is kept when EMBARGO_SECRET is not set. */
+  secretFile: string;
 }
 
 /** Incoming mail: the SMTP listener and the IMAP poller, either or both. */
@@ -178,9 +192,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     logLevel: e.EMBARGO_LOG_LEVEL,
     uploads: { maxBytes: e.EMBARGO_MAX_ATTACHMENT_BYTES, maxFiles: e.EMBARGO_MAX_ATTACHMENTS },
     runWorkerInWeb: e.EMBARGO_WORKER ?? database.kind === 'embedded',
+    jobRetentionDays: e.EMBARGO_JOB_RETENTION_DAYS,
     requireSecondFactor: e.EMBARGO_REQUIRE_SECOND_FACTOR,
     programs: loadPrograms(e.EMBARGO_CONFIG, cwd),
     instanceSecret: e.EMBARGO_SECRET === undefined ? undefined : new InstanceSecret(decodeSecret(e.EMBARGO_SECRET) as Buffer, 'EMBARGO_SECRET'),
+    secretFile: e.EMBARGO_SECRET_FILE ? path.resolve(cwd, e.EMBARGO_SECRET_FILE) : defaultSecretFile(dataDir),
   };
 }
 
