@@ -7,7 +7,7 @@ import type { ReportsTable } from '../src/db/schema.ts';
 import { OPEN_STATES, type ReportState } from '../src/domain/lifecycle.ts';
 import { loadProgram, syncPrograms } from '../src/programs/programs.ts';
 import { sealReport } from '../src/reports/report-contents.ts';
-import { loadInstanceSecret } from '../src/secrets/instance-secret.ts';
+import { loadInstanceSecret } from '../src/secrets/secret-file.ts';
 import { createStaffUser } from '../src/staff/staff-users.ts';
 
 export const STAFF_EMAIL = 'bench@example.com';
@@ -42,8 +42,9 @@ export async function seedDatabase(config: Config, count: number): Promise<SeedR
     const program = await loadProgram(db, { slug: config.programs[0]!.slug });
     if (!program) throw new Error('program missing after sync');
     const staff = await createStaffUser(db, { email: STAFF_EMAIL, displayName: 'Bench Triager', password: STAFF_PASSWORD, role: 'triager' });
-    // The server started after seeding opens them with the same secret (EMBARGO_SECRET or data/secret.key).
-    const vault = new ReportVault(loadInstanceSecret(config.instanceSecret, config.dataDir));
+    // The server started after seeding opens them with the same secret (EMBARGO_SECRET or EMBARGO_SECRET_FILE).
+    const { secret } = loadInstanceSecret(config.instanceSecret, { secretFile: config.secretFile, dataDir: config.dataDir }, { createDataDir: config.database.kind === 'embedded' });
+    const vault = new ReportVault(secret);
     await insertReports(db, vault, {
       count,
       programId: program.id,

@@ -13,7 +13,8 @@ import { createMailer } from './mail/mailer.ts';
 import { startMailIntake, type MailIntake } from './mail-intake/start-intake.ts';
 import { syncPrograms } from './programs/programs.ts';
 import { scheduleSlaSweep } from './sla-reminders/sla-sweep.ts';
-import { loadInstanceSecret, type InstanceSecret } from './secrets/instance-secret.ts';
+import type { InstanceSecret } from './secrets/instance-secret.ts';
+import { loadInstanceSecret } from './secrets/secret-file.ts';
 import { issueSetupToken } from './staff/setup-token.ts';
 import { countStaffUsers } from './staff/staff-users.ts';
 import { sealLegacyMailAddresses } from './mail/seal-legacy-addresses.ts';
@@ -31,9 +32,19 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** EMBARGO_SECRET, or the secret generated into the data directory (with a warning where that is not enough). */
+/**
+ * EMBARGO_SECRET, or the secret file kept apart from the data directory
+ * (moved out of it for instances made by earlier versions); makes the data
+ * directory private, and says at start where the secret is and what was done.
+ */
 export function openInstanceSecret(config: Config, logger: Logger): InstanceSecret {
-  const secret = loadInstanceSecret(config.instanceSecret, config.dataDir);
+  const { secret, notices } = loadInstanceSecret(
+    config.instanceSecret,
+    { secretFile: config.secretFile, dataDir: config.dataDir },
+    { createDataDir: config.database.kind === 'embedded' },
+  );
+  for (const notice of notices) logger[notice.level](notice.msg);
+  logger.info(`instance secret: ${secret.source} (back it up apart from the data directory and database backups)`);
   if (!config.instanceSecret && config.database.kind === 'postgres') {
     logger.warn(`EMBARGO_SECRET is not set; using ${secret.source}. Every process sharing this PostgreSQL database must use the same secret: set EMBARGO_SECRET (e.g. to the content of that file) for all of them.`);
   }

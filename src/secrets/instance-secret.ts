@@ -1,6 +1,4 @@
-import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hkdfSync, randomBytes } from 'node:crypto';
-import path from 'node:path';
+import { hkdfSync, timingSafeEqual } from 'node:crypto';
 import { inspect } from 'node:util';
 
 /** Fewer bytes than this would make the derived passphrases guessable. */
@@ -9,7 +7,8 @@ export const MIN_SECRET_BYTES = 32;
 /**
  * The instance secret protects private keys at rest: each purpose gets its
  * own key derived with HKDF, so the secret itself is never used directly and
- * never stored next to what it protects (the database). The bytes are kept
+ * never stored next to what it protects (the database, the data directory:
+ * see secret-file.ts). The bytes are kept
  * private and hidden from JSON and console output so that logging a config
  * or a context cannot leak them.
  */
@@ -39,6 +38,11 @@ export class InstanceSecret {
     return Buffer.from(derived);
   }
 
+  /** Whether two secrets are the same bytes (say, a file and its leftover copy). */
+  sameAs(other: InstanceSecret): boolean {
+    return this.#bytes.length === other.#bytes.length && timingSafeEqual(this.#bytes, other.#bytes);
+  }
+
   toJSON(): string {
     return '[instance secret]';
   }
@@ -61,33 +65,4 @@ export function decodeSecret(text: string): Buffer | string {
   else return 'must be hex or base64 (generate one with: openssl rand -base64 32)';
   if (bytes.length < MIN_SECRET_BYTES) return `must decode to at least ${MIN_SECRET_BYTES} bytes, got ${bytes.length} (generate one with: openssl rand -base64 32)`;
   return bytes;
-}
-
-/** Path of the secret generated for installs that do not set EMBARGO_SECRET. */
-export function secretFilePath(dataDir: string): string {
-  return path.join(dataDir, 'secret.key');
-}
-
-/**
- * The instance secret: EMBARGO_SECRET when set, else the one in
- * `<dataDir>/secret.key`, generated on first use (mode 0600). The file is
- * written aside and hard-linked into place, which fails if it exists: two
- * processes starting at once agree on one secret and never read half a file.
- */
-export function loadInstanceSecret(fromEnv: InstanceSecret | undefined, dataDir: string): InstanceSecret {
-  if (fromEnv) return fromEnv;
-  const file = secretFilePath(dataDir);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const draft = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(draft, `${randomBytes(MIN_SECRET_BYTES).toString('base64')}\n`, { mode: 0o600 });
-    linkSync(draft, file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  } finally {
-    rmSync(draft, { force: true });
-  }
-  const decoded = decodeSecret(readFileSync(file, 'utf8'));
-  if (typeof decoded === 'string') throw new Error(`${file}: the instance secret ${decoded}.`);
-  return new InstanceSecret(decoded, file);
 }
