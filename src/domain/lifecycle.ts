@@ -46,7 +46,7 @@ export const STATE_LABELS: Readonly<Record<ReportState, string>> = {
 /** What the reporter is told each state means. */
 export const STATE_EXPLANATIONS: Readonly<Record<ReportState, string>> = {
   new: 'We have received your report and will evaluate it.',
-  acknowledged: 'We have evaluated your report and sent you our assessment and an expected resolution date.',
+  acknowledged: 'We have evaluated your report and sent you our evaluation and an expected resolution date.',
   triaged: 'We have confirmed the issue and accepted it for a fix.',
   fixing: 'A fix is being worked on.',
   fixed: 'The issue is fixed. We will agree the disclosure with you.',
@@ -57,6 +57,16 @@ export const STATE_EXPLANATIONS: Readonly<Record<ReportState, string>> = {
   spam: 'This report was closed.',
   closed: 'This report is closed.',
 };
+
+/**
+ * What the reporter is told the state means, true to what happened: an
+ * acknowledgement claims an evaluation only when one was sent (a program that
+ * promises only a reply may acknowledge without one).
+ */
+export function stateExplanation(state: ReportState, evaluationSent: boolean): string {
+  if (state === 'acknowledged' && !evaluationSent) return 'We have received your report and are looking into it.';
+  return STATE_EXPLANATIONS[state];
+}
 
 /** Resolved: the vulnerability was dealt with; its reporter may appear on the thanks page. */
 export const RESOLVED_STATES: readonly ReportState[] = ['fixed', 'disclosed', 'closed'];
@@ -95,4 +105,40 @@ export function checkTransition(from: ReportState, to: ReportState): TransitionC
 /** Reporters are told of every state change except a spam verdict (no reply is sent to spam). */
 export function isReporterVisibleState(to: ReportState): boolean {
   return to !== 'spam';
+}
+
+/**
+ * What a program promises as its first response: its evaluation of the report
+ * with an expected resolution date, or only a reply (program setting
+ * `sla.firstResponse`).
+ */
+export const FIRST_RESPONSE_PROMISES = ['evaluation-and-date', 'reply'] as const;
+export type FirstResponsePromise = (typeof FIRST_RESPONSE_PROMISES)[number];
+
+/** States that say the team has accepted the report and answered it. */
+const ACCEPTED_STATES: readonly ReportState[] = ['acknowledged', 'triaged', 'fixing', 'fixed'];
+
+/**
+ * Why a report may not be accepted yet, or undefined when it may: where the
+ * program promises an evaluation and a date, a report that has not had them
+ * (new, waiting on the reporter since it was new, or reopened from a verdict)
+ * is accepted only by sending them, so "acknowledged" never claims an
+ * evaluation that was not sent. Reports accepted before keep moving freely.
+ */
+export function acceptanceProblem(args: {
+  from: ReportState;
+  to: ReportState;
+  /** For a report waiting on the reporter: the state it waits in. */
+  resumeState: ReportState | null;
+  promise: FirstResponsePromise;
+  evaluationSent: boolean;
+}): string | undefined {
+  if (args.promise !== 'evaluation-and-date' || args.evaluationSent || !ACCEPTED_STATES.includes(args.to)) return undefined;
+  const unanswered =
+    args.from === 'new' || args.from === 'duplicate' || args.from === 'not-applicable' || (args.from === 'needs-info' && (args.resumeState ?? 'new') === 'new');
+  if (!unanswered) return undefined;
+  return (
+    'This program promises the reporter an evaluation and an expected resolution date: ' +
+    'acknowledge the report by sending them (the Evaluation panel of the report, or the API’s evaluation and expectedResolutionDate fields).'
+  );
 }

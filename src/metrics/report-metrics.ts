@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Channel } from '../db/schema.ts';
 import { OPEN_STATES, RESOLVED_STATES, type ReportState } from '../domain/lifecycle.ts';
@@ -45,10 +45,23 @@ function outcomeOf(state: ReportState): Outcome {
   return RESOLVED_STATES.includes(state) ? 'resolved' : 'rejected';
 }
 
-const DURATIONS: { name: DurationRow['name']; label: string; reached: ReportState[] }[] = [
-  { name: 'first-response', label: 'Time to first response', reached: ['acknowledged', 'duplicate', 'not-applicable'] },
-  { name: 'triage', label: 'Time to triage decision', reached: ['triaged', 'duplicate', 'not-applicable', 'spam'] },
-  { name: 'fix', label: 'Time to fix', reached: ['fixed'] },
+const reached = (states: ReportState[]) => sql`(e.type = 'state-changed' AND e.data->>'to' IN (${sql.join(states)}))`;
+
+/**
+ * The event that ends each duration. The first response is what the program
+ * promised (sla.firstResponse, src/sla/sla-targets.ts): its evaluation (or a
+ * verdict) where it promises an evaluation and a date, any answer from the team
+ * where it promises a reply; a bare acknowledgement is not an evaluation.
+ */
+const DURATIONS: { name: DurationRow['name']; label: string; ends: RawBuilder<unknown> }[] = [
+  {
+    name: 'first-response',
+    label: 'Time to first response',
+    ends: sql`(e.type = 'evaluation-sent' OR ${reached(['duplicate', 'not-applicable'])}
+               OR (coalesce(p.config->'sla'->>'firstResponse', 'evaluation-and-date') = 'reply' AND e.reporter_visible AND e.actor_kind = 'staff'))`,
+  },
+  { name: 'triage', label: 'Time to triage decision', ends: reached(['triaged', 'duplicate', 'not-applicable', 'spam']) },
+  { name: 'fix', label: 'Time to fix', ends: reached(['fixed']) },
 ];
 
 /** Reports whose SLA compliance is computed (clocks are replayed per report). */
@@ -89,7 +102,8 @@ export async function loadMetrics(db: Db, programIds: readonly string[], now = n
       FROM (
         SELECT extract(epoch FROM min(e.created_at) - r.created_at) / 3600 AS hours
         FROM reports r
-        JOIN report_events e ON e.report_id = r.id AND e.type = 'state-changed' AND e.data->>'to' IN (${sql.join(d.reached)})
+        JOIN programs p ON p.id = r.program_id
+        JOIN report_events e ON e.report_id = r.id AND ${d.ends}
         WHERE r.program_id IN (${sql.join(programIds)}) AND r.created_at >= ${since}
         GROUP BY r.id, r.created_at
       ) t`.execute(db);

@@ -18,6 +18,8 @@ export const demoProgram: ProgramConfig = {
   // Every clock the SLA engine knows, so a fresh install shows them all on the report page.
   sla: {
     firstResponseBusinessDays: 3,
+    // The policy below promises an evaluation and an expected resolution date, so only sending them keeps it.
+    firstResponse: 'evaluation-and-date',
     triageBusinessDays: 10,
     remediationDays: { critical: 7, high: 30, medium: 90, low: 180 },
     noUpdateNudgeDays: 14,

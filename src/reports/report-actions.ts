@@ -5,6 +5,7 @@ import type { Db } from '../db/database.ts';
 import type { Database, Report } from '../db/schema.ts';
 import { RESOLVED_STATES, checkTransition, isReporterVisibleState, isResumableState, type ReportState } from '../domain/lifecycle.ts';
 import { InvalidTransitionError, NotFoundError, ValidationError } from '../errors.ts';
+import { assertAcceptable } from './acceptance-guard.ts';
 import { storeAttachments, type UploadedFile } from './attachments.ts';
 import type { EventData } from './event-text.ts';
 import { recordEvent, type EventActor, type EventTextInput } from './record-event.ts';
@@ -72,6 +73,7 @@ export async function applyTransition(
 ): Promise<void> {
   const check = checkTransition(report.state, to);
   if (!check.ok) throw new InvalidTransitionError(check.reason);
+  await assertAcceptable(trx, report, to);
   const resume = to === 'needs-info' && isResumableState(report.state) ? report.state : null;
   // needs-info is a pause, not a reopening: it keeps the resolution date.
   const resolvedAt = RESOLVED_STATES.includes(to) ? (report.resolved_at ?? new Date()) : to === 'needs-info' ? report.resolved_at : null;

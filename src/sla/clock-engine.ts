@@ -26,7 +26,8 @@ export type ClockRun = {
   /** Measured time spent paused, by the state it was spent in. */
   pausedBy: ReadonlyMap<ReportState, number>;
 } & (
-  | { kind: 'met'; metAt: Date; dueAt: Date }
+  /** `metState`: the state that kept it, or undefined when an event did (`metByEventAt`). */
+  | { kind: 'met'; metAt: Date; dueAt: Date; metState?: ReportState }
   | { kind: 'cancelled'; state: ReportState; since: Date }
   /** The allowance ran out before anything stopped the clock: breached and still open. */
   | { kind: 'overdue'; dueAt: Date }
@@ -40,9 +41,21 @@ export type ClockRun = {
  * met state, a cancelled state or `now`. A pause after the deadline has
  * passed does not undo the breach. Pure; the spans already end at `now`.
  */
-export function runClock(args: { startAt: Date; budget: number; measure: Measure; rules: ClockRules; spans: readonly StateSpan[]; now: Date }): ClockRun {
+export function runClock(args: {
+  startAt: Date;
+  budget: number;
+  measure: Measure;
+  rules: ClockRules;
+  spans: readonly StateSpan[];
+  now: Date;
+  /** When an event (not a state) kept the promise, e.g. the evaluation being sent; the earlier of the two counts. */
+  metByEventAt?: Date | undefined;
+}): ClockRun {
   const { startAt, budget, measure, rules, spans, now } = args;
-  const metSpan = spans.find((s) => s.from >= startAt && rules.met.has(s.state) && s.from <= now);
+  const stateSpan = spans.find((s) => s.from >= startAt && rules.met.has(s.state) && s.from <= now);
+  const eventAt = args.metByEventAt && args.metByEventAt >= startAt && args.metByEventAt <= now ? args.metByEventAt : undefined;
+  const metSpan: { from: Date; state?: ReportState } | undefined =
+    eventAt && (!stateSpan || eventAt <= stateSpan.from) ? { from: eventAt } : stateSpan;
   const stopAt = metSpan?.from ?? now;
   const pausedBy = new Map<ReportState, number>();
   let left = budget;
@@ -66,7 +79,7 @@ export function runClock(args: { startAt: Date; budget: number; measure: Measure
   }
 
   if (metSpan) {
-    return { kind: 'met', metAt: metSpan.from, dueAt: dueAt ?? measure.add(metSpan.from, left), pausedBy };
+    return { kind: 'met', metAt: metSpan.from, dueAt: dueAt ?? measure.add(metSpan.from, left), pausedBy, ...(metSpan.state ? { metState: metSpan.state } : {}) };
   }
   const state = current?.state ?? spans.at(-1)?.state ?? 'new';
   const since = current?.from ?? startAt;

@@ -3,7 +3,7 @@ import { addCalendarDays, formatWallTime } from '../calendar/zoned-time.ts';
 import type { ReportState } from '../domain/lifecycle.ts';
 import { runClock, type ClockRules, type ClockRun, type Measure } from './clock-engine.ts';
 import { formatDuration, pausePhrase, pauseReason, targetPhrase } from './sla-explain.ts';
-import { lastReporterUpdate, severityAt, stateSpans, type ReportHistory } from './sla-history.ts';
+import { firstEventAt, lastReporterUpdate, severityAt, stateSpans, type ReportHistory } from './sla-history.ts';
 import type { SlaTargets } from './sla-targets.ts';
 
 export type ClockName = 'first-response' | 'triage' | 'remediation' | 'update-nudge';
@@ -48,6 +48,8 @@ export type SlaClockState = SlaClock['state'];
 
 const set = (...s: ReportState[]) => new Set<ReportState>(s);
 const WAITING = set('needs-info');
+/** Verdicts that answer the reporter with a decision, which is the evaluation for a report that needs no fix. */
+const VERDICTS = set('duplicate', 'not-applicable');
 const CLOSED = set('duplicate', 'not-applicable', 'spam', 'closed', 'disclosed');
 
 /**
@@ -92,20 +94,49 @@ export function computeSlaClocks(input: SlaInput): SlaClock[] {
   const elapsed: Measure = { between: (a, b) => Math.max(0, b.getTime() - a.getTime()), add: (a, ms) => new Date(a.getTime() + ms) };
   const clocks: SlaClock[] = [];
 
-  const make = (name: ClockName, spec: { startAt: Date; amount: number; unit: ClockBasis['unit']; basisText: string }): SlaClock => {
+  const make = (
+    name: ClockName,
+    spec: {
+      startAt: Date;
+      amount: number;
+      unit: ClockBasis['unit'];
+      basisText: string;
+      /** An event that keeps the promise as well as the met states (the first-response promise). */
+      metByEventAt?: Date | undefined;
+      /** What the promise needed; a met state without it stops the clock as broken, not kept. */
+      owed?: string;
+      kept?: (run: ClockRun) => boolean;
+    },
+  ): SlaClock => {
     const isBusiness = spec.unit === 'business-days';
     const measure = isBusiness ? business : elapsed;
     const fmt = (ms: number) => formatDuration(ms, isBusiness ? { dayMs: calendar.businessDayMs, day: 'business day' } : undefined);
     const unpausedDue = isBusiness ? addBusinessDays(calendar, spec.startAt, spec.amount) : addCalendarDays(spec.startAt, spec.amount, zone);
     const budget = measure.between(spec.startAt, unpausedDue);
-    const run = runClock({ startAt: spec.startAt, budget, measure, rules: RULES[name], spans, now });
-    return present(name, run, { budget, measure, fmt, when, zone, now, targets, spec });
+    const run = runClock({ startAt: spec.startAt, budget, measure, rules: RULES[name], spans, now, metByEventAt: spec.metByEventAt });
+    const unkept = spec.kept && !spec.kept(run) ? (spec.owed ?? 'what the program promises') : undefined;
+    return present(name, run, { budget, measure, fmt, when, zone, now, targets, spec, unkept });
   };
 
   const received = when(history.receivedAt);
   const ack = targets.firstResponseBusinessDays;
   const afterReceipt = (n: number) => `${targetPhrase(n, 'business-days')} after receipt on ${received}`;
-  clocks.push(make('first-response', { startAt: history.receivedAt, amount: ack, unit: 'business-days', basisText: afterReceipt(ack) }));
+  const firstResponse = { startAt: history.receivedAt, amount: ack, unit: 'business-days' as const, basisText: afterReceipt(ack) };
+  if (targets.firstResponse === 'reply') {
+    // Any answer keeps a promise of a reply: a message, a question, a verdict.
+    clocks.push(make('first-response', { ...firstResponse, metByEventAt: firstEventAt(history, 'reporter-update', now) }));
+  } else {
+    // Only the evaluation (or a verdict, which is one) keeps it; a report accepted without one, which the
+    // lifecycle no longer allows but older histories hold, stops the clock as a broken promise.
+    clocks.push(
+      make('first-response', {
+        ...firstResponse,
+        metByEventAt: firstEventAt(history, 'evaluation-sent', now),
+        owed: 'the evaluation and expected resolution date the program promises',
+        kept: (run) => run.kind !== 'met' || run.metState === undefined || VERDICTS.has(run.metState),
+      }),
+    );
+  }
 
   if (targets.triageBusinessDays !== undefined) {
     const n = targets.triageBusinessDays;
@@ -151,6 +182,8 @@ interface PresentContext {
   now: Date;
   targets: SlaTargets;
   spec: { startAt: Date; amount: number; unit: ClockBasis['unit']; basisText: string };
+  /** Set when the clock stopped without what was promised: what was owed. */
+  unkept?: string | undefined;
 }
 
 /** Turns a clock run into the clock a person (or the API) sees, with its sentence. */
@@ -163,6 +196,11 @@ function present(name: ClockName, run: ClockRun, ctx: PresentContext): SlaClock 
   const real = (ms: number) => formatDuration(ms);
   switch (run.kind) {
     case 'met': {
+      if (ctx.unkept) {
+        const overdueByMs = Math.max(0, run.metAt.getTime() - run.dueAt.getTime());
+        const explanation = `Not kept: answered ${when(run.metAt)} without ${ctx.unkept}; due ${when(run.dueAt)} ${zone} (${why}).`;
+        return { name, label, state: 'breached', basis, dueAt: run.dueAt, overdueByMs, metAt: run.metAt, explanation };
+      }
       if (run.metAt > run.dueAt) {
         const overdueByMs = run.metAt.getTime() - run.dueAt.getTime();
         const explanation = `Met ${when(run.metAt)}, ${real(overdueByMs)} late: due ${when(run.dueAt)} ${zone} (${why}).`;

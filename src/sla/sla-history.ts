@@ -6,6 +6,8 @@ export type SlaEvent =
   | { kind: 'state-changed'; at: Date; from: ReportState; to: ReportState }
   /** The team told the reporter something: a reporter-visible message or state change. */
   | { kind: 'reporter-update'; at: Date }
+  /** The team sent its evaluation and expected resolution date (src/triage/acknowledge-with-evaluation.ts). */
+  | { kind: 'evaluation-sent'; at: Date }
   /** The team set (or cleared, with null) its severity of the report. */
   | { kind: 'severity-set'; at: Date; severity: Severity | null };
 
@@ -42,6 +44,8 @@ export function historyFromTimeline(receivedAt: Date, rows: readonly TimelineRow
       if (!isReportState(row.data.from) || !isReportState(row.data.to)) continue;
       events.push({ kind: 'state-changed', at, from: row.data.from, to: row.data.to });
       if (staffTold) events.push({ kind: 'reporter-update', at });
+    } else if (row.type === 'evaluation-sent') {
+      events.push({ kind: 'evaluation-sent', at });
     } else if (staffTold) {
       // A reply, a moved resolution date, a duplicate verdict: anything the team told the reporter.
       events.push({ kind: 'reporter-update', at });
@@ -91,6 +95,13 @@ export function severityAt(history: ReportHistory, now: Date): Severity | null |
     if (e.kind === 'severity-set' && e.at <= now && (!latest || e.at >= latest.at)) latest = e;
   }
   return latest?.severity;
+}
+
+/** When the first event of a kind happened, if it has by `now`. */
+export function firstEventAt(history: ReportHistory, kind: SlaEvent['kind'], now: Date): Date | undefined {
+  let first: Date | undefined;
+  for (const e of history.events) if (e.kind === kind && e.at <= now && e.at >= history.receivedAt && (!first || e.at < first)) first = e.at;
+  return first;
 }
 
 /** The latest update the reporter got from the team up to `now` (receipt counts: they got a receipt). */

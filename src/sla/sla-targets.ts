@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FIRST_RESPONSE_PROMISES } from '../domain/lifecycle.ts';
 
 /** The team's severity of a report; drives the remediation target. */
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'none'] as const;
@@ -15,6 +16,7 @@ const days = (max: number) => z.number().int().min(1).max(max);
  * ```json
  * "sla": {
  *   "firstResponseBusinessDays": 3,
+ *   "firstResponse": "evaluation-and-date",
  *   "triageBusinessDays": 10,
  *   "remediationDays": { "critical": 7, "high": 30, "medium": 90, "low": 180 },
  *   "noUpdateNudgeDays": 14,
@@ -23,8 +25,15 @@ const days = (max: number) => z.number().int().min(1).max(max);
  * ```
  */
 export const slaTargetsSchema = z.object({
-  /** Acknowledge (evaluation and expected resolution date sent) within this many business days of receipt. */
+  /** Send the first response (see firstResponse) within this many business days of receipt. */
   firstResponseBusinessDays: days(60),
+  /**
+   * What the first response is: "evaluation-and-date" (the team's evaluation and an expected
+   * resolution date, the Dutch CVD template's promise, and the default) or "reply" (any answer
+   * to the reporter). It decides what keeps the first-response clock, whether a report can be
+   * acknowledged without an evaluation, and what the public pages promise.
+   */
+  firstResponse: z.enum(FIRST_RESPONSE_PROMISES).default('evaluation-and-date'),
   /** Decide (triaged, duplicate, not applicable or spam) within this many business days of receipt. */
   triageBusinessDays: days(120).optional(),
   /** Fix within this many calendar days of triage, by the team's severity; severities left out have no target. */

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
+import { checkTransition } from '../domain/lifecycle.ts';
 import { InvalidTransitionError, ValidationError } from '../errors.ts';
 import { applyTransition, insertMessage, lockReportState } from '../reports/report-actions.ts';
 import { sealEvaluation } from '../reports/report-contents.ts';
@@ -19,7 +20,7 @@ export async function programTimeZone(trx: Transaction<Database>, programId: str
 
 /**
  * The first-response promise: records the team's evaluation and expected
- * resolution date, moves the report from new to acknowledged, and posts both
+ * resolution date, moves the report to acknowledged, and posts both
  * to the reporter as one message, in one transaction. The reporter gets one
  * notification (the state change's); the message is what they read.
  */
@@ -39,10 +40,13 @@ export async function acknowledgeWithEvaluation(
     const dateProblem = resolutionDateProblem(date, await programTimeZone(trx, report.program_id), now);
     if (dateProblem) fields.expectedResolutionDate = dateProblem;
     if (Object.keys(fields).length) throw new ValidationError(fields, 'The evaluation was not sent.');
-    if (report.state !== 'new') throw new InvalidTransitionError('Only a new report is acknowledged with an evaluation; this one was already answered. Change the expected resolution date instead.');
+    const evaluated = await trx.selectFrom('report_events').select('id').where('report_id', '=', report.id).where('type', '=', 'evaluation-sent').executeTakeFirst();
+    // A report waiting on the reporter from new, or reopened from a verdict, has not had its evaluation either.
+    if (evaluated || !checkTransition(report.state, 'acknowledged').ok || (report.state === 'needs-info' && (report.resume_state ?? 'new') !== 'new')) {
+      throw new InvalidTransitionError('Only a report that has not been answered yet is acknowledged with an evaluation; this one was already answered. Change the expected resolution date instead.');
+    }
 
     const actor = { kind: 'staff' as const, id: args.actorId };
-    await applyTransition(trx, report, 'acknowledged', actor, undefined);
     const message = await insertMessage(trx, vault, {
       reportId: report.id,
       authorId: args.actorId,
@@ -54,7 +58,9 @@ export async function acknowledgeWithEvaluation(
       .set({ evaluation_sealed: sealEvaluation(vault, message.key, evaluation), expected_resolution_date: date })
       .where('id', '=', report.id)
       .execute();
-    // Audit entry; not reporter-visible because the state change above already notifies them once.
+    // Audit entry, and what keeps the first-response promise (src/sla); written before the move because
+    // the lifecycle accepts the report only once its evaluation exists. Not reporter-visible: the state
+    // change below notifies them once.
     await recordEvent(trx, {
       reportId: report.id,
       actor,
@@ -62,5 +68,6 @@ export async function acknowledgeWithEvaluation(
       data: { messageId: message.id, expectedResolutionDate: date },
       reporterVisible: false,
     });
+    await applyTransition(trx, report, 'acknowledged', actor, undefined);
   });
 }

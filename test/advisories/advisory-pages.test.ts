@@ -7,8 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { ensureProgramKeys } from '../../src/keys/ensure-program-keys.ts';
 import { demoProgram } from '../../src/programs/demo-program.ts';
 import { Gpg } from '../keys/gpg-helper.ts';
-import { changeState } from '../../src/reports/report-actions.ts';
-import { makeReport, makeStaff } from '../helpers/factories.ts';
+import { makeReport, makeStaff, moveReport } from '../helpers/factories.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 
 const HOSTILE = '<script>alert("adv")</script> & <img src=x onerror=alert(1)>';
@@ -51,7 +50,7 @@ describe('advisories over HTTP: draft, preview, publish, revise, and every publi
 
   it('takes a fixed report to a published advisory, escaping hostile text everywhere', async () => {
     const report = await makeReport(t.ctx.db, { title: `XSS ${HOSTILE}`, reporterName: 'Ada "Countess" Lovelace', creditPreference: 'name' });
-    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.ctx.db, t.ctx.vault, { reportId: report.id, to, actorId: leadId });
+    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await moveReport(t.ctx.db, t.ctx.vault, { reportId: report.id, to, actorId: leadId });
 
     const reportPage = await lead.get(`/staff/reports/${report.reference}`);
     assert.match(reportPage.body, /Draft an advisory/);

@@ -16,13 +16,13 @@ import { setCwe } from '../../src/triage/set-cwe.ts';
 import { setTeamSeverity } from '../../src/triage/set-team-severity.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
 import { dumpDatabase, leakedMarkers } from '../helpers/db-dump.ts';
-import { demo, makeReport, makeStaff, testVault } from '../helpers/factories.ts';
+import { demo, makeReport, makeStaff, moveReport, testVault } from '../helpers/factories.ts';
 
 const BASE = 'https://security.example.com';
 
 /** Moves a report along the happy path to `fixed`. */
 async function fixReport(db: Parameters<typeof changeState>[0], reportId: string, actorId: string) {
-  for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(db, testVault, { reportId, to, actorId });
+  for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await moveReport(db, testVault, { reportId, to, actorId });
 }
 
 for (const kind of await databaseKinds()) {
@@ -120,7 +120,7 @@ for (const kind of await databaseKinds()) {
         const lead = await makeStaff(t.db, 'lead');
         const program = await demo(t.db);
         const report = await makeReport(t.db);
-        await changeState(t.db, testVault, { reportId: report.id, to: 'acknowledged', actorId: lead.id });
+        await moveReport(t.db, testVault, { reportId: report.id, to: 'acknowledged', actorId: lead.id });
         const { id } = await draftAdvisoryFromReport(t.db, testVault, { reportReference: report.reference, actorId: lead.id });
         const parsed = parseAdvisoryForm({ title: 'Mitigation notice', summary: 'Disable the export until a fix ships.', 'product.0.id': 'example-cloud' }, program.config.products, { publishing: true });
         assert.ok(parsed.ok);

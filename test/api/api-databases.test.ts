@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { databaseKinds } from '../helpers/databases.ts';
 import { startTestApp, type TestApp } from '../helpers/http-app.ts';
 import { apiClient, makeApiToken, submission } from './api-helpers.ts';
+import { futureDate } from '../helpers/factories.ts';
 
 // A smoke run of the whole API on each database kind: text[] scopes, the CHECK
 // constraints and keyset paging behave the same on PGlite and PostgreSQL.
@@ -26,7 +27,8 @@ for (const kind of await databaseKinds()) {
       assert.equal((await api.get('/api/v1/reports?state=new')).json.data[0].reference, ref);
       assert.equal((await api.post(`/api/v1/reports/${ref}/messages`, { body: 'Looking into it.', visibility: 'reporter' })).status, 201);
       assert.equal((await api.get(`/api/v1/reports/${ref}/messages`)).json.data.length, 1);
-      assert.equal((await api.post(`/api/v1/reports/${ref}/state`, { to: 'acknowledged' })).json.state, 'acknowledged');
+      const acknowledged = await api.post(`/api/v1/reports/${ref}/state`, { to: 'acknowledged', evaluation: 'Confirmed.', expectedResolutionDate: futureDate() });
+      assert.equal(acknowledged.json.state, 'acknowledged', acknowledged.body);
       assert.equal((await api.post(`/api/v1/reports/${ref}/state`, { to: 'new' })).status, 409);
       const file = await t.app.inject({ url: report.json.attachments[0].url, headers: { authorization: `Bearer ${(await makeApiToken(t.ctx.db, ['reports:read'])).token}` } });
       assert.equal(file.body, 'hello');

@@ -82,6 +82,11 @@ describe('API documentation', () => {
     const state = doc.paths['/api/v1/reports/{reference}/state'].post;
     assert.ok(state.responses['409'].description.includes('invalid_transition'));
     assert.ok(state.requestBody.content['application/json'].schema.properties.to.enum.includes('acknowledged'));
+    // Acknowledging sends the evaluation and the date the program promises: the document says how.
+    const stateFields = state.requestBody.content['application/json'].schema.properties;
+    assert.match(stateFields.evaluation.description, /to=acknowledged/);
+    assert.match(stateFields.expectedResolutionDate.description, /YYYY-MM-DD/);
+    assert.match(state.description, /refuses an acknowledgement without them/);
     assert.deepEqual(Object.keys(doc.components.schemas).sort(), ['Attachment', 'DisclosureDate', 'Error', 'Message', 'Quarantine', 'Report', 'ReportSummary', 'SlaClock']);
     assert.ok(doc.components.schemas.Report.properties.reporter);
     assert.ok(doc.components.schemas.Report.properties.severity && doc.components.schemas.Report.properties.slaClocks);

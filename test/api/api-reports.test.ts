@@ -142,9 +142,9 @@ describe('API reports', () => {
 
   it('moves a report through the lifecycle; illegal moves are 409 invalid_transition', async () => {
     const s = await makeReport(t.ctx.db);
-    const ok = await api.post(`/api/v1/reports/${s.reference}/state`, { to: 'acknowledged', reason: 'Reproduced.' });
+    const ok = await api.post(`/api/v1/reports/${s.reference}/state`, { to: 'needs-info', reason: 'Reproduced.' });
     assert.equal(ok.status, 200, ok.body);
-    assert.equal(ok.json.state, 'acknowledged');
+    assert.equal(ok.json.state, 'needs-info');
     const bad = await api.post(`/api/v1/reports/${s.reference}/state`, { to: 'disclosed' });
     assert.equal(bad.status, 409);
     assert.equal(bad.json.error.code, 'invalid_transition');
@@ -160,9 +160,9 @@ describe('API reports', () => {
       .where('e.type', '=', 'state-changed')
       .executeTakeFirstOrThrow();
     assert.match(event.display_name, /^API: /, 'recorded under the token, not a person');
-    assert.deepEqual(event.data, { from: 'new', to: 'acknowledged' }, 'the reason is sealed, not in the clear data');
+    assert.deepEqual(event.data, { from: 'new', to: 'needs-info' }, 'the reason is sealed, not in the clear data');
     const opened = (await loadTimeline(t.ctx.db, t.ctx.vault, s.id, 'staff', [])).find((e) => e.kind === 'event' && e.type === 'state-changed');
-    assert.deepEqual(opened?.kind === 'event' && opened.data, { from: 'new', to: 'acknowledged', reason: 'Reproduced.' });
+    assert.deepEqual(opened?.kind === 'event' && opened.data, { from: 'new', to: 'needs-info', reason: 'Reproduced.' });
   });
 
   it('sets and clears the team’s CVSS vector, and shows severity and SLA clocks', async () => {
@@ -217,9 +217,9 @@ describe('API reports', () => {
     assert.equal(second.json.next, null);
     const seen = new Set([...first.json.data, ...second.json.data].map((r: { reference: string }) => r.reference));
     assert.equal(seen.size, first.json.data.length + second.json.data.length, 'no report twice');
-    const acknowledged = await lister.get('/api/v1/reports?state=acknowledged');
-    assert.ok(acknowledged.json.data.length >= 1);
-    assert.ok(acknowledged.json.data.every((r: { state: string }) => r.state === 'acknowledged'));
+    const waiting = await lister.get('/api/v1/reports?state=needs-info');
+    assert.ok(waiting.json.data.length >= 1);
+    assert.ok(waiting.json.data.every((r: { state: string }) => r.state === 'needs-info'));
     const bad = await lister.get('/api/v1/reports?state=teleported&sort=sideways');
     assert.equal(bad.status, 422);
     assert.deepEqual(Object.keys(bad.json.error.fields).sort(), ['sort', 'state']);

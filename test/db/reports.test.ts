@@ -11,7 +11,7 @@ import { submitReport } from '../../src/reports/submit-report.ts';
 import { InvalidTransitionError, ValidationError } from '../../src/errors.ts';
 import { loadConfig } from '../../src/config.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
-import { demo, makeReport, makeStaff, reportInput, testSecret, testVault } from '../helpers/factories.ts';
+import { demo, makeReport, makeStaff, moveReport, reportInput, testSecret, testVault } from '../helpers/factories.ts';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
 
 const silent = pino({ level: 'silent' });
@@ -67,14 +67,15 @@ for (const kind of await databaseKinds()) {
     it('moves through the lifecycle, refusing illegal moves, with an event per change', async () => {
       const staff = await makeStaff(t.db, 'triager');
       const s = await makeReport(t.db);
-      await changeState(t.db, testVault, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
+      await moveReport(t.db, testVault, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
       await assert.rejects(changeState(t.db, testVault, { reportId: s.id, to: 'disclosed', actorId: staff.id }), InvalidTransitionError);
       await changeState(t.db, testVault, { reportId: s.id, to: 'triaged', actorId: staff.id, reason: 'Confirmed on 4.2.1' });
       const events = await t.db.selectFrom('report_events').select(['type', 'data', 'reporter_visible']).where('report_id', '=', s.id).orderBy('id').execute();
-      assert.deepEqual(events.map((e) => e.type), ['submitted', 'state-changed', 'state-changed']);
-      assert.deepEqual(events[2]!.data, { from: 'acknowledged', to: 'triaged' }, 'the reason is not in the clear data');
+      // Acknowledging is the evaluation (sent first, so the lifecycle sees it) and the move.
+      assert.deepEqual(events.map((e) => e.type), ['submitted', 'evaluation-sent', 'state-changed', 'state-changed']);
+      assert.deepEqual(events[3]!.data, { from: 'acknowledged', to: 'triaged' }, 'the reason is not in the clear data');
       const opened = (await loadTimeline(t.db, testVault, s.id, 'staff', [])).flatMap((e) => (e.kind === 'event' ? [e.data] : []));
-      assert.deepEqual(opened[2], { from: 'acknowledged', to: 'triaged', reason: 'Confirmed on 4.2.1' }, 'readers see it opened');
+      assert.deepEqual(opened[3], { from: 'acknowledged', to: 'triaged', reason: 'Confirmed on 4.2.1' }, 'readers see it opened');
       // reporter-visible staff changes enqueue exactly one notification each
       const jobs = await t.db.selectFrom('jobs').select(['kind', 'payload']).where('kind', '=', 'notify-reporter').execute();
       assert.ok(jobs.length >= 2);
@@ -83,7 +84,7 @@ for (const kind of await databaseKinds()) {
     it('resumes a report waiting on the reporter when they reply', async () => {
       const staff = await makeStaff(t.db, 'triager');
       const s = await makeReport(t.db);
-      await changeState(t.db, testVault, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
+      await moveReport(t.db, testVault, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
       await changeState(t.db, testVault, { reportId: s.id, to: 'needs-info', actorId: staff.id });
       await postReporterReply(t.db, testVault, { reportId: s.id, body: 'Here is the HAR file.', files: [{ filename: 'trace.har', contentType: 'application/json', content: Buffer.from('{}') }] });
       const report = await findReportByTrackingToken(t.db, testVault, s.trackingToken);
@@ -181,7 +182,7 @@ for (const kind of await databaseKinds()) {
         const staff = await makeStaff(t.db, 'triager');
         const s = await makeReport(t.db, { reporterEmail: 'finder@example.net', description: 'SECRET-DETAIL-1234 in the parser, long enough.' });
         sink.failNext(1);
-        await changeState(t.db, testVault, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
+        await moveReport(t.db, testVault, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
         assert.equal(await worker.drain(), 1);
         const job = await t.db.selectFrom('jobs').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
         assert.equal(job.state, 'pending');

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { changeState } from '../../src/reports/report-actions.ts';
 import { createStaffUser } from '../../src/staff/staff-users.ts';
 import { apiClient, makeApiToken, otherProgram } from '../api/api-helpers.ts';
-import { makeReport, makeStaff } from '../helpers/factories.ts';
+import { makeReport, makeStaff, moveReport } from '../helpers/factories.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 
 const HOSTILE = '<script>alert("x")</script>';
@@ -174,7 +174,7 @@ describe('the disclosure date over HTTP: staff propose, the reporter agrees or p
 
   it('publishing the advisory before the agreed date needs the explicit decision', async () => {
     const report = await makeReport(t.ctx.db);
-    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.ctx.db, t.ctx.vault, { reportId: report.id, to, actorId: leadId });
+    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await moveReport(t.ctx.db, t.ctx.vault, { reportId: report.id, to, actorId: leadId });
     const started = await lead.postForm(`/staff/reports/${report.reference}/advisory`, { _csrf: Client.csrf((await lead.get(`/staff/reports/${report.reference}`)).body) });
     assert.equal(started.statusCode, 303);
     const editorUrl = started.headers.location!.replace(/\?.*$/, '');
@@ -207,7 +207,7 @@ describe('the disclosure date over HTTP: staff propose, the reporter agrees or p
 
   it('publishes without the checkbox once the agreed moment has passed', async () => {
     const report = await makeReport(t.ctx.db);
-    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.ctx.db, t.ctx.vault, { reportId: report.id, to, actorId: leadId });
+    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await moveReport(t.ctx.db, t.ctx.vault, { reportId: report.id, to, actorId: leadId });
     // An agreement reached earlier, whose moment is now past (set directly: the use cases refuse past dates).
     await t.ctx.db.updateTable('reports').set({ disclosure_at: new Date(Date.now() - 3_600_000), disclosure_time_zone: 'Europe/Amsterdam', disclosure_status: 'agreed', disclosure_proposed_by: 'team' }).where('id', '=', report.id).execute();
     const started = await lead.postForm(`/staff/reports/${report.reference}/advisory`, { _csrf: Client.csrf((await lead.get(`/staff/reports/${report.reference}`)).body) });

@@ -7,6 +7,9 @@ import { loadProgram, type Program } from '../../src/programs/programs.ts';
 import { submitReport, type SubmittedReport } from '../../src/reports/submit-report.ts';
 import { createStaffUser } from '../../src/staff/staff-users.ts';
 import type { Role } from '../../src/db/schema.ts';
+import type { ReportState } from '../../src/domain/lifecycle.ts';
+import { changeState } from '../../src/reports/report-actions.ts';
+import { acknowledgeWithEvaluation } from '../../src/triage/acknowledge-with-evaluation.ts';
 
 /** The instance secret of tests that build no config of their own; the test app uses it too, so factories and routes agree. */
 export const testSecret = new InstanceSecret(randomBytes(32), 'test');
@@ -51,4 +54,28 @@ export async function makeStaff(db: Db, role: Role = 'triager', name?: string): 
   const password = 'correct horse battery staple';
   const user = await createStaffUser(db, { email, displayName: name ?? `Staff ${userSeq}`, password, role });
   return { id: user.id, email, password };
+}
+
+/** A resolution date a month ahead: always in the future, whatever the program's time zone. */
+export function futureDate(days = 30): string {
+  return new Date(Date.now() + days * 864e5).toISOString().slice(0, 10);
+}
+
+/** Acknowledges a new report the way the program promises: with an evaluation and an expected resolution date. */
+export async function acknowledge(db: Db, vault: ReportVault, args: { reportId: string; actorId: string; evaluation?: string }): Promise<void> {
+  await acknowledgeWithEvaluation(db, vault, {
+    reportId: args.reportId,
+    actorId: args.actorId,
+    evaluation: args.evaluation ?? 'Confirmed: the display name is not escaped.',
+    expectedResolutionDate: futureDate(),
+  });
+}
+
+/**
+ * changeState for tests that walk a report along its lifecycle: a move to
+ * acknowledged goes through the evaluation, as the lifecycle requires.
+ */
+export async function moveReport(db: Db, vault: ReportVault, args: { reportId: string; to: ReportState; actorId: string; reason?: string }): Promise<void> {
+  if (args.to === 'acknowledged') await acknowledge(db, vault, args);
+  else await changeState(db, vault, args);
 }

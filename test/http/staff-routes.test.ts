@@ -100,7 +100,7 @@ describe('staff routes', () => {
     assert.match(bad.body, /cannot become disclosed/);
     const junk = await c.postForm(`/staff/reports/${ref}/state`, { _csrf: csrf, to: 'teleported' });
     assert.equal(junk.statusCode, 422);
-    const ok = await c.postForm(`/staff/reports/${ref}/state`, { _csrf: csrf, to: 'acknowledged', reason: 'Reproduced' });
+    const ok = await c.postForm(`/staff/reports/${ref}/state`, { _csrf: csrf, to: 'needs-info', reason: 'Which version?' });
     assert.equal(ok.statusCode, 303);
 
     assert.equal((await c.postForm(`/staff/reports/${ref}/assign`, { _csrf: csrf, assignee: 'not-a-uuid' })).statusCode, 422);
@@ -118,9 +118,9 @@ describe('staff routes', () => {
     assert.match(after.body, /Tria Ger/);
 
     const track = await new Client(t.app).get(`/track/${s.trackingToken}`);
-    assert.match(track.body, /Acknowledged/);
+    assert.match(track.body, /Waiting for reporter/);
     assert.match(track.body, /We reproduced it\./);
-    assert.match(track.body, /Reason: Reproduced/);
+    assert.match(track.body, /Reason: Which version\?/);
     assert.doesNotMatch(track.body, /INTERNAL-ONLY/);
     assert.doesNotMatch(track.body, /Tria Ger/);
   });

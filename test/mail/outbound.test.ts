@@ -12,7 +12,7 @@ import { changeState, postStaffMessage } from '../../src/reports/report-actions.
 import { acknowledgeWithEvaluation } from '../../src/triage/acknowledge-with-evaluation.ts';
 import { changeExpectedResolutionDate } from '../../src/triage/change-expected-resolution-date.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
-import { makeReport, makeStaff, testVault } from '../helpers/factories.ts';
+import { makeReport, makeStaff, moveReport, testVault } from '../helpers/factories.ts';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
 import { Gpg } from '../keys/gpg-helper.ts';
 import { mailContext, reporterKeyPair, type MailTestContext } from './mail-helpers.ts';
@@ -66,11 +66,11 @@ for (const kind of await databaseKinds()) {
 
     it('with the reporter key: PGP/MIME that gpg decrypts, signed with the program key, quoting the team', async () => {
       const s = await makeReport(t.db, { reporterEmail: 'grace@example.org' });
-      const { fingerprint } = await setReporterPublicKey(t.db, s.id, graceArmored);
+      const { fingerprint } = await setReporterPublicKey(t.db, testVault, s.id, graceArmored);
       assert.match(fingerprint, /^[0-9a-f]{40}$/);
       await postStaffMessage(t.db, m.ctx.vault, { reportId: s.id, actorId: staff.id, visibility: 'reporter', body: 'STAFF-GRACE: confirmed on 4.2.1.\nFix due in May.', files: [] });
       await postStaffMessage(t.db, m.ctx.vault, { reportId: s.id, actorId: staff.id, visibility: 'internal', body: 'INTERNAL-NOTE never mailed', files: [] });
-      await changeState(t.db, testVault, { reportId: s.id, to: 'acknowledged', actorId: staff.id, reason: 'REASON-GRACE: reproduced' });
+      await changeState(t.db, testVault, { reportId: s.id, to: 'needs-info', actorId: staff.id, reason: 'REASON-GRACE: reproduced' });
       await m.worker.drain();
       const mails = sink.mails.filter((x) => x.to.includes('grace@example.org'));
       assert.equal(mails.length, 2, 'the internal note sent nothing');
@@ -84,7 +84,7 @@ for (const kind of await databaseKinds()) {
       const text = (await simpleParser(reply.inner)).text ?? '';
       assert.match(text, /> STAFF-GRACE: confirmed on 4\.2\.1\.\n> Fix due in May\./);
       const state = (await simpleParser((await gpgOpen(mails[1]!.raw)).inner)).text ?? '';
-      assert.match(state, /Its status is now: Acknowledged\./);
+      assert.match(state, /Its status is now: Waiting for reporter\./);
       assert.match(state, /> REASON-GRACE: reproduced/);
       const parsed = await simpleParser(mails[1]!.raw);
       assert.deepEqual([parsed.references].flat(), [`<${(await deliveryHistory(t.db, m.ctx.secret, s.id))[0]!.message_id}>`], 'the second mail references the first');
@@ -92,7 +92,7 @@ for (const kind of await databaseKinds()) {
 
     it('tells a reporter with a key the evaluation and the dates the team promised', async () => {
       const s = await makeReport(t.db, { reporterEmail: 'grace@example.org' });
-      await setReporterPublicKey(t.db, s.id, graceArmored);
+      await setReporterPublicKey(t.db, testVault, s.id, graceArmored);
       const due = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
       const later = new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10);
       await acknowledgeWithEvaluation(t.db, m.ctx.vault, { reportId: s.id, actorId: staff.id, evaluation: 'EVAL-GRACE: valid, high severity.', expectedResolutionDate: due });
@@ -110,7 +110,7 @@ for (const kind of await databaseKinds()) {
     it('retries a temporary refusal with backoff, recording every attempt under one Message-ID', async () => {
       const s = await makeReport(t.db, { reporterEmail: 'retry@example.org' });
       sink.failNext(1);
-      await changeState(t.db, testVault, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
+      await moveReport(t.db, testVault, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
       await m.worker.drain();
       const job = await t.db.selectFrom('jobs').selectAll().where('kind', '=', 'notify-reporter').orderBy('id', 'desc').executeTakeFirstOrThrow();
       assert.equal(job.state, 'pending');
@@ -136,7 +136,7 @@ for (const kind of await databaseKinds()) {
         m2 = await mailContext(t.db, { EMBARGO_SMTP_URL: `smtp://127.0.0.1:${port}` }, m.ctx.secret);
         await m.worker.drain();
         const s = await makeReport(t.db, { reporterEmail: 'gone@example.org' });
-        await changeState(t.db, testVault, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
+        await moveReport(t.db, testVault, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
         await m2.worker.drain();
         const history = await deliveryHistory(t.db, m.ctx.secret, s.id);
         assert.deepEqual(history.map((h) => h.result), ['rejected']);
@@ -165,7 +165,7 @@ for (const kind of await databaseKinds()) {
     it('validates the key a reporter gives, with sentences they can act on', async () => {
       const s = await makeReport(t.db);
       const reject = async (armored: string, pattern: RegExp) =>
-        assert.rejects(setReporterPublicKey(t.db, s.id, armored), (e: unknown) => e instanceof ValidationError && pattern.test(e.fields.publicKey ?? ''));
+        assert.rejects(setReporterPublicKey(t.db, testVault, s.id, armored), (e: unknown) => e instanceof ValidationError && pattern.test(e.fields.publicKey ?? ''));
       const pair = await reporterKeyPair('x@example.org');
       await reject(pair.privateKey.armor(), /private \(secret\) key/);
       await reject('hello', /not an ASCII-armored OpenPGP public key/);
@@ -175,7 +175,7 @@ for (const kind of await databaseKinds()) {
       await reject(noEnc.toPublic().armor(), /no valid encryption subkey/);
       const revoked = await openpgp.revokeKey({ key: pair.privateKey, format: 'object' });
       await reject(revoked.privateKey.toPublic().armor(), /cannot be used/);
-      const ok = await setReporterPublicKey(t.db, s.id, `  \n${pair.armored}\n\n`);
+      const ok = await setReporterPublicKey(t.db, testVault, s.id, `  \n${pair.armored}\n\n`);
       assert.equal(ok.fingerprint, pair.publicKey.getFingerprint());
     });
   });

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadMetrics, metricsCsv } from '../../src/metrics/report-metrics.ts';
 import { changeState } from '../../src/reports/report-actions.ts';
 import { databaseKinds } from '../helpers/databases.ts';
-import { demo, makeReport, makeStaff, testVault } from '../helpers/factories.ts';
+import { demo, makeReport, makeStaff, moveReport, testVault } from '../helpers/factories.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 
 const DAY = 864e5;
@@ -34,8 +34,8 @@ for (const kind of await databaseKinds()) {
         reports.push(r);
       }
       await db.updateTable('reports').set({ channel: 'email' }).where('id', '=', reports[1]!.id).execute();
-      await changeState(db, testVault, { reportId: reports[0]!.id, to: 'acknowledged', actorId: staff.id });
-      await changeState(db, testVault, { reportId: reports[1]!.id, to: 'acknowledged', actorId: staff.id });
+      await moveReport(db, testVault, { reportId: reports[0]!.id, to: 'acknowledged', actorId: staff.id });
+      await moveReport(db, testVault, { reportId: reports[1]!.id, to: 'acknowledged', actorId: staff.id });
       await changeState(db, testVault, { reportId: reports[1]!.id, to: 'triaged', actorId: staff.id });
 
       const m = await loadMetrics(db, [program.id], now);

@@ -9,11 +9,11 @@ import { RAW_MAIL_PURPOSE } from '../../src/mail-intake/store-inbound.ts';
 import { eraseReporterData } from '../../src/privacy/erase-reporter-data.ts';
 import { exportReporterData } from '../../src/privacy/export-reporter-data.ts';
 import { findReportByReference } from '../../src/reports/read-report.ts';
-import { changeState, postReporterReply, postStaffMessage } from '../../src/reports/report-actions.ts';
+import { postReporterReply, postStaffMessage } from '../../src/reports/report-actions.ts';
 import { listCredits } from '../../src/thanks/list-credits.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
 import { dumpDatabase, leakedMarkers } from '../helpers/db-dump.ts';
-import { demo, makeReport, makeStaff, testSecret, testVault } from '../helpers/factories.ts';
+import { demo, makeReport, makeStaff, moveReport, testSecret, testVault } from '../helpers/factories.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 import { reporterKeyPair } from '../mail/mail-helpers.ts';
 
@@ -26,7 +26,7 @@ for (const kind of await databaseKinds()) {
         const staff = await makeStaff(t.db, 'admin');
         const report = await makeReport(t.db, { reporterName: 'Mary Privacy', reporterHandle: 'mprivacy', reporterEmail: 'mary.privacy@example.org', creditPreference: 'name', title: 'Open redirect in login' });
         const { armored } = await reporterKeyPair('mary.privacy@example.org');
-        const { fingerprint } = await setReporterPublicKey(t.db, report.id, armored);
+        const { fingerprint } = await setReporterPublicKey(t.db, testVault, report.id, armored);
         await postStaffMessage(t.db, testVault, { reportId: report.id, actorId: staff.id, visibility: 'reporter', body: 'Thanks, we can reproduce it.', files: [] });
         await postStaffMessage(t.db, testVault, { reportId: report.id, actorId: staff.id, visibility: 'internal', body: 'INTERNAL-NOTE: fix in 4.3', files: [] });
         await postReporterReply(t.db, testVault, { reportId: report.id, body: 'Glad to help.', files: [] });
@@ -34,7 +34,7 @@ for (const kind of await databaseKinds()) {
         await recordDelivery(t.db, testSecret, { jobId: job, reportId: report.id, template: 'reporter-update', to: 'mary.privacy@example.org', messageId: 'x@example.com', attempt: 1, result: 'sent', encrypted: true, smtpResponse: '250' });
         const mail = await storeInboundMail(t.db, testSecret, { programId: program.id, raw: Buffer.from('From: Mary <mary.privacy@example.org>\r\nSubject: hi\r\n\r\nbody'), source: 'smtp', envelopeFrom: 'mary.privacy@example.org', envelopeTo: ['security@example.com'] });
         await t.db.updateTable('inbound_mails').set({ report_id: report.id, outcome: 'reply', processed_at: new Date() }).where('id', '=', mail.id).execute();
-        for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.db, testVault, { reportId: report.id, to, actorId: staff.id });
+        for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await moveReport(t.db, testVault, { reportId: report.id, to, actorId: staff.id });
         assert.deepEqual((await listCredits(t.db, testVault, program.id))[0]?.named, ['Mary Privacy']);
 
         const opened = (await findReportByReference(t.db, testVault, report.reference))!;
@@ -42,7 +42,8 @@ for (const kind of await databaseKinds()) {
         assert.deepEqual(data.identity, { name: 'Mary Privacy', handle: 'mprivacy', email: 'mary.privacy@example.org', erasedAt: null });
         assert.equal(data.report.title, 'Open redirect in login');
         assert.equal(data.openpgpKeyFingerprint, fingerprint);
-        assert.deepEqual(data.thread.map((m) => [m.from, m.body]), [['security team', 'Thanks, we can reproduce it.'], ['you', 'Glad to help.']]);
+        assert.deepEqual(data.thread.slice(0, 2).map((m) => [m.from, m.body]), [['security team', 'Thanks, we can reproduce it.'], ['you', 'Glad to help.']]);
+        assert.match(data.thread[2]?.body ?? '', /^Confirmed: [^]*\n\nExpected resolution date: /, 'the evaluation they were sent is theirs to see');
         assert.ok(!JSON.stringify(data).includes('INTERNAL-NOTE'), 'internal notes are the team\'s, not in the export');
         assert.deepEqual(data.mailSent.map((m) => m.to), ['mary.privacy@example.org']);
         assert.deepEqual(data.mailReceived.map((m) => m.from), ['mary.privacy@example.org']);

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { generateProgramKey } from '../../src/keys/generate-program-key.ts';
 import { loadProgram } from '../../src/programs/programs.ts';
 import { changeState } from '../../src/reports/report-actions.ts';
-import { makeReport, makeStaff } from '../helpers/factories.ts';
+import { makeReport, makeStaff, moveReport } from '../helpers/factories.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 import { repoRoot } from '../helpers/embargo-process.ts';
 
@@ -49,8 +49,13 @@ describe('example programs render their promises with the numbers from their set
       assert.match(policy, /We prioritise our customers' security interests/);
       assert.match(policy, /more than 24 hours and the risk is high or higher/);
       assert.match(policy, /nor do we have a bug bounty program/);
-      assert.match(text((await c.get('/')).body), /within 1 business day with our evaluation/);
-      assert.match(text((await c.get('/report')).body), /we reply within 1 business days?/);
+      // It promises a reply, not an evaluation: no page may claim more than the policy does.
+      const home = text((await c.get('/')).body);
+      assert.match(home, /We respond to every report within 1 business day\./);
+      assert.doesNotMatch(home, /evaluation|resolution date/);
+      const form = text((await c.get('/report')).body);
+      assert.match(form, /we respond within 1 business day\./);
+      assert.doesNotMatch(form, /with our evaluation/);
     } finally {
       await t.close();
     }
@@ -163,7 +168,7 @@ describe('thanks page and credit choices', () => {
   });
 
   async function resolve(reportId: string, staffId: string) {
-    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.ctx.db, t.ctx.vault, { reportId, to, actorId: staffId });
+    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await moveReport(t.ctx.db, t.ctx.vault, { reportId, to, actorId: staffId });
   }
 
   it('names only reporters of resolved reports who chose a name or handle; counts anonymous ones', async () => {

@@ -6,7 +6,7 @@ import { loadReportHistory } from '../../src/sla/load-report-history.ts';
 import { computeSlaClocks } from '../../src/sla/sla-clocks.ts';
 import { slaTargetsSchema } from '../../src/sla/sla-targets.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
-import { makeReport, makeStaff, testVault } from '../helpers/factories.ts';
+import { makeReport, makeStaff, moveReport, testVault } from '../helpers/factories.ts';
 
 for (const kind of await databaseKinds()) {
   describe(`SLA history from the stored timeline on ${kind}`, () => {
@@ -25,12 +25,12 @@ for (const kind of await databaseKinds()) {
       await postReporterReply(t.db, testVault, { reportId: report.id, body: 'Here is the missing version.', files: [] });
       await postStaffMessage(t.db, testVault, { reportId: report.id, actorId: staff.id, visibility: 'internal', body: 'note', files: [] });
       await postStaffMessage(t.db, testVault, { reportId: report.id, actorId: staff.id, visibility: 'reporter', body: 'Thanks!', files: [] });
-      await changeState(t.db, testVault, { reportId: report.id, to: 'acknowledged', actorId: staff.id });
+      await moveReport(t.db, testVault, { reportId: report.id, to: 'acknowledged', actorId: staff.id });
 
       const history = await loadReportHistory(t.db, report.id);
       assert.ok(history);
       assert.deepEqual(history.events.map((e) => (e.kind === 'state-changed' ? `${e.from}→${e.to}` : e.kind)), [
-        'new→needs-info', 'reporter-update', 'needs-info→new', 'reporter-update', 'new→acknowledged', 'reporter-update',
+        'new→needs-info', 'reporter-update', 'needs-info→new', 'reporter-update', 'evaluation-sent', 'new→acknowledged', 'reporter-update',
       ]);
       const calendar = createBusinessCalendar({ timeZone: 'UTC' });
       const targets = slaTargetsSchema.parse({ firstResponseBusinessDays: 3, noUpdateNudgeDays: 14 });

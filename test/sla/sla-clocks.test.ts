@@ -10,6 +10,8 @@ const calendar = createBusinessCalendar({ timeZone: 'Europe/Stockholm', country:
 // Stockholm is UTC+1 in winter, UTC+2 in summer: times below are written with their offset.
 const t = (local: string) => new Date(local);
 const move = (at: string, from: ReportState, to: ReportState): SlaEvent => ({ kind: 'state-changed', at: t(at), from, to });
+/** Acknowledging with the evaluation: the evaluation, then the move, at one instant (src/triage/acknowledge-with-evaluation.ts). */
+const ack = (at: string): SlaEvent[] => [{ kind: 'evaluation-sent', at: t(at) }, move(at, 'new', 'acknowledged')];
 const RECEIVED = '2026-11-23T10:12:00+01:00'; // Monday
 
 function clocks(events: SlaEvent[], now: string, targets: SlaTargetsInput = { firstResponseBusinessDays: 3 }, received = RECEIVED): SlaClock[] {
@@ -46,20 +48,50 @@ describe('first response clock, scripted', () => {
     assert.equal(breached.explanation, 'Overdue by 16 h 30 min: due Thu 26 Nov 17:00 Europe/Stockholm (3 business days after receipt on Mon 23 Nov 10:12).');
     assert.equal(clockUrgency(breached), 'breached');
 
-    const late = clock('first-response', [move('2026-11-27T10:00:00+01:00', 'new', 'acknowledged')], '2026-11-30T12:00:00+01:00');
+    const late = clock('first-response', [...ack('2026-11-27T10:00:00+01:00')], '2026-11-30T12:00:00+01:00');
     assert.ok(late.state === 'breached' && late.metAt?.toISOString() === '2026-11-27T09:00:00.000Z');
     assert.match(late.explanation, /^Met Fri 27 Nov 10:00, 17 h late: due Thu 26 Nov 17:00/);
     assert.equal(clockUrgency(late), 'done');
 
-    const met = clock('first-response', [move('2026-11-25T14:00:00+01:00', 'new', 'acknowledged')], '2026-11-30T12:00:00+01:00');
+    const met = clock('first-response', [...ack('2026-11-25T14:00:00+01:00')], '2026-11-30T12:00:00+01:00');
     assert.ok(met.state === 'met' && met.metAt.toISOString() === '2026-11-25T13:00:00.000Z');
     assert.equal(met.explanation, 'Met Wed 25 Nov 14:00, 1 day 3 h before the deadline of Thu 26 Nov 17:00 Europe/Stockholm (3 business days after receipt on Mon 23 Nov 10:12).');
   });
 
   it('replays one history at any moment: events after `now` have not happened yet', () => {
-    const events = [move('2026-11-25T14:00:00+01:00', 'new', 'acknowledged')];
+    const events = [...ack('2026-11-25T14:00:00+01:00')];
     assert.equal(clock('first-response', events, '2026-11-25T13:59:00+01:00').state, 'running');
     assert.equal(clock('first-response', events, '2026-11-25T14:00:00+01:00').state, 'met');
+  });
+});
+
+describe('what keeps the first-response promise', () => {
+  it('an evaluation promised: only the evaluation (or a verdict) keeps it; a bare acknowledgement stops the clock as not kept', () => {
+    const bare = clock('first-response', [move('2026-11-25T14:00:00+01:00', 'new', 'acknowledged')], '2026-11-30T12:00:00+01:00');
+    assert.ok(bare.state === 'breached' && bare.metAt?.toISOString() === '2026-11-25T13:00:00.000Z' && bare.overdueByMs === 0);
+    assert.match(bare.explanation, /^Not kept: answered Wed 25 Nov 14:00 without the evaluation and expected resolution date the program promises; due Thu 26 Nov 17:00/);
+    assert.equal(clockUrgency(bare), 'done', 'nothing is left to do on time: it is out of the due view');
+
+    const replied = clock('first-response', [{ kind: 'reporter-update', at: t('2026-11-24T10:00:00+01:00') }], '2026-11-24T12:00:00+01:00');
+    assert.equal(replied.state, 'running', 'a reply is not the evaluation');
+    const verdict = clock('first-response', [move('2026-11-24T10:00:00+01:00', 'new', 'not-applicable')], '2026-11-24T12:00:00+01:00');
+    assert.equal(verdict.state, 'met');
+  });
+
+  it('a reply promised: the first answer keeps it, a question or a plain acknowledgement too', () => {
+    const reply = { firstResponseBusinessDays: 1, firstResponse: 'reply' as const };
+    const replied = clock('first-response', [{ kind: 'reporter-update', at: t('2026-11-23T15:00:00+01:00') }], '2026-11-24T12:00:00+01:00', reply);
+    assert.ok(replied.state === 'met' && replied.metAt.toISOString() === '2026-11-23T14:00:00.000Z');
+    const plain = clock('first-response', [move('2026-11-23T15:00:00+01:00', 'new', 'acknowledged')], '2026-11-24T12:00:00+01:00', reply);
+    assert.equal(plain.state, 'met');
+    const late = clock('first-response', [{ kind: 'reporter-update', at: t('2026-11-25T10:00:00+01:00') }], '2026-11-26T12:00:00+01:00', reply);
+    assert.ok(late.state === 'breached' && late.metAt !== null);
+  });
+
+  it('reads the evaluation from the stored timeline', () => {
+    const at = t('2026-11-24T10:00:00+01:00');
+    const h = historyFromTimeline(t(RECEIVED), [{ type: 'evaluation-sent', actor_kind: 'staff', data: {}, reporter_visible: false, created_at: at }]);
+    assert.deepEqual(h.events, [{ kind: 'evaluation-sent', at }]);
   });
 });
 
@@ -99,7 +131,7 @@ describe('pausing while waiting on the reporter', () => {
   it('keeps remediation and nudge clocks paused too, and counts calendar time for them', () => {
     const targets = { firstResponseBusinessDays: 3, remediationDays: { high: 30 }, noUpdateNudgeDays: 14 };
     const history: SlaEvent[] = [
-      move('2026-11-24T10:00:00+01:00', 'new', 'acknowledged'),
+      ...ack('2026-11-24T10:00:00+01:00'),
       { kind: 'reporter-update', at: t('2026-11-24T10:00:00+01:00') },
       move('2026-11-25T10:00:00+01:00', 'acknowledged', 'triaged'),
       { kind: 'severity-set', at: t('2026-11-25T10:05:00+01:00'), severity: 'high' },
@@ -142,7 +174,7 @@ describe('triage, remediation and nudge clocks', () => {
   });
 
   it('remediation starts at triage, needs the team severity, follows its changes, and is met when fixed', () => {
-    const triaged = [move('2026-11-24T10:00:00+01:00', 'new', 'acknowledged'), move('2026-11-25T10:00:00+01:00', 'acknowledged', 'triaged')];
+    const triaged = [...ack('2026-11-24T10:00:00+01:00'), move('2026-11-25T10:00:00+01:00', 'acknowledged', 'triaged')];
     const now = '2026-11-26T10:00:00+01:00';
     assert.equal(clock('remediation', triaged.slice(0, 1), now, all).explanation, 'Starts when the report is triaged.');
     assert.equal(clock('remediation', triaged, now, all).explanation, 'Set the team’s severity to start the remediation clock.');
@@ -162,7 +194,7 @@ describe('triage, remediation and nudge clocks', () => {
 
   it('remediation counts calendar days by the wall clock across the October change', () => {
     const events: SlaEvent[] = [
-      move('2026-10-01T09:00:00+02:00', 'new', 'acknowledged'),
+      ...ack('2026-10-01T09:00:00+02:00'),
       move('2026-10-01T10:00:00+02:00', 'acknowledged', 'triaged'),
       { kind: 'severity-set', at: t('2026-10-01T10:00:00+02:00'), severity: 'high' },
     ];
@@ -171,7 +203,7 @@ describe('triage, remediation and nudge clocks', () => {
   });
 
   it('nudges when the reporter has heard nothing for the set days, and restarts on every update', () => {
-    const quiet = clock('update-nudge', [move('2026-11-24T10:00:00+01:00', 'new', 'acknowledged'), { kind: 'reporter-update', at: t('2026-11-24T10:00:00+01:00') }], '2026-12-09T10:00:00+01:00', all);
+    const quiet = clock('update-nudge', [...ack('2026-11-24T10:00:00+01:00'), { kind: 'reporter-update', at: t('2026-11-24T10:00:00+01:00') }], '2026-12-09T10:00:00+01:00', all);
     assert.ok(quiet.state === 'breached' && quiet.metAt === null && quiet.overdueByMs === 24 * 3_600_000);
     assert.match(quiet.explanation, /^Overdue by 1 day: due Tue 8 Dec 10:00 Europe\/Stockholm \(14 days after the last update to the reporter on Tue 24 Nov 10:00\)\.$/);
     const told = clock('update-nudge', [{ kind: 'reporter-update', at: t('2026-12-08T09:00:00+01:00') }], '2026-12-09T10:00:00+01:00', all);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { changeState } from '../../src/reports/report-actions.ts';
-import { makeReport } from '../helpers/factories.ts';
+import { makeReport, moveReport } from '../helpers/factories.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 import { signIn } from './spam-helpers.ts';
 
@@ -41,13 +40,18 @@ describe('bulk actions on the inbox', () => {
 
   it('changes each report through the lifecycle and names the ones that could not change', async () => {
     const [a, b, c2, d] = [await makeReport(t.ctx.db), await makeReport(t.ctx.db), await makeReport(t.ctx.db), await makeReport(t.ctx.db)];
-    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed', 'disclosed'] as const) await changeState(t.ctx.db, t.ctx.vault, { reportId: d.id, to, actorId: staffId });
-    const res = await bulk([['action', 'state'], ['to', 'acknowledged'], ...[a, b, c2, d].map((r) => ['ids', r.id] as [string, string])]);
+    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed', 'disclosed'] as const) await moveReport(t.ctx.db, t.ctx.vault, { reportId: d.id, to, actorId: staffId });
+    const res = await bulk([['action', 'state'], ['to', 'needs-info'], ...[a, b, c2, d].map((r) => ['ids', r.id] as [string, string])]);
     assert.equal(res.statusCode, 200);
     const dRef = await refOf(d.id);
     assert.match(res.body, new RegExp(`3 changed, 1 could not: ${dRef}: A report that is disclosed cannot change state\\.`));
-    for (const r of [a, b, c2]) assert.equal(await stateOf(r.id), 'acknowledged');
+    for (const r of [a, b, c2]) assert.equal(await stateOf(r.id), 'needs-info');
     assert.equal(await stateOf(d.id), 'disclosed');
+
+    // The bulk action goes through the same lifecycle: a bare acknowledgement would claim an evaluation that was never sent.
+    const bare = await bulk([['action', 'state'], ['to', 'acknowledged'], ['ids', a.id]]);
+    assert.match(bare.body, new RegExp(`0 changed, 1 could not: ${await refOf(a.id)}: This program promises the reporter an evaluation and an expected resolution date`));
+    assert.equal(await stateOf(a.id), 'needs-info');
 
     const assign = await bulk([['action', 'assign'], ['assignee', staffId], ['ids', a.id], ['ids', b.id]]);
     assert.match(assign.body, /2 changed\./);

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTeamSeverity } from '../../src/triage/set-team-severity.ts';
-import { changeState } from '../../src/reports/report-actions.ts';
 import { listCredits } from '../../src/thanks/list-credits.ts';
-import { demo, makeReport, makeStaff } from '../helpers/factories.ts';
+import { demo, makeReport, makeStaff, moveReport } from '../helpers/factories.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 
 describe('duplicates on the report page', () => {
@@ -55,7 +54,7 @@ describe('duplicates on the report page', () => {
     assert.match((await c.get(`/staff/reports/${firstRef}`)).body, new RegExp(`Reported again as:.*${secondRef}`, 's'));
 
     await setTeamSeverity(t.ctx.db, { reportId: first.id, actorId: staffId, vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' });
-    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.ctx.db, t.ctx.vault, { reportId: first.id, to, actorId: staffId });
+    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await moveReport(t.ctx.db, t.ctx.vault, { reportId: first.id, to, actorId: staffId });
 
     const track = await new Client(t.app).get(`/track/${second.trackingToken}`);
     assert.equal(track.statusCode, 200);

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { changeState } from '../../src/reports/report-actions.ts';
 import { listCredits } from '../../src/thanks/list-credits.ts';
 import { markDuplicate } from '../../src/triage/mark-duplicate.ts';
-import { demo, makeReport, makeStaff } from '../helpers/factories.ts';
+import { demo, makeReport, makeStaff, moveReport } from '../helpers/factories.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 
 describe('crediting a duplicate reporter with the original', () => {
@@ -51,7 +50,7 @@ describe('crediting a duplicate reporter with the original', () => {
     // The original is still open: nobody is on the thanks page yet.
     assert.deepEqual(await named(), []);
 
-    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.ctx.db, t.ctx.vault, { reportId: original.id, to, actorId: staffId });
+    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await moveReport(t.ctx.db, t.ctx.vault, { reportId: original.id, to, actorId: staffId });
     const resolvedYear = (await t.ctx.db.selectFrom('reports').select('resolved_at').where('id', '=', original.id).executeTakeFirstOrThrow()).resolved_at!.getUTCFullYear();
     const credits = await listCredits(t.ctx.db, t.ctx.vault, (await demo(t.ctx.db)).id);
     assert.deepEqual(credits, [{ year: resolvedYear, named: ['Grace First', 'hsecond'], anonymous: 0 }], 'by handle, as the duplicate reporter chose');
@@ -69,7 +68,7 @@ describe('crediting a duplicate reporter with the original', () => {
     const dup = await makeReport(t.ctx.db, { reporterName: 'Nora Nocredit', creditPreference: 'none' });
     await markDuplicate(t.ctx.db, t.ctx.vault, { reportId: dup.id, originalReference: await refOf(original.id), actorId: staffId });
     await t.ctx.db.updateTable('reports').set({ credit_with_original: true }).where('id', '=', dup.id).execute();
-    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await changeState(t.ctx.db, t.ctx.vault, { reportId: original.id, to, actorId: staffId });
+    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await moveReport(t.ctx.db, t.ctx.vault, { reportId: original.id, to, actorId: staffId });
     const names = await named();
     assert.ok(names.includes('Ivy Original'));
     assert.ok(!names.includes('Nora Nocredit'));

@@ -4,6 +4,7 @@ import type { AppContext } from '../../context.ts';
 import { REPORT_STATES } from '../../domain/lifecycle.ts';
 import { ValidationError } from '../../errors.ts';
 import { assignReport, changeState } from '../../reports/report-actions.ts';
+import { acknowledgeWithEvaluation } from '../../triage/acknowledge-with-evaluation.ts';
 import { setTeamSeverity } from '../../triage/set-team-severity.ts';
 import { defineEndpoint } from '../endpoint.ts';
 import { referenceParams, reportOfToken, representReport } from './report-access.ts';
@@ -12,6 +13,19 @@ import { reportSchema } from './report-representation.ts';
 export const stateChangeSchema = z.object({
   to: z.enum(REPORT_STATES, { error: `The new state: one of ${REPORT_STATES.join(', ')}.` }),
   reason: z.string().trim().max(500).optional().meta({ description: 'Recorded in the timeline; the reporter sees it when the change is visible to them.' }),
+  evaluation: z
+    .string()
+    .max(5000)
+    .optional()
+    .meta({
+      description:
+        'With to=acknowledged: the evaluation sent to the reporter. Required, with expectedResolutionDate, where the program promises an evaluation and a date (sla.firstResponse "evaluation-and-date"); only for to=acknowledged.',
+    }),
+  expectedResolutionDate: z
+    .string()
+    .max(20)
+    .optional()
+    .meta({ description: 'With to=acknowledged and evaluation: the expected resolution date promised to the reporter, YYYY-MM-DD in the program’s time zone.' }),
 });
 
 export const assignmentSchema = z.object({
@@ -27,7 +41,9 @@ export function changeStateEndpoint(ctx: AppContext) {
     path: '/api/v1/reports/{reference}/state',
     operationId: 'changeState',
     summary: 'Move a report through the lifecycle',
-    description: 'Only moves the lifecycle allows (see docs/api.md); anything else is invalid_transition. The reporter is notified of every change but a spam verdict.',
+    description:
+      'Only moves the lifecycle allows (see docs/api.md); anything else is invalid_transition. The reporter is notified of every change but a spam verdict. ' +
+      'Acknowledging sends the evaluation and expected resolution date when given; a program that promises them refuses an acknowledgement without them (invalid_transition).',
     scopes: ['reports:write'],
     params: referenceParams,
     body: stateChangeSchema,
@@ -35,7 +51,20 @@ export function changeStateEndpoint(ctx: AppContext) {
     errors: ['forbidden', 'not_found', 'invalid_json', 'unsupported_media_type', 'validation_failed', 'invalid_transition'],
     async handler({ principal, params, body }) {
       const report = await reportOfToken(ctx, principal, params.reference);
-      await changeState(ctx.db, ctx.vault, { reportId: report.id, to: body.to, actorId: principal.actorId, reason: body.reason });
+      const evaluating = body.evaluation !== undefined || body.expectedResolutionDate !== undefined;
+      if (evaluating && body.to !== 'acknowledged') {
+        throw new ValidationError({ evaluation: 'An evaluation and an expected resolution date go only with to=acknowledged.' });
+      }
+      if (evaluating) {
+        await acknowledgeWithEvaluation(ctx.db, ctx.vault, {
+          reportId: report.id,
+          actorId: principal.actorId,
+          evaluation: body.evaluation ?? '',
+          expectedResolutionDate: body.expectedResolutionDate ?? '',
+        });
+      } else {
+        await changeState(ctx.db, ctx.vault, { reportId: report.id, to: body.to, actorId: principal.actorId, reason: body.reason });
+      }
       return representReport(ctx, principal, await reportOfToken(ctx, principal, report.reference));
     },
   });

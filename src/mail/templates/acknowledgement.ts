@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { ReportVault } from '../../crypto/report-vault.ts';
 import type { Db } from '../../db/database.ts';
 import { activeKeyInfo } from '../../keys/program-keys.ts';
+import { firstResponseWords } from '../../policy/promise-words.ts';
 import type { SenderHasher } from '../../triage/sender-hash.ts';
 import { detailsAllowed, footer, loadReportForMail, type Prepared, type RenderOptions } from './template.ts';
 
@@ -76,7 +77,7 @@ export async function prepareAcknowledgement(db: Db, vault: ReportVault, hasher:
         '',
         'Keep this link to yourself: anyone who has it can read the report and write to us as you. You can also simply reply to this e-mail; your reply joins the report.',
         '',
-        `We will respond within ${program.config.sla.firstResponseBusinessDays} business days with our evaluation.`,
+        `We will respond ${firstResponseWords(program.config.sla)}.`,
         '',
       );
       if (options.encrypted) {

@@ -1,6 +1,6 @@
 import type { ReportVault } from '../../crypto/report-vault.ts';
 import type { Db } from '../../db/database.ts';
-import { STATE_EXPLANATIONS, STATE_LABELS, isReportState } from '../../domain/lifecycle.ts';
+import { STATE_LABELS, isReportState, stateExplanation } from '../../domain/lifecycle.ts';
 import { eventDataWithText } from '../../reports/event-text.ts';
 import { openEvaluation, openMessageBody, reportKey } from '../../reports/report-contents.ts';
 import { disclosureMailWords, isDisclosureEvent } from '../../disclosure/disclosure-words.ts';
@@ -64,7 +64,7 @@ export async function prepareReporterUpdate(db: Db, vault: ReportVault, baseUrl:
       if (typeof data.advisoryUrl === 'string') lines.push('', `The advisory: ${data.advisoryUrl}`);
       if (details) {
         if (event.type === 'state-changed' && isReportState(data.to)) {
-          lines.push(STATE_EXPLANATIONS[data.to]);
+          lines.push(stateExplanation(data.to, promised.evaluation !== null));
           // Acknowledging with an evaluation (src/triage) is this state change plus the evaluation it promised.
           if (data.to === 'acknowledged' && promised?.evaluation) {
             lines.push('', 'Our evaluation:', '', quote(promised.evaluation));

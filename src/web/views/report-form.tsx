@@ -3,6 +3,7 @@ import { AiAssistanceField } from './ai-assistance-field.tsx';
 import type { Program } from '../../programs/programs.ts';
 import { ErrorSummary, FieldError, Layout, formatSize, type PageChrome } from './layout.tsx';
 import { policyText } from '../../policy/policy-text.ts';
+import { firstResponseWords } from '../../policy/promise-words.ts';
 
 export const REPORT_FIELD_LABELS: Record<string, string> = {
   title: 'Title',
@@ -92,9 +93,8 @@ export function ReportFormPage(props: {
     <Layout chrome={props.chrome} title="Report a vulnerability" scripts={props.encryptionScript ? [props.encryptionScript] : []}>
       <h1>Report a vulnerability</h1>
       <p>
-        Tell us what you found. Everything you send is handled confidentially, and we reply within{' '}
-        {program.config.sla.firstResponseBusinessDays} business days. You will get a private link to follow your report; no account is
-        needed. Fields marked optional can be left empty.
+        Tell us what you found. Everything you send is handled confidentially, and we respond {firstResponseWords(program.config.sla)}.
+        You will get a private link to follow your report; no account is needed. Fields marked optional can be left empty.
       </p>
       <ErrorSummary errors={errors} labels={REPORT_FIELD_LABELS} />
       <p id="encryption-status" class="notice" role="status" hidden>

@@ -1,5 +1,5 @@
 import type { Report } from '../../db/schema.ts';
-import { STATE_EXPLANATIONS, STATE_LABELS } from '../../domain/lifecycle.ts';
+import { STATE_LABELS, stateExplanation } from '../../domain/lifecycle.ts';
 import type { AttachmentInfo, TimelineEntry } from '../../reports/read-report.ts';
 import { CREDIT_CHOICES } from '../../domain/report-input.ts';
 import { ErrorSummary, FieldError, Layout, formatDate, formatSize, type PageChrome } from './layout.tsx';
@@ -62,7 +62,7 @@ export function TrackPage(props: {
       <section aria-labelledby="status-h">
         <h2 id="status-h">Status</h2>
         <p>
-          <span class={`state state-${report.state}`}>{STATE_LABELS[report.state]}</span> {STATE_EXPLANATIONS[report.state]}
+          <span class={`state state-${report.state}`}>{STATE_LABELS[report.state]}</span> {stateExplanation(report.state, report.expected_resolution_date !== null)}
         </p>
         <p class="meta">Received {formatDate(report.created_at)} · last update {formatDate(report.updated_at)}</p>
       </section>
