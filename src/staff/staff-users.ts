@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/database.ts';
 import type { Role } from '../db/schema.ts';
 import { ValidationError } from '../errors.ts';
+import { recordStaffEvent } from './accounts/staff-events.ts';
 
 export const ROLES: readonly Role[] = ['admin', 'lead', 'triager', 'viewer'];
 
@@ -64,6 +65,8 @@ export async function insertStaffUser(trx: Db, u: PreparedStaffUser, programIds?
       .values(programs.map((program_id) => ({ user_id: user.id, program_id, role: u.role })))
       .execute();
   }
+  // Made by an operator (`embargo user add`) or through the first-admin setup link: nobody to name as the actor.
+  await recordStaffEvent(trx, { actorId: null, subjectId: user.id, type: 'created', detail: { role: u.role } });
   return user;
 }
 

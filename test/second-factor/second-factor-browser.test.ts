@@ -27,6 +27,8 @@ describe('two-step sign-in in a real browser', { timeout: 90_000 }, () => {
     await page.waitForURL('**/staff/reports');
 
     await page.getByRole('link', { name: 'Account' }).click();
+    await page.waitForURL('**/staff/account');
+    await page.getByRole('link', { name: 'sign-in security' }).click();
     await page.waitForURL('**/staff/account/security');
     const qr = page.getByRole('img', { name: /QR code for lead@example.com/ });
     const box = await qr.boundingBox();

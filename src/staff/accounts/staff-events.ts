@@ -44,7 +44,8 @@ export function describeStaffEvent(e: StaffHistoryEntry): string {
   const where = e.programName ? ` in ${e.programName}` : '';
   switch (e.type) {
     case 'created':
-      return `${who} created the account of ${e.subjectName}`;
+      // Made by `embargo user add` or the first-admin setup link.
+      return `The account of ${e.subjectName} was created (${role(e.detail.role)} in every program)`;
     case 'invited':
       return `${who} invited ${e.subjectName} as ${role(e.detail.role)}${where}`;
     case 'invitation-accepted':
