@@ -1,22 +1,49 @@
-import type { ProgramConfig } from '../programs/program-config.ts';
+import type { ProgramConfig, PolicySections } from '../programs/program-config.ts';
 
 export function businessDays(n: number): string {
   return `${n} business day${n === 1 ? '' : 's'}`;
 }
 
+type Settings = Pick<ProgramConfig, 'sla' | 'earlyCustomerNotice'>;
+
 /**
- * Fills a policy section's placeholders from the program's structured
- * settings, so the published promise and the SLA clock never disagree.
- * Placeholders: {{firstResponse}} ("3 business days"),
- * {{firstResponseBusinessDays}} ("3"), {{earlyCustomerNotice}}.
+ * The placeholders a policy may use, each filled from the program's settings,
+ * so the published promise and the SLA clock never disagree. The one list the
+ * editor shows, publication checks and docs/configuration.md describes.
  */
-export function policyText(program: { config: ProgramConfig }, text: string): string {
-  const { sla, earlyCustomerNotice } = program.config;
-  const early = earlyCustomerNotice
-    ? `the fix is likely to take more than ${earlyCustomerNotice.fixExpectedBeyondHours} hours and the risk is ${earlyCustomerNotice.minSeverity} or higher, in which case we tell affected customers earlier, so they can protect themselves before the fix`
-    : 'we judge that customers must act before a fix is available';
-  return text
-    .replaceAll('{{firstResponse}}', businessDays(sla.firstResponseBusinessDays))
-    .replaceAll('{{firstResponseBusinessDays}}', String(sla.firstResponseBusinessDays))
-    .replaceAll('{{earlyCustomerNotice}}', early);
+export const POLICY_PLACEHOLDERS: readonly { name: string; means: string; fill: (c: Settings) => string }[] = [
+  { name: 'firstResponse', means: 'the first-response time, e.g. “3 business days” (sla.firstResponseBusinessDays)', fill: (c) => businessDays(c.sla.firstResponseBusinessDays) },
+  { name: 'firstResponseBusinessDays', means: 'the same as a bare number, e.g. “3”', fill: (c) => String(c.sla.firstResponseBusinessDays) },
+  {
+    name: 'earlyCustomerNotice',
+    means: 'when customers hear before the fix (earlyCustomerNotice)',
+    fill: ({ earlyCustomerNotice: e }) =>
+      e
+        ? `the fix is likely to take more than ${e.fixExpectedBeyondHours} hours and the risk is ${e.minSeverity} or higher, in which case we tell affected customers earlier, so they can protect themselves before the fix`
+        : 'we judge that customers must act before a fix is available',
+  },
+];
+
+const PLACEHOLDER = /\{\{(.*?)\}\}/g;
+
+/** Fills a policy section's placeholders from the program's structured settings. */
+export function policyText(program: { config: Settings }, text: string): string {
+  return text.replace(PLACEHOLDER, (whole, name: string) => POLICY_PLACEHOLDERS.find((p) => p.name === name)?.fill(program.config) ?? whole);
+}
+
+/** The `{{names}}` in a text that are not placeholders: a typo would be published as is. */
+export function unknownPlaceholders(text: string): string[] {
+  const names = [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((n) => !POLICY_PLACEHOLDERS.some((p) => p.name === n));
+  return [...new Set(names)];
+}
+
+/** Per section, a sentence naming its unknown placeholders; empty when every one is known. */
+export function placeholderProblems(sections: Partial<PolicySections>): Record<string, string> {
+  const known = POLICY_PLACEHOLDERS.map((p) => `{{${p.name}}}`).join(', ');
+  const problems: Record<string, string> = {};
+  for (const [key, text] of Object.entries(sections)) {
+    const unknown = typeof text === 'string' ? unknownPlaceholders(text) : [];
+    if (unknown.length) problems[key] = `Unknown placeholder${unknown.length === 1 ? '' : 's'} ${unknown.map((n) => `{{${n}}}`).join(', ')}: use ${known}.`;
+  }
+  return problems;
 }

@@ -2,6 +2,7 @@ import type { Db } from '../db/database.ts';
 import { ValidationError } from '../errors.ts';
 import { policySectionsSchema, type PolicySections } from '../programs/program-config.ts';
 import { REQUIRED_SECTIONS } from './policy-sections.ts';
+import { placeholderProblems } from './policy-text.ts';
 
 export interface PolicyVersion {
   id: string;
@@ -45,6 +46,7 @@ export function parsePolicyForm(fields: Record<string, unknown>): { ok: true; se
   );
   if (!parsed.success) for (const i of parsed.error.issues) errors[String(i.path[0])] ??= i.message;
   for (const [k, v] of Object.entries(parsed.success ? parsed.data : {})) if (v.length > 20_000) errors[k] = 'At most 20,000 characters.';
+  for (const [k, problem] of Object.entries(placeholderProblems(parsed.success ? parsed.data : {}))) errors[k] ??= problem;
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, sections: (parsed as { data: PolicySections }).data };
 }
 
@@ -53,6 +55,9 @@ export async function publishPolicyVersion(
   db: Db,
   args: { programId: string; sections: PolicySections; publishedBy: string; note?: string },
 ): Promise<number> {
+  // An unknown placeholder would be published as is, braces and all.
+  const problems = placeholderProblems(args.sections);
+  if (Object.keys(problems).length) throw new ValidationError(problems, 'The policy uses placeholders that do not exist.');
   return db.transaction().execute(async (trx) => {
     const latest = await trx
       .selectFrom('policy_versions')

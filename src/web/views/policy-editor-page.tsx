@@ -1,4 +1,5 @@
 import { POLICY_SECTIONS, REQUIRED_SECTIONS } from '../../policy/policy-sections.ts';
+import { POLICY_PLACEHOLDERS } from '../../policy/policy-text.ts';
 import type { PolicySections } from '../../programs/program-config.ts';
 import type { Program } from '../../programs/programs.ts';
 import { ErrorSummary, FieldError, Layout, formatDate, type PageChrome } from './layout.tsx';
@@ -24,8 +25,14 @@ export function PolicyEditorPage(props: {
         {program.policy.version + 1}; earlier versions stay readable in the <a href="/policy/history">history</a>.
       </p>
       <p class="hint">
-        Markdown, without HTML. Placeholders: <code>{'{{firstResponse}}'}</code> ({program.config.sla.firstResponseBusinessDays} business
-        days from the SLA settings), <code>{'{{earlyCustomerNotice}}'}</code>.
+        Markdown, without HTML. Placeholders, filled from the program’s settings:{' '}
+        {POLICY_PLACEHOLDERS.map((p, i) => (
+          <>
+            {i ? '; ' : ''}
+            <code>{`{{${p.name}}}`}</code> ({p.means}, now “{p.fill(program.config)}”)
+          </>
+        ))}
+        .
       </p>
       <ErrorSummary errors={errors} labels={{ ...HEADINGS, _form: '' }} />
       <div class={props.preview ? 'editor-layout with-preview' : 'editor-layout'}>

@@ -2,6 +2,7 @@ import { CREDIT_CHOICES, VULNERABILITY_TYPES } from '../../domain/report-input.t
 import { AiAssistanceField } from './ai-assistance-field.tsx';
 import type { Program } from '../../programs/programs.ts';
 import { ErrorSummary, FieldError, Layout, formatSize, type PageChrome } from './layout.tsx';
+import { Markdown } from './markdown.tsx';
 import { policyText } from '../../policy/policy-text.ts';
 import { firstResponseWords } from '../../policy/promise-words.ts';
 
@@ -182,7 +183,12 @@ export function ReportFormPage(props: {
           <legend>Our disclosure policy</legend>
           <details>
             <summary>What we ask of you and what we promise (version {program.policy.version})</summary>
-            <pre class="policy-excerpt">{policyText(program, program.policy.sections.researcherRules)}{'\n\n'}{policyText(program, program.policy.sections.promises)}</pre>
+            <div class="policy-excerpt">
+              <h3>What we ask of you</h3>
+              <Markdown source={policyText(program, program.policy.sections.researcherRules)} />
+              <h3>What we promise</h3>
+              <Markdown source={policyText(program, program.policy.sections.promises)} />
+            </div>
           </details>
           <div class={errors.acceptPolicy ? 'field invalid' : 'field'}>
             <FieldError id="acceptPolicy" message={errors.acceptPolicy} />
