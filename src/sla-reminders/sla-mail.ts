@@ -7,6 +7,7 @@ import { CLOCK_LABELS } from '../sla/sla-clocks.ts';
 import { formatDuration } from '../sla/sla-explain.ts';
 import { runSlaSweep, scheduleSlaSweep, SWEEP_INTERVAL_MS } from './sla-sweep.ts';
 import { disclosureReminderMail } from '../disclosure/disclosure-mail.ts';
+import { blankAddress } from '../mail/blank-address.ts';
 
 // Staff mail names reports by reference only: titles and details stay behind the sign-in, since relays may read plain mail.
 const footer = (baseUrl: string) => ['', '-- ', `Embargo at ${baseUrl}. Turn the daily digest off on ${baseUrl}/staff/reports/due`];
@@ -38,7 +39,12 @@ export function slaJobHandlers(ctx: AppContext, now: () => Date = () => new Date
         ctx.logger.info({ kind: payload.kind }, 'SLA mail not sent: EMBARGO_SMTP_URL is not set');
         return;
       }
-      await ctx.mailer.send(mail);
+      try {
+        await ctx.mailer.send(mail);
+      } catch (err) {
+        // Relays quote the recipient; the job's stored error is shown to admins without addresses.
+        throw new Error(blankAddress((err as Error).message, mail.to));
+      }
     },
   };
 }
