@@ -120,6 +120,28 @@ for (const kind of await databaseKinds()) {
       assert.match(team, /accepted the invitation/);
     });
 
+    it('inviting again voids the earlier link; a cancelled invitation’s link is refused; a taken address is a field error', async () => {
+      const invite = () => post(adminClient, '/staff/team', '/staff/team/invite', { email: 'vic@example.com', displayName: 'Vic', role: 'viewer', programs: programId });
+      assert.equal((await invite()).statusCode, 303);
+      const first = await linkMailedTo('vic@example.com', '/staff/invitation');
+      assert.equal((await invite()).statusCode, 303);
+      const second = await linkMailedTo('vic@example.com', '/staff/invitation');
+      assert.notEqual(first, second);
+      assert.equal((await new Client(t.app).get(first)).statusCode, 404);
+      assert.equal((await new Client(t.app).get(second)).statusCode, 200);
+      assert.match((await adminClient.get('/staff/team')).body, /Vic<\/td><td>vic@example\.com<\/td><td>Invited/);
+
+      assert.equal((await post(adminClient, '/staff/team', `/staff/team/${await memberId('vic@example.com')}/deactivate`)).statusCode, 303);
+      assert.equal((await new Client(t.app).get(second)).statusCode, 404, 'a cancelled invitation cannot be accepted');
+
+      const taken = await post(adminClient, '/staff/team', '/staff/team/invite', { email: admin.email.toUpperCase(), displayName: 'Copy', role: 'viewer', programs: programId });
+      assert.equal(taken.statusCode, 422);
+      assert.match(taken.body, /An account with this e-mail already exists/);
+      const noProgram = await post(adminClient, '/staff/team', '/staff/team/invite', { email: 'w@example.com', displayName: 'W', role: 'viewer' });
+      assert.equal(noProgram.statusCode, 422);
+      assert.match(noProgram.body, /Choose at least one program/);
+    });
+
     it('a role change takes effect on the next request', async () => {
       const member = await makeStaff(t.ctx.db, 'triager', 'Rolf Role');
       const c = await Client.signedIn(t.app, member);
