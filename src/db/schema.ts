@@ -394,8 +394,12 @@ export interface MailDeliveriesTable {
 /** The reporter's OpenPGP public key: mail to them is encrypted to it. */
 export interface ReporterKeysTable {
   report_id: string;
-  fingerprint: string;
-  public_key_armored: string;
+  /** Only on rows from before 2026-12-02T0730, until sealed on start (src/reports/seal-legacy-report-texts.ts): a fingerprint finds its owner on a key server. */
+  fingerprint: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Only on rows from before 2026-12-02T0730, until sealed on start: the key's user IDs name the reporter. */
+  public_key_armored: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The armored public key, sealed with the report's data key (purpose 'reporter-key'); open with src/mail/reporter-keys.ts. */
+  key_sealed: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
   source: 'email' | 'web' | 'api';
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;

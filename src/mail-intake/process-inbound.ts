@@ -53,7 +53,7 @@ export async function processInboundMail(ctx: IntakeContext, mailId: string, att
   }
 
   const keys = await decryptionKeys(db, ctx.secret, program.id, (fpr) => logger.error({ fingerprint: fpr }, 'a program key cannot be unlocked with this instance secret; mail to it cannot be decrypted'));
-  const known = thread ? await reporterEncryptionKey(db, thread.reportId) : undefined;
+  const known = thread ? await reporterEncryptionKey(db, ctx.vault, thread.reportId) : undefined;
   // After repeated failures that were not the database being away, file the mail unread rather than never.
   const mail = attempt >= SAFE_MODE_AFTER ? unreadMail(raw, 'earlier attempts to read it failed') : await readSafely(ctx, raw, keys, known ? [known] : []);
   if (!thread) {
@@ -91,7 +91,7 @@ export async function processInboundMail(ctx: IntakeContext, mailId: string, att
     // can at worst post the reply twice on retry, never lose it.
     await postReporterReply(db, ctx.vault, { reportId: thread.reportId, body: fitted.text, files: fitted.overflow ? [...files, fitted.overflow] : files });
     // A new key only from someone who holds the reply address: threading headers are easier to forge.
-    if (senderKey && thread.via === 'reply-address') await storeReporterKey(db, thread.reportId, senderKey, 'email');
+    if (senderKey && thread.via === 'reply-address') await storeReporterKey(db, ctx.vault, thread.reportId, senderKey, 'email');
     await finish('reply', thread.reportId);
     logger.info({ ...log, reference: thread.reference, via: thread.via, decryption: mail.decryption, signature: mail.signature }, 'mail joined the report thread');
     return;

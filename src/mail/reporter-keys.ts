@@ -1,8 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
 import * as openpgp from 'openpgp';
+import type { DataKey, ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { ValidationError } from '../errors.ts';
+import { reportKey } from '../reports/report-contents.ts';
 
 /** A reporter's public key that passed validateReporterKey, ready to store. */
 export interface ValidatedReporterKey {
@@ -56,20 +58,33 @@ export async function validateReporterKey(armored: string): Promise<ValidatedRep
   return { fingerprint: key.getFingerprint().toLowerCase(), armored: key.armor(), userIds: key.getUserIDs() };
 }
 
-/** Stores (or replaces) the key of a report inside the caller's transaction. */
+const PURPOSE = 'reporter-key';
+
+/**
+ * Stores (or replaces) the key of a report inside the caller's transaction,
+ * sealed with the report's data key: its user IDs name the reporter and its
+ * fingerprint finds them on a key server, so neither is kept in clear.
+ */
 export async function storeReporterKey(
   trx: Transaction<Database> | Kysely<Database>,
+  vault: ReportVault,
   reportId: string,
   key: ValidatedReporterKey,
   source: 'email' | 'web' | 'api',
 ): Promise<void> {
+  const keyRow = await trx.selectFrom('reports').select(['id', 'data_key']).where('id', '=', reportId).executeTakeFirstOrThrow();
+  const sealed = sealReporterKey(vault, reportKey(vault, keyRow), key.armored);
   await trx
     .insertInto('reporter_keys')
-    .values({ report_id: reportId, fingerprint: key.fingerprint, public_key_armored: key.armored, source })
+    .values({ report_id: reportId, key_sealed: sealed, source })
     .onConflict((oc) =>
-      oc.column('report_id').doUpdateSet({ fingerprint: key.fingerprint, public_key_armored: key.armored, source, updated_at: new Date() }),
+      oc.column('report_id').doUpdateSet({ key_sealed: sealed, fingerprint: null, public_key_armored: null, source, updated_at: new Date() }),
     )
     .execute();
+}
+
+export function sealReporterKey(vault: ReportVault, key: DataKey, armored: string): Buffer {
+  return vault.seal(key, PURPOSE, armored);
 }
 
 /**
@@ -79,20 +94,34 @@ export async function storeReporterKey(
  */
 export async function setReporterPublicKey(
   db: Db,
+  vault: ReportVault,
   reportId: string,
   armored: string,
   source: 'email' | 'web' | 'api' = 'web',
 ): Promise<{ fingerprint: string }> {
   const key = await validateReporterKey(armored);
-  await storeReporterKey(db, reportId, key, source);
+  await storeReporterKey(db, vault, reportId, key, source);
   return { fingerprint: key.fingerprint };
 }
 
-/** The stored key of a report's reporter, parsed; undefined when they gave none (or it no longer encrypts). */
-export async function reporterEncryptionKey(db: Db, reportId: string): Promise<openpgp.PublicKey | undefined> {
-  const row = await db.selectFrom('reporter_keys').select('public_key_armored').where('report_id', '=', reportId).executeTakeFirst();
+/** The stored key of a report's reporter, armored and opened; undefined when they gave none. */
+export async function storedReporterKey(db: Db, vault: ReportVault, reportId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('reporter_keys as k')
+    .innerJoin('reports as r', 'r.id', 'k.report_id')
+    .select(['r.id', 'r.data_key', 'k.key_sealed', 'k.public_key_armored'])
+    .where('k.report_id', '=', reportId)
+    .executeTakeFirst();
   if (!row) return undefined;
-  const key = await openpgp.readKey({ armoredKey: row.public_key_armored });
+  // In clear only on a row of an earlier version not yet sealed on start.
+  return row.key_sealed ? vault.openText(reportKey(vault, row), PURPOSE, row.key_sealed) : (row.public_key_armored ?? undefined);
+}
+
+/** The stored key of a report's reporter, parsed; undefined when they gave none (or it no longer encrypts). */
+export async function reporterEncryptionKey(db: Db, vault: ReportVault, reportId: string): Promise<openpgp.PublicKey | undefined> {
+  const armored = await storedReporterKey(db, vault, reportId);
+  if (!armored) return undefined;
+  const key = await openpgp.readKey({ armoredKey: armored });
   // A key that expired since it was given must not make every notification fail: fall back to no key.
   return (await key.getEncryptionKey().then(() => true, () => false)) ? (key as openpgp.PublicKey) : undefined;
 }

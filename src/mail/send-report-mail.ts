@@ -9,7 +9,7 @@ import { replyAddress } from './reply-address.ts';
 import { reporterEncryptionKey } from './reporter-keys.ts';
 import type { Prepared } from './templates/template.ts';
 
-type MailContext = Pick<AppContext, 'db' | 'config' | 'logger' | 'mailer' | 'secret'>;
+type MailContext = Pick<AppContext, 'db' | 'config' | 'logger' | 'mailer' | 'secret' | 'vault'>;
 
 /** The bare address of "Name <addr>" or "addr". */
 export function bareAddress(from: string): string {
@@ -54,7 +54,7 @@ export async function sendPreparedMail(ctx: MailContext, job: { id: string; atte
     return 'skipped';
   }
 
-  const reporterKey = await reporterEncryptionKey(ctx.db, report.id);
+  const reporterKey = await reporterEncryptionKey(ctx.db, ctx.vault, report.id);
   const signingKey = reporterKey ? await programSigningKey(ctx, report.program.id) : undefined;
   const rendered = prepared.render({ encrypted: Boolean(reporterKey), ...(reporterKey ? { reporterKeyFingerprint: reporterKey.getFingerprint() } : {}) });
   const thread = await threadHeaders(ctx.db, report.id);

@@ -1,8 +1,10 @@
+import * as openpgp from 'openpgp';
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import type { Report } from '../db/schema.ts';
 import { STATE_LABELS } from '../domain/lifecycle.ts';
 import { deliveryHistory } from '../mail/deliveries.ts';
+import { storedReporterKey } from '../mail/reporter-keys.ts';
 import { openEnvelopeFrom } from '../mail-intake/store-inbound.ts';
 import { listAttachments, loadTimeline } from '../reports/read-report.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
@@ -48,7 +50,7 @@ export async function exportReporterData(db: Db, vault: ReportVault, secret: Ins
   const [timeline, policy, key, deliveries, mails] = await Promise.all([
     loadTimeline(db, vault, report.id, 'reporter', attachments),
     db.selectFrom('policy_versions').select('version').where('id', '=', report.policy_version_id).executeTakeFirstOrThrow(),
-    db.selectFrom('reporter_keys').select('fingerprint').where('report_id', '=', report.id).executeTakeFirst(),
+    storedReporterKey(db, vault, report.id),
     deliveryHistory(db, secret, report.id),
     db.selectFrom('inbound_mails').select(['id', 'received_at', 'source', 'envelope_from', 'envelope_from_sealed']).where('report_id', '=', report.id).orderBy('received_at').execute(),
   ]);
@@ -75,7 +77,7 @@ export async function exportReporterData(db: Db, vault: ReportVault, secret: Ins
     },
     identity: { name: report.reporter_name, handle: report.reporter_handle, email: report.reporter_email, erasedAt: report.reporter_erased_at?.toISOString() ?? null },
     credit: report.credit_preference,
-    openpgpKeyFingerprint: key?.fingerprint ?? null,
+    openpgpKeyFingerprint: key ? (await openpgp.readKey({ armoredKey: key })).getFingerprint() : null,
     thread: timeline.flatMap((e) =>
       e.kind === 'message' ? [{ at: e.at.toISOString(), from: e.authorKind === 'reporter' ? ('you' as const) : ('security team' as const), body: e.body, attachments: e.attachments.map(file) }] : [],
     ),

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DataKey, ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
+import { sealReporterKey } from '../mail/reporter-keys.ts';
 import { eventDataWithText, sealEventText, splitLegacyText } from './event-text.ts';
 import { reportKey, sealAttachmentDigest } from './report-contents.ts';
 
@@ -9,7 +10,8 @@ const BATCH = 500;
 /**
  * Seals what rows written before 2026-12-02T0730 keep in clear: the words in
  * an event's data (a state change's or resolution date's reason, closing
- * notes) and attachments' SHA-256 digests. Runs on every start; a migration
+ * notes), attachments' SHA-256 digests and reporters' OpenPGP keys (their
+ * user IDs name the reporter; the fingerprint is dropped with them). Runs on every start; a migration
  * cannot do it, since it needs the instance secret. Each batch is one
  * transaction, so a crash leaves every row either sealed or still in clear,
  * never without its text. Returns the count of rows sealed.
@@ -47,7 +49,15 @@ export async function sealLegacyReportTexts(db: Db, vault: ReportVault): Promise
           .where('id', '=', f.id)
           .execute();
       }
-      return events.length + files.length;
+      const reporterKeys = await trx.selectFrom('reporter_keys').select(['report_id', 'public_key_armored']).where('public_key_armored', 'is not', null).limit(BATCH).forUpdate().execute();
+      for (const k of reporterKeys) {
+        await trx
+          .updateTable('reporter_keys')
+          .set({ key_sealed: sealReporterKey(vault, await keyOf(k.report_id), k.public_key_armored!), public_key_armored: null, fingerprint: null })
+          .where('report_id', '=', k.report_id)
+          .execute();
+      }
+      return events.length + files.length + reporterKeys.length;
     });
     total += sealed;
     if (sealed === 0) return total;

@@ -101,7 +101,7 @@ export async function submitReport(
       .returning('id')
       .executeTakeFirstOrThrow();
     await storeAttachments(trx, vault, reportKey(vault, { id, data_key: sealed.data_key }), report.id, null, files);
-    if (args.reporterKey) await storeReporterKey(trx, report.id, args.reporterKey, channel);
+    if (args.reporterKey) await storeReporterKey(trx, vault, report.id, args.reporterKey, channel);
     await recordEvent(trx, {
       reportId: report.id,
       actor: { kind: 'reporter' },

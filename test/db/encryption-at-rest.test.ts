@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import * as openpgp from 'openpgp';
 import { createCannedResponse } from '../../src/canned/canned-responses.ts';
+import { reporterEncryptionKey, setReporterPublicKey } from '../../src/mail/reporter-keys.ts';
 import { inboxQuerySchema, listReports } from '../../src/reports/list-reports.ts';
 import { postStaffMessage } from '../../src/reports/report-actions.ts';
 import type { EventData } from '../../src/reports/event-text.ts';
@@ -155,6 +157,8 @@ for (const kind of await databaseKinds()) {
     let reference: string;
     let trackingToken: string;
     let admin: Client;
+    let reportId: string;
+    let reporterKey: { fingerprint: string; armorLine: string };
     before(async () => {
       t = await startTestApp(kind);
       const submitted = await makeReport(t.ctx.db, { title: `Path traversal ${CLOSED.title}`, reporterName: CLOSED.name, reporterHandle: CLOSED.handle, reporterEmail: CLOSED.email }, t.ctx.vault);
@@ -167,6 +171,11 @@ for (const kind of await databaseKinds()) {
         actorId: adminUser.id,
         form: { title: 'Out of scope', body: 'Hello {{reporterName}}, “{{title}}” ({{reference}}) is out of scope.', closureReason: 'out-of-scope' },
       });
+      // The reporter's OpenPGP key names them in its user ID, and its fingerprint finds them on a key server.
+      const { publicKey } = await openpgp.generateKey({ type: 'ecc', userIDs: [{ name: CLOSED.name, email: CLOSED.email }], format: 'armored', config: { v6Keys: false } });
+      const { fingerprint } = await setReporterPublicKey(t.ctx.db, t.ctx.vault, submitted.id, publicKey);
+      reporterKey = { fingerprint, armorLine: publicKey.split('\n').find((l) => l.length >= 60)! };
+      reportId = submitted.id;
       // A staff reply filled from a template greets the reporter by name: personal data in the team's words.
       await postStaffMessage(t.ctx.db, t.ctx.vault, { reportId: submitted.id, actorId: adminUser.id, visibility: 'reporter', body: `Dear ${CLOSED.name}, thanks; we are looking at it.`, files: [] });
       admin = await signIn(t, adminUser);
@@ -177,6 +186,11 @@ for (const kind of await databaseKinds()) {
     });
     after(async () => {
       await t.close();
+    });
+
+    it('keeps the reporter’s OpenPGP key sealed, and still encrypts to it', async () => {
+      assert.deepEqual(leakedMarkers(await dumpDatabase(t.ctx.db), reporterKey), []);
+      assert.equal((await reporterEncryptionKey(t.ctx.db, t.ctx.vault, reportId))?.getFingerprint(), reporterKey.fingerprint);
     });
 
     it('keeps the closing note filled from a canned response sealed, and shows it to staff and the reporter', async () => {
@@ -227,10 +241,15 @@ for (const kind of await databaseKinds()) {
         VALUES (${report.id}, 'staff', ${staff.id}, 'state-changed', ${JSON.stringify({ from: 'new', to: 'acknowledged', reason: legacyReason })}::jsonb, true)`.execute(db.db);
       await sql`INSERT INTO report_events (report_id, actor_kind, actor_id, type, data, reporter_visible)
         VALUES (${report.id}, 'staff', ${staff.id}, 'resolution-date-changed', ${JSON.stringify({ from: null, to: '2099-01-01', reason: 'Legacy Quorbdatereason' })}::jsonb, true)`.execute(db.db);
-      assert.deepEqual(leakedMarkers(await dumpDatabase(db.db), { legacyReason, dateReason: 'Quorbdatereason', digest }).sort(), ['dateReason', 'digest', 'legacyReason'], 'the legacy rows hold clear text before');
+      const { publicKey } = await openpgp.generateKey({ type: 'ecc', userIDs: [{ name: 'Legacy Keyholder', email: 'legacy-key@example.org' }], format: 'object', config: { v6Keys: false } });
+      const fingerprint = publicKey.getFingerprint();
+      await sql`INSERT INTO reporter_keys (report_id, fingerprint, public_key_armored, source) VALUES (${report.id}, ${fingerprint}, ${publicKey.armor()}, 'web')`.execute(db.db);
+      const markers = { legacyReason, dateReason: 'Quorbdatereason', digest, fingerprint, armorLine: publicKey.armor().split('\n').find((l) => l.length >= 60)! };
+      assert.deepEqual(leakedMarkers(await dumpDatabase(db.db), markers).sort(), ['armorLine', 'dateReason', 'digest', 'fingerprint', 'legacyReason'], 'the legacy rows hold clear text before');
 
-      assert.equal(await sealLegacyReportTexts(db.db, testVault), 3);
-      assert.deepEqual(leakedMarkers(await dumpDatabase(db.db), { legacyReason, dateReason: 'Quorbdatereason', digest }), []);
+      assert.equal(await sealLegacyReportTexts(db.db, testVault), 4);
+      assert.deepEqual(leakedMarkers(await dumpDatabase(db.db), markers), []);
+      assert.equal((await reporterEncryptionKey(db.db, testVault, report.id))?.getFingerprint(), fingerprint);
       const attachments = await listAttachments(db.db, testVault, report.id);
       assert.deepEqual(attachments.map((a) => a.sha256), [digest]);
       const timeline = await loadTimeline(db.db, testVault, report.id, 'reporter', attachments);
