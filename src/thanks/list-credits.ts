@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
-import { RESOLVED_STATES } from '../domain/lifecycle.ts';
 import { openReporter } from '../reports/report-contents.ts';
 
 export interface CreditYear {
@@ -12,34 +11,38 @@ export interface CreditYear {
   anonymous: number;
 }
 
+/** When a report was disclosed: the move to disclosed (an advisory published, or the team's decision once the agreed date passed). */
+const disclosedAt = (reportColumn: 'reports.id' | 'o.id') =>
+  sql<Date>`(SELECT min(e.created_at) FROM report_events e WHERE e.report_id = ${sql.ref(reportColumn)} AND e.type = 'state-changed' AND e.data->>'to' = 'disclosed')`;
+
 /**
- * The thanks page: reporters of resolved reports who chose to be credited,
- * by year of resolution, and duplicate reporters credited with their original. "none" is left out entirely; nobody is named without
- * having chosen name or handle on their report.
+ * The thanks page: reporters of disclosed reports who chose to be credited,
+ * by year of disclosure, and duplicate reporters credited with their original. "none" is left out entirely; nobody is named without
+ * having chosen name or handle on their report. A fixed report is still under embargo, and one closed
+ * without disclosure never became public: naming its reporter would reveal it.
  */
 export async function listCredits(db: Db, vault: ReportVault, programId: string): Promise<CreditYear[]> {
   const rows = await db
     .selectFrom('reports')
     .select([
-      sql<number>`extract(year from resolved_at AT TIME ZONE 'UTC')::int`.as('year'),
+      sql<number>`extract(year from ${disclosedAt('reports.id')} AT TIME ZONE 'UTC')::int`.as('year'),
       'id',
       'credit_preference',
       'data_key',
       'reporter_sealed',
     ])
     .where('program_id', '=', programId)
-    .where('resolved_at', 'is not', null)
-    .where('state', 'in', RESOLVED_STATES)
+    .where('state', '=', 'disclosed')
     .where('credit_preference', '!=', 'none')
     .execute();
   // Duplicate reporters the team chose to credit too: under the year their
-  // original was resolved (their own report is closed as a duplicate, not
-  // resolved), by their own credit preference.
+  // original was disclosed (their own report is closed as a duplicate), by
+  // their own credit preference.
   const duplicates = await db
     .selectFrom('reports as d')
     .innerJoin('reports as o', 'o.id', 'd.duplicate_of')
     .select([
-      sql<number>`extract(year from o.resolved_at AT TIME ZONE 'UTC')::int`.as('year'),
+      sql<number>`extract(year from ${disclosedAt('o.id')} AT TIME ZONE 'UTC')::int`.as('year'),
       'd.id',
       'd.credit_preference',
       'd.data_key',
@@ -48,8 +51,7 @@ export async function listCredits(db: Db, vault: ReportVault, programId: string)
     .where('d.program_id', '=', programId)
     .where('d.credit_with_original', '=', true)
     .where('d.credit_preference', '!=', 'none')
-    .where('o.resolved_at', 'is not', null)
-    .where('o.state', 'in', RESOLVED_STATES)
+    .where('o.state', '=', 'disclosed')
     .execute();
   const years = new Map<number, { named: Set<string>; anonymous: number }>();
   for (const r of [...rows, ...duplicates]) {

@@ -2,7 +2,7 @@
  * The program's public face in a real browser: an administrator edits and
  * publishes the policy (preview first), the public history shows a readable
  * diff, and a researcher who chose to be credited by name appears on the
- * thanks page once their report is fixed. Screenshots of /policy, the diff
+ * thanks page once their report is disclosed. Screenshots of /policy, the diff
  * and /thanks land in test-output/screenshots/.
  */
 import assert from 'node:assert/strict';
@@ -54,7 +54,7 @@ describe('public face in a real browser', { timeout: 90_000 }, () => {
     await visitor.screenshot({ path: path.join(SCREENSHOTS, '12-policy-diff.png'), fullPage: true });
   });
 
-  it('a credited researcher appears on the thanks page once the report is fixed', async () => {
+  it('a credited researcher is not named while the fixed report is under embargo', async () => {
     await visitor.goto(server.baseUrl + '/report');
     await fillReportForm(visitor, {
       title: 'Heap overflow in the image parser',
@@ -72,17 +72,19 @@ describe('public face in a real browser', { timeout: 90_000 }, () => {
     fixedReference = reference;
 
     await staff.goto(`${server.baseUrl}/staff/reports/${reference}`);
-    for (const label of ['Acknowledged', 'Triaged', 'Fix in progress', 'Fixed']) {
+    // The program promises an evaluation and a date: acknowledging is sending them.
+    await staff.getByLabel('Evaluation (sent to the reporter)').fill('Confirmed: the thumbnailer trusts the IHDR width.');
+    await staff.getByLabel('Expected resolution date').fill(new Date(Date.now() + 30 * 864e5).toISOString().slice(0, 10));
+    await staff.getByRole('button', { name: 'Acknowledge and send' }).click();
+    await staff.getByText('Evaluation sent to the reporter').waitFor();
+    for (const label of ['Triaged', 'Fix in progress', 'Fixed']) {
       await staff.getByLabel('Move to').selectOption({ label });
       await staff.getByRole('button', { name: 'Change status' }).click();
       await staff.getByText('Status changed.').waitFor();
     }
 
     await visitor.goto(server.baseUrl + '/thanks');
-    const year = String(new Date().getUTCFullYear());
-    assert.equal(await visitor.getByRole('heading', { name: year }).count(), 1);
-    assert.deepEqual(await visitor.locator('ul.credits li').allInnerTexts(), ['Katherine Johnson']);
-    await visitor.screenshot({ path: path.join(SCREENSHOTS, '13-thanks.png'), fullPage: true });
+    assert.equal(await visitor.locator('ul.credits li').count(), 0, 'fixed is not disclosed: naming her would reveal the report');
   });
 
   it('the lead drafts, previews and publishes an advisory; visitors read it and its CSAF', async () => {
@@ -118,5 +120,12 @@ describe('public face in a real browser', { timeout: 90_000 }, () => {
 
     await staff.goto(`${server.baseUrl}/staff/reports/${fixedReference}`);
     assert.equal(await staff.locator('span.state').first().innerText(), 'Disclosed');
+
+    // Disclosed: now she is thanked.
+    await visitor.goto(server.baseUrl + '/thanks');
+    const year = String(new Date().getUTCFullYear());
+    assert.equal(await visitor.getByRole('heading', { name: year }).count(), 1);
+    assert.deepEqual(await visitor.locator('ul.credits li').allInnerTexts(), ['Katherine Johnson']);
+    await visitor.screenshot({ path: path.join(SCREENSHOTS, '13-thanks.png'), fullPage: true });
   });
 });

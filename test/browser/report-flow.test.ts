@@ -301,10 +301,11 @@ describe('report flow in a real browser (embedded database)', { timeout: 90_000 
 
   step('staff acknowledges the report, writes an internal note and replies to the reporter', async () => {
     const page = staffPage;
-    await page.getByLabel('Move to').selectOption({ label: 'Acknowledged' });
-    await page.locator('#reason').fill(stateReason);
-    assert.equal(await submit(page, page.getByRole('button', { name: 'Change status' })), 303);
-    await page.getByRole('status').filter({ hasText: 'Status changed.' }).waitFor();
+    // The demo program promises an evaluation and a date: acknowledging is sending them (the status menu refuses a bare one).
+    await page.getByLabel('Evaluation (sent to the reporter)').fill(stateReason);
+    await page.getByLabel('Expected resolution date').fill(new Date(Date.now() + 30 * 864e5).toISOString().slice(0, 10));
+    assert.equal(await submit(page, page.getByRole('button', { name: 'Acknowledge and send' })), 303);
+    await page.getByRole('status').filter({ hasText: 'Evaluation sent to the reporter' }).waitFor();
     assert.equal((await page.locator('dl.summary .state').first().innerText()).trim(), 'Acknowledged');
 
     await page.getByLabel('Internal note (team only)').check();
@@ -334,7 +335,7 @@ describe('report flow in a real browser (embedded database)', { timeout: 90_000 
     const thread = page.locator('ol.timeline');
     const threadText = await thread.innerText();
     assert.ok(threadText.includes(staffReply), threadText);
-    assert.ok(threadText.includes(stateReason), 'the status reason is meant for the reporter');
+    assert.ok(threadText.includes(stateReason), 'the evaluation is meant for the reporter');
     assert.match(threadText, /Security team/);
     assert.ok(!threadText.includes(admin.displayName), 'staff names stay private');
     const html = await page.content();

@@ -9,7 +9,7 @@ import { RAW_MAIL_PURPOSE } from '../../src/mail-intake/store-inbound.ts';
 import { eraseReporterData } from '../../src/privacy/erase-reporter-data.ts';
 import { exportReporterData } from '../../src/privacy/export-reporter-data.ts';
 import { findReportByReference } from '../../src/reports/read-report.ts';
-import { postReporterReply, postStaffMessage } from '../../src/reports/report-actions.ts';
+import { changeState, postReporterReply, postStaffMessage } from '../../src/reports/report-actions.ts';
 import { listCredits } from '../../src/thanks/list-credits.ts';
 import { databaseKinds, freshDatabase } from '../helpers/databases.ts';
 import { dumpDatabase, leakedMarkers } from '../helpers/db-dump.ts';
@@ -35,7 +35,7 @@ for (const kind of await databaseKinds()) {
         const mail = await storeInboundMail(t.db, testSecret, { programId: program.id, raw: Buffer.from('From: Mary <mary.privacy@example.org>\r\nSubject: hi\r\n\r\nbody'), source: 'smtp', envelopeFrom: 'mary.privacy@example.org', envelopeTo: ['security@example.com'] });
         await t.db.updateTable('inbound_mails').set({ report_id: report.id, outcome: 'reply', processed_at: new Date() }).where('id', '=', mail.id).execute();
         for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await moveReport(t.db, testVault, { reportId: report.id, to, actorId: staff.id });
-        assert.deepEqual((await listCredits(t.db, testVault, program.id))[0]?.named, ['Mary Privacy']);
+        assert.deepEqual(await listCredits(t.db, testVault, program.id), [], 'fixed, not disclosed: nobody is named yet');
 
         const opened = (await findReportByReference(t.db, testVault, report.reference))!;
         const data = await exportReporterData(t.db, testVault, testSecret, opened);
@@ -64,7 +64,8 @@ for (const kind of await databaseKinds()) {
         const raw = await t.db.selectFrom('inbound_mails').select(['raw_sealed', 'envelope_from_sealed']).where('id', '=', mail.id).executeTakeFirstOrThrow();
         assert.equal(raw.envelope_from_sealed, null);
         assert.doesNotMatch(unseal(testSecret, RAW_MAIL_PURPOSE, mail.id, raw.raw_sealed).toString(), /mary/i);
-        assert.deepEqual(await listCredits(t.db, testVault, program.id), [], 'no longer on the thanks page');
+        await changeState(t.db, testVault, { reportId: report.id, to: 'disclosed', actorId: staff.id });
+        assert.deepEqual(await listCredits(t.db, testVault, program.id), [], 'disclosed, and still not on the thanks page');
         const events = await t.db.selectFrom('report_events').select(['type', 'reporter_visible']).where('report_id', '=', report.id).where('type', '=', 'reporter-data-erased').execute();
         assert.deepEqual(events, [{ type: 'reporter-data-erased', reporter_visible: true }]);
         const exported = await exportReporterData(t.db, testVault, testSecret, after);

@@ -171,14 +171,16 @@ describe('thanks page and credit choices', () => {
     for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await moveReport(t.ctx.db, t.ctx.vault, { reportId, to, actorId: staffId });
   }
 
-  it('names only reporters of resolved reports who chose a name or handle; counts anonymous ones', async () => {
+  it('names only reporters of disclosed reports who chose a name or handle; counts anonymous ones', async () => {
     const staff = await makeStaff(t.ctx.db, 'triager');
     const named = await makeReport(t.ctx.db, { reporterName: 'Ada <Lovelace>', creditPreference: 'name' });
     const handle = await makeReport(t.ctx.db, { reporterHandle: '@grace', creditPreference: 'handle', reporterName: 'Grace Hopper' });
     const anon = await makeReport(t.ctx.db, { reporterName: 'Hidden Person', creditPreference: 'anonymous' });
     const none = await makeReport(t.ctx.db, { reporterName: 'No Credit', creditPreference: 'none' });
     const open = await makeReport(t.ctx.db, { reporterName: 'Still Open', creditPreference: 'name' });
-    for (const r of [named, handle, anon, none]) await resolve(r.id, staff.id);
+    const embargoed = await makeReport(t.ctx.db, { reporterName: 'Fixed Not Disclosed', creditPreference: 'name' });
+    for (const r of [named, handle, anon, none, embargoed]) await resolve(r.id, staff.id);
+    for (const r of [named, handle, anon, none]) await changeState(t.ctx.db, t.ctx.vault, { reportId: r.id, to: 'disclosed', actorId: staff.id });
     void open;
     const page = await new Client(t.app).get('/thanks');
     assert.equal(page.statusCode, 200);
@@ -190,6 +192,7 @@ describe('thanks page and credit choices', () => {
     assert.doesNotMatch(page.body, /Hidden Person/);
     assert.doesNotMatch(page.body, /No Credit/);
     assert.doesNotMatch(page.body, /Still Open/);
+    assert.doesNotMatch(page.body, /Fixed Not Disclosed/, 'a fix not yet disclosed is still under embargo');
     assert.match(page.body, /and 1 researcher who asked to stay anonymous/);
   });
 
@@ -211,9 +214,10 @@ describe('thanks page and credit choices', () => {
     const after = await c.get(`${url}?credit=saved`);
     assert.match(after.body, /Your credit choice was saved/);
     assert.match(after.body, /we will credit: <strong class="credit-preview">Quiet Finder<\/strong>/);
-    assert.match((await c.get('/thanks')).body, /<li>Quiet Finder<\/li>/);
+    assert.doesNotMatch((await c.get('/thanks')).body, /Quiet Finder/, 'not before disclosure');
 
     await changeState(t.ctx.db, t.ctx.vault, { reportId: r.id, to: 'disclosed', actorId: staff.id });
+    assert.match((await c.get('/thanks')).body, /<li>Quiet Finder<\/li>/);
     const locked = await c.postForm(`${url}/credit`, { _csrf: csrf, creditPreference: 'none' });
     assert.equal(locked.statusCode, 422);
     assert.match(locked.body, /advisory is published/);

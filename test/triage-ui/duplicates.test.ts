@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTeamSeverity } from '../../src/triage/set-team-severity.ts';
+import { changeState } from '../../src/reports/report-actions.ts';
 import { listCredits } from '../../src/thanks/list-credits.ts';
 import { demo, makeReport, makeStaff, moveReport } from '../helpers/factories.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
@@ -65,7 +66,8 @@ describe('duplicates on the report page', () => {
     assert.doesNotMatch(track.body, new RegExp(firstRef), 'the original’s reference is not revealed');
     assert.doesNotMatch(track.body, /Grace First|crafted IKE packet/, 'nor its reporter or content');
 
-    // Credit stays with the first reporter.
+    // Credit stays with the first reporter, once the fix is disclosed.
+    await changeState(t.ctx.db, t.ctx.vault, { reportId: first.id, to: 'disclosed', actorId: staffId });
     const credits = await listCredits(t.ctx.db, t.ctx.vault, (await demo(t.ctx.db)).id);
     const names = credits.flatMap((y) => y.named);
     assert.ok(names.includes('Grace First'));

@@ -27,7 +27,7 @@ describe('crediting a duplicate reporter with the original', () => {
   };
   const named = async () => (await listCredits(t.ctx.db, t.ctx.vault, (await demo(t.ctx.db)).id)).flatMap((y) => y.named);
 
-  it('lists the duplicate reporter only when toggled and once the original is resolved, by their own preference', async () => {
+  it('lists the duplicate reporter only when toggled and once the original is disclosed, by their own preference', async () => {
     const original = await makeReport(t.ctx.db, { reporterName: 'Grace First' });
     const dup = await makeReport(t.ctx.db, { reporterName: 'Henry Second', reporterHandle: 'hsecond', creditPreference: 'handle' });
     const [origRef, dupRef] = [await refOf(original.id), await refOf(dup.id)];
@@ -47,13 +47,13 @@ describe('crediting a duplicate reporter with the original', () => {
     assert.equal(on.statusCode, 303);
     assert.match((await c.get(on.headers.location as string)).body, /Stop crediting this reporter/);
 
-    // The original is still open: nobody is on the thanks page yet.
+    // The original is not disclosed: nobody is on the thanks page yet.
     assert.deepEqual(await named(), []);
 
-    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await moveReport(t.ctx.db, t.ctx.vault, { reportId: original.id, to, actorId: staffId });
-    const resolvedYear = (await t.ctx.db.selectFrom('reports').select('resolved_at').where('id', '=', original.id).executeTakeFirstOrThrow()).resolved_at!.getUTCFullYear();
+    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed', 'disclosed'] as const) await moveReport(t.ctx.db, t.ctx.vault, { reportId: original.id, to, actorId: staffId });
+    const disclosedYear = new Date().getUTCFullYear();
     const credits = await listCredits(t.ctx.db, t.ctx.vault, (await demo(t.ctx.db)).id);
-    assert.deepEqual(credits, [{ year: resolvedYear, named: ['Grace First', 'hsecond'], anonymous: 0 }], 'by handle, as the duplicate reporter chose');
+    assert.deepEqual(credits, [{ year: disclosedYear, named: ['Grace First', 'hsecond'], anonymous: 0 }], 'by handle, as the duplicate reporter chose');
     assert.match(await thanks(), /hsecond/, 'on the public thanks page');
 
     // Toggled off: gone again.
@@ -68,7 +68,7 @@ describe('crediting a duplicate reporter with the original', () => {
     const dup = await makeReport(t.ctx.db, { reporterName: 'Nora Nocredit', creditPreference: 'none' });
     await markDuplicate(t.ctx.db, t.ctx.vault, { reportId: dup.id, originalReference: await refOf(original.id), actorId: staffId });
     await t.ctx.db.updateTable('reports').set({ credit_with_original: true }).where('id', '=', dup.id).execute();
-    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await moveReport(t.ctx.db, t.ctx.vault, { reportId: original.id, to, actorId: staffId });
+    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed', 'disclosed'] as const) await moveReport(t.ctx.db, t.ctx.vault, { reportId: original.id, to, actorId: staffId });
     const names = await named();
     assert.ok(names.includes('Ivy Original'));
     assert.ok(!names.includes('Nora Nocredit'));

@@ -8,8 +8,8 @@ export function ThanksPage(props: { chrome: PageChrome; program: Program; years:
       <h1>Thank you</h1>
       <p>
         Thank you for disclosing vulnerabilities to {props.program.config.vendor} according to our{' '}
-        <a href="/policy">coordinated disclosure policy</a>. Here we list our gratitude to the people who reported resolved problems
-        and chose to be credited.
+        <a href="/policy">coordinated disclosure policy</a>. Here we list our gratitude to the people who reported problems we have
+        fixed and disclosed, and who chose to be credited.
       </p>
       {props.years.length === 0 ? <p class="empty">No credited reports yet.</p> : null}
       {props.years.map((y) => (
