@@ -10,6 +10,8 @@ export interface ChildServer {
   name: string;
   /** http://127.0.0.1:PORT, no trailing slash. */
   url: string;
+  /** The child's process id, e.g. to read its memory from /proc. */
+  pid: number;
   /** SIGTERM, then SIGKILL if it has not exited in time. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -78,7 +80,7 @@ export async function startNodeServer(name: string, args: string[], env: Record<
     try {
       const res = await fetch(url + readyPath, { signal: AbortSignal.timeout(2000) });
       await res.arrayBuffer();
-      if (res.status === 200) return { name, url, stop };
+      if (res.status === 200) return { name, url, pid: child.pid!, stop };
     } catch {
       /* not listening yet */
     }

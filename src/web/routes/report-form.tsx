@@ -9,7 +9,7 @@ import { openSealedForm } from '../../intake/open-sealed-form.ts';
 import { activeKeyInfo, decryptionKeys } from '../../keys/program-keys.ts';
 import type { ClientBundles } from '../client-bundles.ts';
 import { readMultipartForm, type ParsedForm } from '../multipart-form.ts';
-import { chrome, defaultProgram, sendHtml, verifyCsrf } from '../page-context.ts';
+import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
 import { hitRateLimit, rateLimitKeys } from '../rate-limit.ts';
 import { validateReporterKey } from '../../mail/reporter-keys.ts';
 import { screenSubmission } from '../../triage/spam-signals.ts';
@@ -33,8 +33,8 @@ export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext, 
     const err = asDatabaseUnavailable(thrown);
     if (!(err instanceof DatabaseUnavailableError) || !shown.program) throw thrown;
     req.log.warn({ trouble: err.trouble, err: (err.cause as Error | undefined)?.message }, 'submission refused: database unavailable');
-    const form = formsRead.get(req) ?? (await readMultipartForm(req, limits));
-    await verifyCsrf(app, req, reply, form.fields._csrf);
+    // Read here when the database failed before the body was (the rate limit comes first); the reader checks CSRF.
+    const form = formsRead.get(req) ?? (await readMultipartForm(app, req, reply, limits));
     const { _csrf, sealed: _sealed, clientEncryption: _ce, ...values } = form.fields;
     const page = (
       <ReportFormPage chrome={chrome(req, reply, shown.program)} program={shown.program} csrf={reply.generateCsrf()} values={values} errors={{ _form: err.message }} limits={limits} encryptionScript={shown.script} />
@@ -51,10 +51,10 @@ export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext, 
 
   app.post('/report', { errorHandler: whileUnavailable }, async (req, reply) => {
     const program = await programShown();
-    const form = await readMultipartForm(req, limits);
-    formsRead.set(req, form);
-    await verifyCsrf(app, req, reply, form.fields._csrf);
+    // Before a byte of the body is read: a client over its limit costs no upload. CSRF is checked as the body starts.
     await hitRateLimit(ctx.db, rateLimitKeys(ctx.secret)('submit:address', req.ip), SUBMISSIONS_PER_HOUR, 3600);
+    const form = await readMultipartForm(app, req, reply, limits);
+    formsRead.set(req, form);
 
     let { fields, files } = form;
     let sealedError: Record<string, string> | undefined;

@@ -12,7 +12,7 @@ import { assignReport, changeState, postStaffMessage } from '../../reports/repor
 import { listAssignableStaff } from '../../staff/staff-users.ts';
 import { sendAttachment } from '../download.ts';
 import { readMultipartForm } from '../multipart-form.ts';
-import { chrome, sendHtml, verifyCsrf } from '../page-context.ts';
+import { chrome, sendHtml } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
 import type { ClientBundles } from '../client-bundles.ts';
@@ -151,8 +151,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
   });
 
   app.post<RefParams>('/staff/reports/:ref/messages', { preHandler: auth }, async (req, reply) => {
-    const form = await readMultipartForm(req, ctx.config.uploads);
-    await verifyCsrf(app, req, reply, form.fields._csrf);
+    const form = await readMultipartForm(app, req, reply, ctx.config.uploads);
     const report = await editableReport(req, req.params.ref);
     const visibility = form.fields.visibility === 'internal' ? 'internal' : 'reporter';
     const body = messageBodySchema.safeParse(form.fields.body);

@@ -9,7 +9,7 @@ import { findReportByTrackingToken, listAttachments, loadTimeline } from '../../
 import { postReporterReply } from '../../reports/report-actions.ts';
 import { sendAttachment } from '../download.ts';
 import { readMultipartForm } from '../multipart-form.ts';
-import { chrome, sendHtml, verifyCsrf } from '../page-context.ts';
+import { chrome, sendHtml } from '../page-context.ts';
 import { hitRateLimit, idRateLimitKey } from '../rate-limit.ts';
 import { renderPage } from '../views/layout.tsx';
 import { TrackPage } from '../views/track-page.tsx';
@@ -68,10 +68,10 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
   });
 
   app.post<TokenParams>('/track/:token/reply', async (req, reply) => {
-    const form = await readMultipartForm(req, limits);
-    await verifyCsrf(app, req, reply, form.fields._csrf);
+    // The link and the rate limit before a byte of the body is read; CSRF as the body starts.
     const report = await reportFor(req.params.token);
     await hitRateLimit(ctx.db, idRateLimitKey('reply', report.id), 60, 3600);
+    const form = await readMultipartForm(app, req, reply, limits);
     const body = messageBodySchema.safeParse(form.fields.body);
     const errors: Record<string, string> = {};
     if (!body.success) errors.body = body.error.issues[0]?.message ?? 'Write a message.';
