@@ -30,6 +30,10 @@ async function main(argv: string[]): Promise<number> {
     case 'key':
       // EMBARGO_KEY_PASSPHRASE: passphrase of the key given to `key import`; read here, as the entry point.
       return (await import('./cli/key-command.ts')).keyCommand(config, logger, rest, process.env.EMBARGO_KEY_PASSPHRASE);
+    case 'backup':
+      return (await import('./cli/backup-command.ts')).backupCommand(config, logger, rest);
+    case 'restore':
+      return (await import('./cli/backup-command.ts')).restoreCommand(config, logger, rest);
     case 'token':
       return (await import('./api/tokens/token-cli.ts')).tokenCommand(config, rest);
   }

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { ApiTokenInfo } from '../api/tokens/api-tokens.ts';
 import { runTokenCommand, tokenCommandSchemas } from '../api/tokens/token-commands.ts';
+import { secretLocationNote } from '../backup/backup-format.ts';
+import { writeBackup, type BackupSummary } from '../backup/write-backup.ts';
 import type { Db } from '../db/database.ts';
 import { ValidationError } from '../errors.ts';
 import { keyCommandSchemas, runKeyCommand } from '../keys/key-commands.ts';
@@ -27,10 +29,12 @@ const commandSchema = z.discriminatedUnion('command', [
   ...keyCommandSchemas,
   ...tokenCommandSchemas,
   ...staffCommandSchemas,
+  // `embargo backup --out FILE` while the server holds the embedded database: the server writes the file.
+  z.object({ command: z.literal('backup'), out: z.string().min(1).refine((p) => path.isAbsolute(p), 'an absolute path') }),
 ]);
 export type AdminCommand = z.infer<typeof commandSchema>;
 export type AdminAnswer =
-  | { ok: true; id: string; fingerprint?: string; warnings?: string[]; token?: string; scopes?: string[]; tokens?: ApiTokenInfo[]; hadSecondFactor?: boolean; changed?: boolean; members?: MemberInfo[] }
+  | { ok: true; id: string; fingerprint?: string; warnings?: string[]; token?: string; scopes?: string[]; tokens?: ApiTokenInfo[]; hadSecondFactor?: boolean; changed?: boolean; members?: MemberInfo[]; backup?: BackupSummary; secretSource?: string }
   | { ok: false; error: string; fields?: Record<string, string> };
 
 /**
@@ -42,6 +46,12 @@ export async function runAdminCommand(db: Db, command: AdminCommand, secret?: In
   if (command.command === 'user-reset-second-factor') return runResetSecondFactorCommand(db, command);
   if (command.command === 'user-list' || command.command === 'user-set-role' || command.command === 'user-deactivate' || command.command === 'user-reactivate') {
     return runStaffCommand(db, command);
+  }
+  if (command.command === 'backup') {
+    if (!secret) return { ok: false, error: 'This process was started without the instance secret.' };
+    // Only the embedded server listens on the admin socket, so this is the embedded database.
+    const backup = await writeBackup(db, command.out, { database: 'embedded', secretNote: secretLocationNote(secret.source) });
+    return { ok: true, id: backup.file, backup, secretSource: secret.source };
   }
   if (command.command !== 'user-add') {
     if (!secret) return { ok: false, error: 'This process was started without the instance secret.' };

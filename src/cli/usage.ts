@@ -46,6 +46,11 @@ Commands:
                              (or prompted). Roles: admin, lead, triager, viewer.
 ${USER_MANAGE_USAGE}
 ${RESET_SECOND_FACTOR_USAGE}
+  backup --out FILE          Write a consistent backup of the database (while the server runs);
+                             the instance secret is never in it (see docs/operations.md)
+  backup verify FILE         Check a backup's checksums and format without restoring it
+  restore FILE [--force]     Restore a backup into the configured, empty database (either kind:
+                             a backup of the embedded database restores into PostgreSQL, and back)
 ${KEY_USAGE}
 ${TOKEN_USAGE}
 

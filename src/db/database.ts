@@ -186,3 +186,12 @@ export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
   }
   return result;
 }
+
+/** Applies pending migrations up to and including `name` (a restore brings the schema to its backup's level first). */
+export async function migrateTo(db: Db, name: string): Promise<void> {
+  const result = await migrator(db).migrateTo(name);
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    throw new Error(`Migration ${failed?.migrationName ?? '?'} failed: ${(result.error as Error).message}`, { cause: result.error });
+  }
+}
