@@ -164,7 +164,10 @@ for (const kind of await databaseKinds()) {
       const refused = await session.get('/staff/reports');
       assert.equal(refused.statusCode, 303);
       assert.match(String(refused.headers.location), /^\/staff\/login/);
-      assert.equal((await apiClient(t, token).get('/api/v1/reports')).status, 401);
+      const answer = await apiClient(t, token).get('/api/v1/reports');
+      assert.equal(answer.status, 401);
+      assert.match(answer.body, /account that created this API token is deactivated/);
+      assert.match((await adminClient.get('/staff/api-tokens')).body, /Refused: Otto Other’s account is deactivated/);
       assert.equal(await signsIn(other.email, other.password), false);
       const team = (await adminClient.get('/staff/team')).body;
       assert.match(team, /Otto Other[\s\S]*deactivated/i);

@@ -47,6 +47,8 @@ export interface ApiTokenInfo {
   createdBy: string | null;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** Its creator's account is deactivated: refused until that account is reactivated. */
+  creatorDeactivated: boolean;
 }
 
 /**
@@ -129,7 +131,7 @@ export async function listApiTokens(db: Db, programIds: readonly string[]): Prom
     .selectFrom('api_tokens as t')
     .innerJoin('programs as p', 'p.id', 't.program_id')
     .leftJoin('staff_users as c', 'c.id', 't.created_by')
-    .select(['t.id', 'p.slug', 't.name', 't.scopes', 't.created_at', 'c.display_name', 't.last_used_at', 't.revoked_at'])
+    .select(['t.id', 'p.slug', 't.name', 't.scopes', 't.created_at', 'c.display_name', 'c.disabled_at', 't.last_used_at', 't.revoked_at'])
     .where('t.program_id', 'in', programIds)
     .orderBy('t.created_at', 'desc')
     .execute();
@@ -142,6 +144,7 @@ export async function listApiTokens(db: Db, programIds: readonly string[]): Prom
     createdBy: r.display_name,
     lastUsedAt: r.last_used_at?.toISOString() ?? null,
     revokedAt: r.revoked_at?.toISOString() ?? null,
+    creatorDeactivated: r.disabled_at !== null,
   }));
 }
 

@@ -71,10 +71,13 @@ export function StaffTokensPage(props: {
                   {t.revokedAt ? (
                     <>Revoked {when(t.revokedAt)}</>
                   ) : (
-                    <form method="post" action={`/staff/api-tokens/${t.id}/revoke`} class="inline">
-                      <input type="hidden" name="_csrf" value={props.csrf} />
-                      <button type="submit" aria-label={`Revoke ${t.name}`}>Revoke</button>
-                    </form>
+                    <>
+                      {t.creatorDeactivated ? <p class="meta">Refused: {t.createdBy}’s account is deactivated.</p> : null}
+                      <form method="post" action={`/staff/api-tokens/${t.id}/revoke`} class="inline">
+                        <input type="hidden" name="_csrf" value={props.csrf} />
+                        <button type="submit" aria-label={`Revoke ${t.name}`}>Revoke</button>
+                      </form>
+                    </>
                   )}
                 </td>
               </tr>

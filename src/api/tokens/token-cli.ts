@@ -49,7 +49,7 @@ export async function tokenCommand(config: Config, args: string[]): Promise<numb
     const tokens = answer.tokens ?? [];
     if (tokens.length === 0) console.log(`Program ${program} has no API tokens.`);
     for (const t of tokens) {
-      const status = t.revokedAt ? `revoked ${t.revokedAt}` : `last used ${t.lastUsedAt ?? 'never'}`;
+      const status = t.revokedAt ? `revoked ${t.revokedAt}` : `${t.creatorDeactivated ? 'refused (creator deactivated), ' : ''}last used ${t.lastUsedAt ?? 'never'}`;
       console.log(`${t.id}  ${t.name}  [${t.scopes.join(' ')}]  created ${t.createdAt} by ${t.createdBy ?? 'CLI'}  ${status}`);
     }
   }
