@@ -9,7 +9,8 @@ import { createMailer } from '../../src/mail/mailer.ts';
 import { apiClient, makeApiToken } from '../api/api-helpers.ts';
 import { databaseKinds } from '../helpers/databases.ts';
 import { dumpDatabase } from '../helpers/db-dump.ts';
-import { makeStaff } from '../helpers/factories.ts';
+import { makeReport, makeStaff } from '../helpers/factories.ts';
+import { postStaffMessage } from '../../src/reports/report-actions.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
 
@@ -158,6 +159,8 @@ for (const kind of await databaseKinds()) {
       const { createApiToken } = await import('../../src/api/tokens/api-tokens.ts');
       const { token } = await createApiToken(t.ctx.db, { programId, input: { name: 'Otto bridge', scopes: ['reports:read'] }, createdBy: other.id });
       assert.equal((await apiClient(t, token).get('/api/v1/reports')).status, 200);
+      const report = await makeReport(t.ctx.db, {}, t.ctx.vault);
+      await postStaffMessage(t.ctx.db, t.ctx.vault, { reportId: report.id, actorId: other.id, visibility: 'internal', body: 'Reproduced on 4.2.1.', files: [] });
 
       const res = await post(adminClient, '/staff/team', `/staff/team/${other.id}/deactivate`);
       assert.equal(res.statusCode, 303);
@@ -171,6 +174,9 @@ for (const kind of await databaseKinds()) {
       assert.equal(await signsIn(other.email, other.password), false);
       const team = (await adminClient.get('/staff/team')).body;
       assert.match(team, /Otto Other[\s\S]*deactivated/i);
+      const timeline = await adminClient.get(`/staff/reports/${report.reference}`);
+      assert.equal(timeline.statusCode, 200);
+      assert.match(timeline.body, /Otto Other/, 'the timeline still names them');
 
       assert.equal((await post(adminClient, '/staff/team', `/staff/team/${other.id}/reactivate`)).statusCode, 303);
       assert.ok(await signsIn(other.email, other.password));
