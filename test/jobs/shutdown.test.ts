@@ -21,7 +21,7 @@ describe('SIGTERM on `embargo serve` with mail in hand: a quick exit, no job los
 
   it('finishes the acknowledgement in hand (its 2 s relay timeout), leaves the others queued, and exits 0', async (t) => {
     const smtpPort = await freePort();
-    proc = await startEmbargo({ env: { EMBARGO_SMTP_LISTEN: `127.0.0.1:${smtpPort}`, EMBARGO_SMTP_URL: relay.url, EMBARGO_SMTP_TIMEOUT_SECONDS: '2', EMBARGO_MAIL_FROM: 'security@example.com' } });
+    proc = await startEmbargo({ startTimeoutMs: 90_000, env: { EMBARGO_SMTP_LISTEN: `127.0.0.1:${smtpPort}`, EMBARGO_SMTP_URL: relay.url, EMBARGO_SMTP_TIMEOUT_SECONDS: '2', EMBARGO_MAIL_FROM: 'security@example.com' } });
     for (const n of [1, 2, 3]) {
       const raw = rawMail({ from: `r${n}@example.org`, subject: `Report ${n}: SQL injection in search`, body: 'The q parameter is concatenated into SQL.' });
       const sent = await swaks(['--server', `127.0.0.1:${smtpPort}`, '--from', `r${n}@example.org`, '--to', 'security@example.com', '--data', '-'], raw);
@@ -42,11 +42,13 @@ describe('SIGTERM on `embargo serve` with mail in hand: a quick exit, no job los
       const jobs = await db.selectFrom('jobs').select(['kind', 'state', 'attempts']).orderBy('id').execute();
       const filed = jobs.filter((j) => j.kind === 'process-inbound-mail');
       const acks = jobs.filter((j) => j.kind === 'mail-acknowledgement');
-      assert.deepEqual(filed.map((j) => j.state), ['done', 'done', 'done']);
-      assert.equal(acks.length, 3, 'every acknowledgement is still there');
+      // Filing may still have been under way when the first acknowledgement reached the relay: what was not filed waits.
+      assert.equal(filed.length, 3, 'every received mail has its filing job');
+      assert.ok(filed.every((j) => j.state === 'done' || j.state === 'pending'));
+      assert.equal(acks.length, filed.filter((j) => j.state === 'done').length, 'every filed report still has its acknowledgement');
       assert.ok(!jobs.some((j) => j.state === 'running'), 'nothing left claimed (another worker would wait 5 minutes to take it over)');
       assert.ok(acks.every((j) => j.state === 'pending'), 'all still to be sent');
-      assert.ok(acks.filter((j) => j.attempts === 0).length >= 1, 'the backlog was not run during shutdown');
+      assert.ok([...filed, ...acks].some((j) => j.state === 'pending' && j.attempts === 0), 'the backlog was not run during shutdown');
     } finally {
       await close();
     }
