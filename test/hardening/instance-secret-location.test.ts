@@ -11,6 +11,8 @@ import { startEmbargo, waitForLog, type EmbargoProcess } from '../helpers/embarg
  * Real `embargo serve` processes on the embedded database, as an operator
  * runs them.
  */
+/** Generous: on a busy machine a first start (key generation, migrations) can take half a minute. */
+const START_MS = 120_000;
 const mode = (file: string) => statSync(file).mode & 0o777;
 const outside = (p: EmbargoProcess) => path.join(p.tempDir, 'embargo.secret');
 const inside = (p: EmbargoProcess) => path.join(p.dataDir, 'secret.key');
@@ -22,7 +24,7 @@ async function securityTxt(p: EmbargoProcess): Promise<number> {
 
 describe('where the instance secret lives', () => {
   it('is generated next to the data directory, not inside it, and the data directory is private (0700)', async () => {
-    const p = await startEmbargo();
+    const p = await startEmbargo({ startTimeoutMs: START_MS });
     try {
       assert.ok(existsSync(outside(p)), 'embargo.secret next to data/');
       assert.equal(mode(outside(p)), 0o600);
@@ -37,7 +39,7 @@ describe('where the instance secret lives', () => {
   });
 
   it('moves the secret of an existing instance out of its data directory, tightens the directory, and reads the old data', async () => {
-    const first = await startEmbargo();
+    const first = await startEmbargo({ startTimeoutMs: START_MS });
     await first.stop();
     // The layout earlier versions made: data/secret.key, data/ left at 0755.
     const secretFile = existsSync(outside(first)) ? outside(first) : inside(first);
@@ -45,7 +47,7 @@ describe('where the instance secret lives', () => {
     if (secretFile !== inside(first)) renameSync(secretFile, inside(first));
     chmodSync(first.dataDir, 0o755);
 
-    const again = await startEmbargo({ tempDir: first.tempDir });
+    const again = await startEmbargo({ tempDir: first.tempDir, startTimeoutMs: START_MS });
     try {
       assert.equal(readFileSync(outside(again), 'utf8'), secret, 'the same secret, moved');
       assert.equal(mode(outside(again)), 0o600);
@@ -61,11 +63,11 @@ describe('where the instance secret lives', () => {
   });
 
   it('warns loudly when EMBARGO_SECRET_FILE points into the data directory', async () => {
-    const first = await startEmbargo();
+    const first = await startEmbargo({ startTimeoutMs: START_MS });
     await first.stop();
     const chosen = path.join(first.dataDir, 'my.secret');
     copyFileSync(existsSync(outside(first)) ? outside(first) : inside(first), chosen);
-    const p = await startEmbargo({ tempDir: first.tempDir, env: { EMBARGO_SECRET_FILE: chosen } });
+    const p = await startEmbargo({ tempDir: first.tempDir, env: { EMBARGO_SECRET_FILE: chosen }, startTimeoutMs: START_MS });
     try {
       const [line] = p.logLines().filter((l) => typeof l.msg === 'string' && /inside the data directory/.test(l.msg));
       assert.ok(line, p.stdout());
@@ -78,13 +80,14 @@ describe('where the instance secret lives', () => {
   });
 
   it('refuses to start when a different secret sits inside the data directory, naming both files', async () => {
-    const first = await startEmbargo();
+    const first = await startEmbargo({ startTimeoutMs: START_MS });
     await first.stop();
     const secretFile = existsSync(outside(first)) ? outside(first) : inside(first);
     const other = secretFile === inside(first) ? outside(first) : inside(first);
     writeFileSync(other, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
-    await assert.rejects(startEmbargo({ tempDir: first.tempDir, startTimeoutMs: 20_000 }), (err: Error) => {
+    await assert.rejects(startEmbargo({ tempDir: first.tempDir, startTimeoutMs: START_MS }), (err: Error) => {
       assert.match(err.message, /exited with/);
+      assert.match(err.message, /Two different instance secrets/);
       assert.match(err.message, /embargo\.secret/);
       assert.match(err.message, /secret\.key/);
       return true;
