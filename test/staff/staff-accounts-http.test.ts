@@ -238,6 +238,7 @@ for (const kind of await databaseKinds()) {
       assert.equal(form.statusCode, 200);
       const used = await c.postForm(path, { _csrf: Client.csrf(form.body), password: 'rita new long password' });
       assert.equal(used.statusCode, 303);
+      assert.match((await c.get(String(used.headers.location))).body, /Your new password is set/);
       assert.equal((await session.get('/staff/reports')).statusCode, 303, 'her sessions ended');
       assert.ok(await signsIn(member.email, 'rita new long password'));
       assert.equal((await c.get(path)).statusCode, 404, 'one-time');

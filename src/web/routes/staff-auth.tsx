@@ -25,8 +25,9 @@ export function registerStaffAuthRoutes(app: FastifyInstance, ctx: AppContext): 
   const cookieOptions = staffCookieOptions(ctx);
   const program = () => loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
 
-  app.get<{ Querystring: { next?: string } }>('/staff/login', async (req, reply) => {
-    const page = <LoginPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} email="" next={req.query.next} />;
+  app.get<{ Querystring: { next?: string; reset?: string } }>('/staff/login', async (req, reply) => {
+    const notice = req.query.reset === 'done' ? 'Your new password is set and you were signed out everywhere. Sign in with it.' : undefined;
+    const page = <LoginPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} email="" next={req.query.next} notice={notice} />;
     return sendHtml(reply, renderPage(page), 200, { private: true });
   });
 

@@ -1,9 +1,10 @@
 import { ErrorSummary, FieldError, Layout, type PageChrome } from './layout.tsx';
 
-export function LoginPage(props: { chrome: PageChrome; csrf: string; email: string; error?: string; next?: string }) {
+export function LoginPage(props: { chrome: PageChrome; csrf: string; email: string; error?: string; next?: string; notice?: string | undefined }) {
   return (
     <Layout chrome={props.chrome} title="Staff sign-in">
       <h1>Staff sign-in</h1>
+      {props.notice ? <p class="notice success" role="status">{props.notice}</p> : null}
       {props.error ? <p class="notice error" role="alert">{props.error}</p> : null}
       <form method="post" action="/staff/login" class="narrow">
         <input type="hidden" name="_csrf" value={props.csrf} />
