@@ -32,9 +32,11 @@ export function sha256File(file: string): string {
   return createHash('sha256').update(readFileSync(path.join(MIGRATIONS_DIR, file))).digest('hex');
 }
 
-/** The file of each registered migration, in the order they run (index.ts names a migration after its file). */
+/** The file of each registered migration, in the order they run: Kysely sorts by name (a migration is named after its file). */
 export function registeredFiles(): string[] {
-  return Object.keys(migrations).map((name) => `${name}.ts`);
+  return Object.keys(migrations)
+    .sort()
+    .map((name) => `${name}.ts`);
 }
 
 /** Migration files in the folder (everything but the index). */
