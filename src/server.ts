@@ -29,6 +29,8 @@ export interface RunningServer {
   port: number;
   /** Port of the SMTP listener when EMBARGO_SMTP_LISTEN is set. */
   smtpPort: number | undefined;
+  /** Settles when the embedded database failed for good; `embargo serve` then exits for a supervisor to restart it. */
+  failed: Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -71,7 +73,9 @@ export async function prepareDatabase(database: OpenDatabase, config: Config, lo
 
 /** Wires everything by hand and starts listening: the `embargo serve` role. */
 export async function startServer(config: Config, logger: Logger, options: { worker?: boolean } = {}): Promise<RunningServer> {
-  const database = await openDatabase(config.database, { logger });
+  let onFailed: (err: unknown) => void = () => {};
+  const failed = new Promise<unknown>((resolve) => (onFailed = resolve));
+  const database = await openDatabase(config.database, { logger, onFailed: (err) => onFailed(err) });
   let adminSocket: { close(): Promise<void> } | undefined;
   let mailIntake: MailIntake | undefined;
   try {
@@ -107,6 +111,7 @@ export async function startServer(config: Config, logger: Logger, options: { wor
       worker,
       port,
       smtpPort: mailIntake.smtpPort,
+      failed,
       async close() {
         if (closed) return;
         closed = true;

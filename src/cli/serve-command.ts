@@ -11,11 +11,22 @@ import { openInstanceSecret, prepareDatabase, startServer } from '../server.ts';
 /** `embargo serve`: the web server (and the worker, on the embedded database) until SIGINT or SIGTERM. */
 export async function serve(config: Config, logger: Logger): Promise<number> {
   const server = await startServer(config, logger);
-  await waitForSignal();
+  const failed = server.failed.then(() => 'failed' as const);
+  if ((await Promise.race([waitForSignal(), failed])) === 'failed') {
+    // In-flight requests and health probes get 503 meanwhile; then a supervisor restarts us on a fresh PGlite.
+    logger.error({ exitCode: EXIT_DATABASE_FAILED, inSeconds: FAILED_EXIT_GRACE_MS / 1000 }, 'exiting because the embedded database failed; a supervisor should restart Embargo');
+    await new Promise((r) => setTimeout(r, FAILED_EXIT_GRACE_MS));
+    await server.close();
+    return EXIT_DATABASE_FAILED;
+  }
   logger.info('shutting down');
   await server.close();
   return 0;
 }
+
+/** EX_TEMPFAIL from sysexits.h: a temporary failure, try again. */
+export const EXIT_DATABASE_FAILED = 75;
+const FAILED_EXIT_GRACE_MS = 5_000;
 
 /** `embargo worker`: jobs and mail intake only, for deployments on PostgreSQL. */
 export async function runWorker(config: Config, logger: Logger): Promise<number> {

@@ -5,7 +5,7 @@ import { asDatabaseUnavailable, classifyDatabaseError } from './database-errors.
 
 /** What the application can learn about the database's state without asking it. */
 export interface DatabaseHealth {
-  /** ok, or why the last call failed. `storage_full` lasts until a write succeeds or STORAGE_FULL_MS pass. */
+  /** ok, or why the last call failed. `storage_full` lasts until STORAGE_FULL_MS pass without a refused write. */
   state(): 'ok' | DatabaseTrouble;
 }
 
@@ -21,7 +21,11 @@ export interface GuardOptions {
   onStateChange(state: 'ok' | DatabaseTrouble, err?: unknown): void;
 }
 
-/** A full disk is reported this long after the last refused write unless a write succeeds first. */
+/**
+ * A full disk is reported this long after the last refused write. Writes that
+ * fit in pages already allocated still succeed on a full disk, so success is
+ * no sign of recovery; only a while without refusals is.
+ */
 const STORAGE_FULL_MS = 30_000;
 
 /**
@@ -51,9 +55,9 @@ export function guardPool(pool: pg.Pool, options: GuardOptions): { pool: Postgre
       options.onStateChange(trouble, err);
     }
   };
-  const recovered = (wrote: boolean) => {
+  const recovered = () => {
     if (state === 'ok' || state === 'failed') return;
-    if (state === 'storage_full' && !wrote && Date.now() - storageFullAt < STORAGE_FULL_MS) return;
+    if (state === 'storage_full' && Date.now() - storageFullAt < STORAGE_FULL_MS) return;
     state = 'ok';
     options.onStateChange('ok');
   };
@@ -108,7 +112,7 @@ export function guardPool(pool: pg.Pool, options: GuardOptions): { pool: Postgre
           // The query may still settle after a timeout; its outcome no longer matters.
           work.catch(() => {});
           const result = await withTimeout(work, client);
-          recovered(/^(INSERT|UPDATE|DELETE|MERGE)$/.test(result.command) && (result.rowCount ?? 0) > 0);
+          recovered();
           return result as PostgresQueryResult<unknown>;
         } catch (err) {
           throw translate(err, client);
@@ -142,7 +146,7 @@ export function guardPool(pool: pg.Pool, options: GuardOptions): { pool: Postgre
   };
   const health: DatabaseHealth = {
     state() {
-      recovered(false);
+      recovered();
       return state;
     },
   };

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 
 /** What a reporter typed; `title` is unique per submission so a re-rendered form can be recognised. */
-export function reportFields(policyVersion: string, title: string): Record<string, string> {
+export function reportFields(policyVersion: string, title: string, descriptionBytes = 0): Record<string, string> {
   return {
     title,
     product: 'example-cloud',
     productVersion: '4.2.1',
     vulnerabilityType: 'xss',
-    description: `The display name is rendered without escaping in /admin/users (${randomBytes(6).toString('hex')}).`,
+    description: `The display name is rendered without escaping in /admin/users (${randomBytes(6).toString('hex')}).${descriptionBytes ? `\n\nHTTP log:\n${randomBytes(Math.ceil(descriptionBytes * 0.75)).toString('base64')}` : ''}`,
     stepsToReproduce: '1. Set display name to <script>alert(1)</script>\n2. Open /admin/users',
     impact: 'Session theft of administrators.',
     reporterName: '',
@@ -38,7 +38,7 @@ let addressCounter = 0;
  * (X-Forwarded-For, with EMBARGO_TRUST_PROXY=true) so the hourly
  * submission limit does not end the load early.
  */
-export async function submitOnce(baseUrl: string, timeoutMs = 20_000): Promise<{ form: Answer; post?: Answer }> {
+export async function submitOnce(baseUrl: string, timeoutMs = 20_000, descriptionBytes = 0): Promise<{ form: Answer; post?: Answer }> {
   const ip = `10.${(addressCounter >> 16) & 255}.${(addressCounter >> 8) & 255}.${addressCounter++ & 255}`;
   const started = Date.now();
   const page = await fetch(`${baseUrl}/report`, { headers: { 'x-forwarded-for': ip }, signal: AbortSignal.timeout(timeoutMs) });
@@ -51,7 +51,7 @@ export async function submitOnce(baseUrl: string, timeoutMs = 20_000): Promise<{
   const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const title = `Stored XSS number ${randomBytes(8).toString('hex')}`;
   const body = new FormData();
-  for (const [k, v] of Object.entries({ _csrf: csrf, ...reportFields(policyVersion, title) })) body.append(k, v);
+  for (const [k, v] of Object.entries({ _csrf: csrf, ...reportFields(policyVersion, title, descriptionBytes) })) body.append(k, v);
   const postStarted = Date.now();
   const res = await fetch(`${baseUrl}/report`, { method: 'POST', body, redirect: 'manual', headers: { cookie, 'x-forwarded-for': ip }, signal: AbortSignal.timeout(timeoutMs) });
   const text = await res.text();
@@ -77,7 +77,7 @@ export interface Load {
 }
 
 /** `concurrency` reporters submitting back to back until stop(); 50 ms pause after an answer that was not 303. */
-export function startLoad(baseUrl: string, concurrency: number, options: { timeoutMs?: number } = {}): Load {
+export function startLoad(baseUrl: string, concurrency: number, options: { timeoutMs?: number; descriptionBytes?: number } = {}): Load {
   const posts: Answer[] = [];
   const refusedForms: Answer[] = [];
   const failures: string[] = [];
@@ -86,7 +86,7 @@ export function startLoad(baseUrl: string, concurrency: number, options: { timeo
   const loops = Array.from({ length: concurrency }, async () => {
     while (!stopped) {
       try {
-        const { form, post } = await submitOnce(baseUrl, options.timeoutMs);
+        const { form, post } = await submitOnce(baseUrl, options.timeoutMs, options.descriptionBytes);
         if (post) posts.push(post);
         else refusedForms.push(form);
         if (post?.status !== 303) await new Promise((r) => setTimeout(r, 50));
