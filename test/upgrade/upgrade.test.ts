@@ -237,7 +237,12 @@ for (const kind of await databaseKinds()) {
       const notice = sink.mails.find((m) => m.to.includes(expected.pendingNotice.to));
       assert.ok(notice, `no mail to ${expected.pendingNotice.to}`);
       assert.ok(notice.raw.includes(expected.pendingNotice.reportReference), 'the notice names its report');
-      const failed = await db().selectFrom('jobs').select(['kind', 'last_error']).where('state', '=', 'failed').execute();
+      // The release's queued jobs (its SLA sweep too, once due) ran on this version without an error.
+      const failed = await db()
+        .selectFrom('jobs')
+        .select(['kind', 'state', 'last_error'])
+        .where((eb) => eb.or([eb('state', '=', 'failed'), eb('last_error', 'is not', null)]))
+        .execute();
       assert.deepEqual(failed, []);
     });
   });
