@@ -31,9 +31,17 @@ describe('released migrations are never edited', () => {
 
   it('names a registered migration missing from the manifest and the command that adds it', () => {
     const entries = readManifest();
-    assert.deepEqual(newProblems(entries.slice(0, -1)), [
-      `migration ${entries.at(-1)!.file} is not in MANIFEST.sha256; once it is final, add it with: npm run migrations:seal`,
+    const newest = entries.map((e) => e.file).sort().at(-1)!;
+    assert.deepEqual(newProblems(entries.filter((e) => e.file !== newest)), [
+      `migration ${newest} is not in MANIFEST.sha256; once it is final, add it with: npm run migrations:seal`,
     ]);
+  });
+
+  it('refuses a new migration that sorts before a released one (databases that ran the later one would refuse it)', () => {
+    const entries = readManifest();
+    // Pretend the first migration is new and a later one released: it now sorts before a released migration.
+    const problems = newProblems(entries.slice(1));
+    assert.ok(problems.includes(`migration ${entries[0]!.file} sorts before the released ${entries.map((e) => e.file).sort().at(-1)}; databases that ran that one would refuse it: give it a later timestamp.`), problems.join('\n'));
   });
 
   it('sealing appends only new migrations and never rewrites a line, not even a wrong one', () => {

@@ -11,6 +11,9 @@ export const MANIFEST_PATH = path.join(MIGRATIONS_DIR, 'MANIFEST.sha256');
 /** The command that adds new migrations to the manifest. */
 export const SEAL_COMMAND = 'npm run migrations:seal';
 
+/** A migration's file name: a UTC timestamp, then what it does. */
+const NAME = /^\d{4}-\d{2}-\d{2}T\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\.ts$/;
+
 export interface ManifestEntry {
   sha256: string;
   file: string;
@@ -65,9 +68,15 @@ export function manifestProblems(entries: readonly ManifestEntry[] = readManifes
     }
   }
   const registered = registeredFiles();
+  const lastReleased = [...sealed.keys()].sort().at(-1);
   for (const file of registered) {
+    if (!NAME.test(file)) problems.push(`${file}: name migrations YYYY-MM-DDTHHMM-what-it-does.ts (UTC), so they sort in the order they run.`);
     if (!existsSync(path.join(MIGRATIONS_DIR, file))) problems.push(`index.ts registers ${file}, which does not exist; a migration's name must be its file name without .ts.`);
-    else if (!sealed.has(file)) problems.push(`migration ${file} is not in ${path.basename(MANIFEST_PATH)}; once it is final, add it with: ${SEAL_COMMAND}`);
+    else if (!sealed.has(file)) {
+      problems.push(`migration ${file} is not in ${path.basename(MANIFEST_PATH)}; once it is final, add it with: ${SEAL_COMMAND}`);
+      // Kysely runs migrations in name order and refuses one that sorts before a migration the database already ran.
+      if (lastReleased && file < lastReleased) problems.push(`migration ${file} sorts before the released ${lastReleased}; databases that ran that one would refuse it: give it a later timestamp.`);
+    }
   }
   for (const file of migrationFilesOnDisk()) {
     if (!registered.includes(file)) problems.push(`${file} is not registered in src/db/migrations/index.ts; add it at the end of \`migrations\`.`);
