@@ -37,6 +37,13 @@ export const CREDIT_CHOICES = [
   ['none', 'Do not credit me'],
 ] as const;
 
+/**
+ * The report form's choices: "given" resolves, when the report is stored, to
+ * the name or the handle given, or to anonymous when neither is, so a program
+ * that credits unless the reporter declines can preselect it.
+ */
+export const SUBMISSION_CREDIT_CHOICES = [['given', 'Credit me by the name or handle I give (as “an anonymous researcher” if I give neither)'], ...CREDIT_CHOICES] as const;
+
 /** Trim, and turn an empty field into undefined so optional means optional. */
 const optionalText = (max: number, label: string) =>
   z.preprocess(
@@ -75,7 +82,7 @@ export function reportSubmissionSchema(productIds: readonly string[]) {
       reporterEmail: optionalText(320, 'E-mail').pipe(
         z.string().email('This is not an e-mail address. Leave it empty to stay anonymous.').optional(),
       ),
-      creditPreference: z.enum(['name', 'handle', 'anonymous', 'none'], { error: 'Choose how we may credit you.' }),
+      creditPreference: z.enum(['given', 'name', 'handle', 'anonymous', 'none'], { error: 'Choose how we may credit you.' }),
       // Optional and unjudged on its own: an honest answer must not cost the reporter (src/triage/spam-signals.ts).
       aiAssistance: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['no', 'writing', 'finding'], { error: 'Choose one of the listed answers.' }).optional()),
       acceptPolicy: z.literal('yes', { error: 'Please read and accept the disclosure policy.' }),
@@ -89,6 +96,12 @@ export function reportSubmissionSchema(productIds: readonly string[]) {
         ctx.addIssue({ code: 'custom', path: ['reporterHandle'], message: 'Give the handle to credit, or choose another credit option.' });
       }
     });
+}
+
+/** What a submission's "given" means: the name, else the handle, else anonymous; any other choice stands as made. */
+export function resolveCredit(input: Pick<ReportSubmission, 'creditPreference' | 'reporterName' | 'reporterHandle'>): 'name' | 'handle' | 'anonymous' | 'none' {
+  if (input.creditPreference !== 'given') return input.creditPreference;
+  return input.reporterName ? 'name' : input.reporterHandle ? 'handle' : 'anonymous';
 }
 export type ReportSubmission = z.infer<ReturnType<typeof reportSubmissionSchema>>;
 

@@ -36,6 +36,8 @@ export const demoProgram: ProgramConfig = {
     closures: [],
   },
   thanksPage: true,
+  // The policy: "we will credit you as its discoverer, unless you ask us not to".
+  credit: 'unless-declined',
   policy: {
     principles: '',
     introduction:

@@ -55,6 +55,12 @@ export const programConfigSchema = z.object({
   cveNumberingAuthority: z.object({ orgId: z.string().uuid() }).optional(),
   /** Publish a thanks page ("hall of fame") of consenting reporters. */
   thanksPage: z.boolean().default(true),
+  /**
+   * Who is credited when the reporter does not say: "unless-declined" (the policy credits the
+   * discoverer unless they ask otherwise: by the name or handle they give) or "on-request"
+   * (nobody is credited until they ask). Decides the report form's preselected choice.
+   */
+  credit: z.enum(['unless-declined', 'on-request']).default('unless-declined'),
   /** security.txt (RFC 9116) settings; absent fields take the defaults in src/domain/security-txt.ts. */
   securityTxt: z
     .object({

@@ -4,7 +4,7 @@ import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import type { Channel, Database } from '../db/schema.ts';
 import { formatReference } from '../domain/reference.ts';
-import type { ReportSubmission } from '../domain/report-input.ts';
+import { resolveCredit, type ReportSubmission } from '../domain/report-input.ts';
 import { hashToken, newToken } from '../domain/tokens.ts';
 import { ValidationError } from '../errors.ts';
 import { storeReporterKey, type ValidatedReporterKey } from '../mail/reporter-keys.ts';
@@ -90,7 +90,7 @@ export async function submitReport(
         product_version: input.productVersion,
         vulnerability_type: input.vulnerabilityType,
         reporter_cvss_vector: input.cvssVector ?? null,
-        credit_preference: input.creditPreference,
+        credit_preference: resolveCredit(input),
         policy_version_id: program.policy.id,
         policy_accepted_at: now,
         tracking_token_hash: hashToken(trackingToken),

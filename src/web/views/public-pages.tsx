@@ -1,6 +1,6 @@
 import { POLICY_SECTIONS } from '../../policy/policy-sections.ts';
 import { policyText } from '../../policy/policy-text.ts';
-import { firstResponseWords } from '../../policy/promise-words.ts';
+import { firstResponseParts } from '../../policy/promise-words.ts';
 import type { PolicySections } from '../../programs/program-config.ts';
 import type { Program } from '../../programs/programs.ts';
 import { Layout, formatDate, type PageChrome } from './layout.tsx';
@@ -13,11 +13,15 @@ export interface KeyInfo {
 
 export function HomePage(props: { chrome: PageChrome; program: Program }) {
   const { program } = props;
+  const promise = firstResponseParts(program.config.sla);
   return (
     <Layout chrome={props.chrome} title="Security">
       <h1>{program.config.name}</h1>
       <Markdown source={policyText(program, program.policy.sections.introduction)} />
-      <p class="promise">We respond to every report {firstResponseWords(program.config.sla)}.</p>
+      <p class="promise">
+        We respond to every report within <strong>{promise.time}</strong>
+        {promise.what}.
+      </p>
       <p>
         <a class="button primary" href="/report">Report a vulnerability</a> <a class="button" href="/policy">Read the disclosure policy</a>
       </p>

@@ -1,4 +1,4 @@
-import { CREDIT_CHOICES, VULNERABILITY_TYPES } from '../../domain/report-input.ts';
+import { SUBMISSION_CREDIT_CHOICES, VULNERABILITY_TYPES } from '../../domain/report-input.ts';
 import { AiAssistanceField } from './ai-assistance-field.tsx';
 import type { Program } from '../../programs/programs.ts';
 import { ErrorSummary, FieldError, Layout, formatSize, type PageChrome } from './layout.tsx';
@@ -89,7 +89,8 @@ export function ReportFormPage(props: {
   encryptionScript: string | undefined;
 }) {
   const { program, values, errors } = props;
-  const credit = values.creditPreference ?? 'anonymous';
+  // The program's policy decides what happens when the reporter does not choose (docs/configuration.md).
+  const credit = values.creditPreference ?? (program.config.credit === 'unless-declined' ? 'given' : 'none');
   return (
     <Layout chrome={props.chrome} title="Report a vulnerability" scripts={props.encryptionScript ? [props.encryptionScript] : []}>
       <h1>Report a vulnerability</h1>
@@ -171,9 +172,9 @@ export function ReportFormPage(props: {
           <div class={errors.creditPreference ? 'field invalid' : 'field'} role="radiogroup" aria-labelledby="credit-label">
             <p class="label" id="credit-label">How should we credit you when we publish the fix?</p>
             <FieldError id="creditPreference" message={errors.creditPreference} />
-            {CREDIT_CHOICES.map(([id, label]) => (
+            {SUBMISSION_CREDIT_CHOICES.map(([id, label]) => (
               <label key={id} class="choice">
-                <input type="radio" name="creditPreference" value={id} checked={credit === id} id={id === 'name' ? 'creditPreference' : undefined} /> {label}
+                <input type="radio" name="creditPreference" value={id} checked={credit === id} id={id === 'given' ? 'creditPreference' : undefined} /> {label}
               </label>
             ))}
           </div>
