@@ -8,6 +8,8 @@ import { migrateToLatest, openDatabase, type OpenDatabase } from './db/database.
 import { startEmbeddedMaintenance } from './db/maintenance.ts';
 import { createJobHandlers } from './jobs/handlers.ts';
 import { createWorker, type Worker } from './jobs/worker.ts';
+import { createMetrics } from './ops/metrics.ts';
+import { startOperations } from './ops/start-operations.ts';
 import { ensureProgramKeys } from './keys/ensure-program-keys.ts';
 import { createMailer } from './mail/mailer.ts';
 import { startMailIntake, type MailIntake } from './mail-intake/start-intake.ts';
@@ -19,6 +21,7 @@ import { issueSetupToken } from './staff/setup-token.ts';
 import { countStaffUsers } from './staff/staff-users.ts';
 import { sealLegacyMailAddresses } from './mail/seal-legacy-addresses.ts';
 import { sealLegacyReportTexts } from './reports/seal-legacy-report-texts.ts';
+import { sealLegacyInboundDigests } from './mail-intake/seal-legacy-inbound-digests.ts';
 import { createApp } from './web/app.ts';
 
 export interface RunningServer {
@@ -56,12 +59,15 @@ export function openInstanceSecret(config: Config, logger: Logger): InstanceSecr
 /** Migrations, programs from the config, their OpenPGP keys, and the first-admin link when there is no staff yet. */
 export async function prepareDatabase(database: OpenDatabase, config: Config, logger: Logger, secret: InstanceSecret): Promise<void> {
   await migrateToLatest(database.db);
-  await syncPrograms(database.db, config.programs);
+  // The policy has one owner; a file policy the editor has taken over is ignored, and the operator hears which sections differ.
+  for (const warning of await syncPrograms(database.db, config.programs)) logger.warn(warning);
   await ensureProgramKeys(database.db, secret, config.programs.map((p) => p.slug), logger);
   const legacy = await sealLegacyMailAddresses(database.db, secret);
   if (legacy > 0) logger.info({ rows: legacy }, 'sealed e-mail addresses stored in clear by an earlier version');
   const legacyTexts = await sealLegacyReportTexts(database.db, new ReportVault(secret));
   if (legacyTexts > 0) logger.info({ rows: legacyTexts }, 'sealed event reasons and attachment digests stored in clear by an earlier version');
+  const legacyMail = await sealLegacyInboundDigests(database.db, secret);
+  if (legacyMail > 0) logger.info({ rows: legacyMail }, 'sealed received mail digests stored in clear by an earlier version');
   // The SLA sweep reschedules itself after each run; this starts the chain (a no-op when one is waiting).
   await scheduleSlaSweep(database.db);
   if ((await countStaffUsers(database.db)) === 0) {
@@ -78,6 +84,7 @@ export async function startServer(config: Config, logger: Logger, options: { wor
   const database = await openDatabase(config.database, { logger, onFailed: (err) => onFailed(err) });
   let adminSocket: { close(): Promise<void> } | undefined;
   let mailIntake: MailIntake | undefined;
+  let operations: { close(): Promise<void> } | undefined;
   try {
     const secret = openInstanceSecret(config, logger);
     await prepareDatabase(database, config, logger, secret);
@@ -89,11 +96,13 @@ export async function startServer(config: Config, logger: Logger, options: { wor
       defaultProgramSlug: config.programs[0]!.slug,
       secret,
       vault: new ReportVault(secret),
+      metrics: createMetrics(database.db),
     };
     const app = await createApp(ctx);
     const worker = createWorker({ db: database.db, handlers: createJobHandlers(ctx), logger });
     const runWorker = options.worker ?? config.runWorkerInWeb;
     if (runWorker) worker.start();
+    operations = await startOperations(ctx, { worker: runWorker });
     const maintenance = database.kind === 'embedded' ? startEmbeddedMaintenance(database.db, logger) : undefined;
     if (config.database.kind === 'embedded') {
       adminSocket = await listenAdminSocket(config.dataDir, database.db, (err) => logger.error({ err }, 'admin command failed'), secret);
@@ -119,6 +128,7 @@ export async function startServer(config: Config, logger: Logger, options: { wor
         await mailIntake?.close();
         maintenance?.stop();
         await worker.stop();
+        await operations?.close();
         await adminSocket?.close();
         ctx.mailer?.close();
         await database.close();
@@ -126,6 +136,7 @@ export async function startServer(config: Config, logger: Logger, options: { wor
     };
   } catch (err) {
     await mailIntake?.close();
+    await operations?.close();
     await adminSocket?.close();
     await database.close();
     throw err;

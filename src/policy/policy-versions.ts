@@ -35,6 +35,23 @@ export async function getPolicyVersion(db: Db, programId: string, version: numbe
   return (await listPolicyVersions(db, programId)).find((v) => v.version === version);
 }
 
+/**
+ * Who owns a program's policy: the config file, until an admin publishes a
+ * version in the editor (the latest such version), after which the file's
+ * policy is ignored (src/programs/programs.ts).
+ */
+export async function policyOwner(db: Db, programId: string): Promise<{ kind: 'file' } | { kind: 'editor'; version: number }> {
+  const row = await db
+    .selectFrom('policy_versions')
+    .select('version')
+    .where('program_id', '=', programId)
+    .where('published_by', 'is not', null)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { kind: 'editor', version: row.version } : { kind: 'file' };
+}
+
 /** Validates edited sections: the core sections may not be empty; every section is bounded. */
 export function parsePolicyForm(fields: Record<string, unknown>): { ok: true; sections: PolicySections } | { ok: false; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
@@ -50,7 +67,11 @@ export function parsePolicyForm(fields: Record<string, unknown>): { ok: true; se
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, sections: (parsed as { data: PolicySections }).data };
 }
 
-/** Publishes a new version (the next number); published versions are never edited. */
+/**
+ * Publishes a new version from the editor (the next number), recording who and
+ * why; from then on the editor owns the policy and the config file's is ignored
+ * (src/programs/programs.ts). Published versions are never edited.
+ */
 export async function publishPolicyVersion(
   db: Db,
   args: { programId: string; sections: PolicySections; publishedBy: string; note?: string },
@@ -70,6 +91,8 @@ export async function publishPolicyVersion(
     if (latest && JSON.stringify(policySectionsSchema.parse(latest.sections)) === JSON.stringify(args.sections)) {
       throw new ValidationError({ _form: 'Nothing changed since the current version.' }, 'Nothing changed since the current version.');
     }
+    // The public history says who changed the promise and why; a version without a why cannot be read.
+    if (!args.note?.trim()) throw new ValidationError({ note: 'Say why the policy changes: the note is shown in the public history.' });
     const version = (latest?.version ?? 0) + 1;
     await trx
       .insertInto('policy_versions')

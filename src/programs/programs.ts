@@ -10,14 +10,22 @@ export interface Program {
   policy: { id: string; version: number; sections: PolicySections; publishedAt: Date };
 }
 
+/** The note of a version published from the file: the public history says where every version came from. */
+export const FILE_POLICY_NOTE = 'Published from the configuration file (embargo.config.json).';
+
 /**
  * Makes the database match the config file: creates programs that are new,
- * updates their settings, and publishes a new policy version when the policy
- * text *in the file* changed since it was last applied. Versions published
- * from the staff UI are therefore kept across restarts; published versions
- * are never edited.
+ * updates their settings (the file owns them: nothing else edits them), and
+ * publishes the file's policy as a new version when its text changed since it
+ * was last applied. The policy has one owner: the file, until an admin
+ * publishes a version in the policy editor; from then on the editor owns it
+ * and the file's policy is ignored, never published over the admin's. Returns
+ * one warning per program whose ignored file policy differs from the one
+ * published, naming the sections, for the start-up log. Published versions are
+ * never edited.
  */
-export async function syncPrograms(db: Db, configs: readonly ProgramConfig[]): Promise<void> {
+export async function syncPrograms(db: Db, configs: readonly ProgramConfig[]): Promise<string[]> {
+  const warnings: string[] = [];
   for (const config of configs) {
     await db.transaction().execute(async (trx) => {
       const existing = await trx.selectFrom('programs').select(['id', 'config']).where('slug', '=', config.slug).executeTakeFirst();
@@ -46,16 +54,40 @@ export async function syncPrograms(db: Db, configs: readonly ProgramConfig[]): P
         .orderBy('version', 'desc')
         .limit(1)
         .executeTakeFirst();
+      const fromEditor = await trx
+        .selectFrom('policy_versions')
+        .select('version')
+        .where('program_id', '=', programId)
+        .where('published_by', 'is not', null)
+        .orderBy('version', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (latest && fromEditor) {
+        const differing = differingSections(policySectionsSchema.parse(latest.sections), config.policy);
+        if (differing.length) {
+          warnings.push(
+            `Program ${config.slug}: the policy was published in the policy editor (version ${fromEditor.version}), so the policy in the configuration file is ignored; ` +
+              `it differs in ${differing.join(', ')}. Edit the policy in the editor, or copy the published text into the file to silence this warning.`,
+          );
+        }
+        return;
+      }
       const previouslyApplied = (existing?.config as ProgramConfig | undefined)?.policy;
       const fileChanged = !previouslyApplied || !isDeepStrictEqual(previouslyApplied, config.policy);
       if (!latest || (fileChanged && !isDeepStrictEqual(latest.sections, config.policy))) {
         await trx
           .insertInto('policy_versions')
-          .values({ program_id: programId, version: (latest?.version ?? 0) + 1, sections: JSON.stringify(config.policy) })
+          .values({ program_id: programId, version: (latest?.version ?? 0) + 1, sections: JSON.stringify(config.policy), note: FILE_POLICY_NOTE })
           .execute();
       }
     });
   }
+  return warnings;
+}
+
+/** The sections whose text differs, in the order of the policy. */
+function differingSections(a: PolicySections, b: PolicySections): string[] {
+  return (Object.keys(b) as (keyof PolicySections)[]).filter((k) => (a[k] ?? '') !== (b[k] ?? ''));
 }
 
 const parsed = new Map<string, unknown>();

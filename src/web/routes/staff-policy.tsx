@@ -3,7 +3,7 @@ import { can } from '../../auth/policies.ts';
 import type { AppContext } from '../../context.ts';
 import { AppError, ValidationError } from '../../errors.ts';
 import { POLICY_SECTIONS } from '../../policy/policy-sections.ts';
-import { parsePolicyForm, publishPolicyVersion } from '../../policy/policy-versions.ts';
+import { parsePolicyForm, policyOwner, publishPolicyVersion } from '../../policy/policy-versions.ts';
 import type { PolicySections } from '../../programs/program-config.ts';
 import type { Program } from '../../programs/programs.ts';
 import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
@@ -21,8 +21,9 @@ export function registerStaffPolicyRoutes(app: FastifyInstance, ctx: AppContext)
     return program;
   }
 
-  function render(req: FastifyRequest, reply: FastifyReply, program: Program, args: { sections: PolicySections; note: string; errors: Record<string, string>; preview: boolean }, status: number) {
-    const page = <PolicyEditorPage chrome={chrome(req, reply, program)} program={program} csrf={reply.generateCsrf()} {...args} />;
+  async function render(req: FastifyRequest, reply: FastifyReply, program: Program, args: { sections: PolicySections; note: string; errors: Record<string, string>; preview: boolean }, status: number) {
+    const owner = await policyOwner(ctx.db, program.id);
+    const page = <PolicyEditorPage chrome={chrome(req, reply, program)} program={program} csrf={reply.generateCsrf()} owner={owner} {...args} />;
     return sendHtml(reply, renderPage(page), status, { private: true });
   }
 

@@ -15,6 +15,8 @@ export function PolicyEditorPage(props: {
   note: string;
   errors: Record<string, string>;
   preview: boolean;
+  /** Who owns the policy (src/policy/policy-versions.ts policyOwner). */
+  owner: { kind: 'file' } | { kind: 'editor'; version: number };
 }) {
   const { program, sections, errors } = props;
   return (
@@ -24,6 +26,16 @@ export function PolicyEditorPage(props: {
         Current: version {program.policy.version}, published {formatDate(program.policy.publishedAt)}. Publishing creates version{' '}
         {program.policy.version + 1}; earlier versions stay readable in the <a href="/policy/history">history</a>.
       </p>
+      {props.owner.kind === 'file' ? (
+        <p class="notice">
+          This policy comes from the configuration file (embargo.config.json), which publishes a new version whenever its text changes.
+          Publishing here makes the editor its owner: the file’s policy is then ignored, and the server warns at start when the two differ.
+        </p>
+      ) : (
+        <p class="notice">
+          This policy is published in this editor (since version {props.owner.version}): the policy in the configuration file is ignored.
+        </p>
+      )}
       <p class="hint">
         Markdown, without HTML. Placeholders, filled from the program’s settings:{' '}
         {POLICY_PLACEHOLDERS.map((p, i) => (
@@ -34,7 +46,7 @@ export function PolicyEditorPage(props: {
         ))}
         .
       </p>
-      <ErrorSummary errors={errors} labels={{ ...HEADINGS, _form: '' }} />
+      <ErrorSummary errors={errors} labels={{ ...HEADINGS, note: 'Change note', _form: '' }} />
       <div class={props.preview ? 'editor-layout with-preview' : 'editor-layout'}>
         <form method="post" action="/staff/policy">
           <input type="hidden" name="_csrf" value={props.csrf} />
@@ -50,10 +62,11 @@ export function PolicyEditorPage(props: {
               </textarea>
             </div>
           ))}
-          <div class="field">
+          <div class={errors.note ? 'field invalid' : 'field'}>
             <label for="note">
-              Change note <span class="optional">(optional, shown in the public history)</span>
+              Change note <span class="optional">(why it changes; required to publish, shown in the public history)</span>
             </label>
+            <FieldError id="note" message={errors.note} />
             <input id="note" name="note" maxLength={300} value={props.note} />
           </div>
           <p>
