@@ -52,7 +52,13 @@ async function restoreEmbedded(dataDir: string): Promise<void> {
 
 /** The SQL dump replayed by psql, as an operator restores one. */
 function restorePostgres(url: string): void {
-  execFileSync('psql', ['--quiet', '--no-psqlrc', '-v', 'ON_ERROR_STOP=1', '--file', path.join(FIXTURES, 'postgres.sql'), url], { stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    execFileSync('psql', ['--quiet', '--no-psqlrc', '-v', 'ON_ERROR_STOP=1', '--file', path.join(FIXTURES, 'postgres.sql'), url], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { stderr?: Buffer };
+    if (e.code === 'ENOENT') throw new Error('psql (the PostgreSQL client, apt-get install postgresql-client) restores the PostgreSQL fixture; it is not on PATH');
+    throw new Error(`psql could not restore ${path.join(FIXTURES, 'postgres.sql')}: ${e.stderr?.toString().trim() ?? e.message}`);
+  }
 }
 
 async function withDb<T>(config: ReturnType<typeof loadConfig>, fn: (db: Db) => Promise<T>): Promise<T> {
