@@ -14,7 +14,7 @@ async function main(argv: string[]): Promise<number> {
   const { loadConfig } = await import('./config.ts');
   const { createLogger } = await import('./logger.ts');
   const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, config.logFormat);
   switch (command) {
     case 'serve':
       return (await import('./cli/serve-command.ts')).serve(config, logger);
@@ -46,7 +46,8 @@ main(process.argv.slice(2)).then(
   async (err: unknown) => {
     const { ConfigError } = await import('./config.ts');
     if (err instanceof ConfigError) console.error(err.message);
-    else console.error(`embargo: ${(err as Error).message}`);
+    // A thrown non-Error (or one without a message) still says what happened.
+    else console.error(`embargo: ${err instanceof Error ? err.message || err.stack : String(err)}`);
     process.exit(1);
   },
 );

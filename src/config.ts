@@ -40,6 +40,14 @@ const envSchema = z.object({
     .string()
     .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:25 or [::]:2525')
     .optional(),
+  /**
+   * Where Prometheus metrics are served (GET /metrics), e.g. 127.0.0.1:9464; never on the public
+   * port. Absent: no metrics listener.
+   */
+  EMBARGO_METRICS_LISTEN: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464')
+    .optional(),
   /** Largest incoming mail the listener accepts, in bytes; larger ones get 552. */
   EMBARGO_SMTP_MAX_BYTES: z.coerce.number().int().min(10_000).default(25 * 1024 * 1024),
   /**
@@ -68,6 +76,8 @@ const envSchema = z.object({
   EMBARGO_CONFIG: z.string().optional(),
   /** pino log level. */
   EMBARGO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** auto: readable lines on a terminal, JSON lines otherwise; or always json, always pretty. */
+  EMBARGO_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /** Largest single attachment, in bytes. */
   EMBARGO_MAX_ATTACHMENT_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   /** Most attachments on one submission or reply. */
@@ -126,8 +136,11 @@ export interface Config {
     intake: MailIntakeConfig;
   };
   logLevel: z.infer<typeof envSchema>['EMBARGO_LOG_LEVEL'];
+  logFormat: z.infer<typeof envSchema>['EMBARGO_LOG_FORMAT'];
   uploads: { maxBytes: number; maxFiles: number };
   runWorkerInWeb: boolean;
+  /** EMBARGO_METRICS_LISTEN: the metrics listener's address, or undefined for none. */
+  metricsListen: { host: string; port: number } | undefined;
   /** Days finished jobs are kept (EMBARGO_JOB_RETENTION_DAYS). */
   jobRetentionDays: number;
   /** Staff must enrol a second factor before using any other staff page (EMBARGO_REQUIRE_SECOND_FACTOR). */
@@ -191,8 +204,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
       },
     },
     logLevel: e.EMBARGO_LOG_LEVEL,
+    logFormat: e.EMBARGO_LOG_FORMAT,
     uploads: { maxBytes: e.EMBARGO_MAX_ATTACHMENT_BYTES, maxFiles: e.EMBARGO_MAX_ATTACHMENTS },
     runWorkerInWeb: e.EMBARGO_WORKER ?? database.kind === 'embedded',
+    metricsListen: e.EMBARGO_METRICS_LISTEN ? parseHostPort(e.EMBARGO_METRICS_LISTEN, 'EMBARGO_METRICS_LISTEN') : undefined,
     jobRetentionDays: e.EMBARGO_JOB_RETENTION_DAYS,
     requireSecondFactor: e.EMBARGO_REQUIRE_SECOND_FACTOR,
     programs: loadPrograms(e.EMBARGO_CONFIG, cwd),
@@ -209,10 +224,10 @@ function smtpTls(cert: string | undefined, key: string | undefined, cwd: string)
 }
 
 /** "0.0.0.0:25" or "[::1]:2525" → host and port (the schema has checked the shape). */
-function parseHostPort(value: string): { host: string; port: number } {
+function parseHostPort(value: string, variable = 'EMBARGO_SMTP_LISTEN'): { host: string; port: number } {
   const i = value.lastIndexOf(':');
   const port = Number(value.slice(i + 1));
-  if (port > 65535) throw new ConfigError(`Invalid configuration:\n  EMBARGO_SMTP_LISTEN: port ${port} is out of range`);
+  if (port > 65535) throw new ConfigError(`Invalid configuration:\n  ${variable}: port ${port} is out of range`);
   return { host: value.slice(0, i).replace(/^\[(.*)\]$/, '$1'), port };
 }
 

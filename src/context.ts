@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import type { ReportVault } from './crypto/report-vault.ts';
 import type { Db } from './db/database.ts';
 import type { Mailer } from './mail/mailer.ts';
+import type { Metrics } from './ops/metrics.ts';
 import type { InstanceSecret } from './secrets/instance-secret.ts';
 
 /** Everything a request or job needs, wired by hand in one place (src/server.ts). */
@@ -17,4 +18,6 @@ export interface AppContext {
   secret: InstanceSecret;
   /** Seals and opens report contents at rest (keys derived from `secret`). */
   vault: ReportVault;
+  /** Prometheus metrics (src/ops/metrics.ts); absent in tests that do not look at them. */
+  metrics?: Metrics;
 }

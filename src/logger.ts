@@ -1,11 +1,16 @@
 import pino, { type Logger } from 'pino';
 import { redactUrl } from './web/redact.ts';
 
+/** EMBARGO_LOG_FORMAT: auto (readable on a terminal, JSON otherwise), json or pretty. */
+export type LogFormat = 'auto' | 'json' | 'pretty';
+
 /**
  * The process logger. Requests are logged with a redacted URL and no headers
  * or bodies: reports, cookies and tokens never reach the log.
  */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export function createLogger(level: string, destination?: pino.DestinationStream, format: LogFormat = 'auto'): Logger {
+  // JSON lines for log collectors; readable lines when a person watches a terminal.
+  const pretty = !destination && (format === 'pretty' || (format === 'auto' && process.stdout.isTTY));
   return pino(
     {
       level,
@@ -16,6 +21,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       },
       redact: { paths: ['password', '*.password', 'token', '*.token', 'body', '*.body'], censor: '[redacted]' },
     },
-    destination,
+    pretty ? pino.transport({ target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } }) : destination,
   );
 }

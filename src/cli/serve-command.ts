@@ -6,6 +6,8 @@ import { createJobHandlers } from '../jobs/handlers.ts';
 import { createWorker } from '../jobs/worker.ts';
 import { createMailer } from '../mail/mailer.ts';
 import { startMailIntake } from '../mail-intake/start-intake.ts';
+import { createMetrics } from '../ops/metrics.ts';
+import { startOperations } from '../ops/start-operations.ts';
 import { openInstanceSecret, prepareDatabase, startServer } from '../server.ts';
 
 /** `embargo serve`: the web server (and the worker, on the embedded database) until SIGINT or SIGTERM. */
@@ -37,14 +39,16 @@ export async function runWorker(config: Config, logger: Logger): Promise<number>
   const database = await openDatabase(config.database, { logger });
   const secret = openInstanceSecret(config, logger);
   await prepareDatabase(database, config, logger, secret);
-  const ctx = { config, db: database.db, logger, mailer: createMailer(config.mail.smtpUrl, config.mail.from, { timeoutSeconds: config.mail.smtpTimeoutSeconds }), defaultProgramSlug: config.programs[0]!.slug, secret, vault: new ReportVault(secret) };
+  const ctx = { config, db: database.db, logger, mailer: createMailer(config.mail.smtpUrl, config.mail.from, { timeoutSeconds: config.mail.smtpTimeoutSeconds }), defaultProgramSlug: config.programs[0]!.slug, secret, vault: new ReportVault(secret), metrics: createMetrics(database.db) };
   const worker = createWorker({ db: database.db, handlers: createJobHandlers(ctx), logger });
   worker.start();
+  const operations = await startOperations(ctx, { worker: true });
   const mailIntake = await startMailIntake(ctx, { imap: true });
   logger.info('worker running');
   await waitForSignal();
   await mailIntake.close();
   await worker.stop();
+  await operations.close();
   ctx.mailer?.close();
   await database.close();
   return 0;

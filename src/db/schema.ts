@@ -445,6 +445,7 @@ export interface DuplicateSuggestionsTable {
 
 export interface Database extends SubscriptionTables, StaffAuthTables {
   programs: ProgramsTable;
+  worker_heartbeats: WorkerHeartbeatsTable;
   policy_versions: PolicyVersionsTable;
   staff_users: StaffUsersTable;
   memberships: MembershipsTable;
@@ -495,3 +496,12 @@ export type ReportEvent = Selectable<ReportEventsTable>;
 export type ReportMessageRow = Selectable<ReportMessagesTable>;
 /** A thread message with its body opened. */
 export type ReportMessage = Omit<ReportMessageRow, 'body_sealed'> & { body: string };
+
+/** Which workers are alive (src/ops/heartbeat.ts), for the readiness check. */
+export interface WorkerHeartbeatsTable {
+  /** hostname:pid:random, chosen by the worker at start. */
+  worker_id: string;
+  started_at: ColumnType<Date, Date | undefined, never>;
+  /** The last beat. */
+  seen_at: ColumnType<Date, Date | undefined, Date>;
+}

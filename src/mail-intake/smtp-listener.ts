@@ -21,6 +21,8 @@ export interface SmtpListenerOptions {
    */
   store: (mail: IncomingMail) => Promise<{ id: string; duplicate: boolean }>;
   logger: Logger;
+  /** Told of each session and each message's outcome (the metrics). */
+  onEvent?: (event: 'session' | 'stored' | 'deferred' | 'too-big') => void;
 }
 
 export interface SmtpListener {
@@ -60,6 +62,10 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
     maxRecipients: 20,
     maxClients: 50,
     logger: false,
+    onConnect(_session, callback) {
+      options.onEvent?.('session');
+      callback();
+    },
     onRcptTo(address, _session, callback) {
       const route = routeAddress(options.programs, options.secret, options.replyDomain, address.address);
       if (!route) return callback(smtpError(550, `5.1.1 <${address.address}>: no such recipient here; this server only accepts vulnerability reports`));
@@ -80,6 +86,7 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
       stream.on('end', () => {
         if (tooBig || stream.sizeExceeded) {
           logger.info({ session: session.id, size }, 'incoming mail refused: too large');
+          options.onEvent?.('too-big');
           return callback(smtpError(552, `5.3.4 Message too big: at most ${maxBytes} bytes are accepted. Send large files as a link, or split them.`));
         }
         const raw = Buffer.concat([Buffer.from(receivedHeader(session, options.hostname)), ...chunks]);
@@ -97,9 +104,11 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
               stored.push(await options.store({ programId, raw, source: 'smtp', envelopeFrom: mailFrom ? mailFrom.address : '', envelopeTo }));
             }
             logger.info({ session: session.id, size: raw.length, mails: stored.map((s) => s.id), duplicate: stored.every((s) => s.duplicate) }, 'incoming mail stored');
+            options.onEvent?.('stored');
             callback(null, `2.0.0 Stored as ${stored.map((s) => s.id).join(', ')}`);
           } catch (err) {
             logger.warn({ session: session.id, err: (err as Error).message }, 'incoming mail not stored (database unavailable?); answered 451 so the sender retries');
+            options.onEvent?.('deferred');
             callback(smtpError(451, '4.3.0 Temporary failure storing your message; please try again later'));
           }
         })();

@@ -32,6 +32,7 @@ export async function startMailIntake(ctx: AppContext, options: { imap: boolean 
         replyDomain: ctx.config.mail.replyDomain,
         store: (mail) => storeInboundMail(ctx.db, ctx.secret, mail),
         logger: ctx.logger,
+        onEvent: (event) => (event === 'session' ? ctx.metrics?.smtpSessions.inc() : ctx.metrics?.smtpMessages.inc({ outcome: event })),
       })
     : undefined;
   const poller = options.imap && intake.imap ? startImapPoller(ctx, intake.imap, programs) : undefined;

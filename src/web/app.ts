@@ -18,6 +18,8 @@ import { registerReporterPrivacyRoutes } from './routes/reporter-privacy.tsx';
 import { registerErrorHandling } from './error-handler.tsx';
 import { registerNulGuard } from './refuse-nul.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerReadinessRoute } from './routes/readiness.ts';
+import { observeRequests } from './request-observer.ts';
 import { registerPublicRoutes } from './routes/public.tsx';
 import { registerReportFormRoutes } from './routes/report-form.tsx';
 import { registerStaffAuthRoutes } from './routes/staff-auth.tsx';
@@ -43,9 +45,11 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     trustProxy: ctx.config.http.trustProxy,
-    // Request logs carry method, redacted URL and status only (see src/logger.ts); never bodies.
     bodyLimit: 1024 * 1024,
+    // One debug line per request instead (src/web/request-observer.ts): method, redacted URL, status; never bodies.
+    disableRequestLogging: true,
   });
+  observeRequests(app, ctx.metrics);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -87,6 +91,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerErrorHandling(app, ctx);
   registerNulGuard(app);
   registerHealthRoutes(app, ctx);
+  registerReadinessRoute(app, ctx);
   registerWellKnownRoutes(app, ctx);
   registerPublicRoutes(app, ctx, (programId) => activeKeyInfo(ctx.db, programId));
   registerAdvisoryRoutes(app, ctx);

@@ -44,7 +44,8 @@ for (const kind of await databaseKinds()) {
       for (let i = 0; i < 3; i++) await enqueueJob(t.db, 'forget-unconfirmed-subscribers', {});
       await m.worker.drain();
       const jobs = await t.db.selectFrom('jobs').select(['id', 'kind']).orderBy('id').execute();
-      const [mailJob, oldJob, oldFailed, recentJob] = jobs as [{ id: string }, { id: string }, { id: string }, { id: string }];
+      assert.equal(jobs.length, 4, JSON.stringify(jobs));
+      const [mailJob, oldJob, oldFailed, recentJob] = jobs as unknown as [{ id: string }, { id: string }, { id: string }, { id: string }];
       await t.db.updateTable('jobs').set({ finished_at: ago(40 * DAY) }).where('id', 'in', [mailJob.id, oldJob.id, oldFailed.id]).execute();
       await t.db.updateTable('jobs').set({ state: 'failed' }).where('id', '=', oldFailed.id).execute();
       await t.db.updateTable('jobs').set({ finished_at: ago(29 * DAY) }).where('id', '=', recentJob.id).execute();

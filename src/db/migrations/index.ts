@@ -25,6 +25,7 @@ import * as jobStatusIndex from './2026-12-02T0740-job-status-index.ts';
 import * as forgetClearRateLimitKeys from './2026-12-02T0750-forget-clear-rate-limit-keys.ts';
 import * as staffAccounts from './2026-12-02T0810-staff-accounts.ts';
 import * as sealReporterKeys from './2026-12-02T0730-seal-reporter-keys.ts';
+import * as workerHeartbeats from './2026-12-02T0820-worker-heartbeats.ts';
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
   '2026-11-23T1300-initial': initial,
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T0750-forget-clear-rate-limit-keys': forgetClearRateLimitKeys,
   '2026-12-02T0810-staff-accounts': staffAccounts,
   '2026-12-02T0730-seal-reporter-keys': sealReporterKeys,
+  '2026-12-02T0820-worker-heartbeats': workerHeartbeats,
 };
