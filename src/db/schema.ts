@@ -353,10 +353,13 @@ export interface InboundMailsTable {
   envelope_to: ColumnType<string[], string[] | undefined, string[]>;
   /** Message-ID header without angle brackets. */
   message_id: string | null;
-  /** sha256 of (Message-ID, body): a mail delivered twice is stored once. */
+  /** HMAC-SHA256 (key derived from the instance secret) of (Message-ID, body): a mail delivered twice is stored once. A plain SHA-256 on rows from before 2026-12-02T0730 until rekeyed on start. */
   dedupe_key: Buffer;
   size: number;
-  raw_sha256: string;
+  /** Only on rows from before 2026-12-02T0730, until sealed on start (src/mail-intake/seal-legacy-inbound-digests.ts). */
+  raw_sha256: ColumnType<string | null, string | null | undefined, string | null>;
+  /** SHA-256 (hex) of the message as received, sealed (purpose 'inbound-raw-sha256', bound to id): it would confirm a known mail. */
+  raw_sha256_sealed: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
   /** The message as received, sealed with a key derived from the instance secret (src/mail/seal.ts). */
   raw_sealed: Buffer;
   received_at: CreatedAt;
@@ -364,7 +367,10 @@ export interface InboundMailsTable {
   outcome: ColumnType<InboundMailOutcome, InboundMailOutcome | undefined, InboundMailOutcome>;
   decryption: MailDecryption | null;
   signature: MailSignature | null;
-  signer_fingerprint: string | null;
+  /** Only on rows from before 2026-12-02T0730, until sealed on start. */
+  signer_fingerprint: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The signer's key fingerprint, sealed (purpose 'inbound-signer', bound to id): it finds its owner on a key server. */
+  signer_fingerprint_sealed: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
   /** Why decryption failed or the mail was ignored. */
   detail: string | null;
 }

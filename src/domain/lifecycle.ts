@@ -119,6 +119,15 @@ export type FirstResponsePromise = (typeof FIRST_RESPONSE_PROMISES)[number];
 const ACCEPTED_STATES: readonly ReportState[] = ['acknowledged', 'triaged', 'fixing', 'fixed'];
 
 /**
+ * A report the team has not accepted yet: new, waiting on the reporter since it
+ * was new, or closed by a verdict (which a reopening can revisit). Such a
+ * report is acknowledged with an evaluation (src/triage/acknowledge-with-evaluation.ts).
+ */
+export function isUnanswered(state: ReportState, resumeState: ReportState | null): boolean {
+  return state === 'new' || state === 'duplicate' || state === 'not-applicable' || (state === 'needs-info' && (resumeState ?? 'new') === 'new');
+}
+
+/**
  * Why a report may not be accepted yet, or undefined when it may: where the
  * program promises an evaluation and a date, a report that has not had them
  * (new, waiting on the reporter since it was new, or reopened from a verdict)
@@ -134,9 +143,7 @@ export function acceptanceProblem(args: {
   evaluationSent: boolean;
 }): string | undefined {
   if (args.promise !== 'evaluation-and-date' || args.evaluationSent || !ACCEPTED_STATES.includes(args.to)) return undefined;
-  const unanswered =
-    args.from === 'new' || args.from === 'duplicate' || args.from === 'not-applicable' || (args.from === 'needs-info' && (args.resumeState ?? 'new') === 'new');
-  if (!unanswered) return undefined;
+  if (!isUnanswered(args.from, args.resumeState)) return undefined;
   return (
     'This program promises the reporter an evaluation and an expected resolution date: ' +
     'acknowledge the report by sending them (the Evaluation panel of the report, or the API’s evaluation and expectedResolutionDate fields).'

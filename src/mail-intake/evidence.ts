@@ -2,7 +2,7 @@ import type { Db } from '../db/database.ts';
 import type { InboundMailOutcome, MailDecryption, MailSignature } from '../db/schema.ts';
 import { unseal } from '../mail/seal.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
-import { openEnvelopeFrom, RAW_MAIL_PURPOSE } from './store-inbound.ts';
+import { openEnvelopeFrom, openMailDigests, RAW_MAIL_PURPOSE } from './store-inbound.ts';
 
 /** What staff see about each mail received for a report (the staff report page lists these). */
 export interface MailEvidence {
@@ -27,7 +27,10 @@ export interface MailEvidence {
 export async function mailEvidence(db: Db, secret: InstanceSecret, reportId: string): Promise<MailEvidence[]> {
   const rows = await db
     .selectFrom('inbound_mails')
-    .select(['id', 'received_at', 'source', 'envelope_from', 'envelope_from_sealed', 'message_id', 'size', 'raw_sha256', 'outcome', 'decryption', 'signature', 'signer_fingerprint', 'detail'])
+    .select([
+      'id', 'received_at', 'source', 'envelope_from', 'envelope_from_sealed', 'message_id', 'size', 'raw_sha256', 'raw_sha256_sealed',
+      'outcome', 'decryption', 'signature', 'signer_fingerprint', 'signer_fingerprint_sealed', 'detail',
+    ])
     .where('report_id', '=', reportId)
     .orderBy('received_at')
     .execute();
@@ -38,11 +41,10 @@ export async function mailEvidence(db: Db, secret: InstanceSecret, reportId: str
     envelopeFrom: openEnvelopeFrom(secret, r) ?? null,
     messageId: r.message_id,
     size: r.size,
-    rawSha256: r.raw_sha256,
+    ...openMailDigests(secret, r),
     outcome: r.outcome,
     decryption: r.decryption,
     signature: r.signature,
-    signerFingerprint: r.signer_fingerprint,
     detail: r.detail,
   }));
 }

@@ -17,7 +17,7 @@ import { chooseSenderKey, cryptoNotes, fitDescription, limitFiles, mailToSubmiss
 import { header, parseEntity } from './mime-split.ts';
 import { clean, readMail, type OpenedMail } from './read-mail.ts';
 import { headerRecipients } from './recipients.ts';
-import { openEnvelopeFrom, RAW_MAIL_PURPOSE } from './store-inbound.ts';
+import { openEnvelopeFrom, RAW_MAIL_PURPOSE, sealSigner } from './store-inbound.ts';
 import { findThread } from './thread-match.ts';
 
 type IntakeContext = Pick<AppContext, 'db' | 'config' | 'logger' | 'secret' | 'vault'>;
@@ -69,7 +69,7 @@ export async function processInboundMail(ctx: IntakeContext, mailId: string, att
   const crypto = {
     decryption: mail.decryption,
     signature: mail.signature,
-    signer_fingerprint: mail.signerFingerprint ?? null,
+    signer_fingerprint_sealed: mail.signerFingerprint ? sealSigner(ctx.secret, mailId, mail.signerFingerprint) : null,
     detail: [kind.reason, ...mail.problems].filter(Boolean).join('; ').slice(0, 2000) || null,
   };
   const finish = (outcome: InboundMailOutcome, reportId: string | null) =>

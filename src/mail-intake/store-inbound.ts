@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import { stripNul } from '../domain/nul-characters.ts';
 import { enqueueJob } from '../jobs/queue.ts';
@@ -20,6 +20,30 @@ export interface IncomingMail {
 export const RAW_MAIL_PURPOSE = 'inbound-mail';
 /** Sealing purpose of the SMTP envelope sender (personal data like the rest of the mail). */
 export const ENVELOPE_FROM_PURPOSE = 'inbound-envelope-from';
+/** Sealing purposes of the raw message's SHA-256 and the signer's fingerprint: either would confirm a known mail or sender. */
+export const RAW_SHA256_PURPOSE = 'inbound-raw-sha256';
+export const SIGNER_PURPOSE = 'inbound-signer';
+
+/** The SHA-256 (hex) of the raw message, sealed bound to the mail's id. */
+export function sealRawDigest(secret: InstanceSecret, mailId: string, raw: Buffer): Buffer {
+  return seal(secret, RAW_SHA256_PURPOSE, mailId, Buffer.from(createHash('sha256').update(raw).digest('hex'), 'utf8'));
+}
+
+/** The signer's key fingerprint of a mail, sealed bound to its id. */
+export function sealSigner(secret: InstanceSecret, mailId: string, fingerprint: string): Buffer {
+  return seal(secret, SIGNER_PURPOSE, mailId, Buffer.from(fingerprint, 'utf8'));
+}
+
+/** The raw digest and signer of a stored mail, opened (in clear only on rows of earlier versions not yet sealed on start). */
+export function openMailDigests(
+  secret: InstanceSecret,
+  row: { id: string; raw_sha256: string | null; raw_sha256_sealed: Buffer | null; signer_fingerprint: string | null; signer_fingerprint_sealed: Buffer | null },
+): { rawSha256: string; signerFingerprint: string | null } {
+  return {
+    rawSha256: row.raw_sha256_sealed ? unseal(secret, RAW_SHA256_PURPOSE, row.id, row.raw_sha256_sealed).toString('utf8') : (row.raw_sha256 ?? ''),
+    signerFingerprint: row.signer_fingerprint_sealed ? unseal(secret, SIGNER_PURPOSE, row.id, row.signer_fingerprint_sealed).toString('utf8') : row.signer_fingerprint,
+  };
+}
 
 /** The envelope sender of a stored mail: '' for the null sender, undefined when unknown (IMAP). */
 export function openEnvelopeFrom(secret: InstanceSecret, row: { id: string; envelope_from: string | null; envelope_from_sealed: Buffer | null }): string | undefined {
@@ -30,12 +54,14 @@ export function openEnvelopeFrom(secret: InstanceSecret, row: { id: string; enve
 /**
  * What makes two deliveries "the same mail": its Message-ID and its body.
  * Relays add Received headers on every retry, so the header block differs;
- * the body does not. Without a Message-ID, only identical bytes match.
+ * the body does not. Without a Message-ID, only identical bytes match. Keyed
+ * (HMAC under a key derived from the instance secret): a plain hash in a dump
+ * would confirm a guessed mail.
  */
-export function dedupeKey(raw: Buffer): Buffer {
+export function dedupeKey(secret: InstanceSecret, raw: Buffer): Buffer {
   const entity = parseEntity(raw);
   const id = messageIds(header(entity, 'message-id'))[0];
-  const h = createHash('sha256');
+  const h = createHmac('sha256', secret.derive('inbound-dedupe', 'v1'));
   if (id) h.update('id\0').update(id).update('\0').update(entity.body);
   else h.update('raw\0').update(raw);
   return h.digest();
@@ -50,7 +76,7 @@ export function dedupeKey(raw: Buffer): Buffer {
  */
 export async function storeInboundMail(db: Db, secret: InstanceSecret, mail: IncomingMail): Promise<{ id: string; duplicate: boolean }> {
   const id = randomUUID();
-  const key = dedupeKey(mail.raw);
+  const key = dedupeKey(secret, mail.raw);
   return db.transaction().execute(async (trx) => {
     const inserted = await trx
       .insertInto('inbound_mails')
@@ -63,7 +89,7 @@ export async function storeInboundMail(db: Db, secret: InstanceSecret, mail: Inc
         message_id: messageIds(header(parseEntity(mail.raw), 'message-id'))[0]?.slice(0, 500) ?? null,
         dedupe_key: key,
         size: mail.raw.length,
-        raw_sha256: createHash('sha256').update(mail.raw).digest('hex'),
+        raw_sha256_sealed: sealRawDigest(secret, id, mail.raw),
         raw_sealed: seal(secret, RAW_MAIL_PURPOSE, id, mail.raw),
       })
       .onConflict((oc) => oc.columns(['program_id', 'dedupe_key']).doNothing())

@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
-import { checkTransition } from '../domain/lifecycle.ts';
+import { checkTransition, isUnanswered } from '../domain/lifecycle.ts';
 import { InvalidTransitionError, ValidationError } from '../errors.ts';
 import { applyTransition, insertMessage, lockReportState } from '../reports/report-actions.ts';
 import { sealEvaluation } from '../reports/report-contents.ts';
@@ -42,7 +42,7 @@ export async function acknowledgeWithEvaluation(
     if (Object.keys(fields).length) throw new ValidationError(fields, 'The evaluation was not sent.');
     const evaluated = await trx.selectFrom('report_events').select('id').where('report_id', '=', report.id).where('type', '=', 'evaluation-sent').executeTakeFirst();
     // A report waiting on the reporter from new, or reopened from a verdict, has not had its evaluation either.
-    if (evaluated || !checkTransition(report.state, 'acknowledged').ok || (report.state === 'needs-info' && (report.resume_state ?? 'new') !== 'new')) {
+    if (evaluated || !isUnanswered(report.state, report.resume_state) || !checkTransition(report.state, 'acknowledged').ok) {
       throw new InvalidTransitionError('Only a report that has not been answered yet is acknowledged with an evaluation; this one was already answered. Change the expected resolution date instead.');
     }
 

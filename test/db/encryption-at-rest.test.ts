@@ -4,6 +4,9 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import * as openpgp from 'openpgp';
 import { createCannedResponse } from '../../src/canned/canned-responses.ts';
+import { mailEvidence } from '../../src/mail-intake/evidence.ts';
+import { sealLegacyInboundDigests } from '../../src/mail-intake/seal-legacy-inbound-digests.ts';
+import { storeInboundMail } from '../../src/mail-intake/store-inbound.ts';
 import { reporterEncryptionKey, setReporterPublicKey } from '../../src/mail/reporter-keys.ts';
 import { inboxQuerySchema, listReports } from '../../src/reports/list-reports.ts';
 import { postStaffMessage } from '../../src/reports/report-actions.ts';
@@ -14,7 +17,7 @@ import { findReportByReference, listAttachments, loadTimeline } from '../../src/
 import { acknowledgeWithEvaluation } from '../../src/triage/acknowledge-with-evaluation.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { dumpDatabase, leakedMarkers } from '../helpers/db-dump.ts';
-import { demo, makeReport, makeStaff, testVault } from '../helpers/factories.ts';
+import { demo, makeReport, makeStaff, testSecret, testVault } from '../helpers/factories.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 
 const MARK_FILE_CONTENT = 'Kelvardcontent inside the attachment';
@@ -256,6 +259,29 @@ for (const kind of await databaseKinds()) {
       const reasons = timeline.flatMap((e) => (e.kind === 'event' && typeof e.data.reason === 'string' ? [e.data.reason] : []));
       assert.deepEqual(reasons, [legacyReason, 'Legacy Quorbdatereason']);
       assert.equal(await sealLegacyReportTexts(db.db, testVault), 0, 'a second start finds nothing left to seal');
+    });
+
+    it('received mail: its digest and signer are sealed and its duplicate key rekeyed on start, and a redelivery is still a duplicate', async () => {
+      const report = await makeReport(db.db);
+      const program = await demo(db.db);
+      const body = 'A legacy mail body long enough to be a report.';
+      const raw = Buffer.from(`From: old@example.org\r\nTo: security@example.com\r\nMessage-ID: <legacy-1@example.org>\r\nSubject: old\r\n\r\n${body}`);
+      const stored = await storeInboundMail(db.db, testSecret, { programId: program.id, raw, source: 'smtp', envelopeFrom: 'old@example.org', envelopeTo: ['security@example.com'] });
+      const digest = sha256(raw.toString());
+      const fingerprint = 'c0ffee'.repeat(6) + 'beef';
+      const unkeyed = createHash('sha256').update('id\0').update('legacy-1@example.org').update('\0').update(body).digest();
+      // What earlier versions wrote: the digest, the signer and a plain SHA-256 duplicate key in clear.
+      await sql`UPDATE inbound_mails SET report_id = ${report.id}, raw_sha256 = ${digest}, raw_sha256_sealed = NULL, dedupe_key = ${unkeyed},
+        signer_fingerprint = ${fingerprint}, signer_fingerprint_sealed = NULL WHERE id = ${stored.id}`.execute(db.db);
+      assert.deepEqual(leakedMarkers(await dumpDatabase(db.db), { digest, fingerprint, unkeyed: unkeyed.toString('hex') }).sort(), ['digest', 'fingerprint', 'unkeyed']);
+
+      assert.equal(await sealLegacyInboundDigests(db.db, testSecret), 1);
+      assert.deepEqual(leakedMarkers(await dumpDatabase(db.db), { digest, fingerprint, unkeyed: unkeyed.toString('hex') }), []);
+      const [evidence] = await mailEvidence(db.db, testSecret, report.id);
+      assert.deepEqual([evidence?.rawSha256, evidence?.signerFingerprint], [digest, fingerprint]);
+      const again = await storeInboundMail(db.db, testSecret, { programId: program.id, raw: Buffer.concat([Buffer.from('Received: from relay2\r\n'), raw]), source: 'smtp', envelopeTo: ['security@example.com'] });
+      assert.deepEqual(again, { id: stored.id, duplicate: true });
+      assert.equal(await sealLegacyInboundDigests(db.db, testSecret), 0, 'a second start finds nothing left');
     });
 
     it('refuses words in an event’s clear data', async () => {

@@ -5,14 +5,23 @@ import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
 import * as openpgp from 'openpgp';
 import { RAW_MAIL_PURPOSE, storeInboundMail } from '../../src/mail-intake/store-inbound.ts';
+import { mailEvidence } from '../../src/mail-intake/evidence.ts';
 import { reporterEncryptionKey } from '../../src/mail/reporter-keys.ts';
 import { unseal } from '../../src/mail/seal.ts';
 import { findReportByReference, findReportByTrackingToken, listAttachments, loadTimeline } from '../../src/reports/read-report.ts';
 import { changeState } from '../../src/reports/report-actions.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
+import { dumpDatabase, leakedMarkers } from '../helpers/db-dump.ts';
 import { demo, makeStaff, testVault } from '../helpers/factories.ts';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
 import { mailContext, pgpMimeMail, rawMail, reporterKeyPair, type MailTestContext } from './mail-helpers.ts';
+
+/** The duplicate-delivery key as earlier versions stored it: a plain SHA-256 of Message-ID and body. */
+function unkeyedDedupeKey(messageId: string, raw: Buffer): Buffer {
+  const split = raw.indexOf('\r\n\r\n');
+  const body = split >= 0 ? raw.subarray(split + 4) : Buffer.alloc(0);
+  return createHash('sha256').update('id\0').update(messageId).update('\0').update(body).digest();
+}
 
 for (const kind of await databaseKinds()) {
   describe(`mail intake: reports and replies (${kind})`, () => {
@@ -65,7 +74,12 @@ for (const kind of await databaseKinds()) {
       assert.ok(!row.raw_sealed.includes(Buffer.from('concatenated')));
       const opened = unseal(m.ctx.secret, RAW_MAIL_PURPOSE, row.id, row.raw_sealed);
       assert.ok(opened.equals(raw));
-      assert.equal(row.raw_sha256, createHash('sha256').update(raw).digest('hex'));
+      // The digest of the raw mail and its duplicate-delivery key would let a dump confirm a known mail: sealed and keyed.
+      const digest = createHash('sha256').update(raw).digest('hex');
+      assert.equal(row.raw_sha256, null);
+      assert.equal((await mailEvidence(t.db, m.ctx.secret, row.report_id!))[0]?.rawSha256, digest);
+      assert.deepEqual(leakedMarkers(await dumpDatabase(t.db), { digest }), []);
+      assert.notDeepEqual(row.dedupe_key, unkeyedDedupeKey(row.message_id!, raw), 'the duplicate-delivery key is keyed');
 
       const ack = (await ackFor(reference))!;
       assert.ok(ack, 'acknowledgement sent');
@@ -104,7 +118,10 @@ for (const kind of await databaseKinds()) {
       const { row, reference } = await deliver(rawMail({ subject: 'Gateway bug', body: `${armored}\n\n${ada.armored}` }));
       assert.equal(row.decryption, 'decrypted');
       assert.equal(row.signature, 'valid');
-      assert.equal(row.signer_fingerprint, ada.publicKey.getFingerprint());
+      // A fingerprint finds its owner on a key server: sealed like the sender's address.
+      assert.equal(row.signer_fingerprint, null);
+      assert.equal((await mailEvidence(t.db, m.ctx.secret, row.report_id!)).at(-1)?.signerFingerprint, ada.publicKey.getFingerprint());
+      assert.deepEqual(leakedMarkers(await dumpDatabase(t.db), { fingerprint: ada.publicKey.getFingerprint() }), []);
       const report = (await findReportByReference(t.db, m.ctx.vault, reference!))!;
       assert.match(report.description, /INLINE-SECRET: heap overflow/);
       assert.ok(!report.description.includes('BEGIN PGP'), 'armor and the pasted key are not in the description');
@@ -190,7 +207,7 @@ for (const kind of await databaseKinds()) {
       const signature = await sign(part);
       const good = await deliver(signedMail(part, signature), { from: 'dee@example.org' });
       assert.equal(good.row.signature, 'valid');
-      assert.equal(good.row.signer_fingerprint, ada.publicKey.getFingerprint());
+      assert.equal((await mailEvidence(t.db, m.ctx.secret, good.row.report_id!)).at(-1)?.signerFingerprint, ada.publicKey.getFingerprint());
       const report = (await findReportByReference(t.db, m.ctx.vault, good.reference!))!;
       assert.match(report.description, /SIGNED-TEXT: open redirect/);
       assert.deepEqual(await listAttachments(t.db, m.ctx.vault, report.id), [], 'the key is stored as the key, not as an attachment');

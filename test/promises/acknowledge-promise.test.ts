@@ -132,3 +132,30 @@ for (const kind of await databaseKinds()) {
     });
   });
 }
+
+describe('the status menu offers only what the promise allows', () => {
+  it('leaves out a bare acknowledgement where an evaluation is owed, and offers the Evaluation panel, also while waiting on the reporter', async () => {
+    const t = await startTestApp();
+    try {
+      const staff = await makeStaff(t.ctx.db, 'triager', 'Menu Reader');
+      const c = await Client.signedIn(t.app, staff);
+      const r = await makeReport(t.ctx.db);
+      const options = (html: string) => [...(html.match(/<select id="to"[^]*?<\/select>/)?.[0] ?? '').matchAll(/<option value="([\w-]+)"/g)].map((m) => m[1]);
+      const fresh = (await c.get(`/staff/reports/${r.reference}`)).body;
+      assert.deepEqual(options(fresh), ['needs-info', 'duplicate', 'not-applicable', 'spam']);
+      assert.match(fresh, /send the evaluation and the expected resolution date the policy promises/);
+      assert.match(fresh, /Acknowledge and send/);
+
+      await changeState(t.ctx.db, t.ctx.vault, { reportId: r.id, to: 'needs-info', actorId: staff.id });
+      const waiting = (await c.get(`/staff/reports/${r.reference}`)).body;
+      assert.ok(!options(waiting).includes('acknowledged') && !options(waiting).includes('triaged'));
+      assert.match(waiting, /Acknowledge and send/, 'a report waiting since it was new can still be evaluated');
+      await acknowledge(t.ctx.db, t.ctx.vault, { reportId: r.id, actorId: staff.id });
+      const acknowledged = (await c.get(`/staff/reports/${r.reference}`)).body;
+      assert.ok(options(acknowledged).includes('triaged'));
+      assert.doesNotMatch(acknowledged, /Acknowledge and send/);
+    } finally {
+      await t.close();
+    }
+  });
+});

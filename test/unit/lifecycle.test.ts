@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { OPEN_STATES, REPORT_STATES, checkTransition, isReporterVisibleState, nextStates } from '../../src/domain/lifecycle.ts';
+import { OPEN_STATES, REPORT_STATES, acceptanceProblem, checkTransition, isReporterVisibleState, nextStates, stateExplanation } from '../../src/domain/lifecycle.ts';
 
 describe('report lifecycle', () => {
   it('follows the main path new → acknowledged → triaged → fixing → fixed → disclosed', () => {
@@ -50,5 +50,22 @@ describe('report lifecycle', () => {
     assert.equal(isReporterVisibleState('acknowledged'), true);
     assert.ok(OPEN_STATES.includes('needs-info'));
     assert.ok(!OPEN_STATES.includes('closed'));
+  });
+
+  it('accepts a never-evaluated report only with its evaluation where the program promises one', () => {
+    const owed = { promise: 'evaluation-and-date' as const, evaluationSent: false, resumeState: null };
+    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) {
+      for (const from of ['new', 'duplicate', 'not-applicable', 'needs-info'] as const) assert.match(acceptanceProblem({ ...owed, from, to }) ?? '', /promises the reporter an evaluation/, `${from}→${to}`);
+    }
+    assert.equal(acceptanceProblem({ ...owed, from: 'new', to: 'acknowledged', evaluationSent: true }), undefined);
+    assert.equal(acceptanceProblem({ ...owed, from: 'new', to: 'acknowledged', promise: 'reply' }), undefined);
+    assert.equal(acceptanceProblem({ ...owed, from: 'needs-info', to: 'fixing', resumeState: 'fixing' }), undefined, 'a wait begun after acceptance resumes freely');
+    assert.equal(acceptanceProblem({ ...owed, from: 'acknowledged', to: 'triaged' }), undefined, 'reports accepted before the rule keep moving');
+    assert.equal(acceptanceProblem({ ...owed, from: 'new', to: 'spam' }), undefined);
+  });
+
+  it('claims an evaluation to the reporter only when one was sent', () => {
+    assert.match(stateExplanation('acknowledged', true), /sent you our evaluation and an expected resolution date/);
+    assert.doesNotMatch(stateExplanation('acknowledged', false), /evaluat|resolution date/);
   });
 });

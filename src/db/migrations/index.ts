@@ -26,6 +26,7 @@ import * as forgetClearRateLimitKeys from './2026-12-02T0750-forget-clear-rate-l
 import * as staffAccounts from './2026-12-02T0810-staff-accounts.ts';
 import * as sealReporterKeys from './2026-12-02T0730-seal-reporter-keys.ts';
 import * as workerHeartbeats from './2026-12-02T0820-worker-heartbeats.ts';
+import * as sealInboundDigests from './2026-12-02T0730-seal-inbound-digests.ts';
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
   '2026-11-23T1300-initial': initial,
@@ -54,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T0810-staff-accounts': staffAccounts,
   '2026-12-02T0730-seal-reporter-keys': sealReporterKeys,
   '2026-12-02T0820-worker-heartbeats': workerHeartbeats,
+  '2026-12-02T0730-seal-inbound-digests': sealInboundDigests,
 };

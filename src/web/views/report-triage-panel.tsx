@@ -1,4 +1,5 @@
 import type { Report } from '../../db/schema.ts';
+import { isUnanswered } from '../../domain/lifecycle.ts';
 import type { TriageView } from '../../triage/load-triage-view.ts';
 import { FieldError } from './layout.tsx';
 
@@ -122,7 +123,7 @@ export function EvaluationPanel(props: { view: TriageView; report: Report; base:
     <section aria-labelledby="evaluation-h" class="triage-evaluation">
       <h2 id="evaluation-h">Evaluation</h2>
       {date ? <p>Expected resolution: <strong>{date}</strong></p> : null}
-      {props.canEdit && report.state === 'new' ? (
+      {props.canEdit && !date && isUnanswered(report.state, report.resume_state) ? (
         <form method="post" action={`${props.base}/acknowledge`}>
           <input type="hidden" name="_csrf" value={props.csrf} />
           <Field id="evaluation" label="Evaluation (sent to the reporter)" error={errors.evaluation}>

@@ -1,5 +1,5 @@
 import type { Report } from '../../db/schema.ts';
-import { STATE_LABELS, nextStates } from '../../domain/lifecycle.ts';
+import { STATE_LABELS, acceptanceProblem, nextStates } from '../../domain/lifecycle.ts';
 import { VULNERABILITY_TYPES } from '../../domain/report-input.ts';
 import type { Program } from '../../programs/programs.ts';
 import type { AttachmentInfo, TimelineEntry } from '../../reports/read-report.ts';
@@ -53,6 +53,18 @@ export function StaffReportPage(props: {
   deliveries?: { jobs: JobStatus[]; refused: RefusedDelivery[]; canRetry: boolean };
 }) {
   const { report, program } = props;
+  // Moves the lifecycle would refuse for want of the promised evaluation are not offered (src/domain/lifecycle.ts).
+  const moves = nextStates(report.state).filter(
+    (to) =>
+      acceptanceProblem({
+        from: report.state,
+        to,
+        resumeState: report.resume_state,
+        promise: program.config.sla.firstResponse,
+        // The expected resolution date is set only with the evaluation.
+        evaluationSent: report.expected_resolution_date !== null,
+      }) === undefined,
+  );
   const base = `/staff/reports/${report.reference}`;
   const product = program.config.products.find((p) => p.id === report.product)?.name ?? report.product;
   const vulnType = VULNERABILITY_TYPES.find(([id]) => id === report.vulnerability_type)?.[1] ?? report.vulnerability_type;
@@ -161,17 +173,20 @@ export function StaffReportPage(props: {
             <>
               <section>
                 <h2>Status</h2>
-                {nextStates(report.state).length ? (
+                {moves.length ? (
                   <form method="post" action={`${base}/state`}>
                     <input type="hidden" name="_csrf" value={props.csrf} />
                     <div class="field">
                       <label for="to">Move to</label>
                       <select id="to" name="to" required>
                         <option value="">Choose…</option>
-                        {nextStates(report.state).map((s) => (
+                        {moves.map((s) => (
                           <option key={s} value={s}>{STATE_LABELS[s]}</option>
                         ))}
                       </select>
+                      {moves.length < nextStates(report.state).length ? (
+                        <p class="hint">To acknowledge it, send the evaluation and the expected resolution date the policy promises (Evaluation).</p>
+                      ) : null}
                     </div>
                     <div class="field">
                       <label for="reason">Reason <span class="optional">(optional, shown to the reporter)</span></label>
