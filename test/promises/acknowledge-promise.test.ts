@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { prepareReporterUpdate } from '../../src/mail/templates/reporter-update.ts';
 import { loadMetrics } from '../../src/metrics/report-metrics.ts';
 import { loadProgram } from '../../src/programs/programs.ts';
 import { changeState, postStaffMessage } from '../../src/reports/report-actions.ts';
@@ -115,6 +116,27 @@ for (const kind of await databaseKinds()) {
       assert.ok(events.some((e) => e.type === 'evaluation-sent'));
       const notForOtherMoves = await api.post(`/api/v1/reports/${menu.reference}/state`, { to: 'triaged', evaluation: 'x' });
       assert.equal(notForOtherMoves.status, 422, 'the evaluation belongs only to the acknowledgement');
+    });
+
+    it('mails the reporter an evaluation only when one was sent', async () => {
+      const mailFor = async (reportId: string) => {
+        const event = await t.ctx.db.selectFrom('report_events').select('id').where('report_id', '=', reportId).where('type', '=', 'state-changed').orderBy('id', 'desc').executeTakeFirstOrThrow();
+        const prepared = await prepareReporterUpdate(t.ctx.db, t.ctx.vault, 'https://cvd.example.com', { eventId: event.id });
+        assert.ok(prepared.send);
+        return prepared.render({ encrypted: true }).text;
+      };
+      const plain = await fraudReport();
+      await changeState(t.ctx.db, t.ctx.vault, { reportId: plain.id, to: 'acknowledged', actorId: staffId });
+      const plainText = await mailFor(plain.id);
+      assert.match(plainText, /Its status is now: Acknowledged\./);
+      assert.match(plainText, /We have received your report and are looking into it\./);
+      assert.doesNotMatch(plainText, /evaluat|resolution date/i);
+
+      const evaluated = await makeReport(t.ctx.db);
+      await acknowledge(t.ctx.db, t.ctx.vault, { reportId: evaluated.id, actorId: staffId, evaluation: 'The filter misses encoded quotes.' });
+      const evaluatedText = await mailFor(evaluated.id);
+      assert.match(evaluatedText, /Our evaluation:\n\n> The filter misses encoded quotes\./);
+      assert.match(evaluatedText, /Expected resolution date: \d{4}-\d{2}-\d{2}\./);
     });
 
     it('tells the reporter an evaluation was sent only when it was', async () => {

@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import type pino from 'pino';
+import { loadConfig } from '../../src/config.ts';
+import type { OpenDatabase } from '../../src/db/database.ts';
+import { createLogger } from '../../src/logger.ts';
+import { prepareDatabase } from '../../src/server.ts';
 import { after, before, describe, it } from 'node:test';
 import { ValidationError } from '../../src/errors.ts';
 import { publishPolicyVersion } from '../../src/policy/policy-versions.ts';
 import { demoProgram } from '../../src/programs/demo-program.ts';
 import { loadProgram, syncPrograms } from '../../src/programs/programs.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
-import { makeStaff } from '../helpers/factories.ts';
+import { makeStaff, testSecret } from '../helpers/factories.ts';
 import { Client, startTestApp } from '../helpers/http-app.ts';
 
 for (const kind of await databaseKinds()) {
@@ -55,6 +64,36 @@ for (const kind of await databaseKinds()) {
     });
   });
 }
+
+describe('the start says when the file’s policy is ignored', () => {
+  it('logs a warning naming the program and the sections', async () => {
+    const t = await freshDatabase('pglite');
+    try {
+      const admin = await makeStaff(t.db, 'admin', 'Start Owner');
+      const program = (await loadProgram(t.db, { slug: 'example' }))!;
+      await publishPolicyVersion(t.db, { programId: program.id, sections: { ...program.policy.sections, rewards: 'Swag.' }, publishedBy: admin.id, note: 'Swag' });
+      const dir = mkdtempSync(path.join(tmpdir(), 'embargo-owner-'));
+      const file = path.join(dir, 'embargo.config.json');
+      writeFileSync(file, JSON.stringify({ programs: [{ ...demoProgram, policy: { ...demoProgram.policy, privacy: 'We keep nothing.' } }] }));
+      const lines: string[] = [];
+      const sink = new Writable({
+        write(chunk, _enc, cb) {
+          lines.push(String(chunk));
+          cb();
+        },
+      });
+      const config = loadConfig({ EMBARGO_CONFIG: file });
+      await prepareDatabase({ db: t.db } as OpenDatabase, config, createLogger('info', sink as unknown as pino.DestinationStream), testSecret);
+      const warning = lines.map((l) => JSON.parse(l) as { level: number; msg: string }).find((l) => /policy editor/.test(l.msg));
+      assert.ok(warning, lines.join(''));
+      assert.equal(warning.level, 40, 'a warning');
+      assert.match(warning.msg, /Program example: .* ignored; it differs in rewards, privacy\./);
+      assert.equal((await loadProgram(t.db, { slug: 'example' }))!.policy.sections.rewards, 'Swag.');
+    } finally {
+      await t.close();
+    }
+  });
+});
 
 describe('the editor says who owns the policy', () => {
   it('tells the admin that publishing here takes the policy over from the file, and requires a reason', async () => {
