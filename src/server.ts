@@ -5,7 +5,7 @@ import { listenAdminSocket } from './admin/admin-socket.ts';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import { migrateToLatest, openDatabase, type OpenDatabase } from './db/database.ts';
-import { startEmbeddedMaintenance } from './db/maintenance.ts';
+import { startEmbeddedMaintenance, watchFreeSpace } from './db/maintenance.ts';
 import { createJobHandlers } from './jobs/handlers.ts';
 import { createWorker, type Worker } from './jobs/worker.ts';
 import { createMetrics } from './ops/metrics.ts';
@@ -99,11 +99,13 @@ export async function startServer(config: Config, logger: Logger, options: { wor
       metrics: createMetrics(database.db),
     };
     const app = await createApp(ctx);
-    const worker = createWorker({ db: database.db, handlers: createJobHandlers(ctx), logger });
+    const worker = createWorker({ db: database.db, handlers: createJobHandlers(ctx), logger, heartbeat: { staleSeconds: config.workerStaleSeconds } });
     const runWorker = options.worker ?? config.runWorkerInWeb;
     if (runWorker) worker.start();
-    operations = await startOperations(ctx, { worker: runWorker });
+    operations = await startOperations(ctx);
     const maintenance = database.kind === 'embedded' ? startEmbeddedMaintenance(database.db, logger) : undefined;
+    // The embedded database lives in the data directory: say so before its disk fills up.
+    const diskWatch = database.kind === 'embedded' ? watchFreeSpace(config.dataDir, logger) : undefined;
     if (config.database.kind === 'embedded') {
       adminSocket = await listenAdminSocket(config.dataDir, database.db, (err) => logger.error({ err }, 'admin command failed'), secret);
     }
@@ -127,6 +129,7 @@ export async function startServer(config: Config, logger: Logger, options: { wor
         await app.close();
         await mailIntake?.close();
         maintenance?.stop();
+        diskWatch?.stop();
         await worker.stop();
         await operations?.close();
         await adminSocket?.close();

@@ -24,7 +24,7 @@ export interface OpenDatabase {
 export interface DatabaseOptions {
   poolSize?: number;
   logger?: Pick<Logger, 'error' | 'info'>;
-  /** Called once when the embedded database failed for good (see docs/configuration.md, "When the database fails"). */
+  /** Called once when the embedded database failed for good (see docs/operations.md, "When the database fails"). */
   onFailed?: (err: unknown) => void;
 }
 
@@ -40,7 +40,7 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
  */
 export const QUERY_TIMEOUT_MS = 60_000;
 /** Longest a request waits for a free connection (PostgreSQL: also to connect). */
-const CONNECT_TIMEOUT_MS = { postgres: 5_000, embedded: 20_000 };
+const CONNECT_TIMEOUT_MS = { postgres: 5_000, embedded: 10_000 };
 /** A database that failed is not closed cleanly (it would wait forever); stop waiting after this. */
 const CLOSE_FAILED_MS = 2_000;
 
@@ -66,7 +66,7 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
       // A server that vanished without closing the connection (network cut, host down) is noticed.
       keepAlive: true,
     });
-    const guarded = guardPool(pool, { queryTimeoutMs: QUERY_TIMEOUT_MS, timeoutIsFatal: false, onStateChange: stateLogger('postgres', options) });
+    const guarded = guardPool(pool, { queryTimeoutMs: QUERY_TIMEOUT_MS, timeoutIsFatal: false, walWriteIsFatal: false, onStateChange: stateLogger('postgres', options) });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guarded.pool }) });
     healthByDb.set(db, guarded.health);
     return { db, kind: 'postgres', health: guarded.health, close: () => db.destroy() };
@@ -107,9 +107,9 @@ export async function openPglite(dataDir: string | undefined, options: DatabaseO
   const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
   const pgConfig = createPgConfig(pglite);
   const pool = new pg.Pool({ ...pgConfig, max: 1, connectionTimeoutMillis: CONNECT_TIMEOUT_MS.embedded } as pg.PoolConfig);
-  // One in-process session: a call that never returns means PGlite is stuck (after a WebAssembly abort, e.g.
-  // when a WAL write hits a full disk), and so is every call queued behind it.
-  const guarded = guardPool(pool, { queryTimeoutMs: QUERY_TIMEOUT_MS, timeoutIsFatal: true, onStateChange: stateLogger('embedded', options) });
+  // One in-process session: a call that never returns means PGlite is stuck, and so is every call queued
+  // behind it. Seen on a full disk: after "could not write to file pg_wal/xlogtemp…" the next call hangs.
+  const guarded = guardPool(pool, { queryTimeoutMs: QUERY_TIMEOUT_MS, timeoutIsFatal: true, walWriteIsFatal: true, onStateChange: stateLogger('embedded', options) });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guarded.pool }) });
   healthByDb.set(db, guarded.health);
   return {

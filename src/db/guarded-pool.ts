@@ -17,6 +17,12 @@ export interface GuardOptions {
    * finish in time means it is stuck for good, so a timeout is `failed`.
    */
   timeoutIsFatal: boolean;
+  /**
+   * The embedded database does not survive a failed write to its write-ahead
+   * log (no space for a new pg_wal segment): the call after it never returns.
+   * So such an error is `failed` there, not `storage_full`.
+   */
+  walWriteIsFatal: boolean;
   /** Told once per change of state (ok → trouble, trouble → ok), with the error that caused it. */
   onStateChange(state: 'ok' | DatabaseTrouble, err?: unknown): void;
 }
@@ -62,20 +68,25 @@ export function guardPool(pool: pg.Pool, options: GuardOptions): { pool: Postgre
     options.onStateChange('ok');
   };
   /** Turns `err` into what the caller sees, and notes what it says about the database. */
-  const translate = (err: unknown, client?: pg.PoolClient): unknown => {
+  const classify = (err: unknown): DatabaseTrouble | undefined => {
     const trouble = classifyDatabaseError(err);
+    if (trouble === 'storage_full' && options.walWriteIsFatal && /pg_wal\//.test((err as Error).message)) return 'failed';
+    return trouble;
+  };
+  const translate = (err: unknown, client?: pg.PoolClient): unknown => {
+    const trouble = classify(err);
     if (!trouble) return err;
     // A refused write leaves the connection usable; anything else about the connection does not.
     if (client && trouble !== 'storage_full') broken.add(client);
     report(trouble, err);
-    return asDatabaseUnavailable(err);
+    return trouble === 'failed' ? new DatabaseUnavailableError('failed', { cause: err }) : asDatabaseUnavailable(err);
   };
   const failedError = () => new DatabaseUnavailableError('failed');
 
   pool.on('connect', (client) => {
     client.on('error', (err) => {
       broken.add(client);
-      const trouble = classifyDatabaseError(err);
+      const trouble = classify(err);
       if (trouble) report(trouble, err);
     });
   });

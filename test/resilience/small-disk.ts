@@ -57,8 +57,8 @@ export function mountSmallDisk(sizeMb: number): SmallDisk {
 }
 
 /**
- * Brings the embedded database's write-ahead log to 11 MB into its current
- * 16 MB segment, with no spare segment after it, so that a few hundred
+ * Brings the embedded database's write-ahead log `offsetBytes` into its
+ * current 16 MB segment, with no spare segment after it, so that a few hundred
  * reports make PGlite create a new segment: on a full disk that write fails
  * inside a critical section, which aborts the WebAssembly PostgreSQL (the
  * "hangs forever" of issue 9). Below 12 MB (75 %) because PostgreSQL creates
