@@ -76,6 +76,11 @@ const envSchema = z.object({
   EMBARGO_CONFIG: z.string().optional(),
   /** pino log level. */
   EMBARGO_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Seconds without a heartbeat after which a worker counts as gone: /readyz turns 503 and other
+   * workers take over the jobs it held. Workers beat six times in this window.
+   */
+  EMBARGO_WORKER_STALE_SECONDS: z.coerce.number().int().min(2).max(3600).default(60),
   /** auto: readable lines on a terminal, JSON lines otherwise; or always json, always pretty. */
   EMBARGO_LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /** Largest single attachment, in bytes. */
@@ -139,6 +144,8 @@ export interface Config {
   logFormat: z.infer<typeof envSchema>['EMBARGO_LOG_FORMAT'];
   uploads: { maxBytes: number; maxFiles: number };
   runWorkerInWeb: boolean;
+  /** EMBARGO_WORKER_STALE_SECONDS. */
+  workerStaleSeconds: number;
   /** EMBARGO_METRICS_LISTEN: the metrics listener's address, or undefined for none. */
   metricsListen: { host: string; port: number } | undefined;
   /** Days finished jobs are kept (EMBARGO_JOB_RETENTION_DAYS). */
@@ -207,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     logFormat: e.EMBARGO_LOG_FORMAT,
     uploads: { maxBytes: e.EMBARGO_MAX_ATTACHMENT_BYTES, maxFiles: e.EMBARGO_MAX_ATTACHMENTS },
     runWorkerInWeb: e.EMBARGO_WORKER ?? database.kind === 'embedded',
+    workerStaleSeconds: e.EMBARGO_WORKER_STALE_SECONDS,
     metricsListen: e.EMBARGO_METRICS_LISTEN ? parseHostPort(e.EMBARGO_METRICS_LISTEN, 'EMBARGO_METRICS_LISTEN') : undefined,
     jobRetentionDays: e.EMBARGO_JOB_RETENTION_DAYS,
     requireSecondFactor: e.EMBARGO_REQUIRE_SECOND_FACTOR,

@@ -40,9 +40,9 @@ export async function runWorker(config: Config, logger: Logger): Promise<number>
   const secret = openInstanceSecret(config, logger);
   await prepareDatabase(database, config, logger, secret);
   const ctx = { config, db: database.db, logger, mailer: createMailer(config.mail.smtpUrl, config.mail.from, { timeoutSeconds: config.mail.smtpTimeoutSeconds }), defaultProgramSlug: config.programs[0]!.slug, secret, vault: new ReportVault(secret), metrics: createMetrics(database.db) };
-  const worker = createWorker({ db: database.db, handlers: createJobHandlers(ctx), logger });
+  const worker = createWorker({ db: database.db, handlers: createJobHandlers(ctx), logger, heartbeat: { staleSeconds: config.workerStaleSeconds } });
   worker.start();
-  const operations = await startOperations(ctx, { worker: true });
+  const operations = await startOperations(ctx);
   const mailIntake = await startMailIntake(ctx, { imap: true });
   logger.info('worker running');
   await waitForSignal();

@@ -275,6 +275,8 @@ export interface JobsTable {
   run_at: ColumnType<Date, Date | string | undefined, Date | string>;
   /** When a worker claimed it; a stale claim is taken over. */
   locked_at: Timestamp | null;
+  /** The worker holding it while running (its worker_heartbeats id); a job of a worker whose heartbeat went stale is taken over. */
+  locked_by: ColumnType<string | null, string | null | undefined, string | null>;
   last_error: string | null;
   created_at: CreatedAt;
   finished_at: Timestamp | null;

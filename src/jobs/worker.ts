@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
-import type { JobKind } from '../db/schema.ts';
+import type { Database, JobKind } from '../db/schema.ts';
 import { attemptBudget, JOB_KINDS, kindsIn, retryDelaySeconds, type Lane } from './job-kinds.ts';
 import type { JobPayloads } from './queue.ts';
+import { newWorkerId, STALE_AFTER_SECONDS, startHeartbeat } from '../ops/heartbeat.ts';
 
 export type JobHandler<K extends JobKind> = (payload: JobPayloads[K], job: { id: string; attempt: number }) => Promise<void>;
 export type JobHandlers = { [K in JobKind]: JobHandler<K> };
@@ -16,7 +17,12 @@ export interface Worker {
   drain(): Promise<number>;
 }
 
-/** A claim older than this is considered abandoned by a crashed worker and taken over. */
+/**
+ * A claim older than this is considered abandoned and taken over, for jobs
+ * whose worker beats no heartbeat (tests, the CLI's drain). A worker that
+ * beats one (every `embargo serve` and `embargo worker`) loses its jobs as
+ * soon as its heartbeat goes stale.
+ */
 const STALE_CLAIM = '5 minutes';
 
 /** Jobs each lane runs at once. One mail at a time keeps a reporter's mails in the order they were written. */
@@ -27,8 +33,18 @@ const DEFAULT_CONCURRENCY: Record<Lane, number> = { mail: 1, work: 1 };
  * processes can share it. Each lane (src/jobs/job-kinds.ts) polls on its own,
  * so a relay that never answers delays mail only, never the filing of reports.
  */
-export function createWorker(options: { db: Db; handlers: JobHandlers; logger: Logger; pollMs?: number; concurrency?: Partial<Record<Lane, number>> }): Worker {
+export function createWorker(options: {
+  db: Db;
+  handlers: JobHandlers;
+  logger: Logger;
+  pollMs?: number;
+  concurrency?: Partial<Record<Lane, number>>;
+  /** Beat a heartbeat while started (src/ops/heartbeat.ts): /readyz reads it, and other workers take over this one's jobs when it stops beating. */
+  heartbeat?: { staleSeconds: number };
+}): Worker {
   const { db, handlers, logger } = options;
+  const workerId = newWorkerId();
+  let heartbeat: { stop(): Promise<void> } | undefined;
   const pollMs = options.pollMs ?? 1000;
   const concurrency = { ...DEFAULT_CONCURRENCY, ...options.concurrency };
   const laneKinds: Record<Lane, JobKind[]> = { mail: kindsIn('mail'), work: kindsIn('work') };
@@ -44,7 +60,20 @@ export function createWorker(options: { db: Db; handlers: JobHandlers; logger: L
         .where((eb) =>
           eb.or([
             eb.and([eb('state', '=', 'pending'), eb('run_at', '<=', sql<Date>`now()`)]),
-            eb.and([eb('state', '=', 'running'), eb('locked_at', '<', sql<Date>`now() - ${sql.lit(STALE_CLAIM)}::interval`)]),
+            eb.and([
+              eb('state', '=', 'running'),
+              eb.or([
+                eb('locked_at', '<', sql<Date>`now() - ${sql.lit(STALE_CLAIM)}::interval`),
+                // Its worker was killed or lost its machine: its heartbeat stopped.
+                eb.exists(
+                  eb
+                    .selectFrom('worker_heartbeats as h')
+                    .select(sql`1`.as('one'))
+                    .whereRef('h.worker_id', '=', 'jobs.locked_by')
+                    .where('h.seen_at', '<', sql<Date>`now() - make_interval(secs => ${options.heartbeat?.staleSeconds ?? STALE_AFTER_SECONDS})`),
+                ),
+              ]),
+            ]),
           ]),
         );
       if (lane) due = due.where('kind', 'in', laneKinds[lane]);
@@ -52,7 +81,7 @@ export function createWorker(options: { db: Db; handlers: JobHandlers; logger: L
       if (!row) return undefined;
       return trx
         .updateTable('jobs')
-        .set({ state: 'running', locked_at: sql<Date>`now()`, attempts: sql<number>`attempts + 1` })
+        .set({ state: 'running', locked_at: sql<Date>`now()`, locked_by: workerId, attempts: sql<number>`attempts + 1` })
         .where('id', '=', row.id)
         .returning(['id', 'kind', 'payload', 'attempts', 'max_attempts'])
         .executeTakeFirstOrThrow();
@@ -67,8 +96,9 @@ export function createWorker(options: { db: Db; handlers: JobHandlers; logger: L
       await handler(job.payload as unknown as JobPayloads[JobKind], { id: job.id, attempt: job.attempts });
       await db
         .updateTable('jobs')
-        .set({ state: 'done', finished_at: sql<Date>`now()`, last_error: null })
+        .set({ state: 'done', finished_at: sql<Date>`now()`, last_error: null, locked_by: null })
         .where('id', '=', job.id)
+        .where(claimedByThisRun(job))
         .execute();
     } catch (err) {
       const message = (err as Error).message ?? String(err);
@@ -87,8 +117,10 @@ export function createWorker(options: { db: Db; handlers: JobHandlers; logger: L
           run_at: sql<Date>`now() + ${sql.lit(`${delay} seconds`)}::interval`,
           finished_at: final ? sql<Date>`now()` : null,
           locked_at: null,
+          locked_by: null,
         })
         .where('id', '=', job.id)
+        .where(claimedByThisRun(job))
         .execute();
     }
     return true;
@@ -131,6 +163,7 @@ export function createWorker(options: { db: Db; handlers: JobHandlers; logger: L
     start() {
       if (!stopped) return;
       stopped = false;
+      if (options.heartbeat) heartbeat = startHeartbeat(db, logger, { workerId, staleSeconds: options.heartbeat.staleSeconds });
       loops = (Object.keys(concurrency) as Lane[]).flatMap((lane) => Array.from({ length: concurrency[lane] }, () => slot(lane)));
     },
     async stop() {
@@ -138,7 +171,18 @@ export function createWorker(options: { db: Db; handlers: JobHandlers; logger: L
       for (const wake of [...sleepers]) wake();
       await Promise.all(loops);
       loops = [];
+      await heartbeat?.stop();
+      heartbeat = undefined;
     },
     drain,
   };
+}
+
+/**
+ * Finishing a job only counts for the run that holds it: when a worker was
+ * thought dead and its job taken over, its late answer must not overwrite the
+ * new run's (the attempt count grows with every claim).
+ */
+function claimedByThisRun(job: { attempts: number }) {
+  return (eb: ExpressionBuilder<Database, 'jobs'>) => eb.and([eb('state', '=', 'running'), eb('attempts', '=', job.attempts)]);
 }

@@ -4,9 +4,13 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 
-/** How often a worker says it is alive, and when the readiness check stops believing it. */
-export const BEAT_MS = 10_000;
+/** When the readiness check, and other workers, stop believing a worker is alive (EMBARGO_WORKER_STALE_SECONDS). */
 export const STALE_AFTER_SECONDS = 60;
+
+/** hostname:pid:random: unique per running worker, and says where it runs. */
+export function newWorkerId(): string {
+  return `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
 
 /**
  * A running worker's heartbeat: a row it refreshes every few seconds, so the
@@ -15,8 +19,10 @@ export const STALE_AFTER_SECONDS = 60;
  * stops; one of a crashed worker is deleted by the next beat of any worker
  * once it is an hour old.
  */
-export function startHeartbeat(db: Db, logger: Pick<Logger, 'warn'>): { stop(): Promise<void> } {
-  const workerId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+export function startHeartbeat(db: Db, logger: Pick<Logger, 'warn'>, options: { workerId?: string; staleSeconds?: number } = {}): { stop(): Promise<void> } {
+  const workerId = options.workerId ?? newWorkerId();
+  // Several beats fit in the stale window, so one slow beat is not a death.
+  const beatMs = Math.max(500, Math.floor(((options.staleSeconds ?? STALE_AFTER_SECONDS) * 1000) / 6));
   let failing = false;
   const beat = async () => {
     try {
@@ -34,7 +40,7 @@ export function startHeartbeat(db: Db, logger: Pick<Logger, 'warn'>): { stop(): 
     }
   };
   void beat();
-  const timer = setInterval(() => void beat(), BEAT_MS);
+  const timer = setInterval(() => void beat(), beatMs);
   timer.unref();
   return {
     async stop() {

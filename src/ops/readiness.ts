@@ -21,7 +21,7 @@ const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
  * and some worker ran recently (otherwise mail and reminders silently stop).
  * `/healthz` stays the cheaper "is the process alive and its database up".
  */
-export async function checkReadiness(db: Db, timeoutMs = 3000): Promise<Readiness> {
+export async function checkReadiness(db: Db, timeoutMs = 3000, staleSeconds = STALE_AFTER_SECONDS): Promise<Readiness> {
   try {
     await withTimeout(sql`SELECT 1`.execute(db), timeoutMs);
   } catch {
@@ -30,7 +30,7 @@ export async function checkReadiness(db: Db, timeoutMs = 3000): Promise<Readines
   const status = await withTimeout(migrationStatus(db), timeoutMs);
   const migrations = status.unknown.length ? 'newer-than-code' : status.pending.length ? 'pending' : 'current';
   const age = await withTimeout(newestHeartbeatAge(db), timeoutMs);
-  const workers = age === undefined ? 'none' : age > STALE_AFTER_SECONDS ? 'stale' : 'ok';
+  const workers = age === undefined ? 'none' : age > staleSeconds ? 'stale' : 'ok';
   return {
     ready: migrations === 'current' && workers === 'ok',
     database: 'ok',

@@ -7,10 +7,20 @@ export interface CapturedMail {
 }
 
 /** A real SMTP server on a loopback port that keeps every message it receives. */
-export async function startSmtpSink(): Promise<{ url: string; port: number; mails: CapturedMail[]; close(): Promise<void>; failNext: (n: number) => void; refuseNext: (n: number) => void }> {
+export async function startSmtpSink(): Promise<{
+  url: string;
+  port: number;
+  mails: CapturedMail[];
+  close(): Promise<void>;
+  failNext: (n: number) => void;
+  refuseNext: (n: number) => void;
+  /** The next message is received but never answered (a relay that hangs after DATA); resolves once it arrived. Never counted in `mails`. */
+  stallNext: () => Promise<void>;
+}> {
   const mails: CapturedMail[] = [];
   let failures = 0;
   let refusals = 0;
+  let stall: (() => void) | undefined;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -19,6 +29,12 @@ export async function startSmtpSink(): Promise<{ url: string; port: number; mail
       stream.setEncoding('utf8');
       stream.on('data', (c: string) => (raw += c));
       stream.on('end', () => {
+        if (stall) {
+          const arrived = stall;
+          stall = undefined;
+          arrived();
+          return; // no answer, ever: the sender's socket times out or its process dies
+        }
         if (refusals > 0) {
           refusals--;
           const err = new Error('Mailbox unavailable') as Error & { responseCode: number };
@@ -45,6 +61,7 @@ export async function startSmtpSink(): Promise<{ url: string; port: number; mail
     failNext: (n) => (failures = n),
     /** The next n messages get 550 (refused for good: not retried). */
     refuseNext: (n) => (refusals = n),
+    stallNext: () => new Promise<void>((resolve) => (stall = resolve)),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -9,7 +9,7 @@ import { checkReadiness } from '../../ops/readiness.ts';
  */
 export function registerReadinessRoute(app: FastifyInstance, ctx: AppContext): void {
   app.get('/readyz', async (_req, reply) => {
-    const readiness = await checkReadiness(ctx.db);
+    const readiness = await checkReadiness(ctx.db, 3000, ctx.config.workerStaleSeconds);
     return reply.code(readiness.ready ? 200 : 503).header('cache-control', 'no-store').send(readiness);
   });
 }
