@@ -61,6 +61,7 @@ export function guardPool(pool: pg.Pool, options: GuardOptions): { pool: Postgre
       options.onStateChange(trouble, err);
     }
   };
+  /** After a call succeeded. */
   const recovered = () => {
     if (state === 'ok' || state === 'failed') return;
     if (state === 'storage_full' && Date.now() - storageFullAt < STORAGE_FULL_MS) return;
@@ -157,7 +158,8 @@ export function guardPool(pool: pg.Pool, options: GuardOptions): { pool: Postgre
   };
   const health: DatabaseHealth = {
     state() {
-      recovered();
+      // A full disk is over once no write was refused for a while; other trouble ends with the next call that succeeds.
+      if (state === 'storage_full') recovered();
       return state;
     },
   };
