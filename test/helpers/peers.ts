@@ -8,9 +8,9 @@ import pg from 'pg';
  * Only `EMBARGO_TEST_SKIP` (a comma-separated list of these names) lets a
  * developer run without one, and then every skip is printed.
  */
-export type Peer = 'postgres' | 'chromium' | 'gpg' | 'swaks' | 'dovecot';
+export type Peer = 'postgres' | 'chromium' | 'gpg' | 'swaks' | 'dovecot' | 'nginx';
 
-export const PEERS: readonly Peer[] = ['postgres', 'chromium', 'gpg', 'swaks', 'dovecot'];
+export const PEERS: readonly Peer[] = ['postgres', 'chromium', 'gpg', 'swaks', 'dovecot', 'nginx'];
 
 /** Where PostgreSQL tests create their throwaway databases (the role needs CREATEDB). */
 export const TEST_PG_URL = process.env.EMBARGO_TEST_DATABASE_URL ?? 'postgres://embargo_test@127.0.0.1:5432/embargo_test';
@@ -21,6 +21,7 @@ const INSTALL: Record<Peer, string> = {
   gpg: 'apt-get install gnupg',
   swaks: 'apt-get install swaks',
   dovecot: 'apt-get install dovecot-imapd',
+  nginx: 'apt-get install nginx-light',
 };
 
 /** Names the developer allowed to be missing. Unknown names are an error, so a typo cannot skip silently. */
@@ -63,6 +64,8 @@ export async function peerProblem(peer: Peer): Promise<string | undefined> {
       return runs('swaks', ['--version']);
     case 'dovecot':
       return runs('dovecot', ['--version']);
+    case 'nginx':
+      return runs('nginx', ['-v']);
   }
 }
 
