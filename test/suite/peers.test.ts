@@ -26,6 +26,7 @@ describe('test peers never go missing silently', () => {
     assert.match(r.out, /peer gpg: MISSING \(gpg is not on PATH\)\. Install it: apt-get install gnupg/);
     assert.match(r.out, /peer swaks: MISSING/);
     assert.match(r.out, /peer dovecot: MISSING/);
+    assert.match(r.out, /peer nginx: MISSING \(nginx is not on PATH\)\. Install it: apt-get install nginx-light/);
     assert.match(r.out, /peer postgres: ok/);
   });
 
@@ -33,7 +34,7 @@ describe('test peers never go missing silently', () => {
     const partly = await preflight({ EMBARGO_TEST_SKIP: 'gpg,swaks' });
     assert.equal(partly.code, 1, partly.out);
     assert.match(partly.out, /peer dovecot: MISSING/);
-    const all = await preflight({ EMBARGO_TEST_SKIP: 'gpg, swaks,dovecot' });
+    const all = await preflight({ EMBARGO_TEST_SKIP: 'gpg, swaks,dovecot,nginx' });
     assert.equal(all.code, 0, all.out);
     assert.match(all.out, /peer dovecot: MISSING, allowed by EMBARGO_TEST_SKIP/);
   });
