@@ -15,6 +15,7 @@ export const API_ERROR_CODES = {
   invalid_json: { status: 400, description: 'The body is not valid JSON.' },
   validation_failed: { status: 422, description: 'Some fields are invalid; `fields` maps each (dotted path) to a message.' },
   rate_limited: { status: 429, description: 'Too many requests with this token; retry after the Retry-After seconds.' },
+  database_unavailable: { status: 503, description: 'The database is briefly unavailable; nothing was stored. Retry after the Retry-After seconds.' },
 } as const;
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;
 

@@ -43,7 +43,7 @@ function parameters(convert: ReturnType<typeof converter>, schema: z.ZodType | u
 /** Every error status an endpoint can answer, with the codes behind it. */
 function errorResponses(codes: readonly ApiErrorCode[]): Json {
   const byStatus = new Map<number, ApiErrorCode[]>();
-  for (const code of ['unauthorized', 'rate_limited', ...codes] as ApiErrorCode[]) {
+  for (const code of ['unauthorized', 'rate_limited', 'database_unavailable', ...codes] as ApiErrorCode[]) {
     const status = API_ERROR_CODES[code].status;
     byStatus.set(status, [...new Set([...(byStatus.get(status) ?? []), code])]);
   }
