@@ -42,8 +42,21 @@ export function sendHtml(reply: FastifyReply, html: string, status = 200, option
 /**
  * CSRF check for forms whose body we parse inside the handler (multipart):
  * the plugin's hook reads the token from request.body, so set it first.
+ * On a bad or missing token the plugin answers by itself (reply.send(error))
+ * and never calls back; it gets a reply whose send rejects instead, so the
+ * caller stops reading the body and the error reaches the error handler.
  */
 export function verifyCsrf(app: { csrfProtection: (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => void }, req: FastifyRequest, reply: FastifyReply, token: string | undefined): Promise<void> {
   req.body = { _csrf: token };
-  return new Promise((resolve, reject) => app.csrfProtection(req, reply, (err?: Error) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) => {
+    const refusing: FastifyReply = Object.create(reply, {
+      send: {
+        value: (err: unknown) => {
+          reject(err);
+          return refusing;
+        },
+      },
+    });
+    app.csrfProtection(req, refusing, (err?: Error) => (err ? reject(err) : resolve()));
+  });
 }

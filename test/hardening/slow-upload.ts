@@ -28,6 +28,9 @@ export class SlowUpload {
   private answeredAt: number | undefined;
   private answered: () => void = () => {};
   private readonly answer = new Promise<void>((resolve) => (this.answered = resolve));
+  private ended: () => void = () => {};
+  /** Settles once the server has taken the whole body or closed it: a server that stops reading and never closes leaves it pending. */
+  readonly done = new Promise<void>((resolve) => (this.ended = resolve));
   readonly total: number;
 
   constructor(
@@ -41,27 +44,35 @@ export class SlowUpload {
 
   stream(): Readable {
     const self = this;
-    const chunk = Buffer.alloc(64 * 1024, 0x41);
-    const holdAfter = this.opts.holdAfter ?? 1024 * 1024;
     return Readable.from(
       (async function* () {
-        self.consumed += self.head.length;
-        yield self.head;
-        let held = false;
-        for (let sent = 0; sent < self.fileBytes; sent += chunk.length) {
-          if (sent >= holdAfter && !held) {
-            held = true;
-            await Promise.race([self.answer, delay(self.opts.patienceMs ?? 5000)]);
-          }
-          const piece = chunk.subarray(0, Math.min(chunk.length, self.fileBytes - sent));
-          self.consumed += piece.length;
-          yield piece;
+        try {
+          yield* self.chunks();
+        } finally {
+          self.ended();
         }
-        self.consumed += self.tail.length;
-        yield self.tail;
       })(),
       { objectMode: false },
     );
+  }
+
+  private async *chunks(): AsyncGenerator<Buffer> {
+    const chunk = Buffer.alloc(64 * 1024, 0x41);
+    const holdAfter = this.opts.holdAfter ?? 1024 * 1024;
+    this.consumed += this.head.length;
+    yield this.head;
+    let held = false;
+    for (let sent = 0; sent < this.fileBytes; sent += chunk.length) {
+      if (sent >= holdAfter && !held) {
+        held = true;
+        await Promise.race([this.answer, delay(this.opts.patienceMs ?? 5000)]);
+      }
+      const piece = chunk.subarray(0, Math.min(chunk.length, this.fileBytes - sent));
+      this.consumed += piece.length;
+      yield piece;
+    }
+    this.consumed += this.tail.length;
+    yield this.tail;
   }
 
   /** Call when the response arrived. */
