@@ -63,6 +63,8 @@ export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext, 
       // Files already refused are not decrypted at all; the sealed fields still are, so the page shows what was typed.
       const opened = await openSealedForm(fields, form.fileError ? [] : files, await decryptionKeys(ctx.db, ctx.secret, program.id), limits);
       ({ fields, files } = opened);
+      // Sealed in the browser: if the database fails after this, the form comes back with the opened text.
+      formsRead.set(req, { ...form, fields });
       if (opened.error) sealedError = { [opened.error.field]: opened.error.message };
     }
     const parsed = reportSubmissionSchema(program.config.products.map((p) => p.id)).safeParse(fields);
