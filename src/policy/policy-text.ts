@@ -1,8 +1,5 @@
 import type { ProgramConfig, PolicySections } from '../programs/program-config.ts';
-
-export function businessDays(n: number): string {
-  return `${n} business day${n === 1 ? '' : 's'}`;
-}
+import { businessDays, firstResponseWords } from './promise-words.ts';
 
 type Settings = Pick<ProgramConfig, 'sla' | 'earlyCustomerNotice'>;
 
@@ -14,6 +11,11 @@ type Settings = Pick<ProgramConfig, 'sla' | 'earlyCustomerNotice'>;
 export const POLICY_PLACEHOLDERS: readonly { name: string; means: string; fill: (c: Settings) => string }[] = [
   { name: 'firstResponse', means: 'the first-response time, e.g. “3 business days” (sla.firstResponseBusinessDays)', fill: (c) => businessDays(c.sla.firstResponseBusinessDays) },
   { name: 'firstResponseBusinessDays', means: 'the same as a bare number, e.g. “3”', fill: (c) => String(c.sla.firstResponseBusinessDays) },
+  {
+    name: 'firstResponsePromise',
+    means: 'the whole first-response promise (sla.firstResponse), e.g. “within 3 business days with our evaluation of the report and an expected resolution date”',
+    fill: (c) => firstResponseWords(c.sla),
+  },
   {
     name: 'earlyCustomerNotice',
     means: 'when customers hear before the fix (earlyCustomerNotice)',

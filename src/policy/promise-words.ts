@@ -1,5 +1,8 @@
 import type { ProgramConfig } from '../programs/program-config.ts';
-import { businessDays } from './policy-text.ts';
+
+export function businessDays(n: number): string {
+  return `${n} business day${n === 1 ? '' : 's'}`;
+}
 
 type FirstResponseSettings = Pick<ProgramConfig['sla'], 'firstResponseBusinessDays' | 'firstResponse'>;
 

@@ -52,7 +52,7 @@ export const demoProgram: ProgramConfig = {
       '- **Provide sufficient information** to reproduce the problem, so we can resolve it as quickly as possible.',
     ].join('\n'),
     promises: [
-      '- We will respond to your report within {{firstResponseBusinessDays}} business days with our evaluation of the report and an expected resolution date.',
+      '- We will respond to your report {{firstResponsePromise}}.',
       '- If you have followed the instructions above, we will not take any legal action against you in regard to the report.',
       '- We will handle your report with strict confidentiality, and not pass on your personal details to third parties without your permission.',
       '- We will keep you informed of the progress towards resolving the problem.',

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.ts';
 import { POLICY_PLACEHOLDERS } from '../../src/policy/policy-text.ts';
+import { demoProgram } from '../../src/programs/demo-program.ts';
 import { makeStaff } from '../helpers/factories.ts';
 import { databaseKinds } from '../helpers/databases.ts';
 import { repoRoot } from '../helpers/embargo-process.ts';
@@ -37,7 +38,7 @@ for (const kind of await databaseKinds()) {
       const fields = await editorFields();
       const res = await admin.postForm('/staff/policy', { ...fields, promises: `${fields.promises}\n- We reply within {{firstRespons}}.`, note: 'Typo', action: 'publish' });
       assert.equal(res.statusCode, 422);
-      assert.match(unescape(res.body), /Unknown placeholder \{\{firstRespons\}\}: use \{\{firstResponse\}\}, \{\{firstResponseBusinessDays\}\}, \{\{earlyCustomerNotice\}\}/);
+      assert.match(unescape(res.body), /Unknown placeholder \{\{firstRespons\}\}: use \{\{firstResponse\}\}, \{\{firstResponseBusinessDays\}\}, \{\{firstResponsePromise\}\}, \{\{earlyCustomerNotice\}\}/);
       assert.match(unescape(res.body), /We reply within \{\{firstRespons\}\}/, 'what the admin typed is kept');
       assert.equal(await versions(), before);
       const preview = await admin.postForm('/staff/policy', { ...fields, scope: 'All of {{product}}', action: 'preview' });
@@ -61,6 +62,22 @@ for (const kind of await databaseKinds()) {
       config.programs[0].policy.promises = '- We will respond within {{firstResponseDays}}.';
       writeFileSync(file, JSON.stringify(config));
       assert.throws(() => loadConfig({ EMBARGO_CONFIG: file }), /programs\.0\.policy\.promises: Unknown placeholder \{\{firstResponseDays\}\}/);
+    });
+
+    it('the policy’s promise follows the setting: the same text promises a reply where only a reply is promised', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'embargo-words-'));
+      const file = path.join(dir, 'embargo.config.json');
+      writeFileSync(file, JSON.stringify({ programs: [{ ...demoProgram, slug: 'replies', referencePrefix: 'REP', sla: { ...demoProgram.sla, firstResponse: 'reply' } }] }));
+      const other = await startTestApp(kind, { EMBARGO_CONFIG: file });
+      try {
+        const policy = (await new Client(other.app).get('/policy')).body;
+        assert.match(policy, /We will respond to your report within 3 business days\./);
+        assert.doesNotMatch(policy, /with our evaluation/);
+      } finally {
+        await other.close();
+      }
+      const demoPolicy = (await new Client(t.app).get('/policy')).body;
+      assert.match(demoPolicy, /We will respond to your report within 3 business days with our evaluation of the report and an expected resolution date\./);
     });
 
     it('the report form shows the policy rendered from Markdown, without raw HTML', async () => {
