@@ -41,7 +41,7 @@ export async function submitReport(
      * More writes in the same transaction, e.g. e-mail intake linking the stored mail
      * and enqueueing the acknowledgement that carries the tracking token.
      */
-    withinTransaction?: (trx: Transaction<Database>, created: SubmittedReport) => Promise<void>;
+    withinTransaction?: (trx: Transaction<Database>, created: Omit<SubmittedReport, 'reference'>) => Promise<void>;
   },
 ): Promise<SubmittedReport> {
   const { program, input, files, channel } = args;
@@ -54,35 +54,29 @@ export async function submitReport(
   }
   const trackingToken = newToken();
   const year = now.getUTCFullYear();
+  // The id is chosen here: the sealed fields are bound to it. Sealing is CPU work, done before the
+  // transaction takes a connection.
+  const id = randomUUID();
+  const sealed = sealReport(
+    vault,
+    id,
+    {
+      title: input.title,
+      description: input.description,
+      stepsToReproduce: input.stepsToReproduce,
+      impact: input.impact,
+      reporter: { name: input.reporterName ?? null, handle: input.reporterHandle ?? null, email: input.reporterEmail ?? null },
+    },
+    { product: input.product, vulnerabilityType: input.vulnerabilityType },
+  );
   return db.transaction().execute(async (trx) => {
-    // One row per program and year; the upsert's row lock serialises numbering.
-    const counter = await trx
-      .insertInto('report_counters')
-      .values({ program_id: program.id, year, last_number: 1 })
-      .onConflict((oc) => oc.columns(['program_id', 'year']).doUpdateSet((eb) => ({ last_number: eb('report_counters.last_number', '+', 1) })))
-      .returning('last_number')
-      .executeTakeFirstOrThrow();
-    const reference = formatReference(program.config.referencePrefix, year, counter.last_number);
-    // The id is chosen here: the sealed fields are bound to it.
-    const id = randomUUID();
-    const sealed = sealReport(
-      vault,
-      id,
-      {
-        title: input.title,
-        description: input.description,
-        stepsToReproduce: input.stepsToReproduce,
-        impact: input.impact,
-        reporter: { name: input.reporterName ?? null, handle: input.reporterHandle ?? null, email: input.reporterEmail ?? null },
-      },
-      { product: input.product, vulnerabilityType: input.vulnerabilityType },
-    );
     const report = await trx
       .insertInto('reports')
       .values({
         id,
         program_id: program.id,
-        reference,
+        // Numbered last, just before commit (below); until then a placeholder only this transaction sees.
+        reference: `pending-${id}`,
         channel,
         state: 'new',
         ...sealed,
@@ -109,8 +103,18 @@ export async function submitReport(
       data: { channel, policyVersion: program.policy.version, attachments: files.length },
       reporterVisible: true,
     });
-    const created = { id: report.id, reference, trackingToken };
-    await args.withinTransaction?.(trx, created);
-    return created;
+    await args.withinTransaction?.(trx, { id: report.id, trackingToken });
+    // The number comes last: the counter row's lock serialises every submission of the program, so
+    // it is held only for this and the commit, not through the sealing, inserts and screening above.
+    // A rolled-back submission takes its number back with it, so success paths leave no gap.
+    const counter = await trx
+      .insertInto('report_counters')
+      .values({ program_id: program.id, year, last_number: 1 })
+      .onConflict((oc) => oc.columns(['program_id', 'year']).doUpdateSet((eb) => ({ last_number: eb('report_counters.last_number', '+', 1) })))
+      .returning('last_number')
+      .executeTakeFirstOrThrow();
+    const reference = formatReference(program.config.referencePrefix, year, counter.last_number);
+    await trx.updateTable('reports').set({ reference }).where('id', '=', report.id).execute();
+    return { id: report.id, reference, trackingToken };
   });
 }
