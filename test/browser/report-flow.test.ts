@@ -97,7 +97,8 @@ describe('report flow in a real browser (embedded database)', { timeout: 90_000 
   before(async () => {
     mkdirSync(screenshotDir, { recursive: true });
     for (const f of readdirSync(screenshotDir)) if (f.startsWith(FAILED_PREFIX)) rmSync(path.join(screenshotDir, f));
-    server = await startEmbargo();
+    // debug: every request is logged (at info only errors are), so the redaction of URLs shows.
+    server = await startEmbargo({ env: { EMBARGO_LOG_LEVEL: 'debug' } });
     browser = await launchChromium();
     researcher = await browser.newContext({ baseURL: server.baseUrl, javaScriptEnabled: false, viewport: { width: 1100, height: 800 } });
     staff = await browser.newContext({ baseURL: server.baseUrl, javaScriptEnabled: true, acceptDownloads: true, viewport: { width: 1280, height: 800 } });

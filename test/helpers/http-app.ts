@@ -34,7 +34,7 @@ export async function startTestApp(kind: DatabaseKind = 'pglite', env: Record<st
   const ctx: AppContext = {
     config,
     db: t.db,
-    logger: createLogger('info', sink as unknown as pino.DestinationStream),
+    logger: createLogger(config.logLevel, sink as unknown as pino.DestinationStream),
     mailer: undefined,
     defaultProgramSlug: config.programs[0]!.slug,
     secret,

@@ -17,7 +17,8 @@ const validReport = {
 describe('public routes', () => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp();
+    // debug: every request is logged (at info only errors are), so the redaction of URLs shows.
+    t = await startTestApp('pglite', { EMBARGO_LOG_LEVEL: 'debug' });
   });
   after(async () => {
     await t.close();
