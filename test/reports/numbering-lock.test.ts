@@ -64,7 +64,7 @@ describe('report numbering on PostgreSQL', () => {
 
   it('numbers 40 concurrent submissions 1…N without gaps or repeats, and a failed one leaves no gap', async () => {
     await Promise.all(Array.from({ length: 40 }, (_, i) => makeReport(db.db, { title: `Concurrent ${i}` })));
-    const failed = makeReport(db.db, { policyVersion: 'not the current one' });
+    const failed = makeReport(db.db, { policyVersion: 9999 }); // refused: not the current policy
     await assert.rejects(failed);
     await makeReport(db.db, { title: 'After the failure' });
     const refs = (await db.db.selectFrom('reports').select('reference').execute()).map((r) => Number(r.reference.split('-').at(-1)));
