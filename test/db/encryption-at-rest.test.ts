@@ -191,6 +191,11 @@ for (const kind of await databaseKinds()) {
       await t.close();
     });
 
+    it('would see the reporter’s name inside an armored key (the dump check is not blind to base64)', async () => {
+      const { publicKey } = await openpgp.generateKey({ type: 'ecc', userIDs: [{ name: CLOSED.name, email: CLOSED.email }], format: 'armored', config: { v6Keys: false } });
+      assert.deepEqual(leakedMarkers(`reporter_keys: ${publicKey}`, { name: CLOSED.name, email: CLOSED.email }), ['name', 'email']);
+    });
+
     it('keeps the reporter’s OpenPGP key sealed, and still encrypts to it', async () => {
       assert.deepEqual(leakedMarkers(await dumpDatabase(t.ctx.db), reporterKey), []);
       assert.equal((await reporterEncryptionKey(t.ctx.db, t.ctx.vault, reportId))?.getFingerprint(), reporterKey.fingerprint);

@@ -24,10 +24,32 @@ export async function dumpDatabase(db: Db): Promise<string> {
   return parts.join('\n');
 }
 
-/** The markers found in a dump, compared case-insensitively (as hex too, in case a driver hexes text). */
+/**
+ * The base64 forms of a text at each of the three byte alignments, without the partial characters at either
+ * end: what the text looks like inside an ASCII-armored OpenPGP block, a data URL or base64 JSON.
+ */
+function base64Forms(text: string): string[] {
+  const bytes = Buffer.from(text);
+  return [0, 1, 2].map((k) => {
+    const encoded = Buffer.concat([Buffer.alloc(k), bytes]).toString('base64');
+    const start = Math.ceil((k * 4) / 3) + (k === 0 ? 0 : 1);
+    return encoded.slice(start, encoded.length - 4);
+  });
+}
+
+/**
+ * The markers found in a dump, compared case-insensitively (as hex too, in case a driver hexes text), and in
+ * base64 (line breaks ignored, as in armor) for markers long enough that a match cannot be chance.
+ */
 export function leakedMarkers(dump: string, markers: Record<string, string>): string[] {
   const lower = dump.toLowerCase();
+  const joined = dump.replace(/\s+/g, '');
   return Object.entries(markers)
-    .filter(([, m]) => lower.includes(m.toLowerCase()) || lower.includes(Buffer.from(m).toString('hex')))
+    .filter(
+      ([, m]) =>
+        lower.includes(m.toLowerCase()) ||
+        lower.includes(Buffer.from(m).toString('hex')) ||
+        (m.length >= 12 && base64Forms(m).some((form) => form.length >= 8 && joined.includes(form))),
+    )
     .map(([k]) => k);
 }
