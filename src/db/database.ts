@@ -38,7 +38,7 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
  * Longest a single database call may take before it answers 503. Generous for
  * migrations at the sizes Embargo serves; a web request must not wait longer.
  */
-export const QUERY_TIMEOUT_MS = 60_000;
+export const QUERY_TIMEOUT_MS = 120_000;
 /** Longest a request waits for a free connection (PostgreSQL: also to connect). */
 const CONNECT_TIMEOUT_MS = { postgres: 5_000, embedded: 10_000 };
 /** A database that failed is not closed cleanly (it would wait forever); stop waiting after this. */
@@ -109,6 +109,8 @@ export async function openPglite(dataDir: string | undefined, options: DatabaseO
   const pool = new pg.Pool({ ...pgConfig, max: 1, connectionTimeoutMillis: CONNECT_TIMEOUT_MS.embedded } as pg.PoolConfig);
   // One in-process session: a call that never returns means PGlite is stuck, and so is every call queued
   // behind it. Seen on a full disk: after "could not write to file pg_wal/xlogtemp…" the next call hangs.
+  // (The time limit catches a PGlite that waits forever; a statement computing in WebAssembly blocks the event
+  // loop, timers included, until it ends.)
   const guarded = guardPool(pool, { queryTimeoutMs: QUERY_TIMEOUT_MS, timeoutIsFatal: true, walWriteIsFatal: true, onStateChange: stateLogger('embedded', options) });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guarded.pool }) });
   healthByDb.set(db, guarded.health);

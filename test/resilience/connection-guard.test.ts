@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { databaseHealth, openDatabase, openPglite, type Db } from '../../src/db/database.ts';
+import { guardPool } from '../../src/db/guarded-pool.ts';
+import type { Database } from '../../src/db/schema.ts';
 import { DatabaseUnavailableError } from '../../src/errors.ts';
 import { TEST_PG_URL, databaseKinds } from '../helpers/databases.ts';
 
@@ -99,3 +101,52 @@ for (const kind of await databaseKinds()) {
     }
   });
 }
+
+describe('a database call that does not finish in time', () => {
+  it('on PostgreSQL: 503 for that call, its connection destroyed, the next call served', async () => {
+    const fresh = await freshPostgresUrl();
+    const pool = new pg.Pool({ connectionString: fresh.url, max: 2 });
+    const states: string[] = [];
+    const guarded = guardPool(pool, { queryTimeoutMs: 300, timeoutIsFatal: false, walWriteIsFatal: false, onStateChange: (s) => states.push(s) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guarded.pool }) });
+    try {
+      const started = Date.now();
+      await assert.rejects(sql`SELECT pg_sleep(5)`.execute(db), (err: Error) => err instanceof DatabaseUnavailableError && err.trouble === 'unavailable');
+      assert.ok(Date.now() - started < 2000, 'answered at the time limit, not when the statement ended');
+      assert.equal(pool.totalCount, 0, 'the connection that ran it was destroyed');
+      assert.deepEqual((await sql<{ one: number }>`SELECT 1 AS one`.execute(db)).rows, [{ one: 1 }]);
+      assert.deepEqual(states, ['unavailable', 'ok']);
+    } finally {
+      await db.destroy();
+      await fresh.drop();
+    }
+  });
+
+  it('on PGlite: a call waiting for the one connection held elsewhere is answered 503 at the time limit, and the database stays usable', async () => {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
+    const pglite = await PGlite.create();
+    const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, connectionTimeoutMillis: 300 } as pg.PoolConfig);
+    const states: string[] = [];
+    const guarded = guardPool(pool, { queryTimeoutMs: 5_000, timeoutIsFatal: true, walWriteIsFatal: true, onStateChange: (s) => states.push(s) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guarded.pool }) });
+    try {
+      let release!: () => void;
+      const held = db.transaction().execute(async (trx) => {
+        await sql`SELECT 1`.execute(trx);
+        await new Promise<void>((r) => (release = r));
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      const started = Date.now();
+      await assert.rejects(sql`SELECT 1`.execute(db), (err: Error) => err instanceof DatabaseUnavailableError && err.trouble === 'unavailable');
+      assert.ok(Date.now() - started < 2000, `answered after ${Date.now() - started} ms`);
+      release();
+      await held;
+      assert.deepEqual((await sql<{ one: number }>`SELECT 1 AS one`.execute(db)).rows, [{ one: 1 }]);
+      assert.deepEqual(states, ['unavailable', 'ok']);
+    } finally {
+      await db.destroy();
+      await pglite.close();
+    }
+  });
+});
