@@ -40,6 +40,10 @@ interface Scenario {
   headers: Record<string, string>;
   /** Send Content-Length (the true one) instead of chunked encoding. */
   declareLength?: boolean;
+  /** Fields of FIELD_BYTES after `first` (default FIELDS). */
+  fields?: number;
+  /** Shown, but not held to the target: what any client can make the server hold. */
+  informational?: string;
 }
 
 interface Outcome {
@@ -52,7 +56,7 @@ interface Outcome {
 }
 
 /** The parts of one maximal body, produced lazily so the bench never holds it. */
-function* bodyChunks(first: [string, string][]): Generator<Buffer> {
+function* bodyChunks(first: [string, string][], fields = FIELDS): Generator<Buffer> {
   const part = (name: string, filename?: string) =>
     Buffer.from(
       `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"${filename ? `; filename="${filename}"\r\nContent-Type: application/octet-stream` : ''}\r\n\r\n`,
@@ -60,7 +64,7 @@ function* bodyChunks(first: [string, string][]): Generator<Buffer> {
   const crlf = Buffer.from('\r\n');
   for (const [name, value] of first) yield Buffer.concat([part(name), Buffer.from(value), crlf]);
   const fieldValue = Buffer.alloc(FIELD_BYTES, 0x61);
-  for (let i = 0; i < FIELDS; i++) yield Buffer.concat([part(`field${i}`), fieldValue, crlf]);
+  for (let i = 0; i < fields; i++) yield Buffer.concat([part(`field${i}`), fieldValue, crlf]);
   const block = Buffer.alloc(64 * 1024, 0x42);
   for (let f = 0; f < FILES; f++) {
     yield part('attachments', `file-${f}.bin`);
@@ -70,9 +74,9 @@ function* bodyChunks(first: [string, string][]): Generator<Buffer> {
   yield Buffer.from(`--${BOUNDARY}--\r\n`);
 }
 
-function bodyLength(first: [string, string][]): number {
+function bodyLength(first: [string, string][], fields = FIELDS): number {
   let n = 0;
-  for (const chunk of bodyChunks(first)) n += chunk.length;
+  for (const chunk of bodyChunks(first, fields)) n += chunk.length;
   return n;
 }
 
@@ -81,7 +85,7 @@ function sendOne(server: ChildServer, s: Scenario): Promise<{ status: string; se
   return new Promise((resolve) => {
     const url = new URL(server.url + s.path);
     const headers: Record<string, string> = { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, ...s.headers };
-    if (s.declareLength) headers['content-length'] = String(bodyLength(s.first));
+    if (s.declareLength) headers['content-length'] = String(bodyLength(s.first, s.fields));
     const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers, agent: false });
     let status = 'no answer';
     let sent = 0;
@@ -102,7 +106,7 @@ function sendOne(server: ChildServer, s: Scenario): Promise<{ status: string; se
     });
     req.on('close', finish);
     req.on('finish', () => setTimeout(() => req.destroy(), 5000)); // the whole body went out: wait for the answer, not forever
-    const chunks = bodyChunks(s.first);
+    const chunks = bodyChunks(s.first, s.fields);
     const write = () => {
       for (;;) {
         if (done || req.destroyed) return;
@@ -183,18 +187,25 @@ async function main(): Promise<void> {
       { name: 'unknown tracking link', path: `/track/${randomBytes(32).toString('base64url')}/reply`, first: [['_csrf', csrf]], headers: { cookie, 'x-forwarded-for': address(2) } },
       { name: 'over the rate limit', path: '/report', first: [['_csrf', csrf]], headers: { cookie, 'x-forwarded-for': limited } },
       { name: 'declared length past any valid form', path: '/report', first: [['_csrf', csrf]], headers: { cookie, 'x-forwarded-for': address(3) }, declareLength: true },
+      {
+        name: 'valid token, 20 files of 10 MiB (no big fields)',
+        path: '/report',
+        first: [['_csrf', csrf]],
+        headers: { cookie, 'x-forwarded-for': address(4) },
+        fields: 0,
+        informational: 'not refused before reading: a token is free (GET /report), and files up to the limits are read like a real report’s',
+      },
     ];
     const rows: string[] = [];
     let missed = 0;
-    const perRequest = bodyLength([]) / MiB;
     for (const s of scenarios) {
-      log(`${s.name}: ${CONCURRENT} concurrent requests of ${perRequest.toFixed(0)} MiB`);
+      log(`${s.name}: ${CONCURRENT} concurrent requests of ${(bodyLength(s.first, s.fields) / MiB).toFixed(0)} MiB`);
       const o = await runScenario(server, s);
       const above = o.peakMiB - o.idleMiB;
-      if (above >= TARGET_MIB) missed++;
+      if (above >= TARGET_MIB && !s.informational) missed++;
       const statuses = [...o.statuses].map(([k, n]) => `${n}× ${k}`).join(', ');
       rows.push(
-        `| ${s.name} | ${statuses} | ${(o.sent / MiB).toFixed(0)} | ${o.seconds.toFixed(1)} | ${o.idleMiB.toFixed(0)} | ${o.peakMiB.toFixed(0)} | **${above.toFixed(0)}** | ${above < TARGET_MIB ? 'ok' : 'MISSED'} |`,
+        `| ${s.name} | ${statuses} | ${(o.sent / MiB).toFixed(0)} | ${o.seconds.toFixed(1)} | ${o.idleMiB.toFixed(0)} | ${o.peakMiB.toFixed(0)} | **${above.toFixed(0)}** | ${s.informational ? `(informational: ${s.informational})` : above < TARGET_MIB ? 'ok' : 'MISSED'} |`,
       );
     }
     process.stdout.write(

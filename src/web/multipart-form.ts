@@ -68,8 +68,15 @@ export function readMultipartForm(app: FastifyInstance, request: FastifyRequest,
     const fields: Record<string, string> = {};
     const files: UploadedFile[] = [];
     let fileError: string | undefined;
-    // Started by the header, the _csrf field, the first file, or the end of the body, whichever comes first.
-    let csrf: Promise<true | Error> | undefined = request.headers['x-csrf-token'] ? check(undefined) : undefined;
+    // Started by the header, the _csrf field, the first file, or the end of the body, whichever comes first;
+    // a refusal ends the reading as soon as it is known.
+    let csrf: Promise<true | Error> | undefined;
+    const startCsrf = (token: string | undefined) => {
+      csrf = check(token);
+      void csrf.then((verdict) => verdict !== true && fail(verdict));
+      return csrf;
+    };
+    if (request.headers['x-csrf-token']) startCsrf(undefined);
     let fieldBytes = 0;
     let received = 0;
     let settled = false;
@@ -99,11 +106,17 @@ export function readMultipartForm(app: FastifyInstance, request: FastifyRequest,
       reject(err);
     }
 
+    function refuseFiles(message: string): void {
+      fileError = message;
+      files.length = 0;
+    }
+
     async function readFile(stream: BusboyFileStream, filename: string, mimetype: string): Promise<void> {
       const verdict = await csrf!;
       if (settled) return;
       if (verdict !== true) return fail(verdict);
-      const keep = files.length < limits.maxFiles;
+      // Once a file is refused the form is shown again without files, so none is kept from then on.
+      const keep = fileError === undefined && files.length < limits.maxFiles;
       const chunks: Buffer[] = [];
       let size = 0;
       reading = stream;
@@ -113,35 +126,31 @@ export function readMultipartForm(app: FastifyInstance, request: FastifyRequest,
       }
       reading = undefined;
       if (filename === '' && size === 0) return; // a file input left empty
-      if (stream.truncated) fileError = fileTooLargeMessage(filename, limits);
-      else if (!keep) fileError = tooManyFilesMessage(limits);
-      else files.push({ filename, contentType: mimetype, content: Buffer.concat(chunks, size) });
+      if (stream.truncated) refuseFiles(fileTooLargeMessage(filename, limits));
+      else if (files.length >= limits.maxFiles) refuseFiles(tooManyFilesMessage(limits));
+      else if (keep) files.push({ filename, contentType: mimetype, content: Buffer.concat(chunks, size) });
     }
 
     parser.on('field', (name: string, value: string) => {
       if (settled) return;
       fieldBytes += Buffer.byteLength(value);
-      if (!csrf && name === '_csrf') csrf = check(value);
-      if (!csrf && fieldBytes > BEFORE_CSRF_BYTES) {
-        csrf = check(undefined);
-        void csrf.then((verdict) => verdict !== true && fail(verdict));
-      }
+      if (!csrf && name === '_csrf') startCsrf(value);
+      if (!csrf && fieldBytes > BEFORE_CSRF_BYTES) startCsrf(undefined);
       if (fieldBytes > FIELDS_TOTAL_BYTES) return fail(tooLarge());
       if (name in Object.prototype || Object.hasOwn(fields, name)) return;
       fields[name] = value;
     });
     parser.on('file', (_name: string, stream: BusboyFileStream, filename: string, _encoding: string, mimetype: string) => {
       if (settled) return void stream.resume();
-      csrf ??= check(undefined);
+      if (!csrf) startCsrf(undefined);
       queue = queue.then(() => readFile(stream, filename, mimetype)).catch((err: Error) => fail(badRequest(err)));
     });
-    parser.on('filesLimit', () => (fileError = tooManyFilesMessage(limits)));
+    parser.on('filesLimit', () => refuseFiles(tooManyFilesMessage(limits)));
     parser.on('fieldsLimit', () => fail(tooLarge()));
     parser.on('error', (err: Error) => fail(badRequest(err)));
     parser.on('finish', () => {
       void queue.then(async () => {
-        csrf ??= check(undefined);
-        const verdict = await csrf;
+        const verdict = await (csrf ?? startCsrf(undefined));
         if (verdict !== true) return fail(verdict);
         if (settled) return;
         settled = true;
