@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -8,8 +8,14 @@ import { freePort } from './embargo-process.ts';
 
 const run = promisify(execFile);
 
-/** Where Debian's postgresql-15 package puts initdb and pg_ctl; override with EMBARGO_TEST_PG_BIN. */
-const PG_BIN = process.env.EMBARGO_TEST_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+/** initdb and pg_ctl: EMBARGO_TEST_PG_BIN, or the newest Debian postgresql-N package (/usr/lib/postgresql/N/bin). */
+function postgresBinDir(): string {
+  if (process.env.EMBARGO_TEST_PG_BIN) return process.env.EMBARGO_TEST_PG_BIN;
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin', 'initdb'))) : [];
+  versions.sort((a, b) => Number(b) - Number(a));
+  return path.join(root, versions[0] ?? '15', 'bin');
+}
 
 export interface PrivatePostgres {
   /** postgres://postgres@127.0.0.1:<port>/<database> */
@@ -34,8 +40,9 @@ export interface PrivatePostgres {
  * Missing binaries throw: a resilience test must fail, not skip, without them.
  */
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+  const PG_BIN = postgresBinDir();
   for (const bin of ['initdb', 'pg_ctl']) {
-    if (!existsSync(path.join(PG_BIN, bin))) throw new Error(`${path.join(PG_BIN, bin)} not found: install postgresql-15 (or set EMBARGO_TEST_PG_BIN) to run the PostgreSQL restart tests`);
+    if (!existsSync(path.join(PG_BIN, bin))) throw new Error(`${path.join(PG_BIN, bin)} not found: install the PostgreSQL server package (or set EMBARGO_TEST_PG_BIN) to run the PostgreSQL restart tests`);
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'embargo-pg-'));
   const dataDir = path.join(dir, 'cluster');
