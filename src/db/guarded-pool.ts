@@ -68,12 +68,12 @@ export function guardPool(pool: pg.Pool, options: GuardOptions): { pool: Postgre
     state = 'ok';
     options.onStateChange('ok');
   };
-  /** Turns `err` into what the caller sees, and notes what it says about the database. */
   const classify = (err: unknown): DatabaseTrouble | undefined => {
     const trouble = classifyDatabaseError(err);
     if (trouble === 'storage_full' && options.walWriteIsFatal && /pg_wal\//.test((err as Error).message)) return 'failed';
     return trouble;
   };
+  /** Turns `err` into what the caller sees, and notes what it says about the database. */
   const translate = (err: unknown, client?: pg.PoolClient): unknown => {
     const trouble = classify(err);
     if (!trouble) return err;
