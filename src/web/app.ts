@@ -4,7 +4,7 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerApiRoutes } from '../api/api-routes.tsx';
@@ -47,7 +47,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
     trustProxy: ctx.config.http.trustProxy,
     bodyLimit: 1024 * 1024,
     // One debug line per request instead (src/web/request-observer.ts): method, redacted URL, status; never bodies.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   observeRequests(app, ctx.metrics);
 

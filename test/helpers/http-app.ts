@@ -18,8 +18,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * The database HTTP-level tests run on when they do not choose: PGlite, and
+ * PostgreSQL in the suite's second pass (scripts/test.mjs sets
+ * EMBARGO_TEST_APP_DATABASE=postgres), so every route is exercised on both.
+ */
+export function defaultAppDatabase(): DatabaseKind {
+  const kind = process.env.EMBARGO_TEST_APP_DATABASE ?? 'pglite';
+  if (kind !== 'pglite' && kind !== 'postgres') throw new Error(`EMBARGO_TEST_APP_DATABASE must be pglite or postgres, not ${kind}`);
+  return kind;
+}
+
 /** The real web app on a fresh database, driven with fastify.inject (no port). */
-export async function startTestApp(kind: DatabaseKind = 'pglite', env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(kind: DatabaseKind = defaultAppDatabase(), env: Record<string, string> = {}): Promise<TestApp> {
   const t: TestDatabase = await freshDatabase(kind);
   const chunks: string[] = [];
   const sink = new Writable({

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { startEmbargo, type EmbargoProcess } from '../helpers/embargo-process.ts';
-import { mountSmallDisk, nearlyFillWalSegment, type SmallDisk } from './small-disk.ts';
+import { mountSmallDisk, nearlyFillWalSegment, startAtFreshWalSegment, type SmallDisk } from './small-disk.ts';
 import { startLoad, submitOnce, summary, type Load } from './submission-load.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -52,8 +52,14 @@ describe('the embedded database on a full disk (a real server process, data on a
   });
 
   it('refused writes (no space to extend a table): 503 with the typed form, /healthz 503, an error logged; it serves again once space is freed', async () => {
-    const disk = mountSmallDisk(64);
+    // Room for the data directory (about 60 MB) and, once the filler goes, far more than the load can write.
+    const disk = mountSmallDisk(192);
     cleanup.push(() => disk.remove());
+    // A first start creates the database; its log then starts a fresh segment, so the tables run
+    // out of room before the log needs a new segment (that case is the next test's).
+    const first = await startEmbargo({ tempDir: disk.dir, env: { EMBARGO_TRUST_PROXY: 'true' } });
+    await first.stop();
+    await startAtFreshWalSegment(path.join(first.dataDir, 'pglite'));
     const proc = await startEmbargo({ tempDir: disk.dir, env: { EMBARGO_TRUST_PROXY: 'true' } });
     cleanup.push(async () => void (await proc.stop()));
     disk.fill(1024 * 1024);
@@ -78,7 +84,7 @@ describe('the embedded database on a full disk (a real server process, data on a
       const freedAt = Date.now();
       let back: Awaited<ReturnType<typeof health>>;
       while ((back = await health(proc.baseUrl))?.status !== 200) {
-        assert.ok(Date.now() - freedAt < 60_000, `/healthz not 200 within 60 s after space was freed (${JSON.stringify(back)})`);
+        assert.ok(Date.now() - freedAt < 60_000, `/healthz not 200 within 60 s after space was freed (${JSON.stringify(back)})\n${proc.logLines().filter((l) => Number(l.level) >= 40).slice(-8).map((l) => JSON.stringify(l).slice(0, 400)).join('\n')}\nfree: ${disk.free()}`);
         await sleep(500);
       }
       console.log(`# /healthz 200 again ${Date.now() - freedAt} ms after space was freed`);

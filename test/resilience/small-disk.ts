@@ -87,3 +87,22 @@ export async function nearlyFillWalSegment(pgliteDir: string, offsetBytes = 11 *
   }
   if (!readdirSync(walDir).includes(current!.file_name)) throw new Error(`the current WAL segment ${current!.file_name} is gone: PGlite moved on while closing`);
 }
+
+/**
+ * Moves an embedded database's write-ahead log to the start of a new 16 MB
+ * segment (the server must be stopped), so that for the next megabytes only
+ * the tables need new space: a disk that then fills refuses table growth
+ * first, whatever the log's position was after the previous start.
+ */
+export async function startAtFreshWalSegment(pgliteDir: string): Promise<void> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const db = await PGlite.create({ dataDir: pgliteDir });
+  try {
+    // pg_switch_wal moves on only from a segment that holds something since the last switch.
+    await db.exec('BEGIN; CREATE TABLE resilience_wal_switch (x int); ROLLBACK;');
+    await db.query('SELECT pg_switch_wal()');
+    await db.exec('CHECKPOINT');
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// `npm test` after the build and type check: the real peers first (test/preflight.ts), then
+// every test file, then a second pass of the HTTP-level files that run on the app's default
+// database, now on PostgreSQL (EMBARGO_TEST_APP_DATABASE=postgres), so every route is exercised
+// on both databases. Files run in parallel (EMBARGO_TEST_CONCURRENCY, default 2: the 2-core
+// machines CI runs on); each file is its own process with its own databases and ports.
+//
+//   node scripts/test.mjs                 everything
+//   node scripts/test.mjs test/ops/*.ts   only these files (one pass, as given)
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const concurrency = process.env.EMBARGO_TEST_CONCURRENCY ?? '2';
+
+function testFiles(dir) {
+  return readdirSync(dir).flatMap((entry) => {
+    const p = path.join(dir, entry);
+    if (statSync(p).isDirectory()) return testFiles(p);
+    return /\.test\.tsx?$/.test(entry) ? [path.relative(root, p)] : [];
+  });
+}
+
+function run(label, files, env = {}) {
+  const started = Date.now();
+  console.log(`\n== ${label}: ${files.length} files, ${concurrency} at a time`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  console.log(`== ${label}: ${r.status === 0 ? 'passed' : 'FAILED'} in ${Math.round((Date.now() - started) / 1000)} s`);
+  return r.status === 0;
+}
+
+const preflight = spawnSync(process.execPath, ['--import', 'tsx', 'test/preflight.ts'], { cwd: root, stdio: 'inherit' });
+if (preflight.status !== 0) process.exit(1);
+
+const given = process.argv.slice(2);
+if (given.length) process.exit(run('tests', given) ? 0 : 1);
+
+const all = testFiles(path.join(root, 'test')).sort();
+// Files whose app takes the default database (startTestApp() with no kind, or with defaultAppDatabase()).
+const onDefaultApp = all.filter((f) => /startTestApp\(\)|startTestApp\(defaultAppDatabase\(\)/.test(readFileSync(path.join(root, f), 'utf8')));
+const first = run('all tests (HTTP-level on PGlite)', all);
+const second = run('HTTP-level tests again, on PostgreSQL', onDefaultApp, { EMBARGO_TEST_APP_DATABASE: 'postgres' });
+process.exit(first && second ? 0 : 1);
