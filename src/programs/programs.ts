@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Db } from '../db/database.ts';
+import { policyOwner } from '../policy/policy-versions.ts';
 import { grantNewProgramToInstanceAdmins } from '../staff/accounts/new-program-access.ts';
 import { policySectionsSchema, programConfigSchema, type PolicySections, type ProgramConfig } from './program-config.ts';
 
@@ -54,19 +55,12 @@ export async function syncPrograms(db: Db, configs: readonly ProgramConfig[]): P
         .orderBy('version', 'desc')
         .limit(1)
         .executeTakeFirst();
-      const fromEditor = await trx
-        .selectFrom('policy_versions')
-        .select('version')
-        .where('program_id', '=', programId)
-        .where('published_by', 'is not', null)
-        .orderBy('version', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      if (latest && fromEditor) {
+      const owner = await policyOwner(trx, programId);
+      if (latest && owner.kind === 'editor') {
         const differing = differingSections(policySectionsSchema.parse(latest.sections), config.policy);
         if (differing.length) {
           warnings.push(
-            `Program ${config.slug}: the policy was published in the policy editor (version ${fromEditor.version}), so the policy in the configuration file is ignored; ` +
+            `Program ${config.slug}: the policy was published in the policy editor (version ${owner.version}), so the policy in the configuration file is ignored; ` +
               `it differs in ${differing.join(', ')}. Edit the policy in the editor, or copy the published text into the file to silence this warning.`,
           );
         }
