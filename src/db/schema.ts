@@ -16,7 +16,7 @@ export type EventType =
   | 'quarantined' | 'quarantine-released' | 'sender-blocked' | 'ssvc-set' | 'advisory-published'
   | 'disclosure-date-proposed' | 'disclosure-date-agreed' | 'reporter-data-erased';
 export type ActorKind = 'reporter' | 'staff' | 'system';
-export type JobKind = 'notify-reporter' | 'process-inbound-mail' | 'mail-acknowledgement' | 'sla-sweep' | 'sla-mail' | 'subscription-mail' | 'notify-subscribers' | 'mail-subscriber' | 'forget-unconfirmed-subscribers' | 'staff-account-mail';
+export type JobKind = 'notify-reporter' | 'process-inbound-mail' | 'mail-acknowledgement' | 'sla-sweep' | 'sla-mail' | 'subscription-mail' | 'notify-subscribers' | 'mail-subscriber' | 'forget-unconfirmed-subscribers' | 'staff-account-mail' | 'recover-tracking-link';
 export type JobState = 'pending' | 'running' | 'done' | 'failed';
 
 export interface ProgramsTable {

@@ -58,6 +58,7 @@ export const JOB_KINDS: Record<JobKind, { lane: Lane; retry: RetryPolicy; label:
   'staff-account-mail': { lane: 'mail', retry: STAFF_MAIL_RETRIES, label: 'Invitation or password reset link to a staff member' },
   'process-inbound-mail': { lane: 'work', retry: WORK_RETRIES, label: 'Filing a received mail' },
   'notify-subscribers': { lane: 'work', retry: WORK_RETRIES, label: 'Queueing advisory notices' },
+  'recover-tracking-link': { lane: 'work', retry: WORK_RETRIES, label: 'Answering a request for a lost tracking link' },
   'forget-unconfirmed-subscribers': { lane: 'work', retry: WORK_RETRIES, label: 'Forgetting unconfirmed subscriptions' },
   'sla-sweep': { lane: 'work', retry: RECURRING_RETRIES, label: 'SLA sweep' },
 };

@@ -6,10 +6,16 @@ export interface JobPayloads {
   /** Decrypt, classify and file one stored incoming mail (src/mail-intake/process-inbound.ts). */
   'process-inbound-mail': { mailId: string };
   /**
-   * The acknowledgement of a report that came by mail. The tracking token exists only at creation,
-   * so it travels sealed (src/mail/seal.ts) and is scrubbed from the payload once sent.
+   * The receipt of a new report (by mail: `mailId` names the mail that created it; by the web form or
+   * the API: no `mailId`), or a recovered tracking link (`recovery`). The tracking token exists only at
+   * creation, so it travels sealed (src/mail/seal.ts) and is scrubbed from the payload once sent.
    */
-  'mail-acknowledgement': { reportId: string; mailId: string; sealedToken?: string };
+  'mail-acknowledgement': { reportId: string; mailId?: string; sealedToken?: string; recovery?: true };
+  /**
+   * A reporter's request for a lost tracking link: reference and address sealed, bound to `requestId`,
+   * and scrubbed once answered (src/reports/recover-tracking-link.ts).
+   */
+  'recover-tracking-link': { requestId: string; programId: string; sealedRequest?: string };
   /** Looks for near-breach and breached SLA clocks and due digests, then schedules itself again (src/sla-reminders/). */
   'sla-sweep': Record<string, never>;
   /** One SLA reminder, escalation or daily digest; carries ids only and reads fresh data when sent. */

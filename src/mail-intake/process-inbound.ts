@@ -1,11 +1,11 @@
 import type * as openpgp from 'openpgp';
 import type { AppContext } from '../context.ts';
 import type { InboundMailOutcome } from '../db/schema.ts';
-import { enqueueJob } from '../jobs/queue.ts';
 import { decryptionKeys } from '../keys/program-keys.ts';
 import { matchProgramAddress } from '../mail/reply-address.ts';
 import { reporterEncryptionKey, storeReporterKey, validateReporterKey, type ValidatedReporterKey } from '../mail/reporter-keys.ts';
-import { seal, unseal } from '../mail/seal.ts';
+import { unseal } from '../mail/seal.ts';
+import { queueTrackingLinkMail } from '../mail/tracking-link-mail.ts';
 import { bareAddress } from '../mail/send-report-mail.ts';
 import { loadProgram } from '../programs/programs.ts';
 import { postReporterReply } from '../reports/report-actions.ts';
@@ -22,8 +22,6 @@ import { findThread } from './thread-match.ts';
 
 type IntakeContext = Pick<AppContext, 'db' | 'config' | 'logger' | 'secret' | 'vault'>;
 
-/** Sealing purpose of the tracking token in an acknowledgement job. */
-export const ACK_TOKEN_PURPOSE = 'ack-tracking-token';
 
 /**
  * The job behind every stored mail: open it (PGP/MIME, inline PGP), decide
@@ -120,8 +118,7 @@ export async function processInboundMail(ctx: IntakeContext, mailId: string, att
         .execute();
       // Machines get no acknowledgement (no loops); a person gets the tracking link, which exists only now.
       if (kind.kind === 'person' && input.reporterEmail) {
-        const sealedToken = seal(ctx.secret, ACK_TOKEN_PURPOSE, report.id, Buffer.from(report.trackingToken)).toString('base64');
-        await enqueueJob(trx, 'mail-acknowledgement', { reportId: report.id, mailId, sealedToken });
+        await queueTrackingLinkMail(trx, ctx.secret, { reportId: report.id, token: report.trackingToken, mailId });
       }
     },
   });

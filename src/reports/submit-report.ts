@@ -8,7 +8,9 @@ import { resolveCredit, type ReportSubmission } from '../domain/report-input.ts'
 import { hashToken, newToken } from '../domain/tokens.ts';
 import { ValidationError } from '../errors.ts';
 import { storeReporterKey, type ValidatedReporterKey } from '../mail/reporter-keys.ts';
+import { queueTrackingLinkMail } from '../mail/tracking-link-mail.ts';
 import type { Program } from '../programs/programs.ts';
+import type { InstanceSecret } from '../secrets/instance-secret.ts';
 import { storeAttachments, type UploadedFile } from './attachments.ts';
 import { recordEvent } from './record-event.ts';
 import { reportKey, sealReport } from './report-contents.ts';
@@ -42,6 +44,12 @@ export async function submitReport(
      * and enqueueing the acknowledgement that carries the tracking token.
      */
     withinTransaction?: (trx: Transaction<Database>, created: Omit<SubmittedReport, 'reference'>) => Promise<void>;
+    /**
+     * Queue a receipt to the reporter's address, when they gave one, in this transaction (so a
+     * receipt page always means the mail will follow); the instance secret seals the tracking
+     * token in the job. E-mail intake leaves it out: it sends its own acknowledgement.
+     */
+    receipt?: { secret: InstanceSecret };
   },
 ): Promise<SubmittedReport> {
   const { program, input, files, channel } = args;
@@ -104,6 +112,7 @@ export async function submitReport(
       reporterVisible: true,
     });
     await args.withinTransaction?.(trx, { id: report.id, trackingToken });
+    if (args.receipt && input.reporterEmail) await queueTrackingLinkMail(trx, args.receipt.secret, { reportId: report.id, token: trackingToken });
     // The number comes last: the counter row's lock serialises every submission of the program, so
     // it is held only for this and the commit, not through the sealing, inserts and screening above.
     // A rolled-back submission takes its number back with it, so success paths leave no gap.

@@ -36,6 +36,7 @@ import { registerStaffDeliveryRoutes } from './routes/staff-deliveries.tsx';
 import { registerStaffTeamRoutes } from './routes/staff-team.tsx';
 import { registerStaffAccountRoutes } from './routes/staff-account.tsx';
 import { registerTrackRoutes } from './routes/track.tsx';
+import { registerTrackRecoverRoutes } from './routes/track-recover.tsx';
 import { registerWellKnownRoutes } from './routes/well-known.ts';
 
 const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public');
@@ -97,6 +98,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerAdvisoryRoutes(app, ctx);
   const bundles = await registerClientBundles(app);
   registerReportFormRoutes(app, ctx, bundles);
+  registerTrackRecoverRoutes(app, ctx);
   registerTrackRoutes(app, ctx);
   registerStaffAuthRoutes(app, ctx);
   registerStaffSecondFactorRoutes(app, ctx);

@@ -59,7 +59,7 @@ export function postReportEndpoint(ctx: AppContext) {
     operationId: 'submitReport',
     summary: 'Submit a report',
     description:
-      'Creates a report through the "api" channel, e.g. forwarded from another platform. The reporter is told nothing by the API: pass the tracking URL on to them.',
+      'Creates a report through the "api" channel, e.g. forwarded from another platform. When `reporterEmail` is given, the reporter gets a receipt by mail with the reference (the tracking link only encrypted to their key, or when the program sends details in clear mail); pass the tracking URL on to them too.',
     scopes: ['reports:submit'],
     body: apiSubmissionSchema,
     bodyLimit: submissionBodyLimit,
@@ -83,7 +83,7 @@ export function postReportEndpoint(ctx: AppContext) {
       // No IP: the client is the forwarding platform, not the reporter. Quarantined, never refused.
       const screen = await screenSubmission(ctx.db, ctx.secret, { programId: program.id, input });
       const withinTransaction = bothSteps(screen, await checkDuplicatesAtSubmission(ctx.db, ctx.vault, { programId: program.id, input }));
-      const submitted = await submitReport(ctx.db, ctx.vault, { program, input, files, channel: 'api', withinTransaction });
+      const submitted = await submitReport(ctx.db, ctx.vault, { program, input, files, channel: 'api', withinTransaction, receipt: { secret: ctx.secret } });
       req.log.info({ reference: submitted.reference, apiToken: principal.tokenId }, 'report submitted through the API');
       const self = reportPath(submitted.reference);
       reply.code(201).header('location', `${ctx.config.baseUrl}${self}`);

@@ -1,3 +1,4 @@
+import { lostLinkLine } from './acknowledgement.ts';
 import type { ReportVault } from '../../crypto/report-vault.ts';
 import type { Db } from '../../db/database.ts';
 import { STATE_LABELS, isReportState, stateExplanation } from '../../domain/lifecycle.ts';
@@ -78,13 +79,14 @@ export async function prepareReporterUpdate(db: Db, vault: ReportVault, baseUrl:
         if (disclosure) lines.push(disclosure.detail);
         if (typeof data.reason === 'string' && data.reason) lines.push('', 'The team noted:', '', quote(data.reason));
         if (message && message.visibility === 'reporter') lines.push('', quote(message.body));
-        lines.push('', 'Reply to this mail to answer, or use your private tracking link.');
+        lines.push('', 'Reply to this mail to answer, or use your private tracking link.', '', lostLinkLine(baseUrl));
       } else {
         lines.push(
           '',
           'Open the private tracking link you received when you submitted the report to read it and reply. (For your safety, this mail does not contain the link or any details of the report. Send us your OpenPGP public key to receive the details by encrypted mail.)',
         );
         if (report.channel === 'email') lines.push('', 'You can also reply to this e-mail.');
+        lines.push('', lostLinkLine(baseUrl));
       }
       lines.push(...footer(program, baseUrl));
       return { subject: `[${report.reference}] Update on your vulnerability report`, text: lines.join('\n') };

@@ -86,6 +86,7 @@ export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext, 
           files,
           channel: 'web',
           withinTransaction,
+          receipt: { secret: ctx.secret },
           ...(reporterKey ? { reporterKey } : {}),
           ...(sealed ? { clientEncryption: 'openpgp' as const } : {}),
         });

@@ -29,6 +29,9 @@ export function HomePage(props: { chrome: PageChrome; program: Program }) {
         You can also e-mail <a href={`mailto:${program.config.contactEmail}`}>{program.config.contactEmail}</a>.
         {program.config.thanksPage ? <> See who has helped us on our <a href="/thanks">thanks page</a>.</> : null}
       </p>
+      <p>
+        Reported to us already and lost your tracking link? <a href="/track/recover">Get a new one by e-mail</a>.
+      </p>
     </Layout>
   );
 }

@@ -52,6 +52,10 @@ export function TrackPage(props: {
           <p class="tracking-link">
             <code>{props.trackUrl}</code>
           </p>
+          <p>
+            {report.reporter_email ? 'A receipt with your reference is on its way to your e-mail address. ' : null}
+            Lost the link later? <a href="/track/recover">Ask for a new one</a> with your reference and the e-mail address you gave.
+          </p>
         </div>
       ) : (
         <h1>
