@@ -5,6 +5,7 @@ import type { AppContext } from '../../src/context.ts';
 import { createJobHandlers } from '../../src/jobs/handlers.ts';
 import { createWorker, type Worker } from '../../src/jobs/worker.ts';
 import { createMailer } from '../../src/mail/mailer.ts';
+import { syncPrograms } from '../../src/programs/programs.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 import { startSmtpSink, type CapturedMail } from '../helpers/smtp-sink.ts';
 
@@ -103,6 +104,22 @@ describe('a receipt by mail and a way back to a lost tracking link', () => {
     const text = await readable(mail, keyPair.privateKey);
     assert.ok(text.includes(reference));
     assert.ok(text.includes(`/track/${token}`), 'the encrypted receipt carries the tracking link');
+  });
+
+  it('puts the link in a clear receipt only when the program sends details in clear mail', async () => {
+    const program = t.ctx.config.programs[0]!;
+    await syncPrograms(t.ctx.db, [{ ...program, mail: { ...program.mail, unencryptedDetails: 'full' } }]);
+    try {
+      const { reference, token } = await submit({ reporterEmail: 'full-finder@example.org' });
+      await worker.drain();
+      const [mail] = newMailsTo('full-finder@example.org');
+      assert.ok(mail, 'a receipt was sent');
+      const text = await readable(mail);
+      assert.ok(text.includes(reference));
+      assert.ok(text.includes(`/track/${token}`), 'details in clear mail: the link too');
+    } finally {
+      await syncPrograms(t.ctx.db, [program]);
+    }
   });
 
   it('recovers a lost link by reference and address: the same page either way, a new link by mail only on a match', async () => {

@@ -1,10 +1,10 @@
-import { lostLinkLine } from './acknowledgement.ts';
 import type { ReportVault } from '../../crypto/report-vault.ts';
 import type { Db } from '../../db/database.ts';
 import { STATE_LABELS, isReportState, stateExplanation } from '../../domain/lifecycle.ts';
 import { eventDataWithText } from '../../reports/event-text.ts';
 import { openEvaluation, openMessageBody, reportKey } from '../../reports/report-contents.ts';
 import { disclosureMailWords, isDisclosureEvent } from '../../disclosure/disclosure-words.ts';
+import { lostLinkLine } from './acknowledgement.ts';
 import { detailsAllowed, footer, loadReportForMail, quote, type Prepared, type RenderOptions } from './template.ts';
 
 export interface ReporterUpdateProps {
