@@ -143,6 +143,8 @@ describe('a receipt by mail and a way back to a lost tracking link', () => {
     assert.deepEqual(answers[1], answers[0], 'an unknown reference reads the same');
     assert.deepEqual(answers[2], answers[0], 'a match reads the same as a mismatch');
 
+    const queued = JSON.stringify(await t.ctx.db.selectFrom('jobs').select('payload').where('kind', '=', 'recover-tracking-link').execute());
+    assert.ok(!/lost-finder|someone-else/i.test(queued), 'the requested address is sealed in the job');
     await worker.drain();
     const mails = sink.mails.slice(seen);
     seen = sink.mails.length;
