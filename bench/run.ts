@@ -19,6 +19,8 @@ import { Browser, hiddenField, multipartBody } from './browser.ts';
 import { runLoad, type LoadResult, type LoadSpec } from './load.ts';
 import { cleanEnv, freePort, repoRoot, startNodeServer, type ChildServer } from './processes.ts';
 import { DEEP_OFFSET, SEARCH_WORD, seedDatabase, STAFF_EMAIL, STAFF_PASSWORD, type SeedResult } from './seed.ts';
+import { pgbenchSubmissionShape, rssMb, type PgbenchResult } from './pgbench.ts';
+import { spawnSync } from 'node:child_process';
 
 const REPORTS = 100_000;
 /** Concurrent clients for submissions and for the hello-world ceiling. */
@@ -46,6 +48,8 @@ interface DatabaseResult {
   submit?: LoadResult;
   /** Reports in the database after the run, against 303s counted. */
   stored?: { actual: number; counted: number };
+  /** Spawn to /healthz 200 on the seeded (warm) database, and resident memory after start and after the load. */
+  start?: { seconds: number; rssAfterStart: number | undefined; rssAfterBench: number | undefined };
 }
 
 const log = (message: string) => process.stderr.write(`» ${message}\n`);
@@ -237,14 +241,18 @@ async function benchDatabase(label: string, prepare: () => Promise<Record<string
 
       let submitted = 0;
       await phase(async () => {
-        const server = await startNodeServer(`embargo/${label}`, ['--import', 'tsx', 'src/cli.ts', 'serve'], env, port, '/healthz');
+        // The compiled server, as production runs it (built at the start of the bench).
+        const spawned = performance.now();
+        const server = await startNodeServer(`embargo/${label}`, ['--enable-source-maps', 'dist/cli.js', 'serve'], env, port, '/healthz');
         cleanups.add(`stop ${server.name}`, server.stop);
+        const start = (out.start = { seconds: (performance.now() - spawned) / 1000, rssAfterStart: await rssMb(server.pid), rssAfterBench: undefined as number | undefined });
         log(`${label}: staff inbox, ${INBOX_CONNECTIONS} connection, ${INBOX_SECONDS} s per view`);
         out.inbox = await measureInbox(server, await signIn(server), seed);
         log(`${label}: web form submissions, ${CONNECTIONS} connections, ${SUBMIT_SECONDS} s`);
         const submissions = await measureSubmissions(server, config);
         out.submit = submissions.result;
         submitted = submissions.submitted;
+        start.rssAfterBench = await rssMb(server.pid);
         // autocannon drops requests still in flight when its time is up; let the server finish
         // them before it is stopped, so shutdown does not cut them off mid-transaction.
         await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -295,7 +303,7 @@ function problems(r: DatabaseResult): string[] {
   return found;
 }
 
-function report(results: DatabaseResult[], hello: LoadResult | undefined, pgVersion: string | undefined, loadBefore: number): string {
+function report(results: DatabaseResult[], hello: LoadResult | undefined, pgVersion: string | undefined, loadBefore: number, pgb: PgbenchResult | undefined): string {
   const pgliteVersion = (JSON.parse(readFileSync(path.join(repoRoot, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string }).version;
   const cpus = os.cpus();
   const lines = [
@@ -329,6 +337,16 @@ function report(results: DatabaseResult[], hello: LoadResult | undefined, pgVers
       ? `Ceiling, bare Fastify hello-world (GET /, same ${CONNECTIONS} connections, ${SUBMIT_SECONDS} s): ${perSecond(hello.rate)} req/s, p50 ${ms(hello.p50)} ms, p99 ${ms(hello.p99)} ms, ${hello.failures} failures.`
       : 'Ceiling, bare Fastify hello-world: failed to run.',
   );
+  const onPostgres = results.find((r) => r.label.startsWith('PostgreSQL') && r.submit);
+  lines.push(
+    pgb
+      ? `Database ceiling, pgbench on the same PostgreSQL: a submission-shaped transaction (report with a 2 KB payload, event, job; ${CONNECTIONS} clients, ${SUBMIT_SECONDS} s): ${perSecond(pgb.tps)} tps, latency ${ms(pgb.latencyMs)} ms` +
+          (onPostgres?.submit ? `; Embargo's submissions on PostgreSQL reach ${((100 * onPostgres.submit.rate) / pgb.tps).toFixed(1)} % of it.` : '.')
+      : 'Database ceiling, pgbench: not run (PostgreSQL or pgbench missing).',
+  );
+  for (const r of results) {
+    if (r.start) lines.push(`- ${r.label}: start to /healthz ${r.start.seconds.toFixed(1)} s (warm data, compiled server); RSS ${r.start.rssAfterStart ?? '?'} MB after start, ${r.start.rssAfterBench ?? '?'} MB after the load.`);
+  }
   lines.push('');
   lines.push(`Views: inbox = open reports, newest first; search = "?q=${SEARCH_WORD}&state=all" (matches about a fifth of the reports); ` + `deep page = all reports from row ${(DEEP_OFFSET + 1).toLocaleString('en')} on, by keyset cursor.`);
   for (const r of results) {
@@ -345,6 +363,9 @@ function report(results: DatabaseResult[], hello: LoadResult | undefined, pgVers
 
 async function main(): Promise<number> {
   const started = performance.now();
+  // The servers measured are the compiled ones production runs.
+  const build = spawnSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: repoRoot, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('npm run build failed');
   const loadBefore = os.loadavg()[0]!;
   const hello = await benchHelloWorld().catch((err: Error) => {
     log(`hello-world: FAILED: ${err.message}`);
@@ -356,7 +377,16 @@ async function main(): Promise<number> {
   if (pgVersion) results.push(await benchDatabase(`PostgreSQL ${pgVersion}`, throwawayPostgres));
   else results.push({ label: 'PostgreSQL', loadAverage: os.loadavg()[0]!, error: `not reachable at ${PG_ADMIN_URL} (set EMBARGO_BENCH_DATABASE_URL)` });
 
-  process.stdout.write(`\n${report(results, hello, pgVersion, loadBefore)}\n`);
+  const pgb = pgVersion
+    ? await phase(async () => {
+        log(`pgbench: a submission-shaped transaction, ${CONNECTIONS} clients, ${SUBMIT_SECONDS} s`);
+        return pgbenchSubmissionShape((await throwawayPostgres()).DATABASE_URL!, CONNECTIONS, SUBMIT_SECONDS);
+      }).catch((err: Error) => {
+        log(`pgbench: FAILED: ${err.message}`);
+        return undefined;
+      })
+    : undefined;
+  process.stdout.write(`\n${report(results, hello, pgVersion, loadBefore, pgb)}\n`);
   const found = results.flatMap(problems);
   if (!hello || hello.unexpected > 0) found.push('hello-world: did not run cleanly');
   if (found.length) process.stdout.write(`\nPROBLEMS:\n${found.map((p) => `- ${p}`).join('\n')}\n`);
