@@ -16,10 +16,11 @@ export interface PgbenchResult {
   latencyMs: number;
 }
 
+// pgbench substitutes :variables as raw text, so the id comes back already quoted as a literal.
 const SCRIPT = `BEGIN;
-INSERT INTO bench_reports (id, body) VALUES (gen_random_uuid(), repeat(md5(random()::text), 64)) RETURNING id \\gset
+INSERT INTO bench_reports (id, body) VALUES (gen_random_uuid(), repeat(md5(random()::text), 64)) RETURNING quote_literal(id) AS id \\gset
 INSERT INTO bench_events (report_id, data) VALUES (:id, '{"type":"submitted","channel":"web"}');
-INSERT INTO bench_jobs (kind, payload) VALUES ('notify', json_build_object('reportId', :'id')::text);
+INSERT INTO bench_jobs (kind, payload) VALUES ('notify', json_build_object('reportId', :id)::text);
 END;
 `;
 
