@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -59,7 +59,7 @@ export async function pgbenchSubmissionShape(databaseUrl: string, clients: numbe
 /** Resident memory of a process in MB (Linux /proc). */
 export async function rssMb(pid: number): Promise<number | undefined> {
   try {
-    const status = await (await import('node:fs/promises')).readFile(`/proc/${pid}/status`, 'utf8');
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
     const kb = /VmRSS:\s+(\d+) kB/.exec(status);
     return kb ? Math.round(Number(kb[1]) / 1024) : undefined;
   } catch {

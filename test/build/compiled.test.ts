@@ -3,21 +3,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { cleanEnv, repoRoot, startEmbargo, type EmbargoProcess } from '../helpers/embargo-process.ts';
+import { cleanEnv, repoRoot, runNode, startEmbargo, type EmbargoProcess } from '../helpers/embargo-process.ts';
 
 const dist = path.join(repoRoot, 'dist');
-
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: repoRoot, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 describe('the compiled build (dist/, made by npm run build)', () => {
   before(() => {
@@ -25,7 +13,7 @@ describe('the compiled build (dist/, made by npm run build)', () => {
   });
 
   it('runs `embargo help` from dist/ without loading the web server, the databases, OpenPGP or mail', async () => {
-    const r = await run(['--import', './test/build/trace-imports.mjs', 'dist/cli.js', 'help']);
+    const r = await runNode(['--import', './test/build/trace-imports.mjs', 'dist/cli.js', 'help'], {});
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Usage: embargo <command>/);
     const loaded = r.stderr.split('\n').filter((l) => l.startsWith('[loaded] ')).map((l) => l.slice('[loaded] '.length));

@@ -33,10 +33,10 @@ export function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs `embargo <args>` to completion in a clean environment plus `env`, with `stdin` as standard input. */
-export function runCli(args: string[], env: Record<string, string>, stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs `node <args>` in the repository to completion in a clean environment plus `env`, with `stdin` as standard input. */
+export function runNode(args: string[], env: Record<string, string>, stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: repoRoot, env: { ...cleanEnv(), ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...cleanEnv(), ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -45,6 +45,11 @@ export function runCli(args: string[], env: Record<string, string>, stdin = ''):
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
     child.stdin.end(stdin);
   });
+}
+
+/** Runs `embargo <args>` (from the TypeScript) to completion in a clean environment plus `env`, with `stdin` as standard input. */
+export function runCli(args: string[], env: Record<string, string>, stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runNode(['--import', 'tsx', 'src/cli.ts', ...args], env, stdin);
 }
 
 export interface EmbargoProcess {
