@@ -22,7 +22,26 @@ import { DEEP_OFFSET, SEARCH_WORD, seedDatabase, STAFF_EMAIL, STAFF_PASSWORD, ty
 import { pgbenchSubmissionShape, rssMb, type PgbenchResult } from './pgbench.ts';
 import { spawnSync } from 'node:child_process';
 
-const REPORTS = 100_000;
+/** `--reports N` (default 100,000) and `--only postgres|embedded`: e.g. `npm run bench -- --reports 1000000 --only postgres`. */
+function benchOptions(argv: readonly string[]): { reports: number; only: 'postgres' | 'embedded' | undefined } {
+  let reports = 100_000;
+  let only: 'postgres' | 'embedded' | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
+    const value = () => inline ?? argv[++i] ?? '';
+    if (name === '--reports') {
+      reports = Number(value().replace(/[_,]/g, ''));
+      if (!Number.isInteger(reports) || reports < DEEP_OFFSET + 1) throw new Error(`--reports: a whole number above ${DEEP_OFFSET}`);
+    } else if (name === '--only') {
+      const v = value();
+      if (v !== 'postgres' && v !== 'embedded') throw new Error('--only: postgres or embedded');
+      only = v;
+    } else throw new Error(`unknown option ${argv[i]} (known: --reports N, --only postgres|embedded)`);
+  }
+  return { reports, only };
+}
+const OPTIONS = benchOptions(process.argv.slice(2));
+const REPORTS = OPTIONS.reports;
 /** Concurrent clients for submissions and for the hello-world ceiling. */
 const CONNECTIONS = 16;
 const SUBMIT_SECONDS = 10;
@@ -243,7 +262,9 @@ async function benchDatabase(label: string, prepare: () => Promise<Record<string
       await phase(async () => {
         // The compiled server, as production runs it (built at the start of the bench).
         const spawned = performance.now();
-        const server = await startNodeServer(`embargo/${label}`, ['--enable-source-maps', 'dist/cli.js', 'serve'], env, port, '/healthz');
+        // EMBARGO_BENCH_CPU_PROF=dir: the server writes a V8 CPU profile there when it stops (open in Chrome DevTools).
+        const profile = process.env.EMBARGO_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.EMBARGO_BENCH_CPU_PROF)}`] : [];
+        const server = await startNodeServer(`embargo/${label}`, [...profile, '--enable-source-maps', 'dist/cli.js', 'serve'], env, port, '/healthz');
         cleanups.add(`stop ${server.name}`, server.stop);
         const start = (out.start = { seconds: (performance.now() - spawned) / 1000, rssAfterStart: await rssMb(server.pid), rssAfterBench: undefined as number | undefined });
         log(`${label}: staff inbox, ${INBOX_CONNECTIONS} connection, ${INBOX_SECONDS} s per view`);
@@ -372,9 +393,12 @@ async function main(): Promise<number> {
     return undefined;
   });
   // PGlite needs nothing beyond the data directory every run gets.
-  const results = [await benchDatabase('PGlite (embedded)', async () => ({}))];
-  const pgVersion = await postgresVersion();
-  if (pgVersion) results.push(await benchDatabase(`PostgreSQL ${pgVersion}`, throwawayPostgres));
+  const results: DatabaseResult[] = [];
+  if (OPTIONS.only !== 'postgres') results.push(await benchDatabase('PGlite (embedded)', async () => ({})));
+  const pgVersion = OPTIONS.only === 'embedded' ? undefined : await postgresVersion();
+  if (OPTIONS.only === 'embedded') {
+    /* PostgreSQL left out on request */
+  } else if (pgVersion) results.push(await benchDatabase(`PostgreSQL ${pgVersion}`, throwawayPostgres));
   else results.push({ label: 'PostgreSQL', loadAverage: os.loadavg()[0]!, error: `not reachable at ${PG_ADMIN_URL} (set EMBARGO_BENCH_DATABASE_URL)` });
 
   const pgb = pgVersion
