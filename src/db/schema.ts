@@ -115,9 +115,10 @@ export interface ReportsTable {
   /** The reporter's own CVSS suggestion; the team's score lives elsewhere. */
   reporter_cvss_vector: string | null;
   credit_preference: CreditPreference;
-  /** The policy version the reporter accepted, and when. */
+  /** The policy version in force when the report arrived: the one the reporter accepted, when policy_accepted_at is set. */
   policy_version_id: string;
-  policy_accepted_at: Timestamp;
+  /** When the reporter accepted it; null when they were never shown it (a report by e-mail; src/domain/policy-acceptance.ts). */
+  policy_accepted_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
   /** SHA-256 of the tracking capability; the token is shown once, never stored. */
   tracking_token_hash: Buffer;
   assignee_id: string | null;
@@ -373,8 +374,18 @@ export interface InboundMailsTable {
   signer_fingerprint: ColumnType<string | null, string | null | undefined, string | null>;
   /** The signer's key fingerprint, sealed (purpose 'inbound-signer', bound to id): it finds its owner on a key server. */
   signer_fingerprint_sealed: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
+  /** The signer key's user IDs (JSON array of strings), sealed (purpose 'inbound-signer-user-ids', bound to id): they name the sender. */
+  signer_user_ids_sealed: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
   /** Why decryption failed or the mail was ignored. */
   detail: string | null;
+}
+
+/** Who downloaded the original of a received mail, and when (src/mail-intake/download-original.ts). */
+export interface InboundMailDownloadsTable {
+  id: Generated<string>;
+  mail_id: string;
+  staff_id: string;
+  downloaded_at: CreatedAt;
 }
 
 /** One row per attempt to send one outbound mail. */
@@ -470,6 +481,7 @@ export interface Database extends SubscriptionTables, StaffAuthTables {
   inbound_mails: InboundMailsTable;
   mail_deliveries: MailDeliveriesTable;
   reporter_keys: ReporterKeysTable;
+  inbound_mail_downloads: InboundMailDownloadsTable;
   mail_leases: MailLeasesTable;
   api_tokens: ApiTokensTable;
   sla_reminders: SlaRemindersTable;

@@ -2,7 +2,7 @@ import type { Db } from '../db/database.ts';
 import type { InboundMailOutcome, MailDecryption, MailSignature } from '../db/schema.ts';
 import { unseal } from '../mail/seal.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
-import { openEnvelopeFrom, openMailDigests, RAW_MAIL_PURPOSE } from './store-inbound.ts';
+import { openEnvelopeFrom, openMailDigests, openSignerUserIds, RAW_MAIL_PURPOSE } from './store-inbound.ts';
 
 /** What staff see about each mail received for a report (the staff report page lists these). */
 export interface MailEvidence {
@@ -19,6 +19,8 @@ export interface MailEvidence {
   decryption: MailDecryption | null;
   signature: MailSignature | null;
   signerFingerprint: string | null;
+  /** The signer key's user IDs ("Name <address>"); [] when the key was not known or on mails filed before they were kept. */
+  signerUserIds: string[];
   /** Why decryption failed, or why the mail was not filed as a message. */
   detail: string | null;
 }
@@ -29,7 +31,7 @@ export async function mailEvidence(db: Db, secret: InstanceSecret, reportId: str
     .selectFrom('inbound_mails')
     .select([
       'id', 'received_at', 'source', 'envelope_from', 'envelope_from_sealed', 'message_id', 'size', 'raw_sha256', 'raw_sha256_sealed',
-      'outcome', 'decryption', 'signature', 'signer_fingerprint', 'signer_fingerprint_sealed', 'detail',
+      'outcome', 'decryption', 'signature', 'signer_fingerprint', 'signer_fingerprint_sealed', 'signer_user_ids_sealed', 'detail',
     ])
     .where('report_id', '=', reportId)
     .orderBy('received_at')
@@ -45,6 +47,7 @@ export async function mailEvidence(db: Db, secret: InstanceSecret, reportId: str
     outcome: r.outcome,
     decryption: r.decryption,
     signature: r.signature,
+    signerUserIds: openSignerUserIds(secret, r),
     detail: r.detail,
   }));
 }

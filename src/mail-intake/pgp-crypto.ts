@@ -11,6 +11,8 @@ export interface PgpLimits {
 export interface SignatureCheck {
   status: Exclude<MailSignature, 'unsigned'>;
   fingerprint?: string;
+  /** The signer key's user IDs ("Name <address>"), when we hold the key. */
+  userIds?: string[];
 }
 
 export type Decrypted =
@@ -99,10 +101,10 @@ export async function checkSignatures(signatures: VerificationResult[], keys: op
       const signer = keys.find((k) => k.getKeys(s.keyID).length > 0);
       try {
         await s.verified;
-        return { status: 'valid', ...(signer ? { fingerprint: signer.getFingerprint().toLowerCase() } : {}) };
+        return { status: 'valid', ...(signer ? { fingerprint: signer.getFingerprint().toLowerCase(), userIds: signer.getUserIDs() } : {}) };
       } catch (err) {
         if (!signer || /could not find signing key/i.test((err as Error).message)) return { status: 'unknown-key' };
-        return { status: 'invalid', fingerprint: signer.getFingerprint().toLowerCase() };
+        return { status: 'invalid', fingerprint: signer.getFingerprint().toLowerCase(), userIds: signer.getUserIDs() };
       }
     }),
   );
@@ -151,8 +153,9 @@ export async function readPublicKeys(texts: string[]): Promise<openpgp.PublicKey
 }
 
 /** The overall signature verdict of several checks: any invalid wins, then valid, then unknown key. */
-export function combineChecks(checks: SignatureCheck[]): { signature: MailSignature; fingerprint?: string } {
+export function combineChecks(checks: SignatureCheck[]): { signature: MailSignature; fingerprint?: string; userIds?: string[] } {
   const pick = (s: SignatureCheck['status']) => checks.find((c) => c.status === s);
   const chosen = pick('invalid') ?? pick('valid') ?? pick('unknown-key');
-  return chosen ? { signature: chosen.status, ...(chosen.fingerprint ? { fingerprint: chosen.fingerprint } : {}) } : { signature: 'unsigned' };
+  if (!chosen) return { signature: 'unsigned' };
+  return { signature: chosen.status, ...(chosen.fingerprint ? { fingerprint: chosen.fingerprint } : {}), ...(chosen.userIds ? { userIds: chosen.userIds } : {}) };
 }

@@ -17,7 +17,7 @@ import { chooseSenderKey, cryptoNotes, fitDescription, limitFiles, mailToSubmiss
 import { header, parseEntity } from './mime-split.ts';
 import { clean, readMail, type OpenedMail } from './read-mail.ts';
 import { headerRecipients } from './recipients.ts';
-import { openEnvelopeFrom, RAW_MAIL_PURPOSE, sealSigner } from './store-inbound.ts';
+import { openEnvelopeFrom, RAW_MAIL_PURPOSE, sealSigner, sealSignerUserIds } from './store-inbound.ts';
 import { findThread } from './thread-match.ts';
 
 type IntakeContext = Pick<AppContext, 'db' | 'config' | 'logger' | 'secret' | 'vault'>;
@@ -68,6 +68,7 @@ export async function processInboundMail(ctx: IntakeContext, mailId: string, att
     decryption: mail.decryption,
     signature: mail.signature,
     signer_fingerprint_sealed: mail.signerFingerprint ? sealSigner(ctx.secret, mailId, mail.signerFingerprint) : null,
+    signer_user_ids_sealed: mail.signerUserIds?.length ? sealSignerUserIds(ctx.secret, mailId, mail.signerUserIds) : null,
     detail: [kind.reason, ...mail.problems].filter(Boolean).join('; ').slice(0, 2000) || null,
   };
   const finish = (outcome: InboundMailOutcome, reportId: string | null) =>

@@ -23,6 +23,8 @@ export interface OpenedMail {
   decryption: MailDecryption;
   signature: MailSignature;
   signerFingerprint: string | undefined;
+  /** The signer key's user IDs, when the signer's key was known (attached or on file). */
+  signerUserIds?: string[];
   /** Sentences on what could not be opened, for staff and the acknowledgement. */
   problems: string[];
 }
@@ -97,6 +99,7 @@ export async function readMail(raw: Buffer, keys: openpgp.PrivateKey[], knownKey
     decryption: problems.length > 0 ? 'failed' : unwrapped.decrypted || inline.decrypted > 0 ? 'decrypted' : 'not-encrypted',
     signature: verdict.signature,
     signerFingerprint: verdict.fingerprint,
+    ...(verdict.userIds ? { signerUserIds: verdict.userIds.map(clean) } : {}),
     problems: problems.map(clean),
   };
 }

@@ -23,6 +23,8 @@ export const ENVELOPE_FROM_PURPOSE = 'inbound-envelope-from';
 /** Sealing purposes of the raw message's SHA-256 and the signer's fingerprint: either would confirm a known mail or sender. */
 export const RAW_SHA256_PURPOSE = 'inbound-raw-sha256';
 export const SIGNER_PURPOSE = 'inbound-signer';
+/** Sealing purpose of the signer key's user IDs (a JSON array): they name the sender. */
+export const SIGNER_USER_IDS_PURPOSE = 'inbound-signer-user-ids';
 
 /** The SHA-256 (hex) of the raw message, sealed bound to the mail's id. */
 export function sealRawDigest(secret: InstanceSecret, mailId: string, raw: Buffer): Buffer {
@@ -32,6 +34,18 @@ export function sealRawDigest(secret: InstanceSecret, mailId: string, raw: Buffe
 /** The signer's key fingerprint of a mail, sealed bound to its id. */
 export function sealSigner(secret: InstanceSecret, mailId: string, fingerprint: string): Buffer {
   return seal(secret, SIGNER_PURPOSE, mailId, Buffer.from(fingerprint, 'utf8'));
+}
+
+/** The signer key's user IDs of a mail, sealed bound to its id. */
+export function sealSignerUserIds(secret: InstanceSecret, mailId: string, userIds: string[]): Buffer {
+  return seal(secret, SIGNER_USER_IDS_PURPOSE, mailId, Buffer.from(JSON.stringify(userIds.map((u) => stripNul(u).slice(0, 500)).slice(0, 20)), 'utf8'));
+}
+
+/** The signer key's user IDs of a stored mail, opened; [] when unknown. */
+export function openSignerUserIds(secret: InstanceSecret, row: { id: string; signer_user_ids_sealed: Buffer | null }): string[] {
+  if (!row.signer_user_ids_sealed) return [];
+  const parsed: unknown = JSON.parse(unseal(secret, SIGNER_USER_IDS_PURPOSE, row.id, row.signer_user_ids_sealed).toString('utf8'));
+  return Array.isArray(parsed) ? parsed.filter((u): u is string => typeof u === 'string') : [];
 }
 
 /** The raw digest and signer of a stored mail, opened (in clear only on rows of earlier versions not yet sealed on start). */

@@ -1,3 +1,4 @@
+import { POLICY_NOT_SHOWN } from '../domain/policy-acceptance.ts';
 import * as openpgp from 'openpgp';
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
@@ -33,7 +34,9 @@ export interface ReporterDataExport {
     cvssVector: string | null;
     aiAssistance: string | null;
     policyVersion: number;
-    policyAcceptedAt: string;
+    /** Null when the report came by e-mail: the policy was never shown (policyAcceptance says so in words). */
+    policyAcceptedAt: string | null;
+    policyAcceptance: 'accepted' | typeof POLICY_NOT_SHOWN;
   };
   identity: { name: string | null; handle: string | null; email: string | null; erasedAt: string | null };
   credit: string;
@@ -73,7 +76,8 @@ export async function exportReporterData(db: Db, vault: ReportVault, secret: Ins
       cvssVector: report.reporter_cvss_vector,
       aiAssistance: report.ai_assistance,
       policyVersion: policy.version,
-      policyAcceptedAt: report.policy_accepted_at.toISOString(),
+      policyAcceptedAt: report.policy_accepted_at?.toISOString() ?? null,
+      policyAcceptance: report.policy_accepted_at ? 'accepted' : POLICY_NOT_SHOWN,
     },
     identity: { name: report.reporter_name, handle: report.reporter_handle, email: report.reporter_email, erasedAt: report.reporter_erased_at?.toISOString() ?? null },
     credit: report.credit_preference,

@@ -3,6 +3,7 @@ import type { Transaction } from 'kysely';
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import type { Channel, Database } from '../db/schema.ts';
+import { channelShowsPolicy } from '../domain/policy-acceptance.ts';
 import { formatReference } from '../domain/reference.ts';
 import { resolveCredit, type ReportSubmission } from '../domain/report-input.ts';
 import { hashToken, newToken } from '../domain/tokens.ts';
@@ -13,6 +14,7 @@ import type { Program } from '../programs/programs.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
 import { storeAttachments, type UploadedFile } from './attachments.ts';
 import { recordEvent } from './record-event.ts';
+import { queueTeamNotice } from '../team-notices/queue-team-notice.ts';
 import { reportKey, sealReport } from './report-contents.ts';
 
 export interface SubmittedReport {
@@ -54,7 +56,9 @@ export async function submitReport(
 ): Promise<SubmittedReport> {
   const { program, input, files, channel } = args;
   const now = args.now ?? new Date();
-  if (input.policyVersion !== program.policy.version) {
+  // A channel that never shows the policy (e-mail) records no acceptance, whatever the input says.
+  const policyShown = channelShowsPolicy(channel);
+  if (policyShown && input.policyVersion !== program.policy.version) {
     throw new ValidationError(
       { acceptPolicy: 'The policy was updated after you opened this form. Please read the current version and accept it again.' },
       'The disclosure policy has changed.',
@@ -94,7 +98,7 @@ export async function submitReport(
         reporter_cvss_vector: input.cvssVector ?? null,
         credit_preference: resolveCredit(input),
         policy_version_id: program.policy.id,
-        policy_accepted_at: now,
+        policy_accepted_at: policyShown ? now : null,
         tracking_token_hash: hashToken(trackingToken),
         client_encryption: args.clientEncryption ?? null,
         created_at: now,
@@ -104,13 +108,15 @@ export async function submitReport(
       .executeTakeFirstOrThrow();
     await storeAttachments(trx, vault, reportKey(vault, { id, data_key: sealed.data_key }), report.id, null, files);
     if (args.reporterKey) await storeReporterKey(trx, vault, report.id, args.reporterKey, channel);
-    await recordEvent(trx, {
+    const submittedEvent = await recordEvent(trx, {
       reportId: report.id,
       actor: { kind: 'reporter' },
       type: 'submitted',
-      data: { channel, policyVersion: program.policy.version, attachments: files.length },
+      data: { channel, policyVersion: program.policy.version, policyShown, attachments: files.length },
       reporterVisible: true,
     });
+    // The team hears of it (one job row; the job reads the quarantine verdict withinTransaction records).
+    await queueTeamNotice(trx, submittedEvent);
     await args.withinTransaction?.(trx, { id: report.id, trackingToken });
     if (args.receipt && input.reporterEmail) await queueTrackingLinkMail(trx, args.receipt.secret, { reportId: report.id, token: trackingToken });
     // The number comes last: the counter row's lock serialises every submission of the program, so

@@ -32,6 +32,7 @@ import { registerStaffInboxRoutes } from './routes/staff-inbox.tsx';
 import { registerStaffMetricsRoutes } from './routes/staff-metrics.tsx';
 import { registerStaffPolicyRoutes } from './routes/staff-policy.tsx';
 import { registerStaffReportRoutes } from './routes/staff-report.tsx';
+import { registerStaffMailEvidenceRoutes } from './routes/staff-mail-evidence.ts';
 import { registerStaffDeliveryRoutes } from './routes/staff-deliveries.tsx';
 import { registerStaffTeamRoutes } from './routes/staff-team.tsx';
 import { registerStaffAccountRoutes } from './routes/staff-account.tsx';
@@ -107,6 +108,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerStaffQuarantineRoutes(app, ctx);
   registerStaffBulkRoutes(app, ctx);
   registerStaffReportRoutes(app, ctx, bundles);
+  registerStaffMailEvidenceRoutes(app, ctx);
   registerStaffDeliveryRoutes(app, ctx);
   registerStaffTeamRoutes(app, ctx);
   registerStaffAccountRoutes(app, ctx);

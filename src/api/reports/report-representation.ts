@@ -89,7 +89,13 @@ export const reportSchema = z
       .object({ name: z.string().nullable(), handle: z.string().nullable(), email: z.string().nullable() })
       .optional()
       .meta({ description: 'Personal data: present only for tokens with reports:read.' }),
-    policy: z.object({ version: z.int(), acceptedAt: timestamp }).meta({ description: 'The policy version the reporter accepted.' }),
+    policy: z
+      .object({
+        version: z.int().meta({ description: 'The policy version in force when the report arrived.' }),
+        acceptance: z.enum(['accepted', 'not-shown']).meta({ description: '"accepted": the reporter accepted this version (web form, API). "not-shown": the report came by e-mail and its sender was never shown the policy.' }),
+        acceptedAt: timestamp.nullable().meta({ description: 'When the reporter accepted it; null when the policy was not shown.' }),
+      })
+      .meta({ description: 'The disclosure policy and the reporter: accepted, or (by e-mail) never shown.' }),
     assignee: personSchema.nullable(),
     createdAt: timestamp,
     updatedAt: timestamp,
@@ -145,7 +151,7 @@ export function presentReport(args: {
     disclosure: presentDisclosure(r),
     credit: { preference: r.credit_preference },
     ...(args.includeReporter ? { reporter: { name: r.reporter_name, handle: r.reporter_handle, email: r.reporter_email } } : {}),
-    policy: { version: args.policyVersion, acceptedAt: r.policy_accepted_at.toISOString() },
+    policy: { version: args.policyVersion, acceptance: r.policy_accepted_at ? 'accepted' : 'not-shown', acceptedAt: r.policy_accepted_at?.toISOString() ?? null },
     assignee: args.assignee,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),

@@ -29,6 +29,7 @@ import * as workerHeartbeats from './2026-12-02T0820-worker-heartbeats.ts';
 import * as sealInboundDigests from './2026-12-02T0730-seal-inbound-digests.ts';
 import * as jobClaims from './2026-12-02T0830-job-claims.ts';
 import * as recoverTrackingLink from './2026-12-02T0840-recover-tracking-link.ts';
+import * as mailEvidenceAndEmailPolicy from './2026-12-02T1130-mail-evidence-and-email-policy.ts';
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
   '2026-11-23T1300-initial': initial,
@@ -60,4 +61,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T0730-seal-inbound-digests': sealInboundDigests,
   '2026-12-02T0830-job-claims': jobClaims,
   '2026-12-02T0840-recover-tracking-link': recoverTrackingLink,
+  '2026-12-02T1130-mail-evidence-and-email-policy': mailEvidenceAndEmailPolicy,
 };

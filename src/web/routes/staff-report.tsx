@@ -27,6 +27,7 @@ import { DISCLOSURE_DONE_MESSAGES, registerStaffDisclosureRoutes } from './discl
 import { DELIVERY_DONE_MESSAGES, registerReportDeliveryRoutes } from './staff-deliveries.tsx';
 import { listUnsentReportMail } from '../../jobs/job-status.ts';
 import { listRefusedDeliveries } from '../../mail/deliveries.ts';
+import { loadMailEvidenceView } from '../../mail-intake/mail-evidence-view.ts';
 
 type RefParams = { Params: { ref: string } };
 
@@ -87,6 +88,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
     ]);
     const done = (req.query as Record<string, string | undefined>).done;
     const flash = extra.flash ?? (done && DONE_MESSAGES[done] ? { kind: 'success' as const, message: DONE_MESSAGES[done] } : undefined);
+    const mail = await loadMailEvidenceView(ctx, req.staff!, report);
     const page = (
       <StaffReportPage
         chrome={chrome(req, reply, program)}
@@ -106,6 +108,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
         scripts={bundles ? [bundles.cvssPicker] : []}
         advisory={advisory}
         deliveries={{ jobs: deliveries[0], refused: deliveries[1], canRetry: can.retryReportMail(req.staff!, report) }}
+        mail={mail}
         canDraftAdvisory={can.editAdvisory(req.staff!, report.program_id)}
         privacy={can.manageReporterData(req.staff!, report.program_id) ? { confirm: done === 'erase-confirm' } : undefined}
       />

@@ -20,6 +20,9 @@ import type { ReportExtrasView } from '../../triage/load-report-extras.ts';
 import { CannedPicker, ClosePanel, QuarantinePanel } from './report-closing-panel.tsx';
 import { ConvertPanel, CreditDuplicatePanel, WatchPanel, type CollabView } from './report-collab-panel.tsx';
 import { ReportDeliveriesPanel } from './deliveries-page.tsx';
+import { MailEvidencePanel, type MailEvidenceView } from './mail-evidence-panel.tsx';
+import { PolicyAcceptanceText } from './policy-acceptance.tsx';
+import { readPolicyAcceptance } from '../../domain/policy-acceptance.ts';
 import type { JobStatus } from '../../jobs/job-status.ts';
 import type { RefusedDelivery } from '../../mail/deliveries.ts';
 
@@ -51,6 +54,8 @@ export function StaffReportPage(props: {
   privacy?: { confirm: boolean };
   /** The report's mail to the reporter not sent yet (src/jobs/job-status.ts), and whether the viewer may retry it. */
   deliveries?: { jobs: JobStatus[]; refused: RefusedDelivery[]; canRetry: boolean };
+  /** The mails this report came from or was answered by (src/mail-intake/mail-evidence-view.ts). */
+  mail?: MailEvidenceView;
 }) {
   const { report, program } = props;
   // Moves the lifecycle would refuse for want of the promised evaluation are not offered (src/domain/lifecycle.ts).
@@ -108,6 +113,7 @@ export function StaffReportPage(props: {
           ) : (
             <p class="meta">None.</p>
           )}
+          {props.mail ? <MailEvidencePanel view={props.mail} base={base} /> : null}
           {props.triage ? <DuplicatesPanel view={props.triage} base={base} csrf={props.csrf} canEdit={props.canEdit} canMark={nextStates(report.state).includes('duplicate')} /> : null}
           <h2 id="timeline">Timeline</h2>
           <Timeline entries={props.timeline} audience="staff" attachmentHref={`${base}/attachments`} />
@@ -153,7 +159,7 @@ export function StaffReportPage(props: {
               <dt>Credit</dt>
               <dd>{CREDIT_LABELS[report.credit_preference]}</dd>
               <dt>Policy</dt>
-              <dd>Accepted version {props.policyVersion} on {formatDate(report.policy_accepted_at)}</dd>
+              <dd><PolicyAcceptanceText acceptance={readPolicyAcceptance(report, props.policyVersion)} /></dd>
             </dl>
           </section>
           {props.deliveries ? <ReportDeliveriesPanel jobs={props.deliveries.jobs} refused={props.deliveries.refused} canRetry={props.deliveries.canRetry} base={base} csrf={props.csrf} /> : null}
