@@ -27,7 +27,16 @@ export type TimelineEntry =
       body: string;
       attachments: AttachmentInfo[];
     }
-  | { kind: 'event'; id: string; at: Date; type: string; actorName: string | null; data: Record<string, unknown> };
+  | {
+      kind: 'event';
+      id: string;
+      at: Date;
+      type: string;
+      /** Who acted: the reporter's own actions read as theirs on both pages, whatever the event. */
+      actorKind: 'staff' | 'reporter' | 'system';
+      actorName: string | null;
+      data: Record<string, unknown>;
+    };
 
 /** The report with a reference, opened; undefined when there is none. */
 export async function findReportByReference(db: Db, vault: ReportVault, reference: string): Promise<Report | undefined> {
@@ -81,7 +90,7 @@ export async function loadTimeline(db: Db, vault: ReportVault, reportId: string,
   let events = db
     .selectFrom('report_events as e')
     .leftJoin('staff_users as u', 'u.id', 'e.actor_id')
-    .select(['e.id', 'e.created_at', 'e.type', 'e.data', 'e.text_sealed', 'u.display_name'])
+    .select(['e.id', 'e.created_at', 'e.type', 'e.actor_kind', 'e.data', 'e.text_sealed', 'u.display_name'])
     .where('e.report_id', '=', reportId)
     // Messages carry their own entries; their events would only repeat them.
     .where('e.type', 'not in', ['reporter-replied', 'staff-replied', 'note-added']);
@@ -109,6 +118,7 @@ export async function loadTimeline(db: Db, vault: ReportVault, reportId: string,
       id: r.id,
       at: r.created_at,
       type: r.type,
+      actorKind: r.actor_kind,
       actorName: audience === 'staff' ? r.display_name : null,
       data: eventDataWithText(vault, key, r),
     })),

@@ -15,6 +15,7 @@ import { renderPage } from '../views/layout.tsx';
 import { TrackPage } from '../views/track-page.tsx';
 import { loadOriginalStatus } from '../../triage/original-status.ts';
 import { registerTrackDisclosureRoutes } from './disclosure-date.tsx';
+import { loadReportClocks } from '../../sla/report-clocks.ts';
 import type { DisclosureFormState } from '../views/disclosure-panels.tsx';
 
 type TokenParams = { Params: { token: string } };
@@ -36,7 +37,12 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
     status: number,
     extra: { body?: string; errors?: Record<string, string>; creditErrors?: Record<string, string>; disclosure?: DisclosureFormState } = {},
   ) {
-    const [program, attachments] = await Promise.all([loadProgram(ctx.db, { id: report.program_id }), listAttachments(ctx.db, ctx.vault, report.id)]);
+    const now = new Date();
+    const [program, attachments, clocks] = await Promise.all([
+      loadProgram(ctx.db, { id: report.program_id }),
+      listAttachments(ctx.db, ctx.vault, report.id),
+      loadReportClocks(ctx.db, report.id, now),
+    ]);
     const timeline = await loadTimeline(ctx.db, ctx.vault, report.id, 'reporter', attachments);
     const original = await loadOriginalStatus(ctx.db, report);
     const query = req.query as Record<string, string | undefined>;
@@ -55,8 +61,21 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
         limits={limits}
         credit={{ errors: extra.creditErrors ?? {}, saved: query.credit === 'saved' }}
         original={original}
-        disclosure={{ form: extra.disclosure, done: query.disclosure, defaultTimeZone: program?.config.calendar.timeZone ?? 'UTC', now: new Date() }}
+        disclosure={{ form: extra.disclosure, done: query.disclosure, defaultTimeZone: program?.config.calendar.timeZone ?? 'UTC', now }}
         privacy={{ confirm: query.erase === 'confirm', erased: query.erased === '1' }}
+        productName={program?.config.products.find((p) => p.id === report.product)?.name ?? report.product}
+        firstResponse={
+          program && clocks
+            ? {
+                clock: clocks.clocks.find((c) => c.name === 'first-response'),
+                sla: program.config.sla,
+                timeZone: clocks.sla.calendar.timeZone,
+                // The expected resolution date is set only with the evaluation.
+                evaluationSent: report.expected_resolution_date !== null,
+                now,
+              }
+            : undefined
+        }
       />
     );
     return sendHtml(reply, renderPage(page), status, { private: true });

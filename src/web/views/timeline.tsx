@@ -8,11 +8,22 @@ function stateLabel(v: unknown): string {
   return isReportState(v) ? STATE_LABELS[v] : String(v);
 }
 
+/** How each credit choice reads in a sentence. */
+const CREDIT_WORDS: Readonly<Record<string, string>> = { name: 'by name', handle: 'by handle', anonymous: 'anonymously', none: 'not credited' };
+const creditWords = (v: unknown) => CREDIT_WORDS[String(v)] ?? String(v);
+
 function describeEvent(e: Extract<TimelineEntry, { kind: 'event' }>, audience: 'staff' | 'reporter'): string {
-  const who = audience === 'staff' ? (e.actorName ?? (e.type === 'submitted' ? 'Reporter' : 'System')) : e.type === 'submitted' ? 'You' : 'The security team';
+  // The reporter's own actions are theirs on both pages: "The reporter" to staff, "You" to the reporter.
+  const byReporter = e.actorKind === 'reporter' || (e.type === 'submitted' && e.actorKind !== 'staff');
+  const who = byReporter ? (audience === 'staff' ? 'The reporter' : 'You') : audience === 'staff' ? (e.actorName ?? 'System') : 'The security team';
   switch (e.type) {
     case 'submitted':
       return `${who} submitted the report via ${String(e.data.channel ?? 'web')}.`;
+    case 'credit-changed':
+      if (!byReporter) return describeTriageEvent(e.type, e.data, who) ?? `${who}: ${e.type}`;
+      return audience === 'staff'
+        ? `The reporter changed how they are credited: ${creditWords(e.data.from)} → ${creditWords(e.data.to)}.`
+        : `You changed how you are credited: ${creditWords(e.data.from)} → ${creditWords(e.data.to)}.`;
     case 'state-changed':
       return `${who === 'System' ? 'Status' : `${who} changed the status`}: ${stateLabel(e.data.from)} → ${stateLabel(e.data.to)}.`;
     case 'assigned':

@@ -1,7 +1,9 @@
 import type { Report } from '../../db/schema.ts';
 import { STATE_LABELS, stateExplanation } from '../../domain/lifecycle.ts';
 import type { AttachmentInfo, TimelineEntry } from '../../reports/read-report.ts';
-import { CREDIT_CHOICES } from '../../domain/report-input.ts';
+import { CREDIT_CHOICES, VULNERABILITY_TYPES } from '../../domain/report-input.ts';
+import { checkCvssVector } from '../../domain/cvss.ts';
+import { FirstResponseNotice, type FirstResponseView } from './track-response.tsx';
 import { ErrorSummary, FieldError, Layout, formatDate, formatSize, type PageChrome } from './layout.tsx';
 import { AttachmentList, Timeline } from './timeline.tsx';
 import type { OriginalStatus } from '../../triage/original-status.ts';
@@ -29,6 +31,10 @@ export function TrackPage(props: {
   disclosure?: { form?: DisclosureFormState; done?: string; defaultTimeZone: string; now: Date };
   /** The "Your data" section: just erased, or asked to confirm. */
   privacy?: { confirm: boolean; erased: boolean };
+  /** When the reporter will hear from the team (the first-response clock). */
+  firstResponse?: FirstResponseView;
+  /** The product's name in the program's list (the report stores its id). */
+  productName: string;
 }) {
   const { report } = props;
   const base = `/track/${props.token}`;
@@ -43,7 +49,9 @@ export function TrackPage(props: {
           <p class="transport">
             {report.client_encryption === 'openpgp'
               ? 'Your report and its attachments were encrypted in your browser with our OpenPGP key before they were sent.'
-              : 'Your report was sent over the encrypted connection (TLS) to this site; it was not encrypted in your browser.'}
+              : props.chrome.secure
+                ? 'Your report was sent over the encrypted connection (TLS) to this site; it was not encrypted in your browser.'
+                : 'Your report was not encrypted in your browser, and this site was reached over plain http: the connection is not encrypted.'}
           </p>
           <p>
             Keep this private link: it is the only way to follow the report and talk with us without an account. Anyone who has it can read
@@ -68,16 +76,21 @@ export function TrackPage(props: {
         <p>
           <span class={`state state-${report.state}`}>{STATE_LABELS[report.state]}</span> {stateExplanation(report.state, report.expected_resolution_date !== null)}
         </p>
+        {props.firstResponse ? <FirstResponseNotice {...props.firstResponse} /> : null}
         <p class="meta">Received {formatDate(report.created_at)} · last update {formatDate(report.updated_at)}</p>
       </section>
       {props.original ? <OriginalStatusSection original={props.original} /> : null}
-      {props.disclosure ? (
-        <TrackDisclosureSection state={report.state} date={readDisclosure(report)} base={base} csrf={props.csrf} {...props.disclosure} />
-      ) : null}
+      <section aria-labelledby="thread-h">
+        <h2 id="thread-h">Conversation</h2>
+        <ReplyForm base={base} csrf={props.csrf} reply={props.reply} limits={props.limits} />
+        <h3 class="thread-order">Messages and updates, newest first</h3>
+        <Timeline entries={[...props.timeline].reverse()} audience="reporter" attachmentHref={`${base}/attachments`} />
+      </section>
       <section aria-labelledby="report-h">
         <h2 id="report-h">Your report</h2>
+        <SubmittedFields report={report} productName={props.productName} attachments={props.attachments.filter((a) => a.messageId === null)} hrefBase={`${base}/attachments`} />
         <details>
-          <summary>{report.title}</summary>
+          <summary>Description, steps to reproduce and impact</summary>
           <dl class="report-fields">
             <dt>Description</dt>
             <dd class="text">{report.description}</dd>
@@ -86,34 +99,71 @@ export function TrackPage(props: {
             <dt>Impact</dt>
             <dd class="text">{report.impact}</dd>
           </dl>
-          <AttachmentList attachments={props.attachments.filter((a) => a.messageId === null)} hrefBase={`${base}/attachments`} />
         </details>
       </section>
-      <section aria-labelledby="thread-h">
-        <h2 id="thread-h">Conversation</h2>
-        <Timeline entries={props.timeline} audience="reporter" attachmentHref={`${base}/attachments`} />
-      </section>
+      {props.disclosure ? (
+        <TrackDisclosureSection state={report.state} date={readDisclosure(report)} base={base} csrf={props.csrf} {...props.disclosure} />
+      ) : null}
       <CreditSection report={report} base={base} csrf={props.csrf} errors={props.credit.errors} saved={props.credit.saved} />
       <TrackPrivacySection base={base} csrf={props.csrf} erasedAt={report.reporter_erased_at} confirm={props.privacy?.confirm ?? false} erased={props.privacy?.erased ?? false} />
-      <section aria-labelledby="reply-h">
-        <h2 id="reply-h">Write to the security team</h2>
-        <ErrorSummary errors={props.reply.errors} labels={{ body: 'Message', attachments: 'Attachments' }} />
-        <form method="post" action={`${base}/reply`} enctype="multipart/form-data">
-          <input type="hidden" name="_csrf" value={props.csrf} />
-          <div class={props.reply.errors.body ? 'field invalid' : 'field'}>
-            <label for="body">Message</label>
-            <FieldError id="body" message={props.reply.errors.body} />
-            <textarea id="body" name="body" rows={6} required>{props.reply.body}</textarea>
-          </div>
-          <div class={props.reply.errors.attachments ? 'field invalid' : 'field'}>
-            <label for="attachments">Attachments <span class="optional">(optional, up to {props.limits.maxFiles} files of {formatSize(props.limits.maxBytes)})</span></label>
-            <FieldError id="attachments" message={props.reply.errors.attachments} />
-            <input id="attachments" name="attachments" type="file" multiple />
-          </div>
-          <button type="submit" class="primary">Send</button>
-        </form>
-      </section>
     </Layout>
+  );
+}
+
+/** The reply box, at the top of the conversation so a long thread never pushes it out of reach; a plain form post. */
+function ReplyForm(props: { base: string; csrf: string; reply: { body: string; errors: Record<string, string> }; limits: { maxFiles: number; maxBytes: number } }) {
+  const { errors } = props.reply;
+  return (
+    <div class="reply-box">
+      <h3 id="reply-h">Write to the security team</h3>
+      <ErrorSummary errors={errors} labels={{ body: 'Message', attachments: 'Attachments' }} />
+      <form method="post" action={`${props.base}/reply`} enctype="multipart/form-data">
+        <input type="hidden" name="_csrf" value={props.csrf} />
+        <div class={errors.body ? 'field invalid' : 'field'}>
+          <label for="body">Message</label>
+          <FieldError id="body" message={errors.body} />
+          <textarea id="body" name="body" rows={5} required>{props.reply.body}</textarea>
+        </div>
+        <div class={errors.attachments ? 'field invalid' : 'field'}>
+          <label for="attachments">Attachments <span class="optional">(optional, up to {props.limits.maxFiles} files of {formatSize(props.limits.maxBytes)})</span></label>
+          <FieldError id="attachments" message={errors.attachments} />
+          <input id="attachments" name="attachments" type="file" multiple />
+        </div>
+        <button type="submit" class="primary">Send</button>
+      </form>
+    </div>
+  );
+}
+
+/** What the reporter gave besides the long texts: visible at once, so they can check what the team works from. */
+function SubmittedFields(props: { report: Report; productName: string; attachments: AttachmentInfo[]; hrefBase: string }) {
+  const { report } = props;
+  const kind = VULNERABILITY_TYPES.find(([id]) => id === report.vulnerability_type)?.[1] ?? report.vulnerability_type;
+  const cvss = report.reporter_cvss_vector ? checkCvssVector(report.reporter_cvss_vector) : undefined;
+  return (
+    <dl class="summary submitted-fields">
+      <dt>Title</dt>
+      <dd>{report.title}</dd>
+      <dt>Product</dt>
+      <dd>{props.productName}</dd>
+      <dt>Version</dt>
+      <dd>{report.product_version}</dd>
+      <dt>Kind of vulnerability</dt>
+      <dd>{kind}</dd>
+      <dt>Your CVSS</dt>
+      <dd>
+        {report.reporter_cvss_vector ? (
+          <>
+            <code>{report.reporter_cvss_vector}</code>
+            {cvss?.ok ? ` (score ${cvss.score.toFixed(1)})` : null}
+          </>
+        ) : (
+          <span class="meta">none given</span>
+        )}
+      </dd>
+      <dt>Attachments</dt>
+      <dd>{props.attachments.length > 0 ? <AttachmentList attachments={props.attachments} hrefBase={props.hrefBase} /> : <span class="meta">none</span>}</dd>
+    </dl>
   );
 }
 
