@@ -3,12 +3,15 @@
  * Progressive enhancement of /report: when JavaScript runs, the report's
  * fields and attachments are encrypted to the program's OpenPGP key before
  * they leave the page. Without JavaScript (or if anything here fails before
- * submitting) the form posts as usual over TLS.
+ * submitting) the form posts as usual, over TLS where the page was served over https.
  */
 import { createMessage, encrypt, readKey } from 'openpgp';
 
 /** Fields sealed in the browser; the server decrypts them with the program key. */
 const SEALED_FIELDS = ['title', 'productVersion', 'description', 'stepsToReproduce', 'impact', 'cvssVector', 'reporterName', 'reporterHandle', 'reporterEmail'] as const;
+
+/** Only a page the browser loaded over https may say the connection is encrypted. */
+const overTls = (): boolean => location.protocol === 'https:';
 
 async function main(): Promise<void> {
   const form = document.querySelector<HTMLFormElement>('form[data-encrypt-to]');
@@ -21,7 +24,9 @@ async function main(): Promise<void> {
     key = await readKey({ armoredKey: await res.text() });
   } catch (err) {
     if (status) {
-      status.textContent = 'Your browser could not load our encryption key; the report will be sent over the encrypted connection (TLS) only.';
+      status.textContent = overTls()
+        ? 'Your browser could not load our encryption key; the report will be sent over the encrypted connection (TLS) only.'
+        : 'Your browser could not load our encryption key, and this page was reached over plain http: the report would be sent unencrypted.';
       status.hidden = false;
     }
     console.warn(err);
@@ -47,7 +52,11 @@ async function main(): Promise<void> {
       .catch((err: unknown) => {
         console.error(err);
         if (button) button.disabled = false;
-        if (status) status.textContent = 'Encryption in the browser failed; nothing was sent. Try again, or disable JavaScript to send over TLS only.';
+        if (status) {
+          status.textContent = overTls()
+            ? 'Encryption in the browser failed; nothing was sent. Try again, or disable JavaScript to send over TLS only.'
+            : 'Encryption in the browser failed; nothing was sent. Try again.';
+        }
       });
   });
 }

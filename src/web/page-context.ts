@@ -19,10 +19,20 @@ export function chrome(req: FastifyRequest, reply: FastifyReply, program: Progra
     siteName: program?.config.vendor ? `${program.config.vendor} Security` : 'Embargo',
     path,
     thanksPage: program?.config.thanksPage ?? false,
+    secure: isSecureRequest(req),
     ...(req.staff
       ? { staff: { displayName: req.staff.displayName, csrf: reply.generateCsrf(), canEditPolicy: program ? can.editPolicy(req.staff, program.id) : false, canViewSubscribers: [...req.staff.roles.keys()].some((id) => can.viewSubscribers(req.staff!, id)), canOperateJobs: can.operateJobs(req.staff), canViewTeam: can.viewTeam(req.staff) } }
       : {}),
   };
+}
+
+/**
+ * Whether the request reached us over https: directly over TLS, or, when
+ * EMBARGO_TRUST_PROXY is set, as the proxy's X-Forwarded-Proto says (Fastify's
+ * trustProxy decides which; an untrusted client's header is ignored).
+ */
+export function isSecureRequest(req: FastifyRequest): boolean {
+  return req.protocol === 'https';
 }
 
 /** The program the public pages show. */

@@ -10,6 +10,8 @@ export interface PageChrome {
   thanksPage: boolean;
   /** Path of the current page, for aria-current in the navigation. */
   path: string;
+  /** Served over https (directly or by a trusted proxy): only then may a page say the connection is encrypted. */
+  secure?: boolean;
 }
 
 function NavLink(props: { href: string; path: string; children: ComponentChildren }) {

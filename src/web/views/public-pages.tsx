@@ -50,14 +50,15 @@ export function PolicySectionsView(props: { program: Program; sections: PolicySe
   );
 }
 
-export function ContactSection(props: { program: Program; keyInfo: KeyInfo | undefined }) {
+/** `secure`: the page was served over https; only then does it say the form is encrypted in transit. */
+export function ContactSection(props: { program: Program; keyInfo: KeyInfo | undefined; secure: boolean }) {
   const { program, keyInfo } = props;
   return (
     <section id="contact">
       <h2>Contact</h2>
       <ul>
         <li>
-          Web form: <a href="/report">report a vulnerability</a> (encrypted in transit; no account needed)
+          Web form: <a href="/report">report a vulnerability</a> ({props.secure ? 'encrypted in transit; ' : ''}no account needed)
         </li>
         <li>
           E-mail: <a href={`mailto:${program.config.contactEmail}`}>{program.config.contactEmail}</a>
@@ -86,7 +87,7 @@ export function PolicyPage(props: { chrome: PageChrome; program: Program; keyInf
         <a href="/policy/history">history of changes</a>
       </p>
       <PolicySectionsView program={program} sections={program.policy.sections} />
-      <ContactSection program={program} keyInfo={props.keyInfo} />
+      <ContactSection program={program} keyInfo={props.keyInfo} secure={props.chrome.secure ?? false} />
     </Layout>
   );
 }

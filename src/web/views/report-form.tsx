@@ -103,7 +103,15 @@ export function ReportFormPage(props: {
         {/* Filled in by the encryption script when JavaScript runs. */}
       </p>
       <noscript>
-        <p class="notice">JavaScript is off: your report is protected by the encrypted connection (TLS) to this site.</p>
+        {props.chrome.secure ? (
+          <p class="notice">JavaScript is off: your report is protected by the encrypted connection (TLS) to this site.</p>
+        ) : (
+          <p class="notice error">
+            JavaScript is off, and this page was reached over plain http: what you send is not encrypted on its way to us. For anything sensitive, write to{' '}
+            <a href={`mailto:${program.config.contactEmail}`}>{program.config.contactEmail}</a>
+            {props.encryptionScript ? <>, encrypted with <a href="/pgp-key.txt">our OpenPGP key</a></> : null}.
+          </p>
+        )}
       </noscript>
       <form method="post" action="/report" enctype="multipart/form-data" novalidate data-encrypt-to={props.encryptionScript ? '/pgp-key.txt' : undefined}>
         <input type="hidden" name="_csrf" value={props.csrf} />
