@@ -5,8 +5,9 @@ import { AppError, DatabaseUnavailableError, RateLimitedError, ValidationError }
 import { chrome, sendHtml } from './page-context.ts';
 import { renderPage } from './views/layout.tsx';
 import { MessagePage } from './views/staff-auth-pages.tsx';
+import type { PageChrome } from './views/layout.tsx';
 
-interface Answer {
+export interface Answer {
   status: number;
   code: string;
   title: string;
@@ -22,10 +23,9 @@ function toAnswer(err: FastifyError | Error): Answer {
     const fields = err instanceof ValidationError ? { fields: err.fields } : {};
     return { status: err.status, code: err.code, title: titles[err.status] ?? 'Error', message: err.message, ...fields };
   }
+  const refusal = csrfRefusal(err);
+  if (refusal) return refusal;
   const code = (err as FastifyError).code;
-  if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET') {
-    return { status: 403, code: 'csrf_failed', title: 'This form has expired', message: 'For your safety the form could not be accepted. Go back, reload the page and send it again.' };
-  }
   const status = (err as FastifyError).statusCode;
   // Stable codes for API clients; pages show the same generic "bad request" wording.
   if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
@@ -43,18 +43,56 @@ function toAnswer(err: FastifyError | Error): Answer {
   return { status: 500, code: 'internal_error', title: 'Something went wrong', message: 'An unexpected error occurred. Nothing you sent has been acknowledged; please try again in a moment.' };
 }
 
-export function sendError(req: FastifyRequest, reply: FastifyReply, answer: Answer): FastifyReply {
+/**
+ * A refused form (CSRF): the cookie that binds forms to this browser never
+ * came back (cookies blocked), or it did and the form's token does not match
+ * it (a page left open across a new cookie). Each gets words that say what to
+ * do; undefined for any other error.
+ */
+export function csrfRefusal(err: unknown): Answer | undefined {
+  const code = (err as FastifyError | undefined)?.code;
+  if (code === 'FST_CSRF_MISSING_SECRET') {
+    return {
+      status: 403,
+      code: 'csrf_cookie_missing',
+      title: 'Cookies are needed to send this form',
+      message:
+        'Your browser did not send back the cookie that protects this form against forgery, so the form could not be accepted. ' +
+        'Allow cookies for this site (it sets only this one, and a sign-in cookie for staff), then reload the form and send it again. ' +
+        'Your browser’s Back button usually still shows what you typed: copy it before reloading.',
+    };
+  }
+  if (code === 'FST_CSRF_INVALID_TOKEN') {
+    return {
+      status: 403,
+      code: 'csrf_failed',
+      title: 'This form has expired',
+      message:
+        'For your safety the form could not be accepted: it was opened before your browser got its current security token. ' +
+        'Reload the form and send it again; your browser’s Back button usually still shows what you typed.',
+    };
+  }
+  return undefined;
+}
+
+/** The header of error pages: the default program's name and navigation, from the configuration (no database needed: a 503 has none). */
+function errorChrome(ctx: AppContext, req: FastifyRequest, reply: FastifyReply): PageChrome {
+  const config = ctx.config.programs.find((p) => p.slug === ctx.defaultProgramSlug) ?? ctx.config.programs[0];
+  return chrome(req, reply, config ? { config } : undefined);
+}
+
+export function sendError(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, answer: Answer): FastifyReply {
   // A RateLimitedError already set the real time left; 60 s only for a 429 that knows none.
   if (answer.status === 429 && answer.code === 'rate_limited' && !reply.hasHeader('retry-after')) reply.header('retry-after', '60');
   if (req.url.startsWith('/api/')) {
     const fields = answer.fields ? { fields: answer.fields } : {};
     return reply.code(answer.status).send({ error: { code: answer.code, message: answer.message, ...fields } });
   }
-  const html = renderPage(<MessagePage chrome={chrome(req, reply, undefined)} title={answer.title} message={answer.message} />);
+  const html = renderPage(<MessagePage chrome={errorChrome(ctx, req, reply)} title={answer.title} message={answer.message} />);
   return sendHtml(reply, html, answer.status, { private: true });
 }
 
-export function registerErrorHandling(app: FastifyInstance, _ctx: AppContext): void {
+export function registerErrorHandling(app: FastifyInstance, ctx: AppContext): void {
   app.setErrorHandler((thrown, req, reply) => {
     // A connection error that reached here without passing the guarded pool (src/db/guarded-pool.ts) is still a 503.
     const err = asDatabaseUnavailable(thrown) as Error;
@@ -64,9 +102,9 @@ export function registerErrorHandling(app: FastifyInstance, _ctx: AppContext): v
     else if (answer.status >= 500) req.log.error({ err }, 'request failed');
     else req.log.info({ code: answer.code, status: answer.status }, 'request refused');
     if (err instanceof RateLimitedError || err instanceof DatabaseUnavailableError) reply.header('retry-after', String(err.retryAfterSeconds));
-    return sendError(req, reply, answer);
+    return sendError(ctx, req, reply, answer);
   });
   app.setNotFoundHandler((req, reply) =>
-    sendError(req, reply, { status: 404, code: 'not_found', title: 'Not found', message: 'This page does not exist, or you do not have access to it.' }),
+    sendError(ctx, req, reply, { status: 404, code: 'not_found', title: 'Not found', message: 'This page does not exist, or you do not have access to it.' }),
   );
 }

@@ -3,6 +3,7 @@ import { can, type StaffActor } from '../auth/policies.ts';
 import type { AppContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
 import { loadProgram, type Program } from '../programs/programs.ts';
+import type { ProgramConfig } from '../programs/program-config.ts';
 import type { PageChrome } from './views/layout.tsx';
 
 declare module 'fastify' {
@@ -13,7 +14,7 @@ declare module 'fastify' {
 }
 
 /** The header and navigation data every page needs. */
-export function chrome(req: FastifyRequest, reply: FastifyReply, program: Program | undefined): PageChrome {
+export function chrome(req: FastifyRequest, reply: FastifyReply, program: { id?: string; config: ProgramConfig } | undefined): PageChrome {
   const path = req.url.split('?')[0] ?? '/';
   return {
     siteName: program?.config.vendor ? `${program.config.vendor} Security` : 'Embargo',
@@ -21,7 +22,7 @@ export function chrome(req: FastifyRequest, reply: FastifyReply, program: Progra
     thanksPage: program?.config.thanksPage ?? false,
     secure: isSecureRequest(req),
     ...(req.staff
-      ? { staff: { displayName: req.staff.displayName, csrf: reply.generateCsrf(), canEditPolicy: program ? can.editPolicy(req.staff, program.id) : false, canViewSubscribers: [...req.staff.roles.keys()].some((id) => can.viewSubscribers(req.staff!, id)), canOperateJobs: can.operateJobs(req.staff), canViewTeam: can.viewTeam(req.staff) } }
+      ? { staff: { displayName: req.staff.displayName, csrf: reply.generateCsrf(), canEditPolicy: program?.id ? can.editPolicy(req.staff, program.id) : false, canViewSubscribers: [...req.staff.roles.keys()].some((id) => can.viewSubscribers(req.staff!, id)), canOperateJobs: can.operateJobs(req.staff), canViewTeam: can.viewTeam(req.staff) } }
       : {}),
   };
 }

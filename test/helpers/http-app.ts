@@ -30,7 +30,12 @@ export function defaultAppDatabase(): DatabaseKind {
 }
 
 /** The real web app on a fresh database, driven with fastify.inject (no port). */
-export async function startTestApp(kind: DatabaseKind = defaultAppDatabase(), env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  kind: DatabaseKind = defaultAppDatabase(),
+  env: Record<string, string> = {},
+  /** Extra routes a test needs (e.g. one that fails on purpose), added before the app is ready. */
+  extraRoutes?: (app: FastifyInstance) => void,
+): Promise<TestApp> {
   const t: TestDatabase = await freshDatabase(kind);
   const chunks: string[] = [];
   const sink = new Writable({
@@ -52,6 +57,7 @@ export async function startTestApp(kind: DatabaseKind = defaultAppDatabase(), en
     vault: new ReportVault(secret),
   };
   const app = await createApp(ctx);
+  extraRoutes?.(app);
   await app.ready();
   return {
     app,

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { csrfRefusal } from '../error-handler.tsx';
 import type { AppContext } from '../../context.ts';
 import { RateLimitedError } from '../../errors.ts';
 import { requestTrackingLink } from '../../reports/recover-tracking-link.ts';
@@ -31,7 +32,17 @@ export function registerTrackRecoverRoutes(app: FastifyInstance, ctx: AppContext
     return sendHtml(reply, renderPage(page), 200, { private: true });
   });
 
-  app.post('/track/recover', { preHandler: app.csrfProtection }, async (req, reply) => {
+  // A refused token: the form again with what was typed and a fresh token (and cookie), saying why.
+  const keepTypedOnCsrf = async (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    const refusal = csrfRefusal(err);
+    if (!refusal) throw err;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const values: RecoverValues = { reference: field(body, 'reference').slice(0, 100), email: field(body, 'email').slice(0, 320) };
+    const page = <TrackRecoverPage chrome={chrome(req, reply, await defaultProgram(ctx))} csrf={reply.generateCsrf()} values={values} errors={{ _form: refusal.message }} sent={false} />;
+    return sendHtml(reply, renderPage(page), refusal.status, { private: true });
+  };
+
+  app.post('/track/recover', { preHandler: app.csrfProtection, errorHandler: keepTypedOnCsrf }, async (req, reply) => {
     const program = await defaultProgram(ctx);
     await hitRateLimit(ctx.db, digestRateLimitKey('recover:ip', hasher.ip(req.ip)), REQUESTS_PER_IP_PER_HOUR, 3600);
     const body = (req.body ?? {}) as Record<string, unknown>;
