@@ -47,6 +47,10 @@ export const can = {
   operateJobs: (actor: StaffActor) => [...actor.roles.values()].includes('admin'),
   /** Retry a report's undelivered mail to the reporter: whoever may change the report. */
   retryReportMail: (actor: StaffActor, report: { program_id: string }) => EDITORS.includes(roleIn(actor, report.program_id) as Role),
+  /** See a program's block list and remove entries. */
+  manageBlockList: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
+  /** Block a sender's IP address (shared by everyone behind it: NAT, proxy, Tor exit): the program's admins, by its role there. */
+  blockIpAddress: (role: Role | undefined) => role === 'admin',
   /** Create staff accounts and change roles. */
   manageStaff: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
   /** See the team page (who has which role where, and the history of account changes): an administrator of any program. */

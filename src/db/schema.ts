@@ -13,7 +13,7 @@ export type CreditPreference = 'name' | 'handle' | 'anonymous' | 'none';
 export type EventType =
   | 'submitted' | 'state-changed' | 'assigned' | 'reporter-replied' | 'staff-replied' | 'note-added' | 'credit-changed'
   | 'severity-set' | 'cwe-set' | 'evaluation-sent' | 'resolution-date-changed' | 'duplicate-marked'
-  | 'quarantined' | 'quarantine-released' | 'sender-blocked' | 'ssvc-set' | 'advisory-published'
+  | 'quarantined' | 'quarantine-released' | 'sender-blocked' | 'sender-unblocked' | 'ssvc-set' | 'advisory-published'
   | 'disclosure-date-proposed' | 'disclosure-date-agreed' | 'reporter-data-erased';
 export type ActorKind = 'reporter' | 'staff' | 'system';
 export type JobKind = 'notify-reporter' | 'process-inbound-mail' | 'mail-acknowledgement' | 'sla-sweep' | 'sla-mail' | 'subscription-mail' | 'notify-subscribers' | 'mail-subscriber' | 'forget-unconfirmed-subscribers' | 'staff-account-mail' | 'recover-tracking-link';
@@ -212,6 +212,8 @@ export interface BlockedSendersTable {
   report_id: string | null;
   blocked_by: string | null;
   created_at: CreatedAt;
+  /** When the block stops counting; null (e-mail addresses only) for "until removed". An IP block always has one. */
+  expires_at: Date | null;
 }
 
 export interface ReportMessagesTable {

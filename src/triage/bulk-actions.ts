@@ -43,8 +43,9 @@ export async function runBulkAction(
     }
     try {
       if (action.kind === 'assign') await assignReport(deps.db, { reportId: row.id, assigneeId: action.assigneeId, actorId: actor.userId });
-      else if (action.kind === 'state') await changeState(deps.db, deps.vault, { reportId: row.id, to: action.to, actorId: actor.userId });
-      else await closeAsSpam(deps.db, deps.vault, deps.hasher, { reportId: row.id, actorId: actor.userId });
+      // Spam, however chosen, goes through closeAsSpam (it also leaves the quarantine); a bulk action blocks no one.
+      else if (action.kind === 'spam' || action.to === 'spam') await closeAsSpam(deps.db, deps.vault, deps.hasher, { reportId: row.id, actorId: actor.userId });
+      else await changeState(deps.db, deps.vault, { reportId: row.id, to: action.to, actorId: actor.userId });
       outcome.changed.push(row.reference);
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err;

@@ -1,9 +1,9 @@
-import type { Transaction } from 'kysely';
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
-import type { ClosureReason, Database } from '../db/schema.ts';
+import type { ClosureReason } from '../db/schema.ts';
 import { ValidationError } from '../errors.ts';
-import { applyTransition, lockReport, lockReportState } from '../reports/report-actions.ts';
+import { applyTransition, lockReportState } from '../reports/report-actions.ts';
+import { blockReportSender, type SenderBlockChoice } from './block-list.ts';
 import { recordEvent } from '../reports/record-event.ts';
 import { CLOSURE_REASONS, isClosureReason } from './closure-reasons.ts';
 import type { SenderHasher } from './sender-hash.ts';
@@ -33,48 +33,26 @@ export async function closeAsNotApplicable(db: Db, vault: ReportVault, args: { r
 }
 
 /**
- * Closes a report as spam. The reporter is not told (spam is not a
- * reporter-visible state); with `blockSender`, their e-mail address and
- * submitting IP (when known) go on the program's block list, so what they
- * send next is quarantined.
+ * Closes a report as spam: the one use case of the report page, the
+ * Quarantine tab, the bulk action and the API. The reporter is not told (spam
+ * is not a reporter-visible state). With `block`, the sender goes on the
+ * program's block list (blockReportSender): their e-mail address, and their
+ * submitting IP only when an admin chose it, with an expiry.
  */
 export async function closeAsSpam(
   db: Db,
   vault: ReportVault,
   hasher: SenderHasher,
-  args: { reportId: string; actorId: string; blockSender?: boolean },
+  args: { reportId: string; actorId: string; block?: SenderBlockChoice; now?: Date },
 ): Promise<{ blocked: { email: boolean; ip: boolean } }> {
   return db.transaction().execute(async (trx) => {
     const report = await lockReportState(trx, args.reportId);
     await applyTransition(trx, report, 'spam', { kind: 'staff', id: args.actorId }, undefined);
     await trx.updateTable('reports').set({ quarantined: false }).where('id', '=', report.id).execute();
-    const blocked = args.blockSender ? await blockReportSender(trx, vault, hasher, { reportId: report.id, actorId: args.actorId, reason: 'Closed as spam.' }) : { email: false, ip: false };
+    const wanted = args.block && (args.block.email || args.block.ipDays !== null);
+    const blocked = wanted
+      ? await blockReportSender(trx, vault, hasher, { reportId: report.id, actorId: args.actorId, reason: 'Closed as spam.', choice: args.block!, ...(args.now ? { now: args.now } : {}) })
+      : { email: false, ip: false };
     return { blocked };
   });
-}
-
-/** Puts a report's sender (e-mail address and submitting IP, as keyed hashes) on its program's block list. */
-export async function blockReportSender(
-  trx: Transaction<Database>,
-  vault: ReportVault,
-  hasher: SenderHasher,
-  args: { reportId: string; actorId: string; reason: string },
-): Promise<{ email: boolean; ip: boolean }> {
-  // The address is sealed: open the report to read it, and keep only its hash.
-  const report = await lockReport(trx, vault, args.reportId);
-  const ipHash = (await trx.selectFrom('reports').select('submitter_ip_hash').where('id', '=', report.id).executeTakeFirstOrThrow()).submitter_ip_hash;
-  const entries = [
-    ...(report.reporter_email ? [{ kind: 'email' as const, value_hash: hasher.email(report.reporter_email) }] : []),
-    ...(ipHash ? [{ kind: 'ip' as const, value_hash: ipHash }] : []),
-  ];
-  for (const e of entries) {
-    await trx
-      .insertInto('blocked_senders')
-      .values({ program_id: report.program_id, ...e, reason: args.reason, report_id: report.id, blocked_by: args.actorId })
-      .onConflict((oc) => oc.columns(['program_id', 'kind', 'value_hash']).doNothing())
-      .execute();
-  }
-  const blocked = { email: entries.some((e) => e.kind === 'email'), ip: entries.some((e) => e.kind === 'ip') };
-  await recordEvent(trx, { reportId: report.id, actor: { kind: 'staff', id: args.actorId }, type: 'sender-blocked', data: blocked, reporterVisible: false });
-  return blocked;
 }

@@ -18,6 +18,8 @@ export interface ReportExtrasView {
   aiAssistance: AiAssistance | null;
   canCloseNotApplicable: boolean;
   canCloseSpam: boolean;
+  /** The submitting IP is known (web form), so closing as spam may also block it. */
+  ipKnown: boolean;
 }
 
 /** Reads the extras; `query.template` fills the chosen template server-side (the no-JavaScript "Use" button). */
@@ -31,5 +33,6 @@ export async function loadReportExtras(db: Db, report: Report, program: Program,
     aiAssistance: report.ai_assistance,
     canCloseNotApplicable: nextStates(report.state).includes('not-applicable'),
     canCloseSpam: nextStates(report.state).includes('spam'),
+    ipKnown: report.submitter_ip_hash !== null,
   };
 }

@@ -6,6 +6,7 @@ import { recordEvent } from '../reports/record-event.ts';
 import { digestRateLimitKey, hitRateLimit } from '../web/rate-limit.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
 import { findCopiedAdvisory } from './advisory-similarity.ts';
+import { findActiveBlocks } from './block-list.ts';
 import { senderHasher, type SenderHasher } from './sender-hash.ts';
 
 /** Local signals that a submission may be spam or low effort, as staff read them in the Quarantine tab. */
@@ -107,17 +108,10 @@ export async function assessSubmission(
   if (copied) signals.push(`${copied.similarity >= ADVISORY_COPY_STRONG ? 'advisory-copy' : 'advisory-near-duplicate'}:${copied.publicId}:${copied.similarity}`);
   const emailHash = args.input.reporterEmail ? hasher.email(args.input.reporterEmail) : null;
   const ipHash = args.ip ? hasher.ip(args.ip) : null;
-  const lookups = [...(emailHash ? [{ kind: 'email' as const, hash: emailHash }] : []), ...(ipHash ? [{ kind: 'ip' as const, hash: ipHash }] : [])];
-  if (lookups.length) {
-    const rows = await db
-      .selectFrom('blocked_senders')
-      .select('kind')
-      .where('program_id', '=', args.programId)
-      .where((eb) => eb.or(lookups.map((l) => eb.and([eb('kind', '=', l.kind), eb('value_hash', '=', l.hash)]))))
-      .execute();
-    if (rows.some((r) => r.kind === 'email')) signals.unshift('blocked-email');
-    if (rows.some((r) => r.kind === 'ip')) signals.unshift('blocked-ip');
-  }
+  // Expired IP blocks no longer count (findActiveBlocks).
+  const blocks = await findActiveBlocks(db, { programId: args.programId, emailHash, ipHash });
+  if (blocks.email) signals.unshift('blocked-email');
+  if (blocks.ip) signals.unshift('blocked-ip');
   if (emailHash) {
     try {
       // Keyed by the address's hash: the rate_limits table never holds an address.

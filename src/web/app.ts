@@ -35,6 +35,7 @@ import { registerStaffReportRoutes } from './routes/staff-report.tsx';
 import { registerStaffMailEvidenceRoutes } from './routes/staff-mail-evidence.ts';
 import { registerStaffDeliveryRoutes } from './routes/staff-deliveries.tsx';
 import { registerStaffTeamRoutes } from './routes/staff-team.tsx';
+import { registerStaffBlockRoutes } from './routes/staff-blocks.tsx';
 import { registerStaffAccountRoutes } from './routes/staff-account.tsx';
 import { registerTrackRoutes } from './routes/track.tsx';
 import { registerTrackRecoverRoutes } from './routes/track-recover.tsx';
@@ -111,6 +112,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerStaffMailEvidenceRoutes(app, ctx);
   registerStaffDeliveryRoutes(app, ctx);
   registerStaffTeamRoutes(app, ctx);
+  registerStaffBlockRoutes(app, ctx);
   registerStaffAccountRoutes(app, ctx);
   registerStaffPolicyRoutes(app, ctx);
   registerStaffMetricsRoutes(app, ctx);

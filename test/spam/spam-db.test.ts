@@ -29,11 +29,11 @@ for (const kind of await databaseKinds()) {
         assert.ok(keys.every((k) => !k.includes('busy')), 'the rate-limit key holds a hash, not the address');
         assert.equal((await assessSubmission(t.db, hasher, { ...args, input: { ...args.input, reporterEmail: 'calm@example.org' } })).quarantined, false);
 
-        // Blocking twice is one row; the IP of the report is blocked with its address.
-        const staff = await makeStaff(t.db, 'triager');
+        // The IP of the report is blocked with its address when an admin chooses it.
+        const staff = await makeStaff(t.db, 'admin');
         const r = await makeReport(t.db, { reporterEmail: 'Blocked@Example.org' });
         await t.db.transaction().execute((trx) => recordAssessment(trx, r.id, { quarantined: false, reasons: [], aiAssistance: 'no', ipHash: hasher.ip('203.0.113.9') }));
-        await closeAsSpam(t.db, testVault, hasher, { reportId: r.id, actorId: staff.id, blockSender: true });
+        await closeAsSpam(t.db, testVault, hasher, { reportId: r.id, actorId: staff.id, block: { email: true, ipDays: 7 } });
         const rows = await t.db.selectFrom('blocked_senders').select(['kind', 'report_id', 'blocked_by']).orderBy('kind').execute();
         assert.deepEqual(rows, [
           { kind: 'email', report_id: r.id, blocked_by: staff.id },

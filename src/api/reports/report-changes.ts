@@ -5,6 +5,8 @@ import { REPORT_STATES } from '../../domain/lifecycle.ts';
 import { ValidationError } from '../../errors.ts';
 import { assignReport, changeState } from '../../reports/report-actions.ts';
 import { acknowledgeWithEvaluation } from '../../triage/acknowledge-with-evaluation.ts';
+import { closeAsSpam } from '../../triage/close-report.ts';
+import { senderHasher } from '../../triage/sender-hash.ts';
 import { setTeamSeverity } from '../../triage/set-team-severity.ts';
 import { defineEndpoint } from '../endpoint.ts';
 import { referenceParams, reportOfToken, representReport } from './report-access.ts';
@@ -62,6 +64,9 @@ export function changeStateEndpoint(ctx: AppContext) {
           evaluation: body.evaluation ?? '',
           expectedResolutionDate: body.expectedResolutionDate ?? '',
         });
+      } else if (body.to === 'spam') {
+        // The same use case as the report page and the bulk action (it also takes the report out of the quarantine); the API blocks no one.
+        await closeAsSpam(ctx.db, ctx.vault, senderHasher(ctx.secret), { reportId: report.id, actorId: principal.actorId });
       } else {
         await changeState(ctx.db, ctx.vault, { reportId: report.id, to: body.to, actorId: principal.actorId, reason: body.reason });
       }

@@ -6,6 +6,7 @@ import type { AppContext } from '../../context.ts';
 import type { Report } from '../../db/schema.ts';
 import { AppError, ValidationError } from '../../errors.ts';
 import { loadProgram } from '../../programs/programs.ts';
+import { parseIpBlockDays } from '../../triage/block-list.ts';
 import { closeAsNotApplicable, closeAsSpam } from '../../triage/close-report.ts';
 import { releaseFromQuarantine } from '../../triage/quarantine.ts';
 import { senderHasher } from '../../triage/sender-hash.ts';
@@ -15,13 +16,14 @@ import type { ReportPageHelpers } from './staff-triage.tsx';
 export const CLOSE_DONE_MESSAGES: Record<string, string> = {
   'not-applicable': 'Closed as not applicable; the reporter is told why.',
   spam: 'Closed as spam. The reporter is not told.',
-  'spam-blocked': 'Closed as spam and the sender is blocked: what they send next is quarantined.',
+  'spam-blocked': 'Closed as spam and the sender’s e-mail address is blocked: what they send from it next is quarantined. Admins see and lift blocks on the block list.',
+  'spam-blocked-ip': 'Closed as spam and the sender is blocked, their IP address until the expiry chosen: what they send next is quarantined. Admins see and lift blocks on the block list.',
   released: 'Released from the quarantine: the report is in the normal inbox views.',
 };
 
 const schemas = {
   close: z.object({ closureReason: z.string().max(40).default(''), template: z.string().max(40).default(''), note: z.string().max(5000).default('') }),
-  spam: z.object({ block: z.literal('yes').optional() }),
+  spam: z.object({ block: z.literal('yes').optional(), blockIp: z.string().max(4).optional() }),
   release: z.object({}),
 } as const;
 type Action = keyof typeof schemas;
@@ -44,7 +46,7 @@ export function registerStaffCloseRoutes(app: FastifyInstance, ctx: AppContext, 
         done = await run(report, parsed.data as z.infer<(typeof schemas)[A]>, req.staff!.userId);
       } catch (err) {
         if (err instanceof ValidationError) return page.render(req, reply, report, 422, { flash: { kind: 'error', message: Object.values(err.fields).join(' ') || err.message } });
-        if (err instanceof AppError && err.status === 409) return page.render(req, reply, report, 409, { flash: { kind: 'error', message: err.message } });
+        if (err instanceof AppError && (err.status === 409 || err.status === 403)) return page.render(req, reply, report, err.status, { flash: { kind: 'error', message: err.message } });
         throw err;
       }
       // The Quarantine tab's one-click forms come back to the tab.
@@ -69,8 +71,10 @@ export function registerStaffCloseRoutes(app: FastifyInstance, ctx: AppContext, 
   });
 
   route('spam', async (report, form, actorId) => {
-    const { blocked } = await closeAsSpam(ctx.db, ctx.vault, hasher, { reportId: report.id, actorId, blockSender: form.block === 'yes' });
-    return blocked.email || blocked.ip ? 'spam-blocked' : 'spam';
+    // The e-mail address by default; the IP address only when chosen, for 1, 7 or 30 days (an admin's choice: closeAsSpam checks).
+    const block = { email: form.block === 'yes', ipDays: parseIpBlockDays(form.blockIp) };
+    const { blocked } = await closeAsSpam(ctx.db, ctx.vault, hasher, { reportId: report.id, actorId, block });
+    return blocked.ip ? 'spam-blocked-ip' : blocked.email ? 'spam-blocked' : 'spam';
   });
 
   route('release', async (report, _form, actorId) => {

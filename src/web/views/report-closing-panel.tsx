@@ -1,5 +1,6 @@
 import { AI_ASSISTANCE_CHOICES } from '../../domain/report-input.ts';
 import type { ReportExtrasView } from '../../triage/load-report-extras.ts';
+import { IP_BLOCK_DAYS } from '../../triage/block-list.ts';
 import { CLOSURE_REASONS } from '../../triage/closure-reasons.ts';
 
 /** The composer's template picker: a GET form, so "Use" re-renders the page with the template filled in, no JavaScript needed. */
@@ -43,7 +44,7 @@ export function QuarantinePanel(props: { extras: ReportExtrasView; base: string;
           <form method="post" action={`${props.base}/spam`} class="inline">
             <input type="hidden" name="_csrf" value={props.csrf} />
             <input type="hidden" name="block" value="yes" />
-            <button type="submit" class="danger">Close as spam and block the sender</button>
+            <button type="submit" class="danger">Close as spam and block the sender’s e-mail address</button>
           </form>
         </div>
       ) : null}
@@ -95,8 +96,21 @@ export function ClosePanel(props: { extras: ReportExtrasView; base: string; csrf
         <form method="post" action={`${props.base}/spam`}>
           <input type="hidden" name="_csrf" value={props.csrf} />
           <label class="choice">
-            <input type="checkbox" name="block" value="yes" /> Also block the sender
+            <input type="checkbox" name="block" value="yes" /> Also block the sender’s e-mail address
           </label>
+          {extras.ipKnown ? (
+            <div class="field">
+              <label for="blockIp">
+                Also block the submitting IP address <span class="optional">(admins only; everyone behind it, such as an office, a proxy or a Tor exit, would be quarantined too)</span>
+              </label>
+              <select id="blockIp" name="blockIp">
+                <option value="">No</option>
+                {IP_BLOCK_DAYS.map((d) => (
+                  <option key={d} value={String(d)}>For {d} {d === 1 ? 'day' : 'days'}</option>
+                ))}
+              </select>
+            </div>
+          ) : null}
           <button type="submit" class="danger">Close as spam (no reply)</button>
         </form>
       ) : null}

@@ -70,7 +70,8 @@ export function TeamPage(props: {
       <h1>Team</h1>
       <p class="meta">
         Who has which role in which program. Role changes take effect on the member’s next page; deactivating ends their sessions and stops the API
-        tokens they created at once, and their name stays in timelines and in the history below.
+        tokens they created at once, and their name stays in timelines and in the history below. Blocked spam senders are on the{' '}
+        <a href="/staff/blocks">block list</a>.
       </p>
       {props.flash ? <p class="notice success" role="status">{props.flash}</p> : null}
       {props.problem ? <p class="notice error" role="alert">{props.problem}</p> : null}

@@ -34,7 +34,9 @@ export function describeTriageEvent(type: string, data: Record<string, unknown>,
     case 'quarantine-released':
       return `${who} released the report from the quarantine.`;
     case 'sender-blocked':
-      return `${who} blocked the sender (${[data.email ? 'e-mail address' : '', data.ip ? 'IP address' : ''].filter(Boolean).join(' and ') || 'nothing to block'}).`;
+      return `${who} blocked the sender (${[data.email ? 'e-mail address' : '', data.ip ? `IP address${typeof data.ipDays === 'number' ? ` for ${data.ipDays} ${data.ipDays === 1 ? 'day' : 'days'}` : ''}` : ''].filter(Boolean).join(' and ') || 'nothing to block'}).`;
+    case 'sender-unblocked':
+      return `${who} removed the sender’s ${data.kind === 'ip' ? 'IP address' : 'e-mail address'} from the block list.`;
     default:
       return undefined;
   }
