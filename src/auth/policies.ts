@@ -27,6 +27,8 @@ export const can = {
     EDITORS.includes(roleIn(actor, report.program_id) as Role),
   /** Be chosen as a report's assignee. */
   beAssigned: (role: Role | undefined) => role !== undefined && EDITORS.includes(role),
+  /** Hear of a program's new work (new reports, reporters' replies and proposals) by mail: the members who work its reports. */
+  hearOfNewWork: (role: Role | undefined) => role !== undefined && EDITORS.includes(role),
   /** See a program's inbox. */
   viewInbox: (actor: StaffActor, programId: string) => roleIn(actor, programId) !== undefined,
   /** Publish a new version of the program's disclosure policy. */

@@ -3,6 +3,7 @@ import type { ReportState, ResumableState } from '../domain/lifecycle.ts';
 import type { AdvisoriesTable, AdvisoryCountersTable } from './advisory-tables.ts';
 import type { SubscriptionTables } from './subscription-tables.ts';
 import type { StaffAuthTables } from './staff-auth-tables.ts';
+import type { TeamNoticeTables } from './team-notice-tables.ts';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -16,7 +17,8 @@ export type EventType =
   | 'quarantined' | 'quarantine-released' | 'sender-blocked' | 'sender-unblocked' | 'ssvc-set' | 'advisory-published'
   | 'disclosure-date-proposed' | 'disclosure-date-agreed' | 'reporter-data-erased';
 export type ActorKind = 'reporter' | 'staff' | 'system';
-export type JobKind = 'notify-reporter' | 'process-inbound-mail' | 'mail-acknowledgement' | 'sla-sweep' | 'sla-mail' | 'subscription-mail' | 'notify-subscribers' | 'mail-subscriber' | 'forget-unconfirmed-subscribers' | 'staff-account-mail' | 'recover-tracking-link';
+export type JobKind = 'notify-reporter' | 'process-inbound-mail' | 'mail-acknowledgement' | 'sla-sweep' | 'sla-mail' | 'subscription-mail' | 'notify-subscribers' | 'mail-subscriber' | 'forget-unconfirmed-subscribers' | 'staff-account-mail' | 'recover-tracking-link'
+  | 'notify-team' | 'team-mail' | 'team-digest';
 export type JobState = 'pending' | 'running' | 'done' | 'failed';
 
 export interface ProgramsTable {
@@ -464,7 +466,7 @@ export interface DuplicateSuggestionsTable {
   created_at: CreatedAt;
 }
 
-export interface Database extends SubscriptionTables, StaffAuthTables {
+export interface Database extends SubscriptionTables, StaffAuthTables, TeamNoticeTables {
   programs: ProgramsTable;
   worker_heartbeats: WorkerHeartbeatsTable;
   policy_versions: PolicyVersionsTable;

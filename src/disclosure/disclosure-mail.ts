@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
 import type { SlaRemindersTable } from '../db/schema.ts';
 import { OPEN_STATES } from '../domain/lifecycle.ts';
+import { staffMailText, staffReportUrl } from '../mail/staff-mail.ts';
 import { describeDaysLeft, describeTimeLeft, formatDisclosureMoment, readDisclosure } from './disclosure-rules.ts';
 
 export interface DisclosureMailRow {
@@ -48,6 +49,6 @@ export async function disclosureReminderMail(ctx: AppContext, row: DisclosureMai
   return {
     to: row.email,
     subject,
-    text: [`Hello ${row.display_name},`, '', lead, '', `Open it: ${ctx.config.baseUrl}/staff/reports/${ref}`, '', '-- ', `Embargo at ${ctx.config.baseUrl}`].join('\n'),
+    text: staffMailText({ displayName: row.display_name, paragraphs: [lead, `Open it: ${staffReportUrl(ctx.config.baseUrl, ref)}`], baseUrl: ctx.config.baseUrl }),
   };
 }

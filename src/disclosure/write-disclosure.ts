@@ -8,6 +8,7 @@ import { recordEvent } from '../reports/record-event.ts';
 import type { PlainReport } from '../reports/report-contents.ts';
 import { formatDisclosureMoment, readDisclosure, type DisclosureDate, type DisclosureDecision, type DisclosureSide } from './disclosure-rules.ts';
 import { queueDisclosureMails, reportTeam } from './notify-team.ts';
+import { queueTeamNotice } from '../team-notices/queue-team-notice.ts';
 
 /** Who acts: a staff member (an editor of the program) or the reporter through their tracking link. */
 export type DisclosureActor = { kind: 'staff'; id: string } | { kind: 'reporter' };
@@ -58,7 +59,7 @@ export async function writeDisclosure(
         body: `${decision.kind === 'agreed' ? 'Agreed' : 'Proposed'} disclosure date: ${formatDisclosureMoment(next.at, next.timeZone)}.\n\n${text}`,
       })
     : undefined;
-  await recordEvent(trx, {
+  const eventId = await recordEvent(trx, {
     reportId: report.id,
     actor,
     type: decision.kind === 'agreed' ? 'disclosure-date-agreed' : 'disclosure-date-proposed',
@@ -74,6 +75,8 @@ export async function writeDisclosure(
     reporterVisible: true,
   });
   if (actor.kind === 'reporter') {
+    // The program's team hears of it as new work (each by their choice); whoever works the report, below.
+    await queueTeamNotice(trx, eventId);
     await queueDisclosureMails(trx, {
       reportId: report.id,
       threshold: decision.kind === 'agreed' ? 'reporter-agreed' : 'reporter-proposed',

@@ -3,6 +3,8 @@ import { mailJobHandlers } from '../mail/mail-jobs.ts';
 import { slaJobHandlers } from '../sla-reminders/sla-mail.ts';
 import { subscriptionJobHandlers } from '../subscriptions/subscription-jobs.ts';
 import { staffAccountJobHandlers } from '../staff/accounts/account-mail.ts';
+import { queueTeamDigests } from '../team-notices/team-digest.ts';
+import { teamNoticeJobHandlers } from '../team-notices/team-jobs.ts';
 import { runHousekeeping } from './housekeeping.ts';
 import type { JobHandlers } from './worker.ts';
 
@@ -18,6 +20,13 @@ export function createJobHandlers(ctx: AppContext): JobHandlers {
     // rather than a job kind of its own, which would need a migration of the jobs' kind constraint.
     async 'sla-sweep'(payload, job) {
       await sla['sla-sweep'](payload, job);
+      // The team's daily digests of new work come due on the same beat (src/team-notices/).
+      try {
+        const digests = await queueTeamDigests(ctx.db, new Date(), (err, item) => ctx.logger.error({ err, ...item }, 'team digest: one failed; the others went on'));
+        if (digests) ctx.logger.info({ digests }, 'team digests queued');
+      } catch (err) {
+        ctx.logger.error({ err }, 'team digests not queued; the next sweep tries again');
+      }
       const onError = (err: unknown, table: string) => ctx.logger.error({ err, table }, 'housekeeping: a delete failed; the others went on');
       const deleted = await runHousekeeping(ctx.db, { finishedJobsDays: ctx.config.jobRetentionDays, onError });
       if (Object.values(deleted).some((n) => n > 0)) ctx.logger.info(deleted, 'housekeeping: expired rows deleted');
@@ -26,5 +35,7 @@ export function createJobHandlers(ctx: AppContext): JobHandlers {
     ...subscriptionJobHandlers(ctx),
     // Invitations and password reset links to staff.
     ...staffAccountJobHandlers(ctx),
+    // New work for the team: the fan-out, immediate notices and daily digests.
+    ...teamNoticeJobHandlers(ctx),
   };
 }

@@ -30,6 +30,12 @@ export interface JobPayloads {
   'forget-unconfirmed-subscribers': Record<string, never>;
   /** An invitation or password reset link to a staff member; the token travels sealed and is scrubbed once sent (src/staff/account-links.ts). */
   'staff-account-mail': { linkId: string; sealedToken?: string };
+  /** New work for the team (a new report, a reporter's reply or disclosure proposal, a release from quarantine): logs it and queues the immediate mails (src/team-notices/). */
+  'notify-team': { eventId: string };
+  /** One immediate notice to one staff member; ids only, written from fresh data when sent. */
+  'team-mail': { noticeId: string; userId: string };
+  /** One person's daily digest of a program's notices (src/team-notices/team-digest.ts). */
+  'team-digest': { userId: string; programId: string; day: string };
 }
 
 /**

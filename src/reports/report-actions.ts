@@ -10,6 +10,7 @@ import { storeAttachments, type UploadedFile } from './attachments.ts';
 import type { EventData } from './event-text.ts';
 import { recordEvent, type EventActor, type EventTextInput } from './record-event.ts';
 import { PLAIN_REPORT_COLUMNS, openReport, reportKey, sealMessageBody, type PlainReport } from './report-contents.ts';
+import { queueTeamNotice } from '../team-notices/queue-team-notice.ts';
 
 /** Re-reads the report under a row lock so concurrent changes apply one after the other; returns it opened. */
 export async function lockReport(trx: Transaction<Database>, vault: ReportVault, reportId: string): Promise<Report> {
@@ -156,7 +157,7 @@ export async function postReporterReply(
     const report = await lockReportState(trx, args.reportId);
     const message = await insertMessage(trx, vault, { reportId: report.id, authorId: null, visibility: 'reporter', body: args.body });
     await storeAttachments(trx, vault, message.key, report.id, message.id, args.files);
-    await recordEvent(trx, {
+    const replied = await recordEvent(trx, {
       reportId: report.id,
       actor: { kind: 'reporter' },
       type: 'reporter-replied',
@@ -168,3 +169,4 @@ export async function postReporterReply(
     }
   });
 }
+    await queueTeamNotice(trx, replied);

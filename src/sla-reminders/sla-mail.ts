@@ -7,10 +7,10 @@ import { CLOCK_LABELS } from '../sla/sla-clocks.ts';
 import { formatDuration } from '../sla/sla-explain.ts';
 import { runSlaSweep, scheduleSlaSweep, SWEEP_INTERVAL_MS } from './sla-sweep.ts';
 import { disclosureReminderMail } from '../disclosure/disclosure-mail.ts';
-import { blankAddress } from '../mail/blank-address.ts';
+import { sendStaffMail, staffMailText, staffReportUrl } from '../mail/staff-mail.ts';
 
-// Staff mail names reports by reference only: titles and details stay behind the sign-in, since relays may read plain mail.
-const footer = (baseUrl: string) => ['', '-- ', `Embargo at ${baseUrl}. Turn the daily digest off on ${baseUrl}/staff/reports/due`];
+// Staff mail names reports by reference only (src/mail/staff-mail.ts).
+const digestNote = (baseUrl: string) => `Turn the daily digest off on ${baseUrl}/staff/reports/due`;
 
 /**
  * The SLA job handlers. `now` is injectable so tests can script the clock;
@@ -34,17 +34,7 @@ export function slaJobHandlers(ctx: AppContext, now: () => Date = () => new Date
     },
     async 'sla-mail'(payload) {
       const mail = payload.kind === 'reminder' ? await reminderMail(ctx, payload.reminderId, now()) : await digestMail(ctx, payload.userId, payload.day, now());
-      if (!mail) return;
-      if (!ctx.mailer) {
-        ctx.logger.info({ kind: payload.kind }, 'SLA mail not sent: EMBARGO_SMTP_URL is not set');
-        return;
-      }
-      try {
-        await ctx.mailer.send(mail);
-      } catch (err) {
-        // Relays quote the recipient; the job's stored error is shown to admins without addresses.
-        throw new Error(blankAddress((err as Error).message, mail.to));
-      }
+      if (mail) await sendStaffMail(ctx, mail, `SLA ${payload.kind}`);
     },
   };
 }
@@ -79,7 +69,12 @@ async function reminderMail(ctx: AppContext, reminderId: string, at: Date) {
   return {
     to: row.email,
     subject,
-    text: [`Hello ${row.display_name},`, '', lead, '', clock.explanation, '', `Open it: ${ctx.config.baseUrl}/staff/reports/${row.reference}`, ...footer(ctx.config.baseUrl)].join('\n'),
+    text: staffMailText({
+      displayName: row.display_name,
+      paragraphs: [lead, clock.explanation, `Open it: ${staffReportUrl(ctx.config.baseUrl, row.reference)}`],
+      baseUrl: ctx.config.baseUrl,
+      footerNote: digestNote(ctx.config.baseUrl),
+    }),
   };
 }
 
@@ -98,6 +93,11 @@ async function digestMail(ctx: AppContext, userId: string, day: string, at: Date
   return {
     to: user.email,
     subject: `Embargo digest for ${day}: ${rows.length} report${rows.length === 1 ? '' : 's'} due${overdue ? `, ${overdue} overdue` : ''}`,
-    text: [`Hello ${user.display_name},`, '', 'Your reports with SLA deadlines, nearest first:', '', ...lines, '', `All of them: ${ctx.config.baseUrl}/staff/reports/due?assignee=me`, ...footer(ctx.config.baseUrl)].join('\n'),
+    text: staffMailText({
+      displayName: user.display_name,
+      paragraphs: ['Your reports with SLA deadlines, nearest first:', lines.join('\n'), `All of them: ${ctx.config.baseUrl}/staff/reports/due?assignee=me`],
+      baseUrl: ctx.config.baseUrl,
+      footerNote: digestNote(ctx.config.baseUrl),
+    }),
   };
 }

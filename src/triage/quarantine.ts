@@ -5,6 +5,7 @@ import { InvalidTransitionError } from '../errors.ts';
 import { lockReportState } from '../reports/report-actions.ts';
 import { recordEvent } from '../reports/record-event.ts';
 import { openTitle } from '../reports/report-contents.ts';
+import { queueTeamNotice } from '../team-notices/queue-team-notice.ts';
 
 /** "Not spam": the report leaves the quarantine for the normal inbox views, with an event saying who decided. */
 export async function releaseFromQuarantine(db: Db, args: { reportId: string; actorId: string }): Promise<void> {
@@ -13,7 +14,9 @@ export async function releaseFromQuarantine(db: Db, args: { reportId: string; ac
     const row = await trx.selectFrom('reports').select('quarantined').where('id', '=', report.id).executeTakeFirstOrThrow();
     if (!row.quarantined) throw new InvalidTransitionError('This report is not in quarantine.');
     await trx.updateTable('reports').set({ quarantined: false }).where('id', '=', report.id).execute();
-    await recordEvent(trx, { reportId: report.id, actor: { kind: 'staff', id: args.actorId }, type: 'quarantine-released', reporterVisible: false });
+    const released = await recordEvent(trx, { reportId: report.id, actor: { kind: 'staff', id: args.actorId }, type: 'quarantine-released', reporterVisible: false });
+    // Nobody was told of it on arrival: the team hears of it now.
+    await queueTeamNotice(trx, released);
   });
 }
 

@@ -29,6 +29,7 @@ import * as workerHeartbeats from './2026-12-02T0820-worker-heartbeats.ts';
 import * as sealInboundDigests from './2026-12-02T0730-seal-inbound-digests.ts';
 import * as jobClaims from './2026-12-02T0830-job-claims.ts';
 import * as recoverTrackingLink from './2026-12-02T0840-recover-tracking-link.ts';
+import * as teamNotices from './2026-12-02T1100-team-notices.ts';
 import * as inboxSortIndexes from './2026-12-02T1120-inbox-sort-indexes.ts';
 import * as blockListExpiry from './2026-12-02T1121-block-list-expiry.ts';
 import * as mailEvidenceAndEmailPolicy from './2026-12-02T1130-mail-evidence-and-email-policy.ts';
@@ -63,6 +64,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T0730-seal-inbound-digests': sealInboundDigests,
   '2026-12-02T0830-job-claims': jobClaims,
   '2026-12-02T0840-recover-tracking-link': recoverTrackingLink,
+  '2026-12-02T1100-team-notices': teamNotices,
   '2026-12-02T1130-mail-evidence-and-email-policy': mailEvidenceAndEmailPolicy,
   '2026-12-02T1120-inbox-sort-indexes': inboxSortIndexes,
   '2026-12-02T1121-block-list-expiry': blockListExpiry,

@@ -11,6 +11,10 @@ import { requireStaff, sessionCookieName, startStaffSession } from '../require-s
 import { renderPage } from '../views/layout.tsx';
 import { AccountPage, SetPasswordPage } from '../views/account-pages.tsx';
 import { MessagePage } from '../views/staff-auth-pages.tsx';
+import { NotificationSettings, type NotificationFormValues } from '../views/notification-settings.tsx';
+import { loadNotificationPreferences, parsePreferenceForm, preferenceFormValues, saveNotificationPreferences } from '../../team-notices/preferences.ts';
+import { programTimeZones } from '../../team-notices/team-members.ts';
+import { visiblePrograms } from '../../auth/policies.ts';
 
 type Form = { Body: Record<string, string | undefined> };
 
@@ -24,22 +28,35 @@ const CURRENT_PASSWORD_TRIES = 10;
 export function registerStaffAccountRoutes(app: FastifyInstance, ctx: AppContext): void {
   const auth = requireStaff(ctx);
 
-  async function renderAccount(req: FastifyRequest, reply: FastifyReply, status: number, options: { errors?: Record<string, string>; flash?: string; displayName?: string } = {}) {
+  async function renderAccount(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    options: { errors?: Record<string, string>; flash?: string; displayName?: string; notifications?: { values: NotificationFormValues; errors: Record<string, string> } } = {},
+  ) {
+    const csrf = reply.generateCsrf();
+    const notifications = options.notifications ?? { values: preferenceFormValues(await loadNotificationPreferences(ctx.db, req.staff!.userId)), errors: {} };
+    const timeZones = await programTimeZones(ctx.db, visiblePrograms(req.staff!));
     const page = (
       <AccountPage
         chrome={chrome(req, reply, await defaultProgram(ctx))}
-        csrf={reply.generateCsrf()}
+        csrf={csrf}
         email={req.staff!.email}
         displayName={options.displayName ?? req.staff!.displayName}
         errors={options.errors ?? {}}
         {...(options.flash ? { flash: options.flash } : {})}
+        notifications={<NotificationSettings csrf={csrf} values={notifications.values} errors={notifications.errors} timeZones={timeZones} />}
       />
     );
     return sendHtml(reply, renderPage(page), status, { private: true });
   }
 
   app.get<{ Querystring: { done?: string } }>('/staff/account', { preHandler: auth }, async (req, reply) => {
-    const flash = req.query.done === 'password' ? 'Password changed. Your other sessions have ended.' : req.query.done === 'name' ? 'Display name saved.' : undefined;
+    const flash =
+      req.query.done === 'password' ? 'Password changed. Your other sessions have ended.'
+      : req.query.done === 'name' ? 'Display name saved.'
+      : req.query.done === 'notifications' ? 'Notification settings saved.'
+      : undefined;
     return renderAccount(req, reply, 200, flash ? { flash } : {});
   });
 
@@ -52,6 +69,22 @@ export function registerStaffAccountRoutes(app: FastifyInstance, ctx: AppContext
       return renderAccount(req, reply, 422, { errors: err.fields, displayName });
     }
     return reply.redirect('/staff/account?done=name', 303);
+  });
+
+  // How this person hears of new work (src/team-notices/): only their own settings.
+  app.post<Form>('/staff/account/notifications', { preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+    const body = req.body ?? {};
+    const values: NotificationFormValues = {};
+    for (const key of ['new-report', 'reporter-reply', 'disclosure-proposal', 'quarantine-released', 'quarantined', 'digestHour', 'workingDaysOnly'] as const) {
+      if (typeof body[key] === 'string') values[key] = String(body[key]).slice(0, 20);
+    }
+    try {
+      await saveNotificationPreferences(ctx.db, { userId: req.staff!.userId, preferences: parsePreferenceForm(values) });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return renderAccount(req, reply, 422, { notifications: { values, errors: err.fields } });
+    }
+    return reply.redirect('/staff/account?done=notifications#notifications', 303);
   });
 
   app.post<Form>('/staff/account/password', { preHandler: [auth, app.csrfProtection] }, async (req, reply) => {

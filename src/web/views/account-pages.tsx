@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { ErrorSummary, FieldError, Layout, type PageChrome } from './layout.tsx';
 
 /** /staff/account: a staff member's own name and password. */
@@ -8,6 +9,8 @@ export function AccountPage(props: {
   displayName: string;
   errors: Record<string, string>;
   flash?: string;
+  /** The notifications section (src/web/views/notification-settings.tsx). */
+  notifications?: ComponentChildren;
 }) {
   const { errors } = props;
   return (
@@ -47,6 +50,8 @@ export function AccountPage(props: {
         </div>
         <button type="submit">Change password</button>
       </form>
+
+      {props.notifications}
     </Layout>
   );
 }
