@@ -61,8 +61,24 @@ const requiredText = (min: number, max: number, label: string, hint: string) =>
       .max(max, `${label} is too long (at most ${max} characters).`),
   );
 
-/** The reporter-facing part of a report, shared by the web form and (later) the API. */
-export function reportSubmissionSchema(productIds: readonly string[]) {
+/**
+ * The reporter-facing part of a report, shared by the web form and (later) the API. Built once
+ * per product list: building the schema cost more than validating a submission with it.
+ */
+export function reportSubmissionSchema(productIds: readonly string[]): ReturnType<typeof buildSubmissionSchema> {
+  const key = productIds.join('\0');
+  let schema = submissionSchemas.get(key);
+  if (!schema) {
+    schema = buildSubmissionSchema(productIds);
+    // Programs are few; a changed product list makes a new entry, so bound the memo.
+    if (submissionSchemas.size >= 100) submissionSchemas.clear();
+    submissionSchemas.set(key, schema);
+  }
+  return schema;
+}
+const submissionSchemas = new Map<string, ReturnType<typeof buildSubmissionSchema>>();
+
+function buildSubmissionSchema(productIds: readonly string[]) {
   return z
     .object({
       title: requiredText(5, 200, 'Title', 'Summarise the problem in one line.'),

@@ -20,7 +20,16 @@ export type EventTextInput = EventText & { vault: ReportVault };
  */
 export async function recordEvent(
   trx: Transaction<Database>,
-  event: { reportId: string; actor: EventActor; type: EventType; data?: EventData; text?: EventTextInput; reporterVisible: boolean },
+  event: {
+    reportId: string;
+    actor: EventActor;
+    type: EventType;
+    data?: EventData;
+    text?: EventTextInput;
+    reporterVisible: boolean;
+    /** The caller stored the report's next deadline and updated_at for this event itself (a new report's submission). */
+    deadlineKnown?: boolean;
+  },
 ): Promise<string> {
   const data = event.data ?? {};
   // The type forbids it; this catches casts and plain JavaScript before clear text reaches the table.
@@ -46,8 +55,10 @@ export async function recordEvent(
     await trx.updateTable('report_events').set({ text_sealed: sealed }).where('id', '=', row.id).execute();
   }
   // Every event may start, stop or pause an SLA clock: keep the "Due" order true in the same transaction.
-  const nextDeadlineAt = await computeNextDeadline(trx, event.reportId);
-  await trx.updateTable('reports').set({ updated_at: new Date(), next_deadline_at: nextDeadlineAt }).where('id', '=', event.reportId).execute();
+  if (!event.deadlineKnown) {
+    const nextDeadlineAt = await computeNextDeadline(trx, event.reportId);
+    await trx.updateTable('reports').set({ updated_at: new Date(), next_deadline_at: nextDeadlineAt }).where('id', '=', event.reportId).execute();
+  }
   if (event.reporterVisible && event.actor.kind !== 'reporter') {
     await enqueueJob(trx, 'notify-reporter', { eventId: row.id });
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import type { Channel, Database } from '../db/schema.ts';
@@ -12,6 +12,9 @@ import { storeReporterKey, type ValidatedReporterKey } from '../mail/reporter-ke
 import { queueTrackingLinkMail } from '../mail/tracking-link-mail.ts';
 import type { Program } from '../programs/programs.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
+import { programSla } from '../sla/report-clocks.ts';
+import { computeSlaClocks, nextDeadline } from '../sla/sla-clocks.ts';
+import type { SubmissionAssessment } from '../triage/spam-signals.ts';
 import { storeAttachments, type UploadedFile } from './attachments.ts';
 import { recordEvent } from './record-event.ts';
 import { queueTeamNotice } from '../team-notices/queue-team-notice.ts';
@@ -52,6 +55,11 @@ export async function submitReport(
      * token in the job. E-mail intake leaves it out: it sends its own acknowledgement.
      */
     receipt?: { secret: InstanceSecret };
+    /**
+     * The spam screening's verdict (assessSubmission), stored in the report's own row instead of
+     * an update after it (recordAssessment); a quarantined report also gets its staff-only event.
+     */
+    assessment?: SubmissionAssessment;
   },
 ): Promise<SubmittedReport> {
   const { program, input, files, channel } = args;
@@ -81,6 +89,14 @@ export async function submitReport(
     },
     { product: input.product, vulnerabilityType: input.vulnerabilityType },
   );
+  const screening = args.assessment
+    ? { quarantined: args.assessment.quarantined, quarantine_reasons: args.assessment.reasons, ai_assistance: args.assessment.aiAssistance, submitter_ip_hash: args.assessment.ipHash }
+    : {};
+  // A new report's only event is its submission, which starts the clocks: the first deadline follows
+  // from the receipt time and the program's SLA alone, so it is stored with the row instead of
+  // recordEvent reading the report and its timeline back to compute the same.
+  const sla = programSla(program.config);
+  const firstDeadline = nextDeadline(computeSlaClocks({ history: { receivedAt: now, events: [] }, targets: sla.targets, calendar: sla.calendar, now })) ?? null;
   return db.transaction().execute(async (trx) => {
     const report = await trx
       .insertInto('reports')
@@ -103,6 +119,8 @@ export async function submitReport(
         client_encryption: args.clientEncryption ?? null,
         created_at: now,
         updated_at: now,
+        next_deadline_at: firstDeadline,
+        ...screening,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -114,7 +132,13 @@ export async function submitReport(
       type: 'submitted',
       data: { channel, policyVersion: program.policy.version, policyShown, attachments: files.length },
       reporterVisible: true,
+      // Stored with the row above.
+      deadlineKnown: true,
     });
+    if (args.assessment?.quarantined) {
+      // As recordAssessment records it; the columns are in the row already.
+      await recordEvent(trx, { reportId: report.id, actor: { kind: 'system' }, type: 'quarantined', data: { reasons: args.assessment.reasons }, reporterVisible: false });
+    }
     // The team hears of it (one job row; the job reads the quarantine verdict withinTransaction records).
     await queueTeamNotice(trx, submittedEvent);
     await args.withinTransaction?.(trx, { id: report.id, trackingToken });
@@ -122,14 +146,19 @@ export async function submitReport(
     // The number comes last: the counter row's lock serialises every submission of the program, so
     // it is held only for this and the commit, not through the sealing, inserts and screening above.
     // A rolled-back submission takes its number back with it, so success paths leave no gap.
-    const counter = await trx
-      .insertInto('report_counters')
-      .values({ program_id: program.id, year, last_number: 1 })
-      .onConflict((oc) => oc.columns(['program_id', 'year']).doUpdateSet((eb) => ({ last_number: eb('report_counters.last_number', '+', 1) })))
-      .returning('last_number')
-      .executeTakeFirstOrThrow();
-    const reference = formatReference(program.config.referencePrefix, year, counter.last_number);
-    await trx.updateTable('reports').set({ reference }).where('id', '=', report.id).execute();
+    // One statement, so one round trip while holding the lock: take the number, write the reference.
+    // Its SQL spelling is checked against formatReference; a mismatch rolls the whole submission back.
+    const numbered = await sql<{ reference: string; n: number }>`
+      WITH counter AS (
+        INSERT INTO report_counters (program_id, year, last_number) VALUES (${program.id}, ${year}, 1)
+        ON CONFLICT (program_id, year) DO UPDATE SET last_number = report_counters.last_number + 1
+        RETURNING last_number)
+      UPDATE reports SET reference = ${`${program.config.referencePrefix}-${year}-`} || lpad(counter.last_number::text, greatest(4, length(counter.last_number::text)), '0')
+      FROM counter WHERE reports.id = ${report.id}
+      RETURNING reports.reference, counter.last_number AS n`.execute(trx);
+    const row = numbered.rows[0];
+    const reference = row ? formatReference(program.config.referencePrefix, year, Number(row.n)) : undefined;
+    if (!row || row.reference !== reference) throw new Error(`numbering report ${report.id} failed (${row?.reference ?? 'no row'})`);
     return { id: report.id, reference, trackingToken };
   });
 }

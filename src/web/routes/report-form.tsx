@@ -12,8 +12,9 @@ import { readMultipartForm, type ParsedForm } from '../multipart-form.ts';
 import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
 import { hitRateLimit, rateLimitKeys } from '../rate-limit.ts';
 import { validateReporterKey } from '../../mail/reporter-keys.ts';
-import { screenSubmission } from '../../triage/spam-signals.ts';
-import { bothSteps, checkDuplicatesAtSubmission } from '../../triage/duplicate-suggestions.ts';
+import { assessSubmission } from '../../triage/spam-signals.ts';
+import { senderHasher } from '../../triage/sender-hash.ts';
+import { checkDuplicatesAtSubmission } from '../../triage/duplicate-suggestions.ts';
 import { renderPage } from '../views/layout.tsx';
 import { ReportFormPage } from '../views/report-form.tsx';
 
@@ -27,6 +28,9 @@ export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext, 
   const script = async (programId: string) => (shown.script = (await activeKeyInfo(ctx.db, programId)) ? bundles.reportForm : undefined);
   const programShown = async () => (shown.program = await defaultProgram(ctx));
   const formsRead = new WeakMap<FastifyRequest, ParsedForm>();
+  // Derives its keys from the instance secret once, not per submission.
+  const hasher = senderHasher(ctx.secret);
+  const limitKey = rateLimitKeys(ctx.secret);
 
   /** A submission the database could not take: the form again with everything typed, 503 and Retry-After, never a bare error page. */
   const whileUnavailable = async (thrown: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
@@ -52,7 +56,7 @@ export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext, 
   app.post('/report', { errorHandler: whileUnavailable }, async (req, reply) => {
     const program = await programShown();
     // Before a byte of the body is read: a client over its limit costs no upload. CSRF is checked as the body starts.
-    await hitRateLimit(ctx.db, rateLimitKeys(ctx.secret)('submit:address', req.ip), SUBMISSIONS_PER_HOUR, 3600);
+    await hitRateLimit(ctx.db, limitKey('submit:address', req.ip), SUBMISSIONS_PER_HOUR, 3600);
     const form = await readMultipartForm(app, req, reply, limits);
     formsRead.set(req, form);
 
@@ -76,16 +80,17 @@ export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext, 
         // A key the reporter gave encrypts every mail to them; a bad one is a field error (ReporterKeyError),
         // checked first so a refused form costs no spam screening, per-address count or duplicate search.
         const reporterKey = fields.publicKey?.trim() ? await validateReporterKey(fields.publicKey) : undefined;
-        // Spam signals quarantine the report (never refuse it); recorded in the submission's transaction.
-        const screen = await screenSubmission(ctx.db, ctx.secret, { programId: program.id, input: parsed.data, ip: req.ip });
+        // Spam signals quarantine the report (never refuse it); stored with the report's row.
+        const assessment = await assessSubmission(ctx.db, hasher, { programId: program.id, input: parsed.data, ip: req.ip });
         // Likely duplicates are recorded with the report too, so the inbox can flag it (staff-only).
-        const withinTransaction = bothSteps(screen, await checkDuplicatesAtSubmission(ctx.db, ctx.vault, { programId: program.id, input: parsed.data }));
+        const withinTransaction = await checkDuplicatesAtSubmission(ctx.db, ctx.vault, { programId: program.id, input: parsed.data });
         const submitted = await submitReport(ctx.db, ctx.vault, {
           program,
           input: parsed.data,
           files,
           channel: 'web',
           withinTransaction,
+          assessment,
           receipt: { secret: ctx.secret },
           ...(reporterKey ? { reporterKey } : {}),
           ...(sealed ? { clientEncryption: 'openpgp' as const } : {}),
