@@ -165,8 +165,8 @@ for (const kind of await databaseKinds()) {
       await t.db.updateTable('staff_users').set({ disabled_at: new Date() }).where('id', '=', people.triager!.id).execute();
       const got = await notices();
       assert.equal(got.size, 0, `nothing for ${made.reference}`);
-      const mailJobs = await t.db.selectFrom('jobs').select('state').where('kind', '=', 'team-mail').where('payload', '@>', JSON.stringify({ userId: people.triager!.id })).execute();
-      assert.ok(mailJobs.length > 0 && mailJobs.every((j) => j.state === 'done'));
+      const mailJobs = (await t.db.selectFrom('jobs').select(['state', 'payload']).where('kind', '=', 'team-mail').execute()).filter((j) => j.payload.userId === people.triager!.id);
+      assert.ok(mailJobs.length > 0 && mailJobs.every((j) => j.state === 'done'), 'the queued mail ran and sent nothing');
       await t.db.updateTable('staff_users').set({ disabled_at: null }).where('id', '=', people.triager!.id).execute();
     });
 
