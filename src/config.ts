@@ -6,6 +6,7 @@ import { demoProgram } from './programs/demo-program.ts';
 import { placeholderProblems } from './policy/policy-text.ts';
 import { decodeSecret, InstanceSecret } from './secrets/instance-secret.ts';
 import { defaultSecretFile } from './secrets/secret-file.ts';
+import { parseRoleMap, RedactedValue, type SsoConfig } from './staff/sso/sso-config.ts';
 
 /**
  * Every environment variable Embargo reads, with its meaning. This is the one
@@ -16,10 +17,17 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Interface to listen on. 127.0.0.1 by default: put a TLS reverse proxy in front, or set 0.0.0.0. */
   HOST: z.string().min(1).default('127.0.0.1'),
-  /** postgres://… to run on PostgreSQL. Absent: the embedded database (PGlite) under EMBARGO_DATA_DIR. */
+  /** postgres://… to run on PostgreSQL. Absent: the embedded database under EMBARGO_DATA_DIR (see EMBARGO_EMBEDDED_ENGINE). */
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
   /** Directory of the embedded database, its lock file and the admin socket. */
   EMBARGO_DATA_DIR: z.string().min(1).default('./data'),
+  /**
+   * The embedded database (without DATABASE_URL): "postgres", a PostgreSQL server Embargo runs as
+   * its child process on EMBARGO_DATA_DIR/postgres (durable: fsync on); or "pglite", PostgreSQL
+   * compiled to WebAssembly inside the process (never fsyncs: a power cut can lose acknowledged
+   * reports; for trying things out and tests).
+   */
+  EMBARGO_EMBEDDED_ENGINE: z.enum(['postgres', 'pglite']).default('postgres'),
   /** Public URL of this instance, used in links and mails (no trailing slash needed). */
   EMBARGO_BASE_URL: z.string().url().optional(),
   /** Outbound mail relay, e.g. smtp://user:pass@host:587. Absent: notifications are logged, not sent. */
@@ -94,6 +102,46 @@ const envSchema = z.object({
    * page but the account security page and sign-out sends them there. API tokens are unaffected.
    */
   EMBARGO_REQUIRE_SECOND_FACTOR: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /**
+   * Staff single sign-on through an OpenID Connect provider: its issuer URL (discovery at
+   * <issuer>/.well-known/openid-configuration), and this instance's client id and secret there.
+   * The provider must allow the redirect URI <EMBARGO_BASE_URL>/staff/login/sso/callback.
+   * All three or none. http:// is accepted only for a provider on loopback.
+   */
+  EMBARGO_OIDC_ISSUER: z.string().url().optional(),
+  EMBARGO_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  /** The client secret: never logged. */
+  EMBARGO_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Scopes asked for, space-separated (openid is always added). */
+  EMBARGO_OIDC_SCOPES: z.string().default('openid email profile'),
+  /** The claim (ID token or userinfo) that lists the person's groups. */
+  EMBARGO_OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  /**
+   * Roles from groups, e.g. "psirt-admins=admin; psirt=triager; acme-psirt=acme:lead" (group=role in
+   * every program, or group=program-slug:role; separated by ";" or new lines, or "," when neither is
+   * used). Set: every sign-in through the provider sets the account's roles to what its groups give,
+   * and someone whose groups give no role is refused and their account deactivated (a later sign-in
+   * with a mapped group reactivates it). Absent: roles are managed in Embargo only.
+   */
+  EMBARGO_OIDC_ROLE_MAP: z.string().optional(),
+  /** "true": the first sign-in of someone without an account creates one (needs EMBARGO_OIDC_ROLE_MAP). */
+  EMBARGO_OIDC_CREATE_ACCOUNTS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /**
+   * "true": a first sign-in may link the existing account with the same e-mail when the provider
+   * says it verified it (email_verified). Only for a provider that lets nobody choose their own
+   * e-mail. Otherwise staff link their account from the account page while signed in.
+   */
+  EMBARGO_OIDC_LINK_VERIFIED_EMAIL: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** The provider's name on the sign-in button ("Sign in with …"). */
+  EMBARGO_OIDC_LABEL: z.string().min(1).max(60).default('single sign-on'),
+  /**
+   * "false": staff sign in only through the provider; a password (and a passkey without one)
+   * no longer signs anyone in, except the account named by EMBARGO_BREAK_GLASS_ADMIN.
+   * Needs EMBARGO_OIDC_ISSUER.
+   */
+  EMBARGO_PASSWORD_SIGN_IN: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** E-mail of the one account that may still sign in with its password when EMBARGO_PASSWORD_SIGN_IN=false. */
+  EMBARGO_BREAK_GLASS_ADMIN: z.string().trim().toLowerCase().email().optional(),
   /** Days a finished job is kept before housekeeping deletes it (failed jobs and reporter mail jobs stay). */
   EMBARGO_JOB_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Run the job worker inside the web process. Default: yes on the embedded database, no on PostgreSQL. */
@@ -122,7 +170,16 @@ const envSchema = z.object({
 
 export type DatabaseConfig =
   | { kind: 'postgres'; url: string }
-  | { kind: 'embedded'; dataDir: string };
+  | {
+      kind: 'embedded';
+      dataDir: string;
+      /**
+       * postgres (default): a PostgreSQL server Embargo runs itself on `<dataDir>/postgres`.
+       * pglite: PostgreSQL compiled to WebAssembly inside the Embargo process, on `<dataDir>/pglite`;
+       * it never fsyncs (a power cut can lose acknowledged writes): for trying things out and tests.
+       */
+      engine?: 'postgres' | 'pglite';
+    };
 
 export interface Config {
   http: { port: number; host: string; trustProxy: boolean };
@@ -152,6 +209,10 @@ export interface Config {
   jobRetentionDays: number;
   /** Staff must enrol a second factor before using any other staff page (EMBARGO_REQUIRE_SECOND_FACTOR). */
   requireSecondFactor: boolean;
+  /** Staff single sign-on (EMBARGO_OIDC_*); undefined: not configured. */
+  sso: SsoConfig | undefined;
+  /** EMBARGO_PASSWORD_SIGN_IN and EMBARGO_BREAK_GLASS_ADMIN (lower case). */
+  passwordSignIn: { enabled: boolean; breakGlassEmail: string | undefined };
   programs: ProgramConfig[];
   /** From EMBARGO_SECRET; undefined: the server uses (or creates) `secretFile`, see src/secrets/secret-file.ts. */
   instanceSecret: InstanceSecret | undefined;
@@ -182,9 +243,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
   const e = parsed.data;
   const dataDir = path.resolve(cwd, e.EMBARGO_DATA_DIR);
   const baseUrl = (e.EMBARGO_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const programs = loadPrograms(e.EMBARGO_CONFIG, cwd);
+  const sso = ssoConfig(e, programs);
   const database: DatabaseConfig = e.DATABASE_URL
     ? { kind: 'postgres', url: e.DATABASE_URL }
-    : { kind: 'embedded', dataDir };
+    : { kind: 'embedded', dataDir, engine: e.EMBARGO_EMBEDDED_ENGINE };
   return {
     http: { port: e.PORT, host: e.HOST, trustProxy: e.EMBARGO_TRUST_PROXY },
     baseUrl,
@@ -218,9 +281,40 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     metricsListen: e.EMBARGO_METRICS_LISTEN ? parseHostPort(e.EMBARGO_METRICS_LISTEN, 'EMBARGO_METRICS_LISTEN') : undefined,
     jobRetentionDays: e.EMBARGO_JOB_RETENTION_DAYS,
     requireSecondFactor: e.EMBARGO_REQUIRE_SECOND_FACTOR,
-    programs: loadPrograms(e.EMBARGO_CONFIG, cwd),
+    programs,
+    sso,
+    passwordSignIn: { enabled: e.EMBARGO_PASSWORD_SIGN_IN, breakGlassEmail: e.EMBARGO_BREAK_GLASS_ADMIN },
     instanceSecret: e.EMBARGO_SECRET === undefined ? undefined : new InstanceSecret(decodeSecret(e.EMBARGO_SECRET) as Buffer, 'EMBARGO_SECRET'),
     secretFile: e.EMBARGO_SECRET_FILE ? path.resolve(cwd, e.EMBARGO_SECRET_FILE) : defaultSecretFile(dataDir),
+  };
+}
+
+/** The EMBARGO_OIDC_* settings, checked together (all problems at once). */
+function ssoConfig(e: z.infer<typeof envSchema>, programs: readonly ProgramConfig[]): SsoConfig | undefined {
+  const problems: string[] = [];
+  const set = [e.EMBARGO_OIDC_ISSUER, e.EMBARGO_OIDC_CLIENT_ID, e.EMBARGO_OIDC_CLIENT_SECRET].filter((v) => v !== undefined).length;
+  if (set !== 0 && set !== 3) problems.push('EMBARGO_OIDC_ISSUER, EMBARGO_OIDC_CLIENT_ID and EMBARGO_OIDC_CLIENT_SECRET must be set together');
+  if (!e.EMBARGO_PASSWORD_SIGN_IN && set !== 3) problems.push('EMBARGO_PASSWORD_SIGN_IN=false needs single sign-on (EMBARGO_OIDC_ISSUER, …): nobody else could sign in');
+  const roleMap = e.EMBARGO_OIDC_ROLE_MAP === undefined ? undefined : parseRoleMap(e.EMBARGO_OIDC_ROLE_MAP, programs.map((p) => p.slug));
+  if (roleMap && !roleMap.ok) problems.push(...roleMap.problems.map((p) => `EMBARGO_OIDC_ROLE_MAP: ${p}`));
+  if (e.EMBARGO_OIDC_CREATE_ACCOUNTS && !roleMap) problems.push('EMBARGO_OIDC_CREATE_ACCOUNTS=true needs EMBARGO_OIDC_ROLE_MAP (a new account needs a role)');
+  const issuer = e.EMBARGO_OIDC_ISSUER ? new URL(e.EMBARGO_OIDC_ISSUER) : undefined;
+  const loopback = issuer && ['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname);
+  if (issuer && issuer.protocol !== 'https:' && !loopback) problems.push('EMBARGO_OIDC_ISSUER must be https:// (http:// only for a provider on loopback)');
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  if (!issuer) return undefined;
+  const scopes = new Set(e.EMBARGO_OIDC_SCOPES.split(/\s+/).filter(Boolean));
+  scopes.add('openid');
+  return {
+    issuer,
+    clientId: e.EMBARGO_OIDC_CLIENT_ID!,
+    clientSecret: new RedactedValue(e.EMBARGO_OIDC_CLIENT_SECRET!),
+    scopes: [...scopes].join(' '),
+    groupsClaim: e.EMBARGO_OIDC_GROUPS_CLAIM,
+    roleMap: roleMap?.ok ? roleMap.map : undefined,
+    createAccounts: e.EMBARGO_OIDC_CREATE_ACCOUNTS,
+    linkVerifiedEmail: e.EMBARGO_OIDC_LINK_VERIFIED_EMAIL,
+    label: e.EMBARGO_OIDC_LABEL,
   };
 }
 

@@ -3,6 +3,7 @@ import type { ReportState, ResumableState } from '../domain/lifecycle.ts';
 import type { AdvisoriesTable, AdvisoryCountersTable } from './advisory-tables.ts';
 import type { SubscriptionTables } from './subscription-tables.ts';
 import type { StaffAuthTables } from './staff-auth-tables.ts';
+import type { StaffIdentityTables } from './staff-identity-tables.ts';
 import type { TeamNoticeTables } from './team-notice-tables.ts';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -466,7 +467,7 @@ export interface DuplicateSuggestionsTable {
   created_at: CreatedAt;
 }
 
-export interface Database extends SubscriptionTables, StaffAuthTables, TeamNoticeTables {
+export interface Database extends SubscriptionTables, StaffAuthTables, TeamNoticeTables, StaffIdentityTables {
   programs: ProgramsTable;
   worker_heartbeats: WorkerHeartbeatsTable;
   policy_versions: PolicyVersionsTable;

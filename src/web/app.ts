@@ -24,6 +24,7 @@ import { registerPublicRoutes } from './routes/public.tsx';
 import { registerReportFormRoutes } from './routes/report-form.tsx';
 import { registerStaffAuthRoutes } from './routes/staff-auth.tsx';
 import { registerStaffSecondFactorRoutes } from './routes/staff-second-factor.tsx';
+import { registerStaffSsoRoutes } from './routes/staff-sso.tsx';
 import { registerStaffCannedRoutes } from './routes/staff-canned.tsx';
 import { registerStaffBulkRoutes } from './routes/staff-bulk.tsx';
 import { registerStaffQuarantineRoutes } from './routes/staff-quarantine.tsx';
@@ -33,6 +34,7 @@ import { registerStaffMetricsRoutes } from './routes/staff-metrics.tsx';
 import { registerStaffPolicyRoutes } from './routes/staff-policy.tsx';
 import { registerStaffReportRoutes } from './routes/staff-report.tsx';
 import { registerStaffMailEvidenceRoutes } from './routes/staff-mail-evidence.ts';
+import { registerStaffDuplicateHintRoutes } from './routes/staff-duplicate-hints.ts';
 import { registerStaffDeliveryRoutes } from './routes/staff-deliveries.tsx';
 import { registerStaffTeamRoutes } from './routes/staff-team.tsx';
 import { registerStaffBlockRoutes } from './routes/staff-blocks.tsx';
@@ -64,7 +66,8 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
-        formAction: ["'self'"],
+        // The account page's "link to single sign-on" form is answered with a redirect to the provider.
+        formAction: ["'self'", ...(ctx.config.sso ? [ctx.config.sso.issuer.origin] : [])],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],
         ...(ctx.config.secureCookies ? { upgradeInsecureRequests: [] } : {}),
@@ -104,12 +107,14 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerTrackRoutes(app, ctx);
   registerStaffAuthRoutes(app, ctx);
   registerStaffSecondFactorRoutes(app, ctx);
+  registerStaffSsoRoutes(app, ctx);
   registerStaffInboxRoutes(app, ctx);
   registerStaffDueRoutes(app, ctx);
   registerStaffQuarantineRoutes(app, ctx);
   registerStaffBulkRoutes(app, ctx);
   registerStaffReportRoutes(app, ctx, bundles);
   registerStaffMailEvidenceRoutes(app, ctx);
+  registerStaffDuplicateHintRoutes(app, ctx);
   registerStaffDeliveryRoutes(app, ctx);
   registerStaffTeamRoutes(app, ctx);
   registerStaffBlockRoutes(app, ctx);

@@ -33,6 +33,7 @@ import * as teamNotices from './2026-12-02T1100-team-notices.ts';
 import * as inboxSortIndexes from './2026-12-02T1120-inbox-sort-indexes.ts';
 import * as blockListExpiry from './2026-12-02T1121-block-list-expiry.ts';
 import * as mailEvidenceAndEmailPolicy from './2026-12-02T1130-mail-evidence-and-email-policy.ts';
+import * as staffSso from './2026-12-02T1210-staff-sso.ts';
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
   '2026-11-23T1300-initial': initial,
@@ -68,4 +69,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T1130-mail-evidence-and-email-policy': mailEvidenceAndEmailPolicy,
   '2026-12-02T1120-inbox-sort-indexes': inboxSortIndexes,
   '2026-12-02T1121-block-list-expiry': blockListExpiry,
+  '2026-12-02T1210-staff-sso': staffSso,
 };

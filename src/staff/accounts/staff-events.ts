@@ -39,11 +39,14 @@ export async function listStaffHistory(db: Db, limit = 100): Promise<StaffHistor
 
 /** One history entry in words, e.g. "Ada reactivated Otto" or "Ada changed Rolf's role in Example from triager to lead". */
 export function describeStaffEvent(e: StaffHistoryEntry): string {
-  const who = e.actorName ?? 'An operator (command line)';
+  // Changes made by single sign-on (src/staff/sso/): the provider's groups decided them.
+  const byProvider = e.detail.by === 'identity-provider';
+  const who = byProvider ? "The identity provider's groups" : (e.actorName ?? 'An operator (command line)');
   const role = (v: unknown) => (typeof v === 'string' ? v : 'no role');
   const where = e.programName ? ` in ${e.programName}` : '';
   switch (e.type) {
     case 'created':
+      if (byProvider) return `The account of ${e.subjectName} was created at their first single sign-on`;
       // Made by `embargo user add` or the first-admin setup link.
       return `The account of ${e.subjectName} was created (${role(e.detail.role)} in every program)`;
     case 'invited':

@@ -11,6 +11,8 @@ import { requireStaff, sessionCookieName, startStaffSession } from '../require-s
 import { renderPage } from '../views/layout.tsx';
 import { AccountPage, SetPasswordPage } from '../views/account-pages.tsx';
 import { MessagePage } from '../views/staff-auth-pages.tsx';
+import { accountSignInSections } from './account-security-section.tsx';
+import { localSignInAllowed } from '../../staff/sso/password-policy.ts';
 import { NotificationSettings, type NotificationFormValues } from '../views/notification-settings.tsx';
 import { loadNotificationPreferences, parsePreferenceForm, preferenceFormValues, saveNotificationPreferences } from '../../team-notices/preferences.ts';
 import { programTimeZones } from '../../team-notices/team-members.ts';
@@ -45,6 +47,7 @@ export function registerStaffAccountRoutes(app: FastifyInstance, ctx: AppContext
         displayName={options.displayName ?? req.staff!.displayName}
         errors={options.errors ?? {}}
         {...(options.flash ? { flash: options.flash } : {})}
+        signIn={await accountSignInSections(ctx, req, csrf)}
         notifications={<NotificationSettings csrf={csrf} values={notifications.values} errors={notifications.errors} timeZones={timeZones} />}
       />
     );
@@ -143,6 +146,8 @@ export function registerStaffAccountRoutes(app: FastifyInstance, ctx: AppContext
         if (invitation) {
           const { userId } = await acceptInvitation(ctx.db, token, { displayName, password });
           req.log.info({ userId }, 'invitation accepted');
+          // With password sign-in off, the new password opens no session either: sign-in goes through the provider.
+          if (!localSignInAllowed(ctx.config, account.email)) return reply.redirect('/staff/login', 303);
           await startStaffSession(ctx, reply, userId);
           return reply.redirect('/staff/reports', 303);
         }

@@ -7,6 +7,7 @@ import { hasSecondFactor } from '../../staff/second-factor/second-factors.ts';
 import { signInAttempt, signInRefusalMessage, type SignInRefusal } from '../../staff/sign-in-limits.ts';
 import { deleteSession } from '../../staff/sessions.ts';
 import { checkCredentials, countStaffUsers } from '../../staff/staff-users.ts';
+import { LOCAL_SIGN_IN_OFF, localSignInAllowed } from '../../staff/sso/password-policy.ts';
 import { chrome, sendHtml } from '../page-context.ts';
 import { sessionCookieName, staffCookieOptions, startStaffSession } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
@@ -16,7 +17,7 @@ import { beginSecondFactorSignIn } from './staff-second-factor.tsx';
 type LoginBody = { email?: string; password?: string; next?: string };
 
 /** Only local paths under /staff may be a post-login destination (no open redirect). */
-function safeNext(next: string | undefined): string {
+export function safeNext(next: string | undefined): string {
   return next && /^\/staff\/[^/\\]/.test(next) && !next.includes('//') ? next : '/staff/reports';
 }
 
@@ -24,10 +25,12 @@ export function registerStaffAuthRoutes(app: FastifyInstance, ctx: AppContext): 
   const cookieName = sessionCookieName(ctx);
   const cookieOptions = staffCookieOptions(ctx);
   const program = () => loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
+  /** What the sign-in page offers besides the password: single sign-on, and whether the password is for the break-glass admin only. */
+  const signInOptions = { sso: ctx.config.sso?.label, passwordForBreakGlassOnly: !ctx.config.passwordSignIn.enabled };
 
   app.get<{ Querystring: { next?: string; reset?: string } }>('/staff/login', async (req, reply) => {
     const notice = req.query.reset === 'done' ? 'Your new password is set and you were signed out everywhere. Sign in with it.' : undefined;
-    const page = <LoginPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} email="" next={req.query.next} notice={notice} />;
+    const page = <LoginPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} email="" next={req.query.next} notice={notice} {...signInOptions} />;
     return sendHtml(reply, renderPage(page), 200, { private: true });
   });
 
@@ -36,7 +39,7 @@ export function registerStaffAuthRoutes(app: FastifyInstance, ctx: AppContext): 
     const password = String(req.body?.password ?? '');
     const next = typeof req.body?.next === 'string' ? req.body.next : undefined;
     const render = async (status: number, error: string) =>
-      sendHtml(reply, renderPage(<LoginPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} email={email} next={next} error={error} />), status, { private: true });
+      sendHtml(reply, renderPage(<LoginPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} email={email} next={next} error={error} {...signInOptions} />), status, { private: true });
     const refuse = (refusal: SignInRefusal) => {
       reply.header('retry-after', String(refusal.retryAfterSeconds));
       return render(429, signInRefusalMessage(refusal));
@@ -51,6 +54,8 @@ export function registerStaffAuthRoutes(app: FastifyInstance, ctx: AppContext): 
     if (accountLimited && !(userId && (await hasSecondFactor(ctx.db, userId)))) return refuse(accountLimited);
     if (!userId) return render(401, 'The e-mail or password is not right.');
     await limits.succeeded();
+    // Checked after the password, so that the answer to a wrong one does not tell which account is the break-glass one.
+    if (!localSignInAllowed(ctx.config, email)) return render(403, LOCAL_SIGN_IN_OFF);
     // A second factor: no session yet, only a five-minute pending sign-in waiting for the code.
     if (await hasSecondFactor(ctx.db, userId)) return beginSecondFactorSignIn(ctx, reply, userId, safeNext(next));
     await startStaffSession(ctx, reply, userId);

@@ -9,6 +9,8 @@ export function AccountPage(props: {
   displayName: string;
   errors: Record<string, string>;
   flash?: string;
+  /** Sign-in methods: single sign-on and passkeys (src/web/routes/account-security-section.tsx). */
+  signIn?: ComponentChildren;
   /** The notifications section (src/web/views/notification-settings.tsx). */
   notifications?: ComponentChildren;
 }) {
@@ -50,6 +52,8 @@ export function AccountPage(props: {
         </div>
         <button type="submit">Change password</button>
       </form>
+
+      {props.signIn}
 
       {props.notifications}
     </Layout>

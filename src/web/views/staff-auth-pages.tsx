@@ -1,24 +1,47 @@
 import { ErrorSummary, FieldError, Layout, type PageChrome } from './layout.tsx';
+import { SsoButton } from './sso-views.tsx';
 
-export function LoginPage(props: { chrome: PageChrome; csrf: string; email: string; error?: string; next?: string; notice?: string | undefined }) {
+export function LoginPage(props: {
+  chrome: PageChrome;
+  csrf: string;
+  email: string;
+  error?: string;
+  next?: string | undefined;
+  notice?: string | undefined;
+  /** The provider's label when single sign-on is configured. */
+  sso?: string | undefined;
+  /** EMBARGO_PASSWORD_SIGN_IN=false: the password form is for the break-glass administrator only. */
+  passwordForBreakGlassOnly?: boolean;
+}) {
+  const passwordForm = (
+    <form method="post" action="/staff/login" class="narrow">
+      <input type="hidden" name="_csrf" value={props.csrf} />
+      {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
+      <div class="field">
+        <label for="email">E-mail</label>
+        <input id="email" name="email" type="email" autoComplete="username" required value={props.email} />
+      </div>
+      <div class="field">
+        <label for="password">Password</label>
+        <input id="password" name="password" type="password" autoComplete="current-password" required />
+      </div>
+      <button type="submit" class={props.sso ? undefined : 'primary'}>Sign in</button>
+    </form>
+  );
   return (
     <Layout chrome={props.chrome} title="Staff sign-in">
       <h1>Staff sign-in</h1>
       {props.notice ? <p class="notice success" role="status">{props.notice}</p> : null}
       {props.error ? <p class="notice error" role="alert">{props.error}</p> : null}
-      <form method="post" action="/staff/login" class="narrow">
-        <input type="hidden" name="_csrf" value={props.csrf} />
-        {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
-        <div class="field">
-          <label for="email">E-mail</label>
-          <input id="email" name="email" type="email" autoComplete="username" required value={props.email} />
-        </div>
-        <div class="field">
-          <label for="password">Password</label>
-          <input id="password" name="password" type="password" autoComplete="current-password" required />
-        </div>
-        <button type="submit" class="primary">Sign in</button>
-      </form>
+      {props.sso ? <SsoButton label={props.sso} next={props.next} /> : null}
+      {props.passwordForBreakGlassOnly ? (
+        <details open={Boolean(props.error)}>
+          <summary>Break-glass administrator sign-in</summary>
+          {passwordForm}
+        </details>
+      ) : (
+        passwordForm
+      )}
     </Layout>
   );
 }

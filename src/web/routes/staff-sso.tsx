@@ -1,0 +1,93 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../context.ts';
+import { hasSecondFactor } from '../../staff/second-factor/second-factors.ts';
+import { authorizationUrl, CallbackRefusedError, completeAuthorization, newAuthorizationChecks, ProviderUnavailableError } from '../../staff/sso/oidc-client.ts';
+import { consumeSsoRequest, createSsoRequest, SSO_REQUEST_MS } from '../../staff/sso/sso-requests.ts';
+import { signInWithIdentity, SSO_REFUSALS } from '../../staff/sso/sso-sign-in.ts';
+import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
+import { hitRateLimit, rateLimitKeys } from '../rate-limit.ts';
+import { requireStaff, startStaffSession } from '../require-staff.ts';
+import { renderPage } from '../views/layout.tsx';
+import { SsoRefusedPage } from '../views/sso-views.tsx';
+import { beginSecondFactorSignIn } from './staff-second-factor.tsx';
+import { safeNext } from './staff-auth.tsx';
+
+/**
+ * Staff single sign-on (OpenID Connect, authorization code flow with PKCE):
+ * /staff/login/sso sends the browser to the provider, /staff/login/sso/callback
+ * brings it back; /staff/account/sso/link links a signed-in account to its identity.
+ * Registered only when EMBARGO_OIDC_ISSUER is set.
+ */
+export function registerStaffSsoRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const sso = ctx.config.sso;
+  if (!sso) return;
+  // Lax, not Strict: the provider's redirect back is a cross-site navigation that must carry it.
+  const cookieName = ctx.config.secureCookies ? '__Host-embargo_sso' : 'embargo_sso';
+  const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: ctx.config.secureCookies };
+  const redirectUri = `${ctx.config.baseUrl}/staff/login/sso/callback`;
+  const limitKey = rateLimitKeys(ctx.secret);
+
+  async function refused(req: FastifyRequest, reply: FastifyReply, status: number, title: string, message: string) {
+    return sendHtml(reply, renderPage(<SsoRefusedPage chrome={chrome(req, reply, await defaultProgram(ctx))} title={title} message={message} />), status, { private: true });
+  }
+
+  async function start(req: FastifyRequest, reply: FastifyReply, options: { next?: string | undefined; linkUserId?: string | undefined }) {
+    // Each start writes a row: a few a minute per address is plenty for people.
+    await hitRateLimit(ctx.db, limitKey('sso:start', req.ip), 30, 600);
+    const checks = newAuthorizationChecks();
+    let url: URL;
+    try {
+      url = await authorizationUrl(sso!, redirectUri, checks);
+    } catch (err) {
+      if (!(err instanceof ProviderUnavailableError)) throw err;
+      req.log.warn({ err: err.message }, 'single sign-on: provider unavailable');
+      reply.header('retry-after', '60');
+      return refused(req, reply, 503, 'Single sign-on unavailable', `${sso!.label} could not be reached. Try again in a minute.`);
+    }
+    const token = await createSsoRequest(ctx.db, { ...checks, next: options.next, linkUserId: options.linkUserId });
+    reply.setCookie(cookieName, token, { ...cookieOptions, maxAge: SSO_REQUEST_MS / 1000 });
+    return reply.redirect(url.href, 303);
+  }
+
+  app.get<{ Querystring: { next?: string } }>('/staff/login/sso', async (req, reply) => start(req, reply, { next: safeNext(req.query.next) }));
+
+  app.post('/staff/account/sso/link', { preHandler: [requireStaff(ctx), app.csrfProtection] }, async (req, reply) =>
+    start(req, reply, { next: '/staff/account', linkUserId: req.staff!.userId }),
+  );
+
+  app.get('/staff/login/sso/callback', async (req, reply) => {
+    const request = await consumeSsoRequest(ctx.db, req.cookies[cookieName]);
+    reply.clearCookie(cookieName, cookieOptions);
+    if (!request) {
+      return refused(req, reply, 400, 'Sign-in link no longer valid',
+        'This sign-in was already finished, took longer than ten minutes, or was started in another browser. Start again from the sign-in page.');
+    }
+    let identity;
+    try {
+      identity = await completeAuthorization(sso, new URL(req.url, ctx.config.baseUrl), request);
+    } catch (err) {
+      if (err instanceof ProviderUnavailableError) {
+        reply.header('retry-after', '60');
+        return refused(req, reply, 503, 'Single sign-on unavailable', `${sso.label} could not be reached. Try again in a minute.`);
+      }
+      if (!(err instanceof CallbackRefusedError)) throw err;
+      req.log.warn({ reason: err.code }, 'single sign-on callback refused');
+      return refused(req, reply, 400, 'Sign-in not accepted', `The answer from ${sso.label} did not pass Embargo's checks. Start again from the sign-in page.`);
+    }
+    const outcome = await signInWithIdentity(ctx.db, sso, identity, { linkUserId: request.linkUserId });
+    if (!outcome.ok) {
+      req.log.warn({ reason: outcome.reason }, 'single sign-on refused');
+      return refused(req, reply, 403, 'Sign-in refused', SSO_REFUSALS[outcome.reason]);
+    }
+    if (request.linkUserId) {
+      req.log.info({ userId: outcome.userId }, 'single sign-on identity linked');
+      return reply.redirect('/staff/account?done=sso-linked', 303);
+    }
+    req.log.info({ userId: outcome.userId, created: outcome.created }, 'staff sign-in through single sign-on');
+    const next = request.next ?? '/staff/reports';
+    // A second factor set up in Embargo is asked after any first step, the provider's included.
+    if (await hasSecondFactor(ctx.db, outcome.userId)) return beginSecondFactorSignIn(ctx, reply, outcome.userId, next);
+    await startStaffSession(ctx, reply, outcome.userId);
+    return reply.redirect(next, 303);
+  });
+}
