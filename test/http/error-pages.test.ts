@@ -95,4 +95,41 @@ describe('error pages keep the program’s name and navigation', () => {
     const again = await c.postForm('/track/recover', { _csrf: Client.csrf(res.body), reference: 'EMB-2026-0042', email: 'finder@example.org' });
     assert.equal(again.statusCode, 303, 'sent again with the fresh token, it is accepted');
   });
+
+  it('a refused form of the tracking page brings the page back, with what was typed where it was read', async () => {
+    const c = new Client(t.app);
+    const form = await c.get('/report');
+    const submitted = await c.postMultipart('/report', { ...goodReport, _csrf: Client.csrf(form.body) });
+    const url = String(submitted.headers.location).replace(/\?.*$/, '');
+    await c.get(url);
+
+    // The credit form, urlencoded: the choice and the name come back, the stored choice unchanged.
+    const credit = await c.postForm(`${url}/credit`, { _csrf: 'stale-token', creditPreference: 'name', reporterName: 'Grace Hopper', reporterHandle: '' });
+    assert.equal(credit.statusCode, 403);
+    assertProgramChrome(credit.body, 'Report EMB-\\d{4}-\\d{4}');
+    assert.match(credit.body, /<p class="notice error" role="alert">This form has expired\./);
+    assert.match(credit.body, /value="name" checked/);
+    assert.match(credit.body, /value="Grace Hopper"/);
+    const again = await c.postForm(`${url}/credit`, { _csrf: Client.csrf(credit.body), creditPreference: 'name', reporterName: 'Grace Hopper', reporterHandle: '' });
+    assert.equal(again.statusCode, 303, 'sent again from the page that came back, it is accepted');
+
+    // The disclosure proposal keeps its date, time, zone and message.
+    const proposal = await c.postForm(`${url}/disclosure-date`, {
+      _csrf: 'stale-token',
+      disclosureDate: '2027-03-01',
+      disclosureTime: '10:00',
+      disclosureTimeZone: 'Europe/Lisbon',
+      disclosureMessage: 'My talk at the conference is that week.',
+    });
+    assert.equal(proposal.statusCode, 403);
+    for (const typed of ['value="2027-03-01"', 'value="Europe/Lisbon"', 'My talk at the conference is that week.']) assert.ok(proposal.body.includes(typed), typed);
+
+    // The reply, multipart, is not read past a refused token: the page says so, with the cookie advice when it applies.
+    const token = Client.csrf((await c.get(url)).body);
+    c.cookies.clear();
+    const reply = await c.postMultipart(`${url}/reply`, { _csrf: token, body: 'One more detail.' });
+    assert.equal(reply.statusCode, 403);
+    assert.match(reply.body, /<p class="notice error" role="alert">Cookies are needed to send this form\./);
+    assert.match(reply.body, /Back button/);
+  });
 });

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import type { Report } from '../../db/schema.ts';
@@ -30,6 +30,8 @@ const agreementSchema = z.object({ seen: z.iso.datetime().optional() });
 export interface TrackPageHelpers {
   reportFor(token: string): Promise<Report>;
   render(req: FastifyRequest, reply: FastifyReply, report: Report, token: string, status: number, extra: { disclosure?: DisclosureFormState }): Promise<unknown>;
+  /** A route error handler: a form refused for its CSRF token shows the page again, with what was typed. */
+  againOnRefusal(typed?: (body: Record<string, string>) => { disclosure?: DisclosureFormState }): (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }
 
 type Outcome = { ok: true; result: string } | { ok: false; status: number; form: DisclosureFormState };
@@ -102,7 +104,7 @@ export function registerTrackDisclosureRoutes(app: FastifyInstance, ctx: AppCont
   type Req = { Params: { token: string }; Body: Record<string, string> };
   const back = (token: string, done: string) => `/track/${token}?disclosure=${done}#disclosure-h`;
 
-  app.post<Req>('/track/:token/disclosure-date', { preHandler: app.csrfProtection }, async (req, reply) => {
+  app.post<Req>('/track/:token/disclosure-date', { preHandler: app.csrfProtection, errorHandler: page.againOnRefusal((typed) => ({ disclosure: { values: formValues(typed), errors: {} } })) }, async (req, reply) => {
     const report = await page.reportFor(req.params.token);
     await hitRateLimit(ctx.db, idRateLimitKey('disclosure', report.id), 30, 3600);
     const values = formValues(req.body);
@@ -113,7 +115,7 @@ export function registerTrackDisclosureRoutes(app: FastifyInstance, ctx: AppCont
     return reply.redirect(back(req.params.token, out.result === 'unchanged' ? 'proposed' : out.result), 303);
   });
 
-  app.post<Req>('/track/:token/disclosure-date/agree', { preHandler: app.csrfProtection }, async (req, reply) => {
+  app.post<Req>('/track/:token/disclosure-date/agree', { preHandler: app.csrfProtection, errorHandler: page.againOnRefusal() }, async (req, reply) => {
     const report = await page.reportFor(req.params.token);
     await hitRateLimit(ctx.db, idRateLimitKey('disclosure', report.id), 30, 3600);
     const out = await attempt({}, () => agreeDisclosureDate(ctx.db, ctx.vault, { reportId: report.id, actor: { kind: 'reporter' }, seen: seenOf(req.body) }));

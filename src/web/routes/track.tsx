@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import type { Report } from '../../db/schema.ts';
 import { creditFormSchema, fieldErrors, messageBodySchema } from '../../domain/report-input.ts';
@@ -16,6 +16,7 @@ import { TrackPage } from '../views/track-page.tsx';
 import { loadOriginalStatus } from '../../triage/original-status.ts';
 import { registerTrackDisclosureRoutes } from './disclosure-date.tsx';
 import { loadReportClocks } from '../../sla/report-clocks.ts';
+import { csrfRefusal } from '../error-handler.tsx';
 import type { DisclosureFormState } from '../views/disclosure-panels.tsx';
 
 type TokenParams = { Params: { token: string } };
@@ -35,7 +36,16 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
     report: Report,
     token: string,
     status: number,
-    extra: { body?: string; errors?: Record<string, string>; creditErrors?: Record<string, string>; disclosure?: DisclosureFormState } = {},
+    extra: {
+      body?: string;
+      errors?: Record<string, string>;
+      creditErrors?: Record<string, string>;
+      /** What was typed in the credit form, shown again instead of the stored choice. */
+      creditValues?: Record<string, string>;
+      disclosure?: DisclosureFormState;
+      /** A refused form (CSRF): why, said at the top of the page. */
+      refused?: string;
+    } = {},
   ) {
     const now = new Date();
     const [program, attachments, clocks] = await Promise.all([
@@ -59,7 +69,8 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
         csrf={reply.generateCsrf()}
         reply={{ body: extra.body ?? '', errors: extra.errors ?? {} }}
         limits={limits}
-        credit={{ errors: extra.creditErrors ?? {}, saved: query.credit === 'saved' }}
+        credit={{ errors: extra.creditErrors ?? {}, saved: query.credit === 'saved', values: extra.creditValues }}
+        refused={extra.refused}
         original={original}
         disclosure={{ form: extra.disclosure, done: query.disclosure, defaultTimeZone: program?.config.calendar.timeZone ?? 'UTC', now }}
         privacy={{ confirm: query.erase === 'confirm', erased: query.erased === '1' }}
@@ -81,12 +92,28 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
     return sendHtml(reply, renderPage(page), status, { private: true });
   }
 
+  /**
+   * A form of this page refused for its CSRF token: the page again, with a fresh token and cookie, saying
+   * why, and what was typed where the body was read (a multipart reply is not read past a refused token).
+   */
+  const againOnRefusal =
+    (typed: (body: Record<string, string>) => Parameters<typeof render>[5] = () => ({})) =>
+    async (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+      const refusal = csrfRefusal(err);
+      if (!refusal) throw err;
+      const token = (req.params as { token: string }).token;
+      const report = await reportFor(token);
+      const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
+      const fields = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== '_csrf'));
+      return render(req, reply, report, token, refusal.status, { ...typed(fields), refused: `${refusal.title}. ${refusal.message}` });
+    };
+
   app.get<TokenParams>('/track/:token', async (req, reply) => {
     const report = await reportFor(req.params.token);
     return render(req, reply, report, req.params.token, 200);
   });
 
-  app.post<TokenParams>('/track/:token/reply', async (req, reply) => {
+  app.post<TokenParams>('/track/:token/reply', { errorHandler: againOnRefusal() }, async (req, reply) => {
     // The link and the rate limit before a byte of the body is read; CSRF as the body starts.
     const report = await reportFor(req.params.token);
     await hitRateLimit(ctx.db, idRateLimitKey('reply', report.id), 60, 3600);
@@ -102,7 +129,7 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
     return render(req, reply, report, req.params.token, 422, { body: form.fields.body ?? '', errors });
   });
 
-  app.post<TokenParams & { Body: Record<string, string> }>('/track/:token/credit', { preHandler: app.csrfProtection }, async (req, reply) => {
+  app.post<TokenParams & { Body: Record<string, string> }>('/track/:token/credit', { preHandler: app.csrfProtection, errorHandler: againOnRefusal((typed) => ({ creditValues: typed })) }, async (req, reply) => {
     const report = await reportFor(req.params.token);
     const form = creditFormSchema.safeParse(req.body ?? {});
     if (!form.success) return render(req, reply, report, req.params.token, 422, { creditErrors: fieldErrors(form.error) });
@@ -115,7 +142,7 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
     return reply.redirect(`/track/${req.params.token}?credit=saved#credit-h`, 303);
   });
 
-  registerTrackDisclosureRoutes(app, ctx, { reportFor, render });
+  registerTrackDisclosureRoutes(app, ctx, { reportFor, render, againOnRefusal });
 
   app.get<{ Params: { token: string; id: string } }>('/track/:token/attachments/:id', async (req, reply) => {
     const report = await reportFor(req.params.token);

@@ -24,7 +24,9 @@ export function TrackPage(props: {
   reply: { body: string; errors: Record<string, string> };
   limits: { maxFiles: number; maxBytes: number };
   sent?: boolean;
-  credit: { errors: Record<string, string>; saved: boolean };
+  credit: { errors: Record<string, string>; saved: boolean; values?: Record<string, string> | undefined };
+  /** A form of this page was refused (CSRF): why, and what to do. */
+  refused?: string | undefined;
   /** When this report is a duplicate: the original's progress. */
   original?: OriginalStatus;
   /** The disclosure date section: a refused form, what was just done, the zone a new proposal starts in. */
@@ -70,6 +72,7 @@ export function TrackPage(props: {
           Report <span class="reference">{report.reference}</span>
         </h1>
       )}
+      {props.refused ? <p class="notice error" role="alert">{props.refused}</p> : null}
       {props.sent ? <p class="notice success" role="status">Your message was sent.</p> : null}
       <section aria-labelledby="status-h">
         <h2 id="status-h">Status</h2>
@@ -104,7 +107,7 @@ export function TrackPage(props: {
       {props.disclosure ? (
         <TrackDisclosureSection state={report.state} date={readDisclosure(report)} base={base} csrf={props.csrf} {...props.disclosure} />
       ) : null}
-      <CreditSection report={report} base={base} csrf={props.csrf} errors={props.credit.errors} saved={props.credit.saved} />
+      <CreditSection report={report} base={base} csrf={props.csrf} errors={props.credit.errors} saved={props.credit.saved} typed={props.credit.values} />
       <TrackPrivacySection base={base} csrf={props.csrf} erasedAt={report.reporter_erased_at} confirm={props.privacy?.confirm ?? false} erased={props.privacy?.erased ?? false} />
     </Layout>
   );
@@ -168,8 +171,12 @@ function SubmittedFields(props: { report: Report; productName: string; attachmen
 }
 
 /** The reporter controls their credit until the advisory is published, and sees how it will read. */
-function CreditSection(props: { report: Report; base: string; csrf: string; errors: Record<string, string>; saved: boolean }) {
-  const { report, errors } = props;
+function CreditSection(props: { report: Report; base: string; csrf: string; errors: Record<string, string>; saved: boolean; typed?: Record<string, string> | undefined }) {
+  const { report, errors, typed } = props;
+  // What the reporter typed, when the form comes back unaccepted; otherwise what is stored.
+  const chosen = typed ? typed.creditPreference : report.credit_preference;
+  const name = typed ? (typed.reporterName ?? '') : (report.reporter_name ?? '');
+  const handle = typed ? (typed.reporterHandle ?? '') : (report.reporter_handle ?? '');
   const preview =
     report.credit_preference === 'name' ? report.reporter_name
     : report.credit_preference === 'handle' ? report.reporter_handle
@@ -189,7 +196,7 @@ function CreditSection(props: { report: Report; base: string; csrf: string; erro
       {report.state === 'disclosed' ? (
         <p class="meta">The advisory is published; write to us below if the credit needs correcting.</p>
       ) : (
-        <details open={Object.keys(errors).length > 0}>
+        <details open={Object.keys(errors).length > 0 || typed !== undefined}>
           <summary>Change how you are credited</summary>
           <form method="post" action={`${props.base}/credit`}>
             <input type="hidden" name="_csrf" value={props.csrf} />
@@ -198,19 +205,19 @@ function CreditSection(props: { report: Report; base: string; csrf: string; erro
               <FieldError id="creditPreference" message={errors.creditPreference} />
               {CREDIT_CHOICES.map(([id, label]) => (
                 <label key={id} class="choice">
-                  <input type="radio" name="creditPreference" value={id} checked={report.credit_preference === id} /> {label}
+                  <input type="radio" name="creditPreference" value={id} checked={chosen === id} /> {label}
                 </label>
               ))}
             </fieldset>
             <div class={errors.reporterName ? 'field invalid' : 'field'}>
               <label for="reporterName">Name <span class="optional">(used with “by my name”)</span></label>
               <FieldError id="reporterName" message={errors.reporterName} />
-              <input id="reporterName" name="reporterName" maxLength={200} value={report.reporter_name ?? ''} autoComplete="name" />
+              <input id="reporterName" name="reporterName" maxLength={200} value={name} autoComplete="name" />
             </div>
             <div class={errors.reporterHandle ? 'field invalid' : 'field'}>
               <label for="reporterHandle">Handle <span class="optional">(used with “by my handle”)</span></label>
               <FieldError id="reporterHandle" message={errors.reporterHandle} />
-              <input id="reporterHandle" name="reporterHandle" maxLength={100} value={report.reporter_handle ?? ''} autoComplete="nickname" />
+              <input id="reporterHandle" name="reporterHandle" maxLength={100} value={handle} autoComplete="nickname" />
             </div>
             <button type="submit">Save credit choice</button>
           </form>
