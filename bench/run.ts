@@ -19,7 +19,7 @@ import { Browser, hiddenField, multipartBody } from './browser.ts';
 import { runLoad, type LoadResult, type LoadSpec } from './load.ts';
 import { cleanEnv, freePort, repoRoot, startNodeServer, type ChildServer } from './processes.ts';
 import { DEEP_OFFSET, SEARCH_WORD, seedDatabase, STAFF_EMAIL, STAFF_PASSWORD, type SeedResult } from './seed.ts';
-import { pgbenchSubmissionShape, rssMb, type PgbenchResult } from './pgbench.ts';
+import { cpuSeconds, pgbenchSubmissionShape, rssMb, type PgbenchResult } from './pgbench.ts';
 import { spawnSync } from 'node:child_process';
 
 /** `--reports N` (default 100,000) and `--only postgres|embedded`: e.g. `npm run bench -- --reports 1000000 --only postgres`. */
@@ -65,6 +65,8 @@ interface DatabaseResult {
   seed?: SeedResult;
   inbox?: Record<InboxView, LoadResult>;
   submit?: LoadResult;
+  /** The server process's CPU time (user + system) per measured submission, in ms: less noisy than the rate on a shared machine. */
+  cpuPerSubmitMs?: number;
   /** Reports in the database after the run, against 303s counted. */
   stored?: { actual: number; counted: number };
   /** Spawn to /healthz 200 on the seeded (warm) database, and resident memory after start and after the load. */
@@ -183,7 +185,7 @@ async function measureInbox(server: ChildServer, staff: Browser, seed: SeedResul
   return results;
 }
 
-async function measureSubmissions(server: ChildServer, config: Config): Promise<{ result: LoadResult; submitted: number }> {
+async function measureSubmissions(server: ChildServer, config: Config): Promise<{ result: LoadResult; submitted: number; cpuMs: number | undefined }> {
   const reporter = new Browser(server.url);
   const form = await reporter.get('/report');
   if (form.status !== 200) throw new Error(`GET /report answered ${form.status}`);
@@ -221,8 +223,12 @@ async function measureSubmissions(server: ChildServer, config: Config): Promise<
     perRequestHeaders: ((next) => () => ({ 'x-forwarded-for': next() }))(addressSequence()),
     successStatus: 303,
   };
-  const { warmup, measured } = await warmThenMeasure(spec, SUBMIT_SECONDS);
-  return { result: measured, submitted: 1 + warmup.successes + measured.successes };
+  const warmup = await runLoad({ ...spec, seconds: WARMUP_SECONDS });
+  const cpuBefore = await cpuSeconds(server.pid);
+  const measured = await runLoad({ ...spec, seconds: SUBMIT_SECONDS });
+  const cpuAfter = await cpuSeconds(server.pid);
+  const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined && measured.successes ? ((cpuAfter - cpuBefore) * 1000) / measured.successes : undefined;
+  return { result: measured, submitted: 1 + warmup.successes + measured.successes, cpuMs };
 }
 
 async function countReports(config: Config): Promise<number> {
@@ -272,6 +278,7 @@ async function benchDatabase(label: string, prepare: () => Promise<Record<string
         log(`${label}: web form submissions, ${CONNECTIONS} connections, ${SUBMIT_SECONDS} s`);
         const submissions = await measureSubmissions(server, config);
         out.submit = submissions.result;
+        out.cpuPerSubmitMs = submissions.cpuMs;
         submitted = submissions.submitted;
         start.rssAfterBench = await rssMb(server.pid);
         // autocannon drops requests still in flight when its time is up; let the server finish
@@ -366,6 +373,7 @@ function report(results: DatabaseResult[], hello: LoadResult | undefined, pgVers
       : 'Database ceiling, pgbench: not run (PostgreSQL or pgbench missing).',
   );
   for (const r of results) {
+    if (r.cpuPerSubmitMs !== undefined) lines.push(`- ${r.label}: the server process used ${r.cpuPerSubmitMs.toFixed(2)} ms of CPU per submission (user + system, over the measured ${SUBMIT_SECONDS} s).`);
     if (r.start) lines.push(`- ${r.label}: start to /healthz ${r.start.seconds.toFixed(1)} s (warm data, compiled server); RSS ${r.start.rssAfterStart ?? '?'} MB after start, ${r.start.rssAfterBench ?? '?'} MB after the load.`);
   }
   lines.push('');
