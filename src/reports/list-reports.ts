@@ -5,6 +5,7 @@ import type { Db } from '../db/database.ts';
 import { OPEN_STATES, REPORT_STATES, type ReportState } from '../domain/lifecycle.ts';
 import { REFERENCE_PATTERN } from '../domain/reference.ts';
 import { openTitle } from './report-contents.ts';
+import { possibleDuplicateSql } from '../triage/duplicate-suggestions.ts';
 
 export const INBOX_SORTS = { newest: 'Newest first', oldest: 'Oldest first', updated: 'Recently updated' } as const;
 
@@ -111,8 +112,8 @@ export async function listReports(
   const rows = await q
     .select([
       'r.id', 'r.reference', 'r.data_key', 'r.title_sealed', 'r.product', 'r.state', 'r.created_at', 'r.updated_at', 'u.display_name', 'r.quarantined',
-      // Served by the table's primary key (report_id, candidate_id).
-      sql<boolean>`EXISTS (SELECT 1 FROM duplicate_suggestions s WHERE s.report_id = r.id)`.as('possible_duplicate'),
+      // Served by the table's primary key (report_id, candidate_id); the rule is the report page's (src/triage/duplicate-suggestions.ts).
+      possibleDuplicateSql('r').as('possible_duplicate'),
       sql<string>`to_char(${sql.ref(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursor_t'),
     ])
     .orderBy(column, descending ? 'desc' : 'asc')

@@ -35,6 +35,7 @@ import { registerStaffPolicyRoutes } from './routes/staff-policy.tsx';
 import { registerStaffReportRoutes } from './routes/staff-report.tsx';
 import { registerStaffMailEvidenceRoutes } from './routes/staff-mail-evidence.ts';
 import { registerStaffDuplicateHintRoutes } from './routes/staff-duplicate-hints.ts';
+import { registerStaffDuplicateHintRoutes } from './routes/staff-duplicate-hints.ts';
 import { registerStaffDeliveryRoutes } from './routes/staff-deliveries.tsx';
 import { registerStaffTeamRoutes } from './routes/staff-team.tsx';
 import { registerStaffBlockRoutes } from './routes/staff-blocks.tsx';
@@ -114,6 +115,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerStaffBulkRoutes(app, ctx);
   registerStaffReportRoutes(app, ctx, bundles);
   registerStaffMailEvidenceRoutes(app, ctx);
+  registerStaffDuplicateHintRoutes(app, ctx);
   registerStaffDuplicateHintRoutes(app, ctx);
   registerStaffDeliveryRoutes(app, ctx);
   registerStaffTeamRoutes(app, ctx);

@@ -103,6 +103,9 @@ describe('the tracking page tells the reporter what they need to know', () => {
     const page = await r.c.get(r.url);
     const changed = await r.c.postForm(`${r.url}/credit`, { _csrf: Client.csrf(page.body), creditPreference: 'name', reporterName: 'Grace Hopper', reporterHandle: '' });
     assert.equal(changed.statusCode, 303);
+    // The use case records the reporter as the actor, with no staff member.
+    const event = await t.ctx.db.selectFrom('report_events').select(['actor_kind', 'actor_id']).where('report_id', '=', r.id).where('type', '=', 'credit-changed').executeTakeFirstOrThrow();
+    assert.deepEqual(event, { actor_kind: 'reporter', actor_id: null });
     const track = text((await r.c.get(r.url)).body);
     assert.match(track, /You changed how you are credited: anonymously → by name\./);
     assert.doesNotMatch(track, /The security team changed how/);
