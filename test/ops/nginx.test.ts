@@ -98,6 +98,8 @@ describe('docs/deploy/nginx.conf in front of Embargo', { skip: !runNginx }, () =
     assert.equal(r.status, 200);
     assert.match(String(r.headers['strict-transport-security']), /max-age=\d+/);
     assert.match((r.headers['set-cookie'] ?? []).join('\n'), /__Host-embargo_csrf=[^;]+;.*Secure/);
+    // The proxy's X-Forwarded-Proto, trusted, lets the page say what is true: the connection is encrypted.
+    assert.match(r.body, /protected by the encrypted connection \(TLS\)/);
   });
 
   it('takes a report with an attachment through the proxy, streamed, and shows its tracking page', async () => {
