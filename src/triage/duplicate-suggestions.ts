@@ -1,7 +1,9 @@
-import type { Transaction } from 'kysely';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
+import { can, type StaffActor } from '../auth/policies.ts';
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
+import { AppError, NotFoundError } from '../errors.ts';
 import { findLikelyDuplicates } from './find-likely-duplicates.ts';
 
 /**
@@ -11,6 +13,11 @@ import { findLikelyDuplicates } from './find-likely-duplicates.ts';
  */
 export const SUGGESTION_MIN_SCORE = 0.55;
 const MAX_SUGGESTIONS = 3;
+
+/** Whether a ranked candidate is worth a "likely duplicate" (the report page shows the others apart, as merely similar). */
+export function isLikelyDuplicate(candidate: { score: number }): boolean {
+  return candidate.score >= SUGGESTION_MIN_SCORE;
+}
 /** Candidates ranked at submission: every submission pays for them, on the embedded database one at a time. */
 const SUBMISSION_CANDIDATES = 300;
 
@@ -63,13 +70,50 @@ export interface SubmissionSuggestion {
   reason: string;
 }
 
-/** The suggestions recorded at submission, best first, for the report page's duplicates panel. */
+/**
+ * A hint recorded at submission still stands while its report is not marked
+ * as a duplicate and its candidate is neither spam, nor in the quarantine,
+ * nor already linked to the report; a dismissed hint is deleted. Given the
+ * aliases of the report and of the candidate.
+ */
+function hintStands(report: string, candidate: string): RawBuilder<boolean> {
+  const [r, c] = [(col: string) => sql.ref(`${report}.${col}`), (col: string) => sql.ref(`${candidate}.${col}`)];
+  return sql<boolean>`(${r('duplicate_of')} IS NULL AND ${c('state')} <> 'spam' AND NOT ${c('quarantined')} AND ${c('duplicate_of')} IS DISTINCT FROM ${r('id')})`;
+}
+
+/**
+ * SQL for "this report shows the possible-duplicate badge", for a list whose
+ * reports table has the given alias (the inbox, the API's list): the same
+ * rule as the report page's hints (listSubmissionSuggestions). Served by the
+ * suggestions' primary key (report_id, candidate_id).
+ */
+export function possibleDuplicateSql(reportAlias: string): RawBuilder<boolean> {
+  return sql<boolean>`EXISTS (SELECT 1 FROM duplicate_suggestions hint_s JOIN reports hint_c ON hint_c.id = hint_s.candidate_id
+    WHERE hint_s.report_id = ${sql.ref(`${reportAlias}.id`)} AND ${hintStands(reportAlias, 'hint_c')})`;
+}
+
+/**
+ * Dismisses the hints recorded for a report at submission ("not a
+ * duplicate"): the badge and the panel's hint go. Whoever may change the
+ * report may do it; a report the actor may not see is "not found".
+ */
+export async function dismissDuplicateHints(db: Db, args: { actor: StaffActor; reference: string }): Promise<{ reference: string; dismissed: number }> {
+  const report = await db.selectFrom('reports').select(['id', 'program_id', 'reference']).where('reference', '=', args.reference).executeTakeFirst();
+  if (!report || !can.viewReport(args.actor, report)) throw new NotFoundError('This report');
+  if (!can.editReport(args.actor, report)) throw new AppError('forbidden', 403, 'Your role can read this report but not change it.');
+  const deleted = await db.deleteFrom('duplicate_suggestions').where('report_id', '=', report.id).executeTakeFirst();
+  return { reference: report.reference, dismissed: Number(deleted.numDeletedRows) };
+}
+
+/** The suggestions recorded at submission that still stand, best first, for the report page's duplicates panel. */
 export async function listSubmissionSuggestions(db: Db, reportId: string): Promise<SubmissionSuggestion[]> {
   const rows = await db
     .selectFrom('duplicate_suggestions as s')
+    .innerJoin('reports as r', 'r.id', 's.report_id')
     .innerJoin('reports as c', 'c.id', 's.candidate_id')
     .select(['c.reference', 's.score', 's.reason'])
     .where('s.report_id', '=', reportId)
+    .where(hintStands('r', 'c'))
     .orderBy('s.score', 'desc')
     .orderBy('c.reference')
     .execute();

@@ -75,15 +75,38 @@ const STOP_WORDS = new Set(
     .split(' '),
 );
 
+/**
+ * A word in at least this share of the program's reports says nothing about
+ * which bug a report describes ("vulnerability", the vendor's name however a
+ * reporter spells it); from MIN_REPORTS_FOR_SHARE reports on, such words
+ * neither find nor rank candidates. Below that the shares are too noisy.
+ */
+const COMMON_WORD_SHARE = 0.4;
+const MIN_REPORTS_FOR_SHARE = 12;
+
 interface QueryWord {
   word: string;
   term: string;
   inTitle: boolean;
 }
 
-function queryWords(vault: ReportVault, q: DuplicateQuery): QueryWord[] {
+/**
+ * The words every report of the program shares by construction: the vendor's
+ * and the program's names (from its settings). Product names are left in:
+ * they tell a VPN client report from a firewall one when a reporter chose
+ * "other"; the report's own product words are skipped below.
+ */
+async function programWords(db: Db, programId: string): Promise<string[]> {
+  const row = await db.selectFrom('programs').select(['slug', 'name', 'config']).where('id', '=', programId).executeTakeFirst();
+  if (!row) return [];
+  const config = (row.config ?? {}) as { vendor?: unknown; name?: unknown };
+  const texts = [row.slug, row.name, typeof config.vendor === 'string' ? config.vendor : '', typeof config.name === 'string' ? config.name : ''];
+  return indexWords(texts.join(' '));
+}
+
+function queryWords(vault: ReportVault, q: DuplicateQuery, settingsWords: readonly string[]): QueryWord[] {
   // The product's own words ("gateway") are in most reports about it; the product signal covers them.
-  const skip = new Set([...STOP_WORDS, ...(q.product === 'other' ? [] : q.product.toLowerCase().split('-'))]);
+  const skip = new Set([...STOP_WORDS, ...settingsWords, ...(q.product === 'other' ? [] : q.product.toLowerCase().split('-'))]);
   const title = new Set(indexWords(q.title));
   const words = new Map<string, QueryWord>();
   for (const word of [...title, ...indexWords(q.description.slice(0, DESCRIPTION_PREFIX))]) {
@@ -93,30 +116,37 @@ function queryWords(vault: ReportVault, q: DuplicateQuery): QueryWord[] {
   return [...words.values()];
 }
 
+const NO_REPORT = '00000000-0000-0000-0000-000000000000';
+
 /**
  * Existing reports of the program most likely to describe the same problem,
  * best first. Candidates share at least one significant word with the new
- * report (`search_terms && …`, served by reports_search_terms); spam is never
- * suggested.
+ * report (`search_terms && …`, served by reports_search_terms). Never
+ * suggested: spam, reports waiting in the quarantine, and reports already
+ * linked to the report looked at (its original, and its duplicates).
  */
 export async function findLikelyDuplicates(db: Db, vault: ReportVault, q: DuplicateQuery): Promise<DuplicateCandidate[]> {
-  const words = queryWords(vault, q);
-  if (words.length === 0) return [];
-  const terms = words.map((w) => w.term);
+  const allWords = queryWords(vault, q, await programWords(db, q.programId));
+  if (allWords.length === 0) return [];
+  const allTerms = allWords.map((w) => w.term);
   const limit = Math.min(Math.max(q.limit ?? 5, 1), 50);
-  const exclude = q.excludeReportId ?? '00000000-0000-0000-0000-000000000000';
-  const [candidates, total] = await Promise.all([
+  const exclude = q.excludeReportId ?? NO_REPORT;
+  const [found, total] = await Promise.all([
     db
       .selectFrom('reports as r')
       .select([
         'r.id', 'r.reference', 'r.data_key', 'r.title_sealed', 'r.product', 'r.state', 'r.created_at',
-        sql<string[]>`ARRAY(SELECT unnest(r.search_terms) INTERSECT SELECT unnest(${terms}::text[]))`.as('shared'),
+        sql<string[]>`ARRAY(SELECT unnest(r.search_terms) INTERSECT SELECT unnest(${allTerms}::text[]))`.as('shared'),
         sql<number>`cardinality(r.search_terms)`.as('size'),
       ])
       .where('r.program_id', '=', q.programId)
       .where('r.state', '<>', 'spam')
+      .where('r.quarantined', '=', false)
       .where('r.id', '<>', exclude)
-      .where(sql<boolean>`r.search_terms && ${terms}::text[]`)
+      // Already linked either way: marked as a duplicate of it, or its original.
+      .where((eb) => eb.or([eb('r.duplicate_of', 'is', null), eb('r.duplicate_of', '<>', exclude)]))
+      .where('r.id', '<>', (eb) => eb.fn.coalesce(eb.selectFrom('reports as x').select('x.duplicate_of').where('x.id', '=', exclude), sql<string>`${NO_REPORT}::uuid`))
+      .where(sql<boolean>`r.search_terms && ${allTerms}::text[]`)
       // A bound on the work per submission however large the program grows: duplicates are
       // overwhelmingly of recent reports, and older ones still show in the inbox search.
       .orderBy('r.created_at', 'desc')
@@ -126,8 +156,16 @@ export async function findLikelyDuplicates(db: Db, vault: ReportVault, q: Duplic
   ]);
   // Every report containing a query word is a candidate, so counting here gives each word's document frequency.
   const df = new Map<string, number>();
-  for (const c of candidates) for (const t of c.shared) df.set(t, (df.get(t) ?? 0) + 1);
+  for (const c of found) for (const t of c.shared) df.set(t, (df.get(t) ?? 0) + 1);
   const n = Math.max(total, 1);
+  // Words most reports share do not count at all (a low weight still adds up over many of them).
+  const common = (term: string) => n >= MIN_REPORTS_FOR_SHARE && (df.get(term) ?? 0) >= COMMON_WORD_SHARE * n;
+  const words = allWords.filter((w) => !common(w.term));
+  const terms = words.map((w) => w.term);
+  const significant = new Set(terms);
+  const candidates = found
+    .map((c) => ({ ...c, shared: c.shared.filter((t) => significant.has(t)) }))
+    .filter((c) => c.shared.length > 0);
   const weight = (term: string) => Math.log(1 + n / (df.get(term) ?? 1));
   const sum = (ws: readonly QueryWord[]) => ws.reduce((s, w) => s + weight(w.term), 0);
   const titleWords = words.filter((w) => w.inTitle);
