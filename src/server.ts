@@ -103,7 +103,8 @@ export async function startServer(config: Config, logger: Logger, options: { wor
     const runWorker = options.worker ?? config.runWorkerInWeb;
     if (runWorker) worker.start();
     operations = await startOperations(ctx);
-    const maintenance = database.kind === 'embedded' ? startEmbeddedMaintenance(database.db, logger) : undefined;
+    // PGlite has no autovacuum; the embedded PostgreSQL has its own.
+    const maintenance = database.engine === 'pglite' ? startEmbeddedMaintenance(database.db, logger) : undefined;
     // The embedded database lives in the data directory: say so before its disk fills up.
     const diskWatch = database.kind === 'embedded' ? watchFreeSpace(config.dataDir, logger) : undefined;
     if (config.database.kind === 'embedded') {

@@ -36,6 +36,8 @@ export function classifyDatabaseError(err: unknown): DatabaseTrouble | undefined
   if (typeof code === 'string') {
     if (/^(08|57P|53|58)/.test(code)) return 'unavailable';
     if (NETWORK_CODES.has(code)) return 'unavailable';
+    // The embedded PostgreSQL's socket is gone while that server restarts.
+    if (code === 'ENOENT' && /\.s\.PGSQL\./.test(err.message)) return 'unavailable';
   }
   if (CONNECTION_MESSAGES.some((m) => err.message.startsWith(m))) return 'unavailable';
   // AggregateError from a connect to several addresses (localhost → ::1 and 127.0.0.1).

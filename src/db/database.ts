@@ -15,6 +15,8 @@ export type Db = Kysely<Database>;
 export interface OpenDatabase {
   db: Db;
   kind: DatabaseConfig['kind'];
+  /** For the embedded database: the managed PostgreSQL server (default) or PGlite in this process. */
+  engine?: 'postgres' | 'pglite';
   /** ok, or why the database cannot serve right now (see guardPool). */
   health: DatabaseHealth;
   close(): Promise<void>;
@@ -23,7 +25,7 @@ export interface OpenDatabase {
 /** What openDatabase reports to: state changes are logged once each (error on trouble, info on recovery). */
 export interface DatabaseOptions {
   poolSize?: number;
-  logger?: Pick<Logger, 'error' | 'info'>;
+  logger?: Pick<Logger, 'error' | 'info' | 'warn'>;
   /** Called once when the embedded database failed for good (see docs/operations.md, "When the database fails"). */
   onFailed?: (err: unknown) => void;
 }
@@ -56,7 +58,7 @@ export type { DatabaseHealth };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
-/** Opens PostgreSQL or the embedded PGlite (taking its directory lock) behind one Kysely type. */
+/** Opens PostgreSQL, or the embedded database (taking its directory lock) behind one Kysely type. */
 export async function openDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Promise<OpenDatabase> {
   if (config.kind === 'postgres') {
     const pool = new pg.Pool({
@@ -73,16 +75,16 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
   }
   const lock = acquireDataDirLock(config.dataDir);
   try {
-    const pgliteDir = path.join(config.dataDir, 'pglite');
-    mkdirSync(pgliteDir, { recursive: true, mode: 0o700 });
-    const { db, health, close } = await openPglite(pgliteDir, options);
+    const engine = config.engine ?? 'postgres';
+    const opened = engine === 'pglite' ? await openPgliteDir(config.dataDir, options) : await openManagedPostgres(config.dataDir, options);
     return {
-      db,
+      db: opened.db,
       kind: 'embedded',
-      health,
+      engine,
+      health: opened.health,
       async close() {
         try {
-          await close();
+          await opened.close();
         } finally {
           lock.release();
         }
@@ -90,6 +92,53 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
     };
   } catch (err) {
     lock.release();
+    throw err;
+  }
+}
+
+/** PGlite on `<dataDir>/pglite` (EMBARGO_EMBEDDED_ENGINE=pglite): no fsync, see docs/configuration.md. */
+async function openPgliteDir(dataDir: string, options: DatabaseOptions): Promise<{ db: Db; health: DatabaseHealth; close(): Promise<void> }> {
+  const pgliteDir = path.join(dataDir, 'pglite');
+  mkdirSync(pgliteDir, { recursive: true, mode: 0o700 });
+  return openPglite(pgliteDir, options);
+}
+
+/**
+ * The embedded PostgreSQL server (src/db/managed-postgres.ts) behind the same
+ * pool and guard as an external PostgreSQL. A data directory of an earlier
+ * version (PGlite) is moved into it first.
+ */
+async function openManagedPostgres(dataDir: string, options: DatabaseOptions): Promise<{ db: Db; health: DatabaseHealth; close(): Promise<void> }> {
+  const { startManagedPostgres } = await import('./managed-postgres.ts');
+  const server = await startManagedPostgres(dataDir, {
+    ...(options.logger ? { logger: options.logger } : {}),
+    onFailed: (err) => {
+      options.logger?.error({ database: 'embedded', err: err.message }, 'the embedded database failed and cannot be used any more');
+      options.onFailed?.(err);
+    },
+  });
+  try {
+    const pool = new pg.Pool({ ...server.connection, max: options.poolSize ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS.postgres });
+    const guarded = guardPool(pool, { queryTimeoutMs: QUERY_TIMEOUT_MS, timeoutIsFatal: false, walWriteIsFatal: false, onStateChange: stateLogger('embedded', options) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guarded.pool }) });
+    healthByDb.set(db, guarded.health);
+    const { holdsPgliteData, movePgliteToPostgres } = await import('./pglite-upgrade.ts');
+    if (holdsPgliteData(dataDir)) {
+      await movePgliteToPostgres(dataDir, db, (dir) => openPglite(dir, { poolSize: 1 }), options.logger);
+    }
+    return {
+      db,
+      health: guarded.health,
+      async close() {
+        try {
+          await db.destroy();
+        } finally {
+          await server.stop();
+        }
+      },
+    };
+  } catch (err) {
+    await server.stop();
     throw err;
   }
 }

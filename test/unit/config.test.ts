@@ -10,12 +10,18 @@ describe('configuration', () => {
   it('defaults to the embedded database under ./data on port 3000 with the demo program', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'embargo-cfg-'));
     const c = loadConfig({}, dir);
-    assert.deepEqual(c.database, { kind: 'embedded', dataDir: path.join(dir, 'data') });
+    assert.deepEqual(c.database, { kind: 'embedded', dataDir: path.join(dir, 'data'), engine: 'postgres' });
     assert.equal(c.http.port, 3000);
     assert.equal(c.baseUrl, 'http://localhost:3000');
     assert.equal(c.secureCookies, false);
     assert.equal(c.runWorkerInWeb, true);
     assert.equal(c.programs[0]!.slug, 'example');
+  });
+
+  it('runs the embedded database in-process on PGlite only when asked (EMBARGO_EMBEDDED_ENGINE=pglite)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'embargo-cfg-'));
+    assert.deepEqual(loadConfig({ EMBARGO_EMBEDDED_ENGINE: 'pglite' }, dir).database, { kind: 'embedded', dataDir: path.join(dir, 'data'), engine: 'pglite' });
+    assert.throws(() => loadConfig({ EMBARGO_EMBEDDED_ENGINE: 'sqlite' }, dir), ConfigError);
   });
 
   it('switches to PostgreSQL with DATABASE_URL and to secure cookies with an https base URL', () => {
