@@ -107,7 +107,7 @@ describe('error pages keep the program’s name and navigation', () => {
     const credit = await c.postForm(`${url}/credit`, { _csrf: 'stale-token', creditPreference: 'name', reporterName: 'Grace Hopper', reporterHandle: '' });
     assert.equal(credit.statusCode, 403);
     assertProgramChrome(credit.body, 'Report EMB-\\d{4}-\\d{4}');
-    assert.match(credit.body, /<p class="notice error" role="alert">This form has expired\./);
+    assert.match(credit.body, /<p class="notice error" role="alert">This form had expired, and was not accepted\. It is renewed on this page: send it again\. What you typed is kept below\./);
     assert.match(credit.body, /value="name" checked/);
     assert.match(credit.body, /value="Grace Hopper"/);
     const again = await c.postForm(`${url}/credit`, { _csrf: Client.csrf(credit.body), creditPreference: 'name', reporterName: 'Grace Hopper', reporterHandle: '' });
@@ -129,7 +129,7 @@ describe('error pages keep the program’s name and navigation', () => {
     c.cookies.clear();
     const reply = await c.postMultipart(`${url}/reply`, { _csrf: token, body: 'One more detail.' });
     assert.equal(reply.statusCode, 403);
-    assert.match(reply.body, /<p class="notice error" role="alert">Cookies are needed to send this form\./);
-    assert.match(reply.body, /Back button/);
+    assert.match(reply.body, /<p class="notice error" role="alert">Cookies are needed to send this form: allow cookies for this site/);
+    assert.match(reply.body, /what you wrote was not read; your browser’s Back button may still show it/);
   });
 });

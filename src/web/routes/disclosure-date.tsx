@@ -31,7 +31,7 @@ export interface TrackPageHelpers {
   reportFor(token: string): Promise<Report>;
   render(req: FastifyRequest, reply: FastifyReply, report: Report, token: string, status: number, extra: { disclosure?: DisclosureFormState }): Promise<unknown>;
   /** A route error handler: a form refused for its CSRF token shows the page again, with what was typed. */
-  againOnRefusal(typed?: (body: Record<string, string>) => { disclosure?: DisclosureFormState }): (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+  againOnRefusal(typed?: (body: Record<string, string>) => { disclosure?: DisclosureFormState }, unread?: boolean): (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }
 
 type Outcome = { ok: true; result: string } | { ok: false; status: number; form: DisclosureFormState };

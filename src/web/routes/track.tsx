@@ -97,7 +97,7 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
    * why, and what was typed where the body was read (a multipart reply is not read past a refused token).
    */
   const againOnRefusal =
-    (typed: (body: Record<string, string>) => Parameters<typeof render>[5] = () => ({})) =>
+    (typed?: (body: Record<string, string>) => Parameters<typeof render>[5], unread = false) =>
     async (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
       const refusal = csrfRefusal(err);
       if (!refusal) throw err;
@@ -105,7 +105,16 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
       const report = await reportFor(token);
       const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Record<string, unknown>) : {};
       const fields = Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== '_csrf'));
-      return render(req, reply, report, token, refusal.status, { ...typed(fields), refused: `${refusal.title}. ${refusal.message}` });
+      const why =
+        refusal.code === 'csrf_cookie_missing'
+          ? 'Cookies are needed to send this form: allow cookies for this site (it sets one, only to protect its forms against forgery), then send it again.'
+          : 'This form had expired, and was not accepted. It is renewed on this page: send it again.';
+      const kept = typed
+        ? ' What you typed is kept below.'
+        : unread
+          ? ' For your safety, what you wrote was not read; your browser’s Back button may still show it, to copy.'
+          : '';
+      return render(req, reply, report, token, refusal.status, { ...typed?.(fields), refused: why + kept });
     };
 
   app.get<TokenParams>('/track/:token', async (req, reply) => {
@@ -113,7 +122,7 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
     return render(req, reply, report, req.params.token, 200);
   });
 
-  app.post<TokenParams>('/track/:token/reply', { errorHandler: againOnRefusal() }, async (req, reply) => {
+  app.post<TokenParams>('/track/:token/reply', { errorHandler: againOnRefusal(undefined, true) }, async (req, reply) => {
     // The link and the rate limit before a byte of the body is read; CSRF as the body starts.
     const report = await reportFor(req.params.token);
     await hitRateLimit(ctx.db, idRateLimitKey('reply', report.id), 60, 3600);
