@@ -2,12 +2,20 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
+import type { Severity } from '../db/schema.ts';
 import { OPEN_STATES, REPORT_STATES, type ReportState } from '../domain/lifecycle.ts';
 import { REFERENCE_PATTERN } from '../domain/reference.ts';
 import { openTitle } from './report-contents.ts';
 import { possibleDuplicateSql } from '../triage/duplicate-suggestions.ts';
 
-export const INBOX_SORTS = { newest: 'Newest first', oldest: 'Oldest first', updated: 'Recently updated' } as const;
+export const INBOX_SORTS = {
+  newest: 'Newest first',
+  oldest: 'Oldest first',
+  updated: 'Recently updated',
+  deadline: 'Next deadline first',
+  severity: 'Most severe first',
+} as const;
+export type InboxSort = keyof typeof INBOX_SORTS;
 
 /** Inbox filters as they arrive in the query string; anything unknown falls back to the default. */
 export const inboxQuerySchema = z.object({
@@ -15,7 +23,7 @@ export const inboxQuerySchema = z.object({
   assignee: z.string().max(64).optional().catch(undefined),
   product: z.string().max(64).optional().catch(undefined),
   q: z.string().trim().max(200).optional().catch(undefined),
-  sort: z.enum(['newest', 'oldest', 'updated']).catch('newest').default('newest'),
+  sort: z.enum(['newest', 'oldest', 'updated', 'deadline', 'severity']).catch('newest').default('newest'),
   after: z.string().max(200).optional().catch(undefined),
   /** Quarantined reports: left out of the normal views (exclude), or listed with them, or alone. */
   quarantine: z.enum(['exclude', 'include', 'only']).catch('exclude').default('exclude'),
@@ -35,6 +43,13 @@ export interface InboxRow {
   possibleDuplicate: boolean;
   /** Waiting in the Quarantine tab. */
   quarantined: boolean;
+  /** The team's severity and CVSS score, once scored. */
+  severity: Severity | null;
+  teamCvssScore: number | null;
+  /** The reporter's own CVSS vector, if they gave one: an estimate until the team scores it. */
+  reporterCvssVector: string | null;
+  /** The soonest open SLA deadline (reports.next_deadline_at); null when no clock runs (closed, or waiting on the reporter). */
+  nextDeadlineAt: Date | null;
 }
 
 export interface InboxPage {
@@ -44,18 +59,37 @@ export interface InboxPage {
 }
 
 const PAGE_SIZE = 50;
-type Cursor = { t: string; id: string };
+
+/**
+ * Each sort is a keyset over (key, id). The deadline and severity keys may be
+ * null (no clock running, not scored yet): those rows come last, so their
+ * pages are read in two phases, first the rows with a key, then the rest by id.
+ */
+const SORT_KEYS = {
+  newest: { column: 'r.created_at', descending: true, kind: 'time', nullable: false },
+  oldest: { column: 'r.created_at', descending: false, kind: 'time', nullable: false },
+  updated: { column: 'r.updated_at', descending: true, kind: 'time', nullable: false },
+  // Index reports_inbox_deadline (program_id, next_deadline_at, id): soonest first.
+  deadline: { column: 'r.next_deadline_at', descending: false, kind: 'time', nullable: true },
+  // Index reports_inbox_severity (program_id, team_cvss_score, id), read backwards: highest score first.
+  severity: { column: 'r.team_cvss_score', descending: true, kind: 'score', nullable: true },
+} as const satisfies Record<InboxSort, { column: string; descending: boolean; kind: 'time' | 'score'; nullable: boolean }>;
+
+/** Where the previous page ended: the sort it belongs to, the last key (null in the keyless phase) and id. */
+type Cursor = { sort: InboxSort; k: string | null; id: string };
+
+const KEY_PATTERNS = { time: /^\d{4}-\d\d-\d\dT[\d:.]+Z$/, score: /^\d{1,2}\.\d$/ } as const;
 
 function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify([c.t, c.id])).toString('base64url');
+  return Buffer.from(JSON.stringify([c.sort, c.k, c.id])).toString('base64url');
 }
-function decodeCursor(s: string | undefined): Cursor | undefined {
+function decodeCursor(s: string | undefined, sort: InboxSort): Cursor | undefined {
   if (!s) return undefined;
   try {
-    const [t, id] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown[];
-    if (typeof t === 'string' && typeof id === 'string' && /^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(t) && z.uuid().safeParse(id).success) {
-      return { t, id };
-    }
+    const [cs, k, id] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown[];
+    const keyOk = k === null || (typeof k === 'string' && KEY_PATTERNS[SORT_KEYS[sort].kind].test(k));
+    // A cursor of another sort (the sort changed in the form) restarts from the first page.
+    if (cs === sort && keyOk && typeof id === 'string' && z.uuid().safeParse(id).success) return { sort, k: k as string | null, id };
   } catch {
     /* a tampered cursor restarts from the first page */
   }
@@ -65,8 +99,9 @@ function decodeCursor(s: string | undefined): Cursor | undefined {
 const ALL_CLOSED = REPORT_STATES.filter((s) => !OPEN_STATES.includes(s));
 
 /**
- * One page of the inbox, by keyset over (sort column, id): the cost of a page
- * does not grow with how far the team has paged.
+ * One page of the inbox, by keyset over (sort key, id): the cost of a page
+ * does not grow with how far the team has paged. The id breaks ties, so the
+ * order is stable and no row is shown twice or skipped between pages.
  */
 export async function listReports(
   db: Db,
@@ -75,8 +110,10 @@ export async function listReports(
 ): Promise<InboxPage> {
   const { query } = args;
   if (args.programIds.length === 0) return { rows: [], next: undefined };
-  const column = query.sort === 'updated' ? 'r.updated_at' : 'r.created_at';
-  const descending = query.sort !== 'oldest';
+  const key = SORT_KEYS[query.sort];
+  const column = key.column;
+  const dir = key.descending ? 'desc' : 'asc';
+  const after = key.descending ? '<' : '>';
 
   let q = db
     .selectFrom('reports as r')
@@ -103,23 +140,32 @@ export async function listReports(
       q = terms.length ? q.where('r.search_terms', '@>', sql<string[]>`${terms}::text[]`) : q.where(sql<boolean>`false`);
     }
   }
-  const cursor = decodeCursor(query.after);
-  if (cursor) {
-    q = q.where(
-      sql<boolean>`(${sql.ref(column)}, r.id) ${sql.raw(descending ? '<' : '>')} (${cursor.t}::timestamptz, ${cursor.id}::uuid)`,
-    );
+  const selected = q.select([
+    'r.id', 'r.reference', 'r.data_key', 'r.title_sealed', 'r.product', 'r.state', 'r.created_at', 'r.updated_at', 'u.display_name', 'r.quarantined',
+    'r.severity', 'r.team_cvss_score', 'r.reporter_cvss_vector', 'r.next_deadline_at',
+    // Served by the table's primary key (report_id, candidate_id); the rule is the report page's (src/triage/duplicate-suggestions.ts).
+    possibleDuplicateSql('r').as('possible_duplicate'),
+    (key.kind === 'time'
+      ? sql<string | null>`to_char(${sql.ref(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+      : sql<string | null>`${sql.ref(column)}::text`
+    ).as('cursor_k'),
+  ]);
+  const cast = key.kind === 'time' ? sql.raw('timestamptz') : sql.raw('numeric');
+  const cursor = decodeCursor(query.after, query.sort);
+
+  // Phase 1, the rows with a key: (key, id) past the cursor, in the order of the sort's index.
+  let rows: Awaited<ReturnType<typeof selected.execute>> = [];
+  if (!cursor || cursor.k !== null) {
+    let keyed = key.nullable ? selected.where(sql.ref(column), 'is not', null) : selected;
+    if (cursor) keyed = keyed.where(sql<boolean>`(${sql.ref(column)}, r.id) ${sql.raw(after)} (${cursor.k}::${cast}, ${cursor.id}::uuid)`);
+    rows = await keyed.orderBy(sql.ref(column), dir).orderBy('r.id', dir).limit(PAGE_SIZE + 1).execute();
   }
-  const rows = await q
-    .select([
-      'r.id', 'r.reference', 'r.data_key', 'r.title_sealed', 'r.product', 'r.state', 'r.created_at', 'r.updated_at', 'u.display_name', 'r.quarantined',
-      // Served by the table's primary key (report_id, candidate_id); the rule is the report page's (src/triage/duplicate-suggestions.ts).
-      possibleDuplicateSql('r').as('possible_duplicate'),
-      sql<string>`to_char(${sql.ref(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursor_t'),
-    ])
-    .orderBy(column, descending ? 'desc' : 'asc')
-    .orderBy('r.id', descending ? 'desc' : 'asc')
-    .limit(PAGE_SIZE + 1)
-    .execute();
+  // Phase 2, the rows without a key (no deadline, not scored), by id, once the keyed ones are exhausted.
+  if (rows.length <= PAGE_SIZE && key.nullable) {
+    let keyless = selected.where(sql.ref(column), 'is', null);
+    if (cursor?.k === null) keyless = keyless.where('r.id', after, cursor.id);
+    rows = [...rows, ...(await keyless.orderBy('r.id', dir).limit(PAGE_SIZE + 1 - rows.length).execute())];
+  }
   const page = rows.slice(0, PAGE_SIZE);
   const last = page.at(-1);
   return {
@@ -134,8 +180,12 @@ export async function listReports(
       updatedAt: r.updated_at,
       possibleDuplicate: r.possible_duplicate,
       quarantined: r.quarantined,
+      severity: r.severity,
+      teamCvssScore: r.team_cvss_score === null ? null : Number(r.team_cvss_score),
+      reporterCvssVector: r.reporter_cvss_vector,
+      nextDeadlineAt: r.next_deadline_at,
     })),
-    next: rows.length > PAGE_SIZE && last ? encodeCursor({ t: last.cursor_t, id: last.id }) : undefined,
+    next: rows.length > PAGE_SIZE && last ? encodeCursor({ sort: query.sort, k: last.cursor_k, id: last.id }) : undefined,
   };
 }
 

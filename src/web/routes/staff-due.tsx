@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { visiblePrograms } from '../../auth/policies.ts';
 import type { AppContext } from '../../context.ts';
 import { loadProgram } from '../../programs/programs.ts';
+import { countInboxTabs } from '../../reports/inbox-counts.ts';
 import { listDueReports } from '../../sla/list-due-reports.ts';
 import { chrome, sendHtml } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
@@ -21,8 +22,10 @@ export function registerStaffDueRoutes(app: FastifyInstance, ctx: AppContext): v
     const mine = query.assignee === 'me';
     const now = new Date();
     const program = await loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
-    const [rows, me] = await Promise.all([
-      listDueReports(ctx.db, ctx.vault, { programIds: visiblePrograms(actor), ...(mine ? { assigneeId: actor.userId } : {}), now }),
+    const programIds = visiblePrograms(actor);
+    const [rows, counts, me] = await Promise.all([
+      listDueReports(ctx.db, ctx.vault, { programIds, ...(mine ? { assigneeId: actor.userId } : {}), now }),
+      countInboxTabs(ctx.db, programIds),
       ctx.db.selectFrom('staff_users').select('sla_digest').where('id', '=', actor.userId).executeTakeFirstOrThrow(),
     ]);
     const page = (
@@ -32,6 +35,7 @@ export function registerStaffDueRoutes(app: FastifyInstance, ctx: AppContext): v
         now={now}
         timeZone={program?.config.calendar.timeZone ?? 'UTC'}
         mine={mine}
+        counts={counts}
         digest={{ enabled: me.sla_digest, csrf: reply.generateCsrf(), saved: query.digest === 'saved' }}
       />
     );

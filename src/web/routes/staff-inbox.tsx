@@ -2,13 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { visiblePrograms } from '../../auth/policies.ts';
 import type { AppContext } from '../../context.ts';
 import { loadProgram } from '../../programs/programs.ts';
-import { countByState, inboxQuerySchema, listReports } from '../../reports/list-reports.ts';
+import { countInboxTabs } from '../../reports/inbox-counts.ts';
+import { inboxQuerySchema, listReports } from '../../reports/list-reports.ts';
 import { listAssignableStaff } from '../../staff/staff-users.ts';
 import { chrome, sendHtml } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
 import { InboxPage } from '../views/inbox-page.tsx';
-import { countQuarantined } from '../../triage/quarantine.ts';
 
 export function registerStaffInboxRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/staff', { preHandler: requireStaff(ctx) }, async (_req, reply) => reply.redirect('/staff/reports', 303));
@@ -20,13 +20,11 @@ export function registerStaffInboxRoutes(app: FastifyInstance, ctx: AppContext):
     const program = await loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
     const [page, counts, staff] = await Promise.all([
       listReports(ctx.db, ctx.vault, { programIds, query, currentUserId: actor.userId }),
-      countByState(ctx.db, programIds),
+      countInboxTabs(ctx.db, programIds),
       program ? listAssignableStaff(ctx.db, program.id) : Promise.resolve([]),
     ]);
-    // Quarantined reports wait in their own tab (/staff/reports/quarantine); listReports leaves them out.
-    const quarantine = await countQuarantined(ctx.db, programIds);
     const html = renderPage(
-      <InboxPage chrome={chrome(req, reply, program)} query={query} page={page} counts={counts} products={program?.config.products ?? []} staff={staff} quarantineCount={quarantine.total} bulkCsrf={reply.generateCsrf()} />,
+      <InboxPage chrome={chrome(req, reply, program)} query={query} page={page} counts={counts} products={program?.config.products ?? []} staff={staff} bulkCsrf={reply.generateCsrf()} />,
     );
     return sendHtml(reply, html, 200, { private: true });
   });

@@ -2,6 +2,8 @@ import { formatWallTime } from '../../calendar/zoned-time.ts';
 import { STATE_LABELS } from '../../domain/lifecycle.ts';
 import type { DueRow } from '../../sla/list-due-reports.ts';
 import { formatDuration } from '../../sla/sla-explain.ts';
+import type { InboxTabCounts } from '../../reports/inbox-counts.ts';
+import { InboxTabs } from './inbox-page.tsx';
 import { Layout, type PageChrome } from './layout.tsx';
 import { UrgencyBadge } from './sla-clocks-panel.tsx';
 
@@ -17,19 +19,23 @@ export function DuePage(props: {
   now: Date;
   timeZone: string;
   mine: boolean;
+  /** The inbox tabs' counts: the Due tab counts the reports listed here. */
+  counts: InboxTabCounts;
   digest: { enabled: boolean; csrf: string; saved: boolean };
 }) {
   const { rows, now } = props;
   return (
     <Layout chrome={props.chrome} title="Due" wide>
       <h1>Due</h1>
-      <nav aria-label="Report views" class="tabs">
-        <a href="/staff/reports">Open</a>
-        <a href="/staff/reports/due" aria-current={props.mine ? undefined : 'page'}>Due</a>
-        <a href="/staff/reports/due?assignee=me" aria-current={props.mine ? 'page' : undefined}>Due for me</a>
-        <a href="/staff/reports?state=closed">Closed</a>
+      <InboxTabs current="due" filters={{}} counts={props.counts} />
+      <nav aria-label="Whose reports" class="tabs">
+        <a href="/staff/reports/due" aria-current={props.mine ? undefined : 'page'}>Everyone’s</a>
+        <a href="/staff/reports/due?assignee=me" aria-current={props.mine ? 'page' : undefined}>Assigned to me</a>
       </nav>
-      <p class="meta">Nearest SLA deadline first; times in {props.timeZone}. Reports waiting on the reporter have their clocks paused and are not listed.</p>
+      <p class="meta">
+        Nearest SLA deadline first; times in {props.timeZone}. Reports waiting on the reporter have their clocks paused and are not listed; quarantined
+        reports wait in the Quarantine tab until someone decides.
+      </p>
       {rows.length === 0 ? (
         <p class="empty">Nothing is due.</p>
       ) : (

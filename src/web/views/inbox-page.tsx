@@ -1,5 +1,8 @@
+import { scoreCvss } from '../../domain/cvss-score.ts';
 import { OPEN_STATES, REPORT_STATES, STATE_LABELS, type ReportState } from '../../domain/lifecycle.ts';
-import { INBOX_SORTS, type InboxPage as InboxData, type InboxQuery } from '../../reports/list-reports.ts';
+import type { InboxTabCounts } from '../../reports/inbox-counts.ts';
+import { INBOX_SORTS, type InboxPage as InboxData, type InboxQuery, type InboxRow, type InboxSort } from '../../reports/list-reports.ts';
+import { formatDuration } from '../../sla/sla-explain.ts';
 import { Layout, formatDate, type PageChrome } from './layout.tsx';
 import { BulkCheckbox, BulkToolbar } from './bulk-actions.tsx';
 
@@ -10,44 +13,99 @@ function queryString(q: Partial<InboxQuery>): string {
   return s ? `?${s}` : '';
 }
 
+/** The inbox's tabs, shared by the inbox and the Due view so their counts cannot disagree. */
+export function InboxTabs(props: { current: InboxQuery['state'] | 'due'; filters: Partial<InboxQuery>; counts: InboxTabCounts }) {
+  const { byState } = props.counts;
+  const tabs: [InboxQuery['state'], string, number | undefined][] = [
+    ['open', 'Open', OPEN_STATES.reduce((n, s) => n + byState[s], 0)],
+    ['new', 'New', byState.new],
+    ['needs-info', 'Waiting for reporter', byState['needs-info']],
+    ['closed', 'Closed', undefined],
+    ['all', 'All', undefined],
+  ];
+  return (
+    <nav aria-label="Report views" class="tabs">
+      {tabs.map(([state, label, n]) => (
+        <a key={state} href={`/staff/reports${queryString({ ...props.filters, state })}`} aria-current={props.current === state ? 'page' : undefined}>
+          {label}
+          {n !== undefined ? <span class="count">{n}</span> : null}
+        </a>
+      ))}
+      <a href="/staff/reports/due" aria-current={props.current === 'due' ? 'page' : undefined}>
+        Due<span class="count">{props.counts.due}</span>
+      </a>
+      <a href="/staff/reports/quarantine">
+        Quarantine<span class="count">{props.counts.quarantine}</span>
+      </a>
+    </nav>
+  );
+}
+
+/** The team's severity and score; else the reporter's CVSS estimate, marked as theirs. */
+function SeverityCell(props: { row: InboxRow }) {
+  const { row } = props;
+  if (row.severity && row.teamCvssScore !== null) {
+    return (
+      <>
+        <span class={`severity severity-${row.severity}`}>{row.severity}</span> {row.teamCvssScore.toFixed(1)}
+      </>
+    );
+  }
+  const estimate = row.reporterCvssVector ? scoreCvss(row.reporterCvssVector) : undefined;
+  if (estimate?.ok) {
+    return (
+      <span class="meta" title="The reporter’s CVSS estimate; the team has not scored the report yet">
+        reporter: {estimate.value.score.toFixed(1)} {estimate.value.severity.toLowerCase()}
+      </span>
+    );
+  }
+  return <span class="meta">—</span>;
+}
+
+function DeadlineCell(props: { at: Date | null; now: Date }) {
+  if (!props.at) return <span class="meta">—</span>;
+  const ms = props.at.getTime() - props.now.getTime();
+  return (
+    <>
+      <time dateTime={props.at.toISOString()}>{formatDate(props.at)}</time>{' '}
+      {ms < 0 ? <span class="badge badge-overdue">overdue by {formatDuration(-ms)}</span> : <span class="meta">(in {formatDuration(ms)})</span>}
+    </>
+  );
+}
+
+/** A column heading that sorts by its column: a plain link keeping the filters, so it works without JavaScript. */
+function SortHeading(props: { sort: InboxSort; label: string; query: InboxQuery; filters: Partial<InboxQuery> }) {
+  const active = props.query.sort === props.sort;
+  return (
+    <th scope="col" aria-sort={active ? (props.sort === 'deadline' || props.sort === 'oldest' ? 'ascending' : 'descending') : undefined}>
+      <a href={`/staff/reports${queryString({ ...props.filters, sort: props.sort })}`} title={`Sort: ${INBOX_SORTS[props.sort]}`}>
+        {props.label}
+      </a>
+    </th>
+  );
+}
+
 export function InboxPage(props: {
   chrome: PageChrome;
   query: InboxQuery;
   page: InboxData;
-  counts: Record<ReportState, number>;
+  counts: InboxTabCounts;
   products: { id: string; name: string }[];
   staff: { id: string; displayName: string }[];
-  /** Reports waiting in the Quarantine tab. */
-  quarantineCount?: number;
   /** CSRF token of the bulk-action form; without it the rows have no checkboxes. */
   bulkCsrf?: string;
+  /** The moment deadlines are told against ("overdue by…"). */
+  now?: Date;
 }) {
-  const { query, page, counts } = props;
-  const openCount = OPEN_STATES.reduce((n, s) => n + counts[s], 0);
+  const { query, page } = props;
+  const now = props.now ?? new Date();
   const { after: _after, ...filters } = query;
-  const tabs: [InboxQuery['state'], string, number | undefined][] = [
-    ['open', 'Open', openCount],
-    ['new', 'New', counts.new],
-    ['needs-info', 'Waiting for reporter', counts['needs-info']],
-    ['closed', 'Closed', undefined],
-    ['all', 'All', undefined],
-  ];
+  const timeColumn = query.sort === 'updated' ? 'updated' : 'created';
   const productName = new Map(props.products.map((p) => [p.id, p.name]));
   return (
     <Layout chrome={props.chrome} title="Inbox" wide>
       <h1>Inbox</h1>
-      <nav aria-label="Report views" class="tabs">
-        {tabs.map(([state, label, n]) => (
-          <a key={state} href={`/staff/reports${queryString({ ...filters, state })}`} aria-current={query.state === state ? 'page' : undefined}>
-            {label}
-            {n !== undefined ? <span class="count">{n}</span> : null}
-          </a>
-        ))}
-        <a href="/staff/reports/due">Due</a>
-        <a href="/staff/reports/quarantine">
-          Quarantine<span class="count">{props.quarantineCount ?? 0}</span>
-        </a>
-      </nav>
+      <InboxTabs current={query.state} filters={filters} counts={props.counts} />
       <form method="get" action="/staff/reports" class="filters" role="search">
         <div class="field">
           <label for="q">Search</label>
@@ -108,8 +166,14 @@ export function InboxPage(props: {
               <th scope="col">Title</th>
               <th scope="col">Product</th>
               <th scope="col">Status</th>
+              <SortHeading sort="severity" label="Severity" query={query} filters={filters} />
+              <SortHeading sort="deadline" label="Next deadline" query={query} filters={filters} />
               <th scope="col">Assignee</th>
-              <th scope="col">{query.sort === 'updated' ? 'Updated' : 'Received'}</th>
+              {timeColumn === 'updated' ? (
+                <SortHeading sort="updated" label="Updated" query={query} filters={filters} />
+              ) : (
+                <SortHeading sort={query.sort === 'newest' ? 'oldest' : 'newest'} label="Received" query={query} filters={filters} />
+              )}
             </tr>
           </thead>
           <tbody>
@@ -127,10 +191,16 @@ export function InboxPage(props: {
                 <td>
                   <span class={`state state-${r.state}`}>{STATE_LABELS[r.state]}</span>
                 </td>
+                <td class="severity-cell">
+                  <SeverityCell row={r} />
+                </td>
+                <td class="deadline">
+                  <DeadlineCell at={r.nextDeadlineAt} now={now} />
+                </td>
                 <td>{r.assigneeName ?? <span class="meta">—</span>}</td>
                 <td>
-                  <time dateTime={(query.sort === 'updated' ? r.updatedAt : r.createdAt).toISOString()}>
-                    {formatDate(query.sort === 'updated' ? r.updatedAt : r.createdAt)}
+                  <time dateTime={(timeColumn === 'updated' ? r.updatedAt : r.createdAt).toISOString()}>
+                    {formatDate(timeColumn === 'updated' ? r.updatedAt : r.createdAt)}
                   </time>
                 </td>
               </tr>
