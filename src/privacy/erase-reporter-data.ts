@@ -56,7 +56,7 @@ export async function eraseReporterData(
       const marker = Buffer.from(`The reporter's personal data was erased on ${now.toISOString()}; the mail's content is in the report's thread.\r\n`);
       await trx
         .updateTable('inbound_mails')
-        .set({ envelope_from: null, envelope_from_sealed: null, raw_sealed: seal(secret, RAW_MAIL_PURPOSE, m.id, marker), signer_fingerprint: null, signer_fingerprint_sealed: null })
+        .set({ envelope_from: null, envelope_from_sealed: null, raw_sealed: seal(secret, RAW_MAIL_PURPOSE, m.id, marker), signer_fingerprint: null, signer_fingerprint_sealed: null, signer_user_ids_sealed: null })
         .where('id', '=', m.id)
         .execute();
     }

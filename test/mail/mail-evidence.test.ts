@@ -11,7 +11,9 @@ import { activeKey } from '../../src/keys/program-keys.ts';
 import { loadProgramAddresses } from '../../src/mail-intake/recipients.ts';
 import { startSmtpListener, type SmtpListener } from '../../src/mail-intake/smtp-listener.ts';
 import { storeInboundMail } from '../../src/mail-intake/store-inbound.ts';
+import { eraseReporterData } from '../../src/privacy/erase-reporter-data.ts';
 import { createStaffUser } from '../../src/staff/staff-users.ts';
+import { dumpDatabase, leakedMarkers } from '../helpers/db-dump.ts';
 import { formatFingerprint } from '../../src/web/views/mail-evidence-panel.tsx';
 import { makeReport, makeStaff } from '../helpers/factories.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
@@ -125,6 +127,8 @@ describe('mail evidence on the staff report page', () => {
     assert.ok(text.includes(`Signed by Researcher <ada@example.org> ${fpr}`), text);
     assert.ok(text.includes(`Reporter’s key on file: ${fpr}`), text);
     assert.match(text, /\(the reporter’s key on file\)/);
+    // The signer's user ID names the sender: sealed at rest like the fingerprint.
+    assert.deepEqual(leakedMarkers(await dumpDatabase(t.ctx.db), { userId: 'Researcher <ada@example.org>' }), []);
     assert.ok(page.body.includes(marker), 'the decrypted text is the report');
     assert.ok(!text.includes(marker), 'and not repeated in the evidence');
 
@@ -199,5 +203,18 @@ describe('mail evidence on the staff report page', () => {
     assert.equal(afterwards.length, before.length, 'refused downloads record nothing');
     // A report that no mail touched has no panel.
     assert.doesNotMatch((await triager.get(`/staff/reports/${elsewhere.reference}`)).body, /mail-evidence-h/);
+  });
+
+  it('forgets who signed when the reporter’s personal data is erased', async () => {
+    const eve = await reporterKeyPair('eve@example.org');
+    const signed = await openpgp.sign({ message: await openpgp.createCleartextMessage({ text: 'The export endpoint leaks every customer record to anonymous users.' }), signingKeys: eve.privateKey });
+    const reference = await send(onTheWire(rawMail({ from: 'eve@example.org', subject: 'Anonymous export of customer records', body: `${signed}\n\n${eve.armored}` })));
+    assert.match(panelText((await triager.get(`/staff/reports/${reference}`)).body), /Signed by Researcher <eve@example\.org>/);
+    const report = await t.ctx.db.selectFrom('reports').select('id').where('reference', '=', reference).executeTakeFirstOrThrow();
+    await eraseReporterData(t.ctx.db, t.ctx.vault, t.ctx.secret, { reportId: report.id, actor: { kind: 'staff', id: triagerId } });
+    const mail = await t.ctx.db.selectFrom('inbound_mails').select(['signer_user_ids_sealed', 'signer_fingerprint_sealed']).where('report_id', '=', report.id).executeTakeFirstOrThrow();
+    assert.equal(mail.signer_user_ids_sealed, null);
+    assert.equal(mail.signer_fingerprint_sealed, null);
+    assert.doesNotMatch(panelText((await triager.get(`/staff/reports/${reference}`)).body), /eve@example\.org/);
   });
 });
