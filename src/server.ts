@@ -81,7 +81,7 @@ export async function prepareDatabase(database: OpenDatabase, config: Config, lo
 export async function startServer(config: Config, logger: Logger, options: { worker?: boolean } = {}): Promise<RunningServer> {
   let onFailed: (err: unknown) => void = () => {};
   const failed = new Promise<unknown>((resolve) => (onFailed = resolve));
-  const database = await openDatabase(config.database, { logger, onFailed: (err) => onFailed(err) });
+  const database = await openDatabase(config.database, { logger, onFailed: (err) => onFailed(err), moveFromPglite: true });
   let adminSocket: { close(): Promise<void> } | undefined;
   let mailIntake: MailIntake | undefined;
   let operations: { close(): Promise<void> } | undefined;

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Migrator, type MigrationResultSet } from 'kysely/migration';
@@ -28,6 +28,16 @@ export interface DatabaseOptions {
   logger?: Pick<Logger, 'error' | 'info' | 'warn'>;
   /** Called once when the embedded database failed for good (see docs/operations.md, "When the database fails"). */
   onFailed?: (err: unknown) => void;
+  /**
+   * `embargo serve`: a data directory still holding an earlier version's PGlite database is moved
+   * into the embedded PostgreSQL (src/db/pglite-upgrade.ts). Other commands open it where it is.
+   */
+  moveFromPglite?: boolean;
+}
+
+/** Whether `dataDir` holds a PGlite database (an earlier version's embedded database) not yet moved to PostgreSQL. */
+export function holdsPgliteData(dataDir: string): boolean {
+  return existsSync(path.join(dataDir, 'pglite', 'PG_VERSION'));
 }
 
 // bigint ids and counts come back as strings by default; numeric(…) too. Keep
@@ -75,7 +85,8 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
   }
   const lock = acquireDataDirLock(config.dataDir);
   try {
-    const engine = config.engine ?? 'postgres';
+    // Until `embargo serve` has moved it, an earlier version's PGlite database is used where it is.
+    const engine = config.engine === 'pglite' || (holdsPgliteData(config.dataDir) && !options.moveFromPglite) ? 'pglite' : 'postgres';
     const opened = engine === 'pglite' ? await openPgliteDir(config.dataDir, options) : await openManagedPostgres(config.dataDir, options);
     return {
       db: opened.db,
@@ -122,8 +133,8 @@ async function openManagedPostgres(dataDir: string, options: DatabaseOptions): P
     const guarded = guardPool(pool, { queryTimeoutMs: QUERY_TIMEOUT_MS, timeoutIsFatal: false, walWriteIsFatal: false, onStateChange: stateLogger('embedded', options) });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guarded.pool }) });
     healthByDb.set(db, guarded.health);
-    const { holdsPgliteData, movePgliteToPostgres } = await import('./pglite-upgrade.ts');
     if (holdsPgliteData(dataDir)) {
+      const { movePgliteToPostgres } = await import('./pglite-upgrade.ts');
       await movePgliteToPostgres(dataDir, db, (dir) => openPglite(dir, { poolSize: 1 }), options.logger);
     }
     return {

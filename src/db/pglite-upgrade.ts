@@ -1,4 +1,4 @@
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { restoreBackup } from '../backup/restore-backup.ts';
@@ -7,11 +7,6 @@ import type { Db } from './database.ts';
 
 /** Where earlier versions kept the embedded database (PGlite) inside the data directory. */
 export const PGLITE_DIR_NAME = 'pglite';
-
-/** Whether `dataDir` holds a PGlite database that has not been moved to the embedded PostgreSQL yet. */
-export function holdsPgliteData(dataDir: string): boolean {
-  return existsSync(path.join(dataDir, PGLITE_DIR_NAME, 'PG_VERSION'));
-}
 
 /**
  * Moves an embedded database written by an earlier version (PGlite, in
