@@ -11,6 +11,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const ENTRIES = {
   'report-form': 'src/client/report-form-encryption.ts',
   'cvss-picker': 'src/client/cvss-picker.ts',
+  passkeys: 'src/client/passkeys.ts',
 };
 
 /** Bundles every entry; each output file with the name it is served under (scripts get a content hash). */

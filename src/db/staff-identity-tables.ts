@@ -30,7 +30,40 @@ export interface StaffSsoRequestsTable {
   expires_at: Timestamp;
 }
 
+/** A staff member's passkey (src/staff/passkeys/). */
+export interface StaffPasskeysTable {
+  id: ColumnType<string, string | undefined, never>;
+  user_id: string;
+  /** base64url credential id; unique across accounts. */
+  credential_id: string;
+  /** COSE public key. */
+  public_key: Buffer;
+  /** bigint: read as a string, written as a number. */
+  counter: ColumnType<string, number, number>;
+  /** Comma-separated transports. */
+  transports: string;
+  device_type: 'singleDevice' | 'multiDevice';
+  backed_up: boolean;
+  aaguid: string;
+  name: string;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+}
+
+export type PasskeyPurpose = 'register' | 'sign-in' | 'second-factor' | 'confirm';
+
+/** A WebAuthn challenge waiting for its answer, bound to where it was asked for; used once. */
+export interface StaffPasskeyChallengesTable {
+  binding_hash: Buffer;
+  purpose: PasskeyPurpose;
+  challenge: string;
+  user_id: string | null;
+  expires_at: Timestamp;
+}
+
 export interface StaffIdentityTables {
   staff_identities: StaffIdentitiesTable;
   staff_sso_requests: StaffSsoRequestsTable;
+  staff_passkeys: StaffPasskeysTable;
+  staff_passkey_challenges: StaffPasskeyChallengesTable;
 }

@@ -42,6 +42,8 @@ export async function resolveSession(db: Db, token: string | undefined, now = ne
     .innerJoin('staff_users as u', 'u.id', 's.user_id')
     .leftJoin('staff_second_factors as f', 'f.user_id', 'u.id')
     .select(['u.id', 'u.email', 'u.display_name', 's.last_seen_at', 's.expires_at', 'u.disabled_at', 'f.user_id as second_factor_user_id'])
+    // A passkey is a second factor too (it is asked after the password).
+    .select((eb) => eb.exists(eb.selectFrom('staff_passkeys as k').select('k.id').whereRef('k.user_id', '=', 'u.id')).as('has_passkey'))
     .where('s.token_hash', '=', tokenHash)
     .executeTakeFirst();
   if (!row || row.disabled_at || row.expires_at <= now || now.getTime() - row.last_seen_at.getTime() > IDLE_MS) return undefined;
@@ -56,7 +58,7 @@ export async function resolveSession(db: Db, token: string | undefined, now = ne
     email: row.email,
     displayName: row.display_name,
     roles: new Map<string, Role>(memberships.map((m) => [m.program_id, m.role])),
-    hasSecondFactor: row.second_factor_user_id !== null,
+    hasSecondFactor: row.second_factor_user_id !== null || Boolean(row.has_passkey),
   };
 }
 

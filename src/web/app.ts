@@ -25,6 +25,7 @@ import { registerReportFormRoutes } from './routes/report-form.tsx';
 import { registerStaffAuthRoutes } from './routes/staff-auth.tsx';
 import { registerStaffSecondFactorRoutes } from './routes/staff-second-factor.tsx';
 import { registerStaffSsoRoutes } from './routes/staff-sso.tsx';
+import { registerStaffPasskeyRoutes } from './routes/staff-passkeys.tsx';
 import { registerStaffCannedRoutes } from './routes/staff-canned.tsx';
 import { registerStaffBulkRoutes } from './routes/staff-bulk.tsx';
 import { registerStaffQuarantineRoutes } from './routes/staff-quarantine.tsx';
@@ -109,6 +110,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerStaffAuthRoutes(app, ctx);
   registerStaffSecondFactorRoutes(app, ctx);
   registerStaffSsoRoutes(app, ctx);
+  registerStaffPasskeyRoutes(app, ctx);
   registerStaffInboxRoutes(app, ctx);
   registerStaffDueRoutes(app, ctx);
   registerStaffQuarantineRoutes(app, ctx);

@@ -69,3 +69,15 @@ export async function registerClientBundles(app: FastifyInstance): Promise<Clien
   }
   return urls;
 }
+
+/**
+ * The URL path of a browser script by its entry name in scripts/client-build.mjs, for pages
+ * whose routes are not handed the bundles (e.g. the staff pages' passkey script).
+ */
+export async function clientBundleUrl(entry: string): Promise<string> {
+  built ??= import.meta.url.endsWith('.ts') ? bundleInMemory() : Promise.resolve().then(readBuilt);
+  const { files } = await built;
+  const url = [...files.keys()].find((u) => path.basename(u).startsWith(`${entry}.`) && u.endsWith('.js'));
+  if (!url) throw new Error(`No browser bundle named ${entry}; run \`npm run build\`.`);
+  return url;
+}

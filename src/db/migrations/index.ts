@@ -34,6 +34,7 @@ import * as inboxSortIndexes from './2026-12-02T1120-inbox-sort-indexes.ts';
 import * as blockListExpiry from './2026-12-02T1121-block-list-expiry.ts';
 import * as mailEvidenceAndEmailPolicy from './2026-12-02T1130-mail-evidence-and-email-policy.ts';
 import * as staffSso from './2026-12-02T1210-staff-sso.ts';
+import * as staffPasskeys from './2026-12-02T1215-staff-passkeys.ts';
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
   '2026-11-23T1300-initial': initial,
@@ -70,4 +71,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T1120-inbox-sort-indexes': inboxSortIndexes,
   '2026-12-02T1121-block-list-expiry': blockListExpiry,
   '2026-12-02T1210-staff-sso': staffSso,
+  '2026-12-02T1215-staff-passkeys': staffPasskeys,
 };

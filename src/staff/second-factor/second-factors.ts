@@ -109,8 +109,8 @@ export async function disableSecondFactor(db: Db, userId: string): Promise<void>
 
 /**
  * The operator's way back in for a locked-out staff member
- * (`embargo user reset-second-factor`): removes the authenticator and the
- * recovery codes and ends the account's sessions and pending sign-ins, so
+ * (`embargo user reset-second-factor`): removes the authenticator, the
+ * passkeys and the recovery codes and ends the account's sessions and pending sign-ins, so
  * whoever holds an old session or the lost device must sign in afresh.
  * Undefined when no account has this e-mail.
  */
@@ -123,11 +123,13 @@ export async function resetSecondFactor(db: Db, email: string): Promise<{ userId
       .executeTakeFirst();
     if (!user) return undefined;
     const removed = await trx.deleteFrom('staff_second_factors').where('user_id', '=', user.id).executeTakeFirst();
+    // Passkeys are second factors too: a lost one would keep the account locked.
+    const passkeys = await trx.deleteFrom('staff_passkeys').where('user_id', '=', user.id).executeTakeFirst();
     await trx.deleteFrom('staff_recovery_codes').where('user_id', '=', user.id).execute();
     await trx.deleteFrom('staff_pending_sign_ins').where('user_id', '=', user.id).execute();
     await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
     await trx.deleteFrom('rate_limits').where('key', '=', secondFactorUserLimitKey(user.id)).execute();
-    return { userId: user.id, hadSecondFactor: Number(removed.numDeletedRows) > 0 };
+    return { userId: user.id, hadSecondFactor: Number(removed.numDeletedRows) + Number(passkeys.numDeletedRows) > 0 };
   });
 }
 

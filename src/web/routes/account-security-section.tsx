@@ -2,6 +2,18 @@ import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { listIdentities } from '../../staff/sso/sso-sign-in.ts';
 import { LinkedIdentities } from '../views/sso-views.tsx';
+import { listPasskeys } from '../../staff/passkeys/passkeys.ts';
+import { PasskeysSection } from '../views/passkey-views.tsx';
+import { clientBundleUrl } from '../client-bundles.ts';
+
+/** The passkey section's messages after a redirect (?passkey=…): fixed texts, never what the URL says. */
+const PASSKEY_NOTICES: Record<string, { kind: 'success' | 'error'; text: string }> = {
+  added: { kind: 'success', text: 'Passkey added. Your other sessions have ended.' },
+  removed: { kind: 'success', text: 'Passkey removed.' },
+  'not-added': { kind: 'error', text: 'The passkey could not be added (the request expired or the answer did not check out). Try again.' },
+  'not-confirmed': { kind: 'error', text: 'Not removed: confirm with your password or one of your passkeys.' },
+  gone: { kind: 'error', text: 'That passkey was already removed.' },
+};
 
 /**
  * The account page's sign-in sections (single sign-on, passkeys), loaded for the signed-in
@@ -9,12 +21,19 @@ import { LinkedIdentities } from '../views/sso-views.tsx';
  */
 export async function accountSignInSections(ctx: AppContext, req: FastifyRequest, csrf: string) {
   const staff = req.staff!;
-  const done = (req.query as { done?: string } | undefined)?.done;
+  const query = (req.query ?? {}) as { done?: string; passkey?: string };
+  const done = query.done;
   const sso = ctx.config.sso;
   return (
     <>
       {done === 'sso-linked' ? <p class="notice success" role="status">Your account is linked to {sso?.label ?? 'single sign-on'}.</p> : null}
       {sso ? <LinkedIdentities csrf={csrf} label={sso.label} identities={await listIdentities(ctx.db, staff.userId)} /> : null}
+      <PasskeysSection
+        csrf={csrf}
+        script={await clientBundleUrl('passkeys')}
+        passkeys={await listPasskeys(ctx.db, staff.userId)}
+        notice={query.passkey ? PASSKEY_NOTICES[query.passkey] : undefined}
+      />
     </>
   );
 }

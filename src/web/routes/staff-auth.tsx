@@ -3,7 +3,8 @@ import type { AppContext } from '../../context.ts';
 import { ValidationError } from '../../errors.ts';
 import { loadProgram } from '../../programs/programs.ts';
 import { createFirstAdmin, isValidSetupToken } from '../../staff/setup-token.ts';
-import { hasSecondFactor } from '../../staff/second-factor/second-factors.ts';
+import { hasAnySecondFactor } from '../../staff/passkeys/any-second-factor.ts';
+import { clientBundleUrl } from '../client-bundles.ts';
 import { signInAttempt, signInRefusalMessage, type SignInRefusal } from '../../staff/sign-in-limits.ts';
 import { deleteSession } from '../../staff/sessions.ts';
 import { checkCredentials, countStaffUsers } from '../../staff/staff-users.ts';
@@ -27,10 +28,11 @@ export function registerStaffAuthRoutes(app: FastifyInstance, ctx: AppContext): 
   const program = () => loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
   /** What the sign-in page offers besides the password: single sign-on, and whether the password is for the break-glass admin only. */
   const signInOptions = { sso: ctx.config.sso?.label, passwordForBreakGlassOnly: !ctx.config.passwordSignIn.enabled };
+  const passkeyScript = () => clientBundleUrl('passkeys');
 
   app.get<{ Querystring: { next?: string; reset?: string } }>('/staff/login', async (req, reply) => {
     const notice = req.query.reset === 'done' ? 'Your new password is set and you were signed out everywhere. Sign in with it.' : undefined;
-    const page = <LoginPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} email="" next={req.query.next} notice={notice} {...signInOptions} />;
+    const page = <LoginPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} email="" next={req.query.next} notice={notice} {...signInOptions} passkeyScript={await passkeyScript()} />;
     return sendHtml(reply, renderPage(page), 200, { private: true });
   });
 
@@ -39,7 +41,7 @@ export function registerStaffAuthRoutes(app: FastifyInstance, ctx: AppContext): 
     const password = String(req.body?.password ?? '');
     const next = typeof req.body?.next === 'string' ? req.body.next : undefined;
     const render = async (status: number, error: string) =>
-      sendHtml(reply, renderPage(<LoginPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} email={email} next={next} error={error} {...signInOptions} />), status, { private: true });
+      sendHtml(reply, renderPage(<LoginPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} email={email} next={next} error={error} {...signInOptions} passkeyScript={await passkeyScript()} />), status, { private: true });
     const refuse = (refusal: SignInRefusal) => {
       reply.header('retry-after', String(refusal.retryAfterSeconds));
       return render(429, signInRefusalMessage(refusal));
@@ -51,13 +53,13 @@ export function registerStaffAuthRoutes(app: FastifyInstance, ctx: AppContext): 
     const accountLimited = limits.accountLimited;
     // Past the account's own threshold only a password with a second factor gets through, and a wrong
     // password is answered like a right one without it: the answer tells nothing about either.
-    if (accountLimited && !(userId && (await hasSecondFactor(ctx.db, userId)))) return refuse(accountLimited);
+    if (accountLimited && !(userId && (await hasAnySecondFactor(ctx.db, userId)))) return refuse(accountLimited);
     if (!userId) return render(401, 'The e-mail or password is not right.');
     await limits.succeeded();
     // Checked after the password, so that the answer to a wrong one does not tell which account is the break-glass one.
     if (!localSignInAllowed(ctx.config, email)) return render(403, LOCAL_SIGN_IN_OFF);
     // A second factor: no session yet, only a five-minute pending sign-in waiting for the code.
-    if (await hasSecondFactor(ctx.db, userId)) return beginSecondFactorSignIn(ctx, reply, userId, safeNext(next));
+    if (await hasAnySecondFactor(ctx.db, userId)) return beginSecondFactorSignIn(ctx, reply, userId, safeNext(next));
     await startStaffSession(ctx, reply, userId);
     return reply.redirect(safeNext(next), 303);
   });

@@ -16,6 +16,8 @@ import {
 } from '../../staff/second-factor/second-factors.ts';
 import { newTotpSecret, otpauthUri } from '../../staff/second-factor/totp.ts';
 import { endOtherSessions } from '../../staff/sessions.ts';
+import { hasPasskeys } from '../../staff/passkeys/passkeys.ts';
+import { clientBundleUrl } from '../client-bundles.ts';
 import { checkCredentials } from '../../staff/staff-users.ts';
 import { chrome, sendHtml } from '../page-context.ts';
 import { hitRateLimit, rateLimitKeys, refundRateLimit, resetRateLimit } from '../rate-limit.ts';
@@ -26,7 +28,12 @@ import { LoginPage } from '../views/staff-auth-pages.tsx';
 
 type Form = { Body: Record<string, string | undefined> };
 
-function pendingCookieName(ctx: AppContext): string {
+/** Which second steps the sign-in page offers this account: the code form, a passkey, or both. */
+async function secondStepMethods(ctx: AppContext, userId: string): Promise<{ totp: boolean; passkeyScript: string | undefined }> {
+  return { totp: await hasSecondFactor(ctx.db, userId), passkeyScript: (await hasPasskeys(ctx.db, userId)) ? await clientBundleUrl('passkeys') : undefined };
+}
+
+export function pendingCookieName(ctx: AppContext): string {
   return ctx.config.secureCookies ? '__Host-embargo_sign_in' : 'embargo_sign_in';
 }
 
@@ -80,7 +87,7 @@ export function registerStaffSecondFactorRoutes(app: FastifyInstance, ctx: AppCo
   app.get('/staff/login/second-factor', async (req, reply) => {
     const pending = await resolvePendingSignIn(ctx.db, req.cookies[pendingCookie]);
     if (!pending) return reply.redirect('/staff/login', 303);
-    const page = <SecondFactorSignInPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} />;
+    const page = <SecondFactorSignInPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} methods={await secondStepMethods(ctx, pending.userId)} />;
     return sendHtml(reply, renderPage(page), 200, { private: true });
   });
 
@@ -88,7 +95,12 @@ export function registerStaffSecondFactorRoutes(app: FastifyInstance, ctx: AppCo
     const token = req.cookies[pendingCookie];
     const pending = await resolvePendingSignIn(ctx.db, token);
     const render = async (status: number, error: string) =>
-      sendHtml(reply, renderPage(<SecondFactorSignInPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} error={error} />), status, { private: true });
+      sendHtml(
+        reply,
+        renderPage(<SecondFactorSignInPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} error={error} methods={pending ? await secondStepMethods(ctx, pending.userId) : undefined} />),
+        status,
+        { private: true },
+      );
     const expired = async () => {
       reply.clearCookie(pendingCookie, staffCookieOptions(ctx));
       const page = <LoginPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} email="" error="Signing in took longer than five minutes, or was finished elsewhere. Enter your e-mail and password again." />;

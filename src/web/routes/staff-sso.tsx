@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { hasSecondFactor } from '../../staff/second-factor/second-factors.ts';
+import { hasAnySecondFactor } from '../../staff/passkeys/any-second-factor.ts';
 import { authorizationUrl, CallbackRefusedError, completeAuthorization, newAuthorizationChecks, ProviderUnavailableError } from '../../staff/sso/oidc-client.ts';
 import { consumeSsoRequest, createSsoRequest, SSO_REQUEST_MS } from '../../staff/sso/sso-requests.ts';
 import { signInWithIdentity, SSO_REFUSALS } from '../../staff/sso/sso-sign-in.ts';
@@ -86,7 +86,7 @@ export function registerStaffSsoRoutes(app: FastifyInstance, ctx: AppContext): v
     req.log.info({ userId: outcome.userId, created: outcome.created }, 'staff sign-in through single sign-on');
     const next = request.next ?? '/staff/reports';
     // A second factor set up in Embargo is asked after any first step, the provider's included.
-    if (await hasSecondFactor(ctx.db, outcome.userId)) return beginSecondFactorSignIn(ctx, reply, outcome.userId, next);
+    if (await hasAnySecondFactor(ctx.db, outcome.userId)) return beginSecondFactorSignIn(ctx, reply, outcome.userId, next);
     await startStaffSession(ctx, reply, outcome.userId);
     return reply.redirect(next, 303);
   });

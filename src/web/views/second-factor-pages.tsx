@@ -1,11 +1,23 @@
 import { FieldError, Layout, formatDate, type PageChrome } from './layout.tsx';
+import { PasskeySecondStep } from './passkey-views.tsx';
 
 /** The second step of signing in: the authenticator's code or a recovery code. */
-export function SecondFactorSignInPage(props: { chrome: PageChrome; csrf: string; error?: string }) {
+export function SecondFactorSignInPage(props: {
+  chrome: PageChrome;
+  csrf: string;
+  error?: string;
+  /** The account's second factors: an authenticator app (the code form), passkeys (the passkey script's URL). */
+  methods?: { totp: boolean; passkeyScript: string | undefined };
+}) {
+  const totp = props.methods?.totp ?? true;
+  const passkeyScript = props.methods?.passkeyScript;
   return (
     <Layout chrome={props.chrome} title="Two-step sign-in">
       <h1>Two-step sign-in</h1>
       {props.error ? <p class="notice error" role="alert">{props.error}</p> : null}
+      {passkeyScript ? <PasskeySecondStep csrf={props.csrf} script={passkeyScript} /> : null}
+      {passkeyScript && !totp ? <p class="hint">Your second step is one of your passkeys, which needs JavaScript in this browser.</p> : null}
+      {totp ? (
       <form method="post" action="/staff/login/second-factor" class="narrow">
         <input type="hidden" name="_csrf" value={props.csrf} />
         <div class="field">
@@ -13,8 +25,9 @@ export function SecondFactorSignInPage(props: { chrome: PageChrome; csrf: string
           <p class="hint" id="code-hint">The 6-digit code your authenticator app shows now, or one of your recovery codes.</p>
           <input id="code" name="code" autoComplete="one-time-code" autoCapitalize="none" spellcheck={false} required autoFocus aria-describedby="code-hint" maxLength={40} />
         </div>
-        <button type="submit" class="primary">Continue</button>
+        <button type="submit" class={passkeyScript ? undefined : 'primary'}>Continue</button>
       </form>
+      ) : null}
       <p>
         Lost your device and your recovery codes? Ask an administrator to reset your second factor (<code>embargo user reset-second-factor</code>).{' '}
         <a href="/staff/login">Start again</a>

@@ -1,5 +1,6 @@
 import { ErrorSummary, FieldError, Layout, type PageChrome } from './layout.tsx';
 import { SsoButton } from './sso-views.tsx';
+import { PasskeySignIn } from './passkey-views.tsx';
 
 export function LoginPage(props: {
   chrome: PageChrome;
@@ -12,6 +13,8 @@ export function LoginPage(props: {
   sso?: string | undefined;
   /** EMBARGO_PASSWORD_SIGN_IN=false: the password form is for the break-glass administrator only. */
   passwordForBreakGlassOnly?: boolean;
+  /** The passkey script's URL: offers "Sign in with a passkey" (with JavaScript). */
+  passkeyScript?: string | undefined;
 }) {
   const passwordForm = (
     <form method="post" action="/staff/login" class="narrow">
@@ -28,6 +31,7 @@ export function LoginPage(props: {
       <button type="submit" class={props.sso ? undefined : 'primary'}>Sign in</button>
     </form>
   );
+  const passkey = props.passkeyScript ? <PasskeySignIn csrf={props.csrf} script={props.passkeyScript} next={props.next} /> : null;
   return (
     <Layout chrome={props.chrome} title="Staff sign-in">
       <h1>Staff sign-in</h1>
@@ -38,9 +42,13 @@ export function LoginPage(props: {
         <details open={Boolean(props.error)}>
           <summary>Break-glass administrator sign-in</summary>
           {passwordForm}
+          {passkey}
         </details>
       ) : (
-        passwordForm
+        <>
+          {passwordForm}
+          {passkey}
+        </>
       )}
     </Layout>
   );
