@@ -12,6 +12,7 @@ export const ENTRIES = {
   'report-form': 'src/client/report-form-encryption.ts',
   'cvss-picker': 'src/client/cvss-picker.ts',
   passkeys: 'src/client/passkeys.ts',
+  'canned-insert': 'src/client/canned-insert.ts',
 };
 
 /** Bundles every entry; each output file with the name it is served under (scripts get a content hash). */

@@ -126,12 +126,19 @@ export async function assignReport(db: Db, args: { reportId: string; assigneeId:
   });
 }
 
+/** Who sees a staff message: only an explicit "reporter" mails the reporter; anything else (missing, mistyped) is an internal note. */
+export function messageVisibility(choice: unknown): 'reporter' | 'internal' {
+  return choice === 'reporter' ? 'reporter' : 'internal';
+}
+
 /** A staff reply (shown to the reporter, who is notified) or an internal note (never shown). */
 export async function postStaffMessage(
   db: Db,
   vault: ReportVault,
   args: { reportId: string; actorId: string; visibility: 'reporter' | 'internal'; body: string; files: readonly UploadedFile[] },
 ): Promise<{ id: string; createdAt: Date }> {
+  // Untyped callers (JSON, forms) cannot turn a slip into mail to the reporter.
+  args = { ...args, visibility: messageVisibility(args.visibility) };
   return db.transaction().execute(async (trx) => {
     const report = await lockReportState(trx, args.reportId);
     const message = await insertMessage(trx, vault, { reportId: report.id, authorId: args.actorId, visibility: args.visibility, body: args.body });

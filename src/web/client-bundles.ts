@@ -14,6 +14,8 @@ export interface ClientBundles {
   reportForm: string;
   /** URL path of the staff report page's CVSS picker (ae-cvss-calculator bundled, same scores as the server). */
   cvssPicker: string;
+  /** URL path of the staff report page's canned-response insertion at the cursor. */
+  cannedInsert: string;
 }
 
 interface Built {
@@ -31,8 +33,8 @@ function readBuilt(): Built {
   }
   const files = new Map<string, Buffer>();
   for (const url of Object.values(manifest)) files.set(url, readFileSync(path.join(root, 'dist/client/js', path.basename(url))));
-  const urls = { reportForm: manifest['report-form'] ?? '', cvssPicker: manifest['cvss-picker'] ?? '' };
-  if (!urls.reportForm || !urls.cvssPicker) throw new Error(`${manifestPath} lacks an entry; run \`npm run build\`.`);
+  const urls = { reportForm: manifest['report-form'] ?? '', cvssPicker: manifest['cvss-picker'] ?? '', cannedInsert: manifest['canned-insert'] ?? '' };
+  if (!urls.reportForm || !urls.cvssPicker || !urls.cannedInsert) throw new Error(`${manifestPath} lacks an entry; run \`npm run build\`.`);
   return { urls, files };
 }
 
@@ -40,13 +42,14 @@ function readBuilt(): Built {
 async function bundleInMemory(): Promise<Built> {
   const { bundleClient } = await import('../../scripts/client-build.mjs');
   const files = new Map<string, Buffer>();
-  const urls = { reportForm: '', cvssPicker: '' };
+  const urls = { reportForm: '', cvssPicker: '', cannedInsert: '' };
   for (const out of await bundleClient()) {
     if (!out.entry) continue;
     const url = `/static/js/${out.file}`;
     files.set(url, Buffer.from(out.contents));
     if (out.entry === 'report-form') urls.reportForm = url;
     if (out.entry === 'cvss-picker') urls.cvssPicker = url;
+    if (out.entry === 'canned-insert') urls.cannedInsert = url;
   }
   return { urls, files };
 }

@@ -8,7 +8,7 @@ import { messageBodySchema } from '../../domain/report-input.ts';
 import { AppError, NotFoundError } from '../../errors.ts';
 import { loadProgram } from '../../programs/programs.ts';
 import { findReportByReference, listAttachments, loadTimeline } from '../../reports/read-report.ts';
-import { assignReport, changeState, postStaffMessage } from '../../reports/report-actions.ts';
+import { assignReport, changeState, messageVisibility, postStaffMessage } from '../../reports/report-actions.ts';
 import { listAssignableStaff } from '../../staff/staff-users.ts';
 import { sendAttachment } from '../download.ts';
 import { readMultipartForm } from '../multipart-form.ts';
@@ -26,6 +26,9 @@ import { COLLAB_DONE_MESSAGES, loadCollabView, registerStaffCollabRoutes } from 
 import { DISCLOSURE_DONE_MESSAGES, registerStaffDisclosureRoutes } from './disclosure-date.tsx';
 import { DELIVERY_DONE_MESSAGES, registerReportDeliveryRoutes } from './staff-deliveries.tsx';
 import { listUnsentReportMail } from '../../jobs/job-status.ts';
+import { findCannedResponse, listCannedResponses } from '../../canned/canned-responses.ts';
+import { fillForReport } from '../../canned/fill-for-report.ts';
+import type { ComposerDraft } from '../views/report-composer-panel.tsx';
 import { listRefusedDeliveries } from '../../mail/deliveries.ts';
 import { loadMailEvidenceView } from '../../mail-intake/mail-evidence-view.ts';
 
@@ -68,7 +71,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
     reply: FastifyReply,
     report: Report,
     status: number,
-    extra: { flash?: { kind: 'error' | 'success'; message: string }; draft?: { body: string; visibility: 'reporter' | 'internal'; error?: string }; triageForm?: TriageFormState } = {},
+    extra: { flash?: { kind: 'error' | 'success'; message: string }; draft?: ComposerDraft; triageForm?: TriageFormState } = {},
   ) {
     const [program, attachments, policy] = await Promise.all([
       loadProgram(ctx.db, { id: report.program_id }),
@@ -89,6 +92,8 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
     const done = (req.query as Record<string, string | undefined>).done;
     const flash = extra.flash ?? (done && DONE_MESSAGES[done] ? { kind: 'success' as const, message: DONE_MESSAGES[done] } : undefined);
     const mail = await loadMailEvidenceView(ctx, req.staff!, report);
+    // Filled for this report, so the message box's script inserts them at the cursor without asking the server.
+    const cannedTemplates = (await listCannedResponses(ctx.db, program.id)).map((t) => ({ id: t.id, title: t.title, filled: fillForReport(t.body, report, program, ctx.config.baseUrl) }));
     const page = (
       <StaffReportPage
         chrome={chrome(req, reply, program)}
@@ -101,14 +106,16 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
         canEdit={can.editReport(req.staff!, report)}
         csrf={reply.generateCsrf()}
         flash={flash}
-        draft={extra.draft ?? extras.draft}
+        draft={extra.draft ?? (extras.draft ? { body: extras.draft.body, visibility: 'internal', template: extras.pickedTemplate } : undefined)}
         extras={extras}
         triage={triage}
         collab={collab}
-        scripts={bundles ? [bundles.cvssPicker] : []}
+        scripts={bundles ? [bundles.cvssPicker, bundles.cannedInsert] : []}
         advisory={advisory}
         deliveries={{ jobs: deliveries[0], refused: deliveries[1], canRetry: can.retryReportMail(req.staff!, report) }}
         mail={mail}
+        cannedTemplates={cannedTemplates}
+        done={done}
         canDraftAdvisory={can.editAdvisory(req.staff!, report.program_id)}
         privacy={can.manageReporterData(req.staff!, report.program_id) ? { confirm: done === 'erase-confirm' } : undefined}
       />
@@ -156,11 +163,24 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
   app.post<RefParams>('/staff/reports/:ref/messages', { preHandler: auth }, async (req, reply) => {
     const form = await readMultipartForm(app, req, reply, ctx.config.uploads);
     const report = await editableReport(req, req.params.ref);
-    const visibility = form.fields.visibility === 'internal' ? 'internal' : 'reporter';
-    const body = messageBodySchema.safeParse(form.fields.body);
+    // A slip must never mail the reporter: only an explicit "reporter" choice leaves the team.
+    const visibility = messageVisibility(form.fields.visibility);
+    const typed = form.fields.body ?? '';
+    if (form.fields.action === 'insert-canned') {
+      // The no-JavaScript "Insert": the page comes back with the draft and the filled template after it; nothing is sent.
+      const program = await loadProgram(ctx.db, { id: report.program_id });
+      const template = program && form.fields.template ? await findCannedResponse(ctx.db, program.id, form.fields.template) : undefined;
+      if (!program || !template) return render(req, reply, report, 422, { draft: { body: typed, visibility, error: 'Choose a canned response from the list.' } });
+      const filled = fillForReport(template.body, report, program, ctx.config.baseUrl);
+      const draft = typed.replace(/\r\n?/g, '\n').replace(/\s+$/, '');
+      const body = draft ? `${draft}\n\n${filled}` : filled;
+      const attachmentsDropped = form.files.length > 0 || form.fileError !== undefined;
+      return render(req, reply, report, 200, { draft: { body, visibility, template: template.id, attachmentsDropped } });
+    }
+    const body = messageBodySchema.safeParse(typed);
     if (!body.success || form.fileError) {
       const error = form.fileError ?? body.error?.issues[0]?.message ?? 'Write a message.';
-      return render(req, reply, report, 422, { draft: { body: form.fields.body ?? '', visibility, error } });
+      return render(req, reply, report, 422, { draft: { body: typed, visibility, error } });
     }
     await postStaffMessage(ctx.db, ctx.vault, { reportId: report.id, actorId: req.staff!.userId, visibility, body: body.data, files: form.files });
     return reply.redirect(`/staff/reports/${report.reference}?done=${visibility === 'internal' ? 'note' : 'reply'}#timeline`, 303);

@@ -1,9 +1,10 @@
+import { Fragment } from 'preact';
 import type { Report } from '../../db/schema.ts';
-import { STATE_LABELS, acceptanceProblem, nextStates } from '../../domain/lifecycle.ts';
+import { nextStates } from '../../domain/lifecycle.ts';
 import { VULNERABILITY_TYPES } from '../../domain/report-input.ts';
 import type { Program } from '../../programs/programs.ts';
 import type { AttachmentInfo, TimelineEntry } from '../../reports/read-report.ts';
-import { FieldError, Layout, formatDate, type PageChrome } from './layout.tsx';
+import { Layout, type PageChrome } from './layout.tsx';
 import { AttachmentList, Timeline } from './timeline.tsx';
 import type { TriageView } from '../../triage/load-triage-view.ts';
 import { DuplicatesPanel } from './duplicates-panel.tsx';
@@ -15,9 +16,8 @@ import { ReportAdvisoryPanel } from './staff-advisory-pages.tsx';
 import { StaffPrivacyPanel } from './privacy-panels.tsx';
 import { earlyNoticeRecommendation } from '../../subscriptions/early-notice.ts';
 import { readSsvc } from '../../triage/set-ssvc.ts';
-import { SlaClocksPanel } from './sla-clocks-panel.tsx';
 import type { ReportExtrasView } from '../../triage/load-report-extras.ts';
-import { CannedPicker, ClosePanel, QuarantinePanel } from './report-closing-panel.tsx';
+import { ClosePanel, QuarantinePanel } from './report-closing-panel.tsx';
 import { ConvertPanel, CreditDuplicatePanel, WatchPanel, type CollabView } from './report-collab-panel.tsx';
 import { ReportDeliveriesPanel } from './deliveries-page.tsx';
 import { MailEvidencePanel, type MailEvidenceView } from './mail-evidence-panel.tsx';
@@ -25,9 +25,20 @@ import { PolicyAcceptanceText } from './policy-acceptance.tsx';
 import { readPolicyAcceptance } from '../../domain/policy-acceptance.ts';
 import type { JobStatus } from '../../jobs/job-status.ts';
 import type { RefusedDelivery } from '../../mail/deliveries.ts';
+import { ReportHeader } from './report-header-panel.tsx';
+import { NextStepPanel, STEP_PANELS, nextStepFor } from './report-next-step-panel.tsx';
+import { Group, openGroups } from './report-groups-panel.tsx';
+import { ReportComposer, type ComposerDraft, type ComposerTemplate } from './report-composer-panel.tsx';
+import { StatusAndAssigneePanel } from './report-status-panel.tsx';
 
 const CREDIT_LABELS = { name: 'By name', handle: 'By handle', anonymous: 'Anonymously', none: 'No credit' } as const;
 
+/**
+ * The staff report page: a summary header, then what the report needs next
+ * by state (src/web/views/report-next-step-panel.tsx) above the report and its
+ * thread; status and assignee always in view in the side column, everything
+ * else in collapsible groups there. Works without JavaScript.
+ */
 export function StaffReportPage(props: {
   chrome: PageChrome;
   report: Report;
@@ -39,7 +50,7 @@ export function StaffReportPage(props: {
   canEdit: boolean;
   csrf: string;
   flash?: { kind: 'error' | 'success'; message: string };
-  draft?: { body: string; visibility: 'reporter' | 'internal'; error?: string };
+  draft?: ComposerDraft;
   triage?: TriageView;
   /** Canned responses, closing and quarantine (src/triage/load-report-extras.ts). */
   extras?: ReportExtrasView;
@@ -56,179 +67,157 @@ export function StaffReportPage(props: {
   deliveries?: { jobs: JobStatus[]; refused: RefusedDelivery[]; canRetry: boolean };
   /** The mails this report came from or was answered by (src/mail-intake/mail-evidence-view.ts). */
   mail?: MailEvidenceView;
+  /** The program's canned responses filled for this report, for the message box's "Insert". */
+  cannedTemplates?: ComposerTemplate[];
+  /** The action just done (`?done=`): its group stays open. */
+  done?: string;
 }) {
   const { report, program } = props;
-  // Moves the lifecycle would refuse for want of the promised evaluation are not offered (src/domain/lifecycle.ts).
-  const moves = nextStates(report.state).filter(
-    (to) =>
-      acceptanceProblem({
-        from: report.state,
-        to,
-        resumeState: report.resume_state,
-        promise: program.config.sla.firstResponse,
-        // The expected resolution date is set only with the evaluation.
-        evaluationSent: report.expected_resolution_date !== null,
-      }) === undefined,
-  );
   const base = `/staff/reports/${report.reference}`;
   const product = program.config.products.find((p) => p.id === report.product)?.name ?? report.product;
   const vulnType = VULNERABILITY_TYPES.find(([id]) => id === report.vulnerability_type)?.[1] ?? report.vulnerability_type;
   const assignee = props.assignable.find((s) => s.id === report.assignee_id);
+  const now = props.triage?.now ?? new Date();
+  const step = nextStepFor(report, props.canEdit);
+  const first = new Set<string>(STEP_PANELS[step]);
+  const open = openGroups({
+    done: props.done,
+    errorFields: Object.keys(props.triage?.form.errors ?? {}),
+    cweSearch: props.triage?.cweSearch != null,
+  });
+  const disclosure = readDisclosure(report);
+  const earlyNotice = earlyNoticeRecommendation({ rule: program.config.earlyCustomerNotice, state: report.state, severity: report.severity, expectedResolutionDate: report.expected_resolution_date, hasAdvisory: props.advisory !== undefined, now });
+  const panels = {
+    evaluation: props.triage ? <EvaluationPanel view={props.triage} report={report} base={base} csrf={props.csrf} canEdit={props.canEdit} /> : null,
+    severity: props.triage ? <SeverityPanel view={props.triage} base={base} csrf={props.csrf} canEdit={props.canEdit} /> : null,
+    disclosure: <StaffDisclosurePanel state={report.state} date={disclosure} defaultTimeZone={program.config.calendar.timeZone} now={now} base={base} csrf={props.csrf} canEdit={props.canEdit} form={props.triage?.form} />,
+    advisory: <ReportAdvisoryPanel reference={report.reference} advisory={props.advisory} canEdit={props.canDraftAdvisory ?? false} csrf={props.csrf} earlyNotice={earlyNotice} />,
+  };
+  const later = (key: keyof typeof panels) => (first.has(key) ? null : panels[key]);
+  const ssvc = readSsvc(report.ssvc);
+  const dupCount = props.triage ? props.triage.duplicates.length : 0;
   return (
     <Layout chrome={props.chrome} title={`${report.reference} ${report.title}`} wide scripts={props.scripts}>
-      <p class="breadcrumb">
-        <a href="/staff/reports">Inbox</a> › {report.reference}
-      </p>
-      <h1>
-        <span class="reference">{report.reference}</span> {report.title}
-      </h1>
+      <ReportHeader report={report} triage={props.triage} assignee={assignee?.displayName} product={product} vulnType={vulnType} />
       {props.flash ? (
         <p class={`notice ${props.flash.kind}`} role={props.flash.kind === 'error' ? 'alert' : 'status'}>{props.flash.message}</p>
       ) : null}
-      {props.extras ? <QuarantinePanel extras={props.extras} base={base} csrf={props.csrf} canEdit={props.canEdit} /> : null}
-      <div class="report-layout">
+      <div class="report-page">
         <div class="report-main">
-          <dl class="summary">
-            <dt>Status</dt>
-            <dd><span class={`state state-${report.state}`}>{STATE_LABELS[report.state]}</span></dd>
-            <dt>Product</dt>
-            <dd>{product} · {report.product_version}</dd>
-            <dt>Kind</dt>
-            <dd>{vulnType}</dd>
-            <dt>Reporter’s CVSS</dt>
-            <dd>{report.reporter_cvss_vector ? <code>{report.reporter_cvss_vector}</code> : <span class="meta">none given</span>}</dd>
-            <dt>Received</dt>
-            <dd>{formatDate(report.created_at)} via {report.channel}</dd>
-          </dl>
-          {props.triage ? <SlaClocksPanel clocks={props.triage.clocks} timeZone={props.triage.timeZone} now={props.triage.now} /> : null}
-          <h2>Description</h2>
-          <div class="text">{report.description}</div>
-          <h2>Steps to reproduce</h2>
-          <div class="text">{report.steps_to_reproduce}</div>
-          <h2>Impact</h2>
-          <div class="text">{report.impact}</div>
-          <h2>Attachments</h2>
-          {props.attachments.length ? (
-            <AttachmentList attachments={props.attachments} hrefBase={`${base}/attachments`} />
-          ) : (
-            <p class="meta">None.</p>
-          )}
-          {props.mail ? <MailEvidencePanel view={props.mail} base={base} /> : null}
-          {props.triage ? <DuplicatesPanel view={props.triage} base={base} csrf={props.csrf} canEdit={props.canEdit} canMark={nextStates(report.state).includes('duplicate')} /> : null}
-          <h2 id="timeline">Timeline</h2>
-          <Timeline entries={props.timeline} audience="staff" attachmentHref={`${base}/attachments`} />
-          {props.canEdit ? (
-            <section aria-labelledby="write-h" class="composer">
-              <h2 id="write-h">Write</h2>
-              {props.extras ? <CannedPicker extras={props.extras} base={base} /> : null}
-              <form method="post" action={`${base}/messages`} enctype="multipart/form-data">
-                <input type="hidden" name="_csrf" value={props.csrf} />
-                <fieldset class="choices">
-                  <legend>Who sees it</legend>
-                  <label class="choice">
-                    <input type="radio" name="visibility" value="reporter" checked={props.draft?.visibility !== 'internal'} /> Reply to the reporter
-                  </label>
-                  <label class="choice">
-                    <input type="radio" name="visibility" value="internal" checked={props.draft?.visibility === 'internal'} /> Internal note (team only)
-                  </label>
-                </fieldset>
-                <div class={props.draft?.error ? 'field invalid' : 'field'}>
-                  <label for="body">Message</label>
-                  <FieldError id="body" message={props.draft?.error} />
-                  <textarea id="body" name="body" rows={6} required>{props.draft?.body ?? ''}</textarea>
-                </div>
-                <div class="field">
-                  <label for="attachments">Attachments <span class="optional">(optional)</span></label>
-                  <input id="attachments" name="attachments" type="file" multiple />
-                </div>
-                <button type="submit" class="primary">Send</button>
-              </form>
-            </section>
-          ) : null}
+          <div class="report-next">
+            {props.extras ? <QuarantinePanel extras={props.extras} base={base} csrf={props.csrf} canEdit={props.canEdit} /> : null}
+            <NextStepPanel step={step} report={report}>
+              {STEP_PANELS[step].map((key) => <Fragment key={key}>{panels[key]}</Fragment>)}
+            </NextStepPanel>
+          </div>
+          <article class="report-body" aria-labelledby="report-h">
+            <h2 id="report-h" class="visually-hidden">The report</h2>
+            <h3>Description</h3>
+            <div class="text">{report.description}</div>
+            <h3>Steps to reproduce</h3>
+            <div class="text">{report.steps_to_reproduce}</div>
+            <h3>Impact</h3>
+            <div class="text">{report.impact}</div>
+            <h3>Reporter’s CVSS</h3>
+            <p>{report.reporter_cvss_vector ? <code class="vector">{report.reporter_cvss_vector}</code> : <span class="meta">None given.</span>}</p>
+            <h3>Attachments</h3>
+            {props.attachments.length ? (
+              <AttachmentList attachments={props.attachments} hrefBase={`${base}/attachments`} />
+            ) : (
+              <p class="meta">None.</p>
+            )}
+            {props.mail ? <MailEvidencePanel view={props.mail} base={base} /> : null}
+          </article>
+          <div class="report-thread">
+            <h2 id="timeline">Timeline</h2>
+            <Timeline entries={props.timeline} audience="staff" attachmentHref={`${base}/attachments`} />
+            {props.canEdit ? <ReportComposer base={base} csrf={props.csrf} draft={props.draft} templates={props.cannedTemplates ?? []} /> : null}
+          </div>
         </div>
-        <aside class="report-side" aria-label="Actions">
-          <section>
-            <h2>Reporter</h2>
-            <dl class="summary">
-              <dt>Name</dt>
-              <dd>{report.reporter_name ?? <span class="meta">not given</span>}</dd>
-              <dt>Handle</dt>
-              <dd>{report.reporter_handle ?? <span class="meta">not given</span>}</dd>
-              <dt>E-mail</dt>
-              <dd>{report.reporter_email ?? <span class="meta">not given</span>}</dd>
-              <dt>Credit</dt>
-              <dd>{CREDIT_LABELS[report.credit_preference]}</dd>
-              <dt>Policy</dt>
-              <dd><PolicyAcceptanceText acceptance={readPolicyAcceptance(report, props.policyVersion)} /></dd>
-            </dl>
-          </section>
-          {props.deliveries ? <ReportDeliveriesPanel jobs={props.deliveries.jobs} refused={props.deliveries.refused} canRetry={props.deliveries.canRetry} base={base} csrf={props.csrf} /> : null}
-          {props.collab ? <WatchPanel view={props.collab} base={base} csrf={props.csrf} /> : null}
-          {props.triage ? <SeverityPanel view={props.triage} base={base} csrf={props.csrf} canEdit={props.canEdit} /> : null}
-          {props.triage ? <SsvcPanel base={base} csrf={props.csrf} decision={readSsvc(report.ssvc)} values={props.triage.form.values} errors={props.triage.form.errors} canEdit={props.canEdit} /> : null}
-          {props.triage ? <EvaluationPanel view={props.triage} report={report} base={base} csrf={props.csrf} canEdit={props.canEdit} /> : null}
-          <StaffDisclosurePanel state={report.state} date={readDisclosure(report)} defaultTimeZone={program.config.calendar.timeZone} now={props.triage?.now ?? new Date()} base={base} csrf={props.csrf} canEdit={props.canEdit} form={props.triage?.form} />
-          <ReportAdvisoryPanel
-            reference={report.reference}
-            advisory={props.advisory}
-            canEdit={props.canDraftAdvisory ?? false}
-            csrf={props.csrf}
-            earlyNotice={earlyNoticeRecommendation({ rule: program.config.earlyCustomerNotice, state: report.state, severity: report.severity, expectedResolutionDate: report.expected_resolution_date, hasAdvisory: props.advisory !== undefined, now: props.triage?.now ?? new Date() })}
-          />
-          {props.canEdit ? (
-            <>
-              <section>
-                <h2>Status</h2>
-                {moves.length ? (
-                  <form method="post" action={`${base}/state`}>
-                    <input type="hidden" name="_csrf" value={props.csrf} />
-                    <div class="field">
-                      <label for="to">Move to</label>
-                      <select id="to" name="to" required>
-                        <option value="">Choose…</option>
-                        {moves.map((s) => (
-                          <option key={s} value={s}>{STATE_LABELS[s]}</option>
-                        ))}
-                      </select>
-                      {moves.length < nextStates(report.state).length ? (
-                        <p class="hint">To acknowledge it, send the evaluation and the expected resolution date the policy promises (Evaluation).</p>
-                      ) : null}
-                    </div>
-                    <div class="field">
-                      <label for="reason">Reason <span class="optional">(optional, shown to the reporter)</span></label>
-                      <input id="reason" name="reason" maxLength={500} />
-                    </div>
-                    <button type="submit">Change status</button>
-                  </form>
-                ) : (
-                  <p class="meta">This status is final.</p>
-                )}
+        <div class="report-aside">
+          <div class="report-quick">
+            {props.canEdit ? (
+              <StatusAndAssigneePanel report={report} program={program} assignable={props.assignable} base={base} csrf={props.csrf} />
+            ) : (
+              <p class="meta">Assigned to {assignee?.displayName ?? 'nobody'}. Your role can read this report but not change it.</p>
+            )}
+            {props.deliveries ? <ReportDeliveriesPanel jobs={props.deliveries.jobs} refused={props.deliveries.refused} canRetry={props.deliveries.canRetry} base={base} csrf={props.csrf} /> : null}
+          </div>
+          <nav class="report-groups" aria-label="More on this report">
+            <Group id="reporter" title="Reporter and watchers" open={open.has('reporter')} summary={report.reporter_name ?? report.reporter_handle ?? 'anonymous'}>
+              <section aria-labelledby="reporter-h">
+                <h2 id="reporter-h">Reporter</h2>
+                <dl class="summary">
+                  <dt>Name</dt>
+                  <dd>{report.reporter_name ?? <span class="meta">not given</span>}</dd>
+                  <dt>Handle</dt>
+                  <dd>{report.reporter_handle ?? <span class="meta">not given</span>}</dd>
+                  <dt>E-mail</dt>
+                  <dd>{report.reporter_email ?? <span class="meta">not given</span>}</dd>
+                  <dt>Credit</dt>
+                  <dd>{CREDIT_LABELS[report.credit_preference]}</dd>
+                  <dt>Policy</dt>
+                  <dd><PolicyAcceptanceText acceptance={readPolicyAcceptance(report, props.policyVersion)} /></dd>
+                </dl>
               </section>
-              {props.extras ? <ClosePanel extras={props.extras} base={base} csrf={props.csrf} /> : null}
-              {props.collab ? <ConvertPanel view={props.collab} base={base} csrf={props.csrf} /> : null}
-              {props.collab ? <CreditDuplicatePanel view={props.collab} base={base} csrf={props.csrf} /> : null}
-              {props.privacy ? <StaffPrivacyPanel base={base} csrf={props.csrf} erasedAt={report.reporter_erased_at} confirm={props.privacy.confirm} /> : null}
-              <section>
-                <h2>Assignee</h2>
-                <form method="post" action={`${base}/assign`}>
-                  <input type="hidden" name="_csrf" value={props.csrf} />
-                  <div class="field">
-                    <label for="assignee">Assigned to</label>
-                    <select id="assignee" name="assignee">
-                      <option value="" selected={!report.assignee_id}>Nobody</option>
-                      {props.assignable.map((s) => (
-                        <option key={s.id} value={s.id} selected={s.id === report.assignee_id}>{s.displayName}</option>
-                      ))}
-                    </select>
-                  </div>
-                  <button type="submit">Assign</button>
-                </form>
+              {props.collab ? <WatchPanel view={props.collab} base={base} csrf={props.csrf} /> : null}
+              {props.canEdit && props.collab ? <CreditDuplicatePanel view={props.collab} base={base} csrf={props.csrf} /> : null}
+            </Group>
+            {props.triage ? (
+              <Group
+                id="severity"
+                title={first.has('severity') ? 'SSVC priority' : 'Severity and classification'}
+                open={open.has('severity')}
+                summary={[
+                  !first.has('severity') ? (props.triage.team ? `${props.triage.team.score} ${props.triage.team.severity}` : 'not scored') : null,
+                  !first.has('severity') && props.triage.cwe ? `CWE-${props.triage.cwe.id}` : null,
+                  ssvc ? `SSVC ${ssvc.priority.replace('-', ' ')}` : 'SSVC not assessed',
+                ].filter(Boolean).join(' · ')}
+              >
+                {later('severity')}
+                <SsvcPanel base={base} csrf={props.csrf} decision={ssvc} values={props.triage.form.values} errors={props.triage.form.errors} canEdit={props.canEdit} />
+              </Group>
+            ) : null}
+            {!first.has('evaluation') && props.triage && (report.expected_resolution_date || props.canEdit) ? (
+              <Group id="evaluation" title="Evaluation and fix date" open={open.has('evaluation')} summary={report.expected_resolution_date ? `fix expected ${report.expected_resolution_date}` : 'no evaluation sent'}>
+                {later('evaluation')}
+              </Group>
+            ) : null}
+            {!(first.has('disclosure') && first.has('advisory')) ? (
+              <Group id="disclosure" title="Disclosure and advisory" open={open.has('disclosure')} summary={[disclosure ? `date ${disclosure.status.replace(/-/g, ' ')}` : 'no date', props.advisory ? `advisory ${props.advisory.state}` : 'no advisory'].join(' · ')}>
+                {later('disclosure')}
+                {later('advisory')}
+              </Group>
+            ) : null}
+            {props.triage ? (
+              <Group id="duplicates" title="Duplicates" open={open.has('duplicates')} summary={props.triage.original ? `duplicate of ${props.triage.original.reference}` : dupCount ? `${dupCount} possible` : 'none suggested'}>
+                <DuplicatesPanel view={props.triage} base={base} csrf={props.csrf} canEdit={props.canEdit} canMark={nextStates(report.state).includes('duplicate')} />
+              </Group>
+            ) : null}
+            {props.canEdit && props.extras && props.collab ? (
+              <Group id="closing" title="Close" open={open.has('closing')} summary="not applicable, spam, not security">
+                <ClosePanel extras={props.extras} base={base} csrf={props.csrf} />
+                <ConvertPanel view={props.collab} base={base} csrf={props.csrf} />
+                {!props.extras.canCloseNotApplicable && !props.extras.canCloseSpam && !props.collab.canConvert && !props.collab.converted ? (
+                  <p class="meta">This report cannot be closed from its current status.</p>
+                ) : null}
+              </Group>
+            ) : null}
+            <Group id="export" title="Export" open={open.has('export')} summary="Markdown ticket">
+              <section aria-labelledby="export-h">
+                <h2 id="export-h">Export</h2>
+                <p>
+                  <a href={`${base}/ticket.md`} download>Download as a Markdown ticket</a> <span class="meta">(report, thread and triage, for another tracker)</span>
+                </p>
               </section>
-            </>
-          ) : (
-            <p class="meta">Assigned to {assignee?.displayName ?? 'nobody'}. Your role can read this report but not change it.</p>
-          )}
-        </aside>
+            </Group>
+            {props.canEdit && props.privacy ? (
+              <Group id="privacy" title="Reporter’s personal data" open={open.has('privacy') || props.privacy.confirm} summary={report.reporter_erased_at ? 'erased' : 'export or erase'}>
+                <StaffPrivacyPanel base={base} csrf={props.csrf} erasedAt={report.reporter_erased_at} confirm={props.privacy.confirm} />
+              </Group>
+            ) : null}
+          </nav>
+        </div>
       </div>
     </Layout>
   );
