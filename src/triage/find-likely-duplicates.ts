@@ -97,12 +97,18 @@ interface QueryWord {
  * "other"; the report's own product words are skipped below.
  */
 async function programWords(db: Db, programId: string): Promise<string[]> {
+  // Settings change on a restart or a policy edit: a minute-old copy ranks the same, and saves every submission a query.
+  const cached = settingsWords.get(programId);
+  if (cached && Date.now() - cached.at < 60_000) return cached.words;
   const row = await db.selectFrom('programs').select(['slug', 'name', 'config']).where('id', '=', programId).executeTakeFirst();
-  if (!row) return [];
-  const config = (row.config ?? {}) as { vendor?: unknown; name?: unknown };
-  const texts = [row.slug, row.name, typeof config.vendor === 'string' ? config.vendor : '', typeof config.name === 'string' ? config.name : ''];
-  return indexWords(texts.join(' '));
+  const config = (row?.config ?? {}) as { vendor?: unknown; name?: unknown };
+  const texts = row ? [row.slug, row.name, typeof config.vendor === 'string' ? config.vendor : '', typeof config.name === 'string' ? config.name : ''] : [];
+  const words = indexWords(texts.join(' '));
+  if (settingsWords.size > 100) settingsWords.clear();
+  settingsWords.set(programId, { words, at: Date.now() });
+  return words;
 }
+const settingsWords = new Map<string, { words: string[]; at: number }>();
 
 function queryWords(vault: ReportVault, q: DuplicateQuery, settingsWords: readonly string[]): QueryWord[] {
   // The product's own words ("gateway") are in most reports about it; the product signal covers them.

@@ -74,7 +74,7 @@ for (const kind of await databaseKinds()) {
     it('does not count the vendor\'s and the program\'s own names', async () => {
       for (const slug of ['nordlys', 'vigila']) {
         const program = (await loadProgram(t.db, { slug }))!;
-        const names = `${program.config.vendor ?? ''} ${program.name}`;
+        const names = `${program.config.vendor ?? ''} ${program.config.name}`;
         const found = await findLikelyDuplicates(t.db, testVault, { programId: program.id, title: names, description: `${names}. ${names}.`, product: 'other', limit: 50 });
         assert.deepEqual(found.map((c) => c.reference), [], `nothing is "like" a text of ${slug}'s names only`);
       }
