@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: Embargo's web server under load, on the embedded database
- * (PGlite) and on PostgreSQL, next to a bare Fastify hello-world as ceiling.
+ * (the PostgreSQL server Embargo runs itself) and on PostgreSQL, next to a bare Fastify hello-world as ceiling.
  *
  * Every server runs as its own child process; this process only seeds the
  * database beforehand and drives autocannon over loopback HTTP. Results go to
@@ -19,13 +19,19 @@ import { Browser, hiddenField, multipartBody } from './browser.ts';
 import { runLoad, type LoadResult, type LoadSpec } from './load.ts';
 import { cleanEnv, freePort, repoRoot, startNodeServer, type ChildServer } from './processes.ts';
 import { DEEP_OFFSET, SEARCH_WORD, seedDatabase, STAFF_EMAIL, STAFF_PASSWORD, type SeedResult } from './seed.ts';
+import { explainInboxViews } from './explain.ts';
 import { cpuSeconds, pgbenchSubmissionShape, rssMb, type PgbenchResult } from './pgbench.ts';
+import { treeMemoryMb } from './memory.ts';
 import { spawnSync } from 'node:child_process';
 
-/** `--reports N` (default 100,000) and `--only postgres|embedded`: e.g. `npm run bench -- --reports 1000000 --only postgres`. */
-function benchOptions(argv: readonly string[]): { reports: number; only: 'postgres' | 'embedded' | undefined } {
+/**
+ * `--reports N` (default 100,000), `--only postgres|embedded`, `--explain` (query plans of the inbox views):
+ * e.g. `npm run bench -- --reports 1000000 --only postgres --explain`.
+ */
+function benchOptions(argv: readonly string[]): { reports: number; only: 'postgres' | 'embedded' | undefined; explain: boolean } {
   let reports = 100_000;
   let only: 'postgres' | 'embedded' | undefined;
+  let explain = false;
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
     const value = () => inline ?? argv[++i] ?? '';
@@ -36,9 +42,10 @@ function benchOptions(argv: readonly string[]): { reports: number; only: 'postgr
       const v = value();
       if (v !== 'postgres' && v !== 'embedded') throw new Error('--only: postgres or embedded');
       only = v;
-    } else throw new Error(`unknown option ${argv[i]} (known: --reports N, --only postgres|embedded)`);
+    } else if (name === '--explain') explain = true;
+    else throw new Error(`unknown option ${argv[i]} (known: --reports N, --only postgres|embedded, --explain)`);
   }
-  return { reports, only };
+  return { reports, only, explain };
 }
 const OPTIONS = benchOptions(process.argv.slice(2));
 const REPORTS = OPTIONS.reports;
@@ -67,10 +74,16 @@ interface DatabaseResult {
   submit?: LoadResult;
   /** The server process's CPU time (user + system) per measured submission, in ms: less noisy than the rate on a shared machine. */
   cpuPerSubmitMs?: number;
+  /** EXPLAIN (ANALYZE, BUFFERS) of the inbox views, markdown (--explain). */
+  plans?: string;
   /** Reports in the database after the run, against 303s counted. */
   stored?: { actual: number; counted: number };
   /** Spawn to /healthz 200 on the seeded (warm) database, and resident memory after start and after the load. */
   start?: { seconds: number; rssAfterStart: number | undefined; rssAfterBench: number | undefined };
+  /** Embedded only: spawn to /healthz 200 on an empty data directory (the database is created). */
+  firstStartSeconds?: number;
+  /** Embargo and every process it started (the embedded PostgreSQL server), after start and after the load. */
+  tree?: { afterStart?: Awaited<ReturnType<typeof treeMemoryMb>>; afterBench?: Awaited<ReturnType<typeof treeMemoryMb>> };
 }
 
 const log = (message: string) => process.stderr.write(`» ${message}\n`);
@@ -260,9 +273,23 @@ async function benchDatabase(label: string, prepare: () => Promise<Record<string
       });
       // The same environment the server gets, so the seed uses its programs and database.
       const config = loadConfig(env, repoRoot);
+      if (config.database.kind === 'embedded') {
+        // First start: an empty data directory, so the database is created (initdb for the embedded PostgreSQL).
+        await phase(async () => {
+          const firstEnv = { ...env, EMBARGO_DATA_DIR: await tempDataDir() };
+          const spawned = performance.now();
+          const first = await startNodeServer(`embargo/${label}/first-start`, ['--enable-source-maps', 'dist/cli.js', 'serve'], firstEnv, port, '/healthz');
+          out.firstStartSeconds = (performance.now() - spawned) / 1000;
+          await first.stop();
+        });
+      }
       log(`${label}: seeding ${REPORTS.toLocaleString('en')} reports`);
       const seed = (out.seed = await seedDatabase(config, REPORTS));
       log(`${label}: seeded in ${seed.seconds.toFixed(1)} s; starting the server`);
+      if (OPTIONS.explain) {
+        log(`${label}: EXPLAIN (ANALYZE, BUFFERS) of the inbox views`);
+        out.plans = await explainInboxViews(config, seed);
+      }
 
       let submitted = 0;
       await phase(async () => {
@@ -273,6 +300,7 @@ async function benchDatabase(label: string, prepare: () => Promise<Record<string
         const server = await startNodeServer(`embargo/${label}`, [...profile, '--enable-source-maps', 'dist/cli.js', 'serve'], env, port, '/healthz');
         cleanups.add(`stop ${server.name}`, server.stop);
         const start = (out.start = { seconds: (performance.now() - spawned) / 1000, rssAfterStart: await rssMb(server.pid), rssAfterBench: undefined as number | undefined });
+        const tree: NonNullable<DatabaseResult['tree']> = (out.tree = { afterStart: await treeMemoryMb(server.pid) });
         log(`${label}: staff inbox, ${INBOX_CONNECTIONS} connection, ${INBOX_SECONDS} s per view`);
         out.inbox = await measureInbox(server, await signIn(server), seed);
         log(`${label}: web form submissions, ${CONNECTIONS} connections, ${SUBMIT_SECONDS} s`);
@@ -281,11 +309,12 @@ async function benchDatabase(label: string, prepare: () => Promise<Record<string
         out.cpuPerSubmitMs = submissions.cpuMs;
         submitted = submissions.submitted;
         start.rssAfterBench = await rssMb(server.pid);
+        tree.afterBench = await treeMemoryMb(server.pid);
         // autocannon drops requests still in flight when its time is up; let the server finish
         // them before it is stopped, so shutdown does not cut them off mid-transaction.
         await new Promise((resolve) => setTimeout(resolve, 1000));
       });
-      // After the server stopped: PGlite's files can only be opened by one process.
+      // After the server stopped: the embedded database can only be opened by one process.
       out.stored = { actual: (await countReports(config)) - REPORTS, counted: submitted };
     });
   } catch (err) {
@@ -374,7 +403,12 @@ function report(results: DatabaseResult[], hello: LoadResult | undefined, pgVers
   );
   for (const r of results) {
     if (r.cpuPerSubmitMs !== undefined) lines.push(`- ${r.label}: the server process used ${r.cpuPerSubmitMs.toFixed(2)} ms of CPU per submission (user + system, over the measured ${SUBMIT_SECONDS} s).`);
-    if (r.start) lines.push(`- ${r.label}: start to /healthz ${r.start.seconds.toFixed(1)} s (warm data, compiled server); RSS ${r.start.rssAfterStart ?? '?'} MB after start, ${r.start.rssAfterBench ?? '?'} MB after the load.`);
+    if (r.start) lines.push(`- ${r.label}: start to /healthz ${r.start.seconds.toFixed(1)} s (warm data, compiled server)${r.firstStartSeconds !== undefined ? `, ${r.firstStartSeconds.toFixed(1)} s on an empty data directory (first start)` : ''}; RSS ${r.start.rssAfterStart ?? '?'} MB after start, ${r.start.rssAfterBench ?? '?'} MB after the load.`);
+    const tree = r.tree;
+    if (tree?.afterStart && tree.afterStart.processes > 1) {
+      const t = (m: Awaited<ReturnType<typeof treeMemoryMb>>) => (m ? `PSS ${m.pss} MB (RSS summed ${m.rss} MB, ${m.processes} processes)` : '?');
+      lines.push(`- ${r.label}: Embargo with its database server, all processes: ${t(tree.afterStart)} after start, ${t(tree.afterBench)} after the load.`);
+    }
   }
   lines.push('');
   lines.push(`Views: inbox = open reports, newest first; search = "?q=${SEARCH_WORD}&state=all" (matches about a fifth of the reports); ` + `deep page = all reports from row ${(DEEP_OFFSET + 1).toLocaleString('en')} on, by keyset cursor.`);
@@ -387,6 +421,7 @@ function report(results: DatabaseResult[], hello: LoadResult | undefined, pgVers
         `${r.stored.actual.toLocaleString('en')} stored; inbox/search/deep samples ${samples}; statuses ${JSON.stringify(r.submit.statuses)}.`,
     );
   }
+  for (const r of results) if (r.plans) lines.push('', `### Query plans, ${r.label}, ${REPORTS.toLocaleString('en')} reports`, '', r.plans);
   return lines.join('\n');
 }
 
@@ -400,9 +435,13 @@ async function main(): Promise<number> {
     log(`hello-world: FAILED: ${err.message}`);
     return undefined;
   });
-  // PGlite needs nothing beyond the data directory every run gets.
+  // The embedded database needs nothing beyond the data directory every run gets. It is the PostgreSQL
+  // server Embargo runs itself; EMBARGO_BENCH_EMBEDDED_ENGINE=pglite measures the in-process PGlite instead.
   const results: DatabaseResult[] = [];
-  if (OPTIONS.only !== 'postgres') results.push(await benchDatabase('PGlite (embedded)', async () => ({})));
+  const pglite = process.env.EMBARGO_BENCH_EMBEDDED_ENGINE === 'pglite';
+  if (OPTIONS.only !== 'postgres') {
+    results.push(await benchDatabase(pglite ? 'PGlite (embedded, no fsync)' : 'embedded PostgreSQL (default)', async (): Promise<Record<string, string>> => (pglite ? { EMBARGO_EMBEDDED_ENGINE: 'pglite' } : {})));
+  }
   const pgVersion = OPTIONS.only === 'embedded' ? undefined : await postgresVersion();
   if (OPTIONS.only === 'embedded') {
     /* PostgreSQL left out on request */

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openPglite } from '../../src/db/database.ts';
+import { openDatabase } from '../../src/db/database.ts';
 import { freePort, startEmbargo, type EmbargoProcess } from '../helpers/embargo-process.ts';
 import { rawMail, swaks } from '../mail/mail-helpers.ts';
 import { waitFor } from './job-helpers.ts';
@@ -37,7 +36,7 @@ describe('SIGTERM on `embargo serve` with mail in hand: a quick exit, no job los
     // The old worker ran the whole backlog first (3 × 30 s here); the margin is for a loaded test machine.
     assert.ok(took < 10_000, `shut down in ${took} ms`);
 
-    const { db, close } = await openPglite(path.join(proc.dataDir, 'pglite'));
+    const { db, close } = await openDatabase({ kind: 'embedded', dataDir: proc.dataDir });
     try {
       const jobs = await db.selectFrom('jobs').select(['kind', 'state', 'attempts']).orderBy('id').execute();
       const filed = jobs.filter((j) => j.kind === 'process-inbound-mail');
