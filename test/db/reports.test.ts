@@ -178,9 +178,10 @@ for (const kind of await databaseKinds()) {
         const ctx = { config, db: t.db, logger: silent, mailer, defaultProgramSlug: 'example', secret: testSecret, vault: testVault };
         const worker = createWorker({ db: t.db, handlers: createJobHandlers(ctx), logger: silent });
         await worker.drain(); // earlier tests' jobs
-        const before = sink.mails.length;
         const staff = await makeStaff(t.db, 'triager');
         const s = await makeReport(t.db, { reporterEmail: 'finder@example.net', description: 'SECRET-DETAIL-1234 in the parser, long enough.' });
+        await worker.drain(); // the new report's notice to the team (src/team-notices/)
+        const before = sink.mails.length;
         sink.failNext(1);
         await moveReport(t.db, testVault, { reportId: s.id, to: 'acknowledged', actorId: staff.id });
         assert.equal(await worker.drain(), 1);

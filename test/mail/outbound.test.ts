@@ -16,6 +16,7 @@ import { makeReport, makeStaff, moveReport, testVault } from '../helpers/factori
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
 import { Gpg } from '../keys/gpg-helper.ts';
 import { mailContext, reporterKeyPair, type MailTestContext } from './mail-helpers.ts';
+import { hearNothingOfNewWork } from '../team-notices/quiet-team.ts';
 
 const gpg = new Gpg();
 // The researcher's own key, made by GnuPG: what they would paste into the form.
@@ -40,6 +41,7 @@ for (const kind of await databaseKinds()) {
       sink = await startSmtpSink();
       m = await mailContext(t.db, { EMBARGO_SMTP_URL: sink.url });
       staff = await makeStaff(t.db, 'triager');
+      await hearNothingOfNewWork(t.db, staff.id); // this file is about mail to reporters
       await gpg.ok(['--import'], m.programKey.armor());
     });
     after(async () => {
