@@ -5,6 +5,7 @@ import { changeState } from '../../src/reports/report-actions.ts';
 import { setTeamSeverity } from '../../src/triage/set-team-severity.ts';
 import { demo, makeReport, makeStaff, reportInput } from '../helpers/factories.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
+import { apiClient, makeApiToken } from '../api/api-helpers.ts';
 
 const CRITICAL = 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H'; // 9.8
 const MEDIUM = 'CVSS:3.1/AV:N/AC:L/PR:L/UI:R/S:U/C:L/I:L/A:L'; // 5.5
@@ -115,5 +116,18 @@ describe('the inbox shows what to do first: severity and next deadline, sortable
       assert.equal(new Set(seen).size, seen.length, `${sort}: no report twice`);
       assert.deepEqual(seen, expected[sort].map((r) => r.reference), `${sort}: every report once, in order`);
     }
+  });
+
+  it('offers the same sorts and fields in the API', async () => {
+    const { token } = await makeApiToken(t.ctx.db, ['reports:read']);
+    const api = apiClient(t, token);
+    const byDeadline = await api.get('/api/v1/reports?state=open&sort=deadline');
+    assert.equal(byDeadline.status, 200, byDeadline.body);
+    const first = byDeadline.json.data[0];
+    assert.equal(first.title, 'Old overdue report');
+    assert.ok(new Date(first.nextDeadlineAt) < new Date());
+    const bySeverity = await api.get('/api/v1/reports?state=open&sort=severity');
+    assert.equal(bySeverity.json.data[0].severity, 'critical');
+    assert.match(String(bySeverity.json.next ? bySeverity.json.links.next : '/api/v1/reports?sort=severity'), /sort=severity/);
   });
 });

@@ -11,7 +11,10 @@ export const listQuerySchema = z.object({
     .enum(['open', 'closed', 'all', ...REPORT_STATES])
     .default('all')
     .meta({ description: 'A state, or open (the team still owes work), closed, all.' }),
-  sort: z.enum(['newest', 'oldest', 'updated']).default('newest').meta({ description: 'updated: most recently changed first, for syncing.' }),
+  sort: z
+    .enum(['newest', 'oldest', 'updated', 'deadline', 'severity'])
+    .default('newest')
+    .meta({ description: 'updated: most recently changed first, for syncing; deadline: soonest SLA deadline first; severity: highest team CVSS score first (unscored last).' }),
   product: z.string().max(64).optional(),
   q: z.string().trim().max(200).optional().meta({ description: 'Full-text search, or an exact reference.' }),
   quarantine: z
@@ -35,6 +38,8 @@ export const reportSummarySchema = z
     assigneeName: z.string().nullable(),
     quarantined: z.boolean().meta({ description: 'Waiting in the quarantine as possible spam; see the report’s `quarantine`.' }),
     possibleDuplicate: z.boolean().meta({ description: 'Likely duplicates of earlier reports were found when it arrived.' }),
+    severity: z.enum(['none', 'low', 'medium', 'high', 'critical']).nullable().meta({ description: 'The team’s severity, from its CVSS score; null until scored.' }),
+    nextDeadlineAt: z.iso.datetime().nullable().meta({ description: 'The soonest open SLA deadline; null when no clock runs (closed, or waiting on the reporter).' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     links: z.object({ self: z.string() }),
@@ -75,6 +80,8 @@ export function listReportsEndpoint(ctx: AppContext) {
           assigneeName: r.assigneeName,
           quarantined: r.quarantined,
           possibleDuplicate: r.possibleDuplicate,
+          severity: r.severity,
+          nextDeadlineAt: r.nextDeadlineAt?.toISOString() ?? null,
           createdAt: r.createdAt.toISOString(),
           updatedAt: r.updatedAt.toISOString(),
           links: { self: reportPath(r.reference) },
