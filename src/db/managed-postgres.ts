@@ -142,7 +142,11 @@ function hydrateSymlinks(nativeDir: string): void {
     } catch {
       /* missing: create it */
     }
-    symlinkSync(path.basename(source), at);
+    try {
+      symlinkSync(path.basename(source), at);
+    } catch (err) {
+      throw new Error(`The embedded PostgreSQL's libraries are incomplete (${target} is missing) and cannot be completed here (${(err as Error).message}): run \`npm rebuild ${path.basename(path.dirname(pkgDir))}/${path.basename(pkgDir)}\` in Embargo's directory as its owner.`);
+    }
   }
 }
 
