@@ -79,9 +79,10 @@ describe('the embedded database is a PostgreSQL server Embargo runs itself', () 
     const children = clusterProcesses(clusterDir(proc)).map((p) => p.pid);
     const log = path.join(proc.tempDir, 'strace.log');
     // Attach to the server and its processes; -f follows the backends it forks for new connections.
-    const strace = spawn('/usr/bin/strace', ['-f', '-qq', '-o', log, '-e', 'trace=fsync,fdatasync,sync_file_range,msync,sync,syncfs', ...children.flatMap((p) => ['-p', String(p)])], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const strace = spawn('strace', ['-f', '-qq', '-o', log, '-e', 'trace=fsync,fdatasync,sync_file_range,msync,sync,syncfs', ...children.flatMap((p) => ['-p', String(p)])], { stdio: ['ignore', 'ignore', 'pipe'] });
     let straceErr = '';
     strace.stderr.on('data', (d) => (straceErr += d));
+    strace.on('error', (err) => (straceErr += `${err.message} (install strace: .ci/run does)`));
     const straceExit = new Promise((r) => strace.once('exit', r));
     await sleep(1000);
     assert.equal(strace.exitCode, null, `strace is attached: ${straceErr}`);
