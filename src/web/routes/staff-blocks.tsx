@@ -29,7 +29,9 @@ export function registerStaffBlockRoutes(app: FastifyInstance, ctx: AppContext):
 
   app.post<{ Params: { id: string } }>('/staff/blocks/:id/remove', { preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
     if (!z.uuid().safeParse(req.params.id).success) throw new NotFoundError('This block-list entry');
-    await removeBlock(ctx.db, req.staff!, req.params.id);
+    const removed = await removeBlock(ctx.db, req.staff!, req.params.id);
+    // Ids only: the timeline of the block's report records it too, when the report still exists.
+    req.log.info({ blockId: req.params.id, kind: removed.kind, reportId: removed.reportId }, 'block-list entry removed');
     return reply.redirect('/staff/blocks?done=removed', 303);
   });
 }

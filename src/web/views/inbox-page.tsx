@@ -74,10 +74,11 @@ function DeadlineCell(props: { at: Date | null; now: Date }) {
 }
 
 /** A column heading that sorts by its column: a plain link keeping the filters, so it works without JavaScript. */
-function SortHeading(props: { sort: InboxSort; label: string; query: InboxQuery; filters: Partial<InboxQuery> }) {
-  const active = props.query.sort === props.sort;
+function SortHeading(props: { sort: InboxSort; label: string; query: InboxQuery; filters: Partial<InboxQuery>; sortedBy?: readonly InboxSort[] }) {
+  // The column is sorted when the current sort is one of its own (Received: newest or oldest).
+  const current = (props.sortedBy ?? [props.sort]).includes(props.query.sort) ? props.query.sort : undefined;
   return (
-    <th scope="col" aria-sort={active ? (props.sort === 'deadline' || props.sort === 'oldest' ? 'ascending' : 'descending') : undefined}>
+    <th scope="col" aria-sort={current ? (current === 'deadline' || current === 'oldest' ? 'ascending' : 'descending') : undefined}>
       <a href={`/staff/reports${queryString({ ...props.filters, sort: props.sort })}`} title={`Sort: ${INBOX_SORTS[props.sort]}`}>
         {props.label}
       </a>
@@ -172,7 +173,7 @@ export function InboxPage(props: {
               {timeColumn === 'updated' ? (
                 <SortHeading sort="updated" label="Updated" query={query} filters={filters} />
               ) : (
-                <SortHeading sort={query.sort === 'newest' ? 'oldest' : 'newest'} label="Received" query={query} filters={filters} />
+                <SortHeading sort={query.sort === 'newest' ? 'oldest' : 'newest'} sortedBy={['newest', 'oldest']} label="Received" query={query} filters={filters} />
               )}
             </tr>
           </thead>
