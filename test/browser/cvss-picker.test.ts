@@ -73,6 +73,8 @@ describe('CVSS picker in a real browser', { timeout: 90_000 }, () => {
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     await page.goto(reportPath);
+    // A new report leads with its evaluation; severity waits in its group, one click away.
+    await page.locator('#group-severity > summary').click();
     await page.locator('.cvss-picker').waitFor();
     assert.match(await live().innerText(), /Pick a value/);
 

@@ -269,7 +269,7 @@ describe('report flow in a real browser (embedded database)', { timeout: 90_000 
     assert.deepEqual(dialogs, [], 'no script may run from report content');
     const main = await page.locator('.report-main').innerText();
     assert.ok(main.includes('<script>window.__pwned = 1</script>'));
-    const side = await page.locator('.report-side').innerText();
+    const side = await page.locator('.report-aside').innerText();
     assert.ok(side.includes(report.name) && side.includes(report.email), side);
     assert.match(side, /By name/);
     await shot(page, '04-staff-report');
@@ -307,19 +307,20 @@ describe('report flow in a real browser (embedded database)', { timeout: 90_000 
     await page.getByLabel('Expected resolution date').fill(new Date(Date.now() + 30 * 864e5).toISOString().slice(0, 10));
     assert.equal(await submit(page, page.getByRole('button', { name: 'Acknowledge and send' })), 303);
     await page.getByRole('status').filter({ hasText: 'Evaluation sent to the reporter' }).waitFor();
-    assert.equal((await page.locator('dl.summary .state').first().innerText()).trim(), 'Acknowledged');
+    assert.equal((await page.locator('.report-facts .state').first().innerText()).trim(), 'Acknowledged');
 
-    await page.getByLabel('Internal note (team only)').check();
+    // The message box opens on an internal note: a slip never mails the reporter.
+    assert.equal(await page.getByRole('radio', { name: /Internal note/ }).isChecked(), true);
     await page.getByLabel('Message', { exact: true }).fill(internalNote);
-    assert.equal(await submit(page, page.getByRole('button', { name: 'Send', exact: true })), 303);
+    assert.equal(await submit(page, page.getByRole('button', { name: 'Add internal note', exact: true })), 303);
     await page.getByRole('status').filter({ hasText: 'Internal note saved.' }).waitFor();
     const note = page.locator('ol.timeline li.message', { hasText: internalNote });
     assert.equal(await note.count(), 1);
     assert.match(await note.innerText(), /Internal note/);
 
-    await page.getByLabel('Reply to the reporter').check();
+    await page.getByRole('radio', { name: /Reply to the reporter/ }).check();
     await page.getByLabel('Message', { exact: true }).fill(staffReply);
-    assert.equal(await submit(page, page.getByRole('button', { name: 'Send', exact: true })), 303);
+    assert.equal(await submit(page, page.getByRole('button', { name: 'Send to the reporter', exact: true })), 303);
     await page.getByRole('status').filter({ hasText: 'Reply sent to the reporter.' }).waitFor();
     const sent = page.locator('ol.timeline li.message', { hasText: staffReply });
     assert.equal(await sent.count(), 1);

@@ -39,6 +39,8 @@ describe('triage panels in a real browser', { timeout: 90_000 }, () => {
     await staff.waitForURL('**/staff/reports');
 
     await staff.goto(`${server.baseUrl}/staff/reports/${reference}`);
+    // A new report leads with its evaluation; severity waits in its group, one click away.
+    await staff.locator('#group-severity > summary').click();
     await staff.getByLabel('Team’s CVSS vector').fill('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H');
     await staff.getByRole('button', { name: 'Save severity' }).click();
     await staff.getByText('Severity saved.').waitFor();
@@ -46,6 +48,7 @@ describe('triage panels in a real browser', { timeout: 90_000 }, () => {
     await staff.getByRole('button', { name: /CWE-89:/ }).first().click();
     await staff.getByText('Weakness saved.').waitFor();
     assert.match(await staff.locator('.triage-severity').innerText(), /CWE-89/);
+    await staff.locator('details.all-clocks > summary').click();
     const clocks = await staff.locator('table.clocks').innerText();
     assert.match(clocks, /First response/);
     assert.match(clocks, /Europe\/Amsterdam/);

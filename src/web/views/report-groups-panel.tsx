@@ -1,22 +1,18 @@
 import type { ComponentChildren } from 'preact';
 
 /** The report page's secondary sections, each a <details> that opens without JavaScript. */
-export type GroupId = 'reporter' | 'severity' | 'evaluation' | 'disclosure' | 'duplicates' | 'closing' | 'export' | 'privacy';
+export type GroupId = 'reporter' | 'severity' | 'ssvc' | 'evaluation' | 'disclosure' | 'duplicates' | 'closing' | 'export' | 'privacy';
 
 /** After an action (`?done=`) the group that did it stays open, so its result shows. */
 const DONE_GROUPS: Record<string, GroupId> = {
   severity: 'severity',
   cwe: 'severity',
-  ssvc: 'severity',
+  ssvc: 'ssvc',
   'resolution-date': 'evaluation',
   duplicate: 'duplicates',
   'disclosure-proposed': 'disclosure',
   'disclosure-agreed': 'disclosure',
   'disclosure-unchanged': 'disclosure',
-  watch: 'reporter',
-  unwatch: 'reporter',
-  'credit-on': 'reporter',
-  'credit-off': 'reporter',
   'reporter-erased': 'privacy',
   'erase-confirm': 'privacy',
 };
@@ -25,11 +21,11 @@ const DONE_GROUPS: Record<string, GroupId> = {
 const FIELD_GROUPS: Record<string, GroupId> = {
   teamCvss: 'severity',
   cwe: 'severity',
-  exploitation: 'severity',
-  automatable: 'severity',
-  valueDensity: 'severity',
-  technicalImpact: 'severity',
-  publicSafetyImpact: 'severity',
+  exploitation: 'ssvc',
+  automatable: 'ssvc',
+  valueDensity: 'ssvc',
+  technicalImpact: 'ssvc',
+  publicSafetyImpact: 'ssvc',
   expectedResolutionDate: 'evaluation',
   dateReason: 'evaluation',
   evaluation: 'evaluation',

@@ -144,7 +144,7 @@ export function StaffReportPage(props: {
             {props.deliveries ? <ReportDeliveriesPanel jobs={props.deliveries.jobs} refused={props.deliveries.refused} canRetry={props.deliveries.canRetry} base={base} csrf={props.csrf} /> : null}
           </div>
           <nav class="report-groups" aria-label="More on this report">
-            <Group id="reporter" title="Reporter and watchers" open={open.has('reporter')} summary={report.reporter_name ?? report.reporter_handle ?? 'anonymous'}>
+            <Group id="reporter" title="Reporter and watchers" open summary={report.reporter_name ?? report.reporter_handle ?? 'anonymous'}>
               <section aria-labelledby="reporter-h">
                 <h2 id="reporter-h">Reporter</h2>
                 <dl class="summary">
@@ -167,7 +167,7 @@ export function StaffReportPage(props: {
               <Group
                 id="severity"
                 title={first.has('severity') ? 'SSVC priority' : 'Severity and classification'}
-                open={open.has('severity')}
+                open={(open.has('severity') && !first.has('severity')) || open.has('ssvc')}
                 summary={[
                   !first.has('severity') ? (props.triage.team ? `${props.triage.team.score} ${props.triage.team.severity}` : 'not scored') : null,
                   !first.has('severity') && props.triage.cwe ? `CWE-${props.triage.cwe.id}` : null,
