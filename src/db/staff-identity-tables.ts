@@ -41,10 +41,10 @@ export interface StaffPasskeysTable {
   /** bigint: read as a string, written as a number. */
   counter: ColumnType<string, number, number>;
   /** Comma-separated transports. */
-  transports: string;
+  transports: ColumnType<string, string | undefined, string>;
   device_type: 'singleDevice' | 'multiDevice';
   backed_up: boolean;
-  aaguid: string;
+  aaguid: ColumnType<string, string | undefined, string>;
   name: string;
   created_at: CreatedAt;
   last_used_at: Timestamp | null;

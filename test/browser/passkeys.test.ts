@@ -205,3 +205,76 @@ describe('passkeys in Chromium with a virtual authenticator', { timeout: 180_000
     await page.getByText('That passkey is not registered for this account.').waitFor();
   });
 });
+
+describe('passkeys when password sign-in is off (single sign-on only)', { timeout: 120_000 }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let baseUrl = '';
+  const glass = { email: 'glass@example.com', displayName: 'Break Glass', password: 'break-glass-password-1', role: 'admin' as const };
+
+  before(async () => {
+    const port = await freePort();
+    baseUrl = `http://localhost:${port}`;
+    // The provider is never reached here: discovery happens only at "Sign in with …".
+    t = await startTestApp(undefined, {
+      EMBARGO_BASE_URL: baseUrl,
+      EMBARGO_OIDC_ISSUER: 'https://login.example.com',
+      EMBARGO_OIDC_CLIENT_ID: 'embargo',
+      EMBARGO_OIDC_CLIENT_SECRET: 'secret',
+      EMBARGO_PASSWORD_SIGN_IN: 'false',
+      EMBARGO_BREAK_GLASS_ADMIN: glass.email,
+    });
+    await t.app.listen({ port, host: 'localhost' });
+    await createStaffUser(t.ctx.db, glass);
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it("signs in the break-glass admin with a passkey, and nobody else's passkey", async () => {
+    const { createSession } = await import('../../src/staff/sessions.ts');
+    const other = await createStaffUser(t.ctx.db, { email: 'sso-user@example.com', displayName: 'SSO User', password: 'unused-password-123', role: 'triager' });
+    const glassId = (await t.ctx.db.selectFrom('staff_users').select('id').where('email', '=', glass.email).executeTakeFirstOrThrow()).id;
+    const credentials: Record<string, unknown[]> = {};
+    // Each registers a passkey in a session of their own (as after single sign-on).
+    for (const [who, userId] of [['glass', glassId], ['other', other.id]] as const) {
+      const context = await browser.newContext();
+      context.setDefaultTimeout(TIMEOUT);
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('WebAuthn.enable');
+      const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+        options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+      });
+      await context.addCookies([{ name: 'embargo_session', value: await createSession(t.ctx.db, userId), url: baseUrl }]);
+      // Through the sign-in page first, as after single sign-on: it sets the CSRF cookie.
+      await page.goto(`${baseUrl}/staff/login`);
+      await page.goto(`${baseUrl}/staff/account`);
+      await page.getByLabel('Name of the new passkey').fill(`${who} key`);
+      await page.getByRole('button', { name: 'Add a passkey' }).click();
+      await page.getByText('Passkey added.').waitFor();
+      credentials[who] = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
+      await context.close();
+    }
+    for (const [who, expected] of [['other', 'refused'], ['glass', 'signed in']] as const) {
+      const context = await browser.newContext();
+      context.setDefaultTimeout(TIMEOUT);
+      const page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('WebAuthn.enable');
+      const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+        options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+      });
+      for (const credential of credentials[who]!) await cdp.send('WebAuthn.addCredential', { authenticatorId, credential: credential as VirtualCredential });
+      await page.goto(`${baseUrl}/staff/login`);
+      // Offered with the break-glass password form only.
+      await page.getByText('Break-glass administrator sign-in').click();
+      await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+      if (expected === 'refused') await page.getByText('Signing in with a password or passkey is turned off here: use single sign-on.').waitFor();
+      else await page.waitForURL(`${baseUrl}/staff/reports`);
+      await context.close();
+    }
+  });
+});

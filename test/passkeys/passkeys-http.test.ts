@@ -1,0 +1,73 @@
+/** Passkey routes at the HTTP level (the ceremonies themselves run in Chromium: test/browser/passkeys.test.ts). */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
+import { makeStaff } from '../helpers/factories.ts';
+
+describe('passkey routes over HTTP', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(() => t.close());
+
+  it('the sign-in page works without JavaScript: the passkey form is hidden and its script is an external file', async () => {
+    const page = await new Client(t.app).get('/staff/login');
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /<form method="post" action="\/staff\/login\/passkey" data-passkey="assert" data-options="\/staff\/login\/passkey\/options" hidden/);
+    assert.match(page.body, /<script type="module" src="\/static\/js\/passkeys\.[0-9a-f]{12}\.js"><\/script>/);
+    assert.doesNotMatch(page.body, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
+    const script = /src="(\/static\/js\/passkeys\.[0-9a-f]{12}\.js)"/.exec(page.body)![1]!;
+    const js = await t.app.inject({ method: 'GET', url: script });
+    assert.equal(js.statusCode, 200);
+    assert.match(js.headers['content-type'] as string, /javascript/);
+  });
+
+  it('asks for options only with a CSRF token, and the account routes only when signed in', async () => {
+    const anonymous = await t.app.inject({ method: 'POST', url: '/staff/login/passkey/options', payload: {} });
+    assert.equal(anonymous.statusCode, 403);
+    const c = new Client(t.app);
+    const csrf = Client.csrf((await c.get('/staff/login')).body);
+    const options = await t.app.inject({
+      method: 'POST',
+      url: '/staff/login/passkey/options',
+      headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-csrf-token': csrf, 'content-type': 'application/json' },
+      payload: '{}',
+    });
+    assert.equal(options.statusCode, 200);
+    const json = options.json() as { challenge: string; rpId: string; userVerification: string; allowCredentials?: unknown[] };
+    assert.equal(json.rpId, 'localhost');
+    assert.equal(json.userVerification, 'required');
+    assert.ok(json.challenge.length >= 32);
+    assert.deepEqual(json.allowCredentials ?? [], [], 'a password-less sign-in names no account');
+    assert.equal((await new Client(t.app).postForm('/staff/account/passkeys/options', { _csrf: csrf })).statusCode, 303);
+  });
+
+  it('refuses an answer without its challenge cookie, and a second step without a pending sign-in', async () => {
+    const c = new Client(t.app);
+    const csrf = Client.csrf((await c.get('/staff/login')).body);
+    const res = await c.postForm('/staff/login/passkey', { _csrf: csrf, credential: '{"id":"abc","response":{}}' });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /expired or was already used/);
+    const second = await c.postForm('/staff/login/second-factor/passkey', { _csrf: csrf, credential: '{}' });
+    assert.equal(second.statusCode, 303);
+    assert.equal(second.headers.location, '/staff/login');
+  });
+
+  it("cannot remove another account's passkey, even with the right password", async () => {
+    const owner = await makeStaff(t.ctx.db, 'triager', 'Owner');
+    const other = await makeStaff(t.ctx.db, 'admin', 'Other');
+    const row = await t.ctx.db
+      .insertInto('staff_passkeys')
+      .values({ user_id: owner.id, credential_id: 'cred-owner', public_key: Buffer.from('00', 'hex'), counter: 0, device_type: 'singleDevice', backed_up: false, name: 'Owner key' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const c = await Client.signedIn(t.app, other);
+    const account = await c.get('/staff/account');
+    assert.match(account.body, /No passkeys yet\./);
+    const res = await c.postForm(`/staff/account/passkeys/${row.id}/remove`, { _csrf: Client.csrf(account.body), password: other.password });
+    assert.equal(res.statusCode, 303);
+    assert.match(String(res.headers.location), /passkey=gone/);
+    assert.ok(await t.ctx.db.selectFrom('staff_passkeys').select('id').where('id', '=', row.id).executeTakeFirst(), 'still there');
+  });
+});
