@@ -68,7 +68,7 @@ function DeadlineCell(props: { at: Date | null; now: Date }) {
   return (
     <>
       <time dateTime={props.at.toISOString()}>{formatDate(props.at)}</time>{' '}
-      {ms < 0 ? <span class="badge badge-overdue">overdue by {formatDuration(-ms)}</span> : <span class="meta">(in {formatDuration(ms)})</span>}
+      {ms < 0 ? <span class="badge badge-overdue">overdue by {formatDuration(-ms)}</span> : <span class="meta">(due in {formatDuration(ms)})</span>}
     </>
   );
 }
