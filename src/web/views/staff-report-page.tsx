@@ -8,6 +8,7 @@ import { Layout, type PageChrome } from './layout.tsx';
 import { AttachmentList, Timeline } from './timeline.tsx';
 import type { TriageView } from '../../triage/load-triage-view.ts';
 import { DuplicatesPanel } from './duplicates-panel.tsx';
+import { isLikelyDuplicate } from '../../triage/duplicate-suggestions.ts';
 import { EvaluationPanel, SeverityPanel } from './report-triage-panel.tsx';
 import { SsvcPanel } from './ssvc-panel.tsx';
 import { StaffDisclosurePanel } from './disclosure-panels.tsx';
@@ -95,7 +96,8 @@ export function StaffReportPage(props: {
   };
   const later = (key: keyof typeof panels) => (first.has(key) ? null : panels[key]);
   const ssvc = readSsvc(report.ssvc);
-  const dupCount = props.triage ? props.triage.duplicates.length : 0;
+  // Only the candidates the Duplicates panel calls likely (src/triage/duplicate-suggestions.ts); the rest are merely similar.
+  const dupCount = props.triage ? props.triage.duplicates.filter(isLikelyDuplicate).length : 0;
   return (
     <Layout chrome={props.chrome} title={`${report.reference} ${report.title}`} wide scripts={props.scripts}>
       <ReportHeader report={report} triage={props.triage} assignee={assignee?.displayName} product={product} vulnType={vulnType} />
