@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createStaffUser } from '../../src/staff/staff-users.ts';
-import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
+import { Client, defaultAppDatabase, startTestApp, type TestApp } from '../helpers/http-app.ts';
 
 const glass = { email: 'glass@example.com', displayName: 'Break Glass', password: 'break-glass-password-1', role: 'admin' as const };
 const other = { email: 'other@example.com', displayName: 'Other Admin', password: 'other-password-123', role: 'admin' as const };
@@ -10,7 +10,7 @@ describe('password sign-in turned off (EMBARGO_PASSWORD_SIGN_IN=false)', () => {
   let t: TestApp;
   before(async () => {
     // No provider runs here: discovery happens at the first "Sign in with …", which these tests do not click.
-    t = await startTestApp(undefined, {
+    t = await startTestApp(defaultAppDatabase(), {
       EMBARGO_OIDC_ISSUER: 'https://login.example.com',
       EMBARGO_OIDC_CLIENT_ID: 'embargo',
       EMBARGO_OIDC_CLIENT_SECRET: 'client-secret-value',
