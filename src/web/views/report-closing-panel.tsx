@@ -3,25 +3,6 @@ import type { ReportExtrasView } from '../../triage/load-report-extras.ts';
 import { IP_BLOCK_DAYS } from '../../triage/block-list.ts';
 import { CLOSURE_REASONS } from '../../triage/closure-reasons.ts';
 
-/** The composer's template picker: a GET form, so "Use" re-renders the page with the template filled in, no JavaScript needed. */
-export function CannedPicker(props: { extras: ReportExtrasView; base: string }) {
-  const { extras } = props;
-  if (extras.templates.length === 0) return <p class="meta">No canned responses yet (<a href="/staff/canned-responses">add some</a>).</p>;
-  return (
-    <form method="get" action={`${props.base}#write-h`} class="canned-picker">
-      <div class="field">
-        <label for="template">Canned response</label>
-        <select id="template" name="template">
-          {extras.templates.map((t) => (
-            <option key={t.id} value={t.id} selected={t.id === extras.pickedTemplate}>{t.title}</option>
-          ))}
-        </select>
-      </div>
-      <button type="submit">Use</button> <a href="/staff/canned-responses">Manage</a>
-    </form>
-  );
-}
-
 /** Shown at the top of a quarantined report: why, and the two decisions. */
 export function QuarantinePanel(props: { extras: ReportExtrasView; base: string; csrf: string; canEdit: boolean }) {
   const q = props.extras.quarantine;
