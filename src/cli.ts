@@ -34,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cli/backup-command.ts')).backupCommand(config, logger, rest);
     case 'restore':
       return (await import('./cli/backup-command.ts')).restoreCommand(config, logger, rest);
+    case 'audit':
+      return (await import('./audit/audit-cli.ts')).auditCommand(config, logger, rest);
     case 'token':
       return (await import('./api/tokens/token-cli.ts')).tokenCommand(config, rest);
   }

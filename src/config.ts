@@ -144,6 +144,8 @@ const envSchema = z.object({
   EMBARGO_BREAK_GLASS_ADMIN: z.string().trim().toLowerCase().email().optional(),
   /** Days a finished job is kept before housekeeping deletes it (failed jobs and reporter mail jobs stay). */
   EMBARGO_JOB_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Days audit log entries are kept; housekeeping deletes older ones and chains a checkpoint in their place (src/audit/). */
+  EMBARGO_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(730),
   /** Run the job worker inside the web process. Default: yes on the embedded database, no on PostgreSQL. */
   EMBARGO_WORKER: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
   /**
@@ -207,6 +209,8 @@ export interface Config {
   metricsListen: { host: string; port: number } | undefined;
   /** Days finished jobs are kept (EMBARGO_JOB_RETENTION_DAYS). */
   jobRetentionDays: number;
+  /** Days audit log entries are kept (EMBARGO_AUDIT_RETENTION_DAYS). */
+  auditRetentionDays: number;
   /** Staff must enrol a second factor before using any other staff page (EMBARGO_REQUIRE_SECOND_FACTOR). */
   requireSecondFactor: boolean;
   /** Staff single sign-on (EMBARGO_OIDC_*); undefined: not configured. */
@@ -280,6 +284,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     workerStaleSeconds: e.EMBARGO_WORKER_STALE_SECONDS,
     metricsListen: e.EMBARGO_METRICS_LISTEN ? parseHostPort(e.EMBARGO_METRICS_LISTEN, 'EMBARGO_METRICS_LISTEN') : undefined,
     jobRetentionDays: e.EMBARGO_JOB_RETENTION_DAYS,
+    auditRetentionDays: e.EMBARGO_AUDIT_RETENTION_DAYS,
     requireSecondFactor: e.EMBARGO_REQUIRE_SECOND_FACTOR,
     programs,
     sso,

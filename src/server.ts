@@ -23,6 +23,7 @@ import { sealLegacyMailAddresses } from './mail/seal-legacy-addresses.ts';
 import { sealLegacyReportTexts } from './reports/seal-legacy-report-texts.ts';
 import { sealLegacyInboundDigests } from './mail-intake/seal-legacy-inbound-digests.ts';
 import { createApp } from './web/app.ts';
+import { useAuditSecret } from './audit/audit-keys.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -49,6 +50,7 @@ export function openInstanceSecret(config: Config, logger: Logger): InstanceSecr
     { createDataDir: config.database.kind === 'embedded' },
   );
   for (const notice of notices) logger[notice.level](notice.msg);
+  useAuditSecret(secret); // this process's audit log chain key (src/audit/audit-keys.ts)
   logger.info(`instance secret: ${secret.source} (back it up apart from the data directory and database backups)`);
   if (!config.instanceSecret && config.database.kind === 'postgres') {
     logger.warn(`EMBARGO_SECRET is not set; using ${secret.source}. Every process sharing this PostgreSQL database must use the same secret: set EMBARGO_SECRET (e.g. to the content of that file) for all of them.`);

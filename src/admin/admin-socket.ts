@@ -13,6 +13,8 @@ import type { InstanceSecret } from '../secrets/instance-secret.ts';
 import { resetSecondFactorCommandSchema, runResetSecondFactorCommand } from '../staff/second-factor/reset-command.ts';
 import { createStaffUser, newStaffUserSchema } from '../staff/staff-users.ts';
 import { runStaffCommand, staffCommandSchemas, type MemberInfo } from '../staff/accounts/staff-commands.ts';
+import { auditCommandSchema, runAuditCommand } from '../audit/audit-command.ts';
+import type { AuditVerification } from '../audit/verify-audit.ts';
 
 /**
  * The embedded database can be open in one process only. While the server
@@ -29,12 +31,13 @@ const commandSchema = z.discriminatedUnion('command', [
   ...keyCommandSchemas,
   ...tokenCommandSchemas,
   ...staffCommandSchemas,
+  auditCommandSchema,
   // `embargo backup --out FILE` while the server holds the embedded database: the server writes the file.
   z.object({ command: z.literal('backup'), out: z.string().min(1).refine((p) => path.isAbsolute(p), 'an absolute path') }),
 ]);
 export type AdminCommand = z.infer<typeof commandSchema>;
 export type AdminAnswer =
-  | { ok: true; id: string; fingerprint?: string; warnings?: string[]; token?: string; scopes?: string[]; tokens?: ApiTokenInfo[]; hadSecondFactor?: boolean; changed?: boolean; members?: MemberInfo[]; backup?: BackupSummary; secretSource?: string }
+  | { ok: true; id: string; fingerprint?: string; warnings?: string[]; token?: string; scopes?: string[]; tokens?: ApiTokenInfo[]; hadSecondFactor?: boolean; changed?: boolean; members?: MemberInfo[]; backup?: BackupSummary; secretSource?: string; audit?: AuditVerification }
   | { ok: false; error: string; fields?: Record<string, string> };
 
 /**
@@ -47,6 +50,7 @@ export async function runAdminCommand(db: Db, command: AdminCommand, secret?: In
   if (command.command === 'user-list' || command.command === 'user-set-role' || command.command === 'user-deactivate' || command.command === 'user-reactivate') {
     return runStaffCommand(db, command);
   }
+  if (command.command === 'audit-verify') return runAuditCommand(db, command, secret);
   if (command.command === 'backup') {
     if (!secret) return { ok: false, error: 'This process was started without the instance secret.' };
     // Only the embedded server listens on the admin socket, so this is the embedded database.

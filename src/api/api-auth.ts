@@ -5,6 +5,7 @@ import { hitRateLimit, idRateLimitKey, type RateLimitKey } from '../web/rate-lim
 import { UnauthorizedError, UnsupportedMediaTypeError } from './api-errors.ts';
 import { authenticateApiToken, type ApiPrincipal } from './tokens/api-tokens.ts';
 import type { ApiScope } from './tokens/token-scopes.ts';
+import { createTokenUseRecorder } from '../audit/token-use.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,6 +35,7 @@ const REASONS = {
  * authenticates with bearer tokens only, which is also why CSRF does not apply.
  */
 export function authenticateApi(ctx: AppContext): onRequestAsyncHookHandler {
+  const recordTokenUse = createTokenUseRecorder(ctx.db);
   return async function (req: FastifyRequest, reply: FastifyReply) {
     reply.header('cache-control', 'no-store');
     const header = req.headers.authorization ?? '';
@@ -47,6 +49,7 @@ export function authenticateApi(ctx: AppContext): onRequestAsyncHookHandler {
     if (!result.ok) throw failure(result.reason);
     req.apiPrincipal = result.principal;
     await hitRateLimit(ctx.db, apiRateLimitKey(result.principal.tokenId), API_RATE_LIMIT.max, API_RATE_LIMIT.windowSeconds);
+    await recordTokenUse(result.principal.tokenId, `${req.method} ${req.routeOptions.url ?? 'unknown'}`);
   };
 }
 

@@ -31,6 +31,9 @@ export const USER_MANAGE_USAGE = `  user list                  List staff accoun
                              they can no longer sign in (a program keeps at least one admin)
   user reactivate --email E  Let a deactivated account sign in again, with the roles it had`;
 
+export const AUDIT_USAGE = `  audit verify               Check the audit log's hash chain (while the server runs); names the
+                             first entry changed or missing, exit status 1 when the chain is broken`;
+
 export const USAGE = `Usage: embargo <command>
 
 Commands:
@@ -53,5 +56,6 @@ ${RESET_SECOND_FACTOR_USAGE}
                              a backup of the embedded database restores into PostgreSQL, and back)
 ${KEY_USAGE}
 ${TOKEN_USAGE}
+${AUDIT_USAGE}
 
 Configuration comes from the environment; see docs/configuration.md.`;

@@ -5,6 +5,7 @@ import type { SubscriptionTables } from './subscription-tables.ts';
 import type { StaffAuthTables } from './staff-auth-tables.ts';
 import type { StaffIdentityTables } from './staff-identity-tables.ts';
 import type { TeamNoticeTables } from './team-notice-tables.ts';
+import type { AuditTables } from './audit-tables.ts';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -467,7 +468,7 @@ export interface DuplicateSuggestionsTable {
   created_at: CreatedAt;
 }
 
-export interface Database extends SubscriptionTables, StaffAuthTables, TeamNoticeTables, StaffIdentityTables {
+export interface Database extends SubscriptionTables, StaffAuthTables, TeamNoticeTables, StaffIdentityTables, AuditTables {
   programs: ProgramsTable;
   worker_heartbeats: WorkerHeartbeatsTable;
   policy_versions: PolicyVersionsTable;

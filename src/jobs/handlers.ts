@@ -28,7 +28,7 @@ export function createJobHandlers(ctx: AppContext): JobHandlers {
         ctx.logger.error({ err }, 'team digests not queued; the next sweep tries again');
       }
       const onError = (err: unknown, table: string) => ctx.logger.error({ err, table }, 'housekeeping: a delete failed; the others went on');
-      const deleted = await runHousekeeping(ctx.db, { finishedJobsDays: ctx.config.jobRetentionDays, onError });
+      const deleted = await runHousekeeping(ctx.db, { finishedJobsDays: ctx.config.jobRetentionDays, auditRetentionDays: ctx.config.auditRetentionDays, onError });
       if (Object.values(deleted).some((n) => n > 0)) ctx.logger.info(deleted, 'housekeeping: expired rows deleted');
     },
     // Customer subscriptions: confirmation mails, advisory notices (fan-out, then one mail per subscriber).

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { pruneAuditLog } from '../audit/prune-audit.ts';
 
 /** Rows deleted by one housekeeping pass, per kind. */
 export interface HousekeepingResult {
@@ -7,6 +8,8 @@ export interface HousekeepingResult {
   pendingSignIns: number;
   rateLimits: number;
   finishedJobs: number;
+  /** Audit log entries past EMBARGO_AUDIT_RETENTION_DAYS (a checkpoint entry keeps the chain verifiable). */
+  auditEntries: number;
 }
 
 /**
@@ -17,7 +20,7 @@ export interface HousekeepingResult {
  * admins see and retry them at /staff/deliveries. Each delete is its
  * own statement, so one failing table does not keep the others from shrinking.
  */
-export async function runHousekeeping(db: Db, options: { finishedJobsDays: number; onError: (err: unknown, table: string) => void }): Promise<HousekeepingResult> {
+export async function runHousekeeping(db: Db, options: { finishedJobsDays: number; auditRetentionDays?: number; onError: (err: unknown, table: string) => void }): Promise<HousekeepingResult> {
   const deleted = async (table: string, run: () => Promise<{ numDeletedRows: bigint }>) => {
     try {
       return Number((await run()).numDeletedRows);
@@ -40,5 +43,6 @@ export async function runHousekeeping(db: Db, options: { finishedJobsDays: numbe
         .where(({ not, exists, selectFrom }) => not(exists(selectFrom('mail_deliveries as d').select(sql`1`.as('one')).whereRef('d.job_id', '=', 'j.id'))))
         .executeTakeFirst(),
     ),
+    auditEntries: options.auditRetentionDays ? await deleted('audit_log', async () => ({ numDeletedRows: BigInt((await pruneAuditLog(db, { retentionDays: options.auditRetentionDays! })).deleted) })) : 0,
   };
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { recordAudit } from '../audit/append-audit.ts';
+import { AuditKeys } from '../audit/audit-keys.ts';
 import type { Db } from '../db/database.ts';
 import { loadProgram } from '../programs/programs.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
@@ -36,6 +38,8 @@ export async function runKeyCommand(deps: { db: Db; secret: InstanceSecret }, co
         ? { ...(await generateProgramKey(deps.db, deps.secret, program)), warnings: [] }
         : await importProgramKey(deps.db, deps.secret, program, command.armored, command.passphrase);
     const fingerprint = result.fingerprint.toUpperCase();
+    const action = command.command === 'key-generate' ? 'key.generated' : 'key.imported';
+    await recordAudit(deps.db, { actor: { kind: 'operator' }, action, target: fingerprint, details: { programId: program.id } }, { keys: new AuditKeys(deps.secret) });
     return { ok: true, id: fingerprint, fingerprint, warnings: result.warnings };
   } catch (err) {
     if (err instanceof KeyRejectedError) return { ok: false, error: err.message };

@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import { NotFoundError } from '../errors.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
 import { originalMail } from './evidence.ts';
+import { appendAudit } from '../audit/append-audit.ts';
 
 /**
  * The original of a mail received for a report, exactly as received, for a
@@ -22,6 +23,7 @@ export async function downloadOriginalMail(
     const raw = await originalMail(trx, secret, report.id, args.mailId);
     if (!raw) throw new NotFoundError('This mail');
     await trx.insertInto('inbound_mail_downloads').values({ mail_id: args.mailId, staff_id: args.actor.userId }).execute();
+    await appendAudit(trx, { actor: { kind: 'staff', id: args.actor.userId }, action: 'original.downloaded', reportId: report.id, target: args.mailId });
     return { reference: report.reference, raw };
   });
 }

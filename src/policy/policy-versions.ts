@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { appendAudit } from '../audit/append-audit.ts';
 import { ValidationError } from '../errors.ts';
 import { policySectionsSchema, type PolicySections } from '../programs/program-config.ts';
 import { REQUIRED_SECTIONS } from './policy-sections.ts';
@@ -104,6 +105,7 @@ export async function publishPolicyVersion(
         note: args.note?.trim() || null,
       })
       .execute();
+    await appendAudit(trx, { actor: { kind: 'staff', id: args.publishedBy }, action: 'policy.published', details: { programId: args.programId, version } });
     return version;
   });
 }

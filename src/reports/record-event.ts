@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Database, EventType } from '../db/schema.ts';
 import { enqueueJob } from '../jobs/queue.ts';
+import { auditReportEvent } from '../audit/audit-hooks.ts';
 import { computeNextDeadline } from '../sla/report-clocks.ts';
 import { EVENT_TEXT_FIELDS, sealEventText, type EventData, type EventText } from './event-text.ts';
 import { reportKey } from './report-contents.ts';
@@ -59,6 +60,8 @@ export async function recordEvent(
     const nextDeadlineAt = await computeNextDeadline(trx, event.reportId);
     await trx.updateTable('reports').set({ updated_at: new Date(), next_deadline_at: nextDeadlineAt }).where('id', '=', event.reportId).execute();
   }
+  // Every staff action on a report is in the audit log too (ids and states, never the words).
+  if (event.actor.kind === 'staff') await auditReportEvent(trx, event.actor.id, event.reportId, event.type, data);
   if (event.reporterVisible && event.actor.kind !== 'reporter') {
     await enqueueJob(trx, 'notify-reporter', { eventId: row.id });
   }

@@ -43,11 +43,13 @@ import { registerStaffBlockRoutes } from './routes/staff-blocks.tsx';
 import { registerStaffAccountRoutes } from './routes/staff-account.tsx';
 import { registerTrackRoutes } from './routes/track.tsx';
 import { registerTrackRecoverRoutes } from './routes/track-recover.tsx';
+import { useAuditSecret } from '../audit/audit-keys.ts';
 import { registerWellKnownRoutes } from './routes/well-known.ts';
 
 const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public');
 
 /** Builds the web application: security headers, parsers, CSRF, routes. Does not listen. */
+  useAuditSecret(ctx.secret); // the audit log's chain key (src/audit/audit-keys.ts)
 export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,

@@ -2,6 +2,7 @@ import type { FastifyReply } from 'fastify';
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import { NotFoundError } from '../errors.ts';
+import { auditReportRead } from '../audit/audit-hooks.ts';
 import { openAttachmentContent, openAttachmentName, reportKey } from '../reports/report-contents.ts';
 
 /**
@@ -12,7 +13,8 @@ export async function sendAttachment(
   db: Db,
   vault: ReportVault,
   reply: FastifyReply,
-  args: { reportId: string; attachmentId: string; reporterVisibleOnly: boolean },
+  /** `reader`: staff or an API token, whose download goes in the audit log (the reporter's own does not). */
+  args: { reportId: string; attachmentId: string; reporterVisibleOnly: boolean; reader?: { kind: 'staff'; id: string } | { kind: 'api-token'; id: string } },
 ): Promise<FastifyReply> {
   if (!/^[0-9a-f-]{36}$/.test(args.attachmentId)) throw new NotFoundError('This attachment');
   let q = db
@@ -25,6 +27,7 @@ export async function sendAttachment(
   if (args.reporterVisibleOnly) q = q.where((eb) => eb.or([eb('a.message_id', 'is', null), eb('m.visibility', '=', 'reporter')]));
   const row = await q.executeTakeFirst();
   if (!row) throw new NotFoundError('This attachment');
+  if (args.reader) await auditReportRead({ db }, args.reader, args.reportId, 'attachment.downloaded', row.id);
   const key = reportKey(vault, { id: args.reportId, data_key: row.data_key });
   const filename = openAttachmentName(vault, key, row.id, row.filename_sealed);
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { createSession, resolveSession } from '../staff/sessions.ts';
+import { auditSignIn } from '../audit/audit-hooks.ts';
 
 /** Where staff set up their second factor; EMBARGO_REQUIRE_SECOND_FACTOR sends them here until they have. */
 export const SECOND_FACTOR_ENROLMENT_PATH = '/staff/account/security';
@@ -17,6 +18,7 @@ export function staffCookieOptions(ctx: AppContext) {
 /** Opens a session for a staff member who just proved who they are, and sets its cookie. */
 export async function startStaffSession(ctx: AppContext, reply: FastifyReply, userId: string): Promise<void> {
   const token = await createSession(ctx.db, userId);
+  await auditSignIn(ctx, userId);
   reply.setCookie(sessionCookieName(ctx), token, { ...staffCookieOptions(ctx), maxAge: 7 * 24 * 3600 });
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ReportVault } from '../../src/crypto/report-vault.ts';
 import type { Db } from '../../src/db/database.ts';
 import { InstanceSecret } from '../../src/secrets/instance-secret.ts';
+import { useAuditSecret } from '../../src/audit/audit-keys.ts';
 import type { ReportSubmission } from '../../src/domain/report-input.ts';
 import { loadProgram, type Program } from '../../src/programs/programs.ts';
 import { submitReport, type SubmittedReport } from '../../src/reports/submit-report.ts';
@@ -15,6 +16,8 @@ import { acknowledgeWithEvaluation } from '../../src/triage/acknowledge-with-eva
 export const testSecret = new InstanceSecret(randomBytes(32), 'test');
 /** Seals and opens the contents of reports made by the factories. */
 export const testVault = new ReportVault(testSecret);
+// Audit log entries written by use cases in tests are chained with the test secret's key.
+useAuditSecret(testSecret);
 
 export async function demo(db: Db): Promise<Program> {
   const program = await loadProgram(db, { slug: 'example' });

@@ -16,7 +16,7 @@ export function getAttachmentEndpoint(ctx: AppContext) {
     errors: ['forbidden', 'not_found'],
     async handler({ reply, principal, params }) {
       const report = await reportOfToken(ctx, principal, params.reference);
-      return sendAttachment(ctx.db, ctx.vault, reply, { reportId: report.id, attachmentId: params.id, reporterVisibleOnly: false });
+      return sendAttachment(ctx.db, ctx.vault, reply, { reportId: report.id, attachmentId: params.id, reporterVisibleOnly: false, reader: { kind: 'api-token', id: principal.tokenId } });
     },
   });
 }

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.ts';
 import { defineEndpoint } from '../endpoint.ts';
+import { auditReportRead } from '../../audit/audit-hooks.ts';
 import { referenceParams, reportOfToken, representReport } from './report-access.ts';
 import { reportSchema } from './report-representation.ts';
 
@@ -17,6 +18,7 @@ export function getReportEndpoint(ctx: AppContext) {
     errors: ['forbidden', 'not_found'],
     async handler({ principal, params }) {
       const report = await reportOfToken(ctx, principal, params.reference);
+      await auditReportRead(ctx, { kind: 'api-token', id: principal.tokenId }, report.id, 'report.viewed');
       return representReport(ctx, principal, report);
     },
   });

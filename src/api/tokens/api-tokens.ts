@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { appendAudit, recordAudit } from '../../audit/append-audit.ts';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
@@ -106,6 +107,7 @@ export async function createApiToken(
       .insertInto('api_tokens')
       .values({ id, program_id: args.programId, name, token_hash: hashToken(token), scopes, actor_id: actor.id, created_by: args.createdBy, created_at: now })
       .execute();
+    await appendAudit(trx, { actor: args.createdBy ? { kind: 'staff', id: args.createdBy } : { kind: 'operator' }, action: 'api-token.created', target: id, details: { programId: args.programId, scopes } });
   });
   return { id, token, scopes };
 }
@@ -121,6 +123,7 @@ export async function revokeApiToken(db: Db, args: { programId: string; idOrName
     .where(byId ? sql<boolean>`id = ${args.idOrName}::uuid` : sql<boolean>`lower(name) = ${args.idOrName.trim().toLowerCase()}`)
     .returning(['id', 'name'])
     .executeTakeFirst();
+  if (row) await recordAudit(db, { actor: args.revokedBy ? { kind: 'staff', id: args.revokedBy } : { kind: 'operator' }, action: 'api-token.revoked', target: row.id, details: { programId: args.programId } });
   return row;
 }
 

@@ -35,6 +35,7 @@ import * as blockListExpiry from './2026-12-02T1121-block-list-expiry.ts';
 import * as mailEvidenceAndEmailPolicy from './2026-12-02T1130-mail-evidence-and-email-policy.ts';
 import * as staffSso from './2026-12-02T1210-staff-sso.ts';
 import * as staffPasskeys from './2026-12-02T1215-staff-passkeys.ts';
+import * as auditLog from './2026-12-02T1220-audit-log.ts';
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
   '2026-11-23T1300-initial': initial,
@@ -72,4 +73,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T1121-block-list-expiry': blockListExpiry,
   '2026-12-02T1210-staff-sso': staffSso,
   '2026-12-02T1215-staff-passkeys': staffPasskeys,
+  '2026-12-02T1220-audit-log': auditLog,
 };

@@ -1,4 +1,7 @@
+import type { Transaction } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
+import { auditStaffEvent } from '../../audit/audit-hooks.ts';
 import type { StaffEventType } from '../../db/staff-auth-tables.ts';
 
 /** Writes one row of the accounts' history, in the caller's transaction (the table refuses changes afterwards). */
@@ -10,6 +13,7 @@ export async function recordStaffEvent(
     .insertInto('staff_events')
     .values({ actor_id: event.actorId, subject_id: event.subjectId, program_id: event.programId ?? null, type: event.type, detail: JSON.stringify(event.detail ?? {}) })
     .execute();
+  await auditStaffEvent(trx as Transaction<Database>, event); // and in the audit log (roles and ids, no names)
 }
 
 export interface StaffHistoryEntry {

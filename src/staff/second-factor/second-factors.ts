@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.ts';
+import { appendAudit } from '../../audit/append-audit.ts';
 import { seal, unseal } from '../../mail/seal.ts';
 import type { InstanceSecret } from '../../secrets/instance-secret.ts';
 import { hashRecoveryCode, newRecoveryCodes, normalizeRecoveryCode } from './recovery-codes.ts';
@@ -55,6 +56,7 @@ export async function enrolSecondFactor(db: Db, secret: InstanceSecret, input: {
       .insertInto('staff_recovery_codes')
       .values(codes.map((c) => ({ user_id: input.userId, code_hash: hashRecoveryCode(normalizeRecoveryCode(c)!), used_at: null })))
       .execute();
+    await appendAudit(trx, { actor: { kind: 'staff', id: input.userId }, action: 'second-factor.enrolled', target: input.userId });
   });
   return { ok: true, recoveryCodes: codes };
 }
@@ -104,6 +106,7 @@ export async function disableSecondFactor(db: Db, userId: string): Promise<void>
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('staff_recovery_codes').where('user_id', '=', userId).execute();
     await trx.deleteFrom('staff_second_factors').where('user_id', '=', userId).execute();
+    await appendAudit(trx, { actor: { kind: 'staff', id: userId }, action: 'second-factor.removed', target: userId });
   });
 }
 
@@ -129,6 +132,7 @@ export async function resetSecondFactor(db: Db, email: string): Promise<{ userId
     await trx.deleteFrom('staff_pending_sign_ins').where('user_id', '=', user.id).execute();
     await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
     await trx.deleteFrom('rate_limits').where('key', '=', secondFactorUserLimitKey(user.id)).execute();
+    await appendAudit(trx, { actor: { kind: 'operator' }, action: 'second-factor.reset', target: user.id });
     return { userId: user.id, hadSecondFactor: Number(removed.numDeletedRows) + Number(passkeys.numDeletedRows) > 0 };
   });
 }

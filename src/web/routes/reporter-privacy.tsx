@@ -5,6 +5,7 @@ import type { Report } from '../../db/schema.ts';
 import { AppError, ForbiddenError, NotFoundError } from '../../errors.ts';
 import { eraseReporterData } from '../../privacy/erase-reporter-data.ts';
 import { exportReporterData } from '../../privacy/export-reporter-data.ts';
+import { auditReportRead } from '../../audit/audit-hooks.ts';
 import { findReportByReference, findReportByTrackingToken } from '../../reports/read-report.ts';
 import { hitRateLimit, idRateLimitKey } from '../rate-limit.ts';
 import { requireStaff } from '../require-staff.ts';
@@ -62,6 +63,7 @@ export function registerReporterPrivacyRoutes(app: FastifyInstance, ctx: AppCont
 
   app.get<RefParams>('/staff/reports/:ref/reporter-data.json', { preHandler: auth }, async (req, reply) => {
     const report = await adminReport(req.staff!, req.params.ref);
+    await auditReportRead(ctx, { kind: 'staff', id: req.staff!.userId }, report.id, 'reporter-data.exported');
     return sendExport(reply, report, await exportReporterData(ctx.db, ctx.vault, ctx.secret, report));
   });
 

@@ -14,6 +14,7 @@ import { sessionCookieName, staffCookieOptions, startStaffSession } from '../req
 import { renderPage } from '../views/layout.tsx';
 import { LoginPage, MessagePage, SetupPage } from '../views/staff-auth-pages.tsx';
 import { beginSecondFactorSignIn } from './staff-second-factor.tsx';
+import { auditSignInRefused } from '../../audit/audit-hooks.ts';
 
 type LoginBody = { email?: string; password?: string; next?: string };
 
@@ -42,8 +43,9 @@ export function registerStaffAuthRoutes(app: FastifyInstance, ctx: AppContext): 
     const next = typeof req.body?.next === 'string' ? req.body.next : undefined;
     const render = async (status: number, error: string) =>
       sendHtml(reply, renderPage(<LoginPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} email={email} next={next} error={error} {...signInOptions} passkeyScript={await passkeyScript()} />), status, { private: true });
-    const refuse = (refusal: SignInRefusal) => {
+    const refuse = async (refusal: SignInRefusal) => {
       reply.header('retry-after', String(refusal.retryAfterSeconds));
+      await auditSignInRefused(ctx, req.ip, 'rate-limited');
       return render(429, signInRefusalMessage(refusal));
     };
     const limits = signInAttempt(ctx.db, ctx.secret, req.ip, email);
@@ -54,7 +56,7 @@ export function registerStaffAuthRoutes(app: FastifyInstance, ctx: AppContext): 
     // Past the account's own threshold only a password with a second factor gets through, and a wrong
     // password is answered like a right one without it: the answer tells nothing about either.
     if (accountLimited && !(userId && (await hasAnySecondFactor(ctx.db, userId)))) return refuse(accountLimited);
-    if (!userId) return render(401, 'The e-mail or password is not right.');
+    if (!userId) return (await auditSignInRefused(ctx, req.ip, 'wrong-password'), render(401, 'The e-mail or password is not right.'));
     await limits.succeeded();
     // Checked after the password, so that the answer to a wrong one does not tell which account is the break-glass one.
     if (!localSignInAllowed(ctx.config, email)) return render(403, LOCAL_SIGN_IN_OFF);

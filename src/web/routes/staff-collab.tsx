@@ -8,6 +8,7 @@ import { loadProgram } from '../../programs/programs.ts';
 import { buildTicket, convertToTicket } from '../../triage/convert-to-ticket.ts';
 import { setCreditWithOriginal } from '../../triage/credit-duplicate.ts';
 import { ticketFilename } from '../../triage/export-markdown.ts';
+import { auditReportRead } from '../../audit/audit-hooks.ts';
 import { loadWatchers, unwatchReport, watchReport } from '../../triage/watch-report.ts';
 import type { CollabView } from '../views/report-collab-panel.tsx';
 import type { ReportPageHelpers } from './staff-triage.tsx';
@@ -71,6 +72,7 @@ export function registerStaffCollabRoutes(app: FastifyInstance, ctx: AppContext,
     const program = await loadProgram(ctx.db, { id: report.program_id });
     if (!program) throw new NotFoundError('This program');
     const markdown = await buildTicket(ctx.db, ctx.vault, report, program);
+    await auditReportRead(ctx, { kind: 'staff', id: req.staff!.userId }, report.id, 'report.exported', 'ticket.md');
     return reply
       .header('content-type', 'text/markdown; charset=utf-8')
       .header('content-disposition', `attachment; filename="${ticketFilename(report.reference)}"`)

@@ -11,6 +11,7 @@ import { findReportByReference, listAttachments, loadTimeline } from '../../repo
 import { assignReport, changeState, messageVisibility, postStaffMessage } from '../../reports/report-actions.ts';
 import { listAssignableStaff } from '../../staff/staff-users.ts';
 import { sendAttachment } from '../download.ts';
+import { auditReportRead } from '../../audit/audit-hooks.ts';
 import { readMultipartForm } from '../multipart-form.ts';
 import { chrome, sendHtml } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
@@ -133,7 +134,9 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
   }
 
   app.get<RefParams>('/staff/reports/:ref', { preHandler: auth }, async (req, reply) => {
-    return render(req, reply, await visibleReport(req, req.params.ref), 200);
+    const report = await visibleReport(req, req.params.ref);
+    await auditReportRead(ctx, { kind: 'staff', id: req.staff!.userId }, report.id, 'report.viewed'); // who read which report when
+    return render(req, reply, report, 200);
   });
 
   app.post<RefParams & { Body: Record<string, string> }>('/staff/reports/:ref/state', { preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
@@ -188,7 +191,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
 
   app.get<{ Params: { ref: string; id: string } }>('/staff/reports/:ref/attachments/:id', { preHandler: auth }, async (req, reply) => {
     const report = await visibleReport(req, req.params.ref);
-    return sendAttachment(ctx.db, ctx.vault, reply, { reportId: report.id, attachmentId: req.params.id, reporterVisibleOnly: false });
+    return sendAttachment(ctx.db, ctx.vault, reply, { reportId: report.id, attachmentId: req.params.id, reporterVisibleOnly: false, reader: { kind: 'staff', id: req.staff!.userId } });
   });
 
   registerStaffTriageRoutes(app, ctx, { auth, visibleReport, editableReport, render });
