@@ -19,6 +19,7 @@ import { Browser, hiddenField, multipartBody } from './browser.ts';
 import { runLoad, type LoadResult, type LoadSpec } from './load.ts';
 import { cleanEnv, freePort, repoRoot, startNodeServer, type ChildServer } from './processes.ts';
 import { DEEP_OFFSET, SEARCH_WORD, seedDatabase, STAFF_EMAIL, STAFF_PASSWORD, type SeedResult } from './seed.ts';
+import { INBOX_SORTS } from '../src/reports/list-reports.ts';
 import { explainInboxViews } from './explain.ts';
 import { cpuSeconds, pgbenchSubmissionShape, rssMb, type PgbenchResult } from './pgbench.ts';
 import { treeMemoryMb } from './memory.ts';
@@ -71,6 +72,8 @@ interface DatabaseResult {
   error?: string;
   seed?: SeedResult;
   inbox?: Record<InboxView, LoadResult>;
+  /** Other inbox sorts (open reports, first page), by sort name. */
+  sorts?: Record<string, LoadResult>;
   submit?: LoadResult;
   /** The server process's CPU time (user + system) per measured submission, in ms: less noisy than the rate on a shared machine. */
   cpuPerSubmitMs?: number;
@@ -175,6 +178,20 @@ async function signIn(server: ChildServer): Promise<Browser> {
   const res = await staff.postForm('/staff/login', { email: STAFF_EMAIL, password: STAFF_PASSWORD, _csrf: hiddenField(page.html, '_csrf') });
   if (res.status !== 303 || !staff.cookies.has('embargo_session')) throw new Error(`staff sign-in failed with status ${res.status}`);
   return staff;
+}
+
+/** The inbox's other sorts (open reports), when this version offers them: by next deadline and by severity. */
+async function measureSorts(server: ChildServer, staff: Browser): Promise<Record<string, LoadResult>> {
+  const results: Record<string, LoadResult> = {};
+  for (const sort of ['deadline', 'severity'].filter((s) => s in INBOX_SORTS)) {
+    const pagePath = `/staff/reports?sort=${sort}`;
+    const page = await staff.get(pagePath);
+    if (page.status !== 200 || !REFERENCE_IN_PAGE.test(page.html)) throw new Error(`${pagePath} answered ${page.status} without a report`);
+    log(`  sort: ${pagePath}`);
+    const spec = { url: server.url, connections: INBOX_CONNECTIONS, path: pagePath, headers: { cookie: staff.cookieHeader() }, successStatus: 200 };
+    results[sort] = (await warmThenMeasure(spec, INBOX_SECONDS)).measured;
+  }
+  return results;
 }
 
 async function measureInbox(server: ChildServer, staff: Browser, seed: SeedResult): Promise<Record<InboxView, LoadResult>> {
@@ -302,7 +319,9 @@ async function benchDatabase(label: string, prepare: () => Promise<Record<string
         const start = (out.start = { seconds: (performance.now() - spawned) / 1000, rssAfterStart: await rssMb(server.pid), rssAfterBench: undefined as number | undefined });
         const tree: NonNullable<DatabaseResult['tree']> = (out.tree = { afterStart: await treeMemoryMb(server.pid) });
         log(`${label}: staff inbox, ${INBOX_CONNECTIONS} connection, ${INBOX_SECONDS} s per view`);
-        out.inbox = await measureInbox(server, await signIn(server), seed);
+        const staff = await signIn(server);
+        out.inbox = await measureInbox(server, staff, seed);
+        out.sorts = await measureSorts(server, staff);
         log(`${label}: web form submissions, ${CONNECTIONS} connections, ${SUBMIT_SECONDS} s`);
         const submissions = await measureSubmissions(server, config);
         out.submit = submissions.result;
@@ -353,6 +372,9 @@ function problems(r: DatabaseResult): string[] {
   for (const [what, res] of [['submissions', r.submit], ['inbox', r.inbox?.inbox], ['search', r.inbox?.search], ['deep page', r.inbox?.deep]] as const) {
     if (res && res.unexpected > 0) found.push(`${r.label} ${what}: ${res.unexpected} responses were not successes (${JSON.stringify(res.statuses)})`);
   }
+  for (const [sort, res] of Object.entries(r.sorts ?? {})) {
+    if (res.unexpected > 0) found.push(`${r.label} inbox by ${sort}: ${res.unexpected} responses were not successes (${JSON.stringify(res.statuses)})`);
+  }
   // Requests still in flight when autocannon stops can commit without their 303 being counted.
   if (r.stored && (r.stored.actual < r.stored.counted || r.stored.actual > r.stored.counted + 2 * CONNECTIONS)) {
     found.push(`${r.label}: ${r.stored.actual} reports stored, but ${r.stored.counted} submissions answered 303`);
@@ -387,6 +409,10 @@ function report(results: DatabaseResult[], hello: LoadResult | undefined, pgVers
       `| ${r.label} | ${perSecond(r.submit.rate)} | ${ms(r.submit.p50)} | ${ms(r.submit.p99)} | ${r.submit.failures} | ` +
         `${ms(inbox.p50)} | ${ms(inbox.p99)} | ${ms(search.p50)} | ${ms(search.p99)} | ${ms(deep.p50)} | ${ms(deep.p99)} |`,
     );
+  }
+  for (const r of results) {
+    const sorts = Object.entries(r.sorts ?? {});
+    if (sorts.length) lines.push('', `${r.label}, inbox sorted (open reports, first page): ${sorts.map(([sort, v]) => `by ${sort} p50 ${ms(v.p50)} / p99 ${ms(v.p99)} ms (${v.successes} samples)`).join('; ')}.`);
   }
   lines.push('');
   lines.push(

@@ -76,7 +76,7 @@ export async function seedDatabase(config: Config, count: number): Promise<SeedR
       reports: count,
       openReports: Number(openCount.rows[0]?.n ?? 0),
       // Same encoding as list-reports.ts (not exported there).
-      deepCursor: Buffer.from(JSON.stringify([cursorRow.t, cursorRow.id])).toString('base64url'),
+      deepCursor: Buffer.from(JSON.stringify(['newest', cursorRow.t, cursorRow.id])).toString('base64url'),
       firstReference: {
         inbox: await first(sql`state IN (${open})`),
         search: await first(sql`search_terms @> ${[vault.blindTerm(SEARCH_WORD)]}::text[]`),
