@@ -37,7 +37,7 @@ export const reportSummarySchema = z
     state: z.enum(REPORT_STATES),
     assigneeName: z.string().nullable(),
     quarantined: z.boolean().meta({ description: 'Waiting in the quarantine as possible spam; see the report’s `quarantine`.' }),
-    possibleDuplicate: z.boolean().meta({ description: 'Likely duplicates of earlier reports were found when it arrived.' }),
+    possibleDuplicate: z.boolean().meta({ description: 'Likely duplicates of earlier reports were found when it arrived, and the hint stands (not marked as a duplicate, hint not dismissed).' }),
     severity: z.enum(['none', 'low', 'medium', 'high', 'critical']).nullable().meta({ description: 'The team’s severity, from its CVSS score; null until scored.' }),
     nextDeadlineAt: z.iso.datetime().nullable().meta({ description: 'The soonest open SLA deadline; null when no clock runs (closed, or waiting on the reporter).' }),
     createdAt: z.iso.datetime(),
