@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 import { makeStaff } from '../helpers/factories.ts';
+import { createSession } from '../../src/staff/sessions.ts';
 
 describe('passkey routes over HTTP', () => {
   let t: TestApp;
@@ -69,5 +70,28 @@ describe('passkey routes over HTTP', () => {
     assert.equal(res.statusCode, 303);
     assert.match(String(res.headers.location), /passkey=gone/);
     assert.ok(await t.ctx.db.selectFrom('staff_passkeys').select('id').where('id', '=', row.id).executeTakeFirst(), 'still there');
+  });
+
+  it('a passkey is a second factor: the password leads to the passkey step (no code form), and the security page says so', async () => {
+    const user = await makeStaff(t.ctx.db, 'triager', 'Passkey Only');
+    await t.ctx.db
+      .insertInto('staff_passkeys')
+      .values({ user_id: user.id, credential_id: `cred-${user.id}`, public_key: Buffer.from('00', 'hex'), counter: 0, device_type: 'multiDevice', backed_up: true, name: 'Phone' })
+      .execute();
+    const c = new Client(t.app);
+    const login = await c.postForm('/staff/login', { _csrf: Client.csrf((await c.get('/staff/login')).body), email: user.email, password: user.password });
+    assert.equal(login.statusCode, 303);
+    assert.equal(login.headers.location, '/staff/login/second-factor');
+    const step = await c.get('/staff/login/second-factor');
+    assert.match(step.body, /action="\/staff\/login\/second-factor\/passkey"/);
+    assert.doesNotMatch(step.body, /name="code"/);
+    assert.equal((await c.get('/staff/reports')).statusCode, 303, 'no session before the second step');
+
+    const signedIn = new Client(t.app);
+    signedIn.cookies.set('embargo_session', await createSession(t.ctx.db, user.id));
+    const security = await signedIn.get('/staff/account/security');
+    assert.match(security.body, /Your passkey is your second step/);
+    const account = await signedIn.get('/staff/account');
+    assert.match(account.body, /<strong>Phone<\/strong>/);
   });
 });

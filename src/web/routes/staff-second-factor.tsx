@@ -16,7 +16,7 @@ import {
 } from '../../staff/second-factor/second-factors.ts';
 import { newTotpSecret, otpauthUri } from '../../staff/second-factor/totp.ts';
 import { endOtherSessions } from '../../staff/sessions.ts';
-import { hasPasskeys } from '../../staff/passkeys/passkeys.ts';
+import { hasPasskeys, listPasskeys } from '../../staff/passkeys/passkeys.ts';
 import { clientBundleUrl } from '../client-bundles.ts';
 import { checkCredentials } from '../../staff/staff-users.ts';
 import { chrome, sendHtml } from '../page-context.ts';
@@ -133,12 +133,14 @@ export function registerStaffSecondFactorRoutes(app: FastifyInstance, ctx: AppCo
     const secretBase32 = options.secretBase32 ?? newTotpSecret();
     const uri = otpauthUri(secretBase32, staff.email, pageChrome.siteName);
     const current = await secondFactorStatus(ctx.db, staff.userId);
+    const passkeys = (await listPasskeys(ctx.db, staff.userId)).length;
     const page = (
       <AccountSecurityPage
         chrome={pageChrome}
         csrf={reply.generateCsrf()}
         status={current}
-        required={ctx.config.requireSecondFactor && !current}
+        required={ctx.config.requireSecondFactor && !current && !passkeys}
+        passkeys={passkeys}
         enrolment={{ field: sealEnrolment(ctx.secret, staff.userId, secretBase32), secretBase32, uri, qrSvg: await qrCodeSvg(uri, `QR code for ${staff.email}`) }}
         errors={options.errors}
         flash={options.flash}

@@ -52,6 +52,8 @@ export interface AccountSecurityProps {
   enrolment: EnrolmentView;
   /** The instance requires a second factor and this account has none yet. */
   required: boolean;
+  /** How many passkeys the account has (they are a second step too; managed on /staff/account). */
+  passkeys?: number;
   errors?: { enrol?: Record<string, string>; disable?: Record<string, string> };
   flash?: string;
 }
@@ -80,6 +82,10 @@ export function AccountSecurityPage(props: AccountSecurityProps) {
         <p>
           On since {formatDate(status.enrolledAt)}. Signing in asks for your password and then a code from your authenticator app.{' '}
           {status.recoveryCodesLeft} unused recovery code{status.recoveryCodesLeft === 1 ? '' : 's'} left.
+        </p>
+      ) : props.passkeys ? (
+        <p>
+          No authenticator app. Your {props.passkeys === 1 ? 'passkey is' : `${props.passkeys} passkeys are`} your second step (<a href="/staff/account#passkeys">manage passkeys</a>).
         </p>
       ) : (
         <p>Off. Reports here describe unfixed vulnerabilities: a second factor keeps them safe when a password leaks.</p>
