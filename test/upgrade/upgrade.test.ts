@@ -152,6 +152,8 @@ for (const kind of await databaseKinds()) {
         assert.equal(opened.reporter_email, r.reporterEmail);
         assert.equal(opened.channel, r.channel);
         assert.equal(opened.state, r.state);
+        // A report by e-mail never showed its sender the policy: the upgrade takes back the acceptance earlier versions recorded.
+        assert.equal(opened.policy_accepted_at === null, r.channel === 'email', `${r.reference} policy acceptance`);
         if (r.evaluation) {
           assert.equal(opened.evaluation, r.evaluation);
           assert.equal(opened.expected_resolution_date, r.expectedResolutionDate);
