@@ -45,7 +45,11 @@ function assertAnsweredInTime(load: Load): void {
   }
 }
 
-describe('the embedded database on a full disk (a real server process, data on a small tmpfs)', () => {
+/** These two are about PGlite, which is no longer the default embedded database (the embedded PostgreSQL's are below). */
+const PGLITE = { EMBARGO_TRUST_PROXY: 'true', EMBARGO_EMBEDDED_ENGINE: 'pglite' };
+const DEFAULT = { EMBARGO_TRUST_PROXY: 'true' };
+
+describe('PGlite (EMBARGO_EMBEDDED_ENGINE=pglite) on a full disk (a real server process, data on a small tmpfs)', () => {
   const cleanup: (() => Promise<void> | void)[] = [];
   after(async () => {
     for (const step of cleanup.reverse()) await step();
@@ -57,10 +61,10 @@ describe('the embedded database on a full disk (a real server process, data on a
     cleanup.push(() => disk.remove());
     // A first start creates the database; its log then starts a fresh segment, so the tables run
     // out of room before the log needs a new segment (that case is the next test's).
-    const first = await startEmbargo({ tempDir: disk.dir, env: { EMBARGO_TRUST_PROXY: 'true' } });
+    const first = await startEmbargo({ tempDir: disk.dir, env: PGLITE });
     await first.stop();
     await startAtFreshWalSegment(path.join(first.dataDir, 'pglite'));
-    const proc = await startEmbargo({ tempDir: disk.dir, env: { EMBARGO_TRUST_PROXY: 'true' } });
+    const proc = await startEmbargo({ tempDir: disk.dir, env: PGLITE });
     cleanup.push(async () => void (await proc.stop()));
     disk.fill(1024 * 1024);
 
@@ -104,11 +108,11 @@ describe('the embedded database on a full disk (a real server process, data on a
     const disk = mountSmallDisk(96);
     cleanup.push(() => disk.remove());
     // A first start creates the database; then its WAL is brought near the end of a segment.
-    const first = await startEmbargo({ tempDir: disk.dir, env: { EMBARGO_TRUST_PROXY: 'true' } });
+    const first = await startEmbargo({ tempDir: disk.dir, env: PGLITE, startTimeoutMs: 60_000 });
     await first.stop();
     await nearlyFillWalSegment(path.join(first.dataDir, 'pglite'), 11.8 * 1024 * 1024);
 
-    const proc = await startEmbargo({ tempDir: disk.dir, env: { EMBARGO_TRUST_PROXY: 'true' } });
+    const proc = await startEmbargo({ tempDir: disk.dir, env: PGLITE, startTimeoutMs: 60_000 });
     cleanup.push(async () => void (await proc.stop()));
     // Room for the tables to grow, none for a new 16 MB WAL segment.
     disk.fill(6 * 1024 * 1024);
@@ -147,10 +151,104 @@ describe('the embedded database on a full disk (a real server process, data on a
 
     // What a supervisor does, once the operator freed space: start again on the same data.
     disk.release();
-    const again = await startEmbargo({ tempDir: disk.dir, env: { EMBARGO_TRUST_PROXY: 'true' }, startTimeoutMs: 60_000 });
+    const again = await startEmbargo({ tempDir: disk.dir, env: PGLITE, startTimeoutMs: 60_000 });
     cleanup.push(async () => void (await again.stop()));
     const stored = await assertAllStored(again.baseUrl, load);
     assert.ok(stored > 0, 'reports were acknowledged before the failure');
     assert.equal((await submitOnce(again.baseUrl)).post?.status, 303, 'the restarted server takes reports');
+  });
+});
+
+describe('the embedded PostgreSQL (the default) on a full disk (a real server process, data on a small tmpfs)', () => {
+  const cleanup: (() => Promise<void> | void)[] = [];
+  after(async () => {
+    for (const step of cleanup.reverse()) await step();
+  });
+
+  it('refused writes: 503 with the typed form, /healthz 503 storage_full, an error logged once; it serves again once space is freed', async () => {
+    const disk = mountSmallDisk(256);
+    cleanup.push(() => disk.remove());
+    const proc = await startEmbargo({ tempDir: disk.dir, env: DEFAULT, startTimeoutMs: 60_000 });
+    cleanup.push(async () => void (await proc.stop()));
+    disk.fill(1024 * 1024);
+
+    const load = startLoad(proc.baseUrl, 3, { timeoutMs: ANSWER_WITHIN_MS });
+    try {
+      const deadline = Date.now() + 120_000;
+      while (!load.posts.slice(-10).every((p) => p.status === 503) || load.posts.length < 10) {
+        assert.ok(Date.now() < deadline, `the disk never filled: ${JSON.stringify(summary(load.posts))}`);
+        assert.equal(proc.child.exitCode, null, 'the server is still running');
+        await sleep(100);
+      }
+      const probe = await health(proc.baseUrl);
+      assert.equal(probe?.status, 503, '/healthz answers 503 on a full disk');
+      const logged = proc.logLines().filter((l) => l.level === 50 && /^database (storage is full|unavailable)/.test(String(l.msg)));
+      assert.ok(logged.length >= 1 && logged.length <= 3, `the trouble is logged at error level, not once per request (${logged.length})`);
+
+      disk.release();
+      const freedAt = Date.now();
+      let back: Awaited<ReturnType<typeof health>>;
+      while ((back = await health(proc.baseUrl))?.status !== 200) {
+        assert.ok(Date.now() - freedAt < 90_000, `/healthz not 200 within 90 s after space was freed (${JSON.stringify(back)})`);
+        await sleep(500);
+      }
+      console.log(`# /healthz 200 again ${Date.now() - freedAt} ms after space was freed; first trouble logged: ${String(logged[0]!.msg)} ${String(logged[0]!.code ?? '')}`);
+      await load.waitForStored(5, 30_000);
+    } finally {
+      await load.stop();
+    }
+    console.log(`# answers: ${JSON.stringify(summary(load.posts))}`);
+    assertAnsweredInTime(load);
+    assert.equal(proc.child.exitCode, null, 'the server never exited');
+    assert.ok((await assertAllStored(proc.baseUrl, load)) > 0);
+  });
+
+  it('a write-ahead log that cannot grow: PostgreSQL stops writing (PANIC, crash recovery), 503 meanwhile; Embargo serves again once space is freed, or exits 75 if its server cannot be restarted; every acknowledged report is kept', async () => {
+    const disk = mountSmallDisk(160);
+    cleanup.push(() => disk.remove());
+    const proc = await startEmbargo({ tempDir: disk.dir, env: DEFAULT, startTimeoutMs: 60_000 });
+    cleanup.push(async () => void (await proc.stop()));
+    // Room for the tables to grow, none for a new 16 MB WAL segment.
+    disk.fill(6 * 1024 * 1024);
+    const load = startLoad(proc.baseUrl, 3, { timeoutMs: ANSWER_WITHIN_MS, descriptionBytes: 16_000 });
+    let outcome: 'recovered' | number | string;
+    try {
+      const deadline = Date.now() + 120_000;
+      while (!load.posts.slice(-10).every((p) => p.status === 503) || load.posts.length < 10) {
+        assert.ok(Date.now() < deadline, `the disk never filled: ${JSON.stringify(summary(load.posts))}`);
+        if (proc.child.exitCode !== null) break;
+        await sleep(100);
+      }
+      disk.release();
+      const freedAt = Date.now();
+      for (;;) {
+        if (proc.child.exitCode !== null) {
+          outcome = await proc.exited;
+          break;
+        }
+        if ((await health(proc.baseUrl))?.status === 200) {
+          outcome = 'recovered';
+          break;
+        }
+        assert.ok(Date.now() - freedAt < 120_000, 'neither serving nor exited 120 s after space was freed');
+        await sleep(500);
+      }
+    } finally {
+      await load.stop();
+    }
+    console.log(`# outcome: ${outcome}; answers: ${JSON.stringify(summary(load.posts))}`);
+    const timedOut = load.failures.filter((f) => /TimeoutError|aborted due to timeout/i.test(f));
+    assert.deepEqual(timedOut, [], 'no request waited in vain');
+    for (const p of load.posts) assert.ok(p.status === 303 || p.status === 503, `answered ${p.status}`);
+    for (const p of load.posts.filter((a) => a.status === 503)) assert.ok(p.keptInput && p.retryAfter, 'a refused submission comes back with what was typed, and Retry-After');
+    assert.ok(load.posts.some((p) => p.status === 503), 'submissions were refused while the disk was full');
+    let serving = proc;
+    if (outcome !== 'recovered') {
+      assert.equal(outcome, 75, `the server exits with 75 (EX_TEMPFAIL) for its supervisor to restart it\n${proc.stderr().slice(-2000)}`);
+      serving = await startEmbargo({ tempDir: disk.dir, env: DEFAULT, startTimeoutMs: 60_000 });
+      cleanup.push(async () => void (await serving.stop()));
+    }
+    assert.ok((await assertAllStored(serving.baseUrl, load)) > 0, 'reports were acknowledged before the disk filled');
+    assert.equal((await submitOnce(serving.baseUrl)).post?.status, 303, 'new reports are taken');
   });
 });
