@@ -90,7 +90,14 @@ describe('the staff report page in a real browser, 1280 px and 375 px', { timeou
     t.diagnostic(`new report: ${newHeight} px tall at 1280 px (before: ${HEIGHT_BEFORE}), acknowledge button at ${ack.top}–${ack.bottom} px; ${phoneHeight} px at 375 px`);
 
     // The message box without JavaScript: internal by default; "Insert" keeps the draft and sends nothing.
+    // The next step's shortcuts open their group (fragment navigation reveals a closed <details>, no script needed).
     await staff.setViewportSize({ width: 1280, height: 800 });
+    await staff.goto(url);
+    assert.equal(await staff.locator('#group-duplicates').getAttribute('open'), null);
+    await staff.getByRole('link', { name: 'Mark the duplicate' }).click();
+    await staff.waitForFunction(() => (document.getElementById('group-duplicates') as HTMLDetailsElement).open);
+    await staff.getByRole('button', { name: 'Mark as duplicate' }).waitFor();
+
     await staff.goto(url);
     assert.equal(await staff.getByRole('radio', { name: /Internal note/ }).isChecked(), true);
     assert.equal(await staff.getByRole('radio', { name: /Reply to the reporter/ }).isChecked(), false);

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { Report } from '../../db/schema.ts';
-import { STATE_LABELS, isUnanswered } from '../../domain/lifecycle.ts';
+import { STATE_LABELS, isUnanswered, type ReportState } from '../../domain/lifecycle.ts';
 
 /** What the report needs next, by state; the page puts the matching panels first and the rest in groups. */
 export type NextStep = 'evaluate' | 'triage' | 'disclose' | 'waiting' | 'closed' | 'read-only';
@@ -15,8 +15,13 @@ export const STEP_PANELS: Readonly<Record<NextStep, readonly ('evaluation' | 'se
   'read-only': [],
 };
 
+const CLOSED: readonly ReportState[] = ['duplicate', 'not-applicable', 'spam', 'closed', 'disclosed'];
+
+/** What the report needs next: the team's role, then its state and whether the promised evaluation was sent. */
 export function nextStepFor(report: Report, canEdit: boolean): NextStep {
   if (!canEdit) return 'read-only';
+  // A verdict can be revisited (with an evaluation, in the Evaluation group), but nothing is owed on it.
+  if (CLOSED.includes(report.state)) return 'closed';
   // The same rule as the Evaluation panel's acknowledge form (src/web/views/report-triage-panel.tsx).
   if (!report.expected_resolution_date && isUnanswered(report.state, report.resume_state)) return 'evaluate';
   switch (report.state) {
@@ -70,7 +75,11 @@ function lead(step: NextStep, report: Report): ComponentChildren {
         </>
       );
     case 'closed':
-      return <>This report is {STATE_LABELS[report.state].toLowerCase()}. Reopen it with <a href="#status-h">Status</a> if needed.</>;
+      return isUnanswered(report.state, report.resume_state) && !report.expected_resolution_date ? (
+        <>This report is closed as {STATE_LABELS[report.state].toLowerCase()}. To reopen it, <a href="#evaluation">send an evaluation</a>.</>
+      ) : (
+        <>This report is {STATE_LABELS[report.state].toLowerCase()}. Reopen it with <a href="#status-h">Status</a> if needed.</>
+      );
     default:
       return 'Your role can read this report but not change it.';
   }

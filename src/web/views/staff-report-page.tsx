@@ -1,6 +1,6 @@
 import { Fragment } from 'preact';
 import type { Report } from '../../db/schema.ts';
-import { nextStates } from '../../domain/lifecycle.ts';
+import { isUnanswered, nextStates } from '../../domain/lifecycle.ts';
 import { VULNERABILITY_TYPES } from '../../domain/report-input.ts';
 import type { Program } from '../../programs/programs.ts';
 import type { AttachmentInfo, TimelineEntry } from '../../reports/read-report.ts';
@@ -180,8 +180,9 @@ export function StaffReportPage(props: {
                 <SsvcPanel base={base} csrf={props.csrf} decision={ssvc} values={props.triage.form.values} errors={props.triage.form.errors} canEdit={props.canEdit} />
               </Group>
             ) : null}
-            {!first.has('evaluation') && props.triage && (report.expected_resolution_date || props.canEdit) ? (
-              <Group id="evaluation" title="Evaluation and fix date" open={open.has('evaluation')} summary={report.expected_resolution_date ? `fix expected ${report.expected_resolution_date}` : 'no evaluation sent'}>
+            {/* Outside the evaluate step: the date once set, or reopening a verdict with an evaluation. */}
+            {!first.has('evaluation') && props.triage && (report.expected_resolution_date || (props.canEdit && isUnanswered(report.state, report.resume_state))) ? (
+              <Group id="evaluation" title="Evaluation and fix date" open={open.has('evaluation')} summary={report.expected_resolution_date ? `fix expected ${report.expected_resolution_date}` : 'reopen with an evaluation'}>
                 {later('evaluation')}
               </Group>
             ) : null}
