@@ -300,6 +300,8 @@ export async function startManagedPostgres(dataDir: string, options: ManagedPost
   const args = ['-D', serverDir, ...Object.entries({ ...SERVER_SETTINGS, unix_socket_directories: serverDir }).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
 
   let child: ChildProcess | undefined;
+  /** A restart under way (stop waits for it, so no server is left behind). */
+  let restarting: Promise<void> | undefined;
   let stopping = false;
   let failed = false;
   const tail = new LogTail();
@@ -357,7 +359,7 @@ export async function startManagedPostgres(dataDir: string, options: ManagedPost
       if (stopping || child !== proc) return;
       child = undefined;
       logger?.error({ exit: exited?.signal ?? exited?.code }, 'the embedded PostgreSQL stopped unexpectedly; requests get 503 while it is restarted');
-      void restart();
+      restarting = restart().finally(() => (restarting = undefined));
     });
   };
 
@@ -401,6 +403,7 @@ export async function startManagedPostgres(dataDir: string, options: ManagedPost
       if (stopping) return;
       stopping = true;
       process.off('exit', killOnExit);
+      await restarting;
       const proc = child;
       if (proc && proc.exitCode === null && proc.signalCode === null && !failed) {
         const gone = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
