@@ -4,6 +4,7 @@ import { ReportVault } from '../src/crypto/report-vault.ts';
 import { openDatabase, type Db } from '../src/db/database.ts';
 import { loadProgram } from '../src/programs/programs.ts';
 import * as inbox from '../src/reports/list-reports.ts';
+import { countInboxTabs } from '../src/reports/inbox-counts.ts';
 import { loadInstanceSecret } from '../src/secrets/secret-file.ts';
 import { SEARCH_WORD, STAFF_EMAIL, type SeedResult } from './seed.ts';
 
@@ -38,17 +39,23 @@ export async function explainInboxViews(config: Config, seed: SeedResult): Promi
     const views: [string, Record<string, string>][] = [
       ['inbox (open reports, newest first)', {}],
       [`search "${SEARCH_WORD}", all states`, { q: SEARCH_WORD, state: 'all' }],
+      // Each seeded report names its own build number: a word in exactly one report, far back.
+      [`search for a word in one old report ("${Math.ceil(seed.reports * 0.9)}"), all states`, { q: String(Math.ceil(seed.reports * 0.9)), state: 'all' }],
       ['deep page (all reports, keyset cursor 50,000 rows in)', { state: 'all', after: seed.deepCursor }],
     ];
     // Sorts the inbox offers beyond the default, when this version has them.
     for (const sort of Object.keys(inbox.INBOX_SORTS)) if (sort !== 'newest') views.push([`inbox sorted by ${sort}`, { sort }]);
     const out: string[] = [];
-    for (const [label, raw] of views) {
+    const calls: [string, (db: Db) => Promise<unknown>][] = views.map(([label, raw]) => {
       const query = inbox.inboxQuerySchema.parse(raw);
-      const args = { programIds: [program!.id], query, currentUserId: staff.id };
-      await inbox.listReports(db, vault, args);
+      return [label, (on: Db) => inbox.listReports(on, vault, { programIds: [program!.id], query, currentUserId: staff.id })];
+    });
+    // Every inbox page also counts its tabs.
+    calls.push(['inbox tab counts (every inbox page)', (on) => countInboxTabs(on, [program!.id])]);
+    for (const [label, call] of calls) {
+      await call(db);
       const { db: spy, captured } = capturing(db);
-      await inbox.listReports(spy, vault, args);
+      await call(spy);
       for (const { node, queryId } of captured) {
         const compiled = db.getExecutor().compileQuery(node, queryId);
         const plan = await db.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`EXPLAIN (ANALYZE, BUFFERS) ${compiled.sql}`, [...compiled.parameters]));
