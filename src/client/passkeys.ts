@@ -16,21 +16,28 @@ async function run(form: HTMLFormElement, mode: string): Promise<void> {
   const error = form.querySelector<HTMLElement>('[data-passkey-error]');
   const csrf = form.querySelector<HTMLInputElement>('input[name="_csrf"]')?.value ?? '';
   const credential = form.querySelector<HTMLInputElement>('input[name="credential"]');
+  // Adding a passkey may need the password first (sent with the options request only).
+  const password = mode === 'register' ? form.querySelector<HTMLInputElement>('input[name="password"]') : null;
   if (error) error.textContent = '';
   try {
     const res = await fetch(form.dataset.options ?? '', {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
-      body: '{}',
+      body: JSON.stringify(password ? { password: password.value } : {}),
     });
-    if (!res.ok) throw Object.assign(new Error(`options: ${res.status}`), { name: 'OptionsError', status: res.status });
+    if (password) password.value = '';
+    if (!res.ok) {
+      const refusal = (await res.json().catch(() => ({}))) as { error?: unknown };
+      throw Object.assign(new Error(`options: ${res.status}`), { name: 'OptionsError', refusal: typeof refusal.error === 'string' ? refusal.error : undefined });
+    }
     const optionsJSON = await res.json();
     const answer = mode === 'register' ? await startRegistration({ optionsJSON }) : await startAuthentication({ optionsJSON });
     if (credential) credential.value = JSON.stringify(answer);
     form.submit();
   } catch (err) {
-    if (error) error.textContent = (err as { name?: string }).name === 'OptionsError' ? 'The server refused to start the passkey request. Reload the page and try again.' : messageOf(err);
+    const e = err as { name?: string; refusal?: string };
+    if (error) error.textContent = e.name === 'OptionsError' ? (e.refusal ?? 'The server refused to start the passkey request. Reload the page and try again.') : messageOf(err);
   }
 }
 

@@ -82,9 +82,10 @@ describe('passkeys in Chromium with a virtual authenticator', { timeout: 180_000
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   }
 
-  async function addPasskey(page: Page, name: string): Promise<void> {
+  async function addPasskey(page: Page, name: string, password?: string): Promise<void> {
     await page.goto(`${baseUrl}/staff/account`);
     await page.getByLabel('Name of the new passkey').fill(name);
+    if (password !== undefined) await page.getByLabel('Your current password').fill(password);
     await page.getByRole('button', { name: 'Add a passkey' }).click();
     await page.getByText('Passkey added.').waitFor();
   }
@@ -158,7 +159,16 @@ describe('passkeys in Chromium with a virtual authenticator', { timeout: 180_000
     const bobs = await browserWithAuthenticator();
     await passwordSignIn(bobs.page, bob);
     await bobs.page.waitForURL(`${baseUrl}/staff/reports`);
-    await addPasskey(bobs.page, 'Bob laptop');
+    // Signed in an hour ago: adding a passkey asks for the password (wrong first, then right).
+    const bobId = (await t.ctx.db.selectFrom('staff_users').select('id').where('email', '=', bob.email).executeTakeFirstOrThrow()).id;
+    await t.ctx.db.updateTable('sessions').set({ created_at: new Date(Date.now() - 3600_000) } as never).where('user_id', '=', bobId).execute();
+    await bobs.page.goto(`${baseUrl}/staff/account`);
+    await bobs.page.getByLabel('Name of the new passkey').fill('Bob laptop');
+    await bobs.page.getByLabel('Your current password').fill('not bob password');
+    await bobs.page.getByRole('button', { name: 'Add a passkey' }).click();
+    await bobs.page.getByText('Type your current password to add a passkey').waitFor();
+    assert.equal((await passkeysOf(bob.email)).length, 0);
+    await addPasskey(bobs.page, 'Bob laptop', bob.password);
 
     // A browser holding only Ada's credential: Bob's password, then Ada's passkey.
     const { page } = await browserWithAuthenticator([laptop]);

@@ -94,4 +94,28 @@ describe('passkey routes over HTTP', () => {
     const account = await signedIn.get('/staff/account');
     assert.match(account.body, /<strong>Phone<\/strong>/);
   });
+
+  it('adding a passkey more than ten minutes after signing in needs the password', async () => {
+    const user = await makeStaff(t.ctx.db, 'triager', 'Stale Session');
+    const c = await Client.signedIn(t.app, user);
+    await t.ctx.db.updateTable('sessions').set({ created_at: new Date(Date.now() - 3600_000) } as never).where('user_id', '=', user.id).execute();
+    const page = await c.get('/staff/account');
+    assert.match(page.body, /<label for="passkey-password">Your current password<\/label>/);
+    const csrf = Client.csrf(page.body);
+    const ask = (body: Record<string, string>) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/staff/account/passkeys/options',
+        headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-csrf-token': csrf, 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      });
+    const without = await ask({});
+    assert.equal(without.statusCode, 403);
+    assert.match(without.body, /current password/);
+    assert.equal((await ask({ password: 'wrong password 123' })).statusCode, 403);
+    const right = await ask({ password: user.password });
+    assert.equal(right.statusCode, 200);
+    assert.ok((right.json() as { challenge?: string }).challenge);
+    assert.ok(!t.logText().includes(user.password), 'the password is not logged');
+  });
 });

@@ -5,6 +5,8 @@ import { LinkedIdentities } from '../views/sso-views.tsx';
 import { listPasskeys } from '../../staff/passkeys/passkeys.ts';
 import { PasskeysSection } from '../views/passkey-views.tsx';
 import { clientBundleUrl } from '../client-bundles.ts';
+import { signedInRecently } from '../../staff/passkeys/reauth.ts';
+import { sessionCookieName } from '../require-staff.ts';
 
 /** The passkey section's messages after a redirect (?passkey=…): fixed texts, never what the URL says. */
 const PASSKEY_NOTICES: Record<string, { kind: 'success' | 'error'; text: string }> = {
@@ -32,6 +34,7 @@ export async function accountSignInSections(ctx: AppContext, req: FastifyRequest
         csrf={csrf}
         script={await clientBundleUrl('passkeys')}
         passkeys={await listPasskeys(ctx.db, staff.userId)}
+        needsPassword={!(await signedInRecently(ctx.db, req.cookies[sessionCookieName(ctx)]))}
         notice={query.passkey ? PASSKEY_NOTICES[query.passkey] : undefined}
       />
     </>

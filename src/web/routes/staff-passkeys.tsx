@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.ts';
 import { newToken } from '../../domain/tokens.ts';
 import { assertionOptions, PASSKEY_REFUSALS, registerPasskey, registrationOptions, relyingParty, removePasskey, verifyAssertion } from '../../staff/passkeys/passkeys.ts';
 import { CHALLENGE_MS } from '../../staff/passkeys/challenges.ts';
+import { signedInRecently } from '../../staff/passkeys/reauth.ts';
 import { consumePendingSignIn, resolvePendingSignIn } from '../../staff/second-factor/pending-sign-ins.ts';
 import { endOtherSessions } from '../../staff/sessions.ts';
 import { checkCredentials } from '../../staff/staff-users.ts';
@@ -48,9 +49,18 @@ export function registerStaffPasskeyRoutes(app: FastifyInstance, ctx: AppContext
   }
 
   // The account page: add, and remove after re-authentication.
-  app.post('/staff/account/passkeys/options', { preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
+  app.post<{ Body: { password?: unknown } }>('/staff/account/passkeys/options', { preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
     const staff = req.staff!;
     reply.header('cache-control', 'no-store');
+    // A passkey signs in on its own: a borrowed session must not be able to add one. Who signed in
+    // within ten minutes has just proved it; anyone else types their password first.
+    if (!(await signedInRecently(ctx.db, sessionToken(req)))) {
+      await hitRateLimit(ctx.db, idRateLimitKey('account:current-password', staff.userId), CURRENT_PASSWORD_TRIES, 15 * 60);
+      const password = typeof req.body?.password === 'string' ? req.body.password : '';
+      if ((await checkCredentials(ctx.db, staff.email, password)) !== staff.userId) {
+        return reply.code(403).send({ error: 'Type your current password to add a passkey (or sign out and in again).' });
+      }
+    }
     return registrationOptions(ctx.db, rp(), { userId: staff.userId, email: staff.email, displayName: staff.displayName, sessionToken: sessionToken(req) });
   });
 

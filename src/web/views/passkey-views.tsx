@@ -14,6 +14,8 @@ export function PasskeysSection(props: {
   csrf: string;
   script: string;
   passkeys: PasskeySummary[];
+  /** The session is older than ten minutes: adding a passkey asks for the password. */
+  needsPassword: boolean;
   /** A message after adding or removing (from a fixed list, never user input). */
   notice?: { kind: 'success' | 'error'; text: string } | undefined;
 }) {
@@ -61,6 +63,13 @@ export function PasskeysSection(props: {
           <p class="hint">For example “Work laptop” or “Blue security key”.</p>
           <input id="passkey-name" name="name" required maxLength={60} />
         </div>
+        {props.needsPassword ? (
+          <div class="field">
+            <label for="passkey-password">Your current password</label>
+            <p class="hint">To confirm it is you (not needed within ten minutes of signing in).</p>
+            <input id="passkey-password" name="password" type="password" autoComplete="current-password" required />
+          </div>
+        ) : null}
         <button type="submit">Add a passkey</button>
         <p class="error" data-passkey-error aria-live="polite" />
       </form>
