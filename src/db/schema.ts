@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { CraTables } from './cra-tables.ts';
+import type { CraClockName } from '../cra/cra-clocks.ts';
 import type { ReportState, ResumableState } from '../domain/lifecycle.ts';
 import type { AdvisoriesTable, AdvisoryCountersTable } from './advisory-tables.ts';
 import type { SubscriptionTables } from './subscription-tables.ts';
@@ -17,7 +19,8 @@ export type EventType =
   | 'submitted' | 'state-changed' | 'assigned' | 'reporter-replied' | 'staff-replied' | 'note-added' | 'credit-changed'
   | 'severity-set' | 'cwe-set' | 'evaluation-sent' | 'resolution-date-changed' | 'duplicate-marked'
   | 'quarantined' | 'quarantine-released' | 'sender-blocked' | 'sender-unblocked' | 'ssvc-set' | 'advisory-published'
-  | 'disclosure-date-proposed' | 'disclosure-date-agreed' | 'reporter-data-erased';
+  | 'disclosure-date-proposed' | 'disclosure-date-agreed' | 'reporter-data-erased'
+  | 'cra-marked' | 'cra-measure-available' | 'cra-submission-recorded' | 'cra-draft-saved' | 'cra-users-informed';
 export type ActorKind = 'reporter' | 'staff' | 'system';
 export type JobKind = 'notify-reporter' | 'process-inbound-mail' | 'mail-acknowledgement' | 'sla-sweep' | 'sla-mail' | 'subscription-mail' | 'notify-subscribers' | 'mail-subscriber' | 'forget-unconfirmed-subscribers' | 'staff-account-mail' | 'recover-tracking-link'
   | 'notify-team' | 'team-mail' | 'team-digest';
@@ -441,7 +444,7 @@ export interface MailLeasesTable {
 export interface SlaRemindersTable {
   id: Generated<string>;
   report_id: string;
-  clock: 'first-response' | 'triage' | 'remediation' | 'update-nudge' | 'disclosure';
+  clock: 'first-response' | 'triage' | 'remediation' | 'update-nudge' | 'disclosure' | CraClockName;
   /** The disclosure clock's: days before the agreed date, escalation once it passed, and the reporter's answers. */
   threshold: 'near-breach' | 'breach' | 'escalation' | '7-days-before' | '1-day-before' | 'reporter-proposed' | 'reporter-agreed';
   /** The deadline it was about. */
@@ -468,7 +471,7 @@ export interface DuplicateSuggestionsTable {
   created_at: CreatedAt;
 }
 
-export interface Database extends SubscriptionTables, StaffAuthTables, TeamNoticeTables, StaffIdentityTables, AuditTables {
+export interface Database extends SubscriptionTables, StaffAuthTables, TeamNoticeTables, StaffIdentityTables, AuditTables, CraTables {
   programs: ProgramsTable;
   worker_heartbeats: WorkerHeartbeatsTable;
   policy_versions: PolicyVersionsTable;
