@@ -64,7 +64,10 @@ export function registerStaffSsoRoutes(app: FastifyInstance, ctx: AppContext): v
     }
     let identity;
     try {
-      identity = await completeAuthorization(sso, new URL(req.url, ctx.config.baseUrl), request);
+      // The URL the provider redirected to (EMBARGO_BASE_URL may carry a path a proxy strips), with its answer.
+      const callbackUrl = new URL(redirectUri);
+      callbackUrl.search = new URL(req.url, 'http://callback.invalid').search;
+      identity = await completeAuthorization(sso, callbackUrl, request);
     } catch (err) {
       if (err instanceof ProviderUnavailableError) {
         reply.header('retry-after', '60');
