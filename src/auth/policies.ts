@@ -55,6 +55,8 @@ export const can = {
   blockIpAddress: (role: Role | undefined) => role === 'admin',
   /** Create staff accounts and change roles. */
   manageStaff: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
+  /** Read and export the instance's audit log (src/audit/): an administrator of any program. */
+  viewAuditLog: (actor: StaffActor) => [...actor.roles.values()].includes('admin'),
   /** See the team page (who has which role where, and the history of account changes): an administrator of any program. */
   viewTeam: (actor: StaffActor) => [...actor.roles.values()].includes('admin'),
   /** Invite someone by mail with a role in the program. */

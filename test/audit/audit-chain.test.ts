@@ -9,6 +9,7 @@ import { InstanceSecret } from '../../src/secrets/instance-secret.ts';
 import { changeState } from '../../src/reports/report-actions.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { makeReport, makeStaff, moveReport, testSecret, testVault } from '../helpers/factories.ts';
+import { runHousekeeping } from '../../src/jobs/housekeeping.ts';
 
 const keys = new AuditKeys(testSecret);
 
@@ -69,6 +70,25 @@ for (const kind of await databaseKinds()) {
       assert.equal(broken.ok, false);
       assert.equal(broken.broken?.seq, rows[1]!.seq);
       assert.match(broken.broken!.reason, /missing/);
+    });
+
+    it('housekeeping prunes entries past EMBARGO_AUDIT_RETENTION_DAYS and the chain still verifies', async () => {
+      const h = await freshDatabase(kind);
+      try {
+        const old = new Date(Date.now() - 800 * 86_400_000);
+        for (let i = 0; i < 3; i++) await recordAudit(h.db, { actor: { kind: 'system' }, action: 'test.old' }, { now: old });
+        await recordAudit(h.db, { actor: { kind: 'system' }, action: 'test.recent' });
+        const result = await runHousekeeping(h.db, { finishedJobsDays: 30, auditRetentionDays: 730, onError: (err) => assert.fail(String(err)) });
+        assert.equal(result.auditEntries, 3);
+        const left = await h.db.selectFrom('audit_log').select(['action', 'details']).orderBy('audit_log.seq').execute();
+        assert.deepEqual(left.map((r) => r.action), ['test.recent', 'audit.pruned']);
+        assert.equal(JSON.parse(left[1]!.details).throughSeq, '3');
+        const v = await verifyAuditChain(h.db, keys);
+        assert.equal(v.ok, true, JSON.stringify(v.broken));
+        assert.equal((await runHousekeeping(h.db, { finishedJobsDays: 30, auditRetentionDays: 730, onError: (err) => assert.fail(String(err)) })).auditEntries, 0, 'nothing more to prune');
+      } finally {
+        await h.close();
+      }
     });
   });
 }
