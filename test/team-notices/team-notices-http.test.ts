@@ -116,7 +116,8 @@ describe('new work reaches the team through every channel', () => {
     assert.match(page.body, /<section id="notifications"/);
     assert.match(page.body, /<option value="immediate" selected(="")?>Mail me at once<\/option>/, 'new reports at once by default');
     assert.match(page.body, /Europe\/Amsterdam/, "the program's time zone is named");
-    assert.doesNotMatch(page.body, /<script/);
+    const section = /<section id="notifications"[\s\S]*?<\/section>/.exec(page.body)![0];
+    assert.doesNotMatch(section, /<script|data-/, 'a plain form: no script needed');
     const csrf = Client.csrf(page.body);
     const choice = {
       'new-report': 'never',
@@ -177,6 +178,16 @@ describe('new work reaches the team through every channel', () => {
     const reference = await latestReference();
     assert.deepEqual(got, { triager: [`[${reference}] New report`] });
     assert.ok(sink.mails.some((m) => m.raw.includes(`[${reference}] New report`) && m.raw.includes('by e-mail')));
+  });
+
+  it("a reporter's reply by mail, to the acknowledgement's reply address, through the SMTP listener", async () => {
+    const reference = await latestReference();
+    const ack = sink.mails.find((m) => m.to.includes('mallory@example.org') && m.raw.includes(`[${reference}]`));
+    assert.ok(ack, 'the mailed report was acknowledged');
+    const replyTo = String((await simpleParser(ack.raw)).replyTo?.text);
+    assert.match(replyTo, /^security\+/);
+    await toListener.send({ to: replyTo, subject: `Re: [${reference}] We received your report`, text: 'Heap overflow details: the crash dump is attached in my next mail.' });
+    assert.deepEqual(await notices(), { triager: [`[${reference}] The reporter replied`] });
   });
 
   it("a reporter's reply on the tracking page", async () => {
