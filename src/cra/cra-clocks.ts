@@ -41,6 +41,11 @@ export function craClockName(kind: CraKind, step: CraStep): CraClockName {
   return `cra-${kind === 'exploited-vulnerability' ? 'vuln' : 'incident'}-${step}`;
 }
 
+/** Whether an SLA reminder's clock is one of the CRA's. */
+export function isCraClockName(name: string): name is CraClockName {
+  return parseCraClockName(name) !== undefined;
+}
+
 export function parseCraClockName(name: string): { kind: CraKind; step: CraStep } | undefined {
   const m = /^cra-(vuln|incident)-(early-warning|notification|final-report)$/.exec(name);
   if (!m) return undefined;

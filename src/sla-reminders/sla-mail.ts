@@ -8,6 +8,8 @@ import { formatDuration } from '../sla/sla-explain.ts';
 import { runSlaSweep, scheduleSlaSweep, SWEEP_INTERVAL_MS } from './sla-sweep.ts';
 import { disclosureReminderMail } from '../disclosure/disclosure-mail.ts';
 import { sendStaffMail, staffMailText, staffReportUrl } from '../mail/staff-mail.ts';
+import { craReminderMail } from '../cra/cra-mail.ts';
+import { isCraClockName } from '../cra/cra-clocks.ts';
 
 // Staff mail names reports by reference only (src/mail/staff-mail.ts).
 const digestNote = (baseUrl: string) => `Turn the daily digest off on ${baseUrl}/staff/reports/due`;
@@ -49,6 +51,7 @@ async function reminderMail(ctx: AppContext, reminderId: string, at: Date) {
     .executeTakeFirst();
   if (!row || row.disabled_at) return undefined;
   if (row.clock === 'disclosure') return disclosureReminderMail(ctx, row, at);
+  if (isCraClockName(row.clock)) return craReminderMail(ctx, row, at);
   const loaded = await loadReportClocks(ctx.db, row.reportId, at);
   const clock = loaded?.clocks.find((c) => c.name === row.clock);
   // Met or paused since the sweep: a reminder now would only be noise.

@@ -9,6 +9,7 @@ import { loadReportClocks, programSla } from '../sla/report-clocks.ts';
 import { clockUrgency, nextDeadline } from '../sla/sla-clocks.ts';
 import { escalationRecipients, watcherRecipients } from './recipients.ts';
 import { sweepDisclosureDates } from '../disclosure/disclosure-sweep.ts';
+import { sweepCraClocks } from '../cra/cra-sweep.ts';
 
 /** How often the sweep runs: a near-breach threshold is hours wide, so a quarter of an hour is timely enough. */
 export const SWEEP_INTERVAL_MS = 15 * 60_000;
@@ -88,6 +89,8 @@ export async function runSlaSweep(db: Db, now: Date = new Date(), options: { onE
   );
   // The agreed disclosure dates' reminders and escalations (src/disclosure/) count as reminders too.
   reminders += await sweepDisclosureDates(db, now, onError && ((err, reportId) => onError(err, item(reportId))));
+  // The CRA Article 14 clocks (src/cra/cra-sweep.ts), whatever the report's state.
+  reminders += await sweepCraClocks(db, now, onError && ((err, reportId) => onError(err, item(reportId))));
   return { reminders, digests: await queueDigests(db, now, onError) };
 }
 

@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatWallTime } from '../../src/calendar/zoned-time.ts';
-import { addCalendarMonths, craClocks, craUrgency, nextCraDeadline, type CraFacts } from '../../src/cra/cra-clocks.ts';
+import { addCalendarMonths, craClocks, craUrgency, nextCraDeadline, type CraClock, type CraFacts, type CraStep } from '../../src/cra/cra-clocks.ts';
+
+type AnyClock = CraClock & { dueAt: Date };
 
 const H = 3_600_000;
 const at = (iso: string) => new Date(iso);
 const vuln = (awareAt: string, more: Partial<CraFacts> = {}): CraFacts => ({ kind: 'exploited-vulnerability', awareAt: at(awareAt), measureAvailableAt: null, submissions: [], ...more });
 const incident = (awareAt: string, more: Partial<CraFacts> = {}): CraFacts => ({ kind: 'severe-incident', awareAt: at(awareAt), measureAvailableAt: null, submissions: [], ...more });
-const byStep = (facts: CraFacts, now: string, zone = 'Europe/Stockholm') => Object.fromEntries(craClocks(facts, at(now), zone).map((c) => [c.step, c]));
+const byStep = (facts: CraFacts, now: string, zone = 'Europe/Stockholm') =>
+  Object.fromEntries(craClocks(facts, at(now), zone).map((c) => [c.step, c])) as Record<CraStep, AnyClock>;
 const due = (c: { state: string } & Partial<{ dueAt: Date }>) => c.dueAt?.toISOString();
 
 describe('CRA Article 14 clocks (pure)', () => {

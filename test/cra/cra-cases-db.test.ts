@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { StaffActor } from '../../src/auth/policies.ts';
+import type { AppContext } from '../../src/context.ts';
+import type { Role } from '../../src/db/schema.ts';
+import { markCraCase, recordCraSubmission, setMeasureAvailable } from '../../src/cra/cra-actions.ts';
+import { saveCraDraft } from '../../src/cra/cra-drafts.ts';
+import { craReminderMail } from '../../src/cra/cra-mail.ts';
+import { loadCraView } from '../../src/cra/load-cra-view.ts';
+import { findReportByReference } from '../../src/reports/read-report.ts';
+import { runSlaSweep } from '../../src/sla-reminders/sla-sweep.ts';
+import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
+import { demo, makeReport, makeStaff, testVault } from '../helpers/factories.ts';
+
+const actorOf = (user: { id: string; email: string }, programId: string, role: Role): StaffActor => ({ kind: 'staff', userId: user.id, email: user.email, displayName: 'x', roles: new Map([[programId, role]]) });
+
+for (const kind of await databaseKinds()) {
+  describe(`CRA cases (${kind})`, () => {
+    let t: TestDatabase;
+    before(async () => {
+      t = await freshDatabase(kind);
+    });
+    after(() => t.close());
+
+    it('a lead marks a report actively exploited (a triager cannot); submissions stop clocks; drafts are pre-filled, sealed, saved; the sweep reminds through the outbox', async () => {
+      const program = await demo(t.db);
+      const zone = program.config.calendar.timeZone;
+      const report = await makeReport(t.db, { title: 'Auth bypass in the login form', impact: 'Any account can be taken over.' });
+      const lead = await makeStaff(t.db, 'lead');
+      const triager = await makeStaff(t.db, 'triager');
+      const aware = new Date('2026-12-01T08:00:00Z');
+      const now = new Date('2026-12-01T09:00:00Z');
+
+      await assert.rejects(markCraCase(t.db, { actor: actorOf(triager, program.id, 'triager'), reportId: report.id, kind: 'exploited-vulnerability', awareAt: aware, now }), { code: 'forbidden' });
+      await assert.rejects(markCraCase(t.db, { actor: actorOf(lead, 'another-program', 'lead'), reportId: report.id, kind: 'exploited-vulnerability', awareAt: aware, now }), { code: 'not_found' });
+      await assert.rejects(markCraCase(t.db, { actor: actorOf(lead, program.id, 'lead'), reportId: report.id, kind: 'exploited-vulnerability', awareAt: new Date('2026-12-02T00:00:00Z'), now }), { code: 'validation_failed' });
+      const { caseId } = await markCraCase(t.db, { actor: actorOf(lead, program.id, 'lead'), reportId: report.id, kind: 'exploited-vulnerability', awareAt: aware, now });
+      await assert.rejects(markCraCase(t.db, { actor: actorOf(lead, program.id, 'lead'), reportId: report.id, kind: 'exploited-vulnerability', awareAt: aware, now }), { code: 'validation_failed' });
+      const events = await t.db.selectFrom('report_events').select(['type', 'data', 'reporter_visible']).where('report_id', '=', report.id).where('type', 'like', 'cra-%').execute();
+      assert.deepEqual(events.map((e) => [e.type, e.reporter_visible]), [['cra-marked', false]]);
+
+      const opened = (await findReportByReference(t.db, testVault, report.reference))!;
+      let view = await loadCraView(t.db, testVault, opened, program, now);
+      const c = view.cases[0]!;
+      assert.deepEqual(c.clocks.map((k) => k.state), ['running', 'running', 'waiting']);
+      assert.equal(c.clocks[0]!.state === 'running' && c.clocks[0]!.dueAt.toISOString(), '2026-12-02T08:00:00.000Z');
+      // Pre-filled from the report: product, nature, severity and impact; the exploit's nature is the team's to write.
+      const notification = c.drafts.notification;
+      assert.equal(notification.saved, false);
+      assert.match(notification.values.product ?? '', /version 4\.2\.1/);
+      assert.match(notification.values.natureOfVulnerability ?? '', /Auth bypass in the login form/);
+      assert.equal(notification.values.natureOfExploit, undefined);
+      assert.match(c.drafts['final-report'].values.severityAndImpact ?? '', /Any account can be taken over/);
+
+      // Drafting is open to triagers; the text is sealed at rest.
+      await saveCraDraft(t.db, testVault, { actor: actorOf(triager, program.id, 'triager'), caseId, step: 'notification', input: { ...notification.values, natureOfExploit: 'Credential stuffing via SECRET-EXPLOIT-WORD' } });
+      const raw = await t.db.selectFrom('cra_drafts').select('fields_sealed').executeTakeFirstOrThrow();
+      assert.ok(!raw.fields_sealed.toString('latin1').includes('SECRET-EXPLOIT-WORD'), 'the draft is sealed');
+      view = await loadCraView(t.db, testVault, opened, program, now);
+      assert.equal(view.cases[0]!.drafts.notification.saved, true);
+      assert.equal(view.cases[0]!.drafts.notification.values.natureOfExploit, 'Credential stuffing via SECRET-EXPLOIT-WORD');
+
+      // Recording: lead only; the first submission stops the step's clock.
+      await assert.rejects(recordCraSubmission(t.db, { actor: actorOf(triager, program.id, 'triager'), caseId, step: 'early-warning', submittedAt: now, channel: 'single-reporting-platform', reference: 'X', now }), { code: 'forbidden' });
+      await recordCraSubmission(t.db, { actor: actorOf(lead, program.id, 'lead'), caseId, step: 'early-warning', submittedAt: now, channel: 'single-reporting-platform', reference: 'CSIRT-SE-2026-0042', now });
+      await setMeasureAvailable(t.db, { actor: actorOf(lead, program.id, 'lead'), caseId, at: now, now });
+      view = await loadCraView(t.db, testVault, opened, program, now);
+      const clocks = view.cases[0]!.clocks;
+      assert.deepEqual(clocks.map((k) => k.state), ['submitted', 'running', 'running']);
+      assert.equal(view.cases[0]!.submissions[0]!.reference, 'CSIRT-SE-2026-0042');
+      assert.equal(clocks[2]!.state === 'running' && clocks[2]!.dueAt.toISOString(), '2026-12-15T09:00:00.000Z');
+
+      // The SLA sweep: 60 h in, the notification (72 h) is near its deadline; at 73 h it is overdue and escalates.
+      const before = await t.db.selectFrom('jobs').select('id').where('kind', '=', 'sla-mail').execute();
+      await runSlaSweep(t.db, new Date('2026-12-03T20:00:00Z'));
+      const near = await t.db.selectFrom('sla_reminders').selectAll().where('report_id', '=', report.id).where('clock', 'like', 'cra-%').execute();
+      assert.ok(near.length > 0 && near.every((r) => r.clock === 'cra-vuln-notification' && r.threshold === 'near-breach'));
+      await runSlaSweep(t.db, new Date('2026-12-04T09:00:00Z'));
+      const all = await t.db.selectFrom('sla_reminders').selectAll().where('report_id', '=', report.id).where('clock', 'like', 'cra-%').execute();
+      assert.ok(all.some((r) => r.threshold === 'escalation' && r.recipient_id === lead.id), 'escalated to the lead');
+      const jobs = await t.db.selectFrom('jobs').select('id').where('kind', '=', 'sla-mail').execute();
+      assert.equal(jobs.length - before.length, all.length, 'one outbox job per reminder');
+      await runSlaSweep(t.db, new Date('2026-12-04T09:15:00Z'));
+      assert.equal((await t.db.selectFrom('sla_reminders').select('id').where('report_id', '=', report.id).where('clock', 'like', 'cra-%').execute()).length, all.length, 'once each');
+
+      // The mail is written fresh: it names the step, the article and the zone; none once the step is submitted.
+      const ctx = { db: t.db, config: { baseUrl: 'https://embargo.example' } } as unknown as AppContext;
+      const esc = all.find((r) => r.threshold === 'escalation')!;
+      const row = { clock: esc.clock, threshold: esc.threshold, due_at: esc.due_at, reportId: report.id, reference: report.reference, email: 'lead@example.com', display_name: 'Lena' };
+      const mail = await craReminderMail(ctx, row, new Date('2026-12-04T09:00:00Z'));
+      assert.match(mail!.subject, /Escalation: CRA vulnerability notification \(Art\. 14\(2\)\(b\)/);
+      assert.ok(mail!.text.includes(zone));
+      await recordCraSubmission(t.db, { actor: actorOf(lead, program.id, 'lead'), caseId, step: 'notification', submittedAt: new Date('2026-12-04T09:00:00Z'), channel: 'single-reporting-platform', reference: '', now: new Date('2026-12-04T09:01:00Z') });
+      assert.equal(await craReminderMail(ctx, row, new Date('2026-12-04T09:05:00Z')), undefined);
+    });
+  });
+}
