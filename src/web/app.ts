@@ -45,7 +45,6 @@ import { registerTrackRoutes } from './routes/track.tsx';
 import { registerTrackRecoverRoutes } from './routes/track-recover.tsx';
 import { useAuditSecret } from '../audit/audit-keys.ts';
 import { registerStaffAuditRoutes } from './routes/staff-audit.tsx';
-import { useAuditSecret } from '../audit/audit-keys.ts';
 import { registerWellKnownRoutes } from './routes/well-known.ts';
 
 const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public');
@@ -123,10 +122,10 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerStaffMailEvidenceRoutes(app, ctx);
   registerStaffDuplicateHintRoutes(app, ctx);
   registerStaffDuplicateHintRoutes(app, ctx);
-  registerStaffAuditRoutes(app, ctx);
   registerStaffDeliveryRoutes(app, ctx);
   registerStaffTeamRoutes(app, ctx);
   registerStaffBlockRoutes(app, ctx);
+  registerStaffAuditRoutes(app, ctx);
   registerStaffAccountRoutes(app, ctx);
   registerStaffPolicyRoutes(app, ctx);
   registerStaffMetricsRoutes(app, ctx);
