@@ -50,8 +50,8 @@ import { registerWellKnownRoutes } from './routes/well-known.ts';
 const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public');
 
 /** Builds the web application: security headers, parsers, CSRF, routes. Does not listen. */
-  useAuditSecret(ctx.secret); // the audit log's chain key (src/audit/audit-keys.ts)
 export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
+  useAuditSecret(ctx.secret); // the audit log's chain key (src/audit/audit-keys.ts)
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     trustProxy: ctx.config.http.trustProxy,
