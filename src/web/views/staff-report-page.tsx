@@ -145,7 +145,7 @@ export function StaffReportPage(props: {
             )}
             {props.deliveries ? <ReportDeliveriesPanel jobs={props.deliveries.jobs} refused={props.deliveries.refused} canRetry={props.deliveries.canRetry} base={base} csrf={props.csrf} /> : null}
           </div>
-          <nav class="report-groups" aria-label="More on this report">
+          <div class="report-groups">
             <Group id="reporter" title="Reporter and watchers" open summary={report.reporter_name ?? report.reporter_handle ?? 'anonymous'}>
               <section aria-labelledby="reporter-h">
                 <h2 id="reporter-h">Reporter</h2>
@@ -219,7 +219,7 @@ export function StaffReportPage(props: {
                 <StaffPrivacyPanel base={base} csrf={props.csrf} erasedAt={report.reporter_erased_at} confirm={props.privacy.confirm} />
               </Group>
             ) : null}
-          </nav>
+          </div>
         </div>
       </div>
     </Layout>
