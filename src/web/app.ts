@@ -36,16 +36,15 @@ import { registerStaffPolicyRoutes } from './routes/staff-policy.tsx';
 import { registerStaffReportRoutes } from './routes/staff-report.tsx';
 import { registerStaffMailEvidenceRoutes } from './routes/staff-mail-evidence.ts';
 import { registerStaffDuplicateHintRoutes } from './routes/staff-duplicate-hints.ts';
-import { registerStaffDuplicateHintRoutes } from './routes/staff-duplicate-hints.ts';
 import { registerStaffDeliveryRoutes } from './routes/staff-deliveries.tsx';
 import { registerStaffTeamRoutes } from './routes/staff-team.tsx';
 import { registerStaffBlockRoutes } from './routes/staff-blocks.tsx';
 import { registerStaffAccountRoutes } from './routes/staff-account.tsx';
 import { registerTrackRoutes } from './routes/track.tsx';
 import { registerTrackRecoverRoutes } from './routes/track-recover.tsx';
+import { registerWellKnownRoutes } from './routes/well-known.ts';
 import { useAuditSecret } from '../audit/audit-keys.ts';
 import { registerStaffAuditRoutes } from './routes/staff-audit.tsx';
-import { registerWellKnownRoutes } from './routes/well-known.ts';
 
 const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public');
 
@@ -90,6 +89,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
     cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: ctx.config.secureCookies },
     getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
   });
+  shareCsrfSecretWithinRequest(app, ctx.config.secureCookies ? '__Host-embargo_csrf' : 'embargo_csrf');
   await app.register(formbody);
   await app.register(multipart);
   await app.register(fastifyStatic, {
@@ -121,7 +121,6 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerStaffReportRoutes(app, ctx, bundles);
   registerStaffMailEvidenceRoutes(app, ctx);
   registerStaffDuplicateHintRoutes(app, ctx);
-  registerStaffDuplicateHintRoutes(app, ctx);
   registerStaffDeliveryRoutes(app, ctx);
   registerStaffTeamRoutes(app, ctx);
   registerStaffBlockRoutes(app, ctx);
@@ -135,4 +134,21 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerReporterPrivacyRoutes(app, ctx);
   registerApiRoutes(app, ctx);
   return app;
+}
+
+/**
+ * On a visit without the CSRF cookie, @fastify/csrf-protection makes a new secret at every
+ * generateCsrf() call, and the cookie set last wins: a page that makes several tokens (the
+ * layout's sign-out form, the page's own forms) would hand out tokens that the next request
+ * refuses. The first secret made is put where later calls in the same request read it.
+ */
+function shareCsrfSecretWithinRequest(app: FastifyInstance, cookieKey: string): void {
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.cookies[cookieKey]) return;
+    const setCookie = reply.setCookie.bind(reply);
+    reply.setCookie = (name, value, options) => {
+      if (name === cookieKey) req.cookies[cookieKey] = value;
+      return setCookie(name, value, options);
+    };
+  });
 }
