@@ -29,8 +29,9 @@ import { spawnSync } from 'node:child_process';
  * `--reports N` (default 100,000), `--only postgres|embedded`, `--explain` (query plans of the inbox views):
  * e.g. `npm run bench -- --reports 1000000 --only postgres --explain`.
  */
-function benchOptions(argv: readonly string[]): { reports: number; only: 'postgres' | 'embedded' | undefined; explain: boolean } {
+function benchOptions(argv: readonly string[]): { reports: number; only: 'postgres' | 'embedded' | undefined; explain: boolean; keep: boolean } {
   let reports = 100_000;
+  let keep = false;
   let only: 'postgres' | 'embedded' | undefined;
   let explain = false;
   for (let i = 0; i < argv.length; i++) {
@@ -44,9 +45,10 @@ function benchOptions(argv: readonly string[]): { reports: number; only: 'postgr
       if (v !== 'postgres' && v !== 'embedded') throw new Error('--only: postgres or embedded');
       only = v;
     } else if (name === '--explain') explain = true;
-    else throw new Error(`unknown option ${argv[i]} (known: --reports N, --only postgres|embedded, --explain)`);
+    else if (name === '--keep') keep = true;
+    else throw new Error(`unknown option ${argv[i]} (known: --reports N, --only postgres|embedded, --explain, --keep)`);
   }
-  return { reports, only, explain };
+  return { reports, only, explain, keep };
 }
 const OPTIONS = benchOptions(process.argv.slice(2));
 const REPORTS = OPTIONS.reports;
@@ -151,10 +153,11 @@ async function tempDataDir(): Promise<string> {
 async function throwawayPostgres(): Promise<Record<string, string>> {
   const name = `embargo_bench_${randomBytes(4).toString('hex')}`;
   await pgAdmin(`CREATE DATABASE ${name}`);
-  // FORCE: a server killed mid-run may still hold connections.
-  cleanups.add(`drop database ${name}`, () => pgAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
+  // --keep: left for a look with psql (drop it yourself); FORCE: a server killed mid-run may still hold connections.
+  if (OPTIONS.keep) log(`keeping the database: ${url.toString()}`);
+  else cleanups.add(`drop database ${name}`, () => pgAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   return { DATABASE_URL: url.toString() };
 }
 
