@@ -22,9 +22,10 @@ describe('triage panels in a real browser', { timeout: 90_000 }, () => {
       product: 'example-cloud',
       version: '4.2',
       type: 'sqli',
-      description: 'The q parameter of /devices/search is concatenated into SQL.',
-      steps: "1. Search for ' OR 1=1 --",
-      impact: 'Read every tenant’s devices.',
+      // Long enough not to look like spam: the Due view leaves quarantined reports out.
+      description: 'The q parameter of /devices/search is concatenated into the SQL query without escaping, so a quote ends the string and the rest runs as SQL.',
+      steps: "1. Sign in as any tenant user\n2. Search for ' OR 1=1 --\n3. Every tenant's devices are listed",
+      impact: 'Any tenant reads every other tenant’s devices and their configuration secrets.',
     });
     const cvss = researcher.getByLabel(/CVSS/);
     if (await cvss.count()) await cvss.first().fill('CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:N/A:N');
