@@ -3,7 +3,7 @@ import { mailJobHandlers } from '../mail/mail-jobs.ts';
 import { slaJobHandlers } from '../sla-reminders/sla-mail.ts';
 import { subscriptionJobHandlers } from '../subscriptions/subscription-jobs.ts';
 import { staffAccountJobHandlers } from '../staff/accounts/account-mail.ts';
-import { queueTeamDigests } from '../team-notices/team-digest.ts';
+import { pruneTeamNotices, queueTeamDigests } from '../team-notices/team-digest.ts';
 import { teamNoticeJobHandlers } from '../team-notices/team-jobs.ts';
 import { runHousekeeping } from './housekeeping.ts';
 import type { JobHandlers } from './worker.ts';
@@ -24,6 +24,7 @@ export function createJobHandlers(ctx: AppContext): JobHandlers {
       try {
         const digests = await queueTeamDigests(ctx.db, new Date(), (err, item) => ctx.logger.error({ err, ...item }, 'team digest: one failed; the others went on'));
         if (digests) ctx.logger.info({ digests }, 'team digests queued');
+        await pruneTeamNotices(ctx.db);
       } catch (err) {
         ctx.logger.error({ err }, 'team digests not queued; the next sweep tries again');
       }

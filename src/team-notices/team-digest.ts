@@ -132,3 +132,14 @@ export async function teamDigestMail(ctx: AppContext, args: { userId: string; pr
     }),
   };
 }
+
+/** How long notices and digest records are kept: far past any digest window (the first looks back 7 days). */
+export const NOTICE_RETENTION_DAYS = 60;
+
+/** Deletes notices and digest records older than NOTICE_RETENTION_DAYS; rides on the recurring sweep. Returns how many rows went. */
+export async function pruneTeamNotices(db: Db, now: Date = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - NOTICE_RETENTION_DAYS * 24 * 3_600_000);
+  const notices = await db.deleteFrom('team_notices').where('noticed_at', '<', before).executeTakeFirst();
+  const digests = await db.deleteFrom('team_digests').where('covered_until', '<', before).executeTakeFirst();
+  return Number(notices.numDeletedRows) + Number(digests.numDeletedRows);
+}

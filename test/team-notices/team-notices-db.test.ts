@@ -9,7 +9,7 @@ import { postReporterReply } from '../../src/reports/report-actions.ts';
 import { submitReport } from '../../src/reports/submit-report.ts';
 import { programSla } from '../../src/sla/report-clocks.ts';
 import { DEFAULT_PREFERENCES, saveNotificationPreferences, type NotificationPreferences } from '../../src/team-notices/preferences.ts';
-import { queueTeamDigests } from '../../src/team-notices/team-digest.ts';
+import { pruneTeamNotices, queueTeamDigests } from '../../src/team-notices/team-digest.ts';
 import { noticeNewWork } from '../../src/team-notices/notice-new-work.ts';
 import { recordAssessment } from '../../src/triage/spam-signals.ts';
 import { releaseFromQuarantine } from '../../src/triage/quarantine.ts';
@@ -211,6 +211,12 @@ for (const kind of await databaseKinds()) {
       await m.worker.drain();
       assert.equal(sink.mails.slice(seen).filter((x) => x.raw.includes('since your last digest')).length, 0, 'nothing new: no digest');
       seen = sink.mails.length;
+
+      // Notices and digest records go after 60 days, with the sweep.
+      assert.equal(await pruneTeamNotices(t.db, new Date(Date.now() + 59 * 86_400_000)), 0);
+      assert.ok((await pruneTeamNotices(t.db, hour(addDays(nextDay, 61), 12))) > 0);
+      assert.equal((await t.db.selectFrom('team_notices').select('id').execute()).length, 0);
+      assert.equal((await t.db.selectFrom('team_digests').select('day').execute()).length, 0);
     });
   });
 }
