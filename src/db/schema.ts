@@ -20,7 +20,8 @@ export type EventType =
   | 'severity-set' | 'cwe-set' | 'evaluation-sent' | 'resolution-date-changed' | 'duplicate-marked'
   | 'quarantined' | 'quarantine-released' | 'sender-blocked' | 'sender-unblocked' | 'ssvc-set' | 'advisory-published'
   | 'disclosure-date-proposed' | 'disclosure-date-agreed' | 'reporter-data-erased'
-  | 'cra-marked' | 'cra-measure-available' | 'cra-submission-recorded' | 'cra-draft-saved' | 'cra-users-informed';
+  | 'cra-marked' | 'cra-measure-available' | 'cra-submission-recorded' | 'cra-draft-saved' | 'cra-users-informed'
+  | 'approval-requested' | 'approval-granted' | 'approval-declined';
 export type ActorKind = 'reporter' | 'staff' | 'system';
 export type JobKind = 'notify-reporter' | 'process-inbound-mail' | 'mail-acknowledgement' | 'sla-sweep' | 'sla-mail' | 'subscription-mail' | 'notify-subscribers' | 'mail-subscriber' | 'forget-unconfirmed-subscribers' | 'staff-account-mail' | 'recover-tracking-link'
   | 'notify-team' | 'team-mail' | 'team-digest';
@@ -33,6 +34,8 @@ export interface ProgramsTable {
   name: string;
   /** The validated ProgramConfig this program was last started with. */
   config: ColumnType<unknown, string, string>;
+  /** Closing as not applicable or spam and publishing an advisory need a second person (src/approvals/). */
+  two_person_rule: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: CreatedAt;
 }
 

@@ -4,7 +4,7 @@
  * state (new: the evaluation form; acknowledged: severity and fix date;
  * fixed: advisory and disclosure), status and assignee are in view, nothing
  * overflows sideways on a phone, and the page is a fraction of the old
- * ~5,500 px. The message box opens on "internal note" and marks a reply;
+ * 5,300 px. The message box opens on "internal note" and marks a reply;
  * "Insert" puts a canned response into the draft, with JavaScript at the
  * cursor and without it by a round trip that sends nothing.
  * Screenshots: test-output/screenshots/40-… to 47-….
@@ -16,8 +16,13 @@ import type { Locator, Page } from 'playwright-core';
 import { SCREENSHOTS, fillFirstAdmin, fillReportForm, useServerAndBrowser } from './chromium.ts';
 import { waitForLog } from '../helpers/embargo-process.ts';
 
-/** Measured on the page before the redesign (commit 919872d), 1280 px wide, a new web report: 5,542 px tall, the acknowledge button at y = 2,985. */
-const HEIGHT_BEFORE = 5542;
+/**
+ * The page before the redesign (staff-report-page.tsx of commit 919872d, on the
+ * same code otherwise), a new web report like this one: 5,286 px tall at
+ * 1280 px with the acknowledge button at y = 2,729; 7,810 px at 375 px, which
+ * scrolled 199 px sideways.
+ */
+const HEIGHT_BEFORE = 5286;
 
 /** The element's box, fully inside the first screen of the page (scrolled to the top). */
 async function inFirstScreen(page: Page, locator: Locator): Promise<{ top: number; bottom: number }> {

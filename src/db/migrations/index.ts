@@ -36,6 +36,7 @@ import * as mailEvidenceAndEmailPolicy from './2026-12-02T1130-mail-evidence-and
 import * as staffSso from './2026-12-02T1210-staff-sso.ts';
 import * as staffPasskeys from './2026-12-02T1215-staff-passkeys.ts';
 import * as auditLog from './2026-12-02T1220-audit-log.ts';
+import * as twoPersonRule from './2026-12-02T1225-two-person-rule.ts';
 import * as craReporting from './2026-12-02T1230-cra-reporting.ts';
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -75,5 +76,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T1210-staff-sso': staffSso,
   '2026-12-02T1215-staff-passkeys': staffPasskeys,
   '2026-12-02T1220-audit-log': auditLog,
+  '2026-12-02T1225-two-person-rule': twoPersonRule,
   '2026-12-02T1230-cra-reporting': craReporting,
 };
