@@ -90,6 +90,8 @@ describe('the staff report page in a real browser, 1280 px and 375 px', { timeou
     const y = async (l: Locator) => (await l.boundingBox())!.y;
     const order = [await y(staff.locator('.next-step')), await y(staff.locator('.quick-actions')), await y(staff.locator('.report-body')), await y(staff.locator('#timeline')), await y(staff.locator('.report-groups'))];
     assert.deepEqual([...order].sort((a, b) => a - b), order, 'on a phone: next step, status and assignee, the report, the thread, then the groups');
+    const width = async (l: Locator) => Math.round((await l.boundingBox())!.width);
+    assert.equal(await width(staff.locator('.quick-actions')), await width(staff.locator('.next-step')), 'the cards take the full width');
     const phoneHeight = await pageHeight(staff);
     await staff.screenshot({ path: path.join(SCREENSHOTS, '41-report-page-new-375.png'), fullPage: true });
     t.diagnostic(`new report: ${newHeight} px tall at 1280 px (before: ${HEIGHT_BEFORE}), acknowledge button at ${ack.top}–${ack.bottom} px; ${phoneHeight} px at 375 px`);
