@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { sql, type Insertable, type RawBuilder } from 'kysely';
+import { useAuditSecret } from '../src/audit/audit-keys.ts';
 import type { Config } from '../src/config.ts';
 import { ReportVault } from '../src/crypto/report-vault.ts';
 import { migrateToLatest, openDatabase, type Db } from '../src/db/database.ts';
@@ -43,9 +44,11 @@ export async function seedDatabase(config: Config, count: number): Promise<SeedR
     await syncPrograms(db, config.programs);
     const program = await loadProgram(db, { slug: config.programs[0]!.slug });
     if (!program) throw new Error('program missing after sync');
-    const staff = await createStaffUser(db, { email: STAFF_EMAIL, displayName: 'Bench Triager', password: STAFF_PASSWORD, role: 'triager' });
     // The server started after seeding opens them with the same secret (EMBARGO_SECRET or EMBARGO_SECRET_FILE).
     const { secret } = loadInstanceSecret(config.instanceSecret, { secretFile: config.secretFile, dataDir: config.dataDir }, { createDataDir: config.database.kind === 'embedded' });
+    // Creating the account writes the audit log, whose chain key comes from the secret.
+    useAuditSecret(secret);
+    const staff = await createStaffUser(db, { email: STAFF_EMAIL, displayName: 'Bench Triager', password: STAFF_PASSWORD, role: 'triager' });
     const vault = new ReportVault(secret);
     await insertReports(db, vault, {
       count,

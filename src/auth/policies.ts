@@ -37,6 +37,10 @@ export const can = {
   editCannedResponses: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
   /** Draft and edit advisories (drafts hold embargoed details: members who work on reports). */
   editAdvisory: (actor: StaffActor, programId: string) => EDITORS.includes(roleIn(actor, programId) as Role),
+  /** Approve or decline another person's request under the two-person rule (src/approvals/). */
+  approveSecondPerson: (actor: StaffActor, programId: string) => ['admin', 'lead'].includes(roleIn(actor, programId) as Role),
+  /** Turn the program's two-person rule on or off. */
+  setTwoPersonRule: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
   /** Make an advisory public, or publish a revision: a lead's or admin's decision. */
   publishAdvisory: (actor: StaffActor, programId: string) => ['admin', 'lead'].includes(roleIn(actor, programId) as Role),
   /** See the program's customer subscribers, their addresses included (personal data: a lead's or admin's need). */
