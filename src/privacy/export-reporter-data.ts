@@ -1,4 +1,4 @@
-import { POLICY_NOT_SHOWN } from '../domain/policy-acceptance.ts';
+import { POLICY_NOT_SHOWN, readPolicyAcceptance, type PolicyAcceptance } from '../domain/policy-acceptance.ts';
 import * as openpgp from 'openpgp';
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
@@ -76,8 +76,7 @@ export async function exportReporterData(db: Db, vault: ReportVault, secret: Ins
       cvssVector: report.reporter_cvss_vector,
       aiAssistance: report.ai_assistance,
       policyVersion: policy.version,
-      policyAcceptedAt: report.policy_accepted_at?.toISOString() ?? null,
-      policyAcceptance: report.policy_accepted_at ? 'accepted' : POLICY_NOT_SHOWN,
+      ...exportedPolicy(readPolicyAcceptance(report, policy.version)),
     },
     identity: { name: report.reporter_name, handle: report.reporter_handle, email: report.reporter_email, erasedAt: report.reporter_erased_at?.toISOString() ?? null },
     credit: report.credit_preference,
@@ -90,4 +89,9 @@ export async function exportReporterData(db: Db, vault: ReportVault, secret: Ins
     mailSent: deliveries.map((d) => ({ at: d.created_at.toISOString(), to: d.to_address, template: d.template, result: d.result, encrypted: d.encrypted })),
     mailReceived: mails.map((m) => ({ at: m.received_at.toISOString(), from: openEnvelopeFrom(secret, m) ?? null, source: m.source })),
   };
+}
+
+/** The reporter's policy record in their export: when they accepted, or in words that it was never shown. */
+function exportedPolicy(a: PolicyAcceptance): { policyAcceptedAt: string | null; policyAcceptance: 'accepted' | typeof POLICY_NOT_SHOWN } {
+  return a.kind === 'accepted' ? { policyAcceptedAt: a.at.toISOString(), policyAcceptance: 'accepted' } : { policyAcceptedAt: null, policyAcceptance: POLICY_NOT_SHOWN };
 }

@@ -11,6 +11,7 @@ import type { EventData } from './event-text.ts';
 import { recordEvent, type EventActor, type EventTextInput } from './record-event.ts';
 import { PLAIN_REPORT_COLUMNS, openReport, reportKey, sealMessageBody, type PlainReport } from './report-contents.ts';
 import { queueTeamNotice } from '../team-notices/queue-team-notice.ts';
+import { requireSecondPerson, type Approval } from '../approvals/second-person.ts';
 
 /** Re-reads the report under a row lock so concurrent changes apply one after the other; returns it opened. */
 export async function lockReport(trx: Transaction<Database>, vault: ReportVault, reportId: string): Promise<Report> {
@@ -90,8 +91,10 @@ export async function applyTransition(
 }
 
 /** Moves a report through the lifecycle; an illegal move is an InvalidTransitionError. */
-export async function changeState(db: Db, vault: ReportVault, args: { reportId: string; to: ReportState; actorId: string; reason?: string }): Promise<void> {
+export async function changeState(db: Db, vault: ReportVault, args: { reportId: string; to: ReportState; actorId: string; reason?: string; approval?: Approval }): Promise<void> {
   const reason = args.reason?.trim();
+  // Closing as not applicable or spam by a plain state change (bulk action, API) obeys the two-person rule too.
+  if (args.to === 'not-applicable' || args.to === 'spam') await requireSecondPerson(db, vault, { reportId: args.reportId, action: args.to === 'spam' ? 'close-spam' : 'close-not-applicable', actorId: args.actorId, ...(reason ? { note: reason } : {}), ...(args.approval ? { approval: args.approval } : {}) });
   await db.transaction().execute(async (trx) => {
     const report = await lockReportState(trx, args.reportId);
     await applyTransition(trx, report, args.to, { kind: 'staff', id: args.actorId }, reason ? { vault, reason } : undefined);

@@ -7,6 +7,7 @@ import { blockReportSender, type SenderBlockChoice } from './block-list.ts';
 import { recordEvent } from '../reports/record-event.ts';
 import { CLOSURE_REASONS, isClosureReason } from './closure-reasons.ts';
 import type { SenderHasher } from './sender-hash.ts';
+import { requireSecondPerson, type Approval } from '../approvals/second-person.ts';
 
 const MAX_NOTE = 5000;
 
@@ -17,11 +18,13 @@ const MAX_NOTE = 5000;
  * one notification the state change sends; the category is also kept on the
  * report (closure_reason) for metrics.
  */
-export async function closeAsNotApplicable(db: Db, vault: ReportVault, args: { reportId: string; actorId: string; reason: string; note?: string }): Promise<void> {
+export async function closeAsNotApplicable(db: Db, vault: ReportVault, args: { reportId: string; actorId: string; reason: string; note?: string; approval?: Approval }): Promise<void> {
   if (!isClosureReason(args.reason)) throw new ValidationError({ closureReason: 'Choose why the report does not apply.' });
   const reason: ClosureReason = args.reason;
   const note = args.note?.trim() ?? '';
   if (note.length > MAX_NOTE) throw new ValidationError({ note: `Keep the message under ${MAX_NOTE} characters.` });
+  // The program's two-person rule (src/approvals/): without an approval, this records the request and stops.
+  await requireSecondPerson(db, vault, { reportId: args.reportId, action: 'close-not-applicable', actorId: args.actorId, params: { reason }, note, ...(args.approval ? { approval: args.approval } : {}) });
   await db.transaction().execute(async (trx) => {
     const report = await lockReportState(trx, args.reportId);
     const told = note ? `${CLOSURE_REASONS[reason].toReporter}\n\n${note}` : CLOSURE_REASONS[reason].toReporter;
@@ -43,8 +46,9 @@ export async function closeAsSpam(
   db: Db,
   vault: ReportVault,
   hasher: SenderHasher,
-  args: { reportId: string; actorId: string; block?: SenderBlockChoice; now?: Date },
+  args: { reportId: string; actorId: string; block?: SenderBlockChoice; now?: Date; approval?: Approval },
 ): Promise<{ blocked: { email: boolean; ip: boolean } }> {
+  await requireSecondPerson(db, vault, { reportId: args.reportId, action: 'close-spam', actorId: args.actorId, params: { block: args.block ?? null }, ...(args.approval ? { approval: args.approval } : {}) });
   return db.transaction().execute(async (trx) => {
     const report = await lockReportState(trx, args.reportId);
     await applyTransition(trx, report, 'spam', { kind: 'staff', id: args.actorId }, undefined);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readPolicyAcceptance, type PolicyAcceptance } from '../../domain/policy-acceptance.ts';
 import type { Report } from '../../db/schema.ts';
 import { REPORT_STATES } from '../../domain/lifecycle.ts';
 import type { AttachmentInfo } from '../../reports/read-report.ts';
@@ -151,7 +152,7 @@ export function presentReport(args: {
     disclosure: presentDisclosure(r),
     credit: { preference: r.credit_preference },
     ...(args.includeReporter ? { reporter: { name: r.reporter_name, handle: r.reporter_handle, email: r.reporter_email } } : {}),
-    policy: { version: args.policyVersion, acceptance: r.policy_accepted_at ? 'accepted' : 'not-shown', acceptedAt: r.policy_accepted_at?.toISOString() ?? null },
+    policy: presentPolicy(readPolicyAcceptance(r, args.policyVersion)),
     assignee: args.assignee,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
@@ -167,3 +168,8 @@ function presentDisclosure(r: Report): ApiReport['disclosure'] {
 }
 
 export { reportPath };
+
+/** The policy line of a report: accepted (when), or by e-mail and never shown (src/domain/policy-acceptance.ts). */
+function presentPolicy(a: PolicyAcceptance): { version: number; acceptance: PolicyAcceptance['kind']; acceptedAt: string | null } {
+  return { version: a.version, acceptance: a.kind, acceptedAt: a.kind === 'accepted' ? a.at.toISOString() : null };
+}
