@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely';
+import { contentHash, requireSecondPerson, twoPersonRuleOn, type Approval } from '../approvals/second-person.ts';
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
@@ -233,9 +234,10 @@ export async function discardDraft(db: Db, id: string): Promise<void> {
 export async function publishAdvisory(
   db: Db,
   vault: ReportVault,
-  args: { id: string; actorId: string; content: AdvisoryContent; revisionSummary: string; baseUrl: string; now?: Date },
+  args: { id: string; actorId: string; content: AdvisoryContent; revisionSummary: string; baseUrl: string; now?: Date; approval?: Approval },
 ): Promise<{ publicId: string; revision: number }> {
   const now = args.now ?? new Date();
+  await secondPersonForFirstPublication(db, vault, args); // the program's two-person rule (src/approvals/)
   return db.transaction().execute(async (trx) => {
     const row = await selectAdvisory(trx, args.id, true);
     if (!row) throw new NotFoundError('This advisory');
@@ -282,6 +284,27 @@ export async function publishAdvisory(
       }
     }
     return { publicId, revision: next.length };
+  });
+}
+
+/**
+ * A first publication under the two-person rule: without an approval the
+ * content is kept as the draft and the request recorded (with a hash of that
+ * content, so the approver publishes exactly what was asked), and it stops.
+ * Revisions of a published advisory are not held back.
+ */
+async function secondPersonForFirstPublication(db: Db, vault: ReportVault, args: { id: string; actorId: string; content: AdvisoryContent; revisionSummary: string; approval?: Approval }): Promise<void> {
+  const row = await db.selectFrom('advisories').select(['program_id', 'report_id', 'state']).where('id', '=', args.id).executeTakeFirst();
+  if (!row || row.state !== 'draft') return;
+  if (!args.approval && (await twoPersonRuleOn(db, row.program_id))) await saveDraft(db, vault, { id: args.id, content: args.content });
+  await requireSecondPerson(db, vault, {
+    programId: row.program_id,
+    reportId: row.report_id,
+    advisoryId: args.id,
+    action: 'publish-advisory',
+    actorId: args.actorId,
+    params: { contentHash: contentHash(args.content), revisionSummary: args.revisionSummary.slice(0, 500) },
+    ...(args.approval ? { approval: args.approval } : {}),
   });
 }
 

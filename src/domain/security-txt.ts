@@ -34,6 +34,9 @@ export function buildSecurityTxt(input: SecurityTxtInput): string {
     ...(input.hasThanksPage ? [`Acknowledgments: ${baseUrl}/thanks`] : []),
     `Preferred-Languages: ${(input.preferredLanguages ?? DEFAULT_LANGUAGES).join(', ')}`,
     `Canonical: ${baseUrl}/.well-known/security.txt`,
+    // CSAF 2.0 §7.1.8 (requirement 8) defines this extension field (RFC 9116 §2.4 allows them):
+    // where scanners and aggregators find the provider metadata of the advisories.
+    `CSAF: ${baseUrl}/.well-known/csaf/provider-metadata.json`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -21,6 +21,8 @@ describe('security.txt generator', () => {
     assert.deepEqual(parsed.fields.get('acknowledgments'), ['https://security.example.com/thanks']);
     assert.deepEqual(parsed.fields.get('canonical'), ['https://security.example.com/.well-known/security.txt']);
     assert.deepEqual(parsed.fields.get('preferred-languages'), ['en']);
+    // CSAF 2.0 §7.1.8 (requirement 8): the provider metadata announced in security.txt.
+    assert.deepEqual(parsed.fields.get('csaf'), ['https://security.example.com/.well-known/csaf/provider-metadata.json']);
     for (const [name, values] of parsed.fields) {
       if (name === 'expires' || name === 'preferred-languages') continue;
       for (const v of values) assert.match(v, /^(https:\/\/|mailto:)/, `${name}: ${v}`);
@@ -85,6 +87,9 @@ for (const kind of await databaseKinds()) {
         assert.deepEqual(parsed.fields.get('encryption'), [`${baseUrl}/pgp-key.txt`]);
         assert.deepEqual(parsed.fields.get('policy'), [`${baseUrl}/policy`]);
         assert.deepEqual(parsed.fields.get('canonical'), [`${baseUrl}/.well-known/security.txt`]);
+        // The CSAF field names the provider metadata that this instance serves.
+        assert.deepEqual(parsed.fields.get('csaf'), [`${baseUrl}/.well-known/csaf/provider-metadata.json`]);
+        assert.equal((await t.app.inject({ url: new URL(parsed.fields.get('csaf')![0]!).pathname })).statusCode, 200);
         const expires = parseExpires(parsed.fields.get('expires')![0]!);
         assert.ok(expires.getTime() > Date.now() + 30 * 24 * 3600 * 1000, 'well in the future');
         assert.ok(expires.getTime() < Date.now() + YEAR_MS, 'less than a year ahead');
