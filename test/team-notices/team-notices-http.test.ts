@@ -15,7 +15,7 @@ import { createStaffUser } from '../../src/staff/staff-users.ts';
 import { DEFAULT_PREFERENCES, saveNotificationPreferences } from '../../src/team-notices/preferences.ts';
 import type { Role } from '../../src/db/schema.ts';
 import { apiClient, makeApiToken, submission } from '../api/api-helpers.ts';
-import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
+import { Client, defaultAppDatabase, startTestApp, type TestApp } from '../helpers/http-app.ts';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
 
 const form = {
@@ -81,7 +81,8 @@ describe('new work reaches the team through every channel', () => {
 
   before(async () => {
     sink = await startSmtpSink();
-    t = await startTestApp(undefined, { EMBARGO_BASE_URL: 'https://cvd.example.com' });
+    // The default database: PGlite, and PostgreSQL in the runner's second pass (scripts/test.mjs).
+    t = await startTestApp(defaultAppDatabase(), { EMBARGO_BASE_URL: 'https://cvd.example.com' });
     await ensureProgramKeys(t.ctx.db, t.ctx.secret, ['example'], pino({ level: 'silent' }));
     mailCtx = { ...t.ctx, mailer: createMailer(sink.url, 'security@example.com') };
     worker = createWorker({ db: t.ctx.db, handlers: createJobHandlers(mailCtx), logger: t.ctx.logger });
