@@ -103,6 +103,12 @@ const envSchema = z.object({
    */
   EMBARGO_REQUIRE_SECOND_FACTOR: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /**
+   * "true": outgoing webhooks and issue trackers (src/webhooks/, src/trackers/) may use http:// and
+   * reach loopback, private and link-local addresses (an internal GitLab or Jira, a test server).
+   * Default "false": https only, and an address that resolves to such a network is refused (SSRF).
+   */
+  EMBARGO_INTEGRATIONS_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /**
    * Staff single sign-on through an OpenID Connect provider: its issuer URL (discovery at
    * <issuer>/.well-known/openid-configuration), and this instance's client id and secret there.
    * The provider must allow the redirect URI <EMBARGO_BASE_URL>/staff/login/sso/callback.
@@ -213,6 +219,8 @@ export interface Config {
   auditRetentionDays: number;
   /** Staff must enrol a second factor before using any other staff page (EMBARGO_REQUIRE_SECOND_FACTOR). */
   requireSecondFactor: boolean;
+  /** Webhooks and issue trackers may use http:// and private-network addresses (EMBARGO_INTEGRATIONS_ALLOW_PRIVATE). */
+  integrationsAllowPrivate: boolean;
   /** Staff single sign-on (EMBARGO_OIDC_*); undefined: not configured. */
   sso: SsoConfig | undefined;
   /** EMBARGO_PASSWORD_SIGN_IN and EMBARGO_BREAK_GLASS_ADMIN (lower case). */
@@ -286,6 +294,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     jobRetentionDays: e.EMBARGO_JOB_RETENTION_DAYS,
     auditRetentionDays: e.EMBARGO_AUDIT_RETENTION_DAYS,
     requireSecondFactor: e.EMBARGO_REQUIRE_SECOND_FACTOR,
+    integrationsAllowPrivate: e.EMBARGO_INTEGRATIONS_ALLOW_PRIVATE,
     programs,
     sso,
     passwordSignIn: { enabled: e.EMBARGO_PASSWORD_SIGN_IN, breakGlassEmail: e.EMBARGO_BREAK_GLASS_ADMIN },

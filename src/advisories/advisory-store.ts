@@ -7,6 +7,7 @@ import { InvalidTransitionError, NotFoundError, ValidationError } from '../error
 import { loadProgram, type Program } from '../programs/programs.ts';
 import { findReportByReference } from '../reports/read-report.ts';
 import { applyTransition, lockReportState } from '../reports/report-actions.ts';
+import { queueWebhookEvent } from '../webhooks/queue-webhooks.ts';
 import { recordEvent } from '../reports/record-event.ts';
 import { openReporter, type ReporterIdentity } from '../reports/report-contents.ts';
 import { queueSubscriberNotice } from '../subscriptions/notify-subscribers.ts';
@@ -271,6 +272,8 @@ export async function publishAdvisory(
       .execute();
     // Customers following its products hear of it ("updated" for a revision), after commit (src/subscriptions/).
     await queueSubscriberNotice(trx, { advisoryId: row.id, revision: next.length });
+    // The program's webhooks that asked for it (src/webhooks/), after commit too.
+    await queueWebhookEvent(trx, { event: 'advisory.published', programId: row.program_id, reportId: row.report_id ?? undefined, advisoryId: row.id });
     if (row.report_id) {
       const report = await lockReportState(trx, row.report_id);
       const url = `${args.baseUrl}/advisories/${encodeURIComponent(publicId)}`;

@@ -8,6 +8,7 @@ import type { StaffAuthTables } from './staff-auth-tables.ts';
 import type { StaffIdentityTables } from './staff-identity-tables.ts';
 import type { TeamNoticeTables } from './team-notice-tables.ts';
 import type { AuditTables } from './audit-tables.ts';
+import type { WebhookTables } from './webhook-tables.ts';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -24,7 +25,7 @@ export type EventType =
   | 'approval-requested' | 'approval-granted' | 'approval-declined';
 export type ActorKind = 'reporter' | 'staff' | 'system';
 export type JobKind = 'notify-reporter' | 'process-inbound-mail' | 'mail-acknowledgement' | 'sla-sweep' | 'sla-mail' | 'subscription-mail' | 'notify-subscribers' | 'mail-subscriber' | 'forget-unconfirmed-subscribers' | 'staff-account-mail' | 'recover-tracking-link'
-  | 'notify-team' | 'team-mail' | 'team-digest';
+  | 'notify-team' | 'team-mail' | 'team-digest' | 'webhook-delivery';
 export type JobState = 'pending' | 'running' | 'done' | 'failed';
 
 export interface ProgramsTable {
@@ -474,7 +475,7 @@ export interface DuplicateSuggestionsTable {
   created_at: CreatedAt;
 }
 
-export interface Database extends SubscriptionTables, StaffAuthTables, TeamNoticeTables, StaffIdentityTables, AuditTables, CraTables {
+export interface Database extends SubscriptionTables, StaffAuthTables, TeamNoticeTables, StaffIdentityTables, AuditTables, CraTables, WebhookTables {
   programs: ProgramsTable;
   worker_heartbeats: WorkerHeartbeatsTable;
   policy_versions: PolicyVersionsTable;

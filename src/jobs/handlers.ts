@@ -6,6 +6,7 @@ import { staffAccountJobHandlers } from '../staff/accounts/account-mail.ts';
 import { pruneTeamNotices, queueTeamDigests } from '../team-notices/team-digest.ts';
 import { teamNoticeJobHandlers } from '../team-notices/team-jobs.ts';
 import { runHousekeeping } from './housekeeping.ts';
+import { webhookJobHandlers } from '../webhooks/deliver-webhook.ts';
 import type { JobHandlers } from './worker.ts';
 
 /** The job handlers, wired to the context by hand. */
@@ -38,5 +39,7 @@ export function createJobHandlers(ctx: AppContext): JobHandlers {
     ...staffAccountJobHandlers(ctx),
     // New work for the team: the fan-out, immediate notices and daily digests.
     ...teamNoticeJobHandlers(ctx),
+    // Outgoing webhooks: one signed delivery per job (src/webhooks/).
+    ...webhookJobHandlers(ctx),
   };
 }

@@ -3,8 +3,9 @@ import type { JobKind } from '../db/schema.ts';
 /**
  * The worker's lanes. Mail waits on a relay that may be slow or silent, so it
  * has a lane of its own: filing an incoming report never queues behind it.
+ * Webhook receivers are other people's servers, slow or silent too: their own lane.
  */
-export type Lane = 'mail' | 'work';
+export type Lane = 'mail' | 'work' | 'webhook';
 
 /** How long a job keeps trying: delays double from `firstDelaySeconds` up to `maxDelaySeconds`. */
 export interface RetryPolicy {
@@ -48,6 +49,9 @@ export const WORK_RETRIES = retryFor(DAY, 30, HOUR);
 /** Recurring work schedules its next run itself; its own retries only cover a run that could not even finish. */
 export const RECURRING_RETRIES = retryFor(30 * DAY, 30, 15 * MINUTE);
 
+/** Webhook deliveries: about 30 attempts over a day, at most an hour apart (the receiver dedupes by webhook-id). */
+export const WEBHOOK_RETRIES = retryFor(DAY, 30, HOUR);
+
 /** Every job kind's lane and retry policy; a new kind must choose both. */
 export const JOB_KINDS: Record<JobKind, { lane: Lane; retry: RetryPolicy; label: string }> = {
   'notify-reporter': { lane: 'mail', retry: OUTSIDE_MAIL_RETRIES, label: 'Update to the reporter' },
@@ -64,6 +68,7 @@ export const JOB_KINDS: Record<JobKind, { lane: Lane; retry: RetryPolicy; label:
   'recover-tracking-link': { lane: 'work', retry: WORK_RETRIES, label: 'Answering a request for a lost tracking link' },
   'forget-unconfirmed-subscribers': { lane: 'work', retry: WORK_RETRIES, label: 'Forgetting unconfirmed subscriptions' },
   'sla-sweep': { lane: 'work', retry: RECURRING_RETRIES, label: 'SLA sweep' },
+  'webhook-delivery': { lane: 'webhook', retry: WEBHOOK_RETRIES, label: 'Webhook delivery' },
 };
 
 /** The kinds that run in `lane`. */

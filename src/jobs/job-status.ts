@@ -27,6 +27,7 @@ const reportIdOfJob: RawBuilder<string | null> = sql`CASE
   WHEN j.kind = 'notify-reporter' THEN (SELECT e.report_id FROM report_events e WHERE e.id = (j.payload->>'eventId')::bigint)
   WHEN j.kind = 'process-inbound-mail' THEN (SELECT m.report_id FROM inbound_mails m WHERE m.id = (j.payload->>'mailId')::uuid)
   WHEN j.kind = 'sla-mail' AND j.payload->>'kind' = 'reminder' THEN (SELECT s.report_id FROM sla_reminders s WHERE s.id = (j.payload->>'reminderId')::bigint)
+  WHEN j.kind = 'webhook-delivery' THEN (SELECT d.report_id FROM webhook_deliveries d WHERE d.id = (j.payload->>'deliveryId')::uuid)
 END`;
 
 const LIMIT = 500;

@@ -36,6 +36,8 @@ export interface JobPayloads {
   'team-mail': { noticeId: string; userId: string };
   /** One person's daily digest of a program's notices (src/team-notices/team-digest.ts). */
   'team-digest': { userId: string; programId: string; day: string };
+  /** One signed POST to one webhook; its webhook_deliveries row holds what to send, read fresh (src/webhooks/deliver-webhook.ts). */
+  'webhook-delivery': { deliveryId: string };
 }
 
 /**

@@ -26,7 +26,7 @@ export interface Worker {
 const STALE_CLAIM = '5 minutes';
 
 /** Jobs each lane runs at once. One mail at a time keeps a reporter's mails in the order they were written. */
-const DEFAULT_CONCURRENCY: Record<Lane, number> = { mail: 1, work: 1 };
+const DEFAULT_CONCURRENCY: Record<Lane, number> = { mail: 1, work: 1, webhook: 1 };
 
 /**
  * Polls the jobs table with FOR UPDATE SKIP LOCKED so any number of worker
@@ -47,7 +47,7 @@ export function createWorker(options: {
   let heartbeat: { stop(): Promise<void> } | undefined;
   const pollMs = options.pollMs ?? 1000;
   const concurrency = { ...DEFAULT_CONCURRENCY, ...options.concurrency };
-  const laneKinds: Record<Lane, JobKind[]> = { mail: kindsIn('mail'), work: kindsIn('work') };
+  const laneKinds: Record<Lane, JobKind[]> = { mail: kindsIn('mail'), work: kindsIn('work'), webhook: kindsIn('webhook') };
   let loops: Promise<void>[] = [];
   const sleepers = new Set<() => void>();
   let stopped = true;

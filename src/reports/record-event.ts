@@ -3,6 +3,8 @@ import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Database, EventType } from '../db/schema.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import { auditReportEvent } from '../audit/audit-hooks.ts';
+import { webhookEventOf } from '../webhooks/webhook-events.ts';
+import { insertEventQueueingWebhooks } from '../webhooks/queue-webhooks.ts';
 import { computeNextDeadline } from '../sla/report-clocks.ts';
 import { EVENT_TEXT_FIELDS, sealEventText, type EventData, type EventText } from './event-text.ts';
 import { reportKey } from './report-contents.ts';
@@ -36,18 +38,19 @@ export async function recordEvent(
   // The type forbids it; this catches casts and plain JavaScript before clear text reaches the table.
   const misplaced = EVENT_TEXT_FIELDS.filter((f) => f in data);
   if (misplaced.length > 0) throw new Error(`Event data may not carry ${misplaced.join(', ')} in clear: pass it as the event's text.`);
-  const row = await trx
-    .insertInto('report_events')
-    .values({
-      report_id: event.reportId,
-      actor_kind: event.actor.kind,
-      actor_id: event.actor.kind === 'staff' ? event.actor.id : null,
-      type: event.type,
-      data: JSON.stringify(data),
-      reporter_visible: event.reporterVisible,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const values = {
+    report_id: event.reportId,
+    actor_kind: event.actor.kind,
+    actor_id: event.actor.kind === 'staff' ? event.actor.id : null,
+    type: event.type,
+    data: JSON.stringify(data),
+    reporter_visible: event.reporterVisible,
+  };
+  // An event webhooks may want queues their deliveries in the same statement (src/webhooks/): no extra round trip.
+  const webhookEvent = webhookEventOf(event.type);
+  const row = webhookEvent
+    ? await insertEventQueueingWebhooks(trx, values, webhookEvent)
+    : await trx.insertInto('report_events').values(values).returning('id').executeTakeFirstOrThrow();
   const text = event.text && pickText(event.text);
   if (event.text && text) {
     // Sealed after the insert: the text is bound to the event's id, which the database assigns.

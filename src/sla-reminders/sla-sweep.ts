@@ -1,3 +1,4 @@
+import { queueWebhookEvent } from '../webhooks/queue-webhooks.ts';
 import { sql, type Kysely } from 'kysely';
 import { localDateOf } from '../calendar/zoned-time.ts';
 import type { Db } from '../db/database.ts';
@@ -70,6 +71,8 @@ export async function runSlaSweep(db: Db, now: Date = new Date(), options: { onE
         const assignee = new Set([...(report.assignee_id ? [report.assignee_id] : leads), ...watchers]);
         for (const id of assignee) wanted.push([urgency === 'breached' ? 'breach' : 'near-breach', id]);
         if (urgency === 'breached') for (const id of leads) if (id !== report.assignee_id) wanted.push(['escalation', id]);
+        // Webhooks hear of a breach once per clock and deadline (src/webhooks/queue-webhooks.ts dedupes).
+        if (urgency === 'breached') await queueWebhookEvent(trx, { event: 'report.sla-breach', reportId: report.id, programId: report.program_id, dedupeKey: `sla-breach|${report.id}|${clock.name}|${clock.dueAt.toISOString()}` });
         for (const [threshold, recipient] of wanted) {
           const row = await trx
             .insertInto('sla_reminders')

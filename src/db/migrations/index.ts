@@ -38,6 +38,7 @@ import * as staffPasskeys from './2026-12-02T1215-staff-passkeys.ts';
 import * as auditLog from './2026-12-02T1220-audit-log.ts';
 import * as twoPersonRule from './2026-12-02T1225-two-person-rule.ts';
 import * as craReporting from './2026-12-02T1230-cra-reporting.ts';
+import * as webhooks from './2026-12-02T1240-webhooks.ts';
 import * as inboxCountIndex from './2026-12-02T1200-inbox-count-index.ts';
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -79,5 +80,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T1220-audit-log': auditLog,
   '2026-12-02T1225-two-person-rule': twoPersonRule,
   '2026-12-02T1230-cra-reporting': craReporting,
+  '2026-12-02T1240-webhooks': webhooks,
   '2026-12-02T1200-inbox-count-index': inboxCountIndex,
 };
