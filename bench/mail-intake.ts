@@ -183,15 +183,20 @@ async function main(): Promise<number> {
       const started = performance.now();
       const latencies: number[] = [];
       let refused = 0;
+      // CONNECTIONS senders, each sending its next mail once the last one was answered: the latency is the SMTP transaction's, not a queue's.
+      let next = 0;
       await Promise.all(
-        mails.map(async (m) => {
-          const t = performance.now();
-          try {
-            const info = await transport.sendMail({ envelope: { from: 'ada@example.org', to: [address!.contactEmail] }, raw: m.raw });
-            if (!/^250/.test(info.response)) refused++;
-            latencies.push(performance.now() - t);
-          } catch {
-            refused++;
+        Array.from({ length: CONNECTIONS }, async () => {
+          while (next < mails.length) {
+            const m = mails[next++]!;
+            const t = performance.now();
+            try {
+              const info = await transport.sendMail({ envelope: { from: 'ada@example.org', to: [address!.contactEmail] }, raw: m.raw });
+              if (!/^250/.test(info.response)) refused++;
+              latencies.push(performance.now() - t);
+            } catch {
+              refused++;
+            }
           }
         }),
       );
@@ -235,7 +240,7 @@ async function main(): Promise<number> {
         '',
         `Filed: ${outcomes.rows.map((r) => `${r.n} ${r.outcome} (${r.decryption ?? '—'}, signature ${r.signature ?? '—'})`).join('; ')}. ` +
           `Preparing the mails (encrypt and sign, in the bench process) took ${prepareSeconds.toFixed(1)} s; acknowledgements received by the outbound sink: ${sink.received()}.`,
-        '"Until a report" runs from the listener storing the mail (inbound_mails.received_at) to the report row (reports.created_at); it includes the wait for the worker\'s next poll.',
+        '"Until a report" runs from the listener storing the mail (inbound_mails.received_at) to the report row (reports.created_at): the wait in the job queue (the worker files one mail at a time, in the order received) and the filing itself.',
       ];
       process.stdout.write(`\n${lines.join('\n')}\n`);
       const problems = [...(refused ? [`${refused} mails refused`] : []), ...(toReport.length < MAILS - refused ? [`only ${toReport.length} of ${MAILS - refused} mails became reports`] : [])];
