@@ -110,9 +110,9 @@ async function programWords(db: Db, programId: string): Promise<string[]> {
 }
 const settingsWords = new Map<string, { words: string[]; at: number }>();
 
-function queryWords(vault: ReportVault, q: DuplicateQuery, settingsWords: readonly string[]): QueryWord[] {
+function queryWords(vault: ReportVault, q: DuplicateQuery, programNames: readonly string[]): QueryWord[] {
   // The product's own words ("gateway") are in most reports about it; the product signal covers them.
-  const skip = new Set([...STOP_WORDS, ...settingsWords, ...(q.product === 'other' ? [] : q.product.toLowerCase().split('-'))]);
+  const skip = new Set([...STOP_WORDS, ...programNames, ...(q.product === 'other' ? [] : q.product.toLowerCase().split('-'))]);
   const title = new Set(indexWords(q.title));
   const words = new Map<string, QueryWord>();
   for (const word of [...title, ...indexWords(q.description.slice(0, DESCRIPTION_PREFIX))]) {
@@ -137,6 +137,7 @@ export async function findLikelyDuplicates(db: Db, vault: ReportVault, q: Duplic
   const allTerms = allWords.map((w) => w.term);
   const limit = Math.min(Math.max(q.limit ?? 5, 1), 50);
   const exclude = q.excludeReportId ?? NO_REPORT;
+  const candidateLimit = Math.min(Math.max(q.candidates ?? MAX_CANDIDATES, 1), MAX_CANDIDATES);
   const [found, total] = await Promise.all([
     db
       .selectFrom('reports as r')
@@ -156,7 +157,7 @@ export async function findLikelyDuplicates(db: Db, vault: ReportVault, q: Duplic
       // A bound on the work per submission however large the program grows: duplicates are
       // overwhelmingly of recent reports, and older ones still show in the inbox search.
       .orderBy('r.created_at', 'desc')
-      .limit(Math.min(Math.max(q.candidates ?? MAX_CANDIDATES, 1), MAX_CANDIDATES))
+      .limit(candidateLimit)
       .execute(),
     programReportCount(db, q.programId),
   ]);
@@ -164,8 +165,10 @@ export async function findLikelyDuplicates(db: Db, vault: ReportVault, q: Duplic
   const df = new Map<string, number>();
   for (const c of found) for (const t of c.shared) df.set(t, (df.get(t) ?? 0) + 1);
   const n = Math.max(total, 1);
-  // Words most reports share do not count at all (a low weight still adds up over many of them).
-  const common = (term: string) => n >= MIN_REPORTS_FOR_SHARE && (df.get(term) ?? 0) >= COMMON_WORD_SHARE * n;
+  // Words most reports share do not count at all (a low weight still adds up over many of them). When the
+  // candidate limit was reached, the shares are those among the newest reports ranked, not the whole program.
+  const examined = found.length >= candidateLimit ? found.length : n;
+  const common = (term: string) => examined >= MIN_REPORTS_FOR_SHARE && (df.get(term) ?? 0) >= COMMON_WORD_SHARE * examined;
   const words = allWords.filter((w) => !common(w.term));
   const terms = words.map((w) => w.term);
   const significant = new Set(terms);

@@ -45,6 +45,7 @@ import { registerTrackRecoverRoutes } from './routes/track-recover.tsx';
 import { registerWellKnownRoutes } from './routes/well-known.ts';
 import { useAuditSecret } from '../audit/audit-keys.ts';
 import { registerStaffAuditRoutes } from './routes/staff-audit.tsx';
+import { registerStaffApprovalRoutes } from './routes/staff-approvals.tsx';
 
 const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public');
 
@@ -125,6 +126,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerStaffTeamRoutes(app, ctx);
   registerStaffBlockRoutes(app, ctx);
   registerStaffAuditRoutes(app, ctx);
+  registerStaffApprovalRoutes(app, ctx);
   registerStaffAccountRoutes(app, ctx);
   registerStaffPolicyRoutes(app, ctx);
   registerStaffMetricsRoutes(app, ctx);

@@ -59,6 +59,7 @@ export function Layout(props: { chrome: PageChrome; title: string; children: Com
                 <NavLink href="/staff/metrics" path={chrome.path}>Metrics</NavLink>
                 <NavLink href="/staff/canned-responses" path={chrome.path}>Canned responses</NavLink>
                 <NavLink href="/staff/advisories" path={chrome.path}>Advisories</NavLink>
+                <NavLink href="/staff/approvals" path={chrome.path}>Approvals</NavLink>
                 {chrome.staff.canViewSubscribers ? <NavLink href="/staff/subscribers" path={chrome.path}>Subscribers</NavLink> : null}
                 <NavLink href="/policy" path={chrome.path}>Policy</NavLink>
                 {chrome.staff.canEditPolicy ? <NavLink href="/staff/policy" path={chrome.path}>Edit policy</NavLink> : null}
