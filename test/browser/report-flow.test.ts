@@ -198,7 +198,8 @@ describe('report flow in a real browser (embedded database)', { timeout: 90_000 
     assert.ok(thanksText.includes(trackingUrl));
     assert.match(await page.locator('.state').first().innerText(), /^New$/);
     // The researcher's own copy shows the payload as text.
-    await page.getByText(report.title).click(); // opens <details> (works without JS)
+    assert.ok((await page.locator('.submitted-fields').innerText()).includes(report.title));
+    await page.getByText('Description, steps to reproduce and impact').click(); // opens <details> (works without JS)
     assert.ok((await page.locator('.report-fields').innerText()).includes(XSS));
     assert.equal(await page.locator('img[onerror]').count(), 0);
     await shot(page, '02-confirmation');
@@ -356,7 +357,7 @@ describe('report flow in a real browser (embedded database)', { timeout: 90_000 
     await shot(page, '05-tracking');
 
     // The reporter's copy of the attachment is reachable with the token, and only as a download.
-    const link = page.locator('.report-fields ~ ul.attachments a', { hasText: report.attachment.name });
+    const link = page.locator('.submitted-fields ul.attachments a', { hasText: report.attachment.name });
     const href = await link.getAttribute('href');
     assert.match(href ?? '', /^\/track\/[^/]+\/attachments\/[0-9a-f-]{36}$/);
     const file = await researcher.request.get(href!);
