@@ -46,6 +46,7 @@ import { registerWellKnownRoutes } from './routes/well-known.ts';
 import { useAuditSecret } from '../audit/audit-keys.ts';
 import { registerStaffAuditRoutes } from './routes/staff-audit.tsx';
 import { registerStaffApprovalRoutes } from './routes/staff-approvals.tsx';
+import { registerStaffWebhookRoutes } from './routes/staff-webhooks.tsx';
 
 const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public');
 
@@ -127,6 +128,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerStaffBlockRoutes(app, ctx);
   registerStaffAuditRoutes(app, ctx);
   registerStaffApprovalRoutes(app, ctx);
+  registerStaffWebhookRoutes(app, ctx);
   registerStaffAccountRoutes(app, ctx);
   registerStaffPolicyRoutes(app, ctx);
   registerStaffMetricsRoutes(app, ctx);
