@@ -93,3 +93,17 @@ export async function recordCraSubmission(
     return { submissionId: id };
   });
 }
+
+/** Records that users were informed of the vulnerability or incident another way than the advisory (Art. 14(8)); the advisory's publication is in the timeline already. */
+export async function recordUsersInformed(db: Db, vault: ReportVault, args: { actor: StaffActor; reportId: string; at: Date; how: string; now?: Date }): Promise<void> {
+  refuseFuture(args.at, args.now ?? new Date(), 'informedAt');
+  const how = args.how.trim();
+  if (!how || how.length > 200 || /[\u0000-\u001f]/.test(how)) throw new ValidationError({ how: 'Say how, in at most 200 characters on one line.' }, 'Nothing was recorded.');
+  await db.transaction().execute(async (trx) => {
+    await lockForDecision(trx, args.actor, args.reportId);
+    const cases = await trx.selectFrom('cra_cases').select('id').where('report_id', '=', args.reportId).execute();
+    if (cases.length === 0) throw new ValidationError({ how: 'Mark the report for CRA reporting first.' }, 'Nothing was recorded.');
+    // The channel is the team's words: sealed with the event (src/reports/event-text.ts), never in clear.
+    await recordEvent(trx, { reportId: args.reportId, actor: { kind: 'staff', id: args.actor.userId }, type: 'cra-users-informed', data: { at: args.at.toISOString() }, text: { reason: how, vault }, reporterVisible: false });
+  });
+}

@@ -8,6 +8,8 @@ import { apiCan } from '../api-policies.ts';
 import type { ApiPrincipal } from '../tokens/api-tokens.ts';
 import { presentReport, type ApiReport } from './report-representation.ts';
 import { loadTriageFields } from './report-triage.ts';
+import { loadApiCra } from './report-cra.ts';
+import { loadProgram } from '../../programs/programs.ts';
 
 const reference = z
   .string()
@@ -27,7 +29,7 @@ export async function reportOfToken(ctx: AppContext, principal: ApiPrincipal, re
 
 /** Reads what the representation needs besides the report row. */
 export async function representReport(ctx: AppContext, principal: ApiPrincipal, report: Report): Promise<ApiReport> {
-  const [policy, assignee, attachments, triage, original] = await Promise.all([
+  const [policy, assignee, attachments, triage, original, cra] = await Promise.all([
     ctx.db.selectFrom('policy_versions').select('version').where('id', '=', report.policy_version_id).executeTakeFirstOrThrow(),
     report.assignee_id
       ? ctx.db.selectFrom('staff_users').select(['id', 'display_name as name']).where('id', '=', report.assignee_id).executeTakeFirst()
@@ -35,6 +37,7 @@ export async function representReport(ctx: AppContext, principal: ApiPrincipal, 
     listAttachments(ctx.db, ctx.vault, report.id),
     loadTriageFields(ctx, report),
     report.duplicate_of ? ctx.db.selectFrom('reports').select('reference').where('id', '=', report.duplicate_of).executeTakeFirst() : undefined,
+    loadProgram(ctx.db, { id: report.program_id }).then((p) => loadApiCra(ctx.db, report.id, p?.config.calendar.timeZone ?? 'UTC')),
   ]);
   return presentReport({
     report,
@@ -45,5 +48,6 @@ export async function representReport(ctx: AppContext, principal: ApiPrincipal, 
     includeReporter: apiCan.seeReporterContact(principal),
     baseUrl: ctx.config.baseUrl,
     duplicateOf: original?.reference ?? null,
+    cra,
   });
 }

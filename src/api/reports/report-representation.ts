@@ -6,6 +6,7 @@ import type { AttachmentInfo } from '../../reports/read-report.ts';
 import { SEVERITIES } from '../../sla/sla-targets.ts';
 import { describeSpamSignal } from '../../triage/spam-signals.ts';
 import { readDisclosure } from '../../disclosure/disclosure-rules.ts';
+import { craCaseSchema, type ApiCraCase } from './report-cra.ts';
 
 /**
  * The report as the API shows it. Fields are only ever added, so clients must
@@ -85,6 +86,7 @@ export const reportSchema = z
       .meta({ id: 'Quarantine' }),
     duplicateOf: z.string().nullable().meta({ description: 'Reference of the original when this report was marked a duplicate.' }),
     disclosure: disclosureSchema,
+    cra: z.array(craCaseSchema).meta({ description: 'EU Cyber Resilience Act Article 14 reporting: empty unless the report was marked actively exploited or a severe incident (docs/cra.md).' }),
     credit: z.object({ preference: z.enum(['name', 'handle', 'anonymous', 'none']) }),
     reporter: z
       .object({ name: z.string().nullable(), handle: z.string().nullable(), email: z.string().nullable() })
@@ -130,6 +132,8 @@ export function presentReport(args: {
   baseUrl: string;
   /** The original's reference, when this is a duplicate. */
   duplicateOf: string | null;
+  /** The CRA Article 14 cases (src/api/reports/report-cra.ts). */
+  cra: ApiCraCase[];
 }): ApiReport {
   const { report: r } = args;
   return {
@@ -150,6 +154,7 @@ export function presentReport(args: {
     quarantine: { quarantined: r.quarantined, reasons: r.quarantine_reasons.map((code) => ({ code, description: describeSpamSignal(code) })) },
     duplicateOf: args.duplicateOf,
     disclosure: presentDisclosure(r),
+    cra: args.cra,
     credit: { preference: r.credit_preference },
     ...(args.includeReporter ? { reporter: { name: r.reporter_name, handle: r.reporter_handle, email: r.reporter_email } } : {}),
     policy: presentPolicy(readPolicyAcceptance(r, args.policyVersion)),

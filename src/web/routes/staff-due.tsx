@@ -5,6 +5,7 @@ import type { AppContext } from '../../context.ts';
 import { loadProgram } from '../../programs/programs.ts';
 import { countInboxTabs } from '../../reports/inbox-counts.ts';
 import { listDueReports } from '../../sla/list-due-reports.ts';
+import { listCraDue } from '../../cra/list-cra-due.ts';
 import { chrome, sendHtml } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { DuePage } from '../views/due-page.tsx';
@@ -37,6 +38,7 @@ export function registerStaffDueRoutes(app: FastifyInstance, ctx: AppContext): v
         mine={mine}
         counts={counts}
         digest={{ enabled: me.sla_digest, csrf: reply.generateCsrf(), saved: query.digest === 'saved' }}
+        cra={await listCraDue(ctx.db, ctx.vault, { programIds, now })}
       />
     );
     return sendHtml(reply, renderPage(page), 200, { private: true });

@@ -32,6 +32,7 @@ import { fillForReport } from '../../canned/fill-for-report.ts';
 import type { ComposerDraft } from '../views/report-composer-panel.tsx';
 import { listRefusedDeliveries } from '../../mail/deliveries.ts';
 import { loadMailEvidenceView } from '../../mail-intake/mail-evidence-view.ts';
+import { loadCraPanel, registerStaffCraRoutes } from './staff-cra.tsx';
 
 type RefParams = { Params: { ref: string } };
 
@@ -115,6 +116,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
         advisory={advisory}
         deliveries={{ jobs: deliveries[0], refused: deliveries[1], canRetry: can.retryReportMail(req.staff!, report) }}
         mail={mail}
+        cra={await loadCraPanel(ctx, req, report, program)}
         cannedTemplates={cannedTemplates}
         done={done}
         canDraftAdvisory={can.editAdvisory(req.staff!, report.program_id)}
@@ -199,4 +201,5 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
   registerStaffCollabRoutes(app, ctx, { auth, visibleReport, editableReport, render });
   registerStaffDisclosureRoutes(app, ctx, { auth, visibleReport, editableReport, render });
   registerReportDeliveryRoutes(app, ctx, { auth, visibleReport });
+  registerStaffCraRoutes(app, ctx, { auth, visibleReport });
 }

@@ -6,6 +6,8 @@ import type { InboxTabCounts } from '../../reports/inbox-counts.ts';
 import { InboxTabs } from './inbox-page.tsx';
 import { Layout, type PageChrome } from './layout.tsx';
 import { UrgencyBadge } from './sla-clocks-panel.tsx';
+import { CraDueTable } from './cra-due-table.tsx';
+import type { CraDueRow } from '../../cra/list-cra-due.ts';
 
 function left(row: DueRow, now: Date): string {
   const ms = row.dueAt.getTime() - now.getTime();
@@ -22,6 +24,8 @@ export function DuePage(props: {
   /** The inbox tabs' counts: the Due tab counts the reports listed here. */
   counts: InboxTabCounts;
   digest: { enabled: boolean; csrf: string; saved: boolean };
+  /** EU CRA Article 14 deadlines (src/cra/list-cra-due.ts), above the SLA list. */
+  cra?: CraDueRow[];
 }) {
   const { rows, now } = props;
   return (
@@ -32,6 +36,7 @@ export function DuePage(props: {
         <a href="/staff/reports/due" aria-current={props.mine ? undefined : 'page'}>Everyone’s</a>
         <a href="/staff/reports/due?assignee=me" aria-current={props.mine ? 'page' : undefined}>Assigned to me</a>
       </nav>
+      <CraDueTable rows={props.cra} now={now} timeZone={props.timeZone} />
       <p class="meta">
         Nearest SLA deadline first; times in {props.timeZone}. Reports waiting on the reporter have their clocks paused and are not listed; quarantined
         reports wait in the Quarantine tab until someone decides.

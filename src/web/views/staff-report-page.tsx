@@ -31,6 +31,7 @@ import { NextStepPanel, STEP_PANELS, nextStepFor } from './report-next-step-pane
 import { Group, openGroups } from './report-groups-panel.tsx';
 import { ReportComposer, type ComposerDraft, type ComposerTemplate } from './report-composer-panel.tsx';
 import { StatusAndAssigneePanel } from './report-status-panel.tsx';
+import { CraReportPanel, type CraPanelView } from './cra-panel.tsx';
 
 const CREDIT_LABELS = { name: 'By name', handle: 'By handle', anonymous: 'Anonymously', none: 'No credit' } as const;
 
@@ -70,6 +71,8 @@ export function StaffReportPage(props: {
   mail?: MailEvidenceView;
   /** The program's canned responses filled for this report, for the message box's "Insert". */
   cannedTemplates?: ComposerTemplate[];
+  /** EU CRA Article 14 reporting (src/web/views/cra-panel.tsx): above the report while a clock runs, else a group. */
+  cra?: CraPanelView;
   /** The action just done (`?done=`): its group stays open. */
   done?: string;
 }) {
@@ -108,6 +111,7 @@ export function StaffReportPage(props: {
         <div class="report-main">
           <div class="report-next">
             {props.extras ? <QuarantinePanel extras={props.extras} base={base} csrf={props.csrf} canEdit={props.canEdit} /> : null}
+            <CraReportPanel view={props.cra} base={base} csrf={props.csrf} place="next" />
             <NextStepPanel step={step} report={report}>
               {STEP_PANELS[step].map((key) => <Fragment key={key}>{panels[key]}</Fragment>)}
             </NextStepPanel>
@@ -192,6 +196,7 @@ export function StaffReportPage(props: {
                 {later('advisory')}
               </Group>
             ) : null}
+            <CraReportPanel view={props.cra} base={base} csrf={props.csrf} place="group" />
             {props.triage ? (
               <Group id="duplicates" title="Duplicates" open={open.has('duplicates')} summary={props.triage.original ? `duplicate of ${props.triage.original.reference}` : dupCount ? `${dupCount} possible` : 'none suggested'}>
                 <DuplicatesPanel view={props.triage} base={base} csrf={props.csrf} canEdit={props.canEdit} canMark={nextStates(report.state).includes('duplicate')} />

@@ -2,6 +2,7 @@ import { STATE_LABELS, isReportState } from '../../domain/lifecycle.ts';
 import type { AttachmentInfo, TimelineEntry } from '../../reports/read-report.ts';
 import { formatDate, formatSize } from './layout.tsx';
 import { describeTriageEvent } from './triage-events.ts';
+import { describeCraEvent } from './cra-events.ts';
 import { describeDisclosureEvent } from '../../disclosure/disclosure-words.ts';
 
 function stateLabel(v: unknown): string {
@@ -29,7 +30,7 @@ function describeEvent(e: Extract<TimelineEntry, { kind: 'event' }>, audience: '
     case 'assigned':
       return e.data.to ? `${who} changed the assignee.` : `${who} removed the assignee.`;
     default:
-      return describeTriageEvent(e.type, e.data, who) ?? describeDisclosureEvent(e.type, e.data, audience, who) ?? `${who}: ${e.type}`;
+      return describeTriageEvent(e.type, e.data, who) ?? describeDisclosureEvent(e.type, e.data, audience, who) ?? describeCraEvent(e.type, e.data, who) ?? `${who}: ${e.type}`;
   }
 }
 
