@@ -35,4 +35,26 @@ export interface AuditChainHeadTable {
 export interface AuditTables {
   audit_log: AuditLogTable;
   audit_chain_head: AuditChainHeadTable;
+  approval_requests: ApprovalRequestsTable;
+}
+
+export type ApprovalAction = 'close-not-applicable' | 'close-spam' | 'publish-advisory';
+export type ApprovalState = 'pending' | 'approved' | 'declined';
+
+/** A request under the two-person rule (src/approvals/), waiting for or decided by a second staff member. */
+export interface ApprovalRequestsTable {
+  id: string;
+  program_id: string;
+  report_id: string | null;
+  advisory_id: string | null;
+  action: ApprovalAction;
+  /** Choices in clear (closure category, block choice, content hash); never words. */
+  params: ColumnType<Record<string, unknown>, string, string>;
+  /** The requester's note to the reporter, sealed with the report's key (purpose approval-note:<id>). */
+  note_sealed: Buffer | null;
+  requested_by: string;
+  requested_at: ColumnType<Date, Date | undefined, never>;
+  state: ColumnType<ApprovalState, ApprovalState | undefined, ApprovalState>;
+  decided_by: string | null;
+  decided_at: Date | null;
 }
