@@ -8,7 +8,7 @@ import { submitReport } from '../../src/reports/submit-report.ts';
 import { loadProgram } from '../../src/programs/programs.ts';
 import { DUPLICATE_FIXTURE } from '../fixtures/duplicate-reports.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
-import { demo, makeStaff, reportInput, testSecret, testVault } from '../helpers/factories.ts';
+import { demo, makeReport, makeStaff, reportInput, testSecret, testVault } from '../helpers/factories.ts';
 import { describeMeasurement, measureDuplicateSuggestions, type DuplicateMeasurement } from '../helpers/duplicate-precision.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 
@@ -78,6 +78,41 @@ for (const kind of await databaseKinds()) {
         const found = await findLikelyDuplicates(t.db, testVault, { programId: program.id, title: names, description: `${names}. ${names}.`, product: 'other', limit: 50 });
         assert.deepEqual(found.map((c) => c.reference), [], `nothing is "like" a text of ${slug}'s names only`);
       }
+    });
+  });
+}
+
+for (const kind of await databaseKinds()) {
+  describe(`words most recent reports share, in a program larger than the candidates ranked (${kind})`, () => {
+    let t: TestDatabase;
+    before(async () => {
+      t = await freshDatabase(kind);
+    });
+    after(async () => {
+      await t?.close();
+    });
+
+    it('do not count when the candidate limit is reached: shares are taken among the reports ranked', async () => {
+      // 26 older reports without the word, then 14 recent ones that all say "zebrafirm" (a product nickname
+      // the settings do not know), one of which is the real match. Ranking the 14 newest, "zebrafirm" is
+      // in all of them, though in only 14 of the program's 40.
+      for (let i = 0; i < 26; i++) {
+        await makeReport(t.db, { title: `Older finding number ${i} about logging`, description: `Older finding ${i}: verbose logging of request timings in the admin console.` });
+      }
+      for (let i = 0; i < 13; i++) {
+        await makeReport(t.db, { title: `Zebrafirm note ${i}`, description: `Zebrafirm observation ${i}: the about page shows the build date.` });
+      }
+      const target = await makeReport(t.db, { title: 'Zebrafirm heap overflow in the TLV decoder', description: 'Zebrafirm TLV decoder copies an attacker length into a fixed heap buffer.' });
+      const program = await demo(t.db);
+      const found = await findLikelyDuplicates(t.db, testVault, {
+        programId: program.id,
+        title: 'Heap overflow in Zebrafirm TLV decoding',
+        description: 'Zebrafirm overflows a heap buffer while decoding TLV records with a large length.',
+        product: 'other',
+        candidates: 14,
+        limit: 10,
+      });
+      assert.deepEqual(found.map((c) => c.reportId), [target.id], found.map((c) => `${c.title} (${c.reason})`).join('; '));
     });
   });
 }
