@@ -35,6 +35,14 @@ export function describeTriageEvent(type: string, data: Record<string, unknown>,
       return `${who} released the report from the quarantine.`;
     case 'sender-blocked':
       return `${who} blocked the sender (${[data.email ? 'e-mail address' : '', data.ip ? `IP address${typeof data.ipDays === 'number' ? ` for ${data.ipDays} ${data.ipDays === 1 ? 'day' : 'days'}` : ''}` : ''].filter(Boolean).join(' and ') || 'nothing to block'}).`;
+    case 'approval-requested':
+    case 'approval-granted':
+    case 'approval-declined': {
+      // The two-person rule (src/approvals/).
+      const what = data.action === 'close-spam' ? 'closing it as spam' : data.action === 'publish-advisory' ? 'publishing its advisory' : 'closing it as not applicable';
+      if (type === 'approval-requested') return `${who} asked for a second person’s approval of ${what} (two-person rule).`;
+      return type === 'approval-granted' ? `${who} approved ${what}.` : `${who} declined ${what}; nothing was changed.`;
+    }
     case 'sender-unblocked':
       return `${who} removed the sender’s ${data.kind === 'ip' ? 'IP address' : 'e-mail address'} from the block list.`;
     default:
