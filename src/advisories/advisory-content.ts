@@ -16,7 +16,13 @@ export interface AdvisoryContent {
   mitigation: string;
   cveId: string | null;
   cweId: number | null;
+  /**
+   * The team's CVSS 3.1 vector. Content saved before 4.0 had its own field may hold a 4.0
+   * vector here: read both with contentCvssVectors.
+   */
   cvssVector: string | null;
+  /** The team's CVSS 4.0 vector; absent in content saved before both could be given. */
+  cvssV4Vector?: string | null;
   products: AdvisoryProduct[];
   credits: AdvisoryCredit[];
   references: AdvisoryReference[];
@@ -39,6 +45,8 @@ const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+~:_-]{0,63}$/;
 const RANGE_WORDS = /^(all|any|before|earlier|later|prior|after|since|latest|versions?|every)$/i;
 /** A package URL (purl spec): scheme, type, name. */
 const PURL = /^pkg:[A-Za-z.+-][A-Za-z0-9.+-]*\/\S+$/;
+/** A CPE: the 2.3 formatted string or the 2.2 URI, exactly as CSAF 2.0's schema accepts them (product_identification_helper.cpe). */
+const CPE = /^(cpe:2\.3:[aho*-](:(((\?*|\*?)([a-zA-Z0-9\-._]|(\\[\\*?!"#$%&'()+,/:;<=>@[\]^`{|}~]))+(\?*|\*?))|[*-])){5}(:(([a-zA-Z]{2,3}(-([a-zA-Z]{2}|[0-9]{3}))?)|[*-]))(:(((\?*|\*?)([a-zA-Z0-9\-._]|(\\[\\*?!"#$%&'()+,/:;<=>@[\]^`{|}~]))+(\?*|\*?))|[*-])){4})|([c][pP][eE]:\/[AHOaho]?(:[A-Za-z0-9._\-~%]*){0,6})$/;
 const LIMITS = { title: 200, summary: 1000, details: 20_000, mitigation: 5000, name: 200, url: 2000 } as const;
 
 export type ParsedContent = { ok: true; content: AdvisoryContent } | { ok: false; errors: Record<string, string> };
@@ -78,19 +86,29 @@ export function parseAdvisoryForm(
     else cweId = cwe.id;
   }
 
-  let cvssVector: string | null = null;
-  const vectorText = field('cvssVector');
-  if (vectorText) {
-    const scored = scoreCvss(vectorText);
-    if (!scored.ok) errors.cvssVector = `This CVSS vector is not valid: ${scored.message}`;
-    else cvssVector = scored.value.vector;
+  // One vector per CVSS version, each in its own field; the score is computed from each.
+  const vectorOf = (name: 'cvssVector' | 'cvssV4Vector', version: '3.1' | '4.0'): string | null => {
+    const text = field(name);
+    if (!text) return null;
+    const scored = scoreCvss(text);
+    if (!scored.ok) errors[name] = `This CVSS vector is not valid: ${scored.message}`;
+    else if (scored.value.version !== version) errors[name] = `This is a CVSS ${scored.value.version} vector: give it in the CVSS ${scored.value.version} field.`;
+    else return scored.value.vector;
+    return null;
+  };
+  const cvssVector = vectorOf('cvssVector', '3.1');
+  const cvssV4Vector = vectorOf('cvssV4Vector', '4.0');
+  if (options.publishing && cvssV4Vector && !cvssVector && !errors.cvssV4Vector && !errors.cvssVector) {
+    // CSAF 2.0, the format scanners and aggregators read, holds CVSS 2.0 and 3.x scores only
+    // (cvss_v4 arrives with CSAF 2.1): without the 3.1 vector its products would have no score.
+    errors.cvssVector = 'Give the CVSS 3.1 vector too: CSAF 2.0 advisories carry CVSS 3.x scores only, so a 4.0-only advisory would have no score there.';
   }
 
   const productRows: AdvisoryProduct[] = [];
   for (const n of rowNumbers(body, 'product')) {
     const key = (f: string) => `product.${n}.${f}`;
-    const [id, introduced, fixed, ecosystem, pkg, purl] = (['id', 'introduced', 'fixed', 'ecosystem', 'package', 'purl'] as const).map((f) => field(key(f))) as [string, string, string, string, string, string];
-    if (![id, introduced, fixed, ecosystem, pkg, purl].some(Boolean)) continue;
+    const [id, introduced, fixed, ecosystem, pkg, purl, cpe] = (['id', 'introduced', 'fixed', 'ecosystem', 'package', 'purl', 'cpe'] as const).map((f) => field(key(f))) as [string, string, string, string, string, string, string];
+    if (![id, introduced, fixed, ecosystem, pkg, purl, cpe].some(Boolean)) continue;
     const product = products.find((p) => p.id === id);
     if (!product) {
       errors[key('id')] = 'Choose one of the program’s products.';
@@ -102,12 +120,14 @@ export function parseAdvisoryForm(
     if ((ecosystem || pkg || purl) && !(ecosystem && pkg)) errors[key('package')] = 'A package needs both its ecosystem and its name.';
     if (purl && !PURL.test(purl)) errors[key('purl')] = 'A package URL looks like pkg:npm/example.';
     if (pkg.length > LIMITS.name || ecosystem.length > 60 || purl.length > LIMITS.url) errors[key('package')] = 'Package coordinates are too long.';
+    if (cpe && (cpe.length > LIMITS.url || !CPE.test(cpe))) errors[key('cpe')] = 'A CPE looks like cpe:2.3:h:example:gateway:*:*:*:*:*:*:*:* (or a cpe:/ URI).';
     productRows.push({
       productId: product.id,
       name: product.name,
       introduced: introduced || null,
       fixed: fixed || null,
       package: ecosystem && pkg ? { ecosystem, name: pkg, purl: purl || null } : null,
+      ...(cpe ? { cpe } : {}),
     });
   }
 
@@ -138,7 +158,7 @@ export function parseAdvisoryForm(
   }
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, content: { title, summary, details, mitigation, cveId: cveText || null, cweId, cvssVector, products: productRows, credits, references } };
+  return { ok: true, content: { title, summary, details, mitigation, cveId: cveText || null, cweId, cvssVector, cvssV4Vector, products: productRows, credits, references } };
 }
 
 /** The row numbers present in a form for a repeated part, in order (`credit.0.name`, `credit.3.role` → 0, 3). */
@@ -152,15 +172,32 @@ function rowNumbers(body: Readonly<Record<string, unknown>>, part: string): numb
   return [...found].sort((a, b) => a - b).slice(0, MAX_ROWS);
 }
 
+/**
+ * The content's vectors by version. Content saved before both could be given has one vector,
+ * of either version, in cvssVector; it is put where its version belongs.
+ */
+export function contentCvssVectors(c: Pick<AdvisoryContent, 'cvssVector' | 'cvssV4Vector'>): { v31: string | null; v40: string | null } {
+  const legacyIs40 = c.cvssVector?.startsWith('CVSS:4.0/') ?? false;
+  return { v31: legacyIs40 ? null : c.cvssVector, v40: c.cvssV4Vector ?? (legacyIs40 ? c.cvssVector : null) };
+}
+
+/** The content's vector fields for a vector of either version (e.g. the report's), put where it belongs. */
+export function cvssVectorFields(vectors: readonly (string | null | undefined)[]): Pick<AdvisoryContent, 'cvssVector' | 'cvssV4Vector'> {
+  const given = vectors.filter((v): v is string => Boolean(v));
+  return { cvssVector: given.find((v) => !v.startsWith('CVSS:4.0/')) ?? null, cvssV4Vector: given.find((v) => v.startsWith('CVSS:4.0/')) ?? null };
+}
+
 /** The form's values for a content, the inverse of parseAdvisoryForm (for editing). */
 export function contentToForm(c: AdvisoryContent): Record<string, string> {
+  const vectors = contentCvssVectors(c);
   const values: Record<string, string> = {
     title: c.title, summary: c.summary, details: c.details, mitigation: c.mitigation,
-    cveId: c.cveId ?? '', cwe: c.cweId === null ? '' : `CWE-${c.cweId}`, cvssVector: c.cvssVector ?? '',
+    cveId: c.cveId ?? '', cwe: c.cweId === null ? '' : `CWE-${c.cweId}`, cvssVector: vectors.v31 ?? '', cvssV4Vector: vectors.v40 ?? '',
   };
   c.products.forEach((p, i) => Object.assign(values, {
     [`product.${i}.id`]: p.productId, [`product.${i}.introduced`]: p.introduced ?? '', [`product.${i}.fixed`]: p.fixed ?? '',
     [`product.${i}.ecosystem`]: p.package?.ecosystem ?? '', [`product.${i}.package`]: p.package?.name ?? '', [`product.${i}.purl`]: p.package?.purl ?? '',
+    [`product.${i}.cpe`]: p.cpe ?? '',
   }));
   c.credits.forEach((cr, i) => Object.assign(values, { [`credit.${i}.name`]: cr.name, [`credit.${i}.role`]: cr.role }));
   c.references.forEach((r, i) => Object.assign(values, { [`reference.${i}.url`]: r.url, [`reference.${i}.summary`]: r.summary }));
@@ -170,7 +207,11 @@ export function contentToForm(c: AdvisoryContent): Record<string, string> {
 /** The advisory every output renders, from stored content and what is derived around it. */
 export function toAdvisory(args: { publicId: string; content: AdvisoryContent; publisher: AdvisoryPublisher; revisions: readonly AdvisoryRevision[]; draftDate?: string }): Advisory {
   const c = args.content;
-  const scored = c.cvssVector ? scoreCvss(c.cvssVector) : null;
+  const vectors = contentCvssVectors(c);
+  const scores = [vectors.v40, vectors.v31].flatMap((v) => {
+    const scored = v ? scoreCvss(v) : null;
+    return scored?.ok ? [publishedCvss(scored.value)] : [];
+  });
   const cwe = c.cweId === null ? undefined : findCwe(c.cweId);
   // A draft has no revision yet; its preview shows the date it would carry.
   const first = args.revisions[0]?.date ?? args.draftDate ?? new Date(0).toISOString();
@@ -184,7 +225,8 @@ export function toAdvisory(args: { publicId: string; content: AdvisoryContent; p
     mitigation: c.mitigation,
     cveId: c.cveId,
     cwe: cwe ? { id: cwe.id, name: cwe.name } : null,
-    cvss: scored?.ok ? publishedCvss(scored.value) : null,
+    cvss: scores[0] ?? null,
+    cvssScores: scores,
     products: c.products,
     credits: c.credits,
     references: c.references,

@@ -11,7 +11,7 @@ import { queueWebhookEvent } from '../webhooks/queue-webhooks.ts';
 import { recordEvent } from '../reports/record-event.ts';
 import { openReporter, type ReporterIdentity } from '../reports/report-contents.ts';
 import { queueSubscriberNotice } from '../subscriptions/notify-subscribers.ts';
-import { advisorySearchText, toAdvisory, type AdvisoryContent } from './advisory-content.ts';
+import { advisorySearchText, cvssVectorFields, toAdvisory, type AdvisoryContent } from './advisory-content.ts';
 import type { Advisory, AdvisoryCredit, AdvisoryPublisher, AdvisoryRevision } from './advisory.ts';
 
 /** An advisory as the staff pages handle it: content opened whether draft or published. */
@@ -124,7 +124,7 @@ export async function draftAdvisoryFromReport(db: Db, vault: ReportVault, args: 
     mitigation: '',
     cveId: null,
     cweId: report.cwe_id,
-    cvssVector: report.team_cvss_vector,
+    ...cvssVectorFields([report.team_cvss_vector]),
     products: product ? [{ productId: product.id, name: product.name, introduced: null, fixed: null, package: null }] : [],
     credits: await creditsFromReport(db, vault, report.id),
     references: [],

@@ -22,8 +22,17 @@ export interface Advisory {
   cveId: string | null;
   /** From the shipped CWE list. */
   cwe: { id: number; name: string } | null;
-  /** The team's score, never the reporter's suggestion. */
+  /**
+   * The team's headline score, never the reporter's suggestion: the CVSS 4.0 one when the team
+   * gave one, else the 3.1 one. Its severity is the advisory's severity.
+   */
   cvss: AdvisoryCvss | null;
+  /**
+   * Every score the team gave, at most one per CVSS version, 4.0 first; every format carries
+   * each one it can hold. Absent (advisories built before both could be given): just `cvss`.
+   * Read it with advisoryCvssScores.
+   */
+  cvssScores?: AdvisoryCvss[];
   /** At least one when published. */
   products: AdvisoryProduct[];
   /** Only people who chose to be credited, with the name or handle they chose. */
@@ -67,6 +76,11 @@ export interface AdvisoryProduct {
   fixed: string | null;
   /** Package coordinates when the product is also distributed through an ecosystem (OSV uses them). */
   package: { ecosystem: string; name: string; purl: string | null } | null;
+  /**
+   * The product's CPE (2.3 formatted string, or a 2.2 URI) when the team gives one; CSAF names
+   * the product by it (product_identification_helper). Absent in content written before.
+   */
+  cpe?: string | null;
 }
 
 /** CSAF's acknowledgment roles, OSV's credit types and CVE's credit types all map from these. */
@@ -90,6 +104,11 @@ export interface AdvisoryRevision {
   date: string;
   /** "Initial release", "Added fixed version for 1.x", … */
   summary: string;
+}
+
+/** Every score of an advisory (see Advisory.cvssScores), 4.0 first. */
+export function advisoryCvssScores(a: Pick<Advisory, 'cvss' | 'cvssScores'>): AdvisoryCvss[] {
+  return a.cvssScores ?? (a.cvss ? [a.cvss] : []);
 }
 
 /** Where the advisory and its machine-readable variants live (stable public URLs, DESIGN.md). */

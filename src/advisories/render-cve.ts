@@ -1,7 +1,7 @@
 import MarkdownIt, { type Token } from 'markdown-it';
 import { CVSS_METRICS, definesGroup, parseCvssVector } from '../domain/cvss-metrics.ts';
 import { InvalidCvssVectorError, requireCvssScore } from '../domain/cvss-score.ts';
-import { advisoryUrls, type Advisory, type AdvisoryCreditRole, type AdvisoryCvss } from './advisory.ts';
+import { advisoryCvssScores, advisoryUrls, type Advisory, type AdvisoryCreditRole, type AdvisoryCvss } from './advisory.ts';
 import { cvssJsonMetrics } from './cvss-json.ts';
 import { httpUrl, oneLine, uniqueBy, utc, withoutControls } from './output-text.ts';
 
@@ -125,7 +125,9 @@ export function renderCveCnaContainer(a: Advisory, opts: CveRenderOptions): CveC
     const cweId = `CWE-${a.cwe.id}`;
     container.problemTypes = [{ descriptions: [{ lang: 'en', type: 'CWE', cweId, description: clip(`${cweId}: ${a.cwe.name}`, MAX.text) }] }];
   }
-  if (a.cvss) container.metrics = [cveMetric(a.cvss)];
+  // Every score the team gave: CVE 5.1 takes one metrics entry per CVSS version.
+  const scores = advisoryCvssScores(a);
+  if (scores.length > 0) container.metrics = scores.map(cveMetric);
   const mitigation = longText([markdownToPlain(a.mitigation)], urls.html);
   if (mitigation) container.workarounds = [{ lang: 'en', value: mitigation }];
   const fixes = a.products.filter((p) => p.fixed).map((p) => `Update ${oneLine(p.name)} to ${p.fixed} or later.`);

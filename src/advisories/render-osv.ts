@@ -1,7 +1,7 @@
 import { parseCvssVector } from '../domain/cvss-metrics.ts';
 import { InvalidCvssVectorError } from '../domain/cvss-score.ts';
 import type { Severity } from '../db/schema.ts';
-import { advisoryUrls, type Advisory, type AdvisoryCreditRole, type AdvisoryProduct } from './advisory.ts';
+import { advisoryCvssScores, advisoryUrls, type Advisory, type AdvisoryCreditRole, type AdvisoryProduct } from './advisory.ts';
 import { httpUrl, oneLine, uniqueBy, utc, withoutControls } from './output-text.ts';
 
 /**
@@ -91,7 +91,8 @@ export function renderOsv(a: Advisory): OsvRecord {
     ...(a.cveId ? { aliases: [a.cveId] } : {}),
     summary: oneLine(a.title),
     details: osvDetails(a),
-    ...(a.cvss ? { severity: [{ type: a.cvss.version === '3.1' ? 'CVSS_V3' : 'CVSS_V4', score: canonicalVector(a.cvss.vector) }] } : {}),
+    // Every score the team gave, one per type (OSV allows each type once).
+    ...(advisoryCvssScores(a).length > 0 ? { severity: advisoryCvssScores(a).map((c) => ({ type: c.version === '3.1' ? ('CVSS_V3' as const) : ('CVSS_V4' as const), score: canonicalVector(c.vector) })) } : {}),
     affected: osvAffected(a.products),
     references: uniqueBy(
       [

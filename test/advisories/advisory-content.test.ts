@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { contentToForm, parseAdvisoryForm, toAdvisory } from '../../src/advisories/advisory-content.ts';
+import { contentCvssVectors, contentToForm, parseAdvisoryForm, toAdvisory } from '../../src/advisories/advisory-content.ts';
+import { advisoryCvssScores } from '../../src/advisories/advisory.ts';
 
 const PRODUCTS = [
   { id: 'gateway', name: 'Example Gateway' },
@@ -63,5 +64,44 @@ describe('advisory form and content (pure)', () => {
     assert.match(a.cwe!.name, /SQL/);
     assert.equal(a.initialReleaseDate, '2026-11-20T00:00:00.000Z');
     assert.equal(a.currentReleaseDate, '2026-11-21T00:00:00.000Z');
+  });
+
+  it('takes a CVSS 3.1 and a CVSS 4.0 vector, each in its field, and the advisory carries both scores (4.0 the headline)', () => {
+    const v31 = 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H';
+    const v40 = 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N';
+    const parsed = parseAdvisoryForm({ title: 'T', summary: 'S', cvssVector: v31, cvssV4Vector: v40, 'product.0.id': 'gateway', 'product.0.cpe': 'cpe:2.3:h:example:gateway:*:*:*:*:*:*:*:*' }, PRODUCTS, { publishing: true });
+    assert.ok(parsed.ok, JSON.stringify(!parsed.ok && parsed.errors));
+    assert.equal(parsed.content.cvssVector, v31);
+    assert.equal(parsed.content.cvssV4Vector, v40);
+    assert.equal(parsed.content.products[0]!.cpe, 'cpe:2.3:h:example:gateway:*:*:*:*:*:*:*:*');
+    const a = toAdvisory({ publicId: 'EMB-SA-2026-0001', content: parsed.content, publisher, revisions: [] });
+    assert.deepEqual(advisoryCvssScores(a).map((c) => [c.version, c.score]), [['4.0', 9.3], ['3.1', 9.8]]);
+    assert.equal(a.cvss?.version, '4.0');
+    const again = parseAdvisoryForm(contentToForm(parsed.content), PRODUCTS, { publishing: true });
+    assert.ok(again.ok);
+    assert.deepEqual(again.content, parsed.content);
+
+    // Each field takes its own version; a 4.0-only advisory cannot be published (CSAF 2.0 would have no score).
+    const swapped = parseAdvisoryForm({ title: 'T', summary: 'S', cvssVector: v40, cvssV4Vector: v31, 'product.0.id': 'gateway' }, PRODUCTS, { publishing: false });
+    assert.ok(!swapped.ok);
+    assert.match(swapped.errors.cvssVector!, /CVSS 4\.0 vector: give it in the CVSS 4\.0 field/);
+    assert.match(swapped.errors.cvssV4Vector!, /CVSS 3\.1 vector/);
+    const only40 = { title: 'T', summary: 'S', cvssV4Vector: v40, 'product.0.id': 'gateway' };
+    assert.ok(parseAdvisoryForm(only40, PRODUCTS, { publishing: false }).ok, 'a draft may hold the 4.0 vector alone');
+    const refused = parseAdvisoryForm(only40, PRODUCTS, { publishing: true });
+    assert.ok(!refused.ok);
+    assert.match(refused.errors.cvssVector!, /CSAF 2\.0/);
+    const badCpe = parseAdvisoryForm({ title: 'T', 'product.0.id': 'gateway', 'product.0.cpe': 'cpe:2.3:h:example' }, PRODUCTS, { publishing: false });
+    assert.ok(!badCpe.ok && badCpe.errors['product.0.cpe']);
+  });
+
+  it('reads content saved with one vector of either version in cvssVector', () => {
+    const v40 = 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N';
+    const legacy = { title: 'T', summary: 'S', details: '', mitigation: '', cveId: null, cweId: null, cvssVector: v40, products: [], credits: [], references: [] };
+    assert.deepEqual(contentCvssVectors(legacy), { v31: null, v40 });
+    assert.equal(contentToForm(legacy).cvssV4Vector, v40);
+    assert.equal(contentToForm(legacy).cvssVector, '');
+    const a = toAdvisory({ publicId: 'EMB-SA-2026-0001', content: legacy, publisher, revisions: [] });
+    assert.deepEqual(advisoryCvssScores(a).map((c) => c.version), ['4.0']);
   });
 });

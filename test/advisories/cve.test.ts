@@ -118,6 +118,15 @@ describe('CVE JSON 5.1', () => {
     });
   });
 
+  it('an advisory with a 3.1 and a 4.0 score carries both, one metrics entry each', () => {
+    const { container } = renderBoth(fullAdvisory({ cvss: cvss40, cvssScores: [cvss40!, fullAdvisory().cvss!] }));
+    assert.equal(container.metrics?.length, 2);
+    assert.equal(container.metrics![0]!.cvssV4_0?.vectorString, cvss40!.vector);
+    assert.equal(container.metrics![0]!.cvssV4_0?.baseScore, 9.3);
+    assert.equal(container.metrics![1]!.cvssV3_1?.vectorString, 'CVSS:3.1/AV:N/AC:L/PR:L/UI:R/S:C/C:H/I:H/A:N');
+    assert.equal(container.metrics![1]!.cvssV3_1?.baseScore, 8.7);
+  });
+
   it('a CVSS 4.0 score becomes a cvssV4_0 object', () => {
     const { container } = renderBoth(fullAdvisory({ cvss: cvss40 }));
     assert.deepEqual(container.metrics?.[0], {

@@ -95,6 +95,15 @@ describe('OSV', () => {
     assert.equal(osv.details, 'A crafted request crashes the sync service.\n\n## Affected products\n\n- Example Sync: all versions (no fixed version yet)');
   });
 
+  it('an advisory with a 3.1 and a 4.0 score carries both severities', () => {
+    const osv = renderOsv(fullAdvisory({ cvss: cvss40, cvssScores: [cvss40!, fullAdvisory().cvss!] }));
+    assertValid(osv);
+    assert.deepEqual(osv.severity, [
+      { type: 'CVSS_V4', score: cvss40!.vector },
+      { type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:L/UI:R/S:C/C:H/I:H/A:N' },
+    ]);
+  });
+
   it('a CVSS 4.0 score is a CVSS_V4 severity in the specification order OSV requires', () => {
     // Same metrics, shuffled: the record must still match OSV's fixed-order pattern.
     const shuffled = 'CVSS:4.0/AC:L/AV:N/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N';

@@ -1,5 +1,5 @@
 import { CREDIT_ROLES } from '../../advisories/advisory-content.ts';
-import { advisoryUrls, type Advisory, type AdvisoryProduct } from '../../advisories/advisory.ts';
+import { advisoryCvssScores, advisoryUrls, type Advisory, type AdvisoryProduct } from '../../advisories/advisory.ts';
 import { Layout, type AlternateLink, type PageChrome } from './layout.tsx';
 import { Markdown } from './markdown.tsx';
 
@@ -81,8 +81,12 @@ export function AdvisoryBody(props: { advisory: Advisory }) {
       ) : null}
       <h2>Severity and weakness</h2>
       <dl>
-        <dt>CVSS</dt>
-        <dd>{a.cvss ? <>{a.cvss.score.toFixed(1)} {a.cvss.severity} <code>{a.cvss.vector}</code></> : 'Not scored'}</dd>
+        {advisoryCvssScores(a).length === 0 ? <><dt>CVSS</dt><dd>Not scored</dd></> : advisoryCvssScores(a).map((c) => (
+          <>
+            <dt key={`dt-${c.version}`}>CVSS {c.version}</dt>
+            <dd key={`dd-${c.version}`}>{c.score.toFixed(1)} {c.severity} <code>{c.vector}</code></dd>
+          </>
+        ))}
         <dt>Weakness</dt>
         <dd>{a.cwe ? `CWE-${a.cwe.id}: ${a.cwe.name}` : 'Not classified'}</dd>
       </dl>

@@ -58,7 +58,7 @@ export function StaffAdvisoryListPage(props: { chrome: PageChrome; rows: StaffAd
 
 const LABELS: Record<string, string> = {
   title: 'Title', summary: 'Summary', details: 'Details', mitigation: 'Workarounds and mitigations', cveId: 'CVE id', cwe: 'Weakness (CWE)',
-  cvssVector: 'CVSS vector', revisionSummary: 'What changed', confirm: 'Confirmation', publishEarly: 'Disclosure date',
+  cvssVector: 'CVSS 3.1 vector', cvssV4Vector: 'CVSS 4.0 vector', revisionSummary: 'What changed', confirm: 'Confirmation', publishEarly: 'Disclosure date',
 };
 
 function labelFor(field: string): string {
@@ -134,17 +134,18 @@ export function AdvisoryEditorPage(props: {
           <legend>Identifiers and scoring</legend>
           <Text name="cveId" label="CVE id" values={values} errors={errors} max={30} hint="e.g. CVE-2026-12345, once assigned." />
           <Text name="cwe" label="Weakness (CWE)" values={values} errors={errors} max={20} hint="e.g. CWE-79, from the shipped CWE list." />
-          <Text name="cvssVector" label="CVSS vector" values={values} errors={errors} max={300} hint="The team’s CVSS 3.1 or 4.0 vector; the score is computed from it." />
+          <Text name="cvssVector" label="CVSS 3.1 vector" values={values} errors={errors} max={300} hint="The team’s CVSS 3.1 vector, e.g. CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H; the score is computed from it. Needed with a 4.0 vector: CSAF 2.0 carries 3.x scores only." />
+          <Text name="cvssV4Vector" label="CVSS 4.0 vector" values={values} errors={errors} max={300} hint="The team’s CVSS 4.0 vector, e.g. CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N. With both, the 4.0 score is the headline; every format carries each score it can hold." />
         </fieldset>
         <fieldset disabled={disabled}>
           <legend>Affected products</legend>
-          <p class="hint">Versions from “introduced” (empty: all earlier) up to, not including, “fixed” (empty: no fix yet). Package coordinates are optional (OSV uses them).</p>
+          <p class="hint">Versions from “introduced” (empty: all earlier) up to, not including, “fixed” (empty: no fix yet). Package coordinates are optional (OSV uses them). A purl or a CPE (e.g. cpe:2.3:h:example:gateway:*:*:*:*:*:*:*:*) lets scanners match the product in CSAF; the version is filled in per release.</p>
           <table class="rows">
-            <thead><tr><th scope="col">Product</th><th scope="col">Introduced</th><th scope="col">Fixed</th><th scope="col">Ecosystem</th><th scope="col">Package</th><th scope="col">purl</th></tr></thead>
+            <thead><tr><th scope="col">Product</th><th scope="col">Introduced</th><th scope="col">Fixed</th><th scope="col">Ecosystem</th><th scope="col">Package</th><th scope="col">purl</th><th scope="col">CPE</th></tr></thead>
             <tbody>
               {rows(values, 'product').map((i) => {
                 const k = (f: string) => `product.${i}.${f}`;
-                const err = ['id', 'introduced', 'fixed', 'package', 'purl'].map((f) => errors[k(f)]).filter(Boolean).join(' ');
+                const err = ['id', 'introduced', 'fixed', 'package', 'purl', 'cpe'].map((f) => errors[k(f)]).filter(Boolean).join(' ');
                 return (
                   <tr key={i} class={err ? 'invalid' : undefined}>
                     <td>
@@ -154,8 +155,8 @@ export function AdvisoryEditorPage(props: {
                       </select>
                       {err ? <p class="field-error">{err}</p> : null}
                     </td>
-                    {(['introduced', 'fixed', 'ecosystem', 'package', 'purl'] as const).map((f) => (
-                      <td key={f}><input name={k(f)} aria-label={`Product ${i + 1} ${f}`} maxLength={f === 'purl' ? 2000 : 200} value={values[k(f)] ?? ''} /></td>
+                    {(['introduced', 'fixed', 'ecosystem', 'package', 'purl', 'cpe'] as const).map((f) => (
+                      <td key={f}><input name={k(f)} aria-label={`Product ${i + 1} ${f}`} maxLength={f === 'purl' || f === 'cpe' ? 2000 : 200} value={values[k(f)] ?? ''} /></td>
                     ))}
                   </tr>
                 );
