@@ -198,6 +198,11 @@ function reachableBinaries(bin: Binaries, user: { uid: number; gid: number }, lo
   return copy;
 }
 
+/** The database server's environment: not Embargo's, which holds its secrets (EMBARGO_SECRET, mail URLs). */
+function serverEnv(): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', ...(process.env.TZ ? { TZ: process.env.TZ } : {}) };
+}
+
 function chownTree(dir: string, uid: number, gid: number): void {
   chownSync(dir, uid, gid);
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -308,7 +313,7 @@ export async function startManagedPostgres(dataDir: string, options: ManagedPost
 
   const launch = async (): Promise<void> => {
     const started = Date.now();
-    const proc = spawn(bin.postgres, args, { ...runAs, stdio: ['ignore', 'ignore', 'pipe', dirFd], env: { ...process.env, LC_ALL: 'C' } });
+    const proc = spawn(bin.postgres, args, { ...runAs, stdio: ['ignore', 'ignore', 'pipe', dirFd], env: serverEnv() });
     child = proc;
     let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     const exit = new Promise<void>((resolve) => {
@@ -438,7 +443,7 @@ async function initCluster(clusterDir: string, bin: Binaries, user: { uid: numbe
       const proc = spawn(
         bin.initdb,
         ['-D', process.platform === 'linux' ? '/proc/self/fd/3' : temp, '-U', SUPERUSER, '--auth-local=trust', '--auth-host=reject', '-E', 'UTF8', '--locale=C', '--no-instructions', '--sync-method=syncfs'],
-        { ...(user ? { uid: user.uid, gid: user.gid } : {}), stdio: ['ignore', 'pipe', 'pipe', fd], env: { ...process.env, LC_ALL: 'C' } },
+        { ...(user ? { uid: user.uid, gid: user.gid } : {}), stdio: ['ignore', 'pipe', 'pipe', fd], env: serverEnv() },
       );
       let output = '';
       proc.stdout!.on('data', (d) => (output += d));

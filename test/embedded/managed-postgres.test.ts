@@ -125,6 +125,9 @@ describe('the embedded database is a PostgreSQL server Embargo runs itself', () 
     } else {
       assert.equal(uid, process.getuid!(), 'as an ordinary user, the server runs as that user');
     }
+    // Embargo's environment (its secret, mail URLs) is not handed to the database server.
+    const environ = readFileSync(`/proc/${postmaster}/environ`, 'utf8').split('\0');
+    assert.deepEqual(environ.filter((e) => e.startsWith('EMBARGO_')), [], 'no EMBARGO_* variable in the server environment');
     // The data directory (0700, owned by root here) is out of that user's reach; the server still works.
     assert.equal(statSync(proc.tempDir).mode & 0o777, 0o700);
     assert.equal((await submitOnce(proc.baseUrl)).post?.status, 303);
