@@ -1,4 +1,5 @@
 import {
+import { recordAudit } from '../../audit/append-audit.ts';
   generateAuthenticationOptions,
   generateRegistrationOptions,
   verifyAuthenticationResponse,
@@ -126,6 +127,7 @@ export async function registerPasskey(
     .executeTakeFirst();
   // The same authenticator registered twice (excludeCredentials normally prevents it).
   if (!row) return { ok: false, reason: 'unknown-credential' };
+  await recordAudit(db, { actor: { kind: 'staff', id: input.userId }, action: 'passkey.registered', target: row.id });
   return { ok: true, id: row.id };
 }
 
@@ -201,6 +203,7 @@ export async function verifyAssertion(
 export async function removePasskey(db: Db, userId: string, passkeyId: string): Promise<boolean> {
   if (!/^[0-9a-f-]{36}$/i.test(passkeyId)) return false;
   const row = await db.deleteFrom('staff_passkeys').where('id', '=', passkeyId).where('user_id', '=', userId).returning('id').executeTakeFirst();
+  if (row) await recordAudit(db, { actor: { kind: 'staff', id: userId }, action: 'passkey.removed', target: row.id });
   return row !== undefined;
 }
 
