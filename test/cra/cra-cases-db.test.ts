@@ -38,6 +38,11 @@ for (const kind of await databaseKinds()) {
       await assert.rejects(markCraCase(t.db, { actor: actorOf(lead, program.id, 'lead'), reportId: report.id, kind: 'exploited-vulnerability', awareAt: aware, now }), { code: 'validation_failed' });
       const events = await t.db.selectFrom('report_events').select(['type', 'data', 'reporter_visible']).where('report_id', '=', report.id).where('type', 'like', 'cra-%' as never).execute();
       assert.deepEqual(events.map((e) => [e.type, e.reporter_visible]), [['cra-marked', false]]);
+      // In the audit log too, in the same transaction (src/audit/): who marked which report as what.
+      const audit = await t.db.selectFrom('audit_log').select(['action', 'actor_id', 'details']).where('report_id', '=', report.id).where('action', '=', 'report.cra-marked').execute();
+      assert.equal(audit.length, 1);
+      assert.equal(audit[0]!.actor_id, lead.id);
+      assert.match(audit[0]!.details, /exploited-vulnerability/);
 
       const opened = (await findReportByReference(t.db, testVault, report.reference))!;
       let view = await loadCraView(t.db, testVault, opened, program, now);

@@ -1,5 +1,4 @@
 import {
-import { recordAudit } from '../../audit/append-audit.ts';
   generateAuthenticationOptions,
   generateRegistrationOptions,
   verifyAuthenticationResponse,
@@ -10,6 +9,7 @@ import { recordAudit } from '../../audit/append-audit.ts';
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
+import { recordAudit } from '../../audit/append-audit.ts';
 import type { Db } from '../../db/database.ts';
 import type { PasskeyPurpose } from '../../db/staff-identity-tables.ts';
 import { storeChallenge, takeChallenge } from './challenges.ts';
