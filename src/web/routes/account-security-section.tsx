@@ -26,15 +26,17 @@ export async function accountSignInSections(ctx: AppContext, req: FastifyRequest
   const query = (req.query ?? {}) as { done?: string; passkey?: string };
   const done = query.done;
   const sso = ctx.config.sso;
+  const needsPassword = !(await signedInRecently(ctx.db, req.cookies[sessionCookieName(ctx)]));
   return (
     <>
       {done === 'sso-linked' ? <p class="notice success" role="status">Your account is linked to {sso?.label ?? 'single sign-on'}.</p> : null}
-      {sso ? <LinkedIdentities csrf={csrf} label={sso.label} identities={await listIdentities(ctx.db, staff.userId)} /> : null}
+      {done === 'sso-not-confirmed' ? <p class="notice error" role="alert">Not linked: type your current password to link single sign-on (or sign out and in again).</p> : null}
+      {sso ? <LinkedIdentities csrf={csrf} label={sso.label} identities={await listIdentities(ctx.db, staff.userId)} needsPassword={needsPassword} /> : null}
       <PasskeysSection
         csrf={csrf}
         script={await clientBundleUrl('passkeys')}
         passkeys={await listPasskeys(ctx.db, staff.userId)}
-        needsPassword={!(await signedInRecently(ctx.db, req.cookies[sessionCookieName(ctx)]))}
+        needsPassword={needsPassword}
         notice={query.passkey ? PASSKEY_NOTICES[query.passkey] : undefined}
       />
     </>

@@ -5,8 +5,10 @@ import { authorizationUrl, CallbackRefusedError, completeAuthorization, newAutho
 import { consumeSsoRequest, createSsoRequest, SSO_REQUEST_MS } from '../../staff/sso/sso-requests.ts';
 import { signInWithIdentity, SSO_REFUSALS } from '../../staff/sso/sso-sign-in.ts';
 import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
-import { hitRateLimit, rateLimitKeys } from '../rate-limit.ts';
-import { requireStaff, startStaffSession } from '../require-staff.ts';
+import { hitRateLimit, idRateLimitKey, rateLimitKeys } from '../rate-limit.ts';
+import { requireStaff, sessionCookieName, startStaffSession } from '../require-staff.ts';
+import { signedInRecently } from '../../staff/passkeys/reauth.ts';
+import { checkCredentials } from '../../staff/staff-users.ts';
 import { renderPage } from '../views/layout.tsx';
 import { SsoRefusedPage } from '../views/sso-views.tsx';
 import { beginSecondFactorSignIn } from './staff-second-factor.tsx';
@@ -51,9 +53,20 @@ export function registerStaffSsoRoutes(app: FastifyInstance, ctx: AppContext): v
 
   app.get<{ Querystring: { next?: string } }>('/staff/login/sso', async (req, reply) => start(req, reply, { next: safeNext(req.query.next) }));
 
-  app.post('/staff/account/sso/link', { preHandler: [requireStaff(ctx), app.csrfProtection] }, async (req, reply) =>
-    start(req, reply, { next: '/staff/account', linkUserId: req.staff!.userId }),
-  );
+  app.post<{ Body: { password?: unknown } }>('/staff/account/sso/link', { preHandler: [requireStaff(ctx), app.csrfProtection] }, async (req, reply) => {
+    const staff = req.staff!;
+    // A linked identity signs in as this account on its own: like adding a passkey, a borrowed
+    // session must not be able to plant one. Who signed in within ten minutes has just proved it;
+    // anyone else types their current password first (the same tries as the password change).
+    if (!(await signedInRecently(ctx.db, req.cookies[sessionCookieName(ctx)]))) {
+      await hitRateLimit(ctx.db, idRateLimitKey('account:current-password', staff.userId), 10, 15 * 60);
+      const password = typeof req.body?.password === 'string' ? req.body.password : '';
+      if ((await checkCredentials(ctx.db, staff.email, password)) !== staff.userId) {
+        return reply.redirect('/staff/account?done=sso-not-confirmed#sso-heading', 303);
+      }
+    }
+    return start(req, reply, { next: '/staff/account', linkUserId: staff.userId });
+  });
 
   app.get('/staff/login/sso/callback', async (req, reply) => {
     const request = await consumeSsoRequest(ctx.db, req.cookies[cookieName]);

@@ -26,7 +26,7 @@ export function SsoButton(props: { label: string; next?: string | undefined }) {
 }
 
 /** The account page's single sign-on section: linked identities, and linking this account. */
-export function LinkedIdentities(props: { csrf: string; label: string; identities: { issuer: string; lastSignInAt: Date | null }[] }) {
+export function LinkedIdentities(props: { csrf: string; label: string; identities: { issuer: string; lastSignInAt: Date | null }[]; needsPassword?: boolean }) {
   return (
     <section aria-labelledby="sso-heading">
       <h2 id="sso-heading">Single sign-on</h2>
@@ -44,6 +44,13 @@ export function LinkedIdentities(props: { csrf: string; label: string; identitie
           <p>Link this account to your identity at {props.label} to sign in through it.</p>
           <form method="post" action="/staff/account/sso/link">
             <input type="hidden" name="_csrf" value={props.csrf} />
+            {props.needsPassword ? (
+              <div class="field">
+                <label for="sso-link-password">Your current password</label>
+                <p class="hint">To confirm it is you (not needed within ten minutes of signing in).</p>
+                <input id="sso-link-password" name="password" type="password" autocomplete="current-password" required />
+              </div>
+            ) : null}
             <button type="submit">Link to {props.label}</button>
           </form>
         </>
