@@ -9,6 +9,7 @@ import type { StaffIdentityTables } from './staff-identity-tables.ts';
 import type { TeamNoticeTables } from './team-notice-tables.ts';
 import type { AuditTables } from './audit-tables.ts';
 import type { WebhookTables } from './webhook-tables.ts';
+import type { TrackerTables } from './tracker-tables.ts';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -475,7 +476,7 @@ export interface DuplicateSuggestionsTable {
   created_at: CreatedAt;
 }
 
-export interface Database extends SubscriptionTables, StaffAuthTables, TeamNoticeTables, StaffIdentityTables, AuditTables, CraTables, WebhookTables {
+export interface Database extends SubscriptionTables, StaffAuthTables, TeamNoticeTables, StaffIdentityTables, AuditTables, CraTables, WebhookTables, TrackerTables {
   programs: ProgramsTable;
   worker_heartbeats: WorkerHeartbeatsTable;
   policy_versions: PolicyVersionsTable;

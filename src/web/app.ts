@@ -47,6 +47,7 @@ import { useAuditSecret } from '../audit/audit-keys.ts';
 import { registerStaffAuditRoutes } from './routes/staff-audit.tsx';
 import { registerStaffApprovalRoutes } from './routes/staff-approvals.tsx';
 import { registerStaffWebhookRoutes } from './routes/staff-webhooks.tsx';
+import { registerStaffTrackerRoutes } from './routes/staff-trackers.tsx';
 
 const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public');
 
@@ -129,6 +130,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerStaffAuditRoutes(app, ctx);
   registerStaffApprovalRoutes(app, ctx);
   registerStaffWebhookRoutes(app, ctx);
+  registerStaffTrackerRoutes(app, ctx);
   registerStaffAccountRoutes(app, ctx);
   registerStaffPolicyRoutes(app, ctx);
   registerStaffMetricsRoutes(app, ctx);

@@ -39,6 +39,7 @@ import * as auditLog from './2026-12-02T1220-audit-log.ts';
 import * as twoPersonRule from './2026-12-02T1225-two-person-rule.ts';
 import * as craReporting from './2026-12-02T1230-cra-reporting.ts';
 import * as webhooks from './2026-12-02T1240-webhooks.ts';
+import * as issueTrackers from './2026-12-02T1245-issue-trackers.ts';
 import * as inboxCountIndex from './2026-12-02T1200-inbox-count-index.ts';
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -81,5 +82,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T1225-two-person-rule': twoPersonRule,
   '2026-12-02T1230-cra-reporting': craReporting,
   '2026-12-02T1240-webhooks': webhooks,
+  '2026-12-02T1245-issue-trackers': issueTrackers,
   '2026-12-02T1200-inbox-count-index': inboxCountIndex,
 };

@@ -32,6 +32,7 @@ import { fillForReport } from '../../canned/fill-for-report.ts';
 import type { ComposerDraft } from '../views/report-composer-panel.tsx';
 import { listRefusedDeliveries } from '../../mail/deliveries.ts';
 import { loadMailEvidenceView } from '../../mail-intake/mail-evidence-view.ts';
+import { loadTrackerPanel } from '../../trackers/link-issue.ts';
 import { loadCraPanel, registerStaffCraRoutes } from './staff-cra.tsx';
 
 type RefParams = { Params: { ref: string } };
@@ -117,6 +118,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
         deliveries={{ jobs: deliveries[0], refused: deliveries[1], canRetry: can.retryReportMail(req.staff!, report) }}
         mail={mail}
         cra={await loadCraPanel(ctx, req, report, program)}
+        trackers={await loadTrackerPanel(ctx, req.staff!, report)}
         cannedTemplates={cannedTemplates}
         done={done}
         canDraftAdvisory={can.editAdvisory(req.staff!, report.program_id)}

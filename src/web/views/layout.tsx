@@ -66,6 +66,7 @@ export function Layout(props: { chrome: PageChrome; title: string; children: Com
                 {chrome.staff.canEditPolicy ? <NavLink href="/staff/api-tokens" path={chrome.path}>API tokens</NavLink> : null}
                 {chrome.staff.canOperateJobs ? <NavLink href="/staff/deliveries" path={chrome.path}>Deliveries</NavLink> : null}
                 {chrome.staff.canOperateJobs ? <NavLink href="/staff/webhooks" path={chrome.path}>Webhooks</NavLink> : null}
+                {chrome.staff.canOperateJobs ? <NavLink href="/staff/trackers" path={chrome.path}>Trackers</NavLink> : null}
                 {chrome.staff.canViewTeam ? <NavLink href="/staff/team" path={chrome.path}>Team</NavLink> : null}
                 {chrome.staff.canViewTeam ? <NavLink href="/staff/audit" path={chrome.path}>Audit log</NavLink> : null}
                 <NavLink href="/staff/account" path={chrome.path}>Account</NavLink>

@@ -31,6 +31,8 @@ import { NextStepPanel, STEP_PANELS, nextStepFor } from './report-next-step-pane
 import { Group, openGroups } from './report-groups-panel.tsx';
 import { ReportComposer, type ComposerDraft, type ComposerTemplate } from './report-composer-panel.tsx';
 import { StatusAndAssigneePanel } from './report-status-panel.tsx';
+import { IssueTrackerPanel } from './report-trackers-panel.tsx';
+import type { TrackerPanelView } from '../../trackers/link-issue.ts';
 import { CraReportPanel, type CraPanelView } from './cra-panel.tsx';
 
 const CREDIT_LABELS = { name: 'By name', handle: 'By handle', anonymous: 'Anonymously', none: 'No credit' } as const;
@@ -73,6 +75,8 @@ export function StaffReportPage(props: {
   cannedTemplates?: ComposerTemplate[];
   /** EU CRA Article 14 reporting (src/web/views/cra-panel.tsx): above the report while a clock runs, else a group. */
   cra?: CraPanelView;
+  /** Linked issues in the program's trackers, and filing one (src/web/views/report-trackers-panel.tsx); undefined: no tracker configured. */
+  trackers?: TrackerPanelView;
   /** The action just done (`?done=`): its group stays open. */
   done?: string;
 }) {
@@ -212,6 +216,7 @@ export function StaffReportPage(props: {
               </Group>
             ) : null}
             <Group id="export" title="Export" open={open.has('export')} summary="Markdown ticket">
+              <IssueTrackerPanel view={props.trackers} base={base} csrf={props.csrf} />
               <section aria-labelledby="export-h">
                 <h2 id="export-h">Export</h2>
                 <p>
