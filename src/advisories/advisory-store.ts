@@ -33,7 +33,7 @@ export interface StaffAdvisory {
 const keyId = (id: string) => `advisory:${id}`;
 
 export function advisoryPublisher(program: Program, baseUrl: string): AdvisoryPublisher {
-  return { name: program.config.vendor, baseUrl, contactEmail: program.config.contactEmail };
+  return { name: program.config.vendor, baseUrl, contactEmail: program.config.contactEmail, ...(program.config.csaf ? { csaf: program.config.csaf } : {}) };
 }
 
 /** EMB-SA-2026-0001: the program's reference prefix, "SA", the year, a per-year number. */

@@ -52,6 +52,29 @@ export interface AdvisoryPublisher {
   /** The instance's public base URL without a trailing slash, e.g. "https://security.example.com". */
   baseUrl: string;
   contactEmail: string;
+  /** The program's CSAF settings (program config `csaf`); absent: the defaults of csafPublisher. */
+  csaf?: AdvisoryCsafSettings;
+}
+
+/** CSAF 2.0 publisher categories (document.publisher.category). */
+export type CsafPublisherCategory = 'coordinator' | 'discoverer' | 'other' | 'translator' | 'user' | 'vendor';
+
+/** What an operator sets of the CSAF publisher and provider metadata; each field has a default. */
+export interface AdvisoryCsafSettings {
+  /** document.publisher.name; default: the vendor. */
+  publisherName?: string | undefined;
+  /** document.publisher.namespace, the publisher's own URL; default: the instance's base URL. */
+  namespace?: string | undefined;
+  /** Default "vendor". */
+  category?: CsafPublisherCategory | undefined;
+  /** How to reach the publisher; default: the contact address. */
+  contactDetails?: string | undefined;
+  /** Who may issue the documents (optional in CSAF), e.g. "Example Corp PSIRT". */
+  issuingAuthority?: string | undefined;
+  /** provider-metadata.json list_on_CSAF_aggregators; default true. */
+  listOnAggregators?: boolean | undefined;
+  /** provider-metadata.json mirror_on_CSAF_aggregators; default true. */
+  mirrorOnAggregators?: boolean | undefined;
 }
 
 export interface AdvisoryCvss {

@@ -1,4 +1,4 @@
-import type { Advisory, AdvisoryPublisher } from './advisory.ts';
+import type { Advisory, AdvisoryPublisher, CsafPublisherCategory } from './advisory.ts';
 
 /**
  * The CSAF 2.0 directory-based distribution (§7.1.7 and §7.1.11–13): where
@@ -16,15 +16,36 @@ export interface CsafDirectoryEntry {
   currentReleaseDate: string;
 }
 
+/** document.publisher of every CSAF document, and publisher of the provider metadata (they must agree). */
+export interface CsafPublisher {
+  category: CsafPublisherCategory;
+  contact_details: string;
+  issuing_authority?: string;
+  name: string;
+  namespace: string;
+}
+
+/** The publisher from the program's CSAF settings, each field defaulting to the program's vendor, URL and address. */
+export function csafPublisher(p: AdvisoryPublisher): CsafPublisher {
+  const s = p.csaf ?? {};
+  return {
+    category: s.category ?? 'vendor',
+    contact_details: s.contactDetails ?? p.contactEmail,
+    ...(s.issuingAuthority ? { issuing_authority: s.issuingAuthority } : {}),
+    name: s.publisherName ?? p.name,
+    namespace: s.namespace ?? p.baseUrl,
+  };
+}
+
 /** The subset of the provider metadata schema (json_schema/provider_json_schema.json) that Embargo fills. */
 export interface CsafProviderMetadata {
   canonical_url: string;
-  distributions: { directory_url: string }[];
+  distributions: { directory_url: string; rolie?: { feeds: { summary: string; tlp_label: 'WHITE'; url: string }[] } }[];
   last_updated: string;
   list_on_CSAF_aggregators: boolean;
   metadata_version: '2.0';
   mirror_on_CSAF_aggregators: boolean;
-  publisher: { category: 'vendor'; contact_details: string; name: string; namespace: string };
+  publisher: CsafPublisher;
   role: 'csaf_publisher' | 'csaf_provider' | 'csaf_trusted_provider';
   /** The keys that sign the documents (requirement 20). */
   public_openpgp_keys?: { fingerprint: string; url: string }[];
@@ -67,12 +88,19 @@ export function renderProviderMetadata(args: { publisher: AdvisoryPublisher; las
   return {
     ...(args.signingKey ? { public_openpgp_keys: [{ fingerprint: args.signingKey.fingerprint.toUpperCase(), url: args.signingKey.url }] } : {}),
     canonical_url: `${publisher.baseUrl}/.well-known/csaf/provider-metadata.json`,
-    distributions: [{ directory_url: csafDirectoryUrl(publisher.baseUrl) }],
+    // One distribution, two ways to walk it: the directory (requirements 11–14) and a ROLIE feed
+    // (15) of the same TLP:WHITE documents.
+    distributions: [
+      {
+        directory_url: csafDirectoryUrl(publisher.baseUrl),
+        rolie: { feeds: [{ summary: `All TLP:WHITE advisories of ${publisher.name}.`, tlp_label: 'WHITE', url: csafRolieFeedUrl(publisher.baseUrl) }] },
+      },
+    ],
     last_updated: args.lastUpdated,
-    list_on_CSAF_aggregators: true,
+    list_on_CSAF_aggregators: publisher.csaf?.listOnAggregators ?? true,
     metadata_version: '2.0',
-    mirror_on_CSAF_aggregators: true,
-    publisher: { category: 'vendor', contact_details: publisher.contactEmail, name: publisher.name, namespace: publisher.baseUrl },
+    mirror_on_CSAF_aggregators: publisher.csaf?.mirrorOnAggregators ?? true,
+    publisher: csafPublisher(publisher),
     // csaf_provider (§7.2.2) asks for requirements 1–7 (valid documents, file names, TLS,
     // TLP:WHITE freely accessible, provider-metadata.json), one of 8–10 (we serve this file
     // under /.well-known/csaf/) and 11–14 (the year folders, index.txt, changes.csv and a
@@ -80,6 +108,77 @@ export function renderProviderMetadata(args: { publisher: AdvisoryPublisher; las
     // .sha256 and .sha512 files (requirement 18), a detached OpenPGP signature .asc (19) and
     // the public key is listed here and served (20): csaf_trusted_provider (§7.2.3).
     role: args.signingKey ? 'csaf_trusted_provider' : 'csaf_provider',
+  };
+}
+
+/** The ROLIE feed of the TLP:WHITE documents (requirement 15), beside the directory. */
+export function csafRolieFeedUrl(baseUrl: string): string {
+  return `${baseUrl}/.well-known/csaf/feed-tlp-white.json`;
+}
+
+/** A ROLIE feed as CSAF 2.0 §7.1.15 shows it (JSON form of RFC 8322), TLP:WHITE only. */
+export interface CsafRolieFeed {
+  feed: {
+    id: string;
+    title: string;
+    link: { rel: 'self'; href: string }[];
+    category: { scheme: 'urn:ietf:params:rolie:category:information-type'; term: 'csaf' }[];
+    updated: string;
+    entry: CsafRolieEntry[];
+  };
+}
+
+export interface CsafRolieEntry {
+  id: string;
+  title: string;
+  link: { rel: 'self' | 'hash' | 'signature'; href: string }[];
+  published: string;
+  updated: string;
+  summary: { content: string };
+  content: { type: 'application/json'; src: string };
+  format: { schema: 'https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json'; version: '2.0' };
+}
+
+/**
+ * The ROLIE feed: one entry per document, newest change first, linking the document, its
+ * .sha256 and .sha512 files (always served) and its .asc signature when the program has a key.
+ */
+export function renderRolieFeed(args: {
+  publisher: AdvisoryPublisher;
+  advisories: readonly Pick<Advisory, 'id' | 'title' | 'summary' | 'initialReleaseDate' | 'currentReleaseDate' | 'publisher'>[];
+  updated: string;
+  signed: boolean;
+}): CsafRolieFeed {
+  const base = args.publisher.baseUrl;
+  const entries = [...args.advisories]
+    .sort((x, y) => Date.parse(y.currentReleaseDate) - Date.parse(x.currentReleaseDate) || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
+    .map((a): CsafRolieEntry => {
+      const url = csafCanonicalUrl(a);
+      return {
+        id: a.id,
+        title: a.title,
+        link: [
+          { rel: 'self', href: url },
+          { rel: 'hash', href: `${url}.sha256` },
+          { rel: 'hash', href: `${url}.sha512` },
+          ...(args.signed ? [{ rel: 'signature' as const, href: `${url}.asc` }] : []),
+        ],
+        published: a.initialReleaseDate,
+        updated: a.currentReleaseDate,
+        summary: { content: a.summary.trim() !== '' ? a.summary : a.title },
+        content: { type: 'application/json', src: url },
+        format: { schema: 'https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json', version: '2.0' },
+      };
+    });
+  return {
+    feed: {
+      id: `${new URL(base).hostname}-csaf-feed-tlp-white`,
+      title: `${args.publisher.name} CSAF feed (TLP:WHITE)`,
+      link: [{ rel: 'self', href: csafRolieFeedUrl(base) }],
+      category: [{ scheme: 'urn:ietf:params:rolie:category:information-type', term: 'csaf' }],
+      updated: args.updated,
+      entry: entries,
+    },
   };
 }
 

@@ -2,7 +2,7 @@ import { definesGroup, parseCvssVector } from '../domain/cvss-metrics.ts';
 import { cvssSeverity, requireCvssScore } from '../domain/cvss-score.ts';
 import { advisoryCvssScores, advisoryUrls, type Advisory, type AdvisoryCreditRole, type AdvisoryProduct } from './advisory.ts';
 import { cvssJsonMetrics } from './cvss-json.ts';
-import { csafCanonicalUrl } from './render-csaf-distribution.ts';
+import { csafCanonicalUrl, csafPublisher, type CsafPublisher } from './render-csaf-distribution.ts';
 
 export { csafFileName } from './render-csaf-distribution.ts';
 
@@ -77,7 +77,7 @@ export interface CsafDocument {
     distribution: { tlp: { label: 'WHITE'; url: string } };
     lang: 'en';
     notes?: CsafNote[];
-    publisher: { category: 'vendor'; contact_details: string; name: string; namespace: string };
+    publisher: CsafPublisher;
     references: CsafReference[];
     title: string;
     tracking: {
@@ -297,7 +297,7 @@ export function renderCsaf(a: Advisory): CsafDocument {
       distribution: { tlp: { label: 'WHITE', url: 'https://www.first.org/tlp/' } },
       lang: 'en',
       ...(notes.length > 0 ? { notes } : {}),
-      publisher: { category: 'vendor', contact_details: a.publisher.contactEmail, name: a.publisher.name, namespace: a.publisher.baseUrl },
+      publisher: csafPublisher(a.publisher),
       references: [
         // The canonical URL is the copy in the /.well-known/csaf/ directory: its file name follows
         // §5.1, which the advisory page's .json URL (upper-case id) does not (optional test 6.2.11).

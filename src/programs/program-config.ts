@@ -53,6 +53,23 @@ export const programConfigSchema = z.object({
    * every CVE JSON 5 record names. Absent: advisories have no /advisories/<id>.cve.json.
    */
   cveNumberingAuthority: z.object({ orgId: z.string().uuid() }).optional(),
+  /**
+   * CSAF 2.0 publisher and provider settings (docs/advisories.md); every field has a default:
+   * the vendor, the instance's URL, "vendor", the contact address, listed and mirrored.
+   */
+  csaf: z
+    .object({
+      publisherName: z.string().min(1).max(200).optional(),
+      namespace: z.string().url().regex(/^https?:\/\//, 'an http(s) URL').optional(),
+      // Not "translator": CSAF then asks for the source language (mandatory test 6.1.15), and Embargo does not translate.
+      category: z.enum(['coordinator', 'discoverer', 'other', 'user', 'vendor']).optional(),
+      contactDetails: z.string().min(1).max(1000).optional(),
+      issuingAuthority: z.string().min(1).max(2000).optional(),
+      listOnAggregators: z.boolean().optional(),
+      mirrorOnAggregators: z.boolean().optional(),
+    })
+    .strict()
+    .optional(),
   /** Publish a thanks page ("hall of fame") of consenting reporters. */
   thanksPage: z.boolean().default(true),
   /**

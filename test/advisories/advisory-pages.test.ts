@@ -27,6 +27,9 @@ function formValues(html: string): Record<string, string> {
 }
 const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
 
+// The CSAF publisher and aggregator listing are settings (program config `csaf`).
+const csafSettings = { publisherName: 'Example Corp PSIRT', contactDetails: 'psirt@example.com, +1 555 0100', issuingAuthority: 'Example Corp PSIRT issues these advisories.', listOnAggregators: false };
+
 describe('advisories over HTTP: draft, preview, publish, revise, and every public format', () => {
   let t: TestApp;
   let lead: Client;
@@ -36,7 +39,7 @@ describe('advisories over HTTP: draft, preview, publish, revise, and every publi
   before(async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'embargo-adv-'));
     const configFile = path.join(dir, 'embargo.config.json');
-    writeFileSync(configFile, JSON.stringify({ programs: [{ ...demoProgram, cveNumberingAuthority: { orgId: CNA_ORG } }] }));
+    writeFileSync(configFile, JSON.stringify({ programs: [{ ...demoProgram, cveNumberingAuthority: { orgId: CNA_ORG }, csaf: csafSettings }] }));
     t = await startTestApp('pglite', { EMBARGO_CONFIG: configFile });
     const l = await makeStaff(t.ctx.db, 'lead', 'Lee Lead');
     leadId = l.id;
@@ -99,6 +102,8 @@ describe('advisories over HTTP: draft, preview, publish, revise, and every publi
       details: 'Found in the export.',
       cwe: 'CWE-79',
       cvssVector: 'CVSS:3.1/AV:N/AC:L/PR:L/UI:R/S:C/C:H/I:H/A:N',
+      cvssV4Vector: 'CVSS:4.0/AV:N/AC:L/AT:N/PR:L/UI:P/VC:H/VI:H/VA:N/SC:L/SI:L/SA:N',
+      'product.0.cpe': 'cpe:2.3:a:example:console:*:*:*:*:*:*:*:*',
       'product.0.fixed': '4.2.2',
       'product.0.introduced': '4.0.0',
       'reference.0.url': 'https://example.com/releases/4.2.2',
@@ -111,6 +116,11 @@ describe('advisories over HTTP: draft, preview, publish, revise, and every publi
     assert.match(unconfirmed.body, /Confirm that the disclosure is agreed/);
     const noSummary = await lead.postForm(editorUrl, { ...full, summary: '', intent: 'publish', confirm: 'yes' });
     assert.equal(noSummary.statusCode, 422);
+    // A 4.0 vector alone is not published: CSAF 2.0 would carry no score (optional test 6.2.3).
+    const only40 = await lead.postForm(editorUrl, { ...full, cvssVector: '', intent: 'publish', confirm: 'yes', publishEarly: 'yes' });
+    assert.equal(only40.statusCode, 422);
+    assert.match(only40.body, /Give the CVSS 3\.1 vector too/);
+    assert.match(only40.body, /CVSS:4\.0\/AV:N\/AC:L/, 'the typed 4.0 vector is kept');
     // No disclosure date was agreed on this report: publishing says so explicitly (test/disclosure covers the guard).
     const published = await lead.postForm(editorUrl, { ...full, intent: 'publish', confirm: 'yes', publishEarly: 'yes' });
     assert.equal(published.statusCode, 303);
@@ -127,7 +137,9 @@ describe('advisories over HTTP: draft, preview, publish, revise, and every publi
     assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
     assert.ok(!page.body.includes('<script>alert'), 'no hostile markup on the public page');
     assert.match(page.body, /&lt;script>alert\(&quot;adv&quot;\)/, 'shown as text');
-    assert.match(page.body, /High \(8\.7\)/);
+    assert.match(page.body, /class="severity severity-high">High \(8\.5\)/, 'the 4.0 score is the headline');
+    assert.match(page.body, /<dt>CVSS 4\.0<\/dt><dd>8\.5 high <code>CVSS:4\.0\//);
+    assert.match(page.body, /<dt>CVSS 3\.1<\/dt><dd>8\.7 high <code>CVSS:3\.1\//);
     assert.match(page.body, /CWE-79/);
     assert.match(page.body, /4\.0\.0 up to, not including, 4\.2\.2/);
     assert.match(page.body, /Ada &quot;Countess&quot; Lovelace/);
@@ -142,6 +154,11 @@ describe('advisories over HTTP: draft, preview, publish, revise, and every publi
     const doc = JSON.parse(csaf.body);
     assert.equal(doc.document.tracking.id, publicId);
     assert.equal(doc.document.title, `XSS ${HOSTILE}`, 'JSON carries the text as data, unchanged');
+    // Both scores: CSAF scores the 3.1 vector and notes the 4.0 one; products carry the CPE given.
+    assert.equal(doc.vulnerabilities[0].scores[0].cvss_v3.baseScore, 8.7);
+    assert.match(doc.vulnerabilities[0].notes.find((n: { title?: string }) => n.title === 'CVSS 4.0').text, /^CVSS:4\.0\/.* \(score 8\.5, High\)$/);
+    assert.match(JSON.stringify(doc.product_tree), /"cpe":"cpe:2\.3:a:example:console:4\.2\.2:/);
+    assert.deepEqual(doc.document.publisher, { category: 'vendor', contact_details: csafSettings.contactDetails, issuing_authority: csafSettings.issuingAuthority, name: 'Example Corp PSIRT', namespace: t.ctx.config.baseUrl });
     const osv = JSON.parse((await t.app.inject(`/advisories/${publicId}.osv.json`)).body);
     assert.equal(osv.id, `x_${publicId}`);
     assert.equal((await t.app.inject(`/advisories/${publicId}.cve.json`)).statusCode, 404);
@@ -153,6 +170,20 @@ describe('advisories over HTTP: draft, preview, publish, revise, and every publi
 
     const meta = JSON.parse((await t.app.inject('/.well-known/csaf/provider-metadata.json')).body);
     assert.equal(meta.distributions[0].directory_url, `${t.ctx.config.baseUrl}/.well-known/csaf/white/`);
+    assert.deepEqual(meta.publisher, doc.document.publisher, 'the provider metadata and its documents name the same publisher');
+    assert.equal(meta.list_on_CSAF_aggregators, false, 'a setting');
+    assert.equal(meta.mirror_on_CSAF_aggregators, true);
+    // The ROLIE feed beside the directory (requirement 15): listed in the metadata, one entry per document.
+    const feedUrl = meta.distributions[0].rolie.feeds[0].url;
+    assert.equal(feedUrl, `${t.ctx.config.baseUrl}/.well-known/csaf/feed-tlp-white.json`);
+    const rolie = JSON.parse((await t.app.inject(new URL(feedUrl).pathname)).body);
+    assert.equal(rolie.feed.entry.length, 1);
+    assert.deepEqual(rolie.feed.entry[0].link.map((l: { rel: string; href: string }) => [l.rel, new URL(l.href).pathname]), [
+      ['self', `/.well-known/csaf/white/${new Date().getUTCFullYear()}/${publicId.toLowerCase()}.json`],
+      ['hash', `/.well-known/csaf/white/${new Date().getUTCFullYear()}/${publicId.toLowerCase()}.json.sha256`],
+      ['hash', `/.well-known/csaf/white/${new Date().getUTCFullYear()}/${publicId.toLowerCase()}.json.sha512`],
+    ], 'no signature link before the program has a key');
+    for (const l of rolie.feed.entry[0].link) assert.equal((await t.app.inject(new URL(l.href).pathname)).statusCode, 200, l.href);
     const index = (await t.app.inject('/.well-known/csaf/white/index.txt')).body;
     const docPath = `${new Date().getUTCFullYear()}/${publicId.toLowerCase()}.json`;
     assert.equal(index.trim(), docPath);
@@ -170,6 +201,9 @@ describe('advisories over HTTP: draft, preview, publish, revise, and every publi
     await ensureProgramKeys(t.ctx.db, t.ctx.secret, ['example'], t.ctx.logger);
     const trusted = JSON.parse((await t.app.inject('/.well-known/csaf/provider-metadata.json')).body);
     assert.equal(trusted.role, 'csaf_trusted_provider');
+    const signedFeed = JSON.parse((await t.app.inject('/.well-known/csaf/feed-tlp-white.json')).body);
+    assert.equal(new URL(signedFeed.feed.entry[0].link.at(-1).href).pathname, `/.well-known/csaf/white/${docPath}.asc`);
+    assert.equal(signedFeed.feed.entry[0].link.at(-1).rel, 'signature');
     const gpg = new Gpg();
     try {
       await gpg.ok(['--import'], (await t.app.inject(new URL(trusted.public_openpgp_keys[0].url).pathname)).body);

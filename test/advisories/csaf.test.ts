@@ -6,6 +6,8 @@ import addFormatsModule from 'ajv-formats';
 import type { Advisory } from '../../src/advisories/advisory.ts';
 import { cpeAt, csafFileName, csafVersionRange, CsafRenderError, renderCsaf, type CsafBranch, type CsafDocument } from '../../src/advisories/render-csaf.ts';
 import {
+  csafRolieFeedUrl,
+  renderRolieFeed,
   csafCanonicalUrl,
   csafDirectoryPath,
   renderChangesCsv,
@@ -157,6 +159,7 @@ const variants: Record<string, Advisory> = {
   'CVSS 4.0 only (published before 3.1 was required with it)': fullAdvisory({ cvss: cvss4 }),
   'CVSS 3.1 and 4.0, every product identified': identified(),
   'appliance and firmware by CPE': appliance(),
+  'publisher from settings': { ...identified(), publisher: { ...fullAdvisory().publisher, csaf: { publisherName: 'Example CERT', category: 'coordinator', namespace: 'https://cert.example.org', contactDetails: 'cert@example.org', issuingAuthority: 'Example CERT coordinates for Example Corp.' } } },
   hostile: hostile(),
   'two release lines': twoLines(),
 };
@@ -211,6 +214,7 @@ describe('CSAF 2.0 document', () => {
       'CVSS 4.0 only (published before 3.1 was required with it)': [...score(0, 1), ...helper('0/branches/0', '0/branches/1'), ...ranges(['0/branches/0', '1/branches/0'])],
       'CVSS 3.1 and 4.0, every product identified': ranges(['0/branches/0', '1/branches/0']),
       'appliance and firmware by CPE': ranges(['0/branches/0', '1/branches/0'], ['1/branches/2']),
+      'publisher from settings': ranges(['0/branches/0', '1/branches/0']),
       hostile: [...helper('0/branches/0', '0/branches/1'), ...ranges(['0/branches/0', '1/branches/0'])],
       'two release lines': [...helper('0/branches/0', '0/branches/1', '0/branches/2', '0/branches/3'), ...ranges(['0/branches/0'], ['0/branches/2'])],
     };
@@ -435,7 +439,8 @@ describe('CSAF 2.0 distribution', () => {
     const meta = renderProviderMetadata({ publisher: fullAdvisory().publisher, lastUpdated: '2026-11-22T08:30:00.000Z' });
     assert.deepEqual(schemaErrors(schemas.provider, meta), []);
     assert.equal(meta.canonical_url, 'https://security.example.com/.well-known/csaf/provider-metadata.json');
-    assert.deepEqual(meta.distributions, [{ directory_url: 'https://security.example.com/.well-known/csaf/white/' }]);
+    assert.equal(meta.distributions.length, 1);
+    assert.equal(meta.distributions[0]!.directory_url, 'https://security.example.com/.well-known/csaf/white/');
     assert.equal(meta.role, 'csaf_provider');
     assert.deepEqual(schemaErrors(schemas.provider, readJson('examples/provider-metadata/example-01-provider-metadata.json')), []);
     assert.notDeepEqual(schemaErrors(schemas.provider, { ...meta, role: 'csaf_owner' }), []);
@@ -444,6 +449,44 @@ describe('CSAF 2.0 distribution', () => {
     assert.deepEqual(schemaErrors(schemas.provider, trusted), []);
     assert.equal(trusted.role, 'csaf_trusted_provider');
     assert.deepEqual(trusted.public_openpgp_keys, [{ fingerprint: 'AB'.repeat(20), url: 'https://security.example.com/pgp-key.txt' }]);
+  });
+
+  it('takes the publisher and the aggregator listing from the settings, the same in the metadata and the documents', () => {
+    const publisher = { ...fullAdvisory().publisher, csaf: { publisherName: 'Example CERT', category: 'coordinator' as const, contactDetails: 'cert@example.org', issuingAuthority: 'Example CERT.', listOnAggregators: false, mirrorOnAggregators: false } };
+    const meta = renderProviderMetadata({ publisher, lastUpdated: '2026-11-22T08:30:00.000Z' });
+    assert.deepEqual(schemaErrors(schemas.provider, meta), []);
+    assert.equal(meta.list_on_CSAF_aggregators, false);
+    assert.equal(meta.mirror_on_CSAF_aggregators, false);
+    assert.deepEqual(meta.publisher, { category: 'coordinator', contact_details: 'cert@example.org', issuing_authority: 'Example CERT.', name: 'Example CERT', namespace: 'https://security.example.com' });
+    assert.deepEqual(renderCsaf(fullAdvisory({ publisher })).document.publisher, meta.publisher);
+    const defaults = renderProviderMetadata({ publisher: fullAdvisory().publisher, lastUpdated: '2026-11-22T08:30:00.000Z' });
+    assert.equal(defaults.list_on_CSAF_aggregators, true);
+    assert.deepEqual(defaults.publisher, { category: 'vendor', contact_details: 'security@example.com', name: 'Example Corp', namespace: 'https://security.example.com' });
+  });
+
+  it('renders a ROLIE feed shaped like the specification example, listed in the provider metadata', () => {
+    const meta = renderProviderMetadata({ publisher: fullAdvisory().publisher, lastUpdated: '2026-11-22T08:30:00.000Z' });
+    assert.deepEqual(meta.distributions[0]!.rolie, { feeds: [{ summary: 'All TLP:WHITE advisories of Example Corp.', tlp_label: 'WHITE', url: 'https://security.example.com/.well-known/csaf/feed-tlp-white.json' }] });
+    const advisories = [minimalAdvisory(), fullAdvisory()];
+    const feed = renderRolieFeed({ publisher: fullAdvisory().publisher, advisories, updated: '2026-11-22T08:30:00.000Z', signed: true });
+    const example = readJson('examples/ROLIE/example-01-feed-tlp-white.json') as { feed: Record<string, unknown> & { entry: Record<string, unknown>[] } };
+    // The same members as the specification's example, in feed and entry.
+    assert.deepEqual(Object.keys(feed.feed).sort(), Object.keys(example.feed).sort());
+    for (const e of feed.feed.entry) assert.deepEqual(Object.keys(e).sort(), Object.keys(example.feed.entry[0]!).sort());
+    assert.deepEqual(feed.feed.category, example.feed.category);
+    assert.deepEqual(feed.feed.entry[0]!.format, example.feed.entry[0]!.format);
+    assert.deepEqual(feed.feed.link, [{ rel: 'self', href: csafRolieFeedUrl('https://security.example.com') }]);
+    assert.deepEqual(feed.feed.entry.map((e) => e.id), ['EMB-SA-2026-0007', 'EMB-SA-2026-0001'], 'latest change first');
+    const url = 'https://security.example.com/.well-known/csaf/white/2026/emb-sa-2026-0007.json';
+    assert.deepEqual(feed.feed.entry[0]!.link, [
+      { rel: 'self', href: url },
+      { rel: 'hash', href: `${url}.sha256` },
+      { rel: 'hash', href: `${url}.sha512` },
+      { rel: 'signature', href: `${url}.asc` },
+    ]);
+    assert.deepEqual(feed.feed.entry[0]!.content, { type: 'application/json', src: url });
+    const unsigned = renderRolieFeed({ publisher: fullAdvisory().publisher, advisories, updated: '2026-11-22T08:30:00.000Z', signed: false });
+    assert.ok(unsigned.feed.entry.every((e) => !e.link.some((l) => l.rel === 'signature')), 'no signature link without a key');
   });
 
   it('renders index.txt and changes.csv, latest change first', () => {

@@ -4,7 +4,7 @@ import type { Advisory } from '../../advisories/advisory.ts';
 import { advisoryPublisher, listPublishedAdvisories, loadPublishedAdvisory, type PublishedAdvisory } from '../../advisories/advisory-store.ts';
 import { renderAtomFeed } from '../../advisories/render-atom.ts';
 import { renderCsaf } from '../../advisories/render-csaf.ts';
-import { csafDirectoryPath, renderChangesCsv, renderIndexTxt, renderProviderMetadata } from '../../advisories/render-csaf-distribution.ts';
+import { csafDirectoryPath, renderChangesCsv, renderIndexTxt, renderProviderMetadata, renderRolieFeed } from '../../advisories/render-csaf-distribution.ts';
 import { renderCveRecord } from '../../advisories/render-cve.ts';
 import { renderOsv } from '../../advisories/render-osv.ts';
 import type { AppContext } from '../../context.ts';
@@ -130,6 +130,19 @@ export function registerAdvisoryRoutes(app: FastifyInstance, ctx: AppContext): v
       publisher: advisoryPublisher(program, base),
       lastUpdated: newest?.currentReleaseDate ?? program.policy.publishedAt.toISOString(),
       ...(key ? { signingKey: { fingerprint: key.fingerprint, url: `${base}/pgp-key.txt` } } : {}),
+    }));
+  });
+
+  // The ROLIE feed of the same documents (requirement 15), listed in the provider metadata.
+  app.get('/.well-known/csaf/feed-tlp-white.json', async (_req, reply) => {
+    const program = await defaultProgram(ctx);
+    const advisories = await listPublishedAdvisories(ctx.db, base);
+    const key = await activeKey(ctx.db, program.id);
+    return sendJson(reply, renderRolieFeed({
+      publisher: advisoryPublisher(program, base),
+      advisories,
+      updated: advisories.reduce((latest, a) => (Date.parse(a.currentReleaseDate) > Date.parse(latest) ? a.currentReleaseDate : latest), program.policy.publishedAt.toISOString()),
+      signed: key !== undefined,
     }));
   });
 

@@ -22,6 +22,7 @@ import { checkCredentials } from '../../staff/staff-users.ts';
 import { chrome, sendHtml } from '../page-context.ts';
 import { hitRateLimit, rateLimitKeys, refundRateLimit, resetRateLimit } from '../rate-limit.ts';
 import { requireStaff, sessionCookieName, staffCookieOptions, startStaffSession } from '../require-staff.ts';
+import { auditSignInRefused } from '../../audit/audit-hooks.ts';
 import { renderPage } from '../views/layout.tsx';
 import { AccountSecurityPage, RecoveryCodesPage, SecondFactorSignInPage, type AccountSecurityProps } from '../views/second-factor-pages.tsx';
 import { LoginPage } from '../views/staff-auth-pages.tsx';
@@ -116,6 +117,7 @@ export function registerStaffSecondFactorRoutes(app: FastifyInstance, ctx: AppCo
     const result = await verifySecondFactor(ctx.db, ctx.secret, pending.userId, String(req.body?.code ?? '').slice(0, 100));
     if (!result.ok) {
       if (result.reason === 'not-enrolled') return expired();
+      await auditSignInRefused(ctx, req.ip, 'wrong-code');
       return render(401, CODE_MESSAGES[result.reason]);
     }
     // One pending sign-in makes at most one session, even when two correct codes race.
