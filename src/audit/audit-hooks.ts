@@ -29,7 +29,8 @@ export async function auditStaffEvent(
   const d = event.detail ?? {};
   // Roles and who decided them; a changed display name stays in the accounts' history only (it is a name).
   const details: Record<string, AuditDetail> = { programId: event.programId ?? null };
-  for (const key of ['from', 'to', 'role', 'by'] as const) if (typeof d[key] === 'string' || d[key] === null) details[key] = d[key] as string | null;
+  const keys = event.type === 'name-changed' ? (['by'] as const) : (['from', 'to', 'role', 'by'] as const);
+  for (const key of keys) if (typeof d[key] === 'string' || d[key] === null) details[key] = d[key] as string | null;
   await appendAudit(trx, { actor: event.actorId ? { kind: 'staff', id: event.actorId } : { kind: event.detail?.by === 'identity-provider' ? 'system' : 'operator' }, action: `staff.${event.type}`, target: event.subjectId, details });
 }
 
