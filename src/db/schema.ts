@@ -10,6 +10,7 @@ import type { TeamNoticeTables } from './team-notice-tables.ts';
 import type { AuditTables } from './audit-tables.ts';
 import type { WebhookTables } from './webhook-tables.ts';
 import type { TrackerTables } from './tracker-tables.ts';
+import type { CoordinationTables } from './coordination-tables.ts';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -23,10 +24,11 @@ export type EventType =
   | 'quarantined' | 'quarantine-released' | 'sender-blocked' | 'sender-unblocked' | 'ssvc-set' | 'advisory-published'
   | 'disclosure-date-proposed' | 'disclosure-date-agreed' | 'reporter-data-erased'
   | 'cra-marked' | 'cra-measure-available' | 'cra-submission-recorded' | 'cra-draft-saved' | 'cra-users-informed'
-  | 'approval-requested' | 'approval-granted' | 'approval-declined';
+  | 'approval-requested' | 'approval-granted' | 'approval-declined'
+  | 'party-invited' | 'party-revoked' | 'party-opened' | 'party-message-shared' | 'party-posted' | 'party-status-set' | 'party-disclosure-answered' | 'reporter-naming-changed';
 export type ActorKind = 'reporter' | 'staff' | 'system';
 export type JobKind = 'notify-reporter' | 'process-inbound-mail' | 'mail-acknowledgement' | 'sla-sweep' | 'sla-mail' | 'subscription-mail' | 'notify-subscribers' | 'mail-subscriber' | 'forget-unconfirmed-subscribers' | 'staff-account-mail' | 'recover-tracking-link'
-  | 'notify-team' | 'team-mail' | 'team-digest' | 'webhook-delivery';
+  | 'notify-team' | 'team-mail' | 'team-digest' | 'webhook-delivery' | 'party-mail';
 export type JobState = 'pending' | 'running' | 'done' | 'failed';
 
 export interface ProgramsTable {
@@ -476,7 +478,7 @@ export interface DuplicateSuggestionsTable {
   created_at: CreatedAt;
 }
 
-export interface Database extends SubscriptionTables, StaffAuthTables, TeamNoticeTables, StaffIdentityTables, AuditTables, CraTables, WebhookTables, TrackerTables {
+export interface Database extends SubscriptionTables, StaffAuthTables, TeamNoticeTables, StaffIdentityTables, AuditTables, CraTables, WebhookTables, CoordinationTables, TrackerTables {
   programs: ProgramsTable;
   worker_heartbeats: WorkerHeartbeatsTable;
   policy_versions: PolicyVersionsTable;

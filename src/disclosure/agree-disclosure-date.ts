@@ -1,5 +1,6 @@
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
+import { assertEngagedPartiesAccept } from '../coordination/disclosure-gate.ts';
 import { decideAgreement } from './disclosure-rules.ts';
 import { lockForDisclosure, sideOf, throwRefusal, writeDisclosure, type DisclosureActor } from './write-disclosure.ts';
 
@@ -18,6 +19,7 @@ export async function agreeDisclosureDate(
     const decision = decideAgreement(current, sideOf(args.actor), args.seen, now);
     if (decision.kind === 'refused') throwRefusal(decision);
     if (decision.kind !== 'agreed') return 'unchanged';
+    await assertEngagedPartiesAccept(trx, report.id, decision.next.at); // every engaged invited party accepted it (src/coordination/)
     await writeDisclosure(trx, vault, { report, actor: args.actor, previous: current, decision });
     return 'agreed';
   });

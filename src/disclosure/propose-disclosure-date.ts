@@ -1,5 +1,6 @@
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
+import { assertEngagedPartiesAccept } from '../coordination/disclosure-gate.ts';
 import { ValidationError } from '../errors.ts';
 import { decideProposal, parseDisclosureMoment, type MomentInput } from './disclosure-rules.ts';
 import { lockForDisclosure, sideOf, throwRefusal, writeDisclosure, type DisclosureActor } from './write-disclosure.ts';
@@ -23,6 +24,7 @@ export async function proposeDisclosureDate(
     const decision = decideProposal(current, sideOf(args.actor), moment, args.message);
     if (decision.kind === 'refused') throwRefusal(decision);
     if (decision.kind === 'unchanged') return 'unchanged';
+    if (decision.kind === 'agreed') await assertEngagedPartiesAccept(trx, report.id, decision.next.at); // src/coordination/
     await writeDisclosure(trx, vault, { report, actor: args.actor, previous: current, decision, message: args.message });
     return decision.kind;
   });

@@ -7,6 +7,7 @@ import { pruneTeamNotices, queueTeamDigests } from '../team-notices/team-digest.
 import { teamNoticeJobHandlers } from '../team-notices/team-jobs.ts';
 import { runHousekeeping } from './housekeeping.ts';
 import { webhookJobHandlers } from '../webhooks/deliver-webhook.ts';
+import { partyMailJobHandlers } from '../coordination/party-mail.ts';
 import type { JobHandlers } from './worker.ts';
 
 /** The job handlers, wired to the context by hand. */
@@ -41,5 +42,7 @@ export function createJobHandlers(ctx: AppContext): JobHandlers {
     ...teamNoticeJobHandlers(ctx),
     // Outgoing webhooks: one signed delivery per job (src/webhooks/).
     ...webhookJobHandlers(ctx),
+    // Invitations and notices to parties invited into a report (src/coordination/).
+    ...partyMailJobHandlers(ctx),
   };
 }

@@ -69,6 +69,7 @@ export const JOB_KINDS: Record<JobKind, { lane: Lane; retry: RetryPolicy; label:
   'forget-unconfirmed-subscribers': { lane: 'work', retry: WORK_RETRIES, label: 'Forgetting unconfirmed subscriptions' },
   'sla-sweep': { lane: 'work', retry: RECURRING_RETRIES, label: 'SLA sweep' },
   'webhook-delivery': { lane: 'webhook', retry: WEBHOOK_RETRIES, label: 'Webhook delivery' },
+  'party-mail': { lane: 'mail', retry: OUTSIDE_MAIL_RETRIES, label: 'Mail to an invited party' },
 };
 
 /** The kinds that run in `lane`. */

@@ -41,6 +41,7 @@ import { registerStaffTeamRoutes } from './routes/staff-team.tsx';
 import { registerStaffBlockRoutes } from './routes/staff-blocks.tsx';
 import { registerStaffAccountRoutes } from './routes/staff-account.tsx';
 import { registerTrackRoutes } from './routes/track.tsx';
+import { registerPartyRoutes } from './routes/party.tsx';
 import { registerTrackRecoverRoutes } from './routes/track-recover.tsx';
 import { registerWellKnownRoutes } from './routes/well-known.ts';
 import { useAuditSecret } from '../audit/audit-keys.ts';
@@ -113,6 +114,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerReportFormRoutes(app, ctx, bundles);
   registerTrackRecoverRoutes(app, ctx);
   registerTrackRoutes(app, ctx);
+  registerPartyRoutes(app, ctx);
   registerStaffAuthRoutes(app, ctx);
   registerStaffSecondFactorRoutes(app, ctx);
   registerStaffSsoRoutes(app, ctx);

@@ -40,6 +40,7 @@ import * as twoPersonRule from './2026-12-02T1225-two-person-rule.ts';
 import * as craReporting from './2026-12-02T1230-cra-reporting.ts';
 import * as webhooks from './2026-12-02T1240-webhooks.ts';
 import * as issueTrackers from './2026-12-02T1245-issue-trackers.ts';
+import * as coordination from './2026-12-02T1300-coordination.ts';
 import * as inboxCountIndex from './2026-12-02T1200-inbox-count-index.ts';
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -84,4 +85,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T1240-webhooks': webhooks,
   '2026-12-02T1245-issue-trackers': issueTrackers,
   '2026-12-02T1200-inbox-count-index': inboxCountIndex,
+  '2026-12-02T1300-coordination': coordination,
 };

@@ -34,6 +34,7 @@ import { listRefusedDeliveries } from '../../mail/deliveries.ts';
 import { loadMailEvidenceView } from '../../mail-intake/mail-evidence-view.ts';
 import { loadTrackerPanel } from '../../trackers/link-issue.ts';
 import { loadCraPanel, registerStaffCraRoutes } from './staff-cra.tsx';
+import { COORDINATION_DONE_MESSAGES, loadCoordinationPanel, registerStaffCoordinationRoutes } from './staff-coordination.tsx';
 
 type RefParams = { Params: { ref: string } };
 
@@ -48,6 +49,7 @@ const DONE_MESSAGES: Record<string, string> = {
   ...DISCLOSURE_DONE_MESSAGES,
   'reporter-erased': 'The reporter’s personal data was erased; the report is kept.',
   ...DELIVERY_DONE_MESSAGES,
+  ...COORDINATION_DONE_MESSAGES,
 };
 
 const stateFormSchema = z.object({ to: z.enum(REPORT_STATES), reason: z.string().max(500).optional() });
@@ -119,6 +121,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
         mail={mail}
         cra={await loadCraPanel(ctx, req, report, program)}
         trackers={await loadTrackerPanel(ctx, req.staff!, report)}
+        coordination={await loadCoordinationPanel(ctx, req, report)}
         cannedTemplates={cannedTemplates}
         done={done}
         canDraftAdvisory={can.editAdvisory(req.staff!, report.program_id)}
@@ -204,4 +207,5 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
   registerStaffDisclosureRoutes(app, ctx, { auth, visibleReport, editableReport, render });
   registerReportDeliveryRoutes(app, ctx, { auth, visibleReport });
   registerStaffCraRoutes(app, ctx, { auth, visibleReport });
+  registerStaffCoordinationRoutes(app, ctx, { auth, visibleReport, editableReport, render });
 }

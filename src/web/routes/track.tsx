@@ -18,6 +18,7 @@ import { registerTrackDisclosureRoutes } from './disclosure-date.tsx';
 import { loadReportClocks } from '../../sla/report-clocks.ts';
 import { csrfRefusal } from '../error-handler.tsx';
 import type { DisclosureFormState } from '../views/disclosure-panels.tsx';
+import { reporterNamed } from '../../coordination/parties.ts';
 
 type TokenParams = { Params: { token: string } };
 
@@ -74,6 +75,7 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
         original={original}
         disclosure={{ form: extra.disclosure, done: query.disclosure, defaultTimeZone: program?.config.calendar.timeZone ?? 'UTC', now }}
         privacy={{ confirm: query.erase === 'confirm', erased: query.erased === '1' }}
+        naming={{ named: await reporterNamed(ctx.db, report.id), saved: query.naming === 'saved' }}
         productName={program?.config.products.find((p) => p.id === report.product)?.name ?? report.product}
         firstResponse={
           program && clocks

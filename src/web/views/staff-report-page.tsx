@@ -34,6 +34,8 @@ import { StatusAndAssigneePanel } from './report-status-panel.tsx';
 import { IssueTrackerPanel } from './report-trackers-panel.tsx';
 import type { TrackerPanelView } from '../../trackers/link-issue.ts';
 import { CraReportPanel, type CraPanelView } from './cra-panel.tsx';
+import { CoordinationGroup, PartyAnswers } from './coordination-panel.tsx';
+import type { CoordinationView } from '../../coordination/load-coordination.ts';
 
 const CREDIT_LABELS = { name: 'By name', handle: 'By handle', anonymous: 'Anonymously', none: 'No credit' } as const;
 
@@ -77,6 +79,8 @@ export function StaffReportPage(props: {
   cra?: CraPanelView;
   /** Linked issues in the program's trackers, and filing one (src/web/views/report-trackers-panel.tsx); undefined: no tracker configured. */
   trackers?: TrackerPanelView;
+  /** Multi-party coordination (src/web/views/coordination-panel.tsx): invited parties, shared messages. */
+  coordination?: CoordinationView;
   /** The action just done (`?done=`): its group stays open. */
   done?: string;
 }) {
@@ -98,7 +102,12 @@ export function StaffReportPage(props: {
   const panels = {
     evaluation: props.triage ? <EvaluationPanel view={props.triage} report={report} base={base} csrf={props.csrf} canEdit={props.canEdit} /> : null,
     severity: props.triage ? <SeverityPanel view={props.triage} base={base} csrf={props.csrf} canEdit={props.canEdit} /> : null,
-    disclosure: <StaffDisclosurePanel state={report.state} date={disclosure} defaultTimeZone={program.config.calendar.timeZone} now={now} base={base} csrf={props.csrf} canEdit={props.canEdit} form={props.triage?.form} />,
+    disclosure: (
+      <>
+        <StaffDisclosurePanel state={report.state} date={disclosure} defaultTimeZone={program.config.calendar.timeZone} now={now} base={base} csrf={props.csrf} canEdit={props.canEdit} form={props.triage?.form} />
+        <PartyAnswers parties={props.coordination?.parties ?? []} date={disclosure} />
+      </>
+    ),
     advisory: <ReportAdvisoryPanel reference={report.reference} advisory={props.advisory} canEdit={props.canDraftAdvisory ?? false} csrf={props.csrf} earlyNotice={earlyNotice} />,
   };
   const later = (key: keyof typeof panels) => (first.has(key) ? null : panels[key]);
@@ -201,6 +210,7 @@ export function StaffReportPage(props: {
               </Group>
             ) : null}
             <CraReportPanel view={props.cra} base={base} csrf={props.csrf} place="group" />
+            <CoordinationGroup view={props.coordination} base={base} csrf={props.csrf} open={props.done?.startsWith('party-')} form={props.triage?.form} />
             {props.triage ? (
               <Group id="duplicates" title="Duplicates" open={open.has('duplicates')} summary={props.triage.original ? `duplicate of ${props.triage.original.reference}` : dupCount ? `${dupCount} possible` : 'none suggested'}>
                 <DuplicatesPanel view={props.triage} base={base} csrf={props.csrf} canEdit={props.canEdit} canMark={nextStates(report.state).includes('duplicate')} />

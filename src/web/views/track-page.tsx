@@ -11,6 +11,7 @@ import { OriginalStatusSection } from './original-status.tsx';
 import { TrackPrivacySection } from './privacy-panels.tsx';
 import { TrackDisclosureSection, type DisclosureFormState } from './disclosure-panels.tsx';
 import { readDisclosure } from '../../disclosure/disclosure-rules.ts';
+import { ReporterNamingSection } from './coordination-panel.tsx';
 
 export function TrackPage(props: {
   chrome: PageChrome;
@@ -37,6 +38,8 @@ export function TrackPage(props: {
   firstResponse?: FirstResponseView;
   /** The product's name in the program's list (the report stores its id). */
   productName: string;
+  /** Whether parties invited into the report may see the reporter's name (src/coordination/). */
+  naming?: { named: boolean; saved: boolean };
 }) {
   const { report } = props;
   const base = `/track/${props.token}`;
@@ -108,6 +111,7 @@ export function TrackPage(props: {
         <TrackDisclosureSection state={report.state} date={readDisclosure(report)} base={base} csrf={props.csrf} {...props.disclosure} />
       ) : null}
       <CreditSection report={report} base={base} csrf={props.csrf} errors={props.credit.errors} saved={props.credit.saved} typed={props.credit.values} />
+      {props.naming ? <ReporterNamingSection base={base} csrf={props.csrf} named={props.naming.named} saved={props.naming.saved} /> : null}
       <TrackPrivacySection base={base} csrf={props.csrf} erasedAt={report.reporter_erased_at} confirm={props.privacy?.confirm ?? false} erased={props.privacy?.erased ?? false} />
     </Layout>
   );
