@@ -54,8 +54,25 @@ export interface OsvRecord {
 }
 
 export interface OsvAffected {
-  package: { ecosystem: string; name: string; purl?: string };
+  /** Absent for a product that is not a package of an OSV ecosystem (appliance, SaaS, firmware). */
+  package?: { ecosystem: string; name: string; purl?: string };
   ranges: { type: 'ECOSYSTEM'; events: ({ introduced: string } | { fixed: string })[] }[];
+  /** For a product without an OSV package: which product the ranges are of. */
+  database_specific?: { product: OsvProductInfo };
+}
+
+/** The product an entry without a package is about, in the entry's database_specific. */
+export interface OsvProductInfo {
+  /** The program's product id ("gateway"), stable across advisories. */
+  id: string;
+  name: string;
+  vendor: string;
+  /** The CPE the team gave, so CPE-based tools can still match it. */
+  cpe?: string;
+  /** Package coordinates in an ecosystem OSV does not define (e.g. Homebrew). */
+  package?: { ecosystem: string; name: string; purl?: string };
+  /** The vendor's versions are ordered as the vendor releases them (no ecosystem defines them). */
+  version_scheme: 'vendor';
 }
 
 const CREDIT_TYPES: Readonly<Record<AdvisoryCreditRole, OsvCreditType>> = {
@@ -93,7 +110,7 @@ export function renderOsv(a: Advisory): OsvRecord {
     details: osvDetails(a),
     // Every score the team gave, one per type (OSV allows each type once).
     ...(advisoryCvssScores(a).length > 0 ? { severity: advisoryCvssScores(a).map((c) => ({ type: c.version === '3.1' ? ('CVSS_V3' as const) : ('CVSS_V4' as const), score: canonicalVector(c.vector) })) } : {}),
-    affected: osvAffected(a.products),
+    affected: osvAffected(a.products, a.publisher.name),
     references: uniqueBy(
       [
         { type: 'ADVISORY' as const, url: urls.html },
@@ -121,26 +138,42 @@ export function osvEcosystem(ecosystem: string): string | null {
 /**
  * One entry per package (OSV asks for exactly one), with a range per advisory
  * row so separate branches ("1.x fixed in 1.9.3", "2.x fixed in 2.4.1") stay separate.
+ * A product that is not a package of an OSV ecosystem (an appliance, a SaaS, firmware)
+ * still gets an entry: no `package`, its ranges in the vendor's versions, and
+ * `database_specific.product` naming the product (and its CPE when the team gave one).
+ * Package-based scanners pass over such entries; readers and CPE-based tools do not.
  */
-function osvAffected(products: readonly AdvisoryProduct[]): OsvAffected[] {
-  const byPackage = new Map<string, OsvAffected>();
+function osvAffected(products: readonly AdvisoryProduct[], vendor: string): OsvAffected[] {
+  const byKey = new Map<string, OsvAffected>();
   for (const p of products) {
     const ecosystem = p.package ? osvEcosystem(p.package.ecosystem) : null;
-    if (!p.package || !ecosystem) continue;
-    const key = `${ecosystem}\u0000${p.package.name}`;
-    let entry = byPackage.get(key);
-    if (!entry) {
-      entry = { package: { ecosystem, name: p.package.name }, ranges: [] };
-      if (p.package.purl) entry.package.purl = p.package.purl;
-      byPackage.set(key, entry);
+    let key: string;
+    let entry: OsvAffected | undefined;
+    if (p.package && ecosystem) {
+      key = `package\u0000${ecosystem}\u0000${p.package.name}`;
+      entry = byKey.get(key);
+      if (!entry) {
+        entry = { package: { ecosystem, name: p.package.name }, ranges: [] };
+        if (p.package.purl) entry.package!.purl = p.package.purl;
+      }
+    } else {
+      key = `product\u0000${p.productId}`;
+      entry = byKey.get(key);
+      if (!entry) {
+        const product: OsvProductInfo = { id: p.productId, name: oneLine(p.name), vendor: oneLine(vendor), version_scheme: 'vendor' };
+        if (p.cpe) product.cpe = p.cpe;
+        if (p.package) product.package = { ecosystem: p.package.ecosystem, name: p.package.name, ...(p.package.purl ? { purl: p.package.purl } : {}) };
+        entry = { ranges: [], database_specific: { product } };
+      }
     }
+    byKey.set(key, entry);
     // "0" is OSV's "every earlier version"; without a fixed event the range stays open.
     const events: OsvAffected['ranges'][number]['events'] = [{ introduced: p.introduced ?? '0' }];
     if (p.fixed) events.push({ fixed: p.fixed });
     const range = { type: 'ECOSYSTEM' as const, events };
     if (!entry.ranges.some((r) => JSON.stringify(r) === JSON.stringify(range))) entry.ranges.push(range);
   }
-  return [...byPackage.values()];
+  return [...byKey.values()];
 }
 
 /**

@@ -55,8 +55,13 @@ describe('OSV', () => {
     assert.deepEqual(osv.aliases, ['CVE-2026-12345']);
     assert.equal(osv.summary, a.title);
     assert.deepEqual(osv.severity, [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:L/UI:R/S:C/C:H/I:H/A:N' }]);
-    // Only the SDK has package coordinates; the gateway appears in the details instead.
+    // The SDK is an npm package; the gateway is not a package, and still has its entry: its
+    // ranges in the vendor's versions, and database_specific naming the product.
     assert.deepEqual(osv.affected, [
+      {
+        ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '2.0.0' }, { fixed: '2.4.1' }] }],
+        database_specific: { product: { id: 'gateway', name: 'Example Gateway', vendor: 'Example Corp', version_scheme: 'vendor' } },
+      },
       {
         package: { ecosystem: 'npm', name: '@example/gateway-sdk', purl: 'pkg:npm/%40example/gateway-sdk' },
         ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.9.3' }] }],
@@ -89,7 +94,7 @@ describe('OSV', () => {
     assert.equal(osv.aliases, undefined);
     assert.equal(osv.severity, undefined);
     assert.equal(osv.credits, undefined);
-    assert.deepEqual(osv.affected, []);
+    assert.deepEqual(osv.affected, [{ ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }], database_specific: { product: { id: 'sync', name: 'Example Sync', vendor: 'Example Corp', version_scheme: 'vendor' } } }]);
     assert.deepEqual(osv.references, [{ type: 'ADVISORY', url: 'https://security.example.com/advisories/EMB-SA-2026-0001' }]);
     assert.deepEqual(osv.database_specific, { cwe_ids: [] });
     assert.equal(osv.details, 'A crafted request crashes the sync service.\n\n## Affected products\n\n- Example Sync: all versions (no fixed version yet)');
@@ -135,8 +140,35 @@ describe('OSV', () => {
         ],
       },
       { package: { ecosystem: 'Debian:12', name: 'python-example' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.4.2-1' }] }] },
+      {
+        ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }],
+        database_specific: { product: { id: 'odd', name: 'Odd', vendor: 'Example Corp', package: { ecosystem: 'Homebrew', name: 'odd' }, version_scheme: 'vendor' } },
+      },
     ]);
     assert.match(osv.details, /- Odd: all versions \(no fixed version yet\)/, 'an ecosystem OSV does not know is still named in the text');
+  });
+
+  it('appliances, SaaS and firmware get entries with their ranges and the product, valid against the schema', () => {
+    const osv = renderOsv(minimalAdvisory({
+      products: [
+        { productId: 'box', name: 'Example Box', introduced: '7.0', fixed: '7.4.1', package: null, cpe: 'cpe:2.3:h:example:box:*:*:*:*:*:*:*:*' },
+        { productId: 'box', name: 'Example Box', introduced: '8.0', fixed: '8.0.3', package: null, cpe: 'cpe:2.3:h:example:box:*:*:*:*:*:*:*:*' },
+        { productId: 'cloud', name: 'Example Cloud', introduced: null, fixed: '2026.11.30', package: null },
+        { productId: 'fw', name: 'Example Firmware', introduced: '3.0', fixed: null, package: null, cpe: 'cpe:/o:example:firmware' },
+      ],
+    }));
+    assertValid(osv);
+    assert.deepEqual(osv.affected, [
+      {
+        ranges: [
+          { type: 'ECOSYSTEM', events: [{ introduced: '7.0' }, { fixed: '7.4.1' }] },
+          { type: 'ECOSYSTEM', events: [{ introduced: '8.0' }, { fixed: '8.0.3' }] },
+        ],
+        database_specific: { product: { id: 'box', name: 'Example Box', vendor: 'Example Corp', cpe: 'cpe:2.3:h:example:box:*:*:*:*:*:*:*:*', version_scheme: 'vendor' } },
+      },
+      { ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2026.11.30' }] }], database_specific: { product: { id: 'cloud', name: 'Example Cloud', vendor: 'Example Corp', version_scheme: 'vendor' } } },
+      { ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '3.0' }] }], database_specific: { product: { id: 'fw', name: 'Example Firmware', vendor: 'Example Corp', cpe: 'cpe:/o:example:firmware', version_scheme: 'vendor' } } },
+    ]);
   });
 
   it('every credit role has its OSV type', () => {
