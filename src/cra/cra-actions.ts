@@ -54,6 +54,24 @@ async function lockCase(trx: Parameters<typeof lockReportState>[0], actor: Staff
   return row;
 }
 
+/** Corrects when the team became aware (a mistyped moment): every clock moves with it; the timeline keeps both moments. */
+export async function correctAwareAt(db: Db, args: { actor: StaffActor; caseId: string; awareAt: Date; now?: Date }): Promise<void> {
+  refuseFuture(args.awareAt, args.now ?? new Date(), 'awareAt');
+  await db.transaction().execute(async (trx) => {
+    const c = await lockCase(trx, args.actor, args.caseId);
+    if (c.aware_at.getTime() === args.awareAt.getTime()) return;
+    const first = await trx.selectFrom('cra_submissions').select('submitted_at').where('case_id', '=', c.id).orderBy('submitted_at').executeTakeFirst();
+    if ((first && args.awareAt > first.submitted_at) || (c.measure_available_at && args.awareAt > c.measure_available_at)) {
+      throw new ValidationError({ awareAt: 'This is after a submission or the measure already recorded.' }, 'Nothing was changed.');
+    }
+    await trx.updateTable('cra_cases').set({ aware_at: args.awareAt }).where('id', '=', c.id).execute();
+    await recordEvent(trx, {
+      reportId: c.report_id, actor: { kind: 'staff', id: args.actor.userId }, type: 'cra-marked',
+      data: { kind: c.kind, awareAt: args.awareAt.toISOString(), correctedFrom: c.aware_at.toISOString() }, reporterVisible: false,
+    });
+  });
+}
+
 /** Records when a corrective or mitigating measure became available: the vulnerability's final report is due 14 days later (Art. 14(2)(c)). */
 export async function setMeasureAvailable(db: Db, args: { actor: StaffActor; caseId: string; at: Date; now?: Date }): Promise<void> {
   refuseFuture(args.at, args.now ?? new Date(), 'measureAt');

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { StaffActor } from '../../src/auth/policies.ts';
 import type { AppContext } from '../../src/context.ts';
 import type { Role } from '../../src/db/schema.ts';
-import { markCraCase, recordCraSubmission, setMeasureAvailable } from '../../src/cra/cra-actions.ts';
+import { correctAwareAt, markCraCase, recordCraSubmission, setMeasureAvailable } from '../../src/cra/cra-actions.ts';
 import { saveCraDraft } from '../../src/cra/cra-drafts.ts';
 import { craReminderMail } from '../../src/cra/cra-mail.ts';
 import { loadCraView } from '../../src/cra/load-cra-view.ts';
@@ -45,6 +45,14 @@ for (const kind of await databaseKinds()) {
       assert.match(audit[0]!.details, /exploited-vulnerability/);
 
       const opened = (await findReportByReference(t.db, testVault, report.reference))!;
+      // A mistyped moment is corrected by a lead (every clock moves; the timeline keeps both), not by a triager.
+      await assert.rejects(correctAwareAt(t.db, { actor: actorOf(triager, program.id, 'triager'), caseId, awareAt: new Date('2026-12-01T07:30:00Z'), now }), { code: 'forbidden' });
+      await correctAwareAt(t.db, { actor: actorOf(lead, program.id, 'lead'), caseId, awareAt: new Date('2026-12-01T07:30:00Z'), now });
+      const corrected = await loadCraView(t.db, testVault, opened, program, now);
+      assert.equal(corrected.cases[0]!.clocks[0]!.state === 'running' && corrected.cases[0]!.clocks[0]!.dueAt.toISOString(), '2026-12-02T07:30:00.000Z');
+      await correctAwareAt(t.db, { actor: actorOf(lead, program.id, 'lead'), caseId, awareAt: aware, now });
+      const marks = await t.db.selectFrom('report_events').select('data').where('report_id', '=', report.id).where('type', '=', 'cra-marked').orderBy('id').execute();
+      assert.deepEqual(marks.map((m) => (m.data as { correctedFrom?: string }).correctedFrom ?? null), [null, '2026-12-01T08:00:00.000Z', '2026-12-01T07:30:00.000Z']);
       let view = await loadCraView(t.db, testVault, opened, program, now);
       const c = view.cases[0]!;
       assert.deepEqual(c.clocks.map((k) => k.state), ['running', 'running', 'waiting']);
@@ -72,6 +80,7 @@ for (const kind of await databaseKinds()) {
       view = await loadCraView(t.db, testVault, opened, program, now);
       const clocks = view.cases[0]!.clocks;
       assert.deepEqual(clocks.map((k) => k.state), ['submitted', 'running', 'running']);
+      await assert.rejects(correctAwareAt(t.db, { actor: actorOf(lead, program.id, 'lead'), caseId, awareAt: new Date('2026-12-01T09:00:30Z'), now: new Date('2026-12-01T09:01:00Z') }), { code: 'validation_failed' }, 'not after a submission');
       assert.equal(view.cases[0]!.submissions[0]!.reference, 'CSIRT-SE-2026-0042');
       assert.equal(clocks[2]!.state === 'running' && clocks[2]!.dueAt.toISOString(), '2026-12-15T09:00:00.000Z');
 

@@ -139,6 +139,12 @@ describe('CRA Article 14 over HTTP: panel, CRA screen, Due view, API, exports', 
     assert.match(future.body, /This moment is in the future/);
     assert.match(future.body, /value="later"/);
 
+    // Correcting when the team became aware: a moment after the recorded submission is refused, with what was typed.
+    const late = await l.postForm(`/staff/reports/${ref}/cra/${caseId}/aware`, { _csrf: Client.csrf(p3.body), awareAt: toLocalInput(new Date(Date.now() + 120_000), zone) });
+    assert.equal(late.statusCode, 422);
+    const earlier = await l.postForm(`/staff/reports/${ref}/cra/${caseId}/aware`, { _csrf: Client.csrf(p3.body), awareAt: toLocalInput(new Date(Date.now() - 5 * 3_600_000), zone) });
+    assert.equal(earlier.statusCode, 303);
+    assert.match((await l.get(earlier.headers.location as string)).body, /Corrected: every clock counts from the new moment/);
     // Informing users: recorded with when and how; the timeline says so.
     const inform = await l.postForm(`/staff/reports/${ref}/cra/inform-users`, { _csrf: Client.csrf(p3.body), informedAt: toLocalInput(new Date(), zone), how: 'Banner in the admin console' });
     assert.equal(inform.statusCode, 303);

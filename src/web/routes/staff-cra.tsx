@@ -4,7 +4,7 @@ import { can } from '../../auth/policies.ts';
 import type { AppContext } from '../../context.ts';
 import type { Report } from '../../db/schema.ts';
 import { auditReportRead } from '../../audit/audit-hooks.ts';
-import { CRA_CHANNELS, markCraCase, recordCraSubmission, recordUsersInformed, setMeasureAvailable } from '../../cra/cra-actions.ts';
+import { CRA_CHANNELS, correctAwareAt, markCraCase, recordCraSubmission, recordUsersInformed, setMeasureAvailable } from '../../cra/cra-actions.ts';
 import { CRA_KINDS, CRA_STEPS, type CraStep } from '../../cra/cra-clocks.ts';
 import { saveCraDraft } from '../../cra/cra-drafts.ts';
 import { craDraftJson, craDraftMarkdown, type CraExportHeader } from '../../cra/cra-fields.ts';
@@ -24,6 +24,7 @@ type Body = { Body: Record<string, string> };
 
 const DONE: Record<string, string> = {
   marked: 'Marked. The Article 14 clocks run from when the team became aware.',
+  aware: 'Corrected: every clock counts from the new moment.',
   measure: 'Saved: the final report is due 14 days after the measure became available.',
   submission: 'Submission recorded; that step’s clock stopped.',
   draft: 'Draft saved.',
@@ -107,6 +108,20 @@ export function registerStaffCraRoutes(app: FastifyInstance, ctx: AppContext, pa
     if (!c) throw new NotFoundError('This CRA case');
     return c;
   }
+
+  app.post<Params & Body>('/staff/reports/:ref/cra/:caseId/aware', post, async (req, reply) => {
+    const report = await page.visibleReport(req, req.params.ref);
+    const c = await caseOf(report, req.params.caseId);
+    const values = { awareAt: String(req.body?.awareAt ?? '') };
+    try {
+      const at = fromLocalInput(values.awareAt, await zoneOf(report));
+      if (!at) throw new ValidationError({ awareAt: 'Enter a date and time.' }, 'Nothing was changed.');
+      await correctAwareAt(ctx.db, { actor: req.staff!, caseId: c.id, awareAt: at });
+    } catch (err) {
+      return refused(req, reply, report, `aware:${c.id}`, values, err);
+    }
+    return reply.redirect(`${base(report)}?done=aware`, 303);
+  });
 
   app.post<Params & Body>('/staff/reports/:ref/cra/:caseId/measure', post, async (req, reply) => {
     const report = await page.visibleReport(req, req.params.ref);

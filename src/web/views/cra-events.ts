@@ -10,6 +10,7 @@ export function describeCraEvent(type: string, data: Record<string, unknown>, wh
   const kind = kindOf(data.kind);
   switch (type) {
     case 'cra-marked':
+      if (data.correctedFrom) return `${who} corrected when the team became aware of the ${CRA_KIND_LABELS[kind].toLowerCase()}: ${at(data.correctedFrom)} → ${at(data.awareAt)}.`;
       return `${who} marked this report for EU CRA reporting: ${CRA_KIND_LABELS[kind].toLowerCase()}, the team aware since ${at(data.awareAt)}.`;
     case 'cra-measure-available':
       return `${who} recorded that a corrective or mitigating measure was available ${at(data.at)}: the CRA final report is due 14 days later.`;

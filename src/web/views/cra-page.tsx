@@ -96,6 +96,15 @@ function CaseSection(props: { c: CraCaseView; view: CraView; base: string; csrf:
         The team became aware <time dateTime={c.awareAt.toISOString()}>{formatWallTime(c.awareAt, view.timeZone, view.now)}</time>.
       </p>
       <CraClockTable clocks={c.clocks} zone={view.timeZone} now={view.now} />
+      {props.canDecide ? (
+        <form method="post" action={`${caseBase}/aware`}>
+          <Csrf csrf={props.csrf} />
+          <label for={`aware-${c.id}`}>Correct when the team became aware ({view.timeZone})</label>
+          <input id={`aware-${c.id}`} type="datetime-local" name="awareAt" required value={formFor(`aware:${c.id}`)?.values.awareAt ?? toLocalInput(c.awareAt, view.timeZone)} />
+          {formFor(`aware:${c.id}`)?.errors.awareAt ? <p class="field-error">{formFor(`aware:${c.id}`)!.errors.awareAt}</p> : null}
+          <button type="submit">Correct</button>
+        </form>
+      ) : null}
       {c.kind === 'exploited-vulnerability' && props.canDecide ? (
         <form method="post" action={`${caseBase}/measure`}>
           <Csrf csrf={props.csrf} />
