@@ -10,6 +10,8 @@ export interface HousekeepingResult {
   finishedJobs: number;
   /** Audit log entries past EMBARGO_AUDIT_RETENTION_DAYS (a checkpoint entry keeps the chain verifiable). */
   auditEntries: number;
+  /** Webhook deliveries (and their attempts) delivered or given up more than `finishedJobsDays` ago. */
+  webhookDeliveries: number;
 }
 
 /**
@@ -42,6 +44,9 @@ export async function runHousekeeping(db: Db, options: { finishedJobsDays: numbe
         // those jobs are part of the mail record and stay.
         .where(({ not, exists, selectFrom }) => not(exists(selectFrom('mail_deliveries as d').select(sql`1`.as('one')).whereRef('d.job_id', '=', 'j.id'))))
         .executeTakeFirst(),
+    ),
+    webhookDeliveries: await deleted('webhook_deliveries', () =>
+      db.deleteFrom('webhook_deliveries').where('state', '!=', 'pending').where('occurred_at', '<', sql<Date>`now() - ${sql.lit(`${options.finishedJobsDays} days`)}::interval`).executeTakeFirst(),
     ),
     auditEntries: options.auditRetentionDays ? await deleted('audit_log', async () => ({ numDeletedRows: BigInt((await pruneAuditLog(db, { retentionDays: options.auditRetentionDays! })).deleted) })) : 0,
   };

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { draftAdvisoryFromReport, loadStaffAdvisory, publishAdvisory } from '../../src/advisories/advisory-store.ts';
 import { createJobHandlers } from '../../src/jobs/handlers.ts';
+import { runHousekeeping } from '../../src/jobs/housekeeping.ts';
 import { createWorker } from '../../src/jobs/worker.ts';
 import { submitReport } from '../../src/reports/submit-report.ts';
 import { runSlaSweep } from '../../src/sla-reminders/sla-sweep.ts';
@@ -89,5 +90,18 @@ describe('webhooks: SLA breaches (once per clock and deadline) and published adv
     assert.equal(published.length, 1);
     assert.equal(published[0]!.data.advisory!.id, publicId);
     assert.match(String((published[0]!.data.advisory!.links as Record<string, string>).public), new RegExp(`/advisories/${publicId}$`));
+  });
+
+  it('housekeeping forgets finished deliveries and their attempts after the job retention, never pending ones', async () => {
+    const rows = await t.ctx.db.selectFrom('webhook_deliveries').select(['id', 'state']).execute();
+    assert.ok(rows.some((r) => r.state === 'delivered'));
+    await t.ctx.db.updateTable('webhook_deliveries').set({ occurred_at: new Date(Date.now() - 40 * 24 * 3600_000) } as never).execute();
+    const pending = rows.find((r) => r.state === 'delivered')!;
+    await t.ctx.db.updateTable('webhook_deliveries').set({ state: 'pending' }).where('id', '=', pending.id).execute();
+    const result = await runHousekeeping(t.ctx.db, { finishedJobsDays: 30, onError: (err) => assert.fail(String(err)) });
+    assert.equal(result.webhookDeliveries, rows.length - 1);
+    assert.deepEqual((await t.ctx.db.selectFrom('webhook_deliveries').select('id').execute()).map((r) => r.id), [pending.id]);
+    const orphans = await t.ctx.db.selectFrom('webhook_attempts').select('delivery_id').where('delivery_id', '!=', pending.id).execute();
+    assert.equal(orphans.length, 0, 'their attempts went with them');
   });
 });
