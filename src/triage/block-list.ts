@@ -147,7 +147,8 @@ export async function listBlocks(db: Db, actor: StaffActor, now: Date = new Date
 export async function removeBlock(db: Db, actor: StaffActor, blockId: string): Promise<{ kind: 'email' | 'ip'; reportId: string | null }> {
   return db.transaction().execute(async (trx) => {
     const entry = await trx.selectFrom('blocked_senders').select(['id', 'program_id', 'kind', 'report_id']).where('id', '=', blockId).forUpdate().executeTakeFirst();
-    if (!entry) throw new NotFoundError('This block-list entry');
+    // An entry of a program the actor has no role in is "not found", like one that does not exist.
+    if (!entry || !actor.roles.has(entry.program_id)) throw new NotFoundError('This block-list entry');
     if (!can.manageBlockList(actor, entry.program_id)) throw new ForbiddenError('Only an admin of the program can remove a block.');
     await trx.deleteFrom('blocked_senders').where('id', '=', entry.id).execute();
     if (entry.report_id) {
