@@ -5,7 +5,7 @@ import { isLocalDate } from '../calendar/zoned-time.ts';
 import type { AppContext } from '../context.ts';
 import type { PartyStatus } from '../db/coordination-tables.ts';
 import type { Database, EventType } from '../db/schema.ts';
-import { parseDisclosureMoment, readDisclosure, type MomentInput } from '../disclosure/disclosure-rules.ts';
+import { formatDisclosureMoment, parseDisclosureMoment, readDisclosure, type MomentInput } from '../disclosure/disclosure-rules.ts';
 import { InvalidTransitionError, ValidationError } from '../errors.ts';
 import { lockReportState } from '../reports/report-actions.ts';
 import { recordEvent } from '../reports/record-event.ts';
@@ -116,7 +116,7 @@ export async function answerDisclosure(
       timeZone = proposed!.ok ? proposed!.timeZone : 'UTC';
       const id = randomUUID();
       const key = await loadReportKey(trx, ctx.vault, party.reportId);
-      await trx.insertInto('coordination_messages').values({ id, report_id: party.reportId, party_id: party.id, author_id: null, body_sealed: sealCoordinationMessage(ctx.vault, key, id, `Proposed disclosure date: ${at.toISOString()} (${timeZone}).\n\n${message}`) }).execute();
+      await trx.insertInto('coordination_messages').values({ id, report_id: party.reportId, party_id: party.id, author_id: null, body_sealed: sealCoordinationMessage(ctx.vault, key, id, `Proposed disclosure date: ${formatDisclosureMoment(at, timeZone)}.\n\n${message}`) }).execute();
     }
     await trx
       .updateTable('coordination_parties')

@@ -9,6 +9,8 @@ export interface CoordinationFormState {
   errors: Record<string, string>;
 }
 
+const COORDINATION_FIELDS = ['partyName', 'partyEmail', 'partyRole', 'partyMessage', 'threadMessage', 'parties', 'coordination'];
+
 /** Each party's answer to the disclosure date on the table, for the Disclosure date panel. */
 export function PartyAnswers(props: { parties: Party[]; date: DisclosureDate | null }) {
   const active = props.parties.filter((p) => !p.revokedAt);
@@ -52,8 +54,10 @@ export function CoordinationGroup(props: { view?: CoordinationView; base: string
   const base = `${props.base}/parties`;
   const active = view.parties.filter((p) => !p.revokedAt);
   const byId = new Map(view.parties.map((p) => [p.id, p]));
-  const e = props.form?.errors ?? {};
-  const v = props.form?.values ?? {};
+  // The report page's refused form (shared by its panels) is this group's only when it names one of its fields.
+  const mine = Object.keys(props.form?.errors ?? {}).some((f) => COORDINATION_FIELDS.includes(f));
+  const e = mine ? props.form!.errors : {};
+  const v = mine ? props.form!.values : {};
   const PartyChoice = (p: { prefix: string }) => (
     <fieldset>
       <legend>Share with</legend>
@@ -66,7 +70,7 @@ export function CoordinationGroup(props: { view?: CoordinationView; base: string
     </fieldset>
   );
   return (
-    <details class="group" id="group-coordination" open={props.open || props.form !== undefined}>
+    <details class="group" id="group-coordination" open={props.open || mine}>
       <summary>
         <span class="group-title">Coordination</span>
         <span class="group-summary">{active.length ? `${active.length} part${active.length === 1 ? 'y' : 'ies'} invited` : 'no parties invited'}</span>
@@ -74,6 +78,7 @@ export function CoordinationGroup(props: { view?: CoordinationView; base: string
       <div class="group-body">
         <section aria-labelledby="coordination-h">
           <h2 id="coordination-h">Invited parties</h2>
+          {e.coordination ? <p class="field-error">{e.coordination}</p> : null}
           <p class="meta">The reporter {view.reporterNamed ? 'agreed to be named' : 'is not named'} to the parties.</p>
           {view.parties.length === 0 ? <p class="meta">Nobody outside the team takes part yet.</p> : null}
           <ul class="parties">
