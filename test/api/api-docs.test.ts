@@ -87,7 +87,9 @@ describe('API documentation', () => {
     assert.match(stateFields.evaluation.description, /to=acknowledged/);
     assert.match(stateFields.expectedResolutionDate.description, /YYYY-MM-DD/);
     assert.match(state.description, /refuses an acknowledgement without them/);
-    assert.deepEqual(Object.keys(doc.components.schemas).sort(), ['Attachment', 'DisclosureDate', 'Error', 'Message', 'Quarantine', 'Report', 'ReportSummary', 'SlaClock']);
+    assert.deepEqual(Object.keys(doc.components.schemas).sort(), ['Attachment', 'CraCase', 'DisclosureDate', 'Error', 'Message', 'Quarantine', 'Report', 'ReportSummary', 'SlaClock']);
+    // The EU CRA Article 14 cases of a report (docs/cra.md).
+    assert.ok(doc.components.schemas.Report.properties.cra);
     assert.ok(doc.components.schemas.Report.properties.reporter);
     assert.ok(doc.components.schemas.Report.properties.severity && doc.components.schemas.Report.properties.slaClocks);
     assert.ok(doc.components.schemas.Report.properties.quarantine && doc.components.schemas.Report.properties.duplicateOf);
