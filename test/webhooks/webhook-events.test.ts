@@ -14,6 +14,7 @@ import { createWebhook } from '../../src/webhooks/manage-webhooks.ts';
 import { signWebhook } from '../../src/webhooks/webhook-signature.ts';
 import { demo, makeStaff, reportInput } from '../helpers/factories.ts';
 import { startTestApp, type TestApp } from '../helpers/http-app.ts';
+import type { KyselyPlugin } from 'kysely';
 
 describe('webhook signatures and addresses (pure)', () => {
   it('signs exactly as the reference library does', () => {
@@ -103,5 +104,21 @@ describe('webhooks: SLA breaches (once per clock and deadline) and published adv
     assert.deepEqual((await t.ctx.db.selectFrom('webhook_deliveries').select('id').execute()).map((r) => r.id), [pending.id]);
     const orphans = await t.ctx.db.selectFrom('webhook_attempts').select('delivery_id').where('delivery_id', '!=', pending.id).execute();
     assert.equal(orphans.length, 0, 'their attempts went with them');
+  });
+
+  it('a submission queues its deliveries in the statement that writes its event: no extra round trip', async () => {
+    const program = await demo(t.ctx.db);
+    const count = async () => {
+      const kinds: string[] = [];
+      const plugin: KyselyPlugin = { transformQuery: (args) => (kinds.push(args.node.kind), args.node), transformResult: async (args) => args.result };
+      await submitReport(t.ctx.db.withPlugin(plugin), t.ctx.vault, { program, input: reportInput(program, { reporterEmail: undefined }), files: [], channel: 'web' });
+      return kinds.length;
+    };
+    const without = await count();
+    await t.ctx.db.updateTable('webhooks').set({ events: ['report.received'] }).execute();
+    const jobsBefore = (await t.ctx.db.selectFrom('jobs').select('id').where('kind', '=', 'webhook-delivery').execute()).length;
+    const withWebhook = await count();
+    assert.equal(withWebhook, without, 'as many statements with a webhook as without');
+    assert.equal((await t.ctx.db.selectFrom('jobs').select('id').where('kind', '=', 'webhook-delivery').execute()).length, jobsBefore + 1, 'and its delivery is queued');
   });
 });
