@@ -124,7 +124,7 @@ export async function draftAdvisoryFromReport(db: Db, vault: ReportVault, args: 
     mitigation: '',
     cveId: null,
     cweId: report.cwe_id,
-    ...cvssVectorFields([report.team_cvss_vector]),
+    ...cvssVectorFields([report.team_cvss_vector, report.team_cvss_second_vector]),
     products: product ? [{ productId: product.id, name: product.name, introduced: null, fixed: null, package: null }] : [],
     credits: await creditsFromReport(db, vault, report.id),
     references: [],

@@ -144,6 +144,8 @@ export interface ReportsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   /** The team's CVSS vector (validated before storing); the reporter's is reporter_cvss_vector. */
   team_cvss_vector: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The team's vector of the other CVSS version (3.1 beside 4.0 or the reverse), only beside team_cvss_vector; it does not rate the report. */
+  team_cvss_second_vector: ColumnType<string | null, string | null | undefined, string | null>;
   /** Its score, 0.0–10.0; numeric comes back as a string. Null exactly when the vector is. */
   team_cvss_score: ColumnType<string | null, string | number | null | undefined, string | number | null>;
   /** The team's severity; drives the remediation target. */

@@ -21,7 +21,7 @@ export interface ReporterIdentity {
 export const PLAIN_REPORT_COLUMNS = [
   'id', 'program_id', 'reference', 'channel', 'state', 'resume_state', 'product', 'product_version', 'vulnerability_type',
   'reporter_cvss_vector', 'credit_preference', 'policy_version_id', 'policy_accepted_at', 'tracking_token_hash', 'assignee_id',
-  'client_encryption', 'resolved_at', 'created_at', 'updated_at', 'team_cvss_vector', 'team_cvss_score', 'severity', 'cwe_id',
+  'client_encryption', 'resolved_at', 'created_at', 'updated_at', 'team_cvss_vector', 'team_cvss_second_vector', 'team_cvss_score', 'severity', 'cwe_id',
   'expected_resolution_date', 'next_deadline_at', 'duplicate_of', 'closure_reason', 'quarantined', 'quarantine_reasons',
   'ai_assistance', 'submitter_ip_hash', 'ssvc', 'credit_with_original', 'reporter_erased_at',
   'disclosure_at', 'disclosure_time_zone', 'disclosure_status', 'disclosure_proposed_by',

@@ -22,7 +22,8 @@ export interface TriageView {
   timeZone: string;
   clocks: SlaClock[];
   reporterCvss: { vector: string; score: number | null; problem: string | null } | null;
-  team: { vector: string; score: string; severity: string } | null;
+  /** `secondVector`: the team's vector of the other CVSS version, kept for the advisory. */
+  team: { vector: string; score: string; severity: string; secondVector: string | null } | null;
   cwe: Cwe | null;
   cweSuggestions: Cwe[];
   cweSearch: { query: string; results: Cwe[] } | null;
@@ -65,7 +66,7 @@ export async function loadTriageView(
       ? { vector: report.reporter_cvss_vector, score: reporter?.ok ? reporter.score : null, problem: reporter && !reporter.ok ? reporter.message : null }
       : null,
     team: report.team_cvss_vector && report.team_cvss_score !== null && report.severity
-      ? { vector: report.team_cvss_vector, score: Number(report.team_cvss_score).toFixed(1), severity: report.severity }
+      ? { vector: report.team_cvss_vector, score: Number(report.team_cvss_score).toFixed(1), severity: report.severity, secondVector: report.team_cvss_second_vector }
       : null,
     cwe: report.cwe_id ? (findCwe(report.cwe_id) ?? null) : null,
     cweSuggestions: VULNERABILITY_TYPES.some(([id]) => id === report.vulnerability_type) ? suggestedCwes(report.vulnerability_type as VulnerabilityType) : [],

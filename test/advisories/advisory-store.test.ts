@@ -63,6 +63,43 @@ for (const kind of await databaseKinds()) {
       }
     });
 
+    it('a report carries a CVSS 3.1 and a 4.0 vector; the first rates it, and its advisory draft takes both', async () => {
+      const t = await freshDatabase(kind);
+      try {
+        await demo(t.db);
+        const lead = await makeStaff(t.db, 'lead');
+        const report = await makeReport(t.db, { title: 'Two scores' });
+        const v40 = 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N';
+        const v31 = 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:L/A:N';
+        const stored = () => t.db.selectFrom('reports').select(['team_cvss_vector', 'team_cvss_second_vector', 'team_cvss_score', 'severity']).where('id', '=', report.id).executeTakeFirstOrThrow();
+        await setTeamSeverity(t.db, { reportId: report.id, actorId: lead.id, vector: v40, secondVector: v31 });
+        assert.deepEqual(await stored(), { team_cvss_vector: v40, team_cvss_second_vector: v31, team_cvss_score: '9.3', severity: 'critical' }, 'the 4.0 vector rates the report');
+        // Callers that do not know of the second vector (the API's `vector`) leave it as it is.
+        await setTeamSeverity(t.db, { reportId: report.id, actorId: lead.id, vector: v40 });
+        assert.equal((await stored()).team_cvss_second_vector, v31);
+        // Two vectors of one version, or a second without a first, are field errors; nothing changes.
+        await assert.rejects(setTeamSeverity(t.db, { reportId: report.id, actorId: lead.id, vector: v40, secondVector: v40 }), (e: Error & { fields?: Record<string, string> }) => /other version/.test(JSON.stringify(e.fields ?? e.message)));
+        await assert.rejects(setTeamSeverity(t.db, { reportId: report.id, actorId: lead.id, vector: '', secondVector: v31 }), (e: Error & { fields?: Record<string, string> }) => /first/.test(JSON.stringify(e.fields ?? e.message)));
+        await assert.rejects(setTeamSeverity(t.db, { reportId: report.id, actorId: lead.id, vector: v40, secondVector: 'CVSS:3.1/AV:N' }));
+        assert.equal((await stored()).team_cvss_second_vector, v31);
+
+        const { id } = await draftAdvisoryFromReport(t.db, testVault, { reportReference: report.reference, actorId: lead.id });
+        const draft = await loadStaffAdvisory(t.db, testVault, id);
+        assert.equal(draft?.content.cvssVector, v31);
+        assert.equal(draft?.content.cvssV4Vector, v40);
+
+        // Swapping which one rates the report keeps both; clearing the first clears both.
+        await setTeamSeverity(t.db, { reportId: report.id, actorId: lead.id, vector: v31, secondVector: v40 });
+        assert.deepEqual(await stored(), { team_cvss_vector: v31, team_cvss_second_vector: v40, team_cvss_score: '8.2', severity: 'high' });
+        await setTeamSeverity(t.db, { reportId: report.id, actorId: lead.id, vector: '' });
+        assert.deepEqual(await stored(), { team_cvss_vector: null, team_cvss_second_vector: null, team_cvss_score: null, severity: null });
+        // The database refuses a second vector alone, whatever writes it.
+        await assert.rejects(t.db.updateTable('reports').set({ team_cvss_second_vector: v31 }).where('id', '=', report.id).execute());
+      } finally {
+        await t.close();
+      }
+    });
+
     it('publishes revision 1, discloses a fixed report with the public link, and takes revisions with a summary', async () => {
       const t = await freshDatabase(kind);
       try {

@@ -65,6 +65,22 @@ describe('staff triage on the report page', () => {
     assert.equal(events[0]!.data.severity, 'critical');
   });
 
+  it('takes a second team vector of the other CVSS version beside the first, shown on the report page', async () => {
+    const r = await newReport({});
+    const csrf = Client.csrf((await staff.get(`/staff/reports/${r.reference}`)).body);
+    const v40 = 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N';
+    const same = await staff.postForm(`/staff/reports/${r.reference}/severity`, { _csrf: csrf, teamCvss: VECTOR, teamCvssSecond: VECTOR });
+    assert.equal(same.statusCode, 422);
+    assert.match(same.body, /the second one is of the other version/);
+    assert.match(same.body, /id="teamCvssSecond" name="teamCvssSecond" value="CVSS:3.1\/AV:N/, 'the typed value is kept');
+    const ok = await staff.postForm(`/staff/reports/${r.reference}/severity`, { _csrf: csrf, teamCvss: VECTOR, teamCvssSecond: v40 });
+    assert.equal(ok.statusCode, 303);
+    const saved = await t.ctx.db.selectFrom('reports').select(['team_cvss_vector', 'team_cvss_second_vector', 'severity']).where('id', '=', r.id).executeTakeFirstOrThrow();
+    assert.deepEqual(saved, { team_cvss_vector: VECTOR, team_cvss_second_vector: v40, severity: 'critical' });
+    const page = await staff.get(ok.headers.location as string);
+    assert.match(page.body, new RegExp(`<code class="vector">${v40.replace(/[/.]/g, '\\$&')}</code>`));
+  });
+
   it('sets the CWE from a typed id or a suggestion, and refuses unknown ones', async () => {
     const r = await newReport({ vulnerabilityType: 'sqli' });
     const page = await staff.get(`/staff/reports/${r.reference}?cweq=path+traversal`);

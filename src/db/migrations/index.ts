@@ -41,6 +41,7 @@ import * as craReporting from './2026-12-02T1230-cra-reporting.ts';
 import * as webhooks from './2026-12-02T1240-webhooks.ts';
 import * as issueTrackers from './2026-12-02T1245-issue-trackers.ts';
 import * as coordination from './2026-12-02T1300-coordination.ts';
+import * as secondCvssVector from './2026-12-02T1250-second-cvss-vector.ts';
 import * as inboxCountIndex from './2026-12-02T1200-inbox-count-index.ts';
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -86,4 +87,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T1245-issue-trackers': issueTrackers,
   '2026-12-02T1200-inbox-count-index': inboxCountIndex,
   '2026-12-02T1300-coordination': coordination,
+  '2026-12-02T1250-second-cvss-vector': secondCvssVector,
 };

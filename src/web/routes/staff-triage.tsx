@@ -32,7 +32,7 @@ export interface ReportPageHelpers {
 
 const text = (max: number) => z.string().max(max).default('');
 const schemas = {
-  severity: z.object({ teamCvss: text(300) }),
+  severity: z.object({ teamCvss: text(300), teamCvssSecond: z.string().max(300).optional() }),
   cwe: z.object({ cwe: text(20), pick: z.string().max(10).optional() }),
   acknowledge: z.object({ evaluation: text(5000), expectedResolutionDate: text(20) }),
   'resolution-date': z.object({ date: text(20), reason: text(500) }),
@@ -66,7 +66,7 @@ export function registerStaffTriageRoutes(app: FastifyInstance, ctx: AppContext,
     });
   }
 
-  route('severity', (r, f, actorId) => setTeamSeverity(ctx.db, { reportId: r.id, actorId, vector: f.teamCvss }), 'severity');
+  route('severity', (r, f, actorId) => setTeamSeverity(ctx.db, { reportId: r.id, actorId, vector: f.teamCvss, secondVector: f.teamCvssSecond }), 'severity');
   route('cwe', (r, f, actorId) => setCwe(ctx.db, { reportId: r.id, actorId, cwe: f.pick ?? f.cwe }), 'cwe');
   route('acknowledge', (r, f, actorId) => acknowledgeWithEvaluation(ctx.db, ctx.vault, { reportId: r.id, actorId, evaluation: f.evaluation, expectedResolutionDate: f.expectedResolutionDate }), 'acknowledged');
   route('resolution-date', (r, f, actorId) => changeExpectedResolutionDate(ctx.db, ctx.vault, { reportId: r.id, actorId, date: f.date, reason: f.reason }), 'resolution-date');

@@ -35,6 +35,7 @@ export function SeverityPanel(props: { view: TriageView; base: string; csrf: str
               <strong class={`severity severity-${view.team.severity}`}>{view.team.score} {SEVERITY_LABELS[view.team.severity]}</strong>
               <br />
               <code class="vector">{view.team.vector}</code>
+              {view.team.secondVector ? <><br /><code class="vector">{view.team.secondVector}</code></> : null}
             </>
           ) : (
             <span class="meta">not set</span>
@@ -60,6 +61,9 @@ export function SeverityPanel(props: { view: TriageView; base: string; csrf: str
             <input type="hidden" name="_csrf" value={props.csrf} />
             <Field id="teamCvss" label="Team’s CVSS vector" error={errors.teamCvss} hint="CVSS 3.1 or 4.0, e.g. CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H. Empty clears it.">
               <input id="teamCvss" name="teamCvss" data-cvss-picker="" value={values.teamCvss ?? view.team?.vector ?? ''} maxLength={300} spellcheck={false} autocomplete="off" />
+            </Field>
+            <Field id="teamCvssSecond" label="Second vector, the other CVSS version (optional)" error={errors.teamCvssSecond} hint="A 3.1 vector beside a 4.0 one, or the reverse: the advisory carries both (CSAF 2.0 needs the 3.1 one). Only the first rates the report. Empty clears it.">
+              <input id="teamCvssSecond" name="teamCvssSecond" value={values.teamCvssSecond ?? view.team?.secondVector ?? ''} maxLength={300} spellcheck={false} autocomplete="off" />
             </Field>
             <button type="submit">Save severity</button>
           </form>
