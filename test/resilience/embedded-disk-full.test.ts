@@ -61,10 +61,10 @@ describe('PGlite (EMBARGO_EMBEDDED_ENGINE=pglite) on a full disk (a real server 
     cleanup.push(() => disk.remove());
     // A first start creates the database; its log then starts a fresh segment, so the tables run
     // out of room before the log needs a new segment (that case is the next test's).
-    const first = await startEmbargo({ tempDir: disk.dir, env: PGLITE });
+    const first = await startEmbargo({ tempDir: disk.dir, env: PGLITE, startTimeoutMs: 60_000 });
     await first.stop();
     await startAtFreshWalSegment(path.join(first.dataDir, 'pglite'));
-    const proc = await startEmbargo({ tempDir: disk.dir, env: PGLITE });
+    const proc = await startEmbargo({ tempDir: disk.dir, env: PGLITE, startTimeoutMs: 60_000 });
     cleanup.push(async () => void (await proc.stop()));
     disk.fill(1024 * 1024);
 
@@ -230,7 +230,7 @@ describe('the embedded PostgreSQL (the default) on a full disk (a real server pr
           outcome = 'recovered';
           break;
         }
-        assert.ok(Date.now() - freedAt < 120_000, 'neither serving nor exited 120 s after space was freed');
+        assert.ok(Date.now() - freedAt < 120_000, `neither serving nor exited 120 s after space was freed; last log lines:\n${proc.logLines().slice(-15).map((l) => JSON.stringify(l).slice(0, 400)).join('\n')}\n${proc.stderr().slice(-1500)}`);
         await sleep(500);
       }
     } finally {
