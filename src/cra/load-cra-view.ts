@@ -9,6 +9,7 @@ import { craClocks, CRA_STEPS, type CraClock, type CraKind, type CraStep } from 
 import { prefillCraDraft, type CraDraftValues, type CraPrefillSource } from './cra-fields.ts';
 import { loadCraDrafts } from './cra-drafts.ts';
 import type { AdvisoryContent } from '../advisories/advisory-content.ts';
+import { loadStaffAdvisory } from '../advisories/advisory-store.ts';
 
 export interface CraSubmissionView {
   id: string;
@@ -90,8 +91,6 @@ export async function loadCraView(db: Kysely<Database>, vault: ReportVault, repo
 async function prefillSource(db: Kysely<Database>, vault: ReportVault, report: Report, program: Program, advisoryId: string | undefined): Promise<CraPrefillSource> {
   let advisory: CraPrefillSource['advisory'] = null;
   if (advisoryId) {
-    // Imported here, not at the top: the advisory store pulls in the publishing code, which the Due view never needs.
-    const { loadStaffAdvisory } = await import('../advisories/advisory-store.ts');
     const a = await loadStaffAdvisory(db, vault, advisoryId);
     if (a) {
       const content: AdvisoryContent = a.content;

@@ -9,6 +9,7 @@ import { craReminderMail } from '../../src/cra/cra-mail.ts';
 import { loadCraView } from '../../src/cra/load-cra-view.ts';
 import { findReportByReference } from '../../src/reports/read-report.ts';
 import { runSlaSweep } from '../../src/sla-reminders/sla-sweep.ts';
+import { draftAdvisoryFromReport, loadStaffAdvisory, saveDraft } from '../../src/advisories/advisory-store.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { demo, makeReport, makeStaff, testVault } from '../helpers/factories.ts';
 
@@ -106,6 +107,23 @@ for (const kind of await databaseKinds()) {
       assert.ok(mail!.text.includes(zone));
       await recordCraSubmission(t.db, { actor: actorOf(lead, program.id, 'lead'), caseId, step: 'notification', submittedAt: new Date('2026-12-04T09:00:00Z'), channel: 'single-reporting-platform', reference: '', now: new Date('2026-12-04T09:01:00Z') });
       assert.equal(await craReminderMail(ctx, row, new Date('2026-12-04T09:05:00Z')), undefined);
+    });
+
+    it('drafts are pre-filled from the report’s advisory: mitigation, CVE, fixed versions', async () => {
+      const program = await demo(t.db);
+      const report = await makeReport(t.db, { title: 'Token leak' });
+      const lead = await makeStaff(t.db, 'lead');
+      const { id } = await draftAdvisoryFromReport(t.db, testVault, { reportReference: report.reference, actorId: lead.id });
+      const advisory = (await loadStaffAdvisory(t.db, testVault, id))!;
+      const products = advisory.content.products.map((p) => ({ ...p, fixed: '4.2.2' }));
+      await saveDraft(t.db, testVault, { id, content: { ...advisory.content, mitigation: 'Rotate every API token, then upgrade.', cveId: 'CVE-2026-4242', products } });
+      await markCraCase(t.db, { actor: actorOf(lead, program.id, 'lead'), reportId: report.id, kind: 'exploited-vulnerability', awareAt: new Date(Date.now() - 60_000) });
+      const view = await loadCraView(t.db, testVault, (await findReportByReference(t.db, testVault, report.reference))!, program);
+      const n = view.cases[0]!.drafts.notification.values;
+      assert.equal(n.userMeasures, 'Rotate every API token, then upgrade.');
+      assert.match(n.natureOfVulnerability ?? '', /CVE-2026-4242/);
+      assert.match(n.measuresTaken ?? '', /^Fixed in: .+ 4\.2\.2\n\nRotate every API token, then upgrade\.$/);
+      assert.equal(view.advisory?.state, 'draft');
     });
   });
 }
