@@ -102,6 +102,8 @@ for (const kind of await databaseKinds()) {
       const before = await t.db.selectFrom('staff_users').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
       assert.deepEqual(await signInWithIdentity(t.db, sso({ createAccounts: false }), person('newcomer', ['psirt'])), { ok: false, reason: 'no-account' });
       assert.deepEqual(await signInWithIdentity(t.db, sso(), person('outsider', ['marketing'])), { ok: false, reason: 'no-role' });
+      // A new account's address receives staff mail and reset links: the provider must vouch for it.
+      assert.deepEqual(await signInWithIdentity(t.db, sso(), { ...person('unverified', ['psirt']), emailVerified: false }), { ok: false, reason: 'email-unverified' });
       const after = await t.db.selectFrom('staff_users').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
       assert.equal(after.n, before.n);
     });

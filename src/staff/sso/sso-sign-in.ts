@@ -6,7 +6,7 @@ import { hashPassword } from '../staff-users.ts';
 import type { ProviderIdentity } from './oidc-client.ts';
 import { rolesFromGroups, type SsoConfig } from './sso-config.ts';
 
-export type SsoRefusal = 'no-account' | 'not-linked' | 'no-role' | 'deactivated' | 'no-email' | 'linked-elsewhere';
+export type SsoRefusal = 'no-account' | 'not-linked' | 'no-role' | 'deactivated' | 'no-email' | 'email-unverified' | 'linked-elsewhere';
 export type SsoOutcome = { ok: true; userId: string; created: boolean } | { ok: false; reason: SsoRefusal };
 
 /** What a refused person reads, and what to do. */
@@ -18,6 +18,8 @@ export const SSO_REFUSALS: Record<SsoRefusal, string> = {
     'Your identity provider account is not in a group that has access to Embargo, so you cannot sign in (and the account is deactivated until it is). Ask whoever manages those groups if this is a mistake.',
   deactivated: 'This account is deactivated. Ask an administrator.',
   'no-email': 'Your identity provider did not tell us your e-mail address, which a new account needs. Ask an administrator.',
+  'email-unverified':
+    'Your identity provider has not verified your e-mail address, which a new account needs (staff mail and reset links go there). Verify it with your provider, or ask an administrator to invite you.',
   'linked-elsewhere': 'This identity is already linked to another Embargo account.',
 };
 
@@ -67,6 +69,7 @@ export async function signInWithIdentity(
         link = await insertLink(trx, identity, sameEmail.id, now);
       } else if (sso.createAccounts && unusablePassword && mapped) {
         if (mapped.size === 0) return { ok: false, reason: 'no-role' };
+        if (!identity.emailVerified) return { ok: false, reason: 'email-unverified' };
         const user = await trx
           .insertInto('staff_users')
           .values({ email: identity.email, display_name: identity.name || identity.email, password_hash: unusablePassword })

@@ -7,6 +7,7 @@ import { PasskeysSection } from '../views/passkey-views.tsx';
 import { clientBundleUrl } from '../client-bundles.ts';
 import { signedInRecently } from '../../staff/passkeys/reauth.ts';
 import { sessionCookieName } from '../require-staff.ts';
+import { namedMessage } from '../named-message.ts';
 
 /** The passkey section's messages after a redirect (?passkey=…): fixed texts, never what the URL says. */
 const PASSKEY_NOTICES: Record<string, { kind: 'success' | 'error'; text: string }> = {
@@ -37,7 +38,7 @@ export async function accountSignInSections(ctx: AppContext, req: FastifyRequest
         script={await clientBundleUrl('passkeys')}
         passkeys={await listPasskeys(ctx.db, staff.userId)}
         needsPassword={needsPassword}
-        notice={query.passkey ? PASSKEY_NOTICES[query.passkey] : undefined}
+        notice={namedMessage(PASSKEY_NOTICES, query.passkey)}
       />
     </>
   );

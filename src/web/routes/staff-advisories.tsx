@@ -20,6 +20,7 @@ import { requireStaff } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
 import { AdvisoryEditorPage, StaffAdvisoryListPage } from '../views/staff-advisory-pages.tsx';
 import { earlyPublicationCheck, loadDisclosure } from '../../disclosure/load-disclosure.ts';
+import { namedMessage } from '../named-message.ts';
 
 type Flash = { kind: 'error' | 'success'; message: string };
 
@@ -74,7 +75,7 @@ export function registerStaffAdvisoryRoutes(app: FastifyInstance, ctx: AppContex
         preview={preview}
         canEdit={can.editAdvisory(req.staff!, program.id)}
         canPublish={can.publishAdvisory(req.staff!, program.id)}
-        flash={extra.flash ?? (done && DONE[done] ? { kind: 'success', message: DONE[done] } : undefined)}
+        flash={extra.flash ?? (namedMessage(DONE, done) ? { kind: 'success', message: namedMessage(DONE, done)! } : undefined)}
         csrf={reply.generateCsrf()}
         disclosure={advisory.reportId ? await loadDisclosure(ctx.db, advisory.reportId) : undefined}
       />

@@ -10,6 +10,7 @@ import { chrome, sendHtml } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { ApprovalsPage } from '../views/approvals-page.tsx';
 import { renderPage } from '../views/layout.tsx';
+import { namedMessage } from '../named-message.ts';
 
 const DONE: Record<string, string> = {
   approve: 'Approved: it is done, and recorded in the timeline and the audit log.',
@@ -38,7 +39,7 @@ export function registerStaffApprovalRoutes(app: FastifyInstance, ctx: AppContex
   };
 
   app.get<{ Querystring: { done?: string } }>('/staff/approvals', { preHandler: auth }, async (req, reply) => {
-    const done = req.query.done && DONE[req.query.done];
+    const done = namedMessage(DONE, req.query.done);
     return render(req, reply, 200, done ? { kind: 'success', message: done } : undefined);
   });
 

@@ -15,6 +15,7 @@ import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { CannedResponsesPage, type CannedFormState } from '../views/canned-responses-page.tsx';
 import { renderPage } from '../views/layout.tsx';
+import { namedMessage } from '../named-message.ts';
 
 type Form = { Body: Record<string, string> };
 type IdForm = Form & { Params: { id: string } };
@@ -41,7 +42,7 @@ export function registerStaffCannedRoutes(app: FastifyInstance, ctx: AppContext)
         canEdit={can.editCannedResponses(req.staff!, program.id)}
         csrf={reply.generateCsrf()}
         form={form}
-        flash={form ? { kind: 'error', message: 'The template was not saved.' } : done && DONE[done] ? { kind: 'success', message: DONE[done] } : undefined}
+        flash={form ? { kind: 'error', message: 'The template was not saved.' } : namedMessage(DONE, done) ? { kind: 'success', message: namedMessage(DONE, done)! } : undefined}
       />
     );
     return sendHtml(reply, renderPage(page), status, { private: true });

@@ -18,6 +18,7 @@ import { CraPage, type CraPageForm } from '../views/cra-page.tsx';
 import type { CraPanelView } from '../views/cra-panel.tsx';
 import { renderPage } from '../views/layout.tsx';
 import type { ReportPageHelpers } from './staff-triage.tsx';
+import { namedMessage } from '../named-message.ts';
 
 type Params = { Params: { ref: string; caseId: string; step: string } };
 type Body = { Body: Record<string, string> };
@@ -52,7 +53,7 @@ export function registerStaffCraRoutes(app: FastifyInstance, ctx: AppContext, pa
     if (!program) throw new NotFoundError('This program');
     const view = await loadCraView(ctx.db, ctx.vault, report, program);
     const done = (req.query as Record<string, string | undefined>).done;
-    const flash = extra.flash ?? (done && DONE[done] ? { kind: 'success' as const, message: DONE[done] } : undefined);
+    const flash = extra.flash ?? (namedMessage(DONE, done) ? { kind: 'success' as const, message: namedMessage(DONE, done)! } : undefined);
     const body = (
       <CraPage
         chrome={chrome(req, reply, program)}

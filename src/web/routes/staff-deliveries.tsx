@@ -11,6 +11,7 @@ import { chrome, sendHtml } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { DeliveriesPage } from '../views/deliveries-page.tsx';
 import { renderPage } from '../views/layout.tsx';
+import { namedMessage } from '../named-message.ts';
 
 type JobParams = { Params: { id: string } };
 
@@ -39,7 +40,7 @@ export function registerStaffDeliveryRoutes(app: FastifyInstance, ctx: AppContex
     const [jobs, refused] = await Promise.all([listTroubledJobs(ctx.db, visiblePrograms(actor)), listRefusedDeliveries(ctx.db, { programIds: visiblePrograms(actor) })]);
     const done = (req.query as Record<string, string | undefined>).done;
     const program = await loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
-    const page = <DeliveriesPage chrome={chrome(req, reply, program)} jobs={jobs} refused={refused} csrf={reply.generateCsrf()} flash={done ? FLASHES[done] : undefined} />;
+    const page = <DeliveriesPage chrome={chrome(req, reply, program)} jobs={jobs} refused={refused} csrf={reply.generateCsrf()} flash={namedMessage(FLASHES, done)} />;
     return sendHtml(reply, renderPage(page), 200, { private: true });
   });
 

@@ -8,6 +8,7 @@ import { requireStaff } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
 import { QuarantinePage } from '../views/quarantine-page.tsx';
 import { CLOSE_DONE_MESSAGES } from './staff-close.tsx';
+import { namedMessage } from '../named-message.ts';
 
 /** The inbox's Quarantine tab; its one-click decisions post to the report routes (staff-close.tsx) and come back here. */
 export function registerStaffQuarantineRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -17,7 +18,7 @@ export function registerStaffQuarantineRoutes(app: FastifyInstance, ctx: AppCont
     const program = await loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
     const programIds = visiblePrograms(actor);
     const rows = await listQuarantine(ctx.db, ctx.vault, programIds);
-    const done = query.done && CLOSE_DONE_MESSAGES[query.done];
+    const done = namedMessage(CLOSE_DONE_MESSAGES, query.done);
     const page = (
       <QuarantinePage
         chrome={chrome(req, reply, program)}

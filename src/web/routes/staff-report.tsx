@@ -35,6 +35,7 @@ import { loadMailEvidenceView } from '../../mail-intake/mail-evidence-view.ts';
 import { loadTrackerPanel } from '../../trackers/link-issue.ts';
 import { loadCraPanel, registerStaffCraRoutes } from './staff-cra.tsx';
 import { COORDINATION_DONE_MESSAGES, loadCoordinationPanel, registerStaffCoordinationRoutes } from './staff-coordination.tsx';
+import { namedMessage } from '../named-message.ts';
 
 type RefParams = { Params: { ref: string } };
 
@@ -95,7 +96,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
       Promise.all([listUnsentReportMail(ctx.db, report), listRefusedDeliveries(ctx.db, { reportId: report.id }, 5)]),
     ]);
     const done = (req.query as Record<string, string | undefined>).done;
-    const flash = extra.flash ?? (done && DONE_MESSAGES[done] ? { kind: 'success' as const, message: DONE_MESSAGES[done] } : undefined);
+    const flash = extra.flash ?? (namedMessage(DONE_MESSAGES, done) ? { kind: 'success' as const, message: namedMessage(DONE_MESSAGES, done)! } : undefined);
     const mail = await loadMailEvidenceView(ctx, req.staff!, report);
     // Filled for this report, so the message box's script inserts them at the cursor without asking the server.
     const cannedTemplates = (await listCannedResponses(ctx.db, program.id)).map((t) => ({ id: t.id, title: t.title, filled: fillForReport(t.body, report, program, ctx.config.baseUrl) }));

@@ -12,6 +12,7 @@ import { chrome, sendHtml } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
 import { IssueFormPage, TrackersPage } from '../views/trackers-page.tsx';
+import { namedMessage } from '../named-message.ts';
 
 const text = (max: number) => z.string().max(max).default('');
 const trackerSchema = z.object({ programId: text(100), kind: text(20), baseUrl: text(1000), project: text(400), account: text(400), token: text(4000), labels: text(1000), issueType: text(200), allowFullReport: z.string().optional() });
@@ -32,7 +33,7 @@ export function registerStaffTrackerRoutes(app: FastifyInstance, ctx: AppContext
 
   const FLASHES: Record<string, string> = { added: 'Tracker added.', deleted: 'Tracker removed; its issues stay in the tracker.' };
   app.get<{ Querystring: { done?: string } }>('/staff/trackers', { preHandler: auth }, async (req, reply) => {
-    const flash = req.query.done ? FLASHES[req.query.done] : undefined;
+    const flash = namedMessage(FLASHES, req.query.done);
     return render(req, reply, flash ? { flash } : {});
   });
 
