@@ -174,9 +174,9 @@ export async function postReporterReply(
       data: { messageId: message.id, attachments: args.files.length },
       reporterVisible: true,
     });
+    await queueTeamNotice(trx, replied);
     if (report.state === 'needs-info') {
       await applyTransition(trx, report, report.resume_state ?? 'new', { kind: 'system' }, { vault, reason: 'The reporter answered.' });
     }
   });
 }
-    await queueTeamNotice(trx, replied);
