@@ -102,9 +102,13 @@ const MAX = { text: 4096, title: 256, vendor: 512, product: 2048, referenceName:
  */
 export function renderCveCnaContainer(a: Advisory, opts: CveRenderOptions): CveCnaContainer {
   if (!a.cveId) throw new AdvisoryWithoutCveError(a.id);
+  return { providerMetadata: { orgId: opts.orgId, dateUpdated: utc(opts.dateUpdated ?? a.currentReleaseDate) }, ...cnaContent(a) };
+}
+
+/** Everything of the CNA container but providerMetadata (which names the CNA that publishes it). */
+function cnaContent(a: Advisory): Omit<CveCnaContainer, 'providerMetadata'> {
   const urls = advisoryUrls(a);
-  const container: CveCnaContainer = {
-    providerMetadata: { orgId: opts.orgId, dateUpdated: utc(opts.dateUpdated ?? a.currentReleaseDate) },
+  const container: Omit<CveCnaContainer, 'providerMetadata'> = {
     title: clip(oneLine(a.title), MAX.title),
     datePublic: utc(a.initialReleaseDate),
     descriptions: [{ lang: 'en', value: longText([a.summary.trim(), markdownToPlain(a.details)], urls.html) || clip(oneLine(a.title), MAX.text) }],
@@ -139,6 +143,49 @@ export function renderCveCnaContainer(a: Advisory, opts: CveRenderOptions): CveC
   if (credits.length > 0) container.credits = credits;
   container.x_generator = { engine: 'Embargo' };
   return container;
+}
+
+/**
+ * A filled-in CVE request for a vendor that is not a CNA: what it sends to a CNA (a CNA of
+ * last resort, or its platform's) to get an id. `container` is the CNA container the CNA
+ * would publish, all but its providerMetadata (the CNA's own org id, which only it knows);
+ * `text` the same as the fields a CNA's request form asks for. Once the id is assigned, the
+ * team enters it in the editor and it flows into every format.
+ */
+export function renderCveRequest(a: Advisory, options: { published: boolean }): { container: Omit<CveCnaContainer, 'providerMetadata'>; text: string } {
+  const container = cnaContent(a);
+  const urls = advisoryUrls(a);
+  const versions = (p: Advisory['products'][number]) =>
+    p.introduced && p.fixed ? `${p.introduced} up to, not including, ${p.fixed} (fixed in ${p.fixed})`
+      : p.fixed ? `before ${p.fixed} (fixed in ${p.fixed})`
+        : p.introduced ? `${p.introduced} and later (no fix released yet)` : 'all versions (no fix released yet)';
+  const scores = advisoryCvssScores(a);
+  const lines = [
+    `CVE request for ${a.id}: ${oneLine(a.title)}`,
+    '',
+    `Requester / vendor: ${oneLine(a.publisher.name)} (${a.publisher.contactEmail}), the vendor of the affected products`,
+    'Vendor confirmed or acknowledged: yes (the vendor requests it)',
+    `Vulnerability type: ${a.cwe ? `CWE-${a.cwe.id}: ${a.cwe.name}` : 'not classified'}`,
+    '',
+    'Affected products and versions:',
+    ...a.products.map((p) => `- ${oneLine(p.name)}: ${versions(p)}${p.cpe ? ` [${p.cpe}]` : ''}${p.package?.purl ? ` [${p.package.purl}]` : ''}`),
+    '',
+    `Severity: ${scores.length ? scores.map((c) => `CVSS ${c.version} ${c.score.toFixed(1)} (${c.severity}) ${c.vector}`).join('; ') : 'not scored'}`,
+    '',
+    'Suggested description:',
+    container.descriptions[0]!.value,
+    ...(container.workarounds ? ['', 'Workarounds:', container.workarounds[0]!.value] : []),
+    ...(container.credits ? ['', 'Discoverer / credits:', ...container.credits.map((c) => `- ${c.value} (${c.type})`)] : []),
+    '',
+    'References:',
+    ...(options.published ? [`- ${urls.html} (vendor advisory)`] : [`- ${urls.html} (vendor advisory, public once published)`]),
+    ...a.references.flatMap((r) => (httpUrl(r.url) ? [`- ${httpUrl(r.url)}`] : [])),
+    '',
+    `Publication: ${options.published ? `published ${a.initialReleaseDate.slice(0, 10)}` : 'not yet public; please keep it embargoed until the advisory is published'}`,
+    '',
+    'The CNA container (CVE JSON 5.1) of this record, all but providerMetadata, is attached as JSON.',
+  ];
+  return { container, text: `${lines.join('\n')}\n` };
 }
 
 /** The advisory's full CVE JSON 5.1 record in the PUBLISHED state. Throws AdvisoryWithoutCveError when it has no CVE id. */

@@ -116,6 +116,17 @@ describe('advisories over HTTP: draft, preview, publish, revise, and every publi
     assert.match(unconfirmed.body, /Confirm that the disclosure is agreed/);
     const noSummary = await lead.postForm(editorUrl, { ...full, summary: '', intent: 'publish', confirm: 'yes' });
     assert.equal(noSummary.statusCode, 422);
+    // Not a CNA for this advisory yet: the editor offers a filled-in CVE request of the saved draft.
+    assert.match((await lead.get(editorUrl)).body, /cve-request\.txt">as text<\/a>/);
+    const requestText = await lead.get(`${editorUrl}/cve-request.txt`);
+    assert.equal(requestText.statusCode, 200);
+    assert.match(String(requestText.headers['cache-control']), /no-store/);
+    assert.match(requestText.body, /^CVE request for EMB-SA-\d{4}-pending: XSS /);
+    assert.match(requestText.body, /please keep it embargoed/);
+    const requestJson = JSON.parse((await lead.get(`${editorUrl}/cve-request.json`)).body);
+    assert.equal(requestJson.cnaContainer.problemTypes[0].descriptions[0].cweId, 'CWE-79');
+    assert.equal((await new Client(t.app).get(`${editorUrl}/cve-request.txt`)).statusCode === 200, false, 'staff only');
+    assert.equal((await lead.get(`${editorUrl}/cve-request.xml`)).statusCode, 404);
     // A 4.0 vector alone is not published: CSAF 2.0 would carry no score (optional test 6.2.3).
     const only40 = await lead.postForm(editorUrl, { ...full, cvssVector: '', intent: 'publish', confirm: 'yes', publishEarly: 'yes' });
     assert.equal(only40.statusCode, 422);

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Advisory } from '../../src/advisories/advisory.ts';
-import { AdvisoryWithoutCveError, markdownToPlain, renderCveCnaContainer, renderCveRecord } from '../../src/advisories/render-cve.ts';
+import { AdvisoryWithoutCveError, markdownToPlain, renderCveCnaContainer, renderCveRecord, renderCveRequest } from '../../src/advisories/render-cve.ts';
 import { requireCvssScore } from '../../src/domain/cvss-score.ts';
 import { fullAdvisory, minimalAdvisory } from './sample-advisories.ts';
 
@@ -37,6 +37,27 @@ function renderBoth(a: Advisory) {
 const cvss40: Advisory['cvss'] = { version: '4.0', vector: 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N', score: 9.3, severity: 'critical' };
 
 describe('CVE JSON 5.1', () => {
+  it('a vendor that is not a CNA gets a filled-in CVE request: the CNA container but its providerMetadata, and the same as text', () => {
+    const a = fullAdvisory({ cveId: null, cvss: cvss40, cvssScores: [cvss40!, fullAdvisory().cvss!] });
+    const { container, text } = renderCveRequest(a, { published: false });
+    assert.equal('providerMetadata' in container, false, 'the CNA names itself');
+    // With the CNA's providerMetadata it is exactly what CVE Services take.
+    assertValid(validateContainer, { cnaContainer: { providerMetadata: { orgId }, ...container } });
+    assert.equal(container.metrics?.length, 2);
+    for (const expected of [
+      'CVE request for EMB-SA-2026-0007: Stored XSS in the Example Gateway admin console',
+      'Requester / vendor: Example Corp (security@example.com)',
+      "Vulnerability type: CWE-79: Improper Neutralization of Input During Web Page Generation ('Cross-site Scripting')",
+      '- Example Gateway: 2.0.0 up to, not including, 2.4.1 (fixed in 2.4.1)',
+      '- Example Gateway SDK: before 1.9.3 (fixed in 1.9.3) [pkg:npm/%40example/gateway-sdk]',
+      'Severity: CVSS 4.0 9.3 (critical) CVSS:4.0/',
+      '- Ada Lovelace (finder)',
+      '- https://example.com/releases/2.4.1',
+      'not yet public; please keep it embargoed',
+    ]) assert.ok(text.includes(expected), `text has: ${expected}\n${text}`);
+    assert.match(renderCveRequest(a, { published: true }).text, /Publication: published 2026-11-20/);
+  });
+
   it('the full advisory is a valid CNA container and a valid published record', () => {
     const a = fullAdvisory();
     const { container: c, record } = renderBoth(a);

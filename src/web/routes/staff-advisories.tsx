@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { contentToForm, parseAdvisoryForm, toAdvisory } from '../../advisories/advisory-content.ts';
+import { renderCveRequest } from '../../advisories/render-cve.ts';
 import {
   advisoryPublisher,
   discardDraft,
@@ -90,6 +91,20 @@ export function registerStaffAdvisoryRoutes(app: FastifyInstance, ctx: AppContex
   });
 
   app.get<{ Params: { id: string } }>('/staff/advisories/:id', { preHandler: auth }, async (req, reply) => render(req, reply, await visibleAdvisory(req, req.params.id), 200));
+
+  // A filled-in CVE request (src/advisories/render-cve.ts) for a vendor that is not a CNA: the
+  // CNA container as JSON and the same as text, from the saved content (drafts included, since
+  // the id is best asked for before publication). Staff of the program only; never cached.
+  app.get<{ Params: { id: string; format: string } }>('/staff/advisories/:id/cve-request.:format', { preHandler: auth }, async (req, reply) => {
+    if (req.params.format !== 'json' && req.params.format !== 'txt') throw new NotFoundError('This file');
+    const { advisory, program } = await visibleAdvisory(req, req.params.id);
+    const publicId = advisory.publicId ?? `${program.config.referencePrefix}-SA-${new Date().getUTCFullYear()}-pending`;
+    const a = toAdvisory({ publicId, content: advisory.content, publisher: advisoryPublisher(program, ctx.config.baseUrl), revisions: advisory.revisions, draftDate: new Date().toISOString() });
+    const request = renderCveRequest(a, { published: advisory.state === 'published' });
+    reply.header('cache-control', 'private, no-store').header('content-disposition', `attachment; filename="cve-request-${publicId.toLowerCase()}.${req.params.format}"`);
+    if (req.params.format === 'txt') return reply.type('text/plain; charset=utf-8').send(request.text);
+    return reply.type('application/json; charset=utf-8').send(JSON.stringify({ cnaContainer: request.container }, null, 2));
+  });
 
   app.post<{ Params: { id: string } }>('/staff/advisories/:id', { preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
     const found = await visibleAdvisory(req, req.params.id);

@@ -132,7 +132,14 @@ export function AdvisoryEditorPage(props: {
         </fieldset>
         <fieldset disabled={disabled}>
           <legend>Identifiers and scoring</legend>
-          <Text name="cveId" label="CVE id" values={values} errors={errors} max={30} hint="e.g. CVE-2026-12345, once assigned." />
+          <Text name="cveId" label="CVE id" values={values} errors={errors} max={30} hint="e.g. CVE-2026-12345, once assigned; it then goes into every format (page, CSAF, OSV, CVE record)." />
+          {a.content.cveId ? null : (
+            <p class="hint">
+              Not a CNA? Send a CNA this filled-in CVE request (from the saved draft):{' '}
+              <a href={`/staff/advisories/${a.id}/cve-request.txt`}>as text</a> ·{' '}
+              <a href={`/staff/advisories/${a.id}/cve-request.json`}>as a CVE JSON 5 CNA container</a>.
+            </p>
+          )}
           <Text name="cwe" label="Weakness (CWE)" values={values} errors={errors} max={20} hint="e.g. CWE-79, from the shipped CWE list." />
           <Text name="cvssVector" label="CVSS 3.1 vector" values={values} errors={errors} max={300} hint="The team’s CVSS 3.1 vector, e.g. CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H; the score is computed from it. Needed with a 4.0 vector: CSAF 2.0 carries 3.x scores only." />
           <Text name="cvssV4Vector" label="CVSS 4.0 vector" values={values} errors={errors} max={300} hint="The team’s CVSS 4.0 vector, e.g. CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N. With both, the 4.0 score is the headline; every format carries each score it can hold." />
