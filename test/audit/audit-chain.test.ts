@@ -10,6 +10,7 @@ import { changeState } from '../../src/reports/report-actions.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { makeReport, makeStaff, moveReport, testSecret, testVault } from '../helpers/factories.ts';
 import { runHousekeeping } from '../../src/jobs/housekeeping.ts';
+import { changeOwnDisplayName } from '../../src/staff/accounts/own-account.ts';
 
 const keys = new AuditKeys(testSecret);
 
@@ -88,6 +89,24 @@ for (const kind of await databaseKinds()) {
         assert.equal((await runHousekeeping(h.db, { finishedJobsDays: 30, auditRetentionDays: 730, onError: (err) => assert.fail(String(err)) })).auditEntries, 0, 'nothing more to prune');
       } finally {
         await h.close();
+      }
+    });
+  });
+}
+
+for (const kind of await databaseKinds()) {
+  describe(`audit log and staff accounts on ${kind}`, () => {
+    it('records a change of display name without the names', async () => {
+      const t = await freshDatabase(kind);
+      try {
+        const staff = await makeStaff(t.db, 'triager', 'Old Name Qx7');
+        await changeOwnDisplayName(t.db, { userId: staff.id, displayName: 'New Name Zq9' });
+        const rows = await t.db.selectFrom('audit_log').select(['action', 'target', 'details']).where('action', '=', 'staff.name-changed').execute();
+        assert.equal(rows.length, 1);
+        assert.equal(rows[0]!.target, staff.id);
+        assert.doesNotMatch(JSON.stringify(rows), /Qx7|Zq9/);
+      } finally {
+        await t.close();
       }
     });
   });
