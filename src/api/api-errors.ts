@@ -10,6 +10,7 @@ export const API_ERROR_CODES = {
   forbidden: { status: 403, description: 'The token lacks the scope this endpoint needs.' },
   not_found: { status: 404, description: 'No such report or attachment in the token’s program (another program’s report is “not found” too).' },
   invalid_transition: { status: 409, description: 'The lifecycle does not allow this state change from the current state.' },
+  approval_pending: { status: 409, description: 'The program’s two-person rule holds this change (closing as not applicable or spam) until another lead or admin approves it; the request is recorded.' },
   payload_too_large: { status: 413, description: 'The body or an attachment exceeds the server’s limits.' },
   unsupported_media_type: { status: 415, description: 'The body is not application/json.' },
   invalid_json: { status: 400, description: 'The body is not valid JSON.' },
