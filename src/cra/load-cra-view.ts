@@ -36,6 +36,8 @@ export interface CraView {
   timeZone: string;
   now: Date;
   advisory: { id: string; state: 'draft' | 'published'; publicId: string | null; publishedAt: Date | null } | null;
+  /** When users were recorded as informed another way than the advisory (Art. 14(8)), oldest first. */
+  usersInformed: Date[];
 }
 
 /** The case rows and submissions of reports, with clocks: shared by the report page, the API and the Due view. */
@@ -67,10 +69,12 @@ export async function loadCraView(db: Kysely<Database>, vault: ReportVault, repo
     drafts = await loadCraDrafts(db, vault, report.id, cases.map((c) => c.id));
     source = await prefillSource(db, vault, report, program, advRow?.id);
   }
+  const informed = await db.selectFrom('report_events').select('data').where('report_id', '=', report.id).where('type', '=', 'cra-users-informed').orderBy('id').execute();
   return {
     timeZone: zone,
     now,
     advisory,
+    usersInformed: informed.map((e) => new Date(String((e.data as { at?: unknown }).at))).filter((d) => !Number.isNaN(d.getTime())),
     cases: cases.map((c) => ({
       id: c.id,
       kind: c.kind,

@@ -148,6 +148,7 @@ describe('CRA Article 14 over HTTP: panel, CRA screen, Due view, API, exports', 
     // Informing users: recorded with when and how; the timeline says so.
     const inform = await l.postForm(`/staff/reports/${ref}/cra/inform-users`, { _csrf: Client.csrf(p3.body), informedAt: toLocalInput(new Date(), zone), how: 'Banner in the admin console' });
     assert.equal(inform.statusCode, 303);
+    assert.match((await l.get(inform.headers.location as string)).body, /Users informed another way: <span><time/);
     const rp = await l.get(`/staff/reports/${ref}`);
     assert.match(rp.body, /recorded that users were informed .* \(Art\. 14\(8\)\): Banner in the admin console/);
     assert.match(rp.body, /recorded the CRA early warning as submitted/);

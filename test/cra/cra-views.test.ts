@@ -15,6 +15,7 @@ function view(zone: string, awareAt: string, now: string, submissions: { step: '
     timeZone: zone,
     now: at(now),
     advisory: null,
+    usersInformed: [],
     canDecide: true,
     cases: [{ id: '00000000-0000-4000-8000-000000000001', kind: 'exploited-vulnerability', awareAt: at(awareAt), measureAvailableAt: null, submissions: [], clocks: craClocks(facts, at(now), zone), drafts: {} as never }],
   };

@@ -227,6 +227,18 @@ function InformUsers(props: { view: CraView; base: string; csrf: string; canPubl
           {props.canPublish ? null : <span class="meta"> (a lead or admin publishes it)</span>}.
         </p>
       )}
+      {props.view.usersInformed.length ? (
+        <p>
+          Users informed another way:{' '}
+          {props.view.usersInformed.map((d, i) => (
+            <span key={i}>
+              {i ? ', ' : ''}
+              <time dateTime={d.toISOString()}>{formatWallTime(d, props.view.timeZone, props.view.now)}</time>
+            </span>
+          ))}{' '}
+          <span class="meta">(how: in the timeline)</span>
+        </p>
+      ) : null}
       {props.canDecide ? (
         <form method="post" action={`${props.base}/cra/inform-users`}>
           <Csrf csrf={props.csrf} />
