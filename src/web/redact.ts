@@ -5,5 +5,5 @@
  */
 export function redactUrl(url: string): string {
   const [path = '', query] = url.split('?', 2);
-  return path.replace(/^\/(track|staff\/setup|staff\/invitation|staff\/password-reset|subscribe\/confirm|unsubscribe)\/[^/?#]+/, '/$1/[redacted]') + (query === undefined ? '' : '?[query]');
+  return path.replace(/^\/(track|party|staff\/setup|staff\/invitation|staff\/password-reset|subscribe\/confirm|unsubscribe)\/[^/?#]+/, '/$1/[redacted]') + (query === undefined ? '' : '?[query]');
 }

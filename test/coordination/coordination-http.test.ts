@@ -8,6 +8,7 @@ import { postReporterReply, postStaffMessage } from '../../src/reports/report-ac
 import { proposeDisclosureDate } from '../../src/disclosure/propose-disclosure-date.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
+import { redactUrl } from '../../src/web/redact.ts';
 import { acknowledge, futureDate, makeReport, makeStaff } from '../helpers/factories.ts';
 
 const PARTY_LINK = /\/party\/([A-Za-z0-9_-]{43})/;
@@ -244,5 +245,11 @@ describe('multi-party coordination', () => {
     const posts = await t.ctx.db.selectFrom('coordination_messages').select('id').where('party_id', '=', vendorId).execute();
     assert.equal(posts.length, 2, 'the two earlier posts (a message and the proposal), not the late one');
     assert.match((await page(lead, report.reference)).body, /revoked party 1 \(affected vendor\): its link no longer works/);
+  });
+
+  it('never logs a party’s link token, nor its address', async () => {
+    const log = t.logText();
+    assert.equal(redactUrl(`/party/${vendorToken}/messages?x=1`), '/party/[redacted]/messages?[query]', 'request lines blank the token');
+    for (const secret of [vendorToken, maintainerToken, 'psirt@acme.example', 'security@libfoo.example']) assert.ok(!log.includes(secret), 'not in the log');
   });
 });
