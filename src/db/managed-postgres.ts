@@ -61,8 +61,10 @@ export const SERVER_SETTINGS: Readonly<Record<string, string>> = {
   work_mem: '4MB',
   maintenance_work_mem: '32MB',
   temp_buffers: '8MB',
-  max_wal_size: '256MB',
-  min_wal_size: '48MB',
+  // The WAL's disk use stays small (a checkpoint every 64 MB of it): on a small disk, WAL growing
+  // towards PostgreSQL's default 1 GB filled what a full disk had freed, and the server stayed stuck.
+  max_wal_size: '64MB',
+  min_wal_size: '32MB',
   // Logical backups only (embargo backup): no replication, so minimal WAL.
   wal_level: 'minimal',
   max_wal_senders: '0',

@@ -243,7 +243,16 @@ describe('the embedded PostgreSQL (the default) on a full disk (a real server pr
     for (const p of load.posts.filter((a) => a.status === 503)) assert.ok(p.keptInput && p.retryAfter, 'a refused submission comes back with what was typed, and Retry-After');
     assert.ok(load.posts.some((p) => p.status === 503), 'submissions were refused while the disk was full');
     let serving = proc;
-    if (outcome !== 'recovered') {
+    if (outcome === 'recovered') {
+      // Back means back for good: ten answers in a row (a recovery that is still settling answers 503 for a moment).
+      let streak = 0;
+      const settleBy = Date.now() + 60_000;
+      while (streak < 10) {
+        streak = (await health(proc.baseUrl))?.status === 200 ? streak + 1 : 0;
+        assert.ok(Date.now() < settleBy, `/healthz did not stay 200 after the recovery:\n${proc.logLines().slice(-15).map((l) => JSON.stringify(l).slice(0, 400)).join('\n')}`);
+        await sleep(300);
+      }
+    } else {
       assert.equal(outcome, 75, `the server exits with 75 (EX_TEMPFAIL) for its supervisor to restart it\n${proc.stderr().slice(-2000)}`);
       serving = await startEmbargo({ tempDir: disk.dir, env: DEFAULT, startTimeoutMs: 60_000 });
       cleanup.push(async () => void (await serving.stop()));
