@@ -61,14 +61,12 @@ export function clocksOf(c: { kind: CraKind; aware_at: Date; measure_available_a
 export async function loadCraView(db: Kysely<Database>, vault: ReportVault, report: Report, program: Program, now: Date = new Date()): Promise<CraView> {
   const zone = program.config.calendar.timeZone;
   const cases = await loadCraCases(db, [report.id]);
+  // Most reports are never marked: one query for them on every report page.
+  if (cases.length === 0) return { timeZone: zone, now, advisory: null, usersInformed: [], cases: [] };
   const advRow = await db.selectFrom('advisories').select(['id', 'state', 'public_id', 'published_at', 'content', 'draft_sealed', 'data_key']).where('report_id', '=', report.id).executeTakeFirst();
   const advisory = advRow ? { id: advRow.id, state: advRow.state, publicId: advRow.public_id, publishedAt: advRow.published_at } : null;
-  let drafts = new Map<string, CraDraftValues>();
-  let source: CraPrefillSource | undefined;
-  if (cases.length) {
-    drafts = await loadCraDrafts(db, vault, report.id, cases.map((c) => c.id));
-    source = await prefillSource(db, vault, report, program, advRow?.id);
-  }
+  const drafts = await loadCraDrafts(db, vault, report.id, cases.map((c) => c.id));
+  const source = await prefillSource(db, vault, report, program, advRow?.id);
   const informed = await db.selectFrom('report_events').select('data').where('report_id', '=', report.id).where('type', '=', 'cra-users-informed').orderBy('id').execute();
   return {
     timeZone: zone,
@@ -85,7 +83,7 @@ export async function loadCraView(db: Kysely<Database>, vault: ReportVault, repo
       drafts: Object.fromEntries(
         CRA_STEPS.map((step) => {
           const saved = drafts.get(`${c.id}:${step}`);
-          return [step, saved ? { values: saved, saved: true } : { values: prefillCraDraft(c.kind, step, source!), saved: false }];
+          return [step, saved ? { values: saved, saved: true } : { values: prefillCraDraft(c.kind, step, source), saved: false }];
         }),
       ) as CraCaseView['drafts'],
     })),
