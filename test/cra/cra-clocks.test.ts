@@ -85,3 +85,16 @@ describe('CRA Article 14 clocks (pure)', () => {
     assert.equal(nextCraDeadline(craClocks(facts, at('2026-12-04T00:00:01Z'), 'UTC'))?.step, 'notification');
   });
 });
+
+describe('CRA form moments in the program’s zone', () => {
+  it('reads and writes datetime-local values as wall-clock times; an ambiguous autumn hour takes the earlier instant (earlier deadlines)', async () => {
+    const { fromLocalInput, toLocalInput } = await import('../../src/cra/local-moment.ts');
+    assert.equal(fromLocalInput('2026-12-01T09:30', 'Europe/Stockholm')?.toISOString(), '2026-12-01T08:30:00.000Z');
+    assert.equal(toLocalInput(new Date('2026-12-01T08:30:00Z'), 'Europe/Stockholm'), '2026-12-01T09:30');
+    // 02:30 on 25 October 2026 happens twice in Rome: the first (CEST) is taken.
+    assert.equal(fromLocalInput('2026-10-25T02:30', 'Europe/Rome')?.toISOString(), '2026-10-25T00:30:00.000Z');
+    // 02:30 on 29 March 2026 does not exist in Stockholm: as far past the jump as it was after 02:00.
+    assert.equal(fromLocalInput('2026-03-29T02:30', 'Europe/Stockholm')?.toISOString(), '2026-03-29T01:30:00.000Z');
+    for (const bad of ['', '2026-02-30T10:00', '2026-12-01 09:30', '2026-12-01T24:00', 'yesterday']) assert.equal(fromLocalInput(bad, 'UTC'), undefined, bad);
+  });
+});
