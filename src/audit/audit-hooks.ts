@@ -39,6 +39,11 @@ export async function auditSignIn(ctx: Pick<AppContext, 'db'>, userId: string, i
   await recordAudit(ctx.db, { actor: { kind: 'staff', id: userId }, action: 'sign-in', ...(ip ? { ip } : {}) });
 }
 
+/** A staff member signed out (nothing when the session had already ended). */
+export async function auditSignOut(ctx: Pick<AppContext, 'db'>, userId: string | undefined): Promise<void> {
+  if (userId) await recordAudit(ctx.db, { actor: { kind: 'staff', id: userId }, action: 'sign-out' });
+}
+
 /** A sign-in that was refused: who tried is not known (the e-mail typed is not kept), only a keyed hash of where from. */
 export async function auditSignInRefused(ctx: Pick<AppContext, 'db'>, ip: string, reason: 'wrong-password' | 'rate-limited' | 'password-sign-in-off' | 'wrong-code'): Promise<void> {
   await recordAudit(ctx.db, { actor: { kind: 'anonymous' }, action: 'sign-in', outcome: 'refused', ip, details: { reason } });

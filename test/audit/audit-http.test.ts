@@ -74,6 +74,8 @@ describe('the audit log: what is recorded, the admin page, its exports', () => {
     await publishPolicyVersion(t.ctx.db, { programId: program.id, sections: { ...sections, scope: 'Every product we sell, the mobile app too.' }, publishedBy: adminId, note: 'Scope' });
     assert.equal((await runKeyCommand({ db: t.ctx.db, secret: t.ctx.secret }, { command: 'key-generate', program: program.slug })).ok, true);
     await disableSecondFactor(t.ctx.db, triagerId);
+    const leaving = await Client.signedIn(t.app, { email: (await t.ctx.db.selectFrom('staff_users').select('email').where('id', '=', adminId).executeTakeFirstOrThrow()).email, password: 'correct horse battery staple' });
+    assert.equal((await leaving.postForm('/staff/logout', { _csrf: Client.csrf((await leaving.get('/staff/account')).body) })).statusCode, 303);
 
     const all = await entries();
     const kinds = new Set(all.map((e) => `${e.action}:${e.outcome}`));
@@ -94,6 +96,7 @@ describe('the audit log: what is recorded, the admin page, its exports', () => {
       'policy.published:ok',
       'key.generated:ok',
       'second-factor.removed:ok',
+      'sign-out:ok',
     ]) {
       assert.ok(kinds.has(expected), `${expected} in ${[...kinds].join(', ')}`);
     }

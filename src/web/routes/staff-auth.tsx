@@ -6,7 +6,7 @@ import { createFirstAdmin, isValidSetupToken } from '../../staff/setup-token.ts'
 import { hasAnySecondFactor } from '../../staff/passkeys/any-second-factor.ts';
 import { clientBundleUrl } from '../client-bundles.ts';
 import { signInAttempt, signInRefusalMessage, type SignInRefusal } from '../../staff/sign-in-limits.ts';
-import { deleteSession } from '../../staff/sessions.ts';
+import { deleteSession, resolveSession } from '../../staff/sessions.ts';
 import { checkCredentials, countStaffUsers } from '../../staff/staff-users.ts';
 import { LOCAL_SIGN_IN_OFF, localSignInAllowed } from '../../staff/sso/password-policy.ts';
 import { chrome, sendHtml } from '../page-context.ts';
@@ -14,7 +14,7 @@ import { sessionCookieName, staffCookieOptions, startStaffSession } from '../req
 import { renderPage } from '../views/layout.tsx';
 import { LoginPage, MessagePage, SetupPage } from '../views/staff-auth-pages.tsx';
 import { beginSecondFactorSignIn } from './staff-second-factor.tsx';
-import { auditSignInRefused } from '../../audit/audit-hooks.ts';
+import { auditSignInRefused, auditSignOut } from '../../audit/audit-hooks.ts';
 
 type LoginBody = { email?: string; password?: string; next?: string };
 
@@ -68,6 +68,7 @@ export function registerStaffAuthRoutes(app: FastifyInstance, ctx: AppContext): 
 
   app.post('/staff/logout', { preHandler: app.csrfProtection }, async (req, reply) => {
     const token = req.cookies[cookieName];
+    if (token) await auditSignOut(ctx, (await resolveSession(ctx.db, token))?.userId);
     if (token) await deleteSession(ctx.db, token);
     reply.clearCookie(cookieName, cookieOptions);
     return reply.redirect('/staff/login', 303);
