@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { InvalidTransitionError } from '../errors.ts';
+import { enqueueJob } from '../jobs/queue.ts';
 import { ENGAGED_STATUSES, partyLabel } from './parties.ts';
 
 /**
@@ -23,4 +24,14 @@ export async function assertEngagedPartiesAccept(trx: Transaction<Database>, rep
   throw new InvalidTransitionError(
     `This date cannot be agreed yet: every engaged party must accept it first, and ${waiting.map(partyLabel).join(', ')} ${waiting.length === 1 ? 'has' : 'have'} not. Their answers are on the Coordination panel.`,
   );
+}
+
+/**
+ * A new date is on the table: every party still taking part (not revoked, not
+ * "not affected") is told by mail to answer it on its page. Called by the
+ * disclosure proposal use case in its transaction.
+ */
+export async function tellPartiesOfNewDate(trx: Transaction<Database>, reportId: string): Promise<void> {
+  const parties = await trx.selectFrom('coordination_parties').select('id').where('report_id', '=', reportId).where('revoked_at', 'is', null).where('status', '!=', 'not-affected').execute();
+  for (const p of parties) await enqueueJob(trx, 'party-mail', { partyId: p.id, what: 'disclosure-date' });
 }

@@ -46,8 +46,15 @@ export function partyMailJobHandlers(ctx: MailContext): { 'party-mail': JobHandl
               '',
               'There you read what the team shares with you, answer, say whether you are affected, when you expect a fix, and whether the proposed disclosure date suits you.',
             ]
-          : [`The security team of ${row.program} shared something new with you about report ${row.reference}.`, '', 'Read it on your private page for this report (the link in your invitation).'];
-      const subject = what === 'invitation' ? `[${row.reference}] Invitation to coordinate a vulnerability disclosure` : `[${row.reference}] New on your coordination page`;
+          : what === 'disclosure-date'
+            ? [`A new disclosure date was proposed for report ${row.reference}.`, '', 'Accept it or propose another on your private page for this report (the link in your invitation): the date is agreed only once every engaged party accepts it.']
+            : [`The security team of ${row.program} shared something new with you about report ${row.reference}.`, '', 'Read it on your private page for this report (the link in your invitation).'];
+      const subject =
+        what === 'invitation'
+          ? `[${row.reference}] Invitation to coordinate a vulnerability disclosure`
+          : what === 'disclosure-date'
+            ? `[${row.reference}] A disclosure date to answer`
+            : `[${row.reference}] New on your coordination page`;
       try {
         await ctx.mailer.send({ to: party.email, subject, text: [`Hello ${party.name},`, '', ...lines, '', '-- ', `Embargo at ${ctx.config.baseUrl}`].join('\n') });
       } catch (err) {

@@ -1,6 +1,6 @@
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
-import { assertEngagedPartiesAccept } from '../coordination/disclosure-gate.ts';
+import { assertEngagedPartiesAccept, tellPartiesOfNewDate } from '../coordination/disclosure-gate.ts';
 import { ValidationError } from '../errors.ts';
 import { decideProposal, parseDisclosureMoment, type MomentInput } from './disclosure-rules.ts';
 import { lockForDisclosure, sideOf, throwRefusal, writeDisclosure, type DisclosureActor } from './write-disclosure.ts';
@@ -26,6 +26,7 @@ export async function proposeDisclosureDate(
     if (decision.kind === 'unchanged') return 'unchanged';
     if (decision.kind === 'agreed') await assertEngagedPartiesAccept(trx, report.id, decision.next.at); // src/coordination/
     await writeDisclosure(trx, vault, { report, actor: args.actor, previous: current, decision, message: args.message });
+    if (decision.kind === 'proposed') await tellPartiesOfNewDate(trx, report.id); // invited parties answer it on their pages
     return decision.kind;
   });
 }

@@ -39,7 +39,7 @@ export interface JobPayloads {
   /** One signed POST to one webhook; its webhook_deliveries row holds what to send, read fresh (src/webhooks/deliver-webhook.ts). */
   'webhook-delivery': { deliveryId: string };
   /** A mail to an invited party (src/coordination/party-mail.ts): the invitation's link travels sealed and is scrubbed once sent; a share notice carries ids only. */
-  'party-mail': { partyId: string; what: 'invitation' | 'shared' | 'revoked'; sealedToken?: string };
+  'party-mail': { partyId: string; what: 'invitation' | 'shared' | 'disclosure-date'; sealedToken?: string };
 }
 
 /**

@@ -185,6 +185,10 @@ describe('multi-party coordination', () => {
   it('the disclosure date waits for every engaged party, and the panel shows each answer', async () => {
     // The team proposes; the vendor (engaged) has not accepted: the reporter cannot agree yet.
     await proposeDisclosureDate(t.ctx.db, t.ctx.vault, { reportId: report.id, actor: { kind: 'staff', id: leadId }, moment: { date: futureDate(40), time: '10:00', timeZone: 'Europe/Amsterdam' }, message: '' });
+    await worker.drain();
+    for (const address of ['psirt@acme.example', 'security@libfoo.example']) {
+      assert.ok(sink.mails.some((m) => m.to.includes(address) && m.raw.includes('A disclosure date to answer')), `${address} is asked to answer the new date`);
+    }
     const reporter = new Client(t.app);
     let track = await reporter.get(`/track/${report.trackingToken}`);
     const seen = /name="seen" value="([^"]+)"/.exec(track.body)![1]!;
