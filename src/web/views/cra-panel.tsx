@@ -40,7 +40,8 @@ export function CraReportPanel(props: { view?: CraPanelView; base: string; csrf:
       ) : (
         <p class="meta">Not marked. Mark it when there is reliable evidence of exploitation, or a severe incident: the 24 h, 72 h and final report clocks start from when the team became aware.</p>
       )}
-      {view.canDecide && view.cases.length < 2 ? <CraMarkForm base={props.base} csrf={props.csrf} marked={view.cases.map((c) => c.kind)} zone={view.timeZone} /> : null}
+      {/* Above the report the panel stays short: marking the other kind is on the CRA screen. */}
+      {view.canDecide && view.cases.length === 0 ? <CraMarkForm base={props.base} csrf={props.csrf} marked={view.cases.map((c) => c.kind)} zone={view.timeZone} /> : null}
     </section>
   );
   if (props.place === 'next') return body;
