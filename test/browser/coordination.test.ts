@@ -3,7 +3,7 @@
  * invites a vendor from the report page, the invitation arrives by SMTP, the
  * vendor walks through its private page (status, fix date, a message, another
  * disclosure date), the team reads it, then revokes the vendor and its link
- * stops working. Screenshot: test-output/screenshots/70-party-page.png.
+ * stops working. Screenshots: test-output/screenshots/70-party-page.png, 71-coordination-group.png.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -102,6 +102,7 @@ describe('an invited party’s page in a real browser', { timeout: 240_000 }, ()
     assert.match(group, /Engaged · fix expected 2027-01-15/);
     assert.match(group, /Confirmed in libimg 1\.9/);
     assert.match(await staff.locator('.report-thread').innerText(), /Party 1 \(upstream maintainer\) set its status: Engaged, fix expected 2027-01-15\./);
+    await staff.locator('#group-coordination').screenshot({ path: path.join(SCREENSHOTS, '71-coordination-group.png') });
     await staff.getByRole('button', { name: 'Revoke access' }).click();
     await staff.getByText('Party revoked: its link no longer works.').waitFor();
 
