@@ -43,6 +43,7 @@ import * as issueTrackers from './2026-12-02T1245-issue-trackers.ts';
 import * as coordination from './2026-12-02T1300-coordination.ts';
 import * as secondCvssVector from './2026-12-02T1250-second-cvss-vector.ts';
 import * as inboxCountIndex from './2026-12-02T1200-inbox-count-index.ts';
+import * as inboxCountIndexes from './2026-12-02T1201-inbox-count-indexes.ts';
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
   '2026-11-23T1300-initial': initial,
@@ -88,4 +89,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T1200-inbox-count-index': inboxCountIndex,
   '2026-12-02T1300-coordination': coordination,
   '2026-12-02T1250-second-cvss-vector': secondCvssVector,
+  '2026-12-02T1201-inbox-count-indexes': inboxCountIndexes,
 };
