@@ -119,6 +119,11 @@ describe('multi-party coordination', () => {
     csrf = Client.csrf((await page(triager, report.reference)).body);
     const write = await triager.postForm(`/staff/reports/${report.reference}/parties/messages`, { _csrf: csrf, partyMessage: 'FOR-MAINTAINER: please check 2.x.', party: maintainerId });
     assert.equal(write.statusCode, 303);
+    // Sharing while writing: the message box's "Also share with an invited party".
+    const composer = (await page(triager, report.reference)).body;
+    assert.match(composer, /Also share with an invited party/);
+    const note = await triager.postMultipart(`/staff/reports/${report.reference}/messages`, { _csrf: Client.csrf(composer), visibility: 'internal', action: 'send', body: 'NOTE-SHARED-WHILE-WRITING: fix branch is ready for review.', shareWith: maintainerId });
+    assert.equal(note.statusCode, 303, note.body.slice(0, 300));
     await worker.drain();
     assert.ok(sink.mails.some((m) => m.to.includes('psirt@acme.example') && m.raw.includes('shared something new')), 'the party is told by mail');
 
@@ -135,6 +140,8 @@ describe('multi-party coordination', () => {
 
     const mp = await new Client(t.app).get(`/party/${maintainerToken}`);
     assert.ok(mp.body.includes('FOR-MAINTAINER'));
+    assert.ok(mp.body.includes('NOTE-SHARED-WHILE-WRITING'), 'a note shared while writing reaches the party chosen');
+    assert.ok(!vp.body.includes('NOTE-SHARED-WHILE-WRITING'), 'and only that party');
     assert.ok(!mp.body.includes('REPORTER-SHARED'));
     assert.match((await page(lead, report.reference)).body, /opened its page for the first time/);
   });

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { StaffActor } from '../../auth/policies.ts';
 import type { AppContext } from '../../context.ts';
 import type { Report } from '../../db/schema.ts';
 import { inviteParty, revokeParty, shareWithParties } from '../../coordination/staff-coordination.ts';
@@ -15,6 +16,26 @@ export const COORDINATION_DONE_MESSAGES: Record<string, string> = {
 
 /** The Coordination group's view for the report page (undefined for who may not see it). */
 export const loadCoordinationPanel = (ctx: AppContext, req: FastifyRequest, report: Report) => loadCoordinationView(ctx, req.staff!, report);
+
+/**
+ * The message box's "Also share with an invited party": after the message is
+ * stored, shares it with one party or all active ones. Returns why a share was
+ * refused (the message itself is kept), or undefined.
+ */
+export async function shareFromComposer(ctx: AppContext, actor: StaffActor, report: Report, messageId: string, choice: string | undefined): Promise<string | undefined> {
+  if (!choice) return undefined;
+  const partyIds =
+    choice === 'all'
+      ? (await ctx.db.selectFrom('coordination_parties').select('id').where('report_id', '=', report.id).where('revoked_at', 'is', null).execute()).map((p) => p.id)
+      : [choice];
+  try {
+    await shareWithParties(ctx, { actor, report, partyIds, threadMessageId: messageId });
+    return undefined;
+  } catch (err) {
+    if (err instanceof AppError && err.status < 500) return `The message was saved, but not shared: ${'fields' in err ? Object.values((err as { fields: Record<string, string> }).fields).join(' ') : err.message}`;
+    throw err;
+  }
+}
 
 const values = (body: unknown) => Object.fromEntries(Object.entries((body ?? {}) as Record<string, unknown>).filter((e): e is [string, string] => e[0] !== '_csrf' && typeof e[1] === 'string'));
 const partyIds = (body: unknown): string[] => {

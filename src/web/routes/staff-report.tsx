@@ -34,7 +34,7 @@ import { listRefusedDeliveries } from '../../mail/deliveries.ts';
 import { loadMailEvidenceView } from '../../mail-intake/mail-evidence-view.ts';
 import { loadTrackerPanel } from '../../trackers/link-issue.ts';
 import { loadCraPanel, registerStaffCraRoutes } from './staff-cra.tsx';
-import { COORDINATION_DONE_MESSAGES, loadCoordinationPanel, registerStaffCoordinationRoutes } from './staff-coordination.tsx';
+import { COORDINATION_DONE_MESSAGES, loadCoordinationPanel, registerStaffCoordinationRoutes, shareFromComposer } from './staff-coordination.tsx';
 import { namedMessage } from '../named-message.ts';
 
 type RefParams = { Params: { ref: string } };
@@ -193,7 +193,10 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
       const error = form.fileError ?? body.error?.issues[0]?.message ?? 'Write a message.';
       return render(req, reply, report, 422, { draft: { body: typed, visibility, error } });
     }
-    await postStaffMessage(ctx.db, ctx.vault, { reportId: report.id, actorId: req.staff!.userId, visibility, body: body.data, files: form.files });
+    const message = await postStaffMessage(ctx.db, ctx.vault, { reportId: report.id, actorId: req.staff!.userId, visibility, body: body.data, files: form.files });
+    // "Also share with an invited party" (src/coordination/): the message is stored either way; a refused share says why.
+    const shared = await shareFromComposer(ctx, req.staff!, report, message.id, form.fields.shareWith);
+    if (shared) return render(req, reply, report, 409, { flash: { kind: 'error', message: shared } });
     return reply.redirect(`/staff/reports/${report.reference}?done=${visibility === 'internal' ? 'note' : 'reply'}#timeline`, 303);
   });
 

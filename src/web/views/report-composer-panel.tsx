@@ -30,7 +30,7 @@ export interface ComposerTemplate {
  * src/client/canned-insert.ts it inserts at the cursor from the filled texts
  * carried in <template> elements.
  */
-export function ReportComposer(props: { base: string; csrf: string; draft?: ComposerDraft; templates: ComposerTemplate[] }) {
+export function ReportComposer(props: { base: string; csrf: string; draft?: ComposerDraft; templates: ComposerTemplate[]; /** Invited parties (docs/coordination.md): the message may also be shared with one or all. */ parties?: { id: string; label: string }[] }) {
   const draft = props.draft;
   const reply = draft?.visibility === 'reporter';
   return (
@@ -83,6 +83,18 @@ export function ReportComposer(props: { base: string; csrf: string; draft?: Comp
           {draft?.attachmentsDropped ? <p class="field-error" role="alert">Attachments are kept only when you send: choose them again.</p> : null}
           <input id="attachments" name="attachments" type="file" multiple />
         </div>
+        {props.parties?.length ? (
+          <div class="field">
+            <label for="shareWith">Also share with an invited party</label>
+            <select id="shareWith" name="shareWith">
+              <option value="">Nobody outside the team</option>
+              {props.parties.map((p) => (
+                <option key={p.id} value={p.id}>{p.label}</option>
+              ))}
+              {props.parties.length > 1 ? <option value="all">Every invited party</option> : null}
+            </select>
+          </div>
+        ) : null}
         <button type="submit" name="action" value="send" class="primary composer-send">
           <span class="when-internal">Add internal note</span>
           <span class="when-reply">Send to the reporter</span>

@@ -150,7 +150,7 @@ export function StaffReportPage(props: {
           <div class="report-thread">
             <h2 id="timeline">Timeline</h2>
             <Timeline entries={props.timeline} audience="staff" attachmentHref={`${base}/attachments`} />
-            {props.canEdit ? <ReportComposer base={base} csrf={props.csrf} draft={props.draft} templates={props.cannedTemplates ?? []} /> : null}
+            {props.canEdit ? <ReportComposer base={base} csrf={props.csrf} draft={props.draft} templates={props.cannedTemplates ?? []} parties={props.coordination?.canShare ? props.coordination.parties.filter((p) => !p.revokedAt).map((p) => ({ id: p.id, label: `Party ${p.number}, ${p.name}` })) : undefined} /> : null}
           </div>
         </div>
         <div class="report-aside">
