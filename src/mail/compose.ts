@@ -22,6 +22,8 @@ export interface MailToCompose {
   date?: Date;
   /** PGP/MIME (RFC 3156): the text is encrypted to this key and signed with `signWith`. */
   encrypt?: { to: openpgp.PublicKey; signWith: openpgp.PrivateKey | undefined };
+  /** PGP/MIME signed only (RFC 3156 §5, multipart/signed), for mail that is not encrypted: advisory and subscriber mail. */
+  sign?: openpgp.PrivateKey | undefined;
 }
 
 /**
@@ -72,6 +74,7 @@ function textPart(text: string, root?: MimeNode): MimeNode {
  * the envelope headers (no report details) stay readable.
  */
 export async function composeMail(mail: MailToCompose): Promise<Buffer> {
+  if (!mail.encrypt && mail.sign) return composeSigned(mail, mail.sign);
   if (!mail.encrypt) {
     const root = textPart(mail.text);
     root.setHeader(envelopeHeaders(mail));
@@ -94,5 +97,42 @@ export async function composeMail(mail: MailToCompose): Promise<Buffer> {
     .createChild('application/octet-stream; name="encrypted.asc"')
     .setHeader({ 'Content-Description': 'OpenPGP encrypted message', 'Content-Disposition': 'inline; filename="encrypted.asc"', 'Content-Transfer-Encoding': '7bit' })
     .setContent(armored.replace(/\r?\n/g, '\r\n'));
+  return root.build();
+}
+
+/** The signed entity's headers: only its Content-* lines (a standalone build adds MIME-Version and others). */
+function contentEntity(built: Buffer): string {
+  const text = built.toString('latin1');
+  const split = text.indexOf('\r\n\r\n');
+  const headerLines = text.slice(0, split).split(/\r\n(?![ \t])/);
+  return `${headerLines.filter((h) => /^content-/i.test(h)).join('\r\n')}\r\n\r\n${text.slice(split + 4)}`;
+}
+
+/**
+ * RFC 3156 §5: multipart/signed with a detached signature over the first part exactly as
+ * sent (CRLF, quoted-printable, so no transport re-encodes it). Clients show the text with
+ * the signature checked against the program key (/pgp-key.txt, WKD).
+ */
+async function composeSigned(mail: MailToCompose, key: openpgp.PrivateKey): Promise<Buffer> {
+  const part = textPart(mail.text).setHeader('Content-Transfer-Encoding', 'quoted-printable');
+  const entity = contentEntity(await part.build());
+  const signature = await openpgp.sign({
+    message: await openpgp.createMessage({ binary: Buffer.from(entity, 'latin1') }),
+    signingKeys: key,
+    detached: true,
+    format: 'armored',
+    config: OPENPGP_CONFIG,
+  });
+  // micalg names the hash the signature really used (RFC 3156 §5), as the key's preferences chose it.
+  const hash = (await openpgp.readSignature({ armoredSignature: String(signature) })).packets[0]?.hashAlgorithm;
+  const hashName = Object.entries(openpgp.enums.hash as unknown as Record<string, number>).find(([, value]) => value === hash)?.[0];
+  const micalg = `pgp-${(hashName ?? 'sha256').toLowerCase()}`;
+  const root = new MimeNode(`multipart/signed; micalg=${micalg}; protocol="application/pgp-signature"`);
+  root.setHeader(envelopeHeaders(mail));
+  root.createChild('text/plain').setRaw(entity);
+  root
+    .createChild('application/pgp-signature; name="signature.asc"')
+    .setHeader({ 'Content-Description': 'OpenPGP digital signature', 'Content-Disposition': 'attachment; filename="signature.asc"', 'Content-Transfer-Encoding': '7bit' })
+    .setContent(String(signature).replace(/\r?\n/g, '\r\n'));
   return root.build();
 }

@@ -92,7 +92,8 @@ export async function sendPreparedMail(ctx: MailContext, job: { id: string; atte
 }
 
 /** The program's active key, unlocked; undefined (mail goes unsigned, with a warning) when it cannot be opened. */
-async function programSigningKey(ctx: MailContext, programId: string) {
+/** The program's key, unlocked to sign mail; undefined (mail goes out unsigned) without one or when it cannot be opened. */
+export async function programSigningKey(ctx: Pick<AppContext, 'db' | 'secret' | 'logger'>, programId: string) {
   const stored = await activeKey(ctx.db, programId);
   if (!stored) return undefined;
   try {

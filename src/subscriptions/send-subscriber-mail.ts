@@ -2,7 +2,7 @@ import type { AppContext } from '../context.ts';
 import type { SubscriberMailTemplate } from '../db/subscription-tables.ts';
 import { composeMail, messageIdForJob } from '../mail/compose.ts';
 import { MailSendError } from '../mail/mailer.ts';
-import { bareAddress, fromHeader, type SendOutcome } from '../mail/send-report-mail.ts';
+import { bareAddress, fromHeader, programSigningKey, type SendOutcome } from '../mail/send-report-mail.ts';
 import type { RenderedMail } from '../mail/templates/template.ts';
 import { blankAddress } from '../mail/blank-address.ts';
 
@@ -12,6 +12,8 @@ export interface SubscriberMail {
   subscriberId: string;
   template: SubscriberMailTemplate;
   advisory?: { id: string; revision: number };
+  /** The program whose key signs the mail (PGP/MIME, RFC 3156 §5); unsigned without a key. */
+  programId?: string;
   vendor: string;
   to: string;
   rendered: RenderedMail;
@@ -57,6 +59,8 @@ export async function sendSubscriberMail(ctx: MailContext, job: { id: string; at
     messageId,
     autoSubmitted: 'auto-generated',
     listUnsubscribe: mail.unsubscribeUrl,
+    // Signed with the program key, so customers can tell a real advisory notice from a forged one.
+    ...(mail.programId ? { sign: await programSigningKey(ctx, mail.programId) } : {}),
   });
   try {
     const response = await ctx.mailer.sendRaw({ from: fromAddress, to: mail.to }, raw);

@@ -50,6 +50,7 @@ export function subscriptionJobHandlers(ctx: JobContext): {
       await sendSubscriberMail(ctx, job, {
         subscriberId: s.id,
         template: confirmed ? 'subscription-manage' : 'subscription-confirm',
+        programId: program.id,
         vendor: program.config.vendor,
         to: openAddress(ctx.vault, s),
         rendered: confirmed
@@ -93,6 +94,7 @@ export function subscriptionJobHandlers(ctx: JobContext): {
         subscriberId: s.id,
         template: 'advisory-notice',
         advisory: { id: n.advisory_id, revision: n.revision },
+        programId: program.id,
         vendor: program.config.vendor,
         to: openAddress(ctx.vault, s),
         rendered: advisoryNoticeMail(m, { advisory, revision: n.revision, selection }),

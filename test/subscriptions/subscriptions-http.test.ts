@@ -15,6 +15,11 @@ import { acknowledgeWithEvaluation } from '../../src/triage/acknowledge-with-eva
 import { setTeamSeverity } from '../../src/triage/set-team-severity.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 import { startSmtpSink, type CapturedMail } from '../helpers/smtp-sink.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ensureProgramKeys } from '../../src/keys/ensure-program-keys.ts';
+import { Gpg } from '../keys/gpg-helper.ts';
 
 /** Addresses that occur nowhere else: a hit in the dump or the log can only be a leak. */
 const ADDR = {
@@ -344,6 +349,33 @@ for (const kind of await databaseKinds()) {
       const log = t.logText();
       assert.deepEqual(leakedMarkers(log, ADDR), []);
       assert.deepEqual(tokens.filter((tok) => log.includes(tok)), []);
+    });
+
+    it('advisory mail is signed with the program key (PGP/MIME), and GnuPG verifies it with the published key', async () => {
+      await ensureProgramKeys(t.ctx.db, t.ctx.secret, ['example'], t.ctx.logger);
+      // The subscribers of the earlier tests who are still confirmed (more sign-ups would be rate-limited).
+      newMails();
+      await publishFor('example-cloud', 'Signed notice of a cloud flaw');
+      await worker.drain();
+      const mail = newMails()[0] ?? assert.fail('no advisory mail');
+      assert.match(header(mail, 'Content-Type')!, /^multipart\/signed; micalg=pgp-sha\d+; protocol="application\/pgp-signature"/);
+      const boundary = /boundary="?([^";]+)"?/.exec(header(mail, 'Content-Type')!)![1]!;
+      const parts = mail.raw.split(`\r\n--${boundary}`);
+      const signed = parts[1]!.replace(/^\r\n/, '');
+      const signature = /-----BEGIN PGP SIGNATURE-----[\s\S]+?-----END PGP SIGNATURE-----/.exec(parts[2]!)![0];
+      assert.match((await parse(mail)).text ?? '', /Signed notice of a cloud flaw/, 'readers see the text');
+      const gpg = new Gpg();
+      try {
+        await gpg.ok(['--import'], (await t.app.inject('/pgp-key.txt')).body);
+        const dir = mkdtempSync(path.join(tmpdir(), 'embargo-sub-signed-'));
+        writeFileSync(path.join(dir, 'part'), Buffer.from(signed, 'latin1'));
+        writeFileSync(path.join(dir, 'part.asc'), signature);
+        const verified = await gpg.run(['--verify', path.join(dir, 'part.asc'), path.join(dir, 'part')]);
+        assert.equal(verified.code, 0, verified.stderr);
+        assert.match(verified.stderr, /Good signature/);
+      } finally {
+        gpg.close();
+      }
     });
   });
 }
