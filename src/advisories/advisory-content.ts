@@ -107,7 +107,8 @@ export function parseAdvisoryForm(
   const productRows: AdvisoryProduct[] = [];
   for (const n of rowNumbers(body, 'product')) {
     const key = (f: string) => `product.${n}.${f}`;
-    const [id, introduced, fixed, ecosystem, pkg, purl, cpe] = (['id', 'introduced', 'fixed', 'ecosystem', 'package', 'purl', 'cpe'] as const).map((f) => field(key(f))) as [string, string, string, string, string, string, string];
+    // ecosystem and pkg may come from the purl below.
+    let [id, introduced, fixed, ecosystem, pkg, purl, cpe] = (['id', 'introduced', 'fixed', 'ecosystem', 'package', 'purl', 'cpe'] as const).map((f) => field(key(f))) as [string, string, string, string, string, string, string];
     if (![id, introduced, fixed, ecosystem, pkg, purl, cpe].some(Boolean)) continue;
     const product = products.find((p) => p.id === id);
     if (!product) {
@@ -117,7 +118,10 @@ export function parseAdvisoryForm(
     for (const [f, v] of [['introduced', introduced], ['fixed', fixed]] as const) {
       if (v && (!VERSION.test(v) || RANGE_WORDS.test(v))) errors[key(f)] = 'One version, e.g. 2.4.1 (letters, digits, . + ~ : _ -), not a range.';
     }
-    if ((ecosystem || pkg || purl) && !(ecosystem && pkg)) errors[key('package')] = 'A package needs both its ecosystem and its name.';
+    // A purl alone names the package: its ecosystem and name are read from it.
+    const fromPurl = purl && !ecosystem && !pkg && PURL.test(purl) ? purlPackage(purl) : null;
+    if (fromPurl) [ecosystem, pkg] = [fromPurl.ecosystem, fromPurl.name];
+    if ((ecosystem || pkg || purl) && !(ecosystem && pkg)) errors[key('package')] = 'A package needs both its ecosystem and its name (or a purl).';
     if (purl && !PURL.test(purl)) errors[key('purl')] = 'A package URL looks like pkg:npm/example.';
     if (pkg.length > LIMITS.name || ecosystem.length > 60 || purl.length > LIMITS.url) errors[key('package')] = 'Package coordinates are too long.';
     if (cpe && (cpe.length > LIMITS.url || !CPE.test(cpe))) errors[key('cpe')] = 'A CPE looks like cpe:2.3:h:example:gateway:*:*:*:*:*:*:*:* (or a cpe:/ URI).';
@@ -159,6 +163,25 @@ export function parseAdvisoryForm(
 
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, content: { title, summary, details, mitigation, cveId: cveText || null, cweId, cvssVector, cvssV4Vector, products: productRows, credits, references } };
+}
+
+/** purl types whose OSV ecosystem is named differently (the purl spec's types, OSV's ecosystem list). */
+const PURL_ECOSYSTEMS: Readonly<Record<string, string>> = {
+  npm: 'npm', pypi: 'PyPI', maven: 'Maven', golang: 'Go', cargo: 'crates.io', nuget: 'NuGet', gem: 'RubyGems',
+  composer: 'Packagist', hex: 'Hex', pub: 'Pub', cran: 'CRAN', hackage: 'Hackage', swift: 'SwiftURL', deb: 'Debian', apk: 'Alpine',
+};
+
+/** The ecosystem and package name a purl names ("pkg:npm/%40scope/name@1.0" → npm, "@scope/name"; Maven joins with ":"). */
+export function purlPackage(purl: string): { ecosystem: string; name: string } | null {
+  const m = /^pkg:([A-Za-z.+-][A-Za-z0-9.+-]*)\/([^?#]+)/.exec(purl);
+  if (!m) return null;
+  const type = m[1]!.toLowerCase();
+  const path = m[2]!.replace(/@[^/]*$/, '').split('/').filter(Boolean).map((p) => { try { return decodeURIComponent(p); } catch { return p; } });
+  if (path.length === 0) return null;
+  const ecosystem = PURL_ECOSYSTEMS[type] ?? type;
+  // Debian and Alpine purls carry the distribution as namespace; the package is the last part.
+  const name = type === 'maven' ? path.join(':') : type === 'deb' || type === 'apk' ? path.at(-1)! : path.join('/');
+  return { ecosystem, name };
 }
 
 /** The row numbers present in a form for a repeated part, in order (`credit.0.name`, `credit.3.role` → 0, 3). */

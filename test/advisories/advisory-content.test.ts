@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { contentCvssVectors, contentToForm, parseAdvisoryForm, toAdvisory } from '../../src/advisories/advisory-content.ts';
+import { contentCvssVectors, contentToForm, parseAdvisoryForm, purlPackage, toAdvisory } from '../../src/advisories/advisory-content.ts';
 import { advisoryCvssScores } from '../../src/advisories/advisory.ts';
 
 const PRODUCTS = [
@@ -103,5 +103,18 @@ describe('advisory form and content (pure)', () => {
     assert.equal(contentToForm(legacy).cvssVector, '');
     const a = toAdvisory({ publicId: 'EMB-SA-2026-0001', content: legacy, publisher, revisions: [] });
     assert.deepEqual(advisoryCvssScores(a).map((c) => c.version), ['4.0']);
+  });
+
+  it('a purl alone names the package: ecosystem and name are read from it', () => {
+    assert.deepEqual(purlPackage('pkg:npm/%40example/sdk@1.2.3'), { ecosystem: 'npm', name: '@example/sdk' });
+    assert.deepEqual(purlPackage('pkg:maven/org.example/gateway'), { ecosystem: 'Maven', name: 'org.example:gateway' });
+    assert.deepEqual(purlPackage('pkg:golang/github.com/example/gw'), { ecosystem: 'Go', name: 'github.com/example/gw' });
+    assert.deepEqual(purlPackage('pkg:deb/debian/libexample?arch=amd64'), { ecosystem: 'Debian', name: 'libexample' });
+    assert.deepEqual(purlPackage('pkg:brew/example'), { ecosystem: 'brew', name: 'example' });
+    const parsed = parseAdvisoryForm({ title: 'T', 'product.0.id': 'sdk', 'product.0.purl': 'pkg:pypi/example-sdk' }, PRODUCTS, { publishing: false });
+    assert.ok(parsed.ok, JSON.stringify(!parsed.ok && parsed.errors));
+    assert.deepEqual(parsed.content.products[0]!.package, { ecosystem: 'PyPI', name: 'example-sdk', purl: 'pkg:pypi/example-sdk' });
+    const onlyName = parseAdvisoryForm({ title: 'T', 'product.0.id': 'sdk', 'product.0.package': 'x' }, PRODUCTS, { publishing: false });
+    assert.ok(!onlyName.ok && onlyName.errors['product.0.package']);
   });
 });
