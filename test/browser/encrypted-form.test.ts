@@ -57,7 +57,8 @@ describe('report form encrypted in the browser', { timeout: 90_000 }, () => {
     assert.ok(posted[0]!.includes('-----BEGIN PGP MESSAGE-----'), 'the fields travel sealed');
     assert.ok(!posted[0]!.includes(marker), 'no plaintext on the wire');
     assert.match(await page.locator('.transport').innerText(), /encrypted in your browser with our OpenPGP key/);
-    await page.getByText('Auth bypass', { exact: false }).first().click(); // opens the <details>
+    assert.match(await page.locator('.submitted-fields').innerText(), /Auth bypass/);
+    await page.getByText('Description, steps to reproduce and impact').click(); // opens the <details>
     assert.match(await page.locator('dl.report-fields').innerText(), new RegExp(`session check is skipped for /admin\\. ${marker}`));
     assert.equal(await page.locator('ul.attachments a', { hasText: `poc-${marker}.txt` }).count(), 1);
     const download = await page.request.get(await page.locator('ul.attachments a').first().getAttribute('href').then((h) => server.baseUrl + h));

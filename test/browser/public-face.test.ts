@@ -96,7 +96,7 @@ describe('public face in a real browser', { timeout: 90_000 }, () => {
     assert.equal(await staff.getByLabel('Credit 1 name').inputValue(), 'Katherine Johnson', 'the reporter chose to be named');
     await staff.getByLabel('Summary').fill('A crafted PNG overflows a heap buffer in the thumbnailer. Update to 2.0.1.');
     await staff.getByLabel('Details').fill('The thumbnailer trusted the **IHDR** width. <script>alert(1)</script> stays text.');
-    await staff.getByLabel('CVSS vector').fill('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H');
+    await staff.getByLabel('CVSS 3.1 vector').fill('CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H');
     await staff.getByLabel('Product 1 fixed').fill('2.0.1');
     await staff.getByRole('button', { name: 'Preview' }).click();
     assert.equal(await staff.locator('.preview strong', { hasText: 'IHDR' }).count(), 1);

@@ -62,9 +62,13 @@ export function SeverityPanel(props: { view: TriageView; base: string; csrf: str
             <Field id="teamCvss" label="Team’s CVSS vector" error={errors.teamCvss} hint="CVSS 3.1 or 4.0, e.g. CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H. Empty clears it.">
               <input id="teamCvss" name="teamCvss" data-cvss-picker="" value={values.teamCvss ?? view.team?.vector ?? ''} maxLength={300} spellcheck={false} autocomplete="off" />
             </Field>
-            <Field id="teamCvssSecond" label="Second vector, the other CVSS version (optional)" error={errors.teamCvssSecond} hint="A 3.1 vector beside a 4.0 one, or the reverse: the advisory carries both (CSAF 2.0 needs the 3.1 one). Only the first rates the report. Empty clears it.">
-              <input id="teamCvssSecond" name="teamCvssSecond" value={values.teamCvssSecond ?? view.team?.secondVector ?? ''} maxLength={300} spellcheck={false} autocomplete="off" />
-            </Field>
+            {/* Folded unless used, so the severity form stays within the first screen of the report page. */}
+            <details class="second-vector" open={Boolean(errors.teamCvssSecond || values.teamCvssSecond || view.team?.secondVector)}>
+              <summary>Add the other CVSS version (optional)</summary>
+              <Field id="teamCvssSecond" label="Second vector, the other CVSS version (optional)" error={errors.teamCvssSecond} hint="A 3.1 vector beside a 4.0 one, or the reverse: the advisory carries both (CSAF 2.0 needs the 3.1 one). Only the first rates the report. Empty clears it.">
+                <input id="teamCvssSecond" name="teamCvssSecond" value={values.teamCvssSecond ?? view.team?.secondVector ?? ''} maxLength={300} spellcheck={false} autocomplete="off" />
+              </Field>
+            </details>
             <button type="submit">Save severity</button>
           </form>
           <form method="post" action={`${props.base}/cwe`}>
