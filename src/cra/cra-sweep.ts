@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
-import { enqueueJob } from '../jobs/queue.ts';
 import { sumIsolated } from '../jobs/sum-isolated.ts';
 import { escalationRecipients, watcherRecipients } from '../sla-reminders/recipients.ts';
+import { queueClockReminders, reminderRecipients } from '../sla-reminders/queue-reminders.ts';
 import { craClockName, craUrgency } from './cra-clocks.ts';
 import { clocksOf, loadCraCases } from './load-cra-view.ts';
 
@@ -50,21 +50,6 @@ async function queueReminders(
   const { report } = args;
   const leads = await escalationRecipients(trx, report.program_id);
   const watchers = await watcherRecipients(trx, report.id, report.program_id);
-  const team = new Set([...(report.assignee_id ? [report.assignee_id] : leads), ...watchers]);
-  const wanted: ['near-breach' | 'breach' | 'escalation', string][] = [...team].map((id) => [args.breached ? 'breach' : 'near-breach', id]);
-  if (args.breached) for (const id of leads) if (id !== report.assignee_id) wanted.push(['escalation', id]);
-  let sent = 0;
-  for (const [threshold, recipient] of wanted) {
-    const row = await trx
-      .insertInto('sla_reminders')
-      .values({ report_id: report.id, clock: args.clock, threshold, due_at: args.dueAt, recipient_id: recipient })
-      .onConflict((oc) => oc.columns(['report_id', 'clock', 'threshold', 'due_at', 'recipient_id']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (row) {
-      await enqueueJob(trx, 'sla-mail', { kind: 'reminder', reminderId: row.id });
-      sent++;
-    }
-  }
-  return sent;
+  const wanted = reminderRecipients({ assigneeId: report.assignee_id, leads, watchers, breached: args.breached });
+  return queueClockReminders(trx, { reportId: report.id, clock: args.clock, dueAt: args.dueAt, wanted });
 }

@@ -57,7 +57,8 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
   throw new Error(`Could not acquire ${file}`);
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this id exists (EPERM: it does, owned by another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

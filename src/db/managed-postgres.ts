@@ -5,6 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { isAlive } from './embedded-lock.ts';
 
 /**
  * The embedded database by default: a real PostgreSQL server (binaries from
@@ -214,14 +215,6 @@ function chownTree(dir: string, uid: number, gid: number): void {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The postmaster recorded in the cluster's postmaster.pid, when that process still runs PostgreSQL. */
 export function runningPostmaster(clusterDir: string): number | undefined {

@@ -9,13 +9,12 @@ import { sumIsolated } from '../jobs/sum-isolated.ts';
 import { loadReportClocks, programSla } from '../sla/report-clocks.ts';
 import { clockUrgency, nextDeadline } from '../sla/sla-clocks.ts';
 import { escalationRecipients, watcherRecipients } from './recipients.ts';
+import { queueClockReminders, reminderRecipients } from './queue-reminders.ts';
 import { sweepDisclosureDates } from '../disclosure/disclosure-sweep.ts';
 import { sweepCraClocks } from '../cra/cra-sweep.ts';
 
 /** How often the sweep runs: a near-breach threshold is hours wide, so a quarter of an hour is timely enough. */
 export const SWEEP_INTERVAL_MS = 15 * 60_000;
-
-type Threshold = 'near-breach' | 'breach' | 'escalation';
 
 /**
  * Queues the next sweep unless one is already waiting: the partial unique
@@ -66,25 +65,11 @@ export async function runSlaSweep(db: Db, now: Date = new Date(), options: { onE
       for (const clock of loaded.clocks) {
         const urgency = clockUrgency(clock);
         if ((urgency !== 'near-breach' && urgency !== 'breached') || !('dueAt' in clock)) continue;
-        const wanted: [Threshold, string][] = [];
-        // Watchers hear what the assignee hears (the Set: once each, even when a watcher is also the assignee).
-        const assignee = new Set([...(report.assignee_id ? [report.assignee_id] : leads), ...watchers]);
-        for (const id of assignee) wanted.push([urgency === 'breached' ? 'breach' : 'near-breach', id]);
-        if (urgency === 'breached') for (const id of leads) if (id !== report.assignee_id) wanted.push(['escalation', id]);
+        const breached = urgency === 'breached';
         // Webhooks hear of a breach once per clock and deadline (src/webhooks/queue-webhooks.ts dedupes).
-        if (urgency === 'breached') await queueWebhookEvent(trx, { event: 'report.sla-breach', reportId: report.id, programId: report.program_id, dedupeKey: `sla-breach|${report.id}|${clock.name}|${clock.dueAt.toISOString()}` });
-        for (const [threshold, recipient] of wanted) {
-          const row = await trx
-            .insertInto('sla_reminders')
-            .values({ report_id: report.id, clock: clock.name, threshold, due_at: clock.dueAt, recipient_id: recipient })
-            .onConflict((oc) => oc.columns(['report_id', 'clock', 'threshold', 'due_at', 'recipient_id']).doNothing())
-            .returning('id')
-            .executeTakeFirst();
-          if (row) {
-            await enqueueJob(trx, 'sla-mail', { kind: 'reminder', reminderId: row.id });
-            sent++;
-          }
-        }
+        if (breached) await queueWebhookEvent(trx, { event: 'report.sla-breach', reportId: report.id, programId: report.program_id, dedupeKey: `sla-breach|${report.id}|${clock.name}|${clock.dueAt.toISOString()}` });
+        const wanted = reminderRecipients({ assigneeId: report.assignee_id, leads, watchers, breached });
+        sent += await queueClockReminders(trx, { reportId: report.id, clock: clock.name, dueAt: clock.dueAt, wanted });
       }
       return sent;
     }),
