@@ -24,6 +24,7 @@ import { openDatabase } from '../src/db/database.ts';
 import { loadProgramAddresses } from '../src/mail-intake/recipients.ts';
 import { cleanEnv, freePort, repoRoot, startNodeServer, type ChildServer } from './processes.ts';
 import { cpuSeconds } from './pgbench.ts';
+import { pgpMimeMail } from '../test/mail/mail-helpers.ts';
 
 const PG_ADMIN_URL =
   process.env.EMBARGO_BENCH_DATABASE_URL ?? process.env.EMBARGO_TEST_DATABASE_URL ?? 'postgres://embargo_test@127.0.0.1:5432/embargo_test';
@@ -71,39 +72,12 @@ async function outboundSink(): Promise<{ port: number; received: () => number; c
   return { port, received: () => received, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-/** RFC 3156 PGP/MIME around an armored OpenPGP message, CRLF line endings. */
+/** RFC 3156 PGP/MIME around an armored OpenPGP message (the mail tests' builder), with its Message-ID. */
 function pgpMime(armored: string, to: string, n: number): { raw: Buffer; messageId: string } {
-  const b = `enc-${randomBytes(6).toString('hex')}`;
   const messageId = `bench-${n}-${randomBytes(6).toString('hex')}@example.org`;
-  const lines = [
-    'From: Ada Researcher <ada@example.org>',
-    `To: ${to}`,
-    `Subject: Heap overflow in the image parser (${n})`,
-    `Message-ID: <${messageId}>`,
-    `Date: ${new Date().toUTCString()}`,
-    'MIME-Version: 1.0',
-    `Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="${b}"`,
-    '',
-    'This is an OpenPGP/MIME encrypted message (RFC 4880 and 3156)',
-    `--${b}`,
-    'Content-Type: application/pgp-encrypted',
-    'Content-Description: PGP/MIME version identification',
-    '',
-    'Version: 1',
-    '',
-    `--${b}`,
-    'Content-Type: application/octet-stream; name="encrypted.asc"',
-    'Content-Disposition: inline; filename="encrypted.asc"',
-    '',
-    armored.trim(),
-    '',
-    `--${b}--`,
-    '',
-  ];
-  return { raw: Buffer.from(lines.join('\r\n')), messageId };
+  return { raw: pgpMimeMail(armored, { to, messageId, subject: `Heap overflow in the image parser (${n})` }), messageId };
 }
 
-/** A report as a researcher mails it: a few paragraphs and steps, about 1.5 KB before encryption. */
 function reportText(n: number): string {
   return [
     'Content-Type: text/plain; charset=utf-8',
