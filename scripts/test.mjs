@@ -8,7 +8,8 @@
 //   node scripts/test.mjs                 everything
 //   node scripts/test.mjs test/ops/*.ts   only these files (one pass, as given)
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,12 +39,20 @@ function run(label, files, env = {}) {
 const preflight = spawnSync(process.execPath, ['--import', 'tsx', 'test/preflight.ts'], { cwd: root, stdio: 'inherit' });
 if (preflight.status !== 0) process.exit(1);
 
+// One migrated PGlite template for the whole run, shared by its test processes (test/helpers/pglite-template.ts).
+const templateDir = mkdtempSync(path.join(os.tmpdir(), 'embargo-test-template-'));
+process.env.EMBARGO_TEST_TEMPLATE_DIR = templateDir;
+const finish = (ok) => {
+  rmSync(templateDir, { recursive: true, force: true });
+  process.exit(ok ? 0 : 1);
+};
+
 const given = process.argv.slice(2);
-if (given.length) process.exit(run('tests', given) ? 0 : 1);
+if (given.length) finish(run('tests', given));
 
 const all = testFiles(path.join(root, 'test')).sort();
 // Files whose app takes the default database (startTestApp() with no kind, or with defaultAppDatabase()).
 const onDefaultApp = all.filter((f) => /startTestApp\(\)|startTestApp\(defaultAppDatabase\(\)/.test(readFileSync(path.join(root, f), 'utf8')));
 const first = run('all tests (HTTP-level on PGlite)', all);
 const second = run('HTTP-level tests again, on PostgreSQL', onDefaultApp, { EMBARGO_TEST_APP_DATABASE: 'postgres' });
-process.exit(first && second ? 0 : 1);
+finish(first && second);

@@ -33,6 +33,12 @@ export interface DatabaseOptions {
    * into the embedded PostgreSQL (src/db/pglite-upgrade.ts). Other commands open it where it is.
    */
   moveFromPglite?: boolean;
+  /**
+   * PGlite only: start from this data directory (a tarball from `dumpDataDir`) instead of an empty one.
+   * The tests open each fresh database from one migrated template: an initdb and the migrations cost
+   * seconds per database, loading the template a fraction of that.
+   */
+  loadDataDir?: Blob;
 }
 
 /** Whether `dataDir` holds a PGlite database (an earlier version's embedded database) not yet moved to PostgreSQL. */
@@ -160,11 +166,11 @@ async function openManagedPostgres(dataDir: string, options: DatabaseOptions): P
  * PGlite driver shares one connection between concurrent transactions).
  * `dataDir` undefined means in memory (tests).
  */
-export async function openPglite(dataDir: string | undefined, options: DatabaseOptions = {}): Promise<{ db: Db; health: DatabaseHealth; close(): Promise<void> }> {
+export async function openPglite(dataDir: string | undefined, options: DatabaseOptions = {}): Promise<{ db: Db; health: DatabaseHealth; close(): Promise<void>; dumpDataDir(): Promise<Blob> }> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
-  const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
+  const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}), extensions: { pg_trgm } });
   const pgConfig = createPgConfig(pglite);
   const pool = new pg.Pool({ ...pgConfig, max: 1, connectionTimeoutMillis: CONNECT_TIMEOUT_MS.embedded } as pg.PoolConfig);
   // One in-process session: a call that never returns means PGlite is stuck, and so is every call queued
@@ -177,6 +183,7 @@ export async function openPglite(dataDir: string | undefined, options: DatabaseO
   return {
     db,
     health: guarded.health,
+    dumpDataDir: () => pglite.dumpDataDir('none'),
     async close() {
       if (guarded.health.state() === 'failed') {
         // An aborted PGlite never settles its pending calls; closing it would wait forever.

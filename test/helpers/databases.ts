@@ -2,6 +2,7 @@ import { migrateToLatest, openPglite, type Db } from '../../src/db/database.ts';
 import { syncPrograms } from '../../src/programs/programs.ts';
 import { demoProgram } from '../../src/programs/demo-program.ts';
 import { emptyPostgres } from './empty-postgres.ts';
+import { pgliteTemplate } from './pglite-template.ts';
 import { requirePeer, TEST_PG_URL } from './peers.ts';
 
 export { TEST_PG_URL };
@@ -15,7 +16,8 @@ export type DatabaseKind = 'pglite' | 'postgres';
 
 /** A fresh, migrated database of the given kind, with the demo program. */
 export async function freshDatabase(kind: DatabaseKind): Promise<TestDatabase> {
-  const opened = kind === 'pglite' ? await openPglite(undefined) : await freshPostgres();
+  if (kind === 'pglite') return openPglite(undefined, { loadDataDir: await pgliteTemplate() });
+  const opened = await freshPostgres();
   await migrateToLatest(opened.db);
   await syncPrograms(opened.db, [demoProgram]);
   return opened;
