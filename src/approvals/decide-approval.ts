@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { StaffActor } from '../auth/policies.ts';
 import { appendAudit } from '../audit/append-audit.ts';
 import { loadStaffAdvisory, publishAdvisory } from '../advisories/advisory-store.ts';
@@ -10,6 +11,9 @@ import { closeAsNotApplicable, closeAsSpam } from '../triage/close-report.ts';
 import type { SenderBlockChoice } from '../triage/block-list.ts';
 import type { SenderHasher } from '../triage/sender-hash.ts';
 import { assertMayDecide, contentHash, openApprovalNote, type Approval } from './second-person.ts';
+
+/** How long an approver's claim on a request holds while the approved action runs. */
+const CLAIM_LEASE_SECONDS = 600;
 
 export interface ApprovalDeps {
   db: Db;
@@ -33,31 +37,50 @@ export async function decideApproval(deps: ApprovalDeps, approver: StaffActor, a
   if (!request || !approver.roles.has(request.program_id)) throw new NotFoundError('This approval request');
   if (request.state !== 'pending') throw new AppError('approval_decided', 409, 'This request was already decided.');
   assertMayDecide(approver, request);
+  // Two approvers at once must not both run the action (a second publication, a second close): the
+  // first to claim the request carries it out; the claim is a lease, so a process that dies while
+  // carrying it out does not block the request for good. A decline respects a live claim too.
+  const claimed = await db
+    .updateTable('approval_requests')
+    .set({ claimed_by: approver.userId, claimed_at: sql<Date>`now()` })
+    .where('id', '=', request.id)
+    .where('state', '=', 'pending')
+    .where((eb) => eb.or([eb('claimed_by', 'is', null), eb('claimed_at', '<', sql<Date>`now() - ${sql.lit(`${CLAIM_LEASE_SECONDS} seconds`)}::interval`)]))
+    .returning('id')
+    .executeTakeFirst();
+  if (!claimed) throw new AppError('approval_decided', 409, 'This request was already decided, or another lead or admin is deciding it right now.');
   if (args.decision === 'approve') {
-    const approval: Approval = { requestId: request.id, approver };
-    const params = request.params as { reason?: string; block?: SenderBlockChoice | null; contentHash?: string; revisionSummary?: string };
-    if (request.action === 'publish-advisory') {
-      const advisory = request.advisory_id ? await loadStaffAdvisory(db, vault, request.advisory_id) : undefined;
-      if (!advisory) throw new NotFoundError('This advisory');
-      if (contentHash(advisory.content) !== params.contentHash) {
-        throw new AppError('approval_stale', 409, 'The draft changed after publishing was requested: decline this request, and the author asks again with the text to publish.');
+    try {
+      const approval: Approval = { requestId: request.id, approver };
+      const params = request.params as { reason?: string; block?: SenderBlockChoice | null; contentHash?: string; revisionSummary?: string };
+      if (request.action === 'publish-advisory') {
+        const advisory = request.advisory_id ? await loadStaffAdvisory(db, vault, request.advisory_id) : undefined;
+        if (!advisory) throw new NotFoundError('This advisory');
+        if (contentHash(advisory.content) !== params.contentHash) {
+          throw new AppError('approval_stale', 409, 'The draft changed after publishing was requested: decline this request, and the author asks again with the text to publish.');
+        }
+        await publishAdvisory(db, vault, { id: advisory.id, actorId: request.requested_by, content: advisory.content, revisionSummary: params.revisionSummary ?? '', baseUrl: deps.baseUrl, approval });
+      } else if (request.action === 'close-spam') {
+        await closeAsSpam(db, vault, deps.hasher, { reportId: request.report_id!, actorId: request.requested_by, ...(params.block ? { block: params.block } : {}), approval });
+      } else {
+        const note = await openApprovalNote(db, vault, request);
+        if (params.reason) await closeAsNotApplicable(db, vault, { reportId: request.report_id!, actorId: request.requested_by, reason: params.reason, ...(note ? { note } : {}), approval });
+        else await changeState(db, vault, { reportId: request.report_id!, to: 'not-applicable', actorId: request.requested_by, ...(note ? { reason: note } : {}), approval });
       }
-      await publishAdvisory(db, vault, { id: advisory.id, actorId: request.requested_by, content: advisory.content, revisionSummary: params.revisionSummary ?? '', baseUrl: deps.baseUrl, approval });
-    } else if (request.action === 'close-spam') {
-      await closeAsSpam(db, vault, deps.hasher, { reportId: request.report_id!, actorId: request.requested_by, ...(params.block ? { block: params.block } : {}), approval });
-    } else {
-      const note = await openApprovalNote(db, vault, request);
-      if (params.reason) await closeAsNotApplicable(db, vault, { reportId: request.report_id!, actorId: request.requested_by, reason: params.reason, ...(note ? { note } : {}), approval });
-      else await changeState(db, vault, { reportId: request.report_id!, to: 'not-applicable', actorId: request.requested_by, ...(note ? { reason: note } : {}), approval });
+    } catch (err) {
+      // The use case refused (the report moved on meanwhile): the request stays open for someone to decide.
+      await db.updateTable('approval_requests').set({ claimed_by: null, claimed_at: null }).where('id', '=', request.id).where('state', '=', 'pending').where('claimed_by', '=', approver.userId).execute();
+      throw err;
     }
   }
   await db.transaction().execute(async (trx) => {
     const state = args.decision === 'approve' ? 'approved' : 'declined';
     const decided = await trx
       .updateTable('approval_requests')
-      .set({ state, decided_by: approver.userId, decided_at: new Date() })
+      .set({ state, decided_by: approver.userId, decided_at: new Date(), claimed_by: null, claimed_at: null })
       .where('id', '=', request.id)
       .where('state', '=', 'pending')
+      .where('claimed_by', '=', approver.userId)
       .returning('id')
       .executeTakeFirst();
     if (!decided) throw new AppError('approval_decided', 409, 'This request was already decided.');

@@ -83,6 +83,8 @@ async function checkApproval(db: Db, approval: Approval, args: { reportId: strin
   const request = await db.selectFrom('approval_requests').selectAll().where('id', '=', approval.requestId).executeTakeFirst();
   if (!request || request.action !== args.action || request.report_id !== args.reportId || (args.advisoryId ?? null) !== request.advisory_id) throw new NotFoundError('This approval request');
   if (request.state !== 'pending') throw new AppError('approval_decided', 409, 'This request was already decided.');
+  // decideApproval claims the request before it runs the action: only the claimant's run goes ahead.
+  if (request.claimed_by !== approval.approver.userId) throw new AppError('approval_decided', 409, 'Another lead or admin is deciding this request right now.');
   assertMayDecide(approval.approver, request);
 }
 

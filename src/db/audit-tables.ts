@@ -57,4 +57,7 @@ export interface ApprovalRequestsTable {
   state: ColumnType<ApprovalState, ApprovalState | undefined, ApprovalState>;
   decided_by: string | null;
   decided_at: Date | null;
+  /** The approver carrying out an approval right now (a lease; see src/approvals/decide-approval.ts). */
+  claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
+  claimed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }

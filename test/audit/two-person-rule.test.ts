@@ -149,4 +149,25 @@ describe('the two-person rule: web, bulk and API wait for a second lead or admin
     const v = await verifyAuditChain(t.ctx.db, new AuditKeys(t.ctx.secret));
     assert.equal(v.ok, true, JSON.stringify(v.broken));
   });
+  it('two approvers at once: the action runs once, the other is told it was decided', async () => {
+    const staffLead = await t.ctx.db.selectFrom('staff_users').select('id').where('display_name', '=', 'Lee Lead').executeTakeFirstOrThrow();
+    const secondLead = await Client.signedIn(t.app, await makeStaff(t.ctx.db, 'lead', 'Second Lead'));
+    const r = await makeReport(t.ctx.db);
+    for (const to of ['acknowledged', 'triaged', 'fixing', 'fixed'] as const) await moveReport(t.ctx.db, t.ctx.vault, { reportId: r.id, to, actorId: triagerId });
+    const { id } = await draftAdvisoryFromReport(t.ctx.db, t.ctx.vault, { reportReference: r.reference, actorId: staffLead.id });
+    const draft = (await loadStaffAdvisory(t.ctx.db, t.ctx.vault, id))!;
+    await assert.rejects(publishAdvisory(t.ctx.db, t.ctx.vault, { id, actorId: staffLead.id, content: draft.content, revisionSummary: '', baseUrl: t.ctx.config.baseUrl }), ApprovalPendingError);
+    const request = (await t.ctx.db.selectFrom('approval_requests').select('id').where('advisory_id', '=', id).where('state', '=', 'pending').executeTakeFirstOrThrow());
+    const [adminPage, leadPage] = [await admin.get('/staff/approvals'), await secondLead.get('/staff/approvals')];
+    const answers = await Promise.all([
+      admin.postForm(`/staff/approvals/${request.id}`, { _csrf: Client.csrf(adminPage.body), decision: 'approve' }),
+      secondLead.postForm(`/staff/approvals/${request.id}`, { _csrf: Client.csrf(leadPage.body), decision: 'approve' }),
+    ]);
+    assert.deepEqual(answers.map((a) => a.statusCode).sort(), [303, 409], answers.map((a) => a.body.slice(0, 200)).join(' | '));
+    const published = await t.ctx.db.selectFrom('report_events').select('type').where('report_id', '=', r.id).where('type', '=', 'advisory-published').execute();
+    assert.equal(published.length, 1, 'published once');
+    assert.equal((await loadStaffAdvisory(t.ctx.db, t.ctx.vault, id))!.revisions.length, 1, 'one revision');
+    const decided = await t.ctx.db.selectFrom('approval_requests').select(['state', 'decided_by']).where('id', '=', request.id).executeTakeFirstOrThrow();
+    assert.equal(decided.state, 'approved');
+  });
 });
