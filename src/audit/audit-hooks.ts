@@ -45,8 +45,14 @@ export async function auditSignOut(ctx: Pick<AppContext, 'db'>, userId: string |
 }
 
 /** A sign-in that was refused: who tried is not known (the e-mail typed is not kept), only a keyed hash of where from. */
-export async function auditSignInRefused(ctx: Pick<AppContext, 'db'>, ip: string, reason: 'wrong-password' | 'rate-limited' | 'password-sign-in-off' | 'wrong-code'): Promise<void> {
-  await recordAudit(ctx.db, { actor: { kind: 'anonymous' }, action: 'sign-in', outcome: 'refused', ip, details: { reason } });
+export async function auditSignInRefused(
+  ctx: Pick<AppContext, 'db'>,
+  ip: string,
+  reason: 'wrong-password' | 'rate-limited' | 'password-sign-in-off' | 'wrong-code' | 'sso-refused' | 'passkey-refused',
+  /** Why, as a code of the check that failed (e.g. the OpenID state, an unknown passkey): never a name or address. */
+  check?: string,
+): Promise<void> {
+  await recordAudit(ctx.db, { actor: { kind: 'anonymous' }, action: 'sign-in', outcome: 'refused', ip, details: check ? { reason, check } : { reason } });
 }
 
 /** Who read which report when: the staff report page, or the API. */

@@ -50,6 +50,8 @@ describe('passkey routes over HTTP', () => {
     const res = await c.postForm('/staff/login/passkey', { _csrf: csrf, credential: '{"id":"abc","response":{}}' });
     assert.equal(res.statusCode, 400);
     assert.match(res.body, /expired or was already used/);
+    const refusals = await t.ctx.db.selectFrom('audit_log').select(['details']).where('action', '=', 'sign-in').where('outcome', '=', 'refused').execute();
+    assert.ok(refusals.some((r) => JSON.parse(r.details).reason === 'passkey-refused'), 'the refused passkey sign-in is in the audit log');
     const second = await c.postForm('/staff/login/second-factor/passkey', { _csrf: csrf, credential: '{}' });
     assert.equal(second.statusCode, 303);
     assert.equal(second.headers.location, '/staff/login');

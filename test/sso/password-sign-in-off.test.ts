@@ -61,4 +61,11 @@ describe('password sign-in turned off (EMBARGO_PASSWORD_SIGN_IN=false)', () => {
     assert.match(res.body, /Acme Login could not be reached/);
     assert.ok(!t.logText().includes('client-secret-value'));
   });
+
+  it('records a refused single sign-on answer in the audit log (a forged or replayed callback)', async () => {
+    const res = await new Client(t.app).get('/staff/login/sso/callback?code=forged&state=forged');
+    assert.equal(res.statusCode, 400);
+    const rows = await t.ctx.db.selectFrom('audit_log').select(['action', 'outcome', 'details']).where('action', '=', 'sign-in').where('outcome', '=', 'refused').execute();
+    assert.ok(rows.some((r) => JSON.parse(r.details).reason === 'sso-refused'), JSON.stringify(rows));
+  });
 });

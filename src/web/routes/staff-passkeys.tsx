@@ -15,6 +15,7 @@ import { renderPage } from '../views/layout.tsx';
 import { SsoRefusedPage } from '../views/sso-views.tsx';
 import { safeNext } from './staff-auth.tsx';
 import { pendingCookieName } from './staff-second-factor.tsx';
+import { auditSignInRefused } from '../../audit/audit-hooks.ts';
 
 type Form = { Body: Record<string, string | undefined> };
 
@@ -113,15 +114,16 @@ export function registerStaffPasskeyRoutes(app: FastifyInstance, ctx: AppContext
   app.post<Form>('/staff/login/passkey', { preHandler: app.csrfProtection }, async (req, reply) => {
     const token = req.cookies[signInCookie];
     reply.clearCookie(signInCookie, staffCookieOptions(ctx));
-    if (!token) return refused(req, reply, 400, PASSKEY_REFUSALS['no-challenge']);
+    if (!token) return (await auditSignInRefused(ctx, req.ip, 'passkey-refused', 'no-challenge'), refused(req, reply, 400, PASSKEY_REFUSALS['no-challenge']));
     const result = await verifyAssertion(ctx.db, rp(), { purpose: 'sign-in', bindingToken: token, response: parseCredential(req.body?.credential) });
     if (!result.ok) {
       req.log.warn({ reason: result.reason }, 'passkey sign-in refused');
+      await auditSignInRefused(ctx, req.ip, 'passkey-refused', result.reason);
       return refused(req, reply, 401, PASSKEY_REFUSALS[result.reason]);
     }
     const user = await ctx.db.selectFrom('staff_users').select(['email', 'disabled_at']).where('id', '=', result.userId).executeTakeFirstOrThrow();
-    if (user.disabled_at) return refused(req, reply, 403, 'This account is deactivated. Ask an administrator.');
-    if (!localSignInAllowed(ctx.config, user.email)) return refused(req, reply, 403, LOCAL_SIGN_IN_OFF);
+    if (user.disabled_at) return (await auditSignInRefused(ctx, req.ip, 'passkey-refused', 'account-deactivated'), refused(req, reply, 403, 'This account is deactivated. Ask an administrator.'));
+    if (!localSignInAllowed(ctx.config, user.email)) return (await auditSignInRefused(ctx, req.ip, 'passkey-refused', 'password-sign-in-off'), refused(req, reply, 403, LOCAL_SIGN_IN_OFF));
     req.log.info({ userId: result.userId }, 'staff sign-in with a passkey');
     await startStaffSession(ctx, reply, result.userId);
     return reply.redirect(safeNext(req.body?.next), 303);

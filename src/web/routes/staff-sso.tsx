@@ -13,6 +13,7 @@ import { renderPage } from '../views/layout.tsx';
 import { SsoRefusedPage } from '../views/sso-views.tsx';
 import { beginSecondFactorSignIn } from './staff-second-factor.tsx';
 import { safeNext } from './staff-auth.tsx';
+import { auditSignInRefused } from '../../audit/audit-hooks.ts';
 
 /**
  * Staff single sign-on (OpenID Connect, authorization code flow with PKCE):
@@ -72,6 +73,7 @@ export function registerStaffSsoRoutes(app: FastifyInstance, ctx: AppContext): v
     const request = await consumeSsoRequest(ctx.db, req.cookies[cookieName]);
     reply.clearCookie(cookieName, cookieOptions);
     if (!request) {
+      await auditSignInRefused(ctx, req.ip, 'sso-refused', 'no-sign-in-started');
       return refused(req, reply, 400, 'Sign-in link no longer valid',
         'This sign-in was already finished, took longer than ten minutes, or was started in another browser. Start again from the sign-in page.');
     }
@@ -88,11 +90,13 @@ export function registerStaffSsoRoutes(app: FastifyInstance, ctx: AppContext): v
       }
       if (!(err instanceof CallbackRefusedError)) throw err;
       req.log.warn({ reason: err.code }, 'single sign-on callback refused');
+      await auditSignInRefused(ctx, req.ip, 'sso-refused', err.code);
       return refused(req, reply, 400, 'Sign-in not accepted', `The answer from ${sso.label} did not pass Embargo's checks. Start again from the sign-in page.`);
     }
     const outcome = await signInWithIdentity(ctx.db, sso, identity, { linkUserId: request.linkUserId });
     if (!outcome.ok) {
       req.log.warn({ reason: outcome.reason }, 'single sign-on refused');
+      await auditSignInRefused(ctx, req.ip, 'sso-refused', outcome.reason);
       return refused(req, reply, 403, 'Sign-in refused', SSO_REFUSALS[outcome.reason]);
     }
     if (request.linkUserId) {
