@@ -255,7 +255,7 @@ export function ReportAdvisoryPanel(props: { reference: string; advisory: { id: 
       <h2 id="advisory-h">Advisory</h2>
       {/* The program's early customer notice rule (src/subscriptions/early-notice.ts). */}
       {!a && props.earlyNotice ? <p class="notice early-notice" role="status">{props.earlyNotice}</p> : null}
-      {props.earlyNoticeHref ? <p><a href={props.earlyNoticeHref}>Early customer notice (TLP:AMBER) to the product’s subscribers</a></p> : null}
+      {props.earlyNoticeHref ? <p><a href={props.earlyNoticeHref}>Notify the product’s subscribers before publication (TLP:AMBER)</a></p> : null}
       {a ? (
         <p>
           <a href={`/staff/advisories/${a.id}`}>{a.publicId ?? 'Draft advisory'}</a> ({a.state === 'draft' ? 'draft' : 'published'})
