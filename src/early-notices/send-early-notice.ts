@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import { can, type StaffActor } from '../auth/policies.ts';
-import { requireSecondPerson, twoPersonRuleOn, type Approval } from '../approvals/second-person.ts';
+import { ACTION_WORDS, requireSecondPerson, twoPersonRuleOn, type Approval } from '../approvals/second-person.ts';
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
@@ -56,6 +56,9 @@ export async function sendEarlyNotice(deps: EarlyNoticeDeps, actor: StaffActor, 
     created_by: actor.userId,
   };
   if (await twoPersonRuleOn(db, report.program_id)) {
+    // The rule keeps one open request per report: a notice stored beside another one would wait for nobody.
+    const waiting = await db.selectFrom('approval_requests').select('action').where('report_id', '=', report.id).where('advisory_id', 'is', null).where('state', '=', 'pending').executeTakeFirst();
+    if (waiting) throw new AppError('approval_pending', 409, `${ACTION_WORDS[waiting.action]} already waits for a second person on this report: it is decided first (Approvals page).`);
     await db.insertInto('early_notices').values(stored).execute();
     // Throws ApprovalPendingError; returns only if the rule was turned off meanwhile, and then it is sent as is.
     await requireSecondPerson(db, vault, { programId: report.program_id, reportId: report.id, action: 'send-early-notice', actorId: actor.userId, params: { noticeId: id, contentHash: stored.content_hash } });
@@ -142,13 +145,16 @@ async function deliver(trx: Transaction<Database>, noticeId: string, actorId: st
 }
 
 /** The report's early notices, newest first, for its page; the words are opened for the team. */
-export async function listEarlyNotices(deps: EarlyNoticeDeps, reportId: string): Promise<{ id: string; state: 'awaiting-approval' | 'sent'; createdAt: Date; sentAt: Date | null; recipients: number | null; content: EarlyNoticeContent }[]> {
+export async function listEarlyNotices(deps: EarlyNoticeDeps, reportId: string): Promise<{ id: string; state: 'awaiting-approval' | 'declined' | 'sent'; createdAt: Date; sentAt: Date | null; recipients: number | null; content: EarlyNoticeContent }[]> {
   const report = await deps.db.selectFrom('reports').select(['id', 'data_key']).where('id', '=', reportId).executeTakeFirstOrThrow();
   const key = reportKey(deps.vault, report);
   const rows = await deps.db.selectFrom('early_notices').select(['id', 'state', 'created_at', 'sent_at', 'recipients', 'content_sealed']).where('report_id', '=', reportId).orderBy('created_at', 'desc').execute();
+  // A stored notice whose request is no longer pending was declined (an approval would have sent it).
+  const pending = await deps.db.selectFrom('approval_requests').select('params').where('report_id', '=', reportId).where('action', '=', 'send-early-notice').where('state', '=', 'pending').execute();
+  const waiting = new Set(pending.map((p) => (p.params as { noticeId?: string }).noticeId));
   return rows.map((r) => ({
     id: r.id,
-    state: r.state,
+    state: r.state === 'awaiting-approval' && !waiting.has(r.id) ? ('declined' as const) : r.state,
     createdAt: r.created_at,
     sentAt: r.sent_at,
     recipients: r.recipients,

@@ -280,6 +280,27 @@ for (const kind of await databaseKinds()) {
       }
     });
 
+    it('under the two-person rule: a declined notice is shown as not sent, and another open request on the report comes first', async () => {
+      await t.ctx.db.updateTable('programs').set({ two_person_rule: true }).where('id', '=', programId).execute();
+      try {
+        const report = await makeReport(t.ctx.db, { product: 'example-cloud' });
+        const page = await lead.get(`/staff/reports/${report.reference}/early-notice`);
+        assert.equal((await post(lead, report.reference, form(Client.csrf(page.body)), ['example-cloud'])).statusCode, 303);
+        const again = await post(lead, report.reference, form(Client.csrf(page.body)), ['example-cloud']);
+        assert.equal(again.statusCode, 409, 'one open request per report');
+        assert.match(again.body, /Sending an early customer notice already waits for a second person/);
+        const request = await t.ctx.db.selectFrom('approval_requests').select('id').where('report_id', '=', report.id).where('state', '=', 'pending').executeTakeFirstOrThrow();
+        const declined = await admin.postForm(`/staff/approvals/${request.id}`, { _csrf: Client.csrf((await admin.get('/staff/approvals')).body), decision: 'decline' });
+        assert.equal(declined.statusCode, 303);
+        const after = await lead.get(`/staff/reports/${report.reference}/early-notice`);
+        assert.match(after.body, /Declined under the two-person rule; not sent/);
+        assert.equal((await t.ctx.db.selectFrom('early_notices').select('id').where('report_id', '=', report.id).where('state', '=', 'sent').execute()).length, 0);
+        assert.equal((await t.ctx.db.selectFrom('jobs').select('id').where('kind', '=', 'mail-early-notice').where('state', '=', 'pending').execute()).length, 0);
+      } finally {
+        await t.ctx.db.updateTable('programs').set({ two_person_rule: false }).where('id', '=', programId).execute();
+      }
+    });
+
     it('is refused once the advisory is published', async () => {
       const report = await makeReport(t.ctx.db, { product: 'example-cloud' });
       const { id } = await draftAdvisoryFromReport(t.ctx.db, t.ctx.vault, { reportReference: report.reference, actorId: leadId });

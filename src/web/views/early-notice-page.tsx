@@ -3,7 +3,7 @@ import { Layout, type PageChrome } from './layout.tsx';
 
 export interface EarlyNoticeListItem {
   id: string;
-  state: 'awaiting-approval' | 'sent';
+  state: 'awaiting-approval' | 'declined' | 'sent';
   createdAt: Date;
   sentAt: Date | null;
   recipients: number | null;
@@ -107,7 +107,12 @@ export function EarlyNoticePage(props: {
         <article key={n.id} class="early-notice-item">
           <h3>{n.content.title}</h3>
           <p class="meta">
-            {n.state === 'sent' && n.sentAt ? `Sent ${iso(n.sentAt)} to ${n.recipients ?? 0} subscriber${n.recipients === 1 ? '' : 's'}` : `Waiting for a second person since ${iso(n.createdAt)}`} ·
+            {n.state === 'sent' && n.sentAt
+              ? `Sent ${iso(n.sentAt)} to ${n.recipients ?? 0} subscriber${n.recipients === 1 ? '' : 's'}`
+              : n.state === 'declined'
+                ? `Declined under the two-person rule; not sent (asked ${iso(n.createdAt)})`
+                : `Waiting for a second person since ${iso(n.createdAt)}`}{' '}
+            ·
             products: {n.content.products.join(', ')} · TLP:AMBER
           </p>
           {n.content.severity ? <p>Severity: {n.content.severity}</p> : null}
