@@ -186,6 +186,18 @@ for (const kind of await databaseKinds()) {
       assert.match(listed.body, /Sent .* to 3 subscribers/);
       assert.ok(listed.body.includes('Block port 8443 at the edge until the fix is installed. &lt;script'), 'hostile text is escaped');
       assert.ok(!listed.body.includes('<script>alert("amber")'));
+      // The notice as CSAF 2.0 with TLP AMBER, for the team to hand on (test/early-notices/early-notice-csaf.test.ts validates it).
+      const noticeId = /href="\/staff\/reports\/[^"/]+\/early-notice\/([0-9a-f-]{36})\.csaf\.json"/.exec(listed.body)?.[1] ?? assert.fail('no CSAF link');
+      const csaf = await triager.get(`/staff/reports/${report.reference}/early-notice/${noticeId}.csaf.json`);
+      assert.equal(csaf.statusCode, 200);
+      assert.match(String(csaf.headers['content-disposition']), /^attachment; filename="emb-\d{4}-\d{4}-en-1\.json"$/);
+      assert.equal(csaf.headers['cache-control'], 'no-store');
+      const doc = JSON.parse(csaf.body);
+      assert.equal(doc.document.distribution.tlp.label, 'AMBER');
+      assert.equal(doc.document.tracking.id, `${report.reference}-EN-1`);
+      assert.deepEqual(doc.vulnerabilities[0].product_status.known_affected, ['example-cloud']);
+      assert.equal((await t.app.inject(`/staff/reports/${report.reference}/early-notice/${noticeId}.csaf.json`)).statusCode, 303, 'staff only');
+      assert.equal((await lead.get(`/staff/reports/${report.reference}/early-notice/00000000-0000-0000-0000-000000000000.csaf.json`)).statusCode, 404);
       // A re-run of the jobs sends nothing more.
       const count = sink.mails.length;
       await t.ctx.db.updateTable('jobs').set({ state: 'pending', run_at: new Date() }).where('kind', '=', 'mail-early-notice').execute();

@@ -6,6 +6,9 @@ import type { AppContext } from '../../context.ts';
 import type { Report } from '../../db/schema.ts';
 import { prefillEarlyNotice, type EarlyNoticeContent } from '../../early-notices/early-notice-content.ts';
 import { listEarlyNotices, sendEarlyNotice } from '../../early-notices/send-early-notice.ts';
+import { renderEarlyNoticeCsaf } from '../../early-notices/early-notice-csaf.ts';
+import { advisoryPublisher } from '../../advisories/advisory-store.ts';
+import { auditReportRead } from '../../audit/audit-hooks.ts';
 import { AppError, NotFoundError, ValidationError } from '../../errors.ts';
 import { loadProgram } from '../../programs/programs.ts';
 import { earlyNoticeRecommendation } from '../../subscriptions/early-notice.ts';
@@ -76,6 +79,32 @@ export function registerStaffEarlyNoticeRoutes(app: FastifyInstance, ctx: AppCon
   }
 
   app.get<Req>('/staff/reports/:ref/early-notice', { preHandler: page.auth }, async (req, reply) => show(req, reply, await page.visibleReport(req, req.params.ref), 200));
+
+  // The notice as CSAF 2.0 with TLP AMBER: a download for the team (embargoed words, never public), recorded as an export.
+  app.get<{ Params: { ref: string; file: string } }>('/staff/reports/:ref/early-notice/:file', { preHandler: page.auth }, async (req, reply) => {
+    const report = await page.visibleReport(req, req.params.ref);
+    const id = /^([0-9a-f-]{36})\.csaf\.json$/.exec(req.params.file)?.[1];
+    const notices = id ? await listEarlyNotices(ctx, report.id) : [];
+    const index = notices.findIndex((n) => n.id === id);
+    const program = await loadProgram(ctx.db, { id: report.program_id });
+    if (index < 0 || !program) throw new NotFoundError('This early notice');
+    const notice = notices[index]!;
+    const doc = renderEarlyNoticeCsaf({
+      trackingId: `${report.reference}-EN-${notices.length - index}`,
+      publisher: advisoryPublisher(program, ctx.config.baseUrl),
+      products: program.config.products,
+      content: notice.content,
+      date: notice.sentAt ?? notice.createdAt,
+    });
+    await auditReportRead(ctx, { kind: 'staff', id: req.staff!.userId }, report.id, 'report.exported', 'early-notice-csaf');
+    return reply
+      .header('content-type', 'application/json; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${report.reference.toLowerCase()}-en-${notices.length - index}.json"`)
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      .header('cache-control', 'no-store')
+      .send(JSON.stringify(doc, null, 2));
+  });
 
   app.post<Req>('/staff/reports/:ref/early-notice', { preHandler: [page.auth, app.csrfProtection] }, async (req, reply) => {
     const report = await page.visibleReport(req, req.params.ref);

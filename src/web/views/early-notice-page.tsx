@@ -119,6 +119,9 @@ export function EarlyNoticePage(props: {
           <p class="pre">{n.content.summary}</p>
           <p class="pre">{n.content.mitigation}</p>
           <p>Expected fix: {n.content.expectedFixDate || 'not yet known'}</p>
+          <p>
+            <a href={`${base}/early-notice/${n.id}.csaf.json`}>CSAF 2.0 document (TLP:AMBER, interim)</a>
+          </p>
         </article>
       ))}
     </Layout>
