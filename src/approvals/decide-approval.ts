@@ -8,6 +8,7 @@ import { AppError, NotFoundError } from '../errors.ts';
 import { recordEvent } from '../reports/record-event.ts';
 import { changeState } from '../reports/report-actions.ts';
 import { closeAsNotApplicable, closeAsSpam } from '../triage/close-report.ts';
+import { sendApprovedEarlyNotice } from '../early-notices/send-early-notice.ts';
 import type { SenderBlockChoice } from '../triage/block-list.ts';
 import type { SenderHasher } from '../triage/sender-hash.ts';
 import { assertMayDecide, contentHash, openApprovalNote, type Approval } from './second-person.ts';
@@ -60,6 +61,8 @@ export async function decideApproval(deps: ApprovalDeps, approver: StaffActor, a
           throw new AppError('approval_stale', 409, 'The draft changed after publishing was requested: decline this request, and the author asks again with the text to publish.');
         }
         await publishAdvisory(db, vault, { id: advisory.id, actorId: request.requested_by, content: advisory.content, revisionSummary: params.revisionSummary ?? '', baseUrl: deps.baseUrl, approval });
+      } else if (request.action === 'send-early-notice') {
+        await sendApprovedEarlyNotice({ db, vault }, { reportId: request.report_id!, actorId: request.requested_by, params: request.params as { noticeId?: string; contentHash?: string }, approval });
       } else if (request.action === 'close-spam') {
         await closeAsSpam(db, vault, deps.hasher, { reportId: request.report_id!, actorId: request.requested_by, ...(params.block ? { block: params.block } : {}), approval });
       } else {

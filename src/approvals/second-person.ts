@@ -38,6 +38,7 @@ export const ACTION_WORDS: Record<ApprovalAction, string> = {
   'close-not-applicable': 'Closing a report as not applicable',
   'close-spam': 'Closing a report as spam',
   'publish-advisory': 'Publishing an advisory',
+  'send-early-notice': 'Sending an early customer notice',
 };
 
 /** Whether the program requires a second person. */

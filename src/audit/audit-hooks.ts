@@ -9,7 +9,7 @@ import { appendAudit, recordAudit, type AuditDetail } from './append-audit.ts';
 // only: report text, names and e-mail addresses never reach the log.
 
 /** Event data worth keeping in the log: moves between states and kinds of things, never words. */
-const EVENT_DETAIL_KEYS = ['from', 'to', 'kind', 'advisoryId', 'duplicateOf', 'assigneeId', 'version'] as const;
+const EVENT_DETAIL_KEYS = ['from', 'to', 'kind', 'advisoryId', 'duplicateOf', 'assigneeId', 'version', 'noticeId', 'recipients', 'tlp'] as const;
 
 /** A staff member's change of a report (the report's event, src/reports/record-event.ts), in the same transaction. */
 export async function auditReportEvent(trx: Transaction<Database>, actorId: string, reportId: string, type: EventType, data: Record<string, unknown>): Promise<void> {

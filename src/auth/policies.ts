@@ -43,6 +43,8 @@ export const can = {
   setTwoPersonRule: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
   /** Make an advisory public, or publish a revision: a lead's or admin's decision. */
   publishAdvisory: (actor: StaffActor, programId: string) => ['admin', 'lead'].includes(roleIn(actor, programId) as Role),
+  /** Send a TLP:AMBER early notice to the subscribers of a report's products before publication (src/early-notices/): like publishing. */
+  sendEarlyNotice: (actor: StaffActor, programId: string) => ['admin', 'lead'].includes(roleIn(actor, programId) as Role),
   /** See the program's customer subscribers, their addresses included (personal data: a lead's or admin's need). */
   viewSubscribers: (actor: StaffActor, programId: string) => ['admin', 'lead'].includes(roleIn(actor, programId) as Role),
   /** Remove a subscriber of the program (on request, or a bouncing address). */

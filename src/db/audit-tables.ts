@@ -38,7 +38,7 @@ export interface AuditTables {
   approval_requests: ApprovalRequestsTable;
 }
 
-export type ApprovalAction = 'close-not-applicable' | 'close-spam' | 'publish-advisory';
+export type ApprovalAction = 'close-not-applicable' | 'close-spam' | 'publish-advisory' | 'send-early-notice';
 export type ApprovalState = 'pending' | 'approved' | 'declined';
 
 /** A request under the two-person rule (src/approvals/), waiting for or decided by a second staff member. */

@@ -11,6 +11,7 @@ import type { AuditTables } from './audit-tables.ts';
 import type { WebhookTables } from './webhook-tables.ts';
 import type { TrackerTables } from './tracker-tables.ts';
 import type { CoordinationTables } from './coordination-tables.ts';
+import type { EarlyNoticeTables } from './early-notice-tables.ts';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -25,10 +26,11 @@ export type EventType =
   | 'disclosure-date-proposed' | 'disclosure-date-agreed' | 'reporter-data-erased'
   | 'cra-marked' | 'cra-measure-available' | 'cra-submission-recorded' | 'cra-draft-saved' | 'cra-users-informed'
   | 'approval-requested' | 'approval-granted' | 'approval-declined'
-  | 'party-invited' | 'party-revoked' | 'party-opened' | 'party-message-shared' | 'party-posted' | 'party-status-set' | 'party-disclosure-answered' | 'reporter-naming-changed';
+  | 'party-invited' | 'party-revoked' | 'party-opened' | 'party-message-shared' | 'party-posted' | 'party-status-set' | 'party-disclosure-answered' | 'reporter-naming-changed'
+  | 'early-notice-sent';
 export type ActorKind = 'reporter' | 'staff' | 'system';
 export type JobKind = 'notify-reporter' | 'process-inbound-mail' | 'mail-acknowledgement' | 'sla-sweep' | 'sla-mail' | 'subscription-mail' | 'notify-subscribers' | 'mail-subscriber' | 'forget-unconfirmed-subscribers' | 'staff-account-mail' | 'recover-tracking-link'
-  | 'notify-team' | 'team-mail' | 'team-digest' | 'webhook-delivery' | 'party-mail';
+  | 'notify-team' | 'team-mail' | 'team-digest' | 'webhook-delivery' | 'party-mail' | 'mail-early-notice';
 export type JobState = 'pending' | 'running' | 'done' | 'failed';
 
 export interface ProgramsTable {
@@ -480,7 +482,7 @@ export interface DuplicateSuggestionsTable {
   created_at: CreatedAt;
 }
 
-export interface Database extends SubscriptionTables, StaffAuthTables, TeamNoticeTables, StaffIdentityTables, AuditTables, CraTables, WebhookTables, CoordinationTables, TrackerTables {
+export interface Database extends SubscriptionTables, StaffAuthTables, TeamNoticeTables, StaffIdentityTables, AuditTables, CraTables, WebhookTables, CoordinationTables, TrackerTables, EarlyNoticeTables {
   programs: ProgramsTable;
   worker_heartbeats: WorkerHeartbeatsTable;
   policy_versions: PolicyVersionsTable;

@@ -43,7 +43,7 @@ export interface SubscriberNotificationsTable {
   sent_at: Timestamp | null;
 }
 
-export type SubscriberMailTemplate = 'subscription-confirm' | 'subscription-manage' | 'advisory-notice';
+export type SubscriberMailTemplate = 'subscription-confirm' | 'subscription-manage' | 'advisory-notice' | 'early-notice';
 
 /** One row per attempt to send one mail to a subscriber; never the address. */
 export interface SubscriberMailDeliveriesTable {

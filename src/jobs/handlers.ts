@@ -8,6 +8,7 @@ import { teamNoticeJobHandlers } from '../team-notices/team-jobs.ts';
 import { runHousekeeping } from './housekeeping.ts';
 import { webhookJobHandlers } from '../webhooks/deliver-webhook.ts';
 import { partyMailJobHandlers } from '../coordination/party-mail.ts';
+import { earlyNoticeJobHandlers } from '../early-notices/early-notice-jobs.ts';
 import type { JobHandlers } from './worker.ts';
 
 /** The job handlers, wired to the context by hand. */
@@ -44,5 +45,7 @@ export function createJobHandlers(ctx: AppContext): JobHandlers {
     ...webhookJobHandlers(ctx),
     // Invitations and notices to parties invited into a report (src/coordination/).
     ...partyMailJobHandlers(ctx),
+    // TLP:AMBER early notices to the subscribers of the affected products (src/early-notices/).
+    ...earlyNoticeJobHandlers(ctx),
   };
 }

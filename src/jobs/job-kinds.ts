@@ -70,6 +70,7 @@ export const JOB_KINDS: Record<JobKind, { lane: Lane; retry: RetryPolicy; label:
   'sla-sweep': { lane: 'work', retry: RECURRING_RETRIES, label: 'SLA sweep' },
   'webhook-delivery': { lane: 'webhook', retry: WEBHOOK_RETRIES, label: 'Webhook delivery' },
   'party-mail': { lane: 'mail', retry: OUTSIDE_MAIL_RETRIES, label: 'Mail to an invited party' },
+  'mail-early-notice': { lane: 'mail', retry: OUTSIDE_MAIL_RETRIES, label: 'Early customer notice to a subscriber' },
 };
 
 /** The kinds that run in `lane`. */

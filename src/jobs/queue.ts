@@ -40,6 +40,8 @@ export interface JobPayloads {
   'webhook-delivery': { deliveryId: string };
   /** A mail to an invited party (src/coordination/party-mail.ts): the invitation's link travels sealed and is scrubbed once sent; a share notice carries ids only. */
   'party-mail': { partyId: string; what: 'invitation' | 'shared' | 'disclosure-date'; sealedToken?: string };
+  /** One TLP:AMBER early notice to one subscriber (src/early-notices/early-notice-jobs.ts); ids only, the words are read sealed from the notice. */
+  'mail-early-notice': { recipientId: string };
 }
 
 /**

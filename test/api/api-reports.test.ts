@@ -175,7 +175,7 @@ describe('API reports', () => {
     const vector = 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H';
     const set = await api.post(`/api/v1/reports/${s.reference}/severity`, { vector });
     assert.equal(set.status, 200, set.body);
-    assert.deepEqual(set.json.severity, { vector, score: 9.8, rating: 'critical' });
+    assert.deepEqual(set.json.severity, { vector, score: 9.8, rating: 'critical', second: null });
     const bad = await api.post(`/api/v1/reports/${s.reference}/severity`, { vector: 'CVSS:3.1/AV:N' });
     assert.equal(bad.status, 422);
     assert.ok(bad.json.error.fields.vector);

@@ -31,6 +31,9 @@ describe('authorization matrix', () => {
       assert.equal(can.removeSubscriber(a, 'p1'), expected.publish);
       assert.equal(can.viewSubscribers(a, 'p2'), false);
       assert.equal(can.removeSubscriber(a, 'p2'), false);
+      // A TLP:AMBER early notice hands embargoed words to customers: like publishing.
+      assert.equal(can.sendEarlyNotice(a, 'p1'), expected.publish);
+      assert.equal(can.sendEarlyNotice(a, 'p2'), false);
       assert.equal(can.editAdvisory(a, 'p2'), false);
       assert.equal(can.publishAdvisory(a, 'p2'), false);
       // Failed jobs and undelivered mail of the instance: admins; a report's mail: whoever edits it.

@@ -106,16 +106,28 @@ export function assignEndpoint(ctx: AppContext) {
 }
 
 export const severityInputSchema = z.object({
-  vector: z.string().trim().max(300).nullable().meta({ description: 'A CVSS 3.1 or 4.0 vector; null (or empty) clears it.' }),
+  vector: z.string().trim().max(300).nullable().meta({ description: 'A CVSS 3.1 or 4.0 vector; null (or empty) clears it, and the second one with it.' }),
+  secondVector: z
+    .string()
+    .trim()
+    .max(300)
+    .nullable()
+    .optional()
+    .meta({ description: 'The team’s vector of the other CVSS version (4.0 beside a 3.1 `vector`, or the reverse), for the advisory; null (or empty) clears it; absent keeps it.' }),
 });
+
+/** The use case names the staff form's fields; over the API they are `vector` and `secondVector`. */
+const API_FIELD: Readonly<Record<string, string>> = { teamCvss: 'vector', teamCvssSecond: 'secondVector' };
 
 export function setSeverityEndpoint(ctx: AppContext) {
   return defineEndpoint({
     method: 'POST',
     path: '/api/v1/reports/{reference}/severity',
     operationId: 'setSeverity',
-    summary: 'Set the team’s CVSS vector',
-    description: 'The vector is validated and scored; its rating becomes the report’s severity and sets the remediation clock.',
+    summary: 'Set the team’s CVSS vectors',
+    description:
+      'The vector is validated and scored; its rating becomes the report’s severity and sets the remediation clock. ' +
+      '`secondVector`, of the other CVSS version, is validated too and travels into the advisory (CSAF, CVE record) beside the first.',
     scopes: ['reports:write'],
     params: referenceParams,
     body: severityInputSchema,
@@ -124,10 +136,12 @@ export function setSeverityEndpoint(ctx: AppContext) {
     async handler({ principal, params, body }) {
       const report = await reportOfToken(ctx, principal, params.reference);
       try {
-        await setTeamSeverity(ctx.db, { reportId: report.id, actorId: principal.actorId, vector: body.vector ?? '' });
+        const secondVector = body.secondVector === undefined ? undefined : (body.secondVector ?? '');
+        await setTeamSeverity(ctx.db, { reportId: report.id, actorId: principal.actorId, vector: body.vector ?? '', secondVector });
       } catch (err) {
-        // The staff form names its field teamCvss; over the API it is `vector`.
-        if (err instanceof ValidationError) throw new ValidationError({ vector: Object.values(err.fields)[0] ?? err.message });
+        if (err instanceof ValidationError) {
+          throw new ValidationError(Object.fromEntries(Object.entries(err.fields).map(([field, message]) => [API_FIELD[field] ?? field, message])), err.message);
+        }
         throw err;
       }
       return representReport(ctx, principal, await reportOfToken(ctx, principal, report.reference));

@@ -35,6 +35,10 @@ export const severitySchema = z
     vector: z.string().meta({ description: 'The team’s CVSS 3.1 or 4.0 vector.' }),
     score: z.number(),
     rating: z.enum(SEVERITIES),
+    second: z
+      .object({ vector: z.string(), score: z.number(), rating: z.enum(SEVERITIES) })
+      .nullable()
+      .meta({ description: 'The team’s vector of the other CVSS version (4.0 beside a 3.1 `vector`, or the reverse), carried into advisories; only `vector` rates the report. Null when none.' }),
   })
   .nullable()
   .meta({ description: 'The team’s assessment (not the reporter’s suggestion); null until set. Drives the remediation target.' });

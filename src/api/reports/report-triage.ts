@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import type { Report } from '../../db/schema.ts';
+import { scoreCvss } from '../../domain/cvss-score.ts';
+import { severityFromCvssRating } from '../../sla/sla-targets.ts';
 import { loadReportClocks } from '../../sla/report-clocks.ts';
 import type { SlaClock } from '../../sla/sla-clocks.ts';
 import type { severitySchema, slaClockSchema } from './report-representation.ts';
@@ -21,12 +23,19 @@ function presentClock(c: SlaClock): z.infer<typeof slaClockSchema> {
   };
 }
 
+/** The second vector was validated before it was stored; scored here, as the advisory scores it. */
+function presentSecond(vector: string | null): NonNullable<ApiTriageFields['severity']>['second'] {
+  const scored = vector ? scoreCvss(vector) : null;
+  if (!scored?.ok) return null;
+  return { vector: scored.value.vector, score: scored.value.score, rating: severityFromCvssRating(scored.value.severity) };
+}
+
 export async function loadTriageFields(ctx: AppContext, report: Report): Promise<ApiTriageFields> {
   const loaded = await loadReportClocks(ctx.db, report.id);
   return {
     severity:
       report.team_cvss_vector && report.team_cvss_score !== null && report.severity
-        ? { vector: report.team_cvss_vector, score: Number(report.team_cvss_score), rating: report.severity }
+        ? { vector: report.team_cvss_vector, score: Number(report.team_cvss_score), rating: report.severity, second: presentSecond(report.team_cvss_second_vector) }
         : null,
     slaClocks: (loaded?.clocks ?? []).map(presentClock),
   };

@@ -34,6 +34,7 @@ import { listRefusedDeliveries } from '../../mail/deliveries.ts';
 import { loadMailEvidenceView } from '../../mail-intake/mail-evidence-view.ts';
 import { loadTrackerPanel } from '../../trackers/link-issue.ts';
 import { loadCraPanel, registerStaffCraRoutes } from './staff-cra.tsx';
+import { registerStaffEarlyNoticeRoutes } from './staff-early-notice.tsx';
 import { COORDINATION_DONE_MESSAGES, loadCoordinationPanel, registerStaffCoordinationRoutes, shareFromComposer } from './staff-coordination.tsx';
 import { namedMessage } from '../named-message.ts';
 
@@ -126,6 +127,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
         cannedTemplates={cannedTemplates}
         done={done}
         canDraftAdvisory={can.editAdvisory(req.staff!, report.program_id)}
+        canSendEarlyNotice={can.sendEarlyNotice(req.staff!, report.program_id)}
         privacy={can.manageReporterData(req.staff!, report.program_id) ? { confirm: done === 'erase-confirm' } : undefined}
       />
     );
@@ -211,5 +213,6 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
   registerStaffDisclosureRoutes(app, ctx, { auth, visibleReport, editableReport, render });
   registerReportDeliveryRoutes(app, ctx, { auth, visibleReport });
   registerStaffCraRoutes(app, ctx, { auth, visibleReport });
+  registerStaffEarlyNoticeRoutes(app, ctx, { auth, visibleReport });
   registerStaffCoordinationRoutes(app, ctx, { auth, visibleReport, editableReport, render });
 }

@@ -248,13 +248,14 @@ export function AdvisoryEditorPage(props: {
 }
 
 /** The report page's advisory panel: start one, or go to it. */
-export function ReportAdvisoryPanel(props: { reference: string; advisory: { id: string; publicId: string | null; state: 'draft' | 'published' } | undefined; canEdit: boolean; csrf: string; earlyNotice?: string | undefined }) {
+export function ReportAdvisoryPanel(props: { reference: string; advisory: { id: string; publicId: string | null; state: 'draft' | 'published' } | undefined; canEdit: boolean; csrf: string; earlyNotice?: string | undefined; earlyNoticeHref?: string | undefined }) {
   const a = props.advisory;
   return (
     <section class="panel advisory-panel" aria-labelledby="advisory-h">
       <h2 id="advisory-h">Advisory</h2>
       {/* The program's early customer notice rule (src/subscriptions/early-notice.ts). */}
       {!a && props.earlyNotice ? <p class="notice early-notice" role="status">{props.earlyNotice}</p> : null}
+      {props.earlyNoticeHref ? <p><a href={props.earlyNoticeHref}>Notify the product’s subscribers before publication (TLP:AMBER)</a></p> : null}
       {a ? (
         <p>
           <a href={`/staff/advisories/${a.id}`}>{a.publicId ?? 'Draft advisory'}</a> ({a.state === 'draft' ? 'draft' : 'published'})

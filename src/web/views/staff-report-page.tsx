@@ -67,6 +67,8 @@ export function StaffReportPage(props: {
   /** The report's advisory, if one was drafted; `canDraftAdvisory` offers to start one. */
   advisory?: { id: string; publicId: string | null; state: 'draft' | 'published' };
   canDraftAdvisory?: boolean;
+  /** Leads and admins: compose a TLP:AMBER early customer notice (src/web/routes/staff-early-notice.tsx). */
+  canSendEarlyNotice?: boolean;
   /** Set for the program's admins: export and erase the reporter's personal data. */
   privacy?: { confirm: boolean };
   /** The report's mail to the reporter not sent yet (src/jobs/job-status.ts), and whether the viewer may retry it. */
@@ -108,7 +110,7 @@ export function StaffReportPage(props: {
         <PartyAnswers parties={props.coordination?.parties ?? []} date={disclosure} />
       </>
     ),
-    advisory: <ReportAdvisoryPanel reference={report.reference} advisory={props.advisory} canEdit={props.canDraftAdvisory ?? false} csrf={props.csrf} earlyNotice={earlyNotice} />,
+    advisory: <ReportAdvisoryPanel reference={report.reference} advisory={props.advisory} canEdit={props.canDraftAdvisory ?? false} csrf={props.csrf} earlyNotice={earlyNotice} earlyNoticeHref={props.canSendEarlyNotice && props.advisory?.state !== 'published' ? `${base}/early-notice` : undefined} />,
   };
   const later = (key: keyof typeof panels) => (first.has(key) ? null : panels[key]);
   const ssvc = readSsvc(report.ssvc);

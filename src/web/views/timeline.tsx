@@ -4,6 +4,7 @@ import { formatDate, formatSize } from './layout.tsx';
 import { describeTriageEvent } from './triage-events.ts';
 import { describeCraEvent } from './cra-events.ts';
 import { describeCoordinationEvent } from '../../coordination/coordination-events.ts';
+import { describeEarlyNoticeEvent } from '../../early-notices/early-notice-events.ts';
 import { describeDisclosureEvent } from '../../disclosure/disclosure-words.ts';
 
 function stateLabel(v: unknown): string {
@@ -31,7 +32,7 @@ function describeEvent(e: Extract<TimelineEntry, { kind: 'event' }>, audience: '
     case 'assigned':
       return e.data.to ? `${who} changed the assignee.` : `${who} removed the assignee.`;
     default:
-      return describeTriageEvent(e.type, e.data, who) ?? describeDisclosureEvent(e.type, e.data, audience, who) ?? describeCraEvent(e.type, e.data, who) ?? describeCoordinationEvent(e.type, e.data, who, audience) ?? `${who}: ${e.type}`;
+      return describeTriageEvent(e.type, e.data, who) ?? describeDisclosureEvent(e.type, e.data, audience, who) ?? describeCraEvent(e.type, e.data, who) ?? describeCoordinationEvent(e.type, e.data, who, audience) ?? describeEarlyNoticeEvent(e.type, e.data, who) ?? `${who}: ${e.type}`;
   }
 }
 
