@@ -9,7 +9,7 @@ import { findReportByTrackingToken, listAttachments, loadTimeline } from '../../
 import { postReporterReply } from '../../reports/report-actions.ts';
 import { sendAttachment } from '../download.ts';
 import { readMultipartForm } from '../multipart-form.ts';
-import { chrome, sendHtml } from '../page-context.ts';
+import { chrome, publicBaseUrl, sendHtml } from '../page-context.ts';
 import { hitRateLimit, idRateLimitKey } from '../rate-limit.ts';
 import { renderPage } from '../views/layout.tsx';
 import { TrackPage } from '../views/track-page.tsx';
@@ -62,7 +62,7 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
         chrome={chrome(req, reply, program)}
         report={report}
         token={token}
-        trackUrl={`${ctx.config.baseUrl}/track/${token}`}
+        trackUrl={`${program ? publicBaseUrl(ctx, program) : ctx.config.baseUrl}/track/${token}`}
         justSubmitted={query.submitted === '1'}
         sent={query.sent === '1'}
         timeline={timeline}
