@@ -68,7 +68,8 @@ export function publicBaseUrl(ctx: AppContext, program: Program): string {
  */
 export async function staffProgram(ctx: AppContext, req: FastifyRequest): Promise<Program> {
   const staff = req.staff;
-  const asked = (req.query as Record<string, unknown> | undefined)?.program;
+  // The switcher's link (?program=) or a form's hidden field: a POST acts on the program its page showed.
+  const asked = (req.query as Record<string, unknown> | undefined)?.program ?? (req.body as Record<string, unknown> | undefined)?.program;
   const candidates = [
     typeof asked === 'string' ? asked : undefined,
     programSlugForHost(ctx.config.programs, ctx.defaultProgramSlug, req.hostname),
@@ -110,4 +111,11 @@ export function verifyCsrf(app: { csrfProtection: (req: FastifyRequest, reply: F
     });
     app.csrfProtection(req, refusing, (err?: Error) => (err ? reject(err) : resolve()));
   });
+}
+
+/** The programs a staff member has a role in, by name, for the program switcher. */
+export async function staffProgramChoices(ctx: AppContext, req: FastifyRequest): Promise<{ slug: string; name: string }[]> {
+  const ids = new Set(req.staff ? req.staff.roles.keys() : []);
+  const rows = await ctx.db.selectFrom('programs').select(['id', 'slug', 'name']).orderBy('slug').execute();
+  return rows.filter((r) => ids.has(r.id)).map((r) => ({ slug: r.slug, name: r.name }));
 }
