@@ -46,6 +46,7 @@ for (const kind of await databaseKinds()) {
     let nordReport: { id: string; reference: string };
     let vigReport: { id: string; reference: string };
     let vigDraftId: string;
+    let vigOpen: { id: string; reference: string };
 
     const staff = async (name: keyof typeof people, role: 'admin' | 'triager', programs: Program[]) => {
       emails[name] = `${name.toLowerCase()}-${kind}@psirt.example.net`;
@@ -79,6 +80,7 @@ for (const kind of await databaseKinds()) {
       await publish(nordReport);
       await publish(vigReport);
       const vigSecret = await submitReport(t.ctx.db, t.ctx.vault, { program: vigila, input: reportInput(vigila, { title: 'Vigila-only secret in the scoring API', product: vigila.config.products[0]!.id }), files: [], channel: 'web' });
+      vigOpen = vigSecret;
       vigDraftId = (await draftAdvisoryFromReport(t.ctx.db, t.ctx.vault, { reportReference: vigSecret.reference, actorId: people.both })).id;
       await worker.drain();
       sink.mails.length = 0;
@@ -237,6 +239,17 @@ for (const kind of await databaseKinds()) {
       assert.match(mail[0]!, /https:\/\/security\.vigila\.example\/subscribe\/confirm\/\S+/);
       assert.match(mail[0]!, /https:\/\/security\.vigila\.example\/unsubscribe\/\S+/);
       assert.doesNotMatch(mail[0]!, /psirt\.example\.net|nordlys/i);
+    });
+
+    it("invites a coordination party with a link on the program's host", async () => {
+      const admin = await signedIn('both');
+      const csrf = Client.csrf((await admin.get(`/staff/reports/${vigOpen.reference}`)).body);
+      const res = await admin.postForm(`/staff/reports/${vigOpen.reference}/parties`, { _csrf: csrf, partyName: 'Upstream', partyEmail: 'psirt@upstream.example', partyRole: 'vendor' });
+      assert.equal(res.statusCode, 303, `${res.statusCode} ${(/class="(?:notice error|field-error)[^>]*>[^<]*/.exec(res.body) ?? [''])[0]}`);
+      await worker.drain();
+      const mail = sink.mails.filter((m) => m.to.includes('psirt@upstream.example')).map((m) => mailText(m.raw));
+      assert.equal(mail.length, 1);
+      assert.match(mail[0]!, /https:\/\/security\.vigila\.example\/party\/\S+/);
     });
 
     it("keeps an API token to its program: it cannot read or write the other's reports", async () => {
