@@ -306,6 +306,13 @@ for (const kind of await databaseKinds()) {
       assert.equal(received, own.length);
       assert.doesNotMatch((await a.get('/staff/metrics')).body, /Vigila/);
       assert.notEqual((await a.get('/staff/audit/export.csv')).statusCode, 200, 'the audit log is for administrators');
+
+      // And the other way round: the default program's staff and products are not in the inbox filters of the other's triager.
+      const b = await signedIn('triagerB');
+      const inboxB = (await b.get('/staff/reports?state=all')).body;
+      assert.ok(inboxB.includes(vigReport.reference));
+      assert.doesNotMatch(inboxB, /NORD-|Nordlys|Person triagerA/, 'no report, product or staff name of the default program');
+      assert.match(inboxB, new RegExp(`value="${vigila.config.products[0]!.id}"`), 'its own products to filter by');
     });
 
     it("works on one program at a time on the staff pages about one program, as the member's roles allow", async () => {
