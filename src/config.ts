@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { programConfigSchema, type ProgramConfig } from './programs/program-config.ts';
 import { demoProgram } from './programs/demo-program.ts';
+import { duplicateHostnames } from './programs/program-hosts.ts';
 import { placeholderProblems } from './policy/policy-text.ts';
 import { decodeSecret, InstanceSecret } from './secrets/instance-secret.ts';
 import { defaultSecretFile } from './secrets/secret-file.ts';
@@ -366,6 +367,7 @@ function loadPrograms(explicitPath: string | undefined, cwd: string): ProgramCon
   }
   // Checked here rather than in the schema, which also reads policies already published.
   const problems = parsed.data.programs.flatMap((p, i) => Object.entries(placeholderProblems(p.policy)).map(([key, problem]) => `  programs.${i}.policy.${key}: ${problem}`));
+  problems.push(...duplicateHostnames(parsed.data.programs).map((p) => `  programs: ${p}`));
   if (problems.length) throw new ConfigError(`${file}: invalid program config:\n${problems.join('\n')}`);
   return parsed.data.programs;
 }

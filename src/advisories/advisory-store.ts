@@ -4,6 +4,7 @@ import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { InvalidTransitionError, NotFoundError, ValidationError } from '../errors.ts';
+import { programBaseUrl } from '../programs/program-hosts.ts';
 import { loadProgram, type Program } from '../programs/programs.ts';
 import { findReportByReference } from '../reports/read-report.ts';
 import { applyTransition, lockReportState } from '../reports/report-actions.ts';
@@ -32,8 +33,9 @@ export interface StaffAdvisory {
 
 const keyId = (id: string) => `advisory:${id}`;
 
-export function advisoryPublisher(program: Program, baseUrl: string): AdvisoryPublisher {
-  return { name: program.config.vendor, baseUrl, contactEmail: program.config.contactEmail, ...(program.config.csaf ? { csaf: program.config.csaf } : {}) };
+/** The program as the publisher of its advisories; its URLs are on the program's own host (src/programs/program-hosts.ts). */
+export function advisoryPublisher(program: Program, instanceBaseUrl: string): AdvisoryPublisher {
+  return { name: program.config.vendor, baseUrl: programBaseUrl(instanceBaseUrl, program), contactEmail: program.config.contactEmail, ...(program.config.csaf ? { csaf: program.config.csaf } : {}) };
 }
 
 /** EMB-SA-2026-0001: the program's reference prefix, "SA", the year, a per-year number. */
@@ -250,11 +252,9 @@ export async function publishAdvisory(
     if (row.report_id) await refuseWithheldCredits(trx, vault, row.report_id, args.content.credits);
     // The public number is taken at first publication, so the public sequence has no gaps for drafts.
     let publicId = row.public_id;
-    if (!publicId) {
-      const program = await loadProgram(trx, { id: row.program_id });
-      if (!program) throw new NotFoundError('This program');
-      publicId = await nextPublicId(trx, program, now);
-    }
+    const program = await loadProgram(trx, { id: row.program_id });
+    if (!program) throw new NotFoundError('This program');
+    if (!publicId) publicId = await nextPublicId(trx, program, now);
     const next: AdvisoryRevision[] = [...revisions, { number: revisions.length + 1, date: now.toISOString(), summary }];
     await trx
       .updateTable('advisories')
@@ -276,7 +276,7 @@ export async function publishAdvisory(
     await queueWebhookEvent(trx, { event: 'advisory.published', programId: row.program_id, reportId: row.report_id ?? undefined, advisoryId: row.id });
     if (row.report_id) {
       const report = await lockReportState(trx, row.report_id);
-      const url = `${args.baseUrl}/advisories/${encodeURIComponent(publicId)}`;
+      const url = `${programBaseUrl(args.baseUrl, program)}/advisories/${encodeURIComponent(publicId)}`;
       const data = { advisoryId: publicId, advisoryUrl: url, revision: next.length };
       const actor = { kind: 'staff' as const, id: args.actorId };
       if (first && report.state === 'fixed') {
@@ -341,12 +341,13 @@ export interface PublishedAdvisory {
   program: Program;
 }
 
-/** Published advisories, newest first, as every public output renders them. */
-export async function listPublishedAdvisories(db: Db, baseUrl: string, options: { limit?: number } = {}): Promise<Advisory[]> {
+/** A program's published advisories, newest first, as every public output renders them. */
+export async function listPublishedAdvisories(db: Db, baseUrl: string, options: { programId: string; limit?: number }): Promise<Advisory[]> {
   const rows = await db
     .selectFrom('advisories')
     .select(['public_id', 'program_id', 'content', 'revisions'])
     .where('state', '=', 'published')
+    .where('program_id', '=', options.programId)
     .orderBy('published_at', 'desc')
     .orderBy('public_id', 'desc')
     .limit(options.limit ?? 1000)
@@ -354,20 +355,21 @@ export async function listPublishedAdvisories(db: Db, baseUrl: string, options: 
   return (await toPublic(db, baseUrl, rows)).map((p) => p.advisory);
 }
 
-/** One published advisory by its public id, with its program; drafts are "not found". */
-export async function loadPublishedAdvisory(db: Db, baseUrl: string, publicId: string): Promise<PublishedAdvisory | undefined> {
+/** One published advisory of the program by its public id; drafts and other programs' are "not found". */
+export async function loadPublishedAdvisory(db: Db, baseUrl: string, publicId: string, only: { programId: string }): Promise<PublishedAdvisory | undefined> {
   const rows = await db
     .selectFrom('advisories')
     .select(['public_id', 'program_id', 'content', 'revisions'])
     .where('state', '=', 'published')
     .where('public_id', '=', publicId)
+    .where('program_id', '=', only.programId)
     .execute();
   return (await toPublic(db, baseUrl, rows))[0];
 }
 
 /** One published advisory by its public id; drafts are "not found". */
-export async function findPublishedAdvisory(db: Db, baseUrl: string, publicId: string): Promise<Advisory | undefined> {
-  return (await loadPublishedAdvisory(db, baseUrl, publicId))?.advisory;
+export async function findPublishedAdvisory(db: Db, baseUrl: string, publicId: string, only: { programId: string }): Promise<Advisory | undefined> {
+  return (await loadPublishedAdvisory(db, baseUrl, publicId, only))?.advisory;
 }
 
 async function toPublic(db: Db, baseUrl: string, rows: { public_id: string | null; program_id: string; content: unknown; revisions: unknown }[]): Promise<PublishedAdvisory[]> {

@@ -2,6 +2,7 @@ import type { Report } from '../db/schema.ts';
 import type { Program } from '../programs/programs.ts';
 import { formatLocalDate } from '../triage/resolution-date.ts';
 import { fillTemplate, type TemplateValues } from './template-variables.ts';
+import { programBaseUrl } from '../programs/program-hosts.ts';
 
 /** The variables' values for one report; the tracking link itself is never known (only its hash is stored). */
 export function templateValuesFor(report: Report, program: Program, baseUrl: string): TemplateValues {
@@ -10,7 +11,7 @@ export function templateValuesFor(report: Report, program: Program, baseUrl: str
     title: report.title,
     reporterName: report.reporter_name ?? report.reporter_handle ?? 'there',
     expectedResolutionDate: report.expected_resolution_date ? formatLocalDate(report.expected_resolution_date) : 'not set yet',
-    policyUrl: `${baseUrl}/policy`,
+    policyUrl: `${programBaseUrl(baseUrl, program)}/policy`, // the program's own host
     trackingHint: `You can follow ${report.reference} and reply with the private tracking link you received when you submitted it${report.reporter_email ? ', or by answering our e-mails' : ''}.`,
     programName: program.config.vendor,
   };

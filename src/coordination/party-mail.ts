@@ -4,6 +4,8 @@ import { blankAddress } from '../mail/blank-address.ts';
 import { unseal } from '../mail/seal.ts';
 import { findParty } from './parties.ts';
 import { PARTY_TOKEN_PURPOSE } from './staff-coordination.ts';
+import { programConfigSchema } from '../programs/program-config.ts';
+import { programBaseUrl } from '../programs/program-hosts.ts';
 
 type MailContext = Pick<AppContext, 'db' | 'vault' | 'config' | 'logger' | 'mailer' | 'secret'>;
 
@@ -26,7 +28,7 @@ export function partyMailJobHandlers(ctx: MailContext): { 'party-mail': JobHandl
         .selectFrom('coordination_parties as p')
         .innerJoin('reports as r', 'r.id', 'p.report_id')
         .innerJoin('programs as g', 'g.id', 'r.program_id')
-        .select(['p.report_id', 'r.reference', 'g.name as program'])
+        .select(['p.report_id', 'r.reference', 'g.name as program', 'g.config as programConfig'])
         .where('p.id', '=', partyId)
         .executeTakeFirst();
       const party = row && (await findParty(ctx.db, ctx.vault, row.report_id, partyId));
@@ -35,7 +37,8 @@ export function partyMailJobHandlers(ctx: MailContext): { 'party-mail': JobHandl
         ctx.logger.warn({ jobId: job.id, what }, 'party mail not sent: EMBARGO_SMTP_URL is not set');
         return void (await scrub());
       }
-      const base = ctx.config.baseUrl.replace(/\/$/, '');
+      // The party's page is public-facing: on the program's own host (src/programs/program-hosts.ts).
+      const base = programBaseUrl(ctx.config.baseUrl.replace(/\/$/, ''), { config: { hostnames: programConfigSchema.shape.hostnames.parse((row.programConfig as { hostnames?: unknown }).hostnames) } });
       const lines =
         what === 'invitation'
           ? [

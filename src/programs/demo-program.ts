@@ -10,6 +10,7 @@ export const demoProgram: ProgramConfig = {
   vendor: 'Example Corp',
   referencePrefix: 'EMB',
   contactEmail: 'security@example.com',
+  hostnames: [],
   products: [
     { id: 'example-gateway', name: 'Example Gateway' },
     { id: 'example-cloud', name: 'Example Cloud' },

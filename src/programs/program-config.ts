@@ -29,6 +29,21 @@ export const programConfigSchema = z.object({
   /** Prefix of report references, e.g. EMB → EMB-2026-0001. */
   referencePrefix: z.string().regex(/^[A-Z][A-Z0-9]{1,9}$/, '2–10 uppercase letters or digits'),
   contactEmail: z.string().email(),
+  /**
+   * Host names whose public pages are this program's (security.txt, key, policy, advisories, feeds,
+   * report form, tracking pages), e.g. ["security.vendor-a.example"]; the first one is the program's
+   * public address in links, mails and feeds (scheme and port of EMBARGO_BASE_URL). A host named by
+   * no program shows the first program of the file. Absent: EMBARGO_BASE_URL's host.
+   */
+  hostnames: z
+    .array(
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, 'a host name such as security.example.com (no scheme, port or path)'),
+    )
+    .default([]),
   products: z.array(productSchema).min(1),
   /**
    * Response-time promises (src/sla/sla-targets.ts). Only firstResponseBusinessDays is required,

@@ -5,6 +5,7 @@ import type { AppContext } from '../context.ts';
 import { hashToken, safeEqual } from '../domain/tokens.ts';
 import type { JobHandler } from '../jobs/worker.ts';
 import { unseal } from '../mail/seal.ts';
+import { programBaseUrl } from '../programs/program-hosts.ts';
 import { loadProgram, type Program } from '../programs/programs.ts';
 import { fanOutAdvisoryNotice } from './notify-subscribers.ts';
 import { CONFIRM_TOKEN_PURPOSE, purgeExpiredPending } from './request-subscription.ts';
@@ -25,11 +26,12 @@ export function subscriptionJobHandlers(ctx: JobContext): {
   'forget-unconfirmed-subscribers': JobHandler<'forget-unconfirmed-subscribers'>;
 } {
   const keys = subscriberKeys(ctx.secret);
+  // The subscriber's links are on the program's own host (src/programs/program-hosts.ts).
   const mailContext = (program: Program, subscriberId: string): SubscriberMailContext => ({
     vendor: program.config.vendor,
-    baseUrl: ctx.config.baseUrl,
+    baseUrl: programBaseUrl(ctx.config.baseUrl, program),
     products: program.config.products,
-    unsubscribeUrl: `${ctx.config.baseUrl}/unsubscribe/${keys.unsubscribeToken(subscriberId)}`,
+    unsubscribeUrl: `${programBaseUrl(ctx.config.baseUrl, program)}/unsubscribe/${keys.unsubscribeToken(subscriberId)}`,
   });
 
   return {
@@ -44,7 +46,7 @@ export function subscriptionJobHandlers(ctx: JobContext): {
       // Asked again since: that request's own job sends the link that works; this one would be dead.
       if (!s.confirm_token_hash || !safeEqual(s.confirm_token_hash, hashToken(token))) return void (await scrub());
       const m = mailContext(program, s.id);
-      const confirmUrl = `${ctx.config.baseUrl}/subscribe/confirm/${token}`;
+      const confirmUrl = `${m.baseUrl}/subscribe/confirm/${token}`;
       const requested = { allProducts: s.pending_all_products, products: s.pending_products ?? [] };
       const confirmed = s.confirmed_at !== null;
       await sendSubscriberMail(ctx, job, {

@@ -6,6 +6,7 @@ import { chrome, sendHtml } from './page-context.ts';
 import { renderPage } from './views/layout.tsx';
 import { MessagePage } from './views/staff-auth-pages.tsx';
 import type { PageChrome } from './views/layout.tsx';
+import { programSlugForHost } from '../programs/program-hosts.ts';
 
 export interface Answer {
   status: number;
@@ -75,9 +76,10 @@ export function csrfRefusal(err: unknown): Answer | undefined {
   return undefined;
 }
 
-/** The header of error pages: the default program's name and navigation, from the configuration (no database needed: a 503 has none). */
+/** The header of error pages: the host's program's name and navigation, from the configuration (no database needed: a 503 has none). */
 function errorChrome(ctx: AppContext, req: FastifyRequest, reply: FastifyReply): PageChrome {
-  const config = ctx.config.programs.find((p) => p.slug === ctx.defaultProgramSlug) ?? ctx.config.programs[0];
+  const slug = programSlugForHost(ctx.config.programs, ctx.defaultProgramSlug, req.hostname);
+  const config = ctx.config.programs.find((p) => p.slug === slug) ?? ctx.config.programs[0];
   return chrome(req, reply, config ? { config } : undefined);
 }
 

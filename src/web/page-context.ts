@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { NotFoundError } from '../errors.ts';
 import { loadProgram, type Program } from '../programs/programs.ts';
 import type { ProgramConfig } from '../programs/program-config.ts';
+import { programBaseUrl, programSlugForHost } from '../programs/program-hosts.ts';
 import type { PageChrome } from './views/layout.tsx';
 
 declare module 'fastify' {
@@ -36,11 +37,51 @@ export function isSecureRequest(req: FastifyRequest): boolean {
   return req.protocol === 'https';
 }
 
-/** The program the public pages show. */
+/** The instance's default program (the first in the config): what a host no program names shows. */
 export async function defaultProgram(ctx: AppContext): Promise<Program> {
   const program = await loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
   if (!program) throw new NotFoundError('This program');
   return program;
+}
+
+/**
+ * The program a public request is for, by the host it was sent to (src/programs/program-hosts.ts).
+ * req.hostname is the Host header, or X-Forwarded-Host only when EMBARGO_TRUST_PROXY is set, so a
+ * client cannot pick another program's pages by a header an untrusted proxy passed on.
+ */
+export async function requestProgram(ctx: AppContext, req: FastifyRequest): Promise<Program> {
+  const program = await loadProgram(ctx.db, { slug: programSlugForHost(ctx.config.programs, ctx.defaultProgramSlug, req.hostname) });
+  if (!program) throw new NotFoundError('This program');
+  return program;
+}
+
+/** The public base URL of the program (its own host name): links in pages, feeds and mail. */
+export function publicBaseUrl(ctx: AppContext, program: Program): string {
+  return programBaseUrl(ctx.config.baseUrl, program);
+}
+
+/**
+ * The program a staff page is about: ?program=<slug> when the member has a role there, else the
+ * program of the host the page was asked on, else the first program they have a role in. Pages
+ * that list several programs (inbox, due, metrics) filter by role themselves; this one is for the
+ * pages that are about one program (policy, canned responses, the inbox's product and staff filters).
+ */
+export async function staffProgram(ctx: AppContext, req: FastifyRequest): Promise<Program> {
+  const staff = req.staff;
+  // The switcher's link (?program=) or a form's hidden field: a POST acts on the program its page showed.
+  const asked = (req.query as Record<string, unknown> | undefined)?.program ?? (req.body as Record<string, unknown> | undefined)?.program;
+  const candidates = [
+    typeof asked === 'string' ? asked : undefined,
+    programSlugForHost(ctx.config.programs, ctx.defaultProgramSlug, req.hostname),
+  ];
+  for (const slug of candidates) {
+    if (!slug) continue;
+    const program = await loadProgram(ctx.db, { slug });
+    if (program && (!staff || staff.roles.has(program.id))) return program;
+  }
+  const firstId = staff ? [...staff.roles.keys()][0] : undefined;
+  const first = firstId ? await loadProgram(ctx.db, { id: firstId }) : undefined;
+  return first ?? (await requestProgram(ctx, req));
 }
 
 /** Sends a rendered page; pages that show private data are never cached. */
@@ -70,4 +111,11 @@ export function verifyCsrf(app: { csrfProtection: (req: FastifyRequest, reply: F
     });
     app.csrfProtection(req, refusing, (err?: Error) => (err ? reject(err) : resolve()));
   });
+}
+
+/** The programs a staff member has a role in, by name, for the program switcher. */
+export async function staffProgramChoices(ctx: AppContext, req: FastifyRequest): Promise<{ slug: string; name: string }[]> {
+  const ids = new Set(req.staff ? req.staff.roles.keys() : []);
+  const rows = await ctx.db.selectFrom('programs').select(['id', 'slug', 'name']).orderBy('slug').execute();
+  return rows.filter((r) => ids.has(r.id)).map((r) => ({ slug: r.slug, name: r.name }));
 }

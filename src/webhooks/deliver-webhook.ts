@@ -7,6 +7,7 @@ import { openWebhookSecret } from './manage-webhooks.ts';
 import { outboundRequest } from './outbound-request.ts';
 import type { WebhookEvent } from './webhook-events.ts';
 import { signWebhook } from './webhook-signature.ts';
+import { programBaseUrl } from '../programs/program-hosts.ts';
 
 /** The job handler: one signed POST per attempt; the worker retries with backoff while it throws. */
 export function webhookJobHandlers(ctx: AppContext): Pick<JobHandlers, 'webhook-delivery'> {
@@ -101,7 +102,7 @@ export async function webhookPayload(ctx: AppContext, row: DeliveryRow): Promise
   }
   if (row.advisory_id) {
     const advisory = await ctx.db.selectFrom('advisories').select(['public_id']).where('id', '=', row.advisory_id).executeTakeFirst();
-    if (advisory?.public_id) data.advisory = { id: advisory.public_id, links: { public: `${ctx.config.baseUrl}/advisories/${encodeURIComponent(advisory.public_id)}` } };
+    if (advisory?.public_id) data.advisory = { id: advisory.public_id, links: { public: `${program ? programBaseUrl(ctx.config.baseUrl, program) : ctx.config.baseUrl}/advisories/${encodeURIComponent(advisory.public_id)}` } };
   }
   return { type: row.event, timestamp: row.occurred_at.toISOString(), data };
 }

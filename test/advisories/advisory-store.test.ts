@@ -56,8 +56,8 @@ for (const kind of await databaseKinds()) {
         await saveDraft(t.db, testVault, { id, content: { ...draft.content, summary: 'Marker-Summary-k2P embargoed details.' } });
         const dump = await dumpDatabase(t.db);
         assert.deepEqual(leakedMarkers(dump, { title: 'Marker-Title-q7Z', summary: 'Marker-Summary-k2P' }), [], 'a draft is sealed at rest');
-        assert.equal(await findPublishedAdvisory(t.db, BASE, `${program.config.referencePrefix}-SA-2026-0001`), undefined, 'a draft is not public');
-        assert.deepEqual(await listPublishedAdvisories(t.db, BASE), []);
+        assert.equal(await findPublishedAdvisory(t.db, BASE, `${program.config.referencePrefix}-SA-2026-0001`, { programId: program.id }), undefined, 'a draft is not public');
+        assert.deepEqual(await listPublishedAdvisories(t.db, BASE, { programId: program.id }), []);
       } finally {
         await t.close();
       }
@@ -105,6 +105,7 @@ for (const kind of await databaseKinds()) {
       try {
         const lead = await makeStaff(t.db, 'lead');
         const report = await makeReport(t.db);
+        const program = await demo(t.db);
         await fixReport(t.db, report.id, lead.id);
         const { id } = await draftAdvisoryFromReport(t.db, testVault, { reportReference: report.reference, actorId: lead.id });
         const draft = (await loadStaffAdvisory(t.db, testVault, id))!;
@@ -117,7 +118,7 @@ for (const kind of await databaseKinds()) {
         const publicId = `${(await demo(t.db)).config.referencePrefix}-SA-2026-0001`;
         assert.deepEqual(first, { publicId, revision: 1 });
         assert.equal((await loadStaffAdvisory(t.db, testVault, id))?.publicId, publicId);
-        const pub = await findPublishedAdvisory(t.db, BASE, publicId);
+        const pub = await findPublishedAdvisory(t.db, BASE, publicId, { programId: program.id });
         assert.ok(pub);
         assert.deepEqual(pub.revisions, [{ number: 1, date: '2026-11-24T09:00:00.000Z', summary: 'Initial release' }]);
         assert.equal(pub.publisher.baseUrl, BASE);
@@ -141,11 +142,11 @@ for (const kind of await databaseKinds()) {
         );
         const second = await publishAdvisory(t.db, testVault, { id, actorId: lead.id, content: { ...content, cveId: 'CVE-2026-4242' }, revisionSummary: 'CVE assigned', baseUrl: BASE, now: new Date('2026-11-25T09:00:00Z') });
         assert.equal(second.revision, 2);
-        const revised = (await findPublishedAdvisory(t.db, BASE, publicId))!;
+        const revised = (await findPublishedAdvisory(t.db, BASE, publicId, { programId: program.id }))!;
         assert.equal(revised.cveId, 'CVE-2026-4242');
         assert.equal(revised.initialReleaseDate, '2026-11-24T09:00:00.000Z');
         assert.equal(revised.currentReleaseDate, '2026-11-25T09:00:00.000Z');
-        assert.deepEqual((await listPublishedAdvisories(t.db, BASE)).map((a) => a.id), [publicId]);
+        assert.deepEqual((await listPublishedAdvisories(t.db, BASE, { programId: program.id })).map((a) => a.id), [publicId]);
       } finally {
         await t.close();
       }

@@ -28,7 +28,7 @@ describe('embargo init --example', () => {
 
       const unknown = await runCli(['init', '--example', 'nope'], { EMBARGO_CONFIG: target });
       assert.equal(unknown.code, 1);
-      assert.match(unknown.stderr, /Available: fraud-platform, gateway-vendor/);
+      assert.match(unknown.stderr, /Available: fraud-platform, gateway-vendor, several-programs/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -75,7 +75,15 @@ type Resp = Awaited<ReturnType<FastifyInstance['inject']>>;
 /** A browser-like client for inject(): keeps cookies, finds CSRF tokens in pages. */
 export class Client {
   cookies = new Map<string, string>();
-  constructor(private app: FastifyInstance) {}
+  /** `host`: the Host header every request sends (a program's own host name); absent: inject's default. */
+  constructor(
+    private app: FastifyInstance,
+    private host?: string,
+  ) {}
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    return { cookie: this.cookieHeader(), ...(this.host ? { host: this.host } : {}), ...extra };
+  }
 
   private cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -90,7 +98,7 @@ export class Client {
   }
 
   async get(url: string): Promise<Resp> {
-    return this.keep(await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader() } }));
+    return this.keep(await this.app.inject({ method: 'GET', url, headers: this.headers() }));
   }
 
   async postForm(url: string, fields: Record<string, string>): Promise<Resp> {
@@ -98,7 +106,7 @@ export class Client {
       await this.app.inject({
         method: 'POST',
         url,
-        headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+        headers: this.headers({ 'content-type': 'application/x-www-form-urlencoded' }),
         payload: new URLSearchParams(fields).toString(),
       }),
     );
@@ -114,7 +122,7 @@ export class Client {
       await this.app.inject({
         method: 'POST',
         url,
-        headers: { cookie: this.cookieHeader(), 'content-type': encoded.headers.get('content-type')! },
+        headers: this.headers({ 'content-type': encoded.headers.get('content-type')! }),
         payload,
       }),
     );

@@ -8,6 +8,7 @@ import { screenSubmission } from '../../triage/spam-signals.ts';
 import { bothSteps, checkDuplicatesAtSubmission } from '../../triage/duplicate-suggestions.ts';
 import { defineEndpoint, type SchemaEnv } from '../endpoint.ts';
 import { reportPath } from './report-representation.ts';
+import { programBaseUrl } from '../../programs/program-hosts.ts';
 
 const attachmentInput = z.object({
   filename: z.string().trim().min(1, 'Give the file name.').max(255),
@@ -91,7 +92,7 @@ export function postReportEndpoint(ctx: AppContext) {
         id: submitted.id,
         reference: submitted.reference,
         state: 'new',
-        trackingUrl: `${ctx.config.baseUrl}/track/${submitted.trackingToken}`,
+        trackingUrl: `${programBaseUrl(ctx.config.baseUrl, program)}/track/${submitted.trackingToken}`, // the program's own host
         links: { self },
       } satisfies z.infer<typeof submittedSchema>;
     },

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { AppError, NotFoundError, ValidationError } from '../../errors.ts';
-import { chrome, defaultProgram, sendHtml } from '../../web/page-context.ts';
+import { chrome, sendHtml, staffProgram } from '../../web/page-context.ts';
 import { requireStaff } from '../../web/require-staff.ts';
 import { renderPage } from '../../web/views/layout.tsx';
 import { apiCan, tokenPrograms } from '../api-policies.ts';
@@ -35,7 +35,7 @@ export function registerStaffTokenRoutes(app: FastifyInstance, ctx: AppContext):
     const tokens = await listApiTokens(ctx.db, programs.map((p) => p.id));
     const page = (
       <StaffTokensPage
-        chrome={chrome(req, reply, await defaultProgram(ctx))}
+        chrome={chrome(req, reply, await staffProgram(ctx, req))}
         csrf={reply.generateCsrf()}
         programs={programs}
         tokens={tokens}

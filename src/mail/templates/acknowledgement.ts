@@ -5,6 +5,7 @@ import { activeKeyInfo } from '../../keys/program-keys.ts';
 import { firstResponseWords } from '../../policy/promise-words.ts';
 import type { SenderHasher } from '../../triage/sender-hash.ts';
 import { detailsAllowed, footer, loadReportForMail, type Prepared, type RenderOptions, type ReportForMail } from './template.ts';
+import { programBaseUrl } from '../../programs/program-hosts.ts';
 
 /**
  * At most this many acknowledgements to one address per hour: a forged From
@@ -54,6 +55,7 @@ export async function prepareAcknowledgement(db: Db, vault: ReportVault, hasher:
     return { send: false, reason: `more than ${ACK_LIMIT_PER_HOUR} acknowledgements to this address in the last hour`, template, report, to };
   }
   const { program } = report;
+  baseUrl = programBaseUrl(baseUrl, program); // the reporter's links are on the program's own host
   const trackUrl = `${baseUrl}/track/${props.token}`;
   if (!props.mailId) return prepareWebReceipt(report, to, trackUrl, baseUrl, Boolean(props.recovery));
   const mail = await db.selectFrom('inbound_mails').select(['decryption', 'detail', 'received_at']).where('id', '=', props.mailId).executeTakeFirst();

@@ -6,6 +6,7 @@ import { openEvaluation, openMessageBody, reportKey } from '../../reports/report
 import { disclosureMailWords, isDisclosureEvent } from '../../disclosure/disclosure-words.ts';
 import { lostLinkLine } from './acknowledgement.ts';
 import { detailsAllowed, footer, loadReportForMail, quote, type Prepared, type RenderOptions } from './template.ts';
+import { programBaseUrl } from '../../programs/program-hosts.ts';
 
 export interface ReporterUpdateProps {
   /** The reporter-visible event to tell them about. */
@@ -28,6 +29,7 @@ export async function prepareReporterUpdate(db: Db, vault: ReportVault, baseUrl:
   if (!event) return { send: false, reason: 'the event no longer exists', template };
   const report = await loadReportForMail(db, vault, event.report_id);
   if (!report) return { send: false, reason: 'the report no longer exists', template };
+  baseUrl = programBaseUrl(baseUrl, report.program); // the reporter's links are on the program's own host
   if (!event.reporter_visible) return { send: false, reason: 'the event is not visible to the reporter', template, report };
   if (!report.reporterEmail) return { send: false, reason: 'the reporter gave no e-mail address (tracking page only)', template, report };
   // Contents are opened only here, for the mail being rendered; the template decides whether they may travel.

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Advisory } from '../../advisories/advisory.ts';
 import { advisoryPublisher, listPublishedAdvisories, loadPublishedAdvisory, type PublishedAdvisory } from '../../advisories/advisory-store.ts';
 import { renderAtomFeed } from '../../advisories/render-atom.ts';
@@ -11,7 +11,7 @@ import type { AppContext } from '../../context.ts';
 import { NotFoundError } from '../../errors.ts';
 import { activeKey } from '../../keys/program-keys.ts';
 import { signDetachedWith } from '../../keys/sign-detached.ts';
-import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
+import { chrome, publicBaseUrl, requestProgram, sendHtml } from '../page-context.ts';
 import { AdvisoryListPage, AdvisoryPage } from '../views/advisory-pages.tsx';
 import { renderPage } from '../views/layout.tsx';
 
@@ -60,7 +60,11 @@ function sendListing(reply: FastifyReply, title: string, names: readonly string[
  * advisories exist here: a draft's id is "not found" like any unknown one.
  */
 export function registerAdvisoryRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const base = ctx.config.baseUrl;
+  // Every document here is the program's of the host asked (src/programs/program-hosts.ts), with its URLs.
+  const hostProgram = async (req: FastifyRequest) => {
+    const program = await requestProgram(ctx, req);
+    return { program, base: publicBaseUrl(ctx, program), only: { programId: program.id } };
+  };
 
   // Signing unlocks the program key (slow by design): a document's signature is made once per content and key.
   const signatures = new Map<string, string>();
@@ -81,14 +85,14 @@ export function registerAdvisoryRoutes(app: FastifyInstance, ctx: AppContext): v
   const cveOrgId = ({ advisory, program }: PublishedAdvisory) => (advisory.cveId ? program.config.cveNumberingAuthority?.orgId : undefined);
 
   app.get('/advisories', async (req, reply) => {
-    const program = await defaultProgram(ctx);
-    const advisories = await listPublishedAdvisories(ctx.db, base);
+    const { program, base, only } = await hostProgram(req);
+    const advisories = await listPublishedAdvisories(ctx.db, base, only);
     return sendHtml(reply, renderPage(<AdvisoryListPage chrome={chrome(req, reply, program)} vendor={program.config.vendor} advisories={advisories} />));
   });
 
-  app.get('/advisories/feed.atom', async (_req, reply) => {
-    const program = await defaultProgram(ctx);
-    const advisories = await listPublishedAdvisories(ctx.db, base, { limit: 50 });
+  app.get('/advisories/feed.atom', async (req, reply) => {
+    const { program, base, only } = await hostProgram(req);
+    const advisories = await listPublishedAdvisories(ctx.db, base, { ...only, limit: 50 });
     const xml = renderAtomFeed({
       publisher: advisoryPublisher(program, base),
       feedUrl: `${base}/advisories/feed.atom`,
@@ -101,7 +105,8 @@ export function registerAdvisoryRoutes(app: FastifyInstance, ctx: AppContext): v
   app.get<{ Params: { file: string } }>('/advisories/:file', async (req, reply) => {
     const [suffix, variant] = VARIANTS.find(([s]) => req.params.file.endsWith(s))!;
     const publicId = req.params.file.slice(0, req.params.file.length - suffix.length);
-    const found = PUBLIC_ID.test(publicId) ? await loadPublishedAdvisory(ctx.db, base, publicId) : undefined;
+    const { program, base, only } = await hostProgram(req);
+    const found = PUBLIC_ID.test(publicId) ? await loadPublishedAdvisory(ctx.db, base, publicId, only) : undefined;
     if (!found) throw new NotFoundError('This advisory');
     const { advisory } = found;
     switch (variant) {
@@ -115,16 +120,15 @@ export function registerAdvisoryRoutes(app: FastifyInstance, ctx: AppContext): v
         return sendJson(reply, renderCveRecord(advisory, { orgId }));
       }
       case 'html': {
-        const program = await defaultProgram(ctx);
         return sendHtml(reply, renderPage(<AdvisoryPage chrome={chrome(req, reply, program)} advisory={advisory} cveRecord={Boolean(cveOrgId(found))} />));
       }
     }
   });
 
   // CSAF 2.0 directory-based distribution (§7.1.7, §7.1.11–13).
-  app.get('/.well-known/csaf/provider-metadata.json', async (_req, reply) => {
-    const program = await defaultProgram(ctx);
-    const [newest] = await listPublishedAdvisories(ctx.db, base, { limit: 1 });
+  app.get('/.well-known/csaf/provider-metadata.json', async (req, reply) => {
+    const { program, base, only } = await hostProgram(req);
+    const [newest] = await listPublishedAdvisories(ctx.db, base, { ...only, limit: 1 });
     const key = await activeKey(ctx.db, program.id);
     return sendJson(reply, renderProviderMetadata({
       publisher: advisoryPublisher(program, base),
@@ -134,9 +138,9 @@ export function registerAdvisoryRoutes(app: FastifyInstance, ctx: AppContext): v
   });
 
   // The ROLIE feed of the same documents (requirement 15), listed in the provider metadata.
-  app.get('/.well-known/csaf/feed-tlp-white.json', async (_req, reply) => {
-    const program = await defaultProgram(ctx);
-    const advisories = await listPublishedAdvisories(ctx.db, base);
+  app.get('/.well-known/csaf/feed-tlp-white.json', async (req, reply) => {
+    const { program, base, only } = await hostProgram(req);
+    const advisories = await listPublishedAdvisories(ctx.db, base, only);
     const key = await activeKey(ctx.db, program.id);
     return sendJson(reply, renderRolieFeed({
       publisher: advisoryPublisher(program, base),
@@ -146,25 +150,29 @@ export function registerAdvisoryRoutes(app: FastifyInstance, ctx: AppContext): v
     }));
   });
 
-  app.get('/.well-known/csaf/white/index.txt', async (_req, reply) => {
-    const advisories = await listPublishedAdvisories(ctx.db, base);
+  app.get('/.well-known/csaf/white/index.txt', async (req, reply) => {
+    const { base, only } = await hostProgram(req);
+    const advisories = await listPublishedAdvisories(ctx.db, base, only);
     return reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=300').send(renderIndexTxt(advisories));
   });
 
-  app.get('/.well-known/csaf/white/changes.csv', async (_req, reply) => {
-    const advisories = await listPublishedAdvisories(ctx.db, base);
+  app.get('/.well-known/csaf/white/changes.csv', async (req, reply) => {
+    const { base, only } = await hostProgram(req);
+    const advisories = await listPublishedAdvisories(ctx.db, base, only);
     return reply.type('text/csv; charset=utf-8').header('cache-control', 'public, max-age=300').send(renderChangesCsv(advisories));
   });
 
   // Directory listings (requirement 14 of a CSAF provider): the year folders, and each folder's documents.
-  app.get('/.well-known/csaf/white/', async (_req, reply) => {
-    const advisories = await listPublishedAdvisories(ctx.db, base);
+  app.get('/.well-known/csaf/white/', async (req, reply) => {
+    const { base, only } = await hostProgram(req);
+    const advisories = await listPublishedAdvisories(ctx.db, base, only);
     const years = [...new Set(advisories.map((a) => csafDirectoryPath(a).split('/')[0]!))].sort();
     return sendListing(reply, '/.well-known/csaf/white/', ['index.txt', 'changes.csv', ...years.map((y) => `${y}/`)]);
   });
 
   app.get<{ Params: { year: string } }>('/.well-known/csaf/white/:year/', async (req, reply) => {
-    const advisories = await listPublishedAdvisories(ctx.db, base);
+    const { base, only } = await hostProgram(req);
+    const advisories = await listPublishedAdvisories(ctx.db, base, only);
     const files = advisories
       .map((a) => csafDirectoryPath(a))
       .filter((p) => p.startsWith(`${req.params.year}/`))
@@ -178,7 +186,8 @@ export function registerAdvisoryRoutes(app: FastifyInstance, ctx: AppContext): v
     const [, document = '', sidecar] = /^(.*?\.json)(\.sha256|\.sha512|\.asc)?$/.exec(req.params.file) ?? [];
     // Our ids are upper-case letters, digits and dashes, so the file name (§5.1: lower-cased id) maps back.
     const publicId = document.replace(/\.json$/, '').toUpperCase();
-    const found = PUBLIC_ID.test(publicId) ? await loadPublishedAdvisory(ctx.db, base, publicId) : undefined;
+    const { base, only } = await hostProgram(req);
+    const found = PUBLIC_ID.test(publicId) ? await loadPublishedAdvisory(ctx.db, base, publicId, only) : undefined;
     if (!found || csafDirectoryPath(found.advisory) !== `${req.params.year}/${document}`) throw new NotFoundError('This CSAF document');
     const { advisory, program } = found;
     const bytes = csafBytes(advisory);

@@ -5,7 +5,7 @@ import { NotFoundError } from '../../errors.ts';
 import { diffPolicies } from '../../policy/policy-diff.ts';
 import { listPolicyVersions } from '../../policy/policy-versions.ts';
 import { listCredits } from '../../thanks/list-credits.ts';
-import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
+import { chrome, requestProgram, sendHtml } from '../page-context.ts';
 import { renderPage } from '../views/layout.tsx';
 import { PolicyDiffPage, PolicyHistoryPage, PolicyVersionPage } from '../views/policy-history-pages.tsx';
 import { HomePage, PolicyPage, type KeyInfo } from '../views/public-pages.tsx';
@@ -15,23 +15,23 @@ const versionNumber = z.coerce.number().int().positive().max(1_000_000);
 
 export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext, keyInfo: (programId: string) => Promise<KeyInfo | undefined>): void {
   app.get('/', async (req, reply) => {
-    const program = await defaultProgram(ctx);
+    const program = await requestProgram(ctx, req);
     return sendHtml(reply, renderPage(<HomePage chrome={chrome(req, reply, program)} program={program} />));
   });
 
   app.get('/policy', async (req, reply) => {
-    const program = await defaultProgram(ctx);
+    const program = await requestProgram(ctx, req);
     return sendHtml(reply, renderPage(<PolicyPage chrome={chrome(req, reply, program)} program={program} keyInfo={await keyInfo(program.id)} />));
   });
 
   app.get('/policy/history', async (req, reply) => {
-    const program = await defaultProgram(ctx);
+    const program = await requestProgram(ctx, req);
     const versions = await listPolicyVersions(ctx.db, program.id);
     return sendHtml(reply, renderPage(<PolicyHistoryPage chrome={chrome(req, reply, program)} program={program} versions={versions} />));
   });
 
   app.get<{ Params: { n: string } }>('/policy/versions/:n', async (req, reply) => {
-    const program = await defaultProgram(ctx);
+    const program = await requestProgram(ctx, req);
     const n = versionNumber.safeParse(req.params.n);
     const version = n.success ? (await listPolicyVersions(ctx.db, program.id)).find((v) => v.version === n.data) : undefined;
     if (!version) throw new NotFoundError('This policy version');
@@ -39,7 +39,7 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext, keyI
   });
 
   app.get<{ Querystring: { from?: string; to?: string } }>('/policy/diff', async (req, reply) => {
-    const program = await defaultProgram(ctx);
+    const program = await requestProgram(ctx, req);
     const versions = await listPolicyVersions(ctx.db, program.id);
     const from = versions.find((v) => v.version === versionNumber.safeParse(req.query.from).data);
     const to = versions.find((v) => v.version === versionNumber.safeParse(req.query.to).data);
@@ -49,7 +49,7 @@ export function registerPublicRoutes(app: FastifyInstance, ctx: AppContext, keyI
   });
 
   app.get('/thanks', async (req, reply) => {
-    const program = await defaultProgram(ctx);
+    const program = await requestProgram(ctx, req);
     if (!program.config.thanksPage) throw new NotFoundError('The thanks page');
     const years = await listCredits(ctx.db, ctx.vault, program.id);
     return sendHtml(reply, renderPage(<ThanksPage chrome={chrome(req, reply, program)} program={program} years={years} />));

@@ -4,12 +4,13 @@ import { fieldErrors, reportSubmissionSchema } from '../../domain/report-input.t
 import { DatabaseUnavailableError, ValidationError } from '../../errors.ts';
 import { asDatabaseUnavailable } from '../../db/database-errors.ts';
 import type { Program } from '../../programs/programs.ts';
+import { programSlugForHost } from '../../programs/program-hosts.ts';
 import { submitReport } from '../../reports/submit-report.ts';
 import { openSealedForm } from '../../intake/open-sealed-form.ts';
 import { activeKeyInfo, decryptionKeys } from '../../keys/program-keys.ts';
 import type { ClientBundles } from '../client-bundles.ts';
 import { readMultipartForm, type ParsedForm } from '../multipart-form.ts';
-import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
+import { chrome, requestProgram, sendHtml } from '../page-context.ts';
 import { hitRateLimit, rateLimitKeys } from '../rate-limit.ts';
 import { validateReporterKey } from '../../mail/reporter-keys.ts';
 import { assessSubmission } from '../../triage/spam-signals.ts';
@@ -24,9 +25,14 @@ const SUBMISSIONS_PER_HOUR = 30;
 export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext, bundles: ClientBundles): void {
   const limits = ctx.config.uploads;
   // The form as last shown, to show it again with what was typed while the database is away.
-  const shown: { program?: Program; script?: string } = {};
+  const shown: { programs: Map<string, Program>; script?: string } = { programs: new Map() };
   const script = async (programId: string) => (shown.script = (await activeKeyInfo(ctx.db, programId)) ? bundles.reportForm : undefined);
-  const programShown = async () => (shown.program = await defaultProgram(ctx));
+  // Per host: a form sent on one program's host is that program's report (src/programs/program-hosts.ts).
+  const programShown = async (req: FastifyRequest) => {
+    const program = await requestProgram(ctx, req);
+    shown.programs.set(program.slug, program); // by slug: a Host header cannot grow the map
+    return program;
+  };
   const formsRead = new WeakMap<FastifyRequest, ParsedForm>();
   // Derives its keys from the instance secret once, not per submission.
   const hasher = senderHasher(ctx.secret);
@@ -35,26 +41,27 @@ export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext, 
   /** A submission the database could not take: the form again with everything typed, 503 and Retry-After, never a bare error page. */
   const whileUnavailable = async (thrown: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     const err = asDatabaseUnavailable(thrown);
-    if (!(err instanceof DatabaseUnavailableError) || !shown.program) throw thrown;
+    const program = shown.programs.get(programSlugForHost(ctx.config.programs, ctx.defaultProgramSlug, req.hostname));
+    if (!(err instanceof DatabaseUnavailableError) || !program) throw thrown;
     req.log.warn({ trouble: err.trouble, err: (err.cause as Error | undefined)?.message }, 'submission refused: database unavailable');
     // Read here when the database failed before the body was (the rate limit comes first); the reader checks CSRF.
     const form = formsRead.get(req) ?? (await readMultipartForm(app, req, reply, limits));
     const { _csrf, sealed: _sealed, clientEncryption: _ce, ...values } = form.fields;
     const page = (
-      <ReportFormPage chrome={chrome(req, reply, shown.program)} program={shown.program} csrf={reply.generateCsrf()} values={values} errors={{ _form: err.message }} limits={limits} encryptionScript={shown.script} />
+      <ReportFormPage chrome={chrome(req, reply, program)} program={program} csrf={reply.generateCsrf()} values={values} errors={{ _form: err.message }} limits={limits} encryptionScript={shown.script} />
     );
     reply.header('retry-after', String(err.retryAfterSeconds));
     return sendHtml(reply, renderPage(page), 503, { private: true });
   };
 
   app.get('/report', async (req, reply) => {
-    const program = await programShown();
+    const program = await programShown(req);
     const page = <ReportFormPage chrome={chrome(req, reply, program)} program={program} csrf={reply.generateCsrf()} values={{}} errors={{}} limits={limits} encryptionScript={await script(program.id)} />;
     return sendHtml(reply, renderPage(page), 200, { private: true });
   });
 
   app.post('/report', { errorHandler: whileUnavailable }, async (req, reply) => {
-    const program = await programShown();
+    const program = await programShown(req);
     // Before a byte of the body is read: a client over its limit costs no upload. CSRF is checked as the body starts.
     await hitRateLimit(ctx.db, limitKey('submit:address', req.ip), SUBMISSIONS_PER_HOUR, 3600);
     const form = await readMultipartForm(app, req, reply, limits);

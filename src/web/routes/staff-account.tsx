@@ -5,7 +5,7 @@ import { findLiveLink } from '../../staff/accounts/account-links.ts';
 import { changeOwnDisplayName, changeOwnPassword } from '../../staff/accounts/own-account.ts';
 import { acceptInvitation, LinkNoLongerValidError, resetPasswordWithLink } from '../../staff/accounts/password-links.ts';
 import type { StaffLinkPurpose } from '../../db/staff-auth-tables.ts';
-import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
+import { chrome, sendHtml, staffProgram } from '../page-context.ts';
 import { hitRateLimit, idRateLimitKey } from '../rate-limit.ts';
 import { requireStaff, sessionCookieName, startStaffSession } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
@@ -41,7 +41,7 @@ export function registerStaffAccountRoutes(app: FastifyInstance, ctx: AppContext
     const timeZones = await programTimeZones(ctx.db, visiblePrograms(req.staff!));
     const page = (
       <AccountPage
-        chrome={chrome(req, reply, await defaultProgram(ctx))}
+        chrome={chrome(req, reply, await staffProgram(ctx, req))}
         csrf={csrf}
         email={req.staff!.email}
         displayName={options.displayName ?? req.staff!.displayName}
@@ -110,7 +110,7 @@ export function registerStaffAccountRoutes(app: FastifyInstance, ctx: AppContext
   /** The "used or expired" answer of both links: the same whatever the reason. */
   async function linkGone(req: FastifyRequest, reply: FastifyReply) {
     const message = new LinkNoLongerValidError().message;
-    return sendHtml(reply, renderPage(<MessagePage chrome={chrome(req, reply, await defaultProgram(ctx))} title="Link no longer valid" message={message} />), 404, { private: true });
+    return sendHtml(reply, renderPage(<MessagePage chrome={chrome(req, reply, await staffProgram(ctx, req))} title="Link no longer valid" message={message} />), 404, { private: true });
   }
 
   function linkPages(purpose: StaffLinkPurpose, path: string) {
@@ -118,7 +118,7 @@ export function registerStaffAccountRoutes(app: FastifyInstance, ctx: AppContext
     const render = async (req: FastifyRequest, reply: FastifyReply, status: number, token: string, account: { email: string; displayName: string }, errors: Record<string, string>) => {
       const page = (
         <SetPasswordPage
-          chrome={chrome(req, reply, await defaultProgram(ctx))}
+          chrome={chrome(req, reply, await staffProgram(ctx, req))}
           csrf={reply.generateCsrf()}
           action={`${path}/${token}`}
           invitation={invitation}

@@ -16,7 +16,7 @@ import type { AppContext } from '../../context.ts';
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { loadProgram, type Program } from '../../programs/programs.ts';
 import { findReportByReference } from '../../reports/read-report.ts';
-import { chrome, sendHtml } from '../page-context.ts';
+import { chrome, sendHtml, staffProgram } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
 import { AdvisoryEditorPage, StaffAdvisoryListPage } from '../views/staff-advisory-pages.tsx';
@@ -86,7 +86,7 @@ export function registerStaffAdvisoryRoutes(app: FastifyInstance, ctx: AppContex
 
   app.get('/staff/advisories', { preHandler: auth }, async (req, reply) => {
     const rows = await listStaffAdvisories(ctx.db, visiblePrograms(req.staff!));
-    const program = await loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
+    const program = await staffProgram(ctx, req);
     return sendHtml(reply, renderPage(<StaffAdvisoryListPage chrome={chrome(req, reply, program)} rows={rows} />), 200, { private: true });
   });
 

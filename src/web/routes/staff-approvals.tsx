@@ -4,9 +4,8 @@ import { decideApproval } from '../../approvals/decide-approval.ts';
 import { listPendingApprovals, setTwoPersonRule, twoPersonSettings } from '../../approvals/list-approvals.ts';
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
-import { loadProgram } from '../../programs/programs.ts';
 import { senderHasher } from '../../triage/sender-hash.ts';
-import { chrome, sendHtml } from '../page-context.ts';
+import { chrome, sendHtml, staffProgram } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { ApprovalsPage } from '../views/approvals-page.tsx';
 import { renderPage } from '../views/layout.tsx';
@@ -24,7 +23,7 @@ export function registerStaffApprovalRoutes(app: FastifyInstance, ctx: AppContex
   const hasher = senderHasher(ctx.secret);
 
   const render = async (req: FastifyRequest, reply: FastifyReply, status: number, flash?: { kind: 'success' | 'error'; message: string }) => {
-    const program = await loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
+    const program = await staffProgram(ctx, req);
     const page = (
       <ApprovalsPage
         chrome={chrome(req, reply, program)}

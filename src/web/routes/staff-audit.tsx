@@ -3,8 +3,7 @@ import { recordAudit } from '../../audit/append-audit.ts';
 import { auditExportStream, type AuditExportFormat } from '../../audit/export-audit.ts';
 import { assertMayReadAudit, auditActors, auditFilterSchema, listAudit, streamAudit, type AuditFilter } from '../../audit/list-audit.ts';
 import type { AppContext } from '../../context.ts';
-import { loadProgram } from '../../programs/programs.ts';
-import { chrome, sendHtml } from '../page-context.ts';
+import { chrome, sendHtml, staffProgram } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { AuditPage } from '../views/audit-page.tsx';
 import { renderPage } from '../views/layout.tsx';
@@ -34,7 +33,7 @@ export function registerStaffAuditRoutes(app: FastifyInstance, ctx: AppContext):
     const { filter, errors, typed } = parseFilter(req.query);
     const rows = await listAudit(ctx.db, filter, PAGE_SIZE + 1);
     const page = rows.slice(0, PAGE_SIZE);
-    const program = await loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
+    const program = await staffProgram(ctx, req);
     const html = renderPage(
       <AuditPage
         chrome={chrome(req, reply, program)}

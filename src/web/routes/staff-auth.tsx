@@ -1,7 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { ValidationError } from '../../errors.ts';
-import { loadProgram } from '../../programs/programs.ts';
 import { createFirstAdmin, isValidSetupToken } from '../../staff/setup-token.ts';
 import { hasAnySecondFactor } from '../../staff/passkeys/any-second-factor.ts';
 import { clientBundleUrl } from '../client-bundles.ts';
@@ -9,7 +8,7 @@ import { signInAttempt, signInRefusalMessage, type SignInRefusal } from '../../s
 import { deleteSession, resolveSession } from '../../staff/sessions.ts';
 import { checkCredentials, countStaffUsers } from '../../staff/staff-users.ts';
 import { LOCAL_SIGN_IN_OFF, localSignInAllowed } from '../../staff/sso/password-policy.ts';
-import { chrome, sendHtml } from '../page-context.ts';
+import { chrome, requestProgram, sendHtml } from '../page-context.ts';
 import { sessionCookieName, staffCookieOptions, startStaffSession } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
 import { LoginPage, MessagePage, SetupPage } from '../views/staff-auth-pages.tsx';
@@ -26,14 +25,14 @@ export function safeNext(next: string | undefined): string {
 export function registerStaffAuthRoutes(app: FastifyInstance, ctx: AppContext): void {
   const cookieName = sessionCookieName(ctx);
   const cookieOptions = staffCookieOptions(ctx);
-  const program = () => loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
+  const program = (req: FastifyRequest) => requestProgram(ctx, req); // the chrome of the host's program
   /** What the sign-in page offers besides the password: single sign-on, and whether the password is for the break-glass admin only. */
   const signInOptions = { sso: ctx.config.sso?.label, passwordForBreakGlassOnly: !ctx.config.passwordSignIn.enabled };
   const passkeyScript = () => clientBundleUrl('passkeys');
 
   app.get<{ Querystring: { next?: string; reset?: string } }>('/staff/login', async (req, reply) => {
     const notice = req.query.reset === 'done' ? 'Your new password is set and you were signed out everywhere. Sign in with it.' : undefined;
-    const page = <LoginPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} email="" next={req.query.next} notice={notice} {...signInOptions} passkeyScript={await passkeyScript()} />;
+    const page = <LoginPage chrome={chrome(req, reply, await program(req))} csrf={reply.generateCsrf()} email="" next={req.query.next} notice={notice} {...signInOptions} passkeyScript={await passkeyScript()} />;
     return sendHtml(reply, renderPage(page), 200, { private: true });
   });
 
@@ -42,7 +41,7 @@ export function registerStaffAuthRoutes(app: FastifyInstance, ctx: AppContext): 
     const password = String(req.body?.password ?? '');
     const next = typeof req.body?.next === 'string' ? req.body.next : undefined;
     const render = async (status: number, error: string) =>
-      sendHtml(reply, renderPage(<LoginPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} email={email} next={next} error={error} {...signInOptions} passkeyScript={await passkeyScript()} />), status, { private: true });
+      sendHtml(reply, renderPage(<LoginPage chrome={chrome(req, reply, await program(req))} csrf={reply.generateCsrf()} email={email} next={next} error={error} {...signInOptions} passkeyScript={await passkeyScript()} />), status, { private: true });
     const refuse = async (refusal: SignInRefusal) => {
       reply.header('retry-after', String(refusal.retryAfterSeconds));
       await auditSignInRefused(ctx, req.ip, 'rate-limited');
@@ -75,7 +74,7 @@ export function registerStaffAuthRoutes(app: FastifyInstance, ctx: AppContext): 
   });
 
   app.get<{ Params: { token: string } }>('/staff/setup/:token', async (req, reply) => {
-    const p = await program();
+    const p = await program(req);
     if ((await countStaffUsers(ctx.db)) > 0 || !(await isValidSetupToken(ctx.db, req.params.token))) {
       return sendHtml(reply, renderPage(<MessagePage chrome={chrome(req, reply, p)} title="Link no longer valid" message="This setup link has been used or has expired. Sign in, or ask an administrator to create your account (command: embargo user add)." />), 404, { private: true });
     }
@@ -84,7 +83,7 @@ export function registerStaffAuthRoutes(app: FastifyInstance, ctx: AppContext): 
   });
 
   app.post<{ Params: { token: string }; Body: Record<string, string> }>('/staff/setup/:token', { preHandler: app.csrfProtection }, async (req, reply) => {
-    const p = await program();
+    const p = await program(req);
     const values = { email: String(req.body?.email ?? ''), displayName: String(req.body?.displayName ?? '') };
     const invalid = () =>
       sendHtml(reply, renderPage(<MessagePage chrome={chrome(req, reply, p)} title="Link no longer valid" message="This setup link has been used or has expired." />), 404, { private: true });

@@ -2,9 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { NotFoundError } from '../../errors.ts';
-import { loadProgram } from '../../programs/programs.ts';
 import { listBlocks, removeBlock } from '../../triage/block-list.ts';
-import { chrome, sendHtml } from '../page-context.ts';
+import { chrome, sendHtml, staffProgram } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { BlocksPage } from '../views/blocks-page.tsx';
 import { renderPage } from '../views/layout.tsx';
@@ -15,7 +14,7 @@ export function registerStaffBlockRoutes(app: FastifyInstance, ctx: AppContext):
 
   app.get<{ Querystring: { done?: string } }>('/staff/blocks', { preHandler: auth }, async (req, reply) => {
     const entries = await listBlocks(ctx.db, req.staff!);
-    const program = await loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
+    const program = await staffProgram(ctx, req);
     const page = (
       <BlocksPage
         chrome={chrome(req, reply, program)}

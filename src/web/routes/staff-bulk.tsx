@@ -2,10 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { REPORT_STATES } from '../../domain/lifecycle.ts';
-import { loadProgram } from '../../programs/programs.ts';
 import { MAX_BULK, runBulkAction, type BulkAction } from '../../triage/bulk-actions.ts';
 import { senderHasher } from '../../triage/sender-hash.ts';
-import { chrome, sendHtml } from '../page-context.ts';
+import { chrome, sendHtml, staffProgram } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { BulkResultPage } from '../views/bulk-actions.tsx';
 import { renderPage } from '../views/layout.tsx';
@@ -23,7 +22,7 @@ export function registerStaffBulkRoutes(app: FastifyInstance, ctx: AppContext): 
   const hasher = senderHasher(ctx.secret);
 
   app.post<{ Body: Record<string, unknown> }>('/staff/reports/bulk', { preHandler: [requireStaff(ctx), app.csrfProtection] }, async (req, reply) => {
-    const program = await loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
+    const program = await staffProgram(ctx, req);
     const form = bulkSchema.safeParse(req.body ?? {});
     const none = form.success && form.data.ids.length === 0;
     if (!form.success || none) {

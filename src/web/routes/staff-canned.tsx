@@ -11,7 +11,7 @@ import type { AppContext } from '../../context.ts';
 import { fieldErrors } from '../../domain/report-input.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import type { Program } from '../../programs/programs.ts';
-import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
+import { chrome, sendHtml, staffProgram, staffProgramChoices } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { CannedResponsesPage, type CannedFormState } from '../views/canned-responses-page.tsx';
 import { renderPage } from '../views/layout.tsx';
@@ -27,7 +27,7 @@ export function registerStaffCannedRoutes(app: FastifyInstance, ctx: AppContext)
   const auth = requireStaff(ctx);
 
   async function programFor(req: FastifyRequest, edit: boolean): Promise<Program> {
-    const program = await defaultProgram(ctx);
+    const program = await staffProgram(ctx, req);
     if (!can.viewInbox(req.staff!, program.id)) throw new NotFoundError();
     if (edit && !can.editCannedResponses(req.staff!, program.id)) throw new ForbiddenError('Only the program’s admins can change canned responses.');
     return program;
@@ -42,6 +42,7 @@ export function registerStaffCannedRoutes(app: FastifyInstance, ctx: AppContext)
         canEdit={can.editCannedResponses(req.staff!, program.id)}
         csrf={reply.generateCsrf()}
         form={form}
+        switcher={{ path: '/staff/canned-responses', current: program.slug, programs: await staffProgramChoices(ctx, req) }}
         flash={form ? { kind: 'error', message: 'The template was not saved.' } : namedMessage(DONE, done) ? { kind: 'success', message: namedMessage(DONE, done)! } : undefined}
       />
     );
@@ -60,7 +61,7 @@ export function registerStaffCannedRoutes(app: FastifyInstance, ctx: AppContext)
       if (err instanceof ValidationError) return render(req, reply, program, 422, { target, values, errors: err.fields });
       throw err;
     }
-    return reply.redirect(`/staff/canned-responses?done=${done}`, 303);
+    return reply.redirect(`/staff/canned-responses?done=${done}&program=${encodeURIComponent(program.slug)}`, 303);
   }
 
   app.get('/staff/canned-responses', { preHandler: auth }, async (req, reply) => render(req, reply, await programFor(req, false), 200));
@@ -76,6 +77,6 @@ export function registerStaffCannedRoutes(app: FastifyInstance, ctx: AppContext)
   app.post<IdForm>('/staff/canned-responses/:id/delete', { preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
     const program = await programFor(req, true);
     await deleteCannedResponse(ctx.db, { programId: program.id, id: req.params.id });
-    return reply.redirect('/staff/canned-responses?done=deleted', 303);
+    return reply.redirect(`/staff/canned-responses?done=deleted&program=${encodeURIComponent(program.slug)}`, 303);
   });
 }

@@ -6,8 +6,7 @@ import { ForbiddenError, NotFoundError } from '../../errors.ts';
 import { listTroubledJobs, listUnsentReportMail } from '../../jobs/job-status.ts';
 import { listRefusedDeliveries } from '../../mail/deliveries.ts';
 import { isJobId, retryJob } from '../../jobs/retry-job.ts';
-import { loadProgram } from '../../programs/programs.ts';
-import { chrome, sendHtml } from '../page-context.ts';
+import { chrome, sendHtml, staffProgram } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { DeliveriesPage } from '../views/deliveries-page.tsx';
 import { renderPage } from '../views/layout.tsx';
@@ -39,7 +38,7 @@ export function registerStaffDeliveryRoutes(app: FastifyInstance, ctx: AppContex
     const actor = adminOnly(req);
     const [jobs, refused] = await Promise.all([listTroubledJobs(ctx.db, visiblePrograms(actor)), listRefusedDeliveries(ctx.db, { programIds: visiblePrograms(actor) })]);
     const done = (req.query as Record<string, string | undefined>).done;
-    const program = await loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
+    const program = await staffProgram(ctx, req);
     const page = <DeliveriesPage chrome={chrome(req, reply, program)} jobs={jobs} refused={refused} csrf={reply.generateCsrf()} flash={namedMessage(FLASHES, done)} />;
     return sendHtml(reply, renderPage(page), 200, { private: true });
   });

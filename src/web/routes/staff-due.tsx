@@ -2,11 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { visiblePrograms } from '../../auth/policies.ts';
 import type { AppContext } from '../../context.ts';
-import { loadProgram } from '../../programs/programs.ts';
 import { countInboxTabs } from '../../reports/inbox-counts.ts';
 import { listDueReports } from '../../sla/list-due-reports.ts';
 import { listCraDue } from '../../cra/list-cra-due.ts';
-import { chrome, sendHtml } from '../page-context.ts';
+import { chrome, sendHtml, staffProgram } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { DuePage } from '../views/due-page.tsx';
 import { renderPage } from '../views/layout.tsx';
@@ -22,7 +21,7 @@ export function registerStaffDueRoutes(app: FastifyInstance, ctx: AppContext): v
     const query = req.query as Record<string, string | undefined>;
     const mine = query.assignee === 'me';
     const now = new Date();
-    const program = await loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
+    const program = await staffProgram(ctx, req);
     const programIds = visiblePrograms(actor);
     const [rows, counts, me] = await Promise.all([
       listDueReports(ctx.db, ctx.vault, { programIds, ...(mine ? { assigneeId: actor.userId } : {}), now }),

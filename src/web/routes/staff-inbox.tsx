@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { visiblePrograms } from '../../auth/policies.ts';
 import type { AppContext } from '../../context.ts';
-import { loadProgram } from '../../programs/programs.ts';
 import { countInboxTabs } from '../../reports/inbox-counts.ts';
 import { inboxQuerySchema, listReports } from '../../reports/list-reports.ts';
 import { listAssignableStaff } from '../../staff/staff-users.ts';
-import { chrome, sendHtml } from '../page-context.ts';
+import { chrome, sendHtml, staffProgram } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
 import { InboxPage } from '../views/inbox-page.tsx';
@@ -17,7 +16,7 @@ export function registerStaffInboxRoutes(app: FastifyInstance, ctx: AppContext):
     const actor = req.staff!;
     const query = inboxQuerySchema.parse(req.query ?? {});
     const programIds = visiblePrograms(actor);
-    const program = await loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
+    const program = await staffProgram(ctx, req);
     const [page, counts, staff] = await Promise.all([
       listReports(ctx.db, ctx.vault, { programIds, query, currentUserId: actor.userId }),
       countInboxTabs(ctx.db, programIds),

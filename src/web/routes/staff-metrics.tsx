@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { visiblePrograms } from '../../auth/policies.ts';
 import type { AppContext } from '../../context.ts';
 import { loadMetrics, metricsCsv } from '../../metrics/report-metrics.ts';
-import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
+import { chrome, sendHtml, staffProgram } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
 import { MetricsPage } from '../views/metrics-page.tsx';
@@ -12,7 +12,7 @@ export function registerStaffMetricsRoutes(app: FastifyInstance, ctx: AppContext
   const auth = requireStaff(ctx);
   app.get('/staff/metrics', { preHandler: auth }, async (req, reply) => {
     const metrics = await loadMetrics(ctx.db, visiblePrograms(req.staff!));
-    const program = await defaultProgram(ctx);
+    const program = await staffProgram(ctx, req);
     return sendHtml(reply, renderPage(<MetricsPage chrome={chrome(req, reply, program)} metrics={metrics} />), 200, { private: true });
   });
   app.get('/staff/metrics.csv', { preHandler: auth }, async (req, reply) => {

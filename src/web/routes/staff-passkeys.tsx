@@ -8,7 +8,7 @@ import { consumePendingSignIn, resolvePendingSignIn } from '../../staff/second-f
 import { endOtherSessions } from '../../staff/sessions.ts';
 import { checkCredentials } from '../../staff/staff-users.ts';
 import { LOCAL_SIGN_IN_OFF, localSignInAllowed } from '../../staff/sso/password-policy.ts';
-import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
+import { chrome, sendHtml, staffProgram } from '../page-context.ts';
 import { hitRateLimit, idRateLimitKey, rateLimitKeys } from '../rate-limit.ts';
 import { requireStaff, sessionCookieName, staffCookieOptions, startStaffSession } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
@@ -46,7 +46,7 @@ export function registerStaffPasskeyRoutes(app: FastifyInstance, ctx: AppContext
   const sessionToken = (req: FastifyRequest) => req.cookies[sessionCookieName(ctx)] ?? '';
 
   async function refused(req: FastifyRequest, reply: FastifyReply, status: number, message: string) {
-    return sendHtml(reply, renderPage(<SsoRefusedPage chrome={chrome(req, reply, await defaultProgram(ctx))} title="Passkey not accepted" message={message} />), status, { private: true });
+    return sendHtml(reply, renderPage(<SsoRefusedPage chrome={chrome(req, reply, await staffProgram(ctx, req))} title="Passkey not accepted" message={message} />), status, { private: true });
   }
 
   // The account page: add, and remove after re-authentication.

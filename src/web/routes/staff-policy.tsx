@@ -6,7 +6,7 @@ import { POLICY_SECTIONS } from '../../policy/policy-sections.ts';
 import { parsePolicyForm, policyOwner, publishPolicyVersion } from '../../policy/policy-versions.ts';
 import type { PolicySections } from '../../programs/program-config.ts';
 import type { Program } from '../../programs/programs.ts';
-import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
+import { chrome, publicBaseUrl, sendHtml, staffProgram, staffProgramChoices } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
 import { PolicyEditorPage } from '../views/policy-editor-page.tsx';
@@ -16,14 +16,15 @@ export function registerStaffPolicyRoutes(app: FastifyInstance, ctx: AppContext)
   const auth = requireStaff(ctx);
 
   async function adminProgram(req: FastifyRequest): Promise<Program> {
-    const program = await defaultProgram(ctx);
+    const program = await staffProgram(ctx, req);
     if (!can.editPolicy(req.staff!, program.id)) throw new AppError('forbidden', 403, 'Only administrators can edit the disclosure policy.');
     return program;
   }
 
   async function render(req: FastifyRequest, reply: FastifyReply, program: Program, args: { sections: PolicySections; note: string; errors: Record<string, string>; preview: boolean }, status: number) {
     const owner = await policyOwner(ctx.db, program.id);
-    const page = <PolicyEditorPage chrome={chrome(req, reply, program)} program={program} csrf={reply.generateCsrf()} owner={owner} {...args} />;
+    const switcher = { path: '/staff/policy', current: program.slug, programs: await staffProgramChoices(ctx, req) };
+    const page = <PolicyEditorPage chrome={chrome(req, reply, program)} program={program} csrf={reply.generateCsrf()} owner={owner} switcher={switcher} publicUrl={publicBaseUrl(ctx, program)} {...args} />;
     return sendHtml(reply, renderPage(page), status, { private: true });
   }
 
@@ -47,6 +48,6 @@ export function registerStaffPolicyRoutes(app: FastifyInstance, ctx: AppContext)
       if (!(err instanceof ValidationError)) throw err;
       return render(req, reply, program, { sections: typed, note, errors: err.fields, preview: false }, 422);
     }
-    return reply.redirect('/policy/history', 303);
+    return reply.redirect(`${publicBaseUrl(ctx, program)}/policy/history`, 303); // on the program's own host
   });
 }

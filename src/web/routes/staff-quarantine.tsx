@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { can, visiblePrograms } from '../../auth/policies.ts';
 import type { AppContext } from '../../context.ts';
-import { loadProgram } from '../../programs/programs.ts';
 import { listQuarantine } from '../../triage/quarantine.ts';
-import { chrome, sendHtml } from '../page-context.ts';
+import { chrome, sendHtml, staffProgram } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
 import { QuarantinePage } from '../views/quarantine-page.tsx';
@@ -15,7 +14,7 @@ export function registerStaffQuarantineRoutes(app: FastifyInstance, ctx: AppCont
   app.get('/staff/reports/quarantine', { preHandler: requireStaff(ctx) }, async (req, reply) => {
     const actor = req.staff!;
     const query = req.query as Record<string, string | undefined>;
-    const program = await loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
+    const program = await staffProgram(ctx, req);
     const programIds = visiblePrograms(actor);
     const rows = await listQuarantine(ctx.db, ctx.vault, programIds);
     const done = namedMessage(CLOSE_DONE_MESSAGES, query.done);

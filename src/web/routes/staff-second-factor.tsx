@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { RateLimitedError } from '../../errors.ts';
-import { loadProgram } from '../../programs/programs.ts';
 import { openEnrolment, sealEnrolment } from '../../staff/second-factor/enrolment.ts';
 import { consumePendingSignIn, createPendingSignIn, PENDING_SIGN_IN_MS, resolvePendingSignIn } from '../../staff/second-factor/pending-sign-ins.ts';
 import { qrCodeSvg } from '../../staff/second-factor/qr-code.ts';
@@ -19,7 +18,7 @@ import { endOtherSessions } from '../../staff/sessions.ts';
 import { hasPasskeys, listPasskeys } from '../../staff/passkeys/passkeys.ts';
 import { clientBundleUrl } from '../client-bundles.ts';
 import { checkCredentials } from '../../staff/staff-users.ts';
-import { chrome, sendHtml } from '../page-context.ts';
+import { chrome, requestProgram, sendHtml } from '../page-context.ts';
 import { hitRateLimit, rateLimitKeys, refundRateLimit, resetRateLimit } from '../rate-limit.ts';
 import { requireStaff, sessionCookieName, staffCookieOptions, startStaffSession } from '../require-staff.ts';
 import { auditSignInRefused } from '../../audit/audit-hooks.ts';
@@ -58,7 +57,7 @@ const CODE_MESSAGES: Record<Exclude<VerifyResult, { ok: true }>['reason'], strin
 /** Sign-in's second step, and the account page where staff set up, replace or remove their authenticator. */
 export function registerStaffSecondFactorRoutes(app: FastifyInstance, ctx: AppContext): void {
   const auth = requireStaff(ctx, { enrolling: true });
-  const program = () => loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
+  const program = (req: FastifyRequest) => requestProgram(ctx, req); // the chrome of the host's program
   const pendingCookie = pendingCookieName(ctx);
 
   const limitKey = rateLimitKeys(ctx.secret);
@@ -88,7 +87,7 @@ export function registerStaffSecondFactorRoutes(app: FastifyInstance, ctx: AppCo
   app.get('/staff/login/second-factor', async (req, reply) => {
     const pending = await resolvePendingSignIn(ctx.db, req.cookies[pendingCookie]);
     if (!pending) return reply.redirect('/staff/login', 303);
-    const page = <SecondFactorSignInPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} methods={await secondStepMethods(ctx, pending.userId)} />;
+    const page = <SecondFactorSignInPage chrome={chrome(req, reply, await program(req))} csrf={reply.generateCsrf()} methods={await secondStepMethods(ctx, pending.userId)} />;
     return sendHtml(reply, renderPage(page), 200, { private: true });
   });
 
@@ -98,13 +97,13 @@ export function registerStaffSecondFactorRoutes(app: FastifyInstance, ctx: AppCo
     const render = async (status: number, error: string) =>
       sendHtml(
         reply,
-        renderPage(<SecondFactorSignInPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} error={error} methods={pending ? await secondStepMethods(ctx, pending.userId) : undefined} />),
+        renderPage(<SecondFactorSignInPage chrome={chrome(req, reply, await program(req))} csrf={reply.generateCsrf()} error={error} methods={pending ? await secondStepMethods(ctx, pending.userId) : undefined} />),
         status,
         { private: true },
       );
     const expired = async () => {
       reply.clearCookie(pendingCookie, staffCookieOptions(ctx));
-      const page = <LoginPage chrome={chrome(req, reply, await program())} csrf={reply.generateCsrf()} email="" error="Signing in took longer than five minutes, or was finished elsewhere. Enter your e-mail and password again." />;
+      const page = <LoginPage chrome={chrome(req, reply, await program(req))} csrf={reply.generateCsrf()} email="" error="Signing in took longer than five minutes, or was finished elsewhere. Enter your e-mail and password again." />;
       return sendHtml(reply, renderPage(page), 401, { private: true });
     };
     if (!pending || !token) return expired();
@@ -131,7 +130,7 @@ export function registerStaffSecondFactorRoutes(app: FastifyInstance, ctx: AppCo
 
   async function renderAccount(req: FastifyRequest, reply: FastifyReply, status: number, options: { secretBase32?: string; errors?: AccountSecurityProps['errors']; flash?: string } = {}) {
     const staff = req.staff!;
-    const pageChrome = chrome(req, reply, await program());
+    const pageChrome = chrome(req, reply, await program(req));
     const secretBase32 = options.secretBase32 ?? newTotpSecret();
     const uri = otpauthUri(secretBase32, staff.email, pageChrome.siteName);
     const current = await secondFactorStatus(ctx.db, staff.userId);
@@ -183,7 +182,7 @@ export function registerStaffSecondFactorRoutes(app: FastifyInstance, ctx: AppCo
     await endOtherSessions(ctx.db, staff.userId, req.cookies[sessionCookieName(ctx)]);
     if (replacing) req.log.warn({ userId: staff.userId }, 'second factor replaced');
     else req.log.info({ userId: staff.userId }, 'second factor enrolled');
-    const page = <RecoveryCodesPage chrome={chrome(req, reply, await program())} codes={result.recoveryCodes} />;
+    const page = <RecoveryCodesPage chrome={chrome(req, reply, await program(req))} codes={result.recoveryCodes} />;
     return sendHtml(reply, renderPage(page), 200, { private: true });
   });
 

@@ -4,7 +4,7 @@ import { hasAnySecondFactor } from '../../staff/passkeys/any-second-factor.ts';
 import { authorizationUrl, CallbackRefusedError, completeAuthorization, newAuthorizationChecks, ProviderUnavailableError } from '../../staff/sso/oidc-client.ts';
 import { consumeSsoRequest, createSsoRequest, SSO_REQUEST_MS } from '../../staff/sso/sso-requests.ts';
 import { signInWithIdentity, SSO_REFUSALS } from '../../staff/sso/sso-sign-in.ts';
-import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
+import { chrome, sendHtml, staffProgram } from '../page-context.ts';
 import { hitRateLimit, idRateLimitKey, rateLimitKeys } from '../rate-limit.ts';
 import { requireStaff, sessionCookieName, startStaffSession } from '../require-staff.ts';
 import { signedInRecently } from '../../staff/passkeys/reauth.ts';
@@ -31,7 +31,7 @@ export function registerStaffSsoRoutes(app: FastifyInstance, ctx: AppContext): v
   const limitKey = rateLimitKeys(ctx.secret);
 
   async function refused(req: FastifyRequest, reply: FastifyReply, status: number, title: string, message: string) {
-    return sendHtml(reply, renderPage(<SsoRefusedPage chrome={chrome(req, reply, await defaultProgram(ctx))} title={title} message={message} />), status, { private: true });
+    return sendHtml(reply, renderPage(<SsoRefusedPage chrome={chrome(req, reply, await staffProgram(ctx, req))} title={title} message={message} />), status, { private: true });
   }
 
   async function start(req: FastifyRequest, reply: FastifyReply, options: { next?: string | undefined; linkUserId?: string | undefined }) {

@@ -9,7 +9,7 @@ import { sendPasswordReset } from '../../staff/accounts/password-links.ts';
 import { setStaffRole } from '../../staff/accounts/set-role.ts';
 import { listStaffHistory } from '../../staff/accounts/staff-events.ts';
 import { listTeam } from '../../staff/accounts/team.ts';
-import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
+import { chrome, sendHtml, staffProgram } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
 import { TeamPage, type InvitationValues } from '../views/team-page.tsx';
@@ -40,7 +40,7 @@ export function registerStaffTeamRoutes(app: FastifyInstance, ctx: AppContext): 
     const administered = new Set(programs.filter((p) => can.changeStaffRole(actor, p.id)).map((p) => p.id));
     const page = (
       <TeamPage
-        chrome={chrome(req, reply, await defaultProgram(ctx))}
+        chrome={chrome(req, reply, await staffProgram(ctx, req))}
         csrf={reply.generateCsrf()}
         programs={programs}
         administered={administered}

@@ -8,7 +8,7 @@ import { findReportByReference } from '../../reports/read-report.ts';
 import { createLinkedIssue, loadTrackerPanel, type IssueInput } from '../../trackers/link-issue.ts';
 import { createTracker, deleteTracker, listTrackers, type TrackerInput } from '../../trackers/manage-trackers.ts';
 import { integrationPrograms } from '../../webhooks/webhook-policy.ts';
-import { chrome, sendHtml } from '../page-context.ts';
+import { chrome, sendHtml, staffProgram } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
 import { IssueFormPage, TrackersPage } from '../views/trackers-page.tsx';
@@ -26,7 +26,7 @@ export function registerStaffTrackerRoutes(app: FastifyInstance, ctx: AppContext
     const ids = integrationPrograms(req.staff!);
     if (ids.length === 0) throw new ForbiddenError('Only administrators configure issue trackers.');
     const programs = (await Promise.all(ids.map((id) => loadProgram(ctx.db, { id })))).flatMap((p) => (p ? [{ id: p.id, name: p.config.name }] : []));
-    const program = await loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
+    const program = await staffProgram(ctx, req);
     const page = <TrackersPage chrome={chrome(req, reply, program)} csrf={reply.generateCsrf()} programs={programs} trackers={await listTrackers(ctx.db, ids)} {...extra} />;
     return sendHtml(reply, renderPage(page), status, { private: true });
   }

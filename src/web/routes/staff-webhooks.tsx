@@ -5,7 +5,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts'
 import { loadProgram } from '../../programs/programs.ts';
 import { createWebhook, deleteWebhook, listWebhooks } from '../../webhooks/manage-webhooks.ts';
 import { integrationPrograms } from '../../webhooks/webhook-policy.ts';
-import { chrome, sendHtml } from '../page-context.ts';
+import { chrome, sendHtml, staffProgram } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
 import { renderPage } from '../views/layout.tsx';
 import { WebhooksPage, type WebhookForm } from '../views/webhooks-page.tsx';
@@ -26,7 +26,7 @@ export function registerStaffWebhookRoutes(app: FastifyInstance, ctx: AppContext
     if (ids.length === 0) throw new ForbiddenError('Only administrators configure webhooks.');
     const programs = (await Promise.all(ids.map((id) => loadProgram(ctx.db, { id })))).flatMap((p) => (p ? [{ id: p.id, name: p.config.name }] : []));
     const webhooks = await listWebhooks(ctx.db, ids);
-    const program = await loadProgram(ctx.db, { slug: ctx.defaultProgramSlug });
+    const program = await staffProgram(ctx, req);
     const page = <WebhooksPage chrome={chrome(req, reply, program)} csrf={reply.generateCsrf()} programs={programs} webhooks={webhooks} {...extra} />;
     return sendHtml(reply, renderPage(page), status, { private: true });
   }

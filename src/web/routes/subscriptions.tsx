@@ -8,7 +8,7 @@ import { listSubscribers, SUBSCRIBER_LIST_LIMIT, subscriberProgram } from '../..
 import { requestSubscription } from '../../subscriptions/request-subscription.ts';
 import { formValues, parseSubscriptionForm } from '../../subscriptions/subscription-input.ts';
 import { findByUnsubscribeToken, removeSubscriber, unsubscribe } from '../../subscriptions/unsubscribe.ts';
-import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
+import { chrome, requestProgram, sendHtml } from '../page-context.ts';
 import { senderHasher } from '../../triage/sender-hash.ts';
 import { digestRateLimitKey, hitRateLimit } from '../rate-limit.ts';
 import { requireStaff } from '../require-staff.ts';
@@ -44,13 +44,13 @@ export function registerSubscriptionRoutes(app: FastifyInstance, ctx: AppContext
     sendHtml(reply, renderPage(<SubscriptionMessagePage chrome={chrome(req, reply, program)} title={title} message={text} {...(kind ? { kind } : {})} />), status, { private: true });
 
   app.get('/subscribe', async (req, reply) => {
-    const program = await defaultProgram(ctx);
+    const program = await requestProgram(ctx, req);
     const page = <SubscribePage chrome={chrome(req, reply, program)} program={program} csrf={reply.generateCsrf()} values={{ email: '', allProducts: false, products: [] }} errors={{}} />;
     return sendHtml(reply, renderPage(page), 200, { private: true });
   });
 
   app.post('/subscribe', { preHandler: app.csrfProtection }, async (req, reply) => {
-    const program = await defaultProgram(ctx);
+    const program = await requestProgram(ctx, req);
     await hitRateLimit(ctx.db, digestRateLimitKey('subscribe:ip', hasher.ip(req.ip)), REQUESTS_PER_IP_PER_HOUR, 3600);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const parsed = parseSubscriptionForm(body, program.config.products.map((p) => p.id));
@@ -71,14 +71,14 @@ export function registerSubscriptionRoutes(app: FastifyInstance, ctx: AppContext
   });
 
   app.get('/subscribe/sent', async (req, reply) => {
-    const program = await defaultProgram(ctx);
+    const program = await requestProgram(ctx, req);
     return sendHtml(reply, renderPage(<SubscribeSentPage chrome={chrome(req, reply, program)} />), 200, { private: true });
   });
 
   app.get<{ Params: { token: string } }>('/subscribe/confirm/:token', async (req, reply) => {
     const confirmable = await findConfirmable(ctx.db, req.params.token);
     const program = confirmable && (await loadProgram(ctx.db, { id: confirmable.programId }));
-    if (!confirmable || !program) return message(req, reply, await defaultProgram(ctx), 404, 'Link not valid', INVALID_LINK, 'error');
+    if (!confirmable || !program) return message(req, reply, await requestProgram(ctx, req), 404, 'Link not valid', INVALID_LINK, 'error');
     const page = <ConfirmSubscriptionPage chrome={chrome(req, reply, program)} program={program} token={req.params.token} confirmable={confirmable} csrf={reply.generateCsrf()} />;
     return sendHtml(reply, renderPage(page), 200, { private: true });
   });
@@ -86,7 +86,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, ctx: AppContext
   app.post<{ Params: { token: string } }>('/subscribe/confirm/:token', { preHandler: app.csrfProtection }, async (req, reply) => {
     const done = await confirmSubscription(ctx.db, req.params.token);
     const program = done ? await loadProgram(ctx.db, { id: done.programId }) : undefined;
-    if (!done || !program) return message(req, reply, await defaultProgram(ctx), 404, 'Link not valid', INVALID_LINK, 'error');
+    if (!done || !program) return message(req, reply, await requestProgram(ctx, req), 404, 'Link not valid', INVALID_LINK, 'error');
     const text = done.change
       ? 'Your subscription is changed. Every mail we send has a link to unsubscribe.'
       : `You are subscribed: we will mail you when ${program.config.vendor} publishes or updates an advisory about the products you chose. Every mail has a link to unsubscribe.`;
@@ -96,7 +96,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, ctx: AppContext
   app.get<{ Params: { token: string } }>('/unsubscribe/:token', async (req, reply) => {
     // Mail scanners fetch links: the GET only shows the button.
     const found = await findByUnsubscribeToken(ctx.db, req.params.token);
-    const program = (found && (await loadProgram(ctx.db, { id: found.programId }))) || (await defaultProgram(ctx));
+    const program = (found && (await loadProgram(ctx.db, { id: found.programId }))) || (await requestProgram(ctx, req));
     if (!found) return message(req, reply, program, 404, 'Not subscribed', 'This address is not subscribed (any more): there is nothing to unsubscribe.');
     return sendHtml(reply, renderPage(<UnsubscribePage chrome={chrome(req, reply, program)} vendor={program.config.vendor} token={req.params.token} />), 200, { private: true });
   });
@@ -105,7 +105,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, ctx: AppContext
   // No CSRF check on purpose: the unguessable token in the URL is the capability, and unsubscribing is all it can do.
   app.post<{ Params: { token: string } }>('/unsubscribe/:token', async (req, reply) => {
     const found = await findByUnsubscribeToken(ctx.db, req.params.token);
-    const program = (found && (await loadProgram(ctx.db, { id: found.programId }))) || (await defaultProgram(ctx));
+    const program = (found && (await loadProgram(ctx.db, { id: found.programId }))) || (await requestProgram(ctx, req));
     const removed = await unsubscribe(ctx.db, req.params.token);
     if (removed) req.log.info('a subscriber unsubscribed');
     // Doing it twice is not an error: the address is off the list either way.

@@ -4,7 +4,7 @@ import type { AppContext } from '../../context.ts';
 import { RateLimitedError } from '../../errors.ts';
 import { requestTrackingLink } from '../../reports/recover-tracking-link.ts';
 import { senderHasher } from '../../triage/sender-hash.ts';
-import { chrome, defaultProgram, sendHtml } from '../page-context.ts';
+import { chrome, requestProgram, sendHtml } from '../page-context.ts';
 import { digestRateLimitKey, hitRateLimit } from '../rate-limit.ts';
 import { renderPage } from '../views/layout.tsx';
 import { TrackRecoverPage, type RecoverValues } from '../views/track-recover-page.tsx';
@@ -26,7 +26,7 @@ export function registerTrackRecoverRoutes(app: FastifyInstance, ctx: AppContext
   const hasher = senderHasher(ctx.secret);
 
   app.get('/track/recover', async (req, reply) => {
-    const program = await defaultProgram(ctx);
+    const program = await requestProgram(ctx, req);
     const sent = (req.query as Record<string, string | undefined>).sent === '1';
     const page = <TrackRecoverPage chrome={chrome(req, reply, program)} csrf={reply.generateCsrf()} values={{ reference: '', email: '' }} errors={{}} sent={sent} />;
     return sendHtml(reply, renderPage(page), 200, { private: true });
@@ -38,12 +38,12 @@ export function registerTrackRecoverRoutes(app: FastifyInstance, ctx: AppContext
     if (!refusal) throw err;
     const body = (req.body ?? {}) as Record<string, unknown>;
     const values: RecoverValues = { reference: field(body, 'reference').slice(0, 100), email: field(body, 'email').slice(0, 320) };
-    const page = <TrackRecoverPage chrome={chrome(req, reply, await defaultProgram(ctx))} csrf={reply.generateCsrf()} values={values} errors={{ _form: refusal.message }} sent={false} />;
+    const page = <TrackRecoverPage chrome={chrome(req, reply, await requestProgram(ctx, req))} csrf={reply.generateCsrf()} values={values} errors={{ _form: refusal.message }} sent={false} />;
     return sendHtml(reply, renderPage(page), refusal.status, { private: true });
   };
 
   app.post('/track/recover', { preHandler: app.csrfProtection, errorHandler: keepTypedOnCsrf }, async (req, reply) => {
-    const program = await defaultProgram(ctx);
+    const program = await requestProgram(ctx, req);
     await hitRateLimit(ctx.db, digestRateLimitKey('recover:ip', hasher.ip(req.ip)), REQUESTS_PER_IP_PER_HOUR, 3600);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const values: RecoverValues = { reference: field(body, 'reference').slice(0, 100), email: field(body, 'email').slice(0, 320) };

@@ -5,11 +5,12 @@ import { creditFormSchema, fieldErrors, messageBodySchema } from '../../domain/r
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import { changeCredit } from '../../reports/change-credit.ts';
 import { loadProgram } from '../../programs/programs.ts';
+import { programSlugForHost } from '../../programs/program-hosts.ts';
 import { findReportByTrackingToken, listAttachments, loadTimeline } from '../../reports/read-report.ts';
 import { postReporterReply } from '../../reports/report-actions.ts';
 import { sendAttachment } from '../download.ts';
 import { readMultipartForm } from '../multipart-form.ts';
-import { chrome, sendHtml } from '../page-context.ts';
+import { chrome, publicBaseUrl, sendHtml } from '../page-context.ts';
 import { hitRateLimit, idRateLimitKey } from '../rate-limit.ts';
 import { renderPage } from '../views/layout.tsx';
 import { TrackPage } from '../views/track-page.tsx';
@@ -62,7 +63,7 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
         chrome={chrome(req, reply, program)}
         report={report}
         token={token}
-        trackUrl={`${ctx.config.baseUrl}/track/${token}`}
+        trackUrl={`${program ? publicBaseUrl(ctx, program) : ctx.config.baseUrl}/track/${token}`}
         justSubmitted={query.submitted === '1'}
         sent={query.sent === '1'}
         timeline={timeline}
@@ -121,6 +122,11 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
 
   app.get<TokenParams>('/track/:token', async (req, reply) => {
     const report = await reportFor(req.params.token);
+    // A report is followed on its program's own host: a link from before the program had one moves there.
+    const program = await loadProgram(ctx.db, { id: report.program_id });
+    if (program && program.config.hostnames.length > 0 && program.slug !== programSlugForHost(ctx.config.programs, ctx.defaultProgramSlug, req.hostname)) {
+      return reply.redirect(`${publicBaseUrl(ctx, program)}${req.url}`, 302);
+    }
     return render(req, reply, report, req.params.token, 200);
   });
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import * as openpgp from 'openpgp';
 import type { AppContext } from '../../context.ts';
 import { buildSecurityTxt } from '../../domain/security-txt.ts';
@@ -8,7 +8,7 @@ import { OPENPGP_CONFIG } from '../../keys/key-protection.ts';
 import { activeKey, type StoredKey } from '../../keys/program-keys.ts';
 import { signCleartextWith } from '../../keys/sign-cleartext.ts';
 import { loadProgram } from '../../programs/programs.ts';
-import { defaultProgram } from '../page-context.ts';
+import { publicBaseUrl, requestProgram } from '../page-context.ts';
 
 // Public files other tools fetch; short caching so a rotated key shows up soon.
 const CACHE = 'public, max-age=300';
@@ -16,11 +16,11 @@ const WKD_HASH = /^[ybndrfg8ejkmcpqxot1uwisza345h769]{32}$/;
 
 /** The program's public face for machines: security.txt (RFC 9116), its OpenPGP key, and WKD. */
 export function registerWellKnownRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const securityTxt = async (_req: unknown, reply: FastifyReply) => {
-    const program = await defaultProgram(ctx);
+  const securityTxt = async (req: FastifyRequest, reply: FastifyReply) => {
+    const program = await requestProgram(ctx, req);
     const key = await activeKey(ctx.db, program.id);
     const body = buildSecurityTxt({
-      baseUrl: ctx.config.baseUrl,
+      baseUrl: publicBaseUrl(ctx, program),
       contactEmail: program.config.contactEmail,
       contactOrder: program.config.securityTxt?.contactOrder,
       preferredLanguages: program.config.securityTxt?.preferredLanguages,
@@ -42,8 +42,8 @@ export function registerWellKnownRoutes(app: FastifyInstance, ctx: AppContext): 
   app.get('/.well-known/security.txt', securityTxt);
   app.get('/security.txt', securityTxt); // the legacy location RFC 9116 §3 still lets clients try
 
-  app.get('/pgp-key.txt', async (_req, reply) => {
-    const key = await activeKey(ctx.db, (await defaultProgram(ctx)).id);
+  app.get('/pgp-key.txt', async (req, reply) => {
+    const key = await activeKey(ctx.db, (await requestProgram(ctx, req)).id);
     if (!key) throw new NotFoundError('The OpenPGP key');
     return reply.type('text/plain; charset=utf-8').header('cache-control', CACHE).send(key.publicKeyArmored);
   });

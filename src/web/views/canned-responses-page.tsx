@@ -2,6 +2,7 @@ import type { CannedResponse } from '../../canned/canned-responses.ts';
 import { TEMPLATE_VARIABLES } from '../../canned/template-variables.ts';
 import { CLOSURE_REASONS } from '../../triage/closure-reasons.ts';
 import { FieldError, Layout, formatDate, type PageChrome } from './layout.tsx';
+import { ProgramSwitcher, type ProgramChoice } from './program-switcher.tsx';
 
 /** A refused form, shown again with what was typed: "new" or the template's id. */
 export interface CannedFormState {
@@ -46,6 +47,8 @@ export function CannedResponsesPage(props: {
   csrf: string;
   form?: CannedFormState;
   flash?: { kind: 'error' | 'success'; message: string };
+  /** The program shown and the member's other programs (src/web/views/program-switcher.tsx). */
+  switcher?: { path: string; current: string; programs: readonly ProgramChoice[] };
 }) {
   const { form } = props;
   const valuesOf = (target: string, t?: CannedResponse) =>
@@ -56,6 +59,7 @@ export function CannedResponsesPage(props: {
   return (
     <Layout chrome={props.chrome} title="Canned responses" wide>
       <h1>Canned responses</h1>
+      {props.switcher ? <ProgramSwitcher {...props.switcher} /> : null}
       {props.flash ? <p class={`notice ${props.flash.kind}`} role={props.flash.kind === 'error' ? 'alert' : 'status'}>{props.flash.message}</p> : null}
       <p class="hint">
         Templates the team inserts into replies from a report’s page, or uses to close a report as not applicable. Variables are filled
@@ -75,11 +79,13 @@ export function CannedResponsesPage(props: {
           <section key={t.id} class="canned" aria-label={t.title}>
             <form method="post" action={`/staff/canned-responses/${t.id}`}>
               <input type="hidden" name="_csrf" value={props.csrf} />
+              {props.switcher ? <input type="hidden" name="program" value={props.switcher.current} /> : null}
               <TemplateFields idPrefix={`t-${t.id}`} values={valuesOf(t.id, t)} errors={errorsOf(t.id)} />
               <button type="submit">Save</button> <span class="meta">Last changed {formatDate(t.updatedAt)}</span>
             </form>
             <form method="post" action={`/staff/canned-responses/${t.id}/delete`} class="inline">
               <input type="hidden" name="_csrf" value={props.csrf} />
+              {props.switcher ? <input type="hidden" name="program" value={props.switcher.current} /> : null}
               <button type="submit" class="danger">Delete “{t.title}”</button>
             </form>
           </section>
@@ -96,6 +102,7 @@ export function CannedResponsesPage(props: {
           <h2 id="new-h">New template</h2>
           <form method="post" action="/staff/canned-responses">
             <input type="hidden" name="_csrf" value={props.csrf} />
+            {props.switcher ? <input type="hidden" name="program" value={props.switcher.current} /> : null}
             <TemplateFields idPrefix="new" values={valuesOf('new')} errors={errorsOf('new')} />
             <button type="submit" class="primary">Add template</button>
           </form>

@@ -4,6 +4,7 @@ import type { PolicySections } from '../../programs/program-config.ts';
 import type { Program } from '../../programs/programs.ts';
 import { ErrorSummary, FieldError, Layout, formatDate, type PageChrome } from './layout.tsx';
 import { PolicySectionsView } from './public-pages.tsx';
+import { ProgramSwitcher, type ProgramChoice } from './program-switcher.tsx';
 
 const HEADINGS = Object.fromEntries(POLICY_SECTIONS) as Record<string, string>;
 
@@ -17,14 +18,19 @@ export function PolicyEditorPage(props: {
   preview: boolean;
   /** Who owns the policy (src/policy/policy-versions.ts policyOwner). */
   owner: { kind: 'file' } | { kind: 'editor'; version: number };
+  /** The member's other programs (src/web/views/program-switcher.tsx). */
+  switcher?: { path: string; current: string; programs: readonly ProgramChoice[] };
+  /** The program's public base URL (its own host), for the link to its history. */
+  publicUrl?: string;
 }) {
   const { program, sections, errors } = props;
   return (
     <Layout chrome={props.chrome} title="Edit the policy" wide>
       <h1>Edit the disclosure policy</h1>
+      {props.switcher ? <ProgramSwitcher {...props.switcher} /> : null}
       <p class="meta">
         Current: version {program.policy.version}, published {formatDate(program.policy.publishedAt)}. Publishing creates version{' '}
-        {program.policy.version + 1}; earlier versions stay readable in the <a href="/policy/history">history</a>.
+        {program.policy.version + 1}; earlier versions stay readable in the <a href={`${props.publicUrl ?? ''}/policy/history`}>history</a>.
       </p>
       {props.owner.kind === 'file' ? (
         <p class="notice">
@@ -50,6 +56,7 @@ export function PolicyEditorPage(props: {
       <div class={props.preview ? 'editor-layout with-preview' : 'editor-layout'}>
         <form method="post" action="/staff/policy">
           <input type="hidden" name="_csrf" value={props.csrf} />
+          <input type="hidden" name="program" value={program.slug} />
           {POLICY_SECTIONS.map(([key, heading]) => (
             <div key={key} class={errors[key] ? 'field invalid' : 'field'}>
               <label for={key}>
