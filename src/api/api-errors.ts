@@ -9,6 +9,7 @@ export const API_ERROR_CODES = {
   unauthorized: { status: 401, description: 'No token, a malformed or unknown token, or a revoked one.' },
   forbidden: { status: 403, description: 'The token lacks the scope this endpoint needs.' },
   not_found: { status: 404, description: 'No such report or attachment in the token’s program (another program’s report is “not found” too).' },
+  restricted: { status: 403, description: 'The report is restricted to named staff (docs/triage.md): a token is never named, so it sees only that the report exists (in lists, `restricted: true`).' },
   invalid_transition: { status: 409, description: 'The lifecycle does not allow this state change from the current state.' },
   approval_pending: { status: 409, description: 'The program’s two-person rule holds this change (closing as not applicable or spam) until another lead or admin approves it; the request is recorded.' },
   payload_too_large: { status: 413, description: 'The body or an attachment exceeds the server’s limits.' },

@@ -6,6 +6,7 @@ import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import { recordEvent } from '../reports/record-event.ts';
+import { requireReadable } from '../reports/restricted-access.ts';
 import { changeState } from '../reports/report-actions.ts';
 import { closeAsNotApplicable, closeAsSpam } from '../triage/close-report.ts';
 import { sendApprovedEarlyNotice } from '../early-notices/send-early-notice.ts';
@@ -37,6 +38,11 @@ export async function decideApproval(deps: ApprovalDeps, approver: StaffActor, a
   // A request of a program the approver has no role in is "not found", like its report.
   if (!request || !approver.roles.has(request.program_id)) throw new NotFoundError('This approval request');
   if (request.state !== 'pending') throw new AppError('approval_decided', 409, 'This request was already decided.');
+  // Deciding on a restricted report is for the staff named on it (src/reports/restrict-report.ts).
+  if (request.report_id) {
+    const report = await db.selectFrom('reports').select(['program_id', 'reference', 'restricted_to']).where('id', '=', request.report_id).executeTakeFirst();
+    if (report) requireReadable(approver, report);
+  }
   assertMayDecide(approver, request);
   // Two approvers at once must not both run the action (a second publication, a second close): the
   // first to claim the request carries it out; the claim is a lease, so a process that dies while

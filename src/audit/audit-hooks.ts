@@ -9,7 +9,7 @@ import { appendAudit, recordAudit, type AuditDetail } from './append-audit.ts';
 // only: report text, names and e-mail addresses never reach the log.
 
 /** Event data worth keeping in the log: moves between states and kinds of things, never words. */
-const EVENT_DETAIL_KEYS = ['from', 'to', 'kind', 'advisoryId', 'duplicateOf', 'assigneeId', 'version', 'noticeId', 'recipients', 'tlp'] as const;
+const EVENT_DETAIL_KEYS = ['from', 'to', 'kind', 'advisoryId', 'duplicateOf', 'assigneeId', 'version', 'noticeId', 'recipients', 'tlp', 'staffIds', 'added', 'removed'] as const;
 
 /** A staff member's change of a report (the report's event, src/reports/record-event.ts), in the same transaction. */
 export async function auditReportEvent(trx: Transaction<Database>, actorId: string, reportId: string, type: EventType, data: Record<string, unknown>): Promise<void> {
@@ -17,6 +17,8 @@ export async function auditReportEvent(trx: Transaction<Database>, actorId: stri
   for (const key of EVENT_DETAIL_KEYS) {
     const value = data[key];
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null) details[key] = value;
+    // Staff ids (who is named on a restricted report): ids, never names.
+    else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) details[key] = value as string[];
   }
   await appendAudit(trx, { actor: { kind: 'staff', id: actorId }, action: `report.${type}`, reportId, details });
 }

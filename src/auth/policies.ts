@@ -19,12 +19,32 @@ function roleIn(actor: StaffActor, programId: string): Role | undefined {
   return actor.roles.get(programId);
 }
 
+/** What the report policies need of a report: its program and, when restricted, who may read it. */
+export interface ReportAccess {
+  program_id: string;
+  /** Staff ids who may read a restricted report; null when it is not restricted. */
+  restricted_to: readonly string[] | null;
+}
+
+/** Named on a restricted report, or the report is not restricted. */
+function namedOn(actor: StaffActor, report: ReportAccess): boolean {
+  return report.restricted_to === null || report.restricted_to.includes(actor.userId);
+}
+
 export const can = {
-  /** Read a report, its thread, internal notes and attachments. */
-  viewReport: (actor: StaffActor, report: { program_id: string }) => roleIn(actor, report.program_id) !== undefined,
+  /** Read a report, its thread, internal notes and attachments: a member of its program, and one named on it when it is restricted (admins included). */
+  viewReport: (actor: StaffActor, report: ReportAccess) => roleIn(actor, report.program_id) !== undefined && namedOn(actor, report),
+  /** Know that a report exists (its reference, that it is restricted, who may read it): any member of its program. */
+  knowReportExists: (actor: StaffActor, report: { program_id: string }) => roleIn(actor, report.program_id) !== undefined,
   /** Change state, assign, reply, write notes. */
-  editReport: (actor: StaffActor, report: { program_id: string }) =>
-    EDITORS.includes(roleIn(actor, report.program_id) as Role),
+  editReport: (actor: StaffActor, report: ReportAccess) =>
+    EDITORS.includes(roleIn(actor, report.program_id) as Role) && namedOn(actor, report),
+  /** Restrict a report to named staff, change who is named, or lift the restriction: a lead or admin of its program who may read it. */
+  restrictReport: (actor: StaffActor, report: ReportAccess) => ['admin', 'lead'].includes(roleIn(actor, report.program_id) as Role) && namedOn(actor, report),
+  /** Add oneself to a restricted report, with a reason that is recorded: an admin of its program who is not named on it. */
+  grantSelfAccess: (actor: StaffActor, report: ReportAccess) => roleIn(actor, report.program_id) === 'admin' && !namedOn(actor, report),
+  /** Be named on a restricted report: any member of its program. */
+  beNamedOnRestricted: (role: Role | undefined) => role !== undefined,
   /** Be chosen as a report's assignee. */
   beAssigned: (role: Role | undefined) => role !== undefined && EDITORS.includes(role),
   /** Hear of a program's new work (new reports, reporters' replies and proposals) by mail: the members who work its reports. */
@@ -54,7 +74,7 @@ export const can = {
   /** See the instance's failed jobs and undelivered mail, and retry them: an administrator of any program. */
   operateJobs: (actor: StaffActor) => [...actor.roles.values()].includes('admin'),
   /** Retry a report's undelivered mail to the reporter: whoever may change the report. */
-  retryReportMail: (actor: StaffActor, report: { program_id: string }) => EDITORS.includes(roleIn(actor, report.program_id) as Role),
+  retryReportMail: (actor: StaffActor, report: ReportAccess) => EDITORS.includes(roleIn(actor, report.program_id) as Role) && namedOn(actor, report),
   /** See a program's block list and remove entries. */
   manageBlockList: (actor: StaffActor, programId: string) => roleIn(actor, programId) === 'admin',
   /** Block a sender's IP address (shared by everyone behind it: NAT, proxy, Tor exit): the program's admins, by its role there. */

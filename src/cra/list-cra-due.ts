@@ -1,6 +1,7 @@
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import { openTitle } from '../reports/report-contents.ts';
+import { RESTRICTED_TITLE, readableBy } from '../reports/restricted-access.ts';
 import { CRA_KIND_LABELS, craUrgency, type CraKind, type CraUrgency } from './cra-clocks.ts';
 import { clocksOf, loadCraCases } from './load-cra-view.ts';
 
@@ -21,12 +22,12 @@ export interface CraDueRow {
  * the programs' reports, nearest deadline first, whatever the report's state
  * (a closed report can still owe the CSIRT its final report).
  */
-export async function listCraDue(db: Db, vault: ReportVault, args: { programIds: readonly string[]; now: Date }): Promise<CraDueRow[]> {
+export async function listCraDue(db: Db, vault: ReportVault, args: { programIds: readonly string[]; now: Date; readerId: string | null }): Promise<CraDueRow[]> {
   if (args.programIds.length === 0) return [];
   const reports = await db
     .selectFrom('reports as r')
     .innerJoin('programs as p', 'p.id', 'r.program_id')
-    .select(['r.id', 'r.reference', 'r.data_key', 'r.title_sealed', 'p.config'])
+    .select(['r.id', 'r.reference', 'r.data_key', 'r.title_sealed', 'r.restricted_to', 'p.config'])
     .where('r.program_id', 'in', args.programIds)
     .where(({ exists, selectFrom }) => exists(selectFrom('cra_cases as c').select('c.id').whereRef('c.report_id', '=', 'r.id')))
     .execute();
@@ -35,7 +36,7 @@ export async function listCraDue(db: Db, vault: ReportVault, args: { programIds:
   const rows: CraDueRow[] = [];
   for (const r of reports) {
     const zone = (r.config as { calendar?: { timeZone?: string } }).calendar?.timeZone ?? 'UTC';
-    const title = openTitle(vault, r);
+    const title = readableBy(args.readerId, r.restricted_to) ? openTitle(vault, r) : RESTRICTED_TITLE;
     for (const c of cases.filter((x) => x.report_id === r.id)) {
       for (const k of clocksOf(c, args.now, zone)) {
         if (k.state !== 'running' && k.state !== 'overdue') continue;

@@ -27,7 +27,8 @@ export type EventType =
   | 'cra-marked' | 'cra-measure-available' | 'cra-submission-recorded' | 'cra-draft-saved' | 'cra-users-informed'
   | 'approval-requested' | 'approval-granted' | 'approval-declined'
   | 'party-invited' | 'party-revoked' | 'party-opened' | 'party-message-shared' | 'party-posted' | 'party-status-set' | 'party-disclosure-answered' | 'reporter-naming-changed'
-  | 'early-notice-sent';
+  | 'early-notice-sent'
+  | 'access-restricted' | 'access-changed' | 'access-lifted' | 'access-self-granted';
 export type ActorKind = 'reporter' | 'staff' | 'system';
 export type JobKind = 'notify-reporter' | 'process-inbound-mail' | 'mail-acknowledgement' | 'sla-sweep' | 'sla-mail' | 'subscription-mail' | 'notify-subscribers' | 'mail-subscriber' | 'forget-unconfirmed-subscribers' | 'staff-account-mail' | 'recover-tracking-link'
   | 'notify-team' | 'team-mail' | 'team-digest' | 'webhook-delivery' | 'party-mail' | 'mail-early-notice';
@@ -164,6 +165,8 @@ export interface ReportsTable {
   duplicate_of: ColumnType<string | null, string | null | undefined, string | null>;
   /** Why it was closed as not applicable. */
   closure_reason: ColumnType<ClosureReason | null, ClosureReason | null | undefined, ClosureReason | null>;
+  /** Restricted report: the staff ids who may read it (src/reports/restrict-report.ts); null when every member of the program may. */
+  restricted_to: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
   /** Looked like spam at submission: listed in the Quarantine tab, not the normal views, until released or closed. */
   quarantined: ColumnType<boolean, boolean | undefined, boolean>;
   /** Spam signal codes (src/triage/spam-signals.ts) that quarantined it; kept after release. */

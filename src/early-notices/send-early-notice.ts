@@ -38,7 +38,7 @@ export const earlyNoticePurpose = (noticeId: string) => `early-notice:${noticeId
  */
 export async function sendEarlyNotice(deps: EarlyNoticeDeps, actor: StaffActor, args: { reportId: string; input: Record<string, unknown> }): Promise<{ noticeId: string; recipients: number }> {
   const { db, vault } = deps;
-  const report = await db.selectFrom('reports').select(['id', 'program_id', 'state', 'data_key']).where('id', '=', args.reportId).executeTakeFirst();
+  const report = await db.selectFrom('reports').select(['id', 'program_id', 'state', 'data_key', 'restricted_to']).where('id', '=', args.reportId).executeTakeFirst();
   if (!report || !can.viewReport(actor, report)) throw new NotFoundError('This report');
   if (!can.sendEarlyNotice(actor, report.program_id)) throw new ForbiddenError('Only a lead or admin of the program sends an early customer notice.');
   const program = await loadProgram(db, { id: report.program_id });

@@ -1,5 +1,5 @@
 import type { StaffActor } from '../auth/policies.ts';
-import { can } from '../auth/policies.ts';
+import { requireReadable } from '../reports/restricted-access.ts';
 import type { Db } from '../db/database.ts';
 import { NotFoundError } from '../errors.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
@@ -17,8 +17,10 @@ export async function downloadOriginalMail(
   secret: InstanceSecret,
   args: { actor: StaffActor; reference: string; mailId: string },
 ): Promise<{ reference: string; raw: Buffer }> {
-  const report = await db.selectFrom('reports').select(['id', 'program_id', 'reference']).where('reference', '=', args.reference).executeTakeFirst();
-  if (!report || !can.viewReport(args.actor, report)) throw new NotFoundError('This mail');
+  const report = await db.selectFrom('reports').select(['id', 'program_id', 'reference', 'restricted_to']).where('reference', '=', args.reference).executeTakeFirst();
+  // Outside the actor's programs: "not found"; a restricted report they are not named on: "restricted".
+  requireReadable(args.actor, report);
+  if (!report) throw new NotFoundError('This mail');
   return db.transaction().execute(async (trx) => {
     const raw = await originalMail(trx, secret, report.id, args.mailId);
     if (!raw) throw new NotFoundError('This mail');

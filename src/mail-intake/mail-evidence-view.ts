@@ -22,7 +22,7 @@ export interface MailEvidenceView {
 export async function loadMailEvidenceView(
   deps: { db: Db; secret: InstanceSecret; vault: ReportVault },
   actor: StaffActor,
-  report: { id: string; program_id: string },
+  report: { id: string; program_id: string; restricted_to: readonly string[] | null },
 ): Promise<MailEvidenceView | undefined> {
   if (!can.viewReport(actor, report)) return undefined;
   const mails = await mailEvidence(deps.db, deps.secret, report.id);

@@ -6,6 +6,7 @@ import type { Severity } from '../db/schema.ts';
 import { OPEN_STATES, REPORT_STATES, type ReportState } from '../domain/lifecycle.ts';
 import { REFERENCE_PATTERN } from '../domain/reference.ts';
 import { openTitle } from './report-contents.ts';
+import { RESTRICTED_TITLE, readableBy, readableBySql } from './restricted-access.ts';
 import { possibleDuplicateSql } from '../triage/duplicate-suggestions.ts';
 
 export const INBOX_SORTS = {
@@ -50,6 +51,8 @@ export interface InboxRow {
   reporterCvssVector: string | null;
   /** The soonest open SLA deadline (reports.next_deadline_at); null when no clock runs (closed, or waiting on the reporter). */
   nextDeadlineAt: Date | null;
+  /** Restricted to named staff, and the reader is not one of them: only the reference, state and dates are shown. */
+  restricted: boolean;
 }
 
 export interface InboxPage {
@@ -108,9 +111,11 @@ const FEW_MATCHES = 200;
 export async function listReports(
   db: Db,
   vault: ReportVault,
-  args: { programIds: readonly string[]; query: InboxQuery; currentUserId: string },
+  /** readerId: the staff member reading (restricted reports they are not named on show only that they exist); null for an API token, which is never named. */
+  args: { programIds: readonly string[]; query: InboxQuery; currentUserId: string; readerId?: string | null },
 ): Promise<InboxPage> {
   const { query } = args;
+  const readerId = args.readerId === undefined ? args.currentUserId : args.readerId;
   if (args.programIds.length === 0) return { rows: [], next: undefined };
   const key = SORT_KEYS[query.sort];
   const column = key.column;
@@ -132,6 +137,9 @@ export async function listReports(
   else if (query.assignee === 'none') q = q.where('r.assignee_id', 'is', null);
   else if (query.assignee && z.uuid().safeParse(query.assignee).success) q = q.where('r.assignee_id', '=', query.assignee);
   if (query.product) q = q.where('r.product', '=', query.product);
+  // Filtering on what a report is about must not find a restricted report the reader is not named on.
+  const byContent = Boolean(query.product) || (query.q !== undefined && !byReference);
+  if (byContent) q = q.where(readableBySql('r', readerId));
   if (query.q) {
     const text = query.q;
     if (REFERENCE_PATTERN.test(text.toUpperCase())) q = q.where('r.reference', '=', text.toUpperCase());
@@ -149,6 +157,7 @@ export async function listReports(
           .select('id')
           .where('program_id', 'in', args.programIds)
           .where('search_terms', '@>', sql<string[]>`${terms}::text[]`)
+          .where(readableBySql('reports', readerId))
           .limit(FEW_MATCHES + 1)
           .execute();
         if (few.length <= FEW_MATCHES) q = q.where('r.id', '=', sql<string>`ANY(${few.map((r) => r.id)}::uuid[])`);
@@ -157,7 +166,7 @@ export async function listReports(
   }
   const selected = q.select([
     'r.id', 'r.reference', 'r.data_key', 'r.title_sealed', 'r.product', 'r.state', 'r.created_at', 'r.updated_at', 'u.display_name', 'r.quarantined',
-    'r.severity', 'r.team_cvss_score', 'r.reporter_cvss_vector', 'r.next_deadline_at',
+    'r.severity', 'r.team_cvss_score', 'r.reporter_cvss_vector', 'r.next_deadline_at', 'r.restricted_to',
     // Served by the table's primary key (report_id, candidate_id); the rule is the report page's (src/triage/duplicate-suggestions.ts).
     possibleDuplicateSql('r').as('possible_duplicate'),
     (key.kind === 'time'
@@ -184,22 +193,28 @@ export async function listReports(
   const page = rows.slice(0, PAGE_SIZE);
   const last = page.at(-1);
   return {
-    rows: page.map((r) => ({
-      id: r.id,
-      reference: r.reference,
-      title: openTitle(vault, r),
-      product: r.product,
-      state: r.state,
-      assigneeName: r.display_name,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-      possibleDuplicate: r.possible_duplicate,
-      quarantined: r.quarantined,
-      severity: r.severity,
-      teamCvssScore: r.team_cvss_score === null ? null : Number(r.team_cvss_score),
-      reporterCvssVector: r.reporter_cvss_vector,
-      nextDeadlineAt: r.next_deadline_at,
-    })),
+    rows: page.map((r) => {
+      const row: InboxRow = {
+        id: r.id,
+        reference: r.reference,
+        title: openTitle(vault, r),
+        product: r.product,
+        state: r.state,
+        assigneeName: r.display_name,
+        createdAt: r.created_at,
+        updatedAt: r.updated_at,
+        possibleDuplicate: r.possible_duplicate,
+        quarantined: r.quarantined,
+        severity: r.severity,
+        teamCvssScore: r.team_cvss_score === null ? null : Number(r.team_cvss_score),
+        reporterCvssVector: r.reporter_cvss_vector,
+        nextDeadlineAt: r.next_deadline_at,
+        restricted: false,
+      };
+      if (readableBy(readerId, r.restricted_to)) return row;
+      // Only that it exists: reference, state, dates. Not its title, product, scores, assignee or duplicate hints.
+      return { ...row, title: RESTRICTED_TITLE, product: '', assigneeName: null, possibleDuplicate: false, severity: null, teamCvssScore: null, reporterCvssVector: null, restricted: true };
+    }),
     next: rows.length > PAGE_SIZE && last ? encodeCursor({ sort: query.sort, k: last.cursor_k, id: last.id }) : undefined,
   };
 }

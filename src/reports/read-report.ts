@@ -3,6 +3,7 @@ import type { Db } from '../db/database.ts';
 import type { Report } from '../db/schema.ts';
 import { hashToken, isWellFormedToken } from '../domain/tokens.ts';
 import { eventDataWithText } from './event-text.ts';
+import { RESTRICTED_TITLE, readableBy } from './restricted-access.ts';
 import { openAttachmentDigest, openAttachmentName, openMessageBody, openReport, openTitle, reportKey } from './report-contents.ts';
 
 export type Audience = 'staff' | 'reporter';
@@ -126,9 +127,9 @@ export async function loadTimeline(db: Db, vault: ReportVault, reportId: string,
   return entries.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
-/** Titles of reports by id, for lists that select no content themselves (the "Due" view). */
-export async function findReportTitles(db: Db, vault: ReportVault, reportIds: readonly string[]): Promise<Map<string, string>> {
+/** Titles of reports by id, for lists that select no content themselves (the "Due" view); a restricted report the reader is not named on reads "Restricted report". */
+export async function findReportTitles(db: Db, vault: ReportVault, reportIds: readonly string[], readerId: string | null): Promise<Map<string, string>> {
   if (reportIds.length === 0) return new Map();
-  const rows = await db.selectFrom('reports').select(['id', 'data_key', 'title_sealed']).where('id', 'in', reportIds).execute();
-  return new Map(rows.map((r) => [r.id, openTitle(vault, r)]));
+  const rows = await db.selectFrom('reports').select(['id', 'data_key', 'title_sealed', 'restricted_to']).where('id', 'in', reportIds).execute();
+  return new Map(rows.map((r) => [r.id, readableBy(readerId, r.restricted_to) ? openTitle(vault, r) : RESTRICTED_TITLE]));
 }

@@ -24,7 +24,7 @@ export const PLAIN_REPORT_COLUMNS = [
   'client_encryption', 'resolved_at', 'created_at', 'updated_at', 'team_cvss_vector', 'team_cvss_second_vector', 'team_cvss_score', 'severity', 'cwe_id',
   'expected_resolution_date', 'next_deadline_at', 'duplicate_of', 'closure_reason', 'quarantined', 'quarantine_reasons',
   'ai_assistance', 'submitter_ip_hash', 'ssvc', 'credit_with_original', 'reporter_erased_at',
-  'disclosure_at', 'disclosure_time_zone', 'disclosure_status', 'disclosure_proposed_by',
+  'disclosure_at', 'disclosure_time_zone', 'disclosure_status', 'disclosure_proposed_by', 'restricted_to',
 ] as const satisfies readonly Exclude<keyof ReportRow, SealedReportColumn>[];
 
 /** A report without its contents. */

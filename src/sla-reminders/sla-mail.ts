@@ -85,7 +85,7 @@ async function digestMail(ctx: AppContext, userId: string, day: string, at: Date
   const user = await ctx.db.selectFrom('staff_users').select(['email', 'display_name', 'disabled_at', 'sla_digest']).where('id', '=', userId).executeTakeFirst();
   if (!user || user.disabled_at || !user.sla_digest) return undefined;
   const programIds = (await ctx.db.selectFrom('memberships').select('program_id').where('user_id', '=', userId).execute()).map((m) => m.program_id);
-  const rows = await listDueReports(ctx.db, ctx.vault, { programIds, assigneeId: userId, now: at });
+  const rows = await listDueReports(ctx.db, ctx.vault, { programIds, assigneeId: userId, now: at, readerId: userId });
   if (rows.length === 0) return undefined;
   const lines = rows.map((r) => {
     const ms = r.dueAt.getTime() - at.getTime();

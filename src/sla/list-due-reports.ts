@@ -29,7 +29,7 @@ const LOOKAHEAD_MS = 30 * 24 * 3_600_000;
  * the inbox's other tabs. Breached and near-breach reports carry
  * the clock that makes them so, computed at `now`.
  */
-export async function listDueReports(db: Db, vault: ReportVault, args: { programIds: readonly string[]; assigneeId?: string; now?: Date }): Promise<DueRow[]> {
+export async function listDueReports(db: Db, vault: ReportVault, args: { programIds: readonly string[]; assigneeId?: string; now?: Date; readerId: string | null }): Promise<DueRow[]> {
   if (args.programIds.length === 0) return [];
   const now = args.now ?? new Date();
   let q = db
@@ -43,7 +43,7 @@ export async function listDueReports(db: Db, vault: ReportVault, args: { program
     .where('r.quarantined', '=', false);
   if (args.assigneeId) q = q.where('r.assignee_id', '=', args.assigneeId);
   const rows = await q.orderBy('r.next_deadline_at').orderBy('r.id').limit(LIMIT).execute();
-  const titles = await findReportTitles(db, vault, rows.map((r) => r.id));
+  const titles = await findReportTitles(db, vault, rows.map((r) => r.id), args.readerId);
   const out: DueRow[] = [];
   for (const r of rows) {
     const dueAt = r.next_deadline_at!;

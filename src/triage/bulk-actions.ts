@@ -31,7 +31,7 @@ export async function runBulkAction(
   action: BulkAction,
 ): Promise<BulkOutcome> {
   const ids = [...new Set(reportIds)].slice(0, MAX_BULK);
-  const rows = ids.length ? await deps.db.selectFrom('reports').select(['id', 'reference', 'program_id']).where('id', 'in', ids).orderBy('reference').execute() : [];
+  const rows = ids.length ? await deps.db.selectFrom('reports').select(['id', 'reference', 'program_id', 'restricted_to']).where('id', 'in', ids).orderBy('reference').execute() : [];
   const outcome: BulkOutcome = { changed: [], failed: [] };
   const missing = ids.length - rows.filter((r) => can.viewReport(actor, r)).length;
   for (let i = 0; i < missing; i++) outcome.failed.push({ reference: 'A selected report', reason: 'does not exist, or you do not have access to it.' });

@@ -5,6 +5,7 @@ import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import { findLikelyDuplicates } from './find-likely-duplicates.ts';
+import { readableBySql, requireReadable } from '../reports/restricted-access.ts';
 
 /**
  * Below this, a "best candidate" is only the least unrelated report: the
@@ -98,15 +99,16 @@ export function possibleDuplicateSql(reportAlias: string): RawBuilder<boolean> {
  * report may do it; a report the actor may not see is "not found".
  */
 export async function dismissDuplicateHints(db: Db, args: { actor: StaffActor; reference: string }): Promise<{ reference: string; dismissed: number }> {
-  const report = await db.selectFrom('reports').select(['id', 'program_id', 'reference']).where('reference', '=', args.reference).executeTakeFirst();
-  if (!report || !can.viewReport(args.actor, report)) throw new NotFoundError('This report');
+  const report = await db.selectFrom('reports').select(['id', 'program_id', 'reference', 'restricted_to']).where('reference', '=', args.reference).executeTakeFirst();
+  requireReadable(args.actor, report);
+  if (!report) throw new NotFoundError('This report');
   if (!can.editReport(args.actor, report)) throw new AppError('forbidden', 403, 'Your role can read this report but not change it.');
   const deleted = await db.deleteFrom('duplicate_suggestions').where('report_id', '=', report.id).executeTakeFirst();
   return { reference: report.reference, dismissed: Number(deleted.numDeletedRows) };
 }
 
 /** The suggestions recorded at submission that still stand, best first, for the report page's duplicates panel. */
-export async function listSubmissionSuggestions(db: Db, reportId: string): Promise<SubmissionSuggestion[]> {
+export async function listSubmissionSuggestions(db: Db, reportId: string, readerId: string | null = null): Promise<SubmissionSuggestion[]> {
   const rows = await db
     .selectFrom('duplicate_suggestions as s')
     .innerJoin('reports as r', 'r.id', 's.report_id')
@@ -114,6 +116,8 @@ export async function listSubmissionSuggestions(db: Db, reportId: string): Promi
     .select(['c.reference', 's.score', 's.reason'])
     .where('s.report_id', '=', reportId)
     .where(hintStands('r', 'c'))
+    // A restricted report the reader is not named on is not suggested: the pair would say what it is about.
+    .where(readableBySql('c', readerId))
     .orderBy('s.score', 'desc')
     .orderBy('c.reference')
     .execute();

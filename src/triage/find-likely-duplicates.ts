@@ -3,6 +3,7 @@ import { indexWords, type ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import type { ReportState } from '../domain/lifecycle.ts';
 import { openTitle } from '../reports/report-contents.ts';
+import { readableBySql } from '../reports/restricted-access.ts';
 
 export interface DuplicateQuery {
   programId: string;
@@ -15,6 +16,8 @@ export interface DuplicateQuery {
   limit?: number;
   /** How many of the newest candidates to rank (default MAX_CANDIDATES); submissions ask for fewer, to stay quick. */
   candidates?: number;
+  /** Who will see the candidates: restricted reports they are not named on are never suggested (nor ranked). Null: no one in particular (at submission): no restricted report. */
+  readerId?: string | null;
 }
 
 export interface DuplicateCandidate {
@@ -154,6 +157,7 @@ export async function findLikelyDuplicates(db: Db, vault: ReportVault, q: Duplic
       .where((eb) => eb.or([eb('r.duplicate_of', 'is', null), eb('r.duplicate_of', '<>', exclude)]))
       .where('r.id', '<>', (eb) => eb.fn.coalesce(eb.selectFrom('reports as x').select('x.duplicate_of').where('x.id', '=', exclude), sql<string>`${NO_REPORT}::uuid`))
       .where(sql<boolean>`r.search_terms && ${allTerms}::text[]`)
+      .where(readableBySql('r', q.readerId ?? null))
       // A bound on the work per submission however large the program grows: duplicates are
       // overwhelmingly of recent reports, and older ones still show in the inbox search.
       .orderBy('r.created_at', 'desc')

@@ -43,7 +43,7 @@ export async function loadTriageView(
   vault: ReportVault,
   report: Report,
   program: Program,
-  options: { query?: Record<string, unknown>; form?: TriageFormState; now?: Date } = {},
+  options: { query?: Record<string, unknown>; form?: TriageFormState; now?: Date; readerId?: string | null } = {},
 ): Promise<TriageView> {
   const now = options.now ?? new Date();
   const cweq = typeof options.query?.cweq === 'string' ? options.query.cweq.trim().slice(0, 100) : '';
@@ -52,10 +52,10 @@ export async function loadTriageView(
     // A report already marked as a duplicate needs no suggestions.
     report.duplicate_of
       ? Promise.resolve([])
-      : findLikelyDuplicates(db, vault, { programId: report.program_id, title: report.title, description: report.description, product: report.product, excludeReportId: report.id }),
+      : findLikelyDuplicates(db, vault, { programId: report.program_id, title: report.title, description: report.description, product: report.product, excludeReportId: report.id, readerId: options.readerId ?? null }),
     report.duplicate_of ? db.selectFrom('reports').select(['reference', 'state']).where('id', '=', report.duplicate_of).executeTakeFirst() : undefined,
     db.selectFrom('reports').select(['reference', 'created_at']).where('duplicate_of', '=', report.id).orderBy('created_at').execute(),
-    listSubmissionSuggestions(db, report.id),
+    listSubmissionSuggestions(db, report.id, options.readerId ?? null),
   ]);
   const reporter = report.reporter_cvss_vector ? checkCvssVector(report.reporter_cvss_vector) : null;
   return {

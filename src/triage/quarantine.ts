@@ -5,6 +5,7 @@ import { InvalidTransitionError } from '../errors.ts';
 import { lockReportState } from '../reports/report-actions.ts';
 import { recordEvent } from '../reports/record-event.ts';
 import { openTitle } from '../reports/report-contents.ts';
+import { RESTRICTED_TITLE, readableBy } from '../reports/restricted-access.ts';
 import { queueTeamNotice } from '../team-notices/queue-team-notice.ts';
 
 /** "Not spam": the report leaves the quarantine for the normal inbox views, with an event saying who decided. */
@@ -23,6 +24,8 @@ export async function releaseFromQuarantine(db: Db, args: { reportId: string; ac
 export interface QuarantineRow {
   id: string;
   programId: string;
+  /** Who may read it when restricted (the title is then "Restricted report" for anyone else). */
+  restrictedTo: string[] | null;
   reference: string;
   title: string;
   reasons: string[];
@@ -31,18 +34,18 @@ export interface QuarantineRow {
 }
 
 /** The Quarantine tab: reports awaiting a spam decision, newest first (index reports_quarantined). */
-export async function listQuarantine(db: Db, vault: ReportVault, programIds: readonly string[], limit = 200): Promise<QuarantineRow[]> {
+export async function listQuarantine(db: Db, vault: ReportVault, programIds: readonly string[], readerId: string | null, limit = 200): Promise<QuarantineRow[]> {
   if (programIds.length === 0) return [];
   const rows = await db
     .selectFrom('reports')
-    .select(['id', 'program_id', 'reference', 'data_key', 'title_sealed', 'quarantine_reasons', 'ai_assistance', 'created_at'])
+    .select(['id', 'program_id', 'reference', 'data_key', 'title_sealed', 'quarantine_reasons', 'ai_assistance', 'created_at', 'restricted_to'])
     .where('program_id', 'in', programIds)
     .where('quarantined', '=', true)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ id: r.id, programId: r.program_id, reference: r.reference, title: openTitle(vault, r), reasons: r.quarantine_reasons, aiAssistance: r.ai_assistance, createdAt: r.created_at }));
+  return rows.map((r) => ({ id: r.id, programId: r.program_id, restrictedTo: r.restricted_to, reference: r.reference, title: readableBy(readerId, r.restricted_to) ? openTitle(vault, r) : RESTRICTED_TITLE, reasons: r.quarantine_reasons, aiAssistance: r.ai_assistance, createdAt: r.created_at }));
 }
 
 /** Quarantined reports per state, and their total for the Quarantine tab. */

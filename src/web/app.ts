@@ -8,6 +8,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerApiRoutes } from '../api/api-routes.tsx';
+import { recordRoutes } from './route-table.ts';
 import type { AppContext } from '../context.ts';
 import { activeKeyInfo } from '../keys/program-keys.ts';
 import { registerClientBundles } from './client-bundles.ts';
@@ -63,6 +64,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
   });
   observeRequests(app, ctx.metrics);
+  recordRoutes(app);
 
   await app.register(helmet, {
     contentSecurityPolicy: {

@@ -75,7 +75,7 @@ export async function webhookPayload(ctx: AppContext, row: DeliveryRow): Promise
   const program = await loadProgram(ctx.db, { id: row.program_id });
   const data: Record<string, unknown> = { program: { slug: program?.slug ?? null, name: program?.config.name ?? null } };
   if (row.report_id) {
-    const report = await ctx.db.selectFrom('reports').select(['id', 'reference', 'state', 'data_key', 'title_sealed', 'created_at']).where('id', '=', row.report_id).executeTakeFirst();
+    const report = await ctx.db.selectFrom('reports').select(['id', 'reference', 'state', 'data_key', 'title_sealed', 'created_at', 'restricted_to']).where('id', '=', row.report_id).executeTakeFirst();
     if (report) {
       const summary: Record<string, unknown> = {
         reference: report.reference,
@@ -83,13 +83,16 @@ export async function webhookPayload(ctx: AppContext, row: DeliveryRow): Promise
         receivedAt: report.created_at.toISOString(),
         links: { staff: `${ctx.config.baseUrl}/staff/reports/${encodeURIComponent(report.reference)}` },
       };
-      if (row.include_contents) summary.title = openTitle(ctx.vault, report);
+      // A restricted report's contents never leave by webhook (a webhook is nobody named on it): only that it exists, and that it is restricted.
+      const contents = row.include_contents && report.restricted_to === null;
+      if (report.restricted_to !== null) summary.restricted = true;
+      if (contents) summary.title = openTitle(ctx.vault, report);
       data.report = summary;
       if (row.event_id) {
         const event = await ctx.db.selectFrom('report_events').select(['data', 'created_at']).where('id', '=', row.event_id).executeTakeFirst();
         const facts = (event?.data ?? {}) as Record<string, unknown>;
         if (row.event === 'report.state-changed') data.change = { from: facts.from ?? null, to: facts.to ?? null };
-        if (row.event === 'report.reporter-message' && row.include_contents && typeof facts.messageId === 'string') {
+        if (row.event === 'report.reporter-message' && contents && typeof facts.messageId === 'string') {
           const message = await ctx.db.selectFrom('report_messages').select(['id', 'body_sealed']).where('id', '=', facts.messageId).executeTakeFirst();
           if (message) data.message = { body: openMessageBody(ctx.vault, reportKey(ctx.vault, report), message.id, message.body_sealed) };
         }

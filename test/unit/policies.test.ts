@@ -6,8 +6,8 @@ import type { Role } from '../../src/db/schema.ts';
 function actor(role: Role | undefined): StaffActor {
   return { kind: 'staff', userId: 'u', email: 'e', displayName: 'd', roles: new Map(role ? [['p1', role]] : []) };
 }
-const report = { program_id: 'p1' };
-const other = { program_id: 'p2' };
+const report = { program_id: 'p1', restricted_to: null };
+const other = { program_id: 'p2', restricted_to: null };
 
 describe('authorization matrix', () => {
   const matrix: [Role | undefined, { view: boolean; edit: boolean; manage: boolean; publish: boolean }][] = [

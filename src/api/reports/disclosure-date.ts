@@ -25,7 +25,7 @@ export function proposeDisclosureDateEndpoint(ctx: AppContext) {
     params: referenceParams,
     body: disclosureProposalSchema,
     responses: { 200: { description: 'The report after the change.', schema: reportSchema } },
-    errors: ['forbidden', 'not_found', 'invalid_json', 'unsupported_media_type', 'validation_failed', 'invalid_transition'],
+    errors: ['forbidden', 'not_found', 'restricted', 'invalid_json', 'unsupported_media_type', 'validation_failed', 'invalid_transition'],
     async handler({ principal, params, body, program }) {
       const report = await reportOfToken(ctx, principal, params.reference);
       const timeZone = body.timeZone ?? (await program()).config.calendar.timeZone;

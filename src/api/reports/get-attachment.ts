@@ -13,7 +13,7 @@ export function getAttachmentEndpoint(ctx: AppContext) {
     scopes: ['reports:read'],
     params: attachmentParams,
     responses: { 200: { description: 'The file’s bytes.', contentType: 'application/octet-stream' } },
-    errors: ['forbidden', 'not_found'],
+    errors: ['forbidden', 'not_found', 'restricted'],
     async handler({ reply, principal, params }) {
       const report = await reportOfToken(ctx, principal, params.reference);
       return sendAttachment(ctx.db, ctx.vault, reply, { reportId: report.id, attachmentId: params.id, reporterVisibleOnly: false, reader: { kind: 'api-token', id: principal.tokenId } });

@@ -15,7 +15,7 @@ export function getReportEndpoint(ctx: AppContext) {
     scopes: ['reports:read', 'reports:write'],
     params: referenceParams,
     responses: { 200: { description: 'The report.', schema: reportSchema } },
-    errors: ['forbidden', 'not_found'],
+    errors: ['forbidden', 'not_found', 'restricted'],
     async handler({ principal, params }) {
       const report = await reportOfToken(ctx, principal, params.reference);
       await auditReportRead(ctx, { kind: 'api-token', id: principal.tokenId }, report.id, 'report.viewed');

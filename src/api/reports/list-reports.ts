@@ -42,6 +42,7 @@ export const reportSummarySchema = z
     nextDeadlineAt: z.iso.datetime().nullable().meta({ description: 'The soonest open SLA deadline; null when no clock runs (closed, or waiting on the reporter).' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
+    restricted: z.boolean().meta({ description: 'Restricted to named staff: a token sees only that it exists (reference, state, dates); title and product are empty or placeholder, and the report itself answers 403 restricted.' }),
     links: z.object({ self: z.string() }),
   })
   .meta({ id: 'ReportSummary' });
@@ -68,6 +69,8 @@ export function listReportsEndpoint(ctx: AppContext) {
         programIds: [principal.programId],
         query: { ...query, assignee: undefined },
         currentUserId: principal.actorId,
+        // A token is never named on a restricted report: it sees only that one exists.
+        readerId: null,
       });
       const nextUrl = page.next ? `/api/v1/reports?${new URLSearchParams({ ...definedOnly(query), after: page.next })}` : null;
       return {
@@ -84,6 +87,7 @@ export function listReportsEndpoint(ctx: AppContext) {
           nextDeadlineAt: r.nextDeadlineAt?.toISOString() ?? null,
           createdAt: r.createdAt.toISOString(),
           updatedAt: r.updatedAt.toISOString(),
+          restricted: r.restricted,
           links: { self: reportPath(r.reference) },
         })),
         next: page.next ?? null,

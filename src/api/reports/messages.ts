@@ -51,7 +51,7 @@ export function listMessagesEndpoint(ctx: AppContext) {
     scopes: ['reports:read'],
     params: referenceParams,
     responses: { 200: { description: 'The thread.', schema: z.object({ data: z.array(messageSchema) }) } },
-    errors: ['forbidden', 'not_found'],
+    errors: ['forbidden', 'not_found', 'restricted'],
     async handler({ principal, params }) {
       const report = await reportOfToken(ctx, principal, params.reference);
       const timeline = await loadTimeline(ctx.db, ctx.vault, report.id, 'staff', await listAttachments(ctx.db, ctx.vault, report.id));
@@ -71,7 +71,7 @@ export function postMessageEndpoint(ctx: AppContext) {
     params: referenceParams,
     body: newMessageSchema,
     responses: { 201: { description: 'Posted.', schema: messageSchema } },
-    errors: ['forbidden', 'not_found', 'invalid_json', 'unsupported_media_type', 'validation_failed'],
+    errors: ['forbidden', 'not_found', 'restricted', 'invalid_json', 'unsupported_media_type', 'validation_failed'],
     async handler({ reply, principal, params, body }) {
       const report = await reportOfToken(ctx, principal, params.reference);
       const posted = await postStaffMessage(ctx.db, ctx.vault, { reportId: report.id, actorId: principal.actorId, visibility: body.visibility, body: body.body, files: [] });

@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.ts';
 import type { Report } from '../../db/schema.ts';
 import { REFERENCE_PATTERN } from '../../domain/reference.ts';
 import { NotFoundError } from '../../errors.ts';
+import { RestrictedReportError } from '../../reports/restricted-access.ts';
 import { findReportByReference, listAttachments } from '../../reports/read-report.ts';
 import { apiCan } from '../api-policies.ts';
 import type { ApiPrincipal } from '../tokens/api-tokens.ts';
@@ -24,6 +25,8 @@ export const attachmentParams = z.object({ reference, id: z.uuid() });
 export async function reportOfToken(ctx: AppContext, principal: ApiPrincipal, ref: string): Promise<Report> {
   const report = await findReportByReference(ctx.db, ctx.vault, ref);
   if (!report || !apiCan.seeReport(principal, report)) throw new NotFoundError('This report');
+  // A token is never named on a restricted report: it learns that the report exists, nothing more.
+  if (!apiCan.readReport(principal, report)) throw new RestrictedReportError(report.reference);
   return report;
 }
 

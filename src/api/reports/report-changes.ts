@@ -50,7 +50,7 @@ export function changeStateEndpoint(ctx: AppContext) {
     params: referenceParams,
     body: stateChangeSchema,
     responses: { 200: { description: 'The report after the change.', schema: reportSchema } },
-    errors: ['forbidden', 'not_found', 'invalid_json', 'unsupported_media_type', 'validation_failed', 'invalid_transition', 'approval_pending'],
+    errors: ['forbidden', 'not_found', 'restricted', 'invalid_json', 'unsupported_media_type', 'validation_failed', 'invalid_transition', 'approval_pending'],
     async handler({ principal, params, body }) {
       const report = await reportOfToken(ctx, principal, params.reference);
       const evaluating = body.evaluation !== undefined || body.expectedResolutionDate !== undefined;
@@ -85,7 +85,7 @@ export function assignEndpoint(ctx: AppContext) {
     params: referenceParams,
     body: assignmentSchema,
     responses: { 200: { description: 'The report after the change.', schema: reportSchema } },
-    errors: ['forbidden', 'not_found', 'invalid_json', 'unsupported_media_type', 'validation_failed'],
+    errors: ['forbidden', 'not_found', 'restricted', 'invalid_json', 'unsupported_media_type', 'validation_failed'],
     async handler({ principal, params, body }) {
       const report = await reportOfToken(ctx, principal, params.reference);
       let assigneeId: string | null = null;
@@ -132,7 +132,7 @@ export function setSeverityEndpoint(ctx: AppContext) {
     params: referenceParams,
     body: severityInputSchema,
     responses: { 200: { description: 'The report after the change.', schema: reportSchema } },
-    errors: ['forbidden', 'not_found', 'invalid_json', 'unsupported_media_type', 'validation_failed'],
+    errors: ['forbidden', 'not_found', 'restricted', 'invalid_json', 'unsupported_media_type', 'validation_failed'],
     async handler({ principal, params, body }) {
       const report = await reportOfToken(ctx, principal, params.reference);
       try {

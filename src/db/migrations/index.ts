@@ -42,6 +42,7 @@ import * as webhooks from './2026-12-02T1240-webhooks.ts';
 import * as issueTrackers from './2026-12-02T1245-issue-trackers.ts';
 import * as coordination from './2026-12-02T1300-coordination.ts';
 import * as secondCvssVector from './2026-12-02T1250-second-cvss-vector.ts';
+import * as restrictedReports from './2026-12-03T0200-restricted-reports.ts';
 import * as inboxCountIndex from './2026-12-02T1200-inbox-count-index.ts';
 import * as inboxCountIndexes from './2026-12-02T1201-inbox-count-indexes.ts';
 import * as earlyNotices from './2026-12-03T0400-early-notices.ts';
@@ -92,6 +93,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T1300-coordination': coordination,
   '2026-12-02T1250-second-cvss-vector': secondCvssVector,
   '2026-12-02T1201-inbox-count-indexes': inboxCountIndexes,
+  '2026-12-03T0200-restricted-reports': restrictedReports,
   '2026-12-03T0400-early-notices': earlyNotices,
   '2026-12-03T0900-approval-claims': approvalClaims,
 };

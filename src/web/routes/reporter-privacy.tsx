@@ -6,6 +6,7 @@ import { AppError, ForbiddenError, NotFoundError } from '../../errors.ts';
 import { eraseReporterData } from '../../privacy/erase-reporter-data.ts';
 import { exportReporterData } from '../../privacy/export-reporter-data.ts';
 import { auditReportRead } from '../../audit/audit-hooks.ts';
+import { requireReadable } from '../../reports/restricted-access.ts';
 import { findReportByReference, findReportByTrackingToken } from '../../reports/read-report.ts';
 import { hitRateLimit, idRateLimitKey } from '../rate-limit.ts';
 import { requireStaff } from '../require-staff.ts';
@@ -38,8 +39,7 @@ export function registerReporterPrivacyRoutes(app: FastifyInstance, ctx: AppCont
   }
 
   async function adminReport(staff: NonNullable<Parameters<typeof can.manageReporterData>[0]>, ref: string): Promise<Report> {
-    const report = await findReportByReference(ctx.db, ctx.vault, ref);
-    if (!report || !can.viewReport(staff, report)) throw new NotFoundError('This report');
+    const report = requireReadable(staff, await findReportByReference(ctx.db, ctx.vault, ref));
     if (!can.manageReporterData(staff, report.program_id)) throw new ForbiddenError('Only the program’s admins export or erase a reporter’s personal data.');
     return report;
   }

@@ -15,6 +15,7 @@ import { can, visiblePrograms } from '../../auth/policies.ts';
 import type { AppContext } from '../../context.ts';
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { loadProgram, type Program } from '../../programs/programs.ts';
+import { requireReadable } from '../../reports/restricted-access.ts';
 import { findReportByReference } from '../../reports/read-report.ts';
 import { chrome, sendHtml, staffProgram } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
@@ -43,6 +44,11 @@ export function registerStaffAdvisoryRoutes(app: FastifyInstance, ctx: AppContex
   async function visibleAdvisory(req: FastifyRequest, id: string): Promise<{ advisory: StaffAdvisory; program: Program }> {
     const advisory = await loadStaffAdvisory(ctx.db, ctx.vault, id);
     if (!advisory || !can.viewInbox(req.staff!, advisory.programId)) throw new NotFoundError('This advisory');
+    // A draft holds the embargoed details of its report: a restricted report's draft is for the staff named on it.
+    if (advisory.state === 'draft' && advisory.reportId) {
+      const report = await ctx.db.selectFrom('reports').select(['program_id', 'reference', 'restricted_to']).where('id', '=', advisory.reportId).executeTakeFirst();
+      if (report) requireReadable(req.staff!, report);
+    }
     const program = await loadProgram(ctx.db, { id: advisory.programId });
     if (!program) throw new NotFoundError('This advisory');
     return { advisory, program };
@@ -157,8 +163,7 @@ export function registerStaffAdvisoryRoutes(app: FastifyInstance, ctx: AppContex
   });
 
   app.post<{ Params: { ref: string } }>('/staff/reports/:ref/advisory', { preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
-    const report = await findReportByReference(ctx.db, ctx.vault, req.params.ref);
-    if (!report || !can.viewReport(req.staff!, report)) throw new NotFoundError('This report');
+    const report = requireReadable(req.staff!, await findReportByReference(ctx.db, ctx.vault, req.params.ref));
     if (!can.editAdvisory(req.staff!, report.program_id)) throw new ForbiddenError('Your role can read this report but not draft its advisory.');
     const { id, created } = await draftAdvisoryFromReport(ctx.db, ctx.vault, { reportReference: report.reference, actorId: req.staff!.userId });
     return reply.redirect(`/staff/advisories/${id}${created ? '?done=created' : ''}`, 303);

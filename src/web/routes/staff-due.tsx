@@ -24,7 +24,7 @@ export function registerStaffDueRoutes(app: FastifyInstance, ctx: AppContext): v
     const program = await staffProgram(ctx, req);
     const programIds = visiblePrograms(actor);
     const [rows, counts, me] = await Promise.all([
-      listDueReports(ctx.db, ctx.vault, { programIds, ...(mine ? { assigneeId: actor.userId } : {}), now }),
+      listDueReports(ctx.db, ctx.vault, { programIds, ...(mine ? { assigneeId: actor.userId } : {}), now, readerId: actor.userId }),
       countInboxTabs(ctx.db, programIds),
       ctx.db.selectFrom('staff_users').select('sla_digest').where('id', '=', actor.userId).executeTakeFirstOrThrow(),
     ]);
@@ -37,7 +37,7 @@ export function registerStaffDueRoutes(app: FastifyInstance, ctx: AppContext): v
         mine={mine}
         counts={counts}
         digest={{ enabled: me.sla_digest, csrf: reply.generateCsrf(), saved: query.digest === 'saved' }}
-        cra={await listCraDue(ctx.db, ctx.vault, { programIds, now })}
+        cra={await listCraDue(ctx.db, ctx.vault, { programIds, now, readerId: actor.userId })}
       />
     );
     return sendHtml(reply, renderPage(page), 200, { private: true });

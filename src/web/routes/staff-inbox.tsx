@@ -18,7 +18,7 @@ export function registerStaffInboxRoutes(app: FastifyInstance, ctx: AppContext):
     const programIds = visiblePrograms(actor);
     const program = await staffProgram(ctx, req);
     const [page, counts, staff] = await Promise.all([
-      listReports(ctx.db, ctx.vault, { programIds, query, currentUserId: actor.userId }),
+      listReports(ctx.db, ctx.vault, { programIds, query, currentUserId: actor.userId, readerId: actor.userId }),
       countInboxTabs(ctx.db, programIds),
       program ? listAssignableStaff(ctx.db, program.id) : Promise.resolve([]),
     ]);

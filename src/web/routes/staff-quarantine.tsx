@@ -16,14 +16,14 @@ export function registerStaffQuarantineRoutes(app: FastifyInstance, ctx: AppCont
     const query = req.query as Record<string, string | undefined>;
     const program = await staffProgram(ctx, req);
     const programIds = visiblePrograms(actor);
-    const rows = await listQuarantine(ctx.db, ctx.vault, programIds);
+    const rows = await listQuarantine(ctx.db, ctx.vault, programIds, actor.userId);
     const done = namedMessage(CLOSE_DONE_MESSAGES, query.done);
     const page = (
       <QuarantinePage
         chrome={chrome(req, reply, program)}
         rows={rows}
         csrf={reply.generateCsrf()}
-        canEdit={(r) => can.editReport(actor, { program_id: r.programId })}
+        canEdit={(r) => can.editReport(actor, { program_id: r.programId, restricted_to: r.restrictedTo })}
         flash={done ? `${query.ref ?? ''}: ${done}` : undefined}
       />
     );

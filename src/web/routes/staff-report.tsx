@@ -37,6 +37,8 @@ import { loadCraPanel, registerStaffCraRoutes } from './staff-cra.tsx';
 import { registerStaffEarlyNoticeRoutes } from './staff-early-notice.tsx';
 import { COORDINATION_DONE_MESSAGES, loadCoordinationPanel, registerStaffCoordinationRoutes, shareFromComposer } from './staff-coordination.tsx';
 import { namedMessage } from '../named-message.ts';
+import { RestrictedReportError, requireReadable } from '../../reports/restricted-access.ts';
+import { loadAccessPanel, registerStaffRestrictedRoutes, renderRestricted, RESTRICTED_DONE_MESSAGES } from './staff-restricted.tsx';
 
 type RefParams = { Params: { ref: string } };
 
@@ -52,6 +54,7 @@ const DONE_MESSAGES: Record<string, string> = {
   'reporter-erased': 'The reporter’s personal data was erased; the report is kept.',
   ...DELIVERY_DONE_MESSAGES,
   ...COORDINATION_DONE_MESSAGES,
+  ...RESTRICTED_DONE_MESSAGES,
 };
 
 const stateFormSchema = z.object({ to: z.enum(REPORT_STATES), reason: z.string().max(500).optional() });
@@ -62,9 +65,8 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
 
   /** The report if the signed-in member may see it; otherwise "not found", never "forbidden". */
   async function visibleReport(req: FastifyRequest, ref: string): Promise<Report> {
-    const report = await findReportByReference(ctx.db, ctx.vault, ref);
-    if (!report || !can.viewReport(req.staff!, report)) throw new NotFoundError('This report');
-    return report;
+    // A restricted report the member is not named on: 403 "restricted", never its contents.
+    return requireReadable(req.staff!, await findReportByReference(ctx.db, ctx.vault, ref));
   }
 
   async function editableReport(req: FastifyRequest, ref: string): Promise<Report> {
@@ -90,7 +92,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
     const [timeline, assignable, triage, collab, extras, advisory, deliveries] = await Promise.all([
       loadTimeline(ctx.db, ctx.vault, report.id, 'staff', attachments),
       listAssignableStaff(ctx.db, report.program_id),
-      loadTriageView(ctx.db, ctx.vault, report, program, { query, form: extra.triageForm }),
+      loadTriageView(ctx.db, ctx.vault, report, program, { query, form: extra.triageForm, readerId: req.staff!.userId }),
       loadCollabView(ctx, report, req.staff!.userId),
       loadReportExtras(ctx.db, report, program, ctx.config.baseUrl, query),
       findAdvisoryForReport(ctx.db, report.id),
@@ -124,6 +126,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
         cra={await loadCraPanel(ctx, req, report, program)}
         trackers={await loadTrackerPanel(ctx, req.staff!, report)}
         coordination={await loadCoordinationPanel(ctx, req, report)}
+        access={await loadAccessPanel(ctx, req.staff!, report)}
         cannedTemplates={cannedTemplates}
         done={done}
         canDraftAdvisory={can.editAdvisory(req.staff!, report.program_id)}
@@ -144,7 +147,13 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
   }
 
   app.get<RefParams>('/staff/reports/:ref', { preHandler: auth }, async (req, reply) => {
-    const report = await visibleReport(req, req.params.ref);
+    let report: Report;
+    try {
+      report = await visibleReport(req, req.params.ref);
+    } catch (err) {
+      if (err instanceof RestrictedReportError) return renderRestricted(ctx, req, reply, req.params.ref.toUpperCase(), 403);
+      throw err;
+    }
     await auditReportRead(ctx, { kind: 'staff', id: req.staff!.userId }, report.id, 'report.viewed'); // who read which report when
     return render(req, reply, report, 200);
   });
@@ -215,4 +224,5 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
   registerStaffCraRoutes(app, ctx, { auth, visibleReport });
   registerStaffEarlyNoticeRoutes(app, ctx, { auth, visibleReport });
   registerStaffCoordinationRoutes(app, ctx, { auth, visibleReport, editableReport, render });
+  registerStaffRestrictedRoutes(app, ctx, { auth, visibleReport });
 }

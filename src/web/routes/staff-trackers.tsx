@@ -4,6 +4,7 @@ import { can } from '../../auth/policies.ts';
 import type { AppContext } from '../../context.ts';
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../../errors.ts';
 import { loadProgram } from '../../programs/programs.ts';
+import { requireReadable } from '../../reports/restricted-access.ts';
 import { findReportByReference } from '../../reports/read-report.ts';
 import { createLinkedIssue, loadTrackerPanel, type IssueInput } from '../../trackers/link-issue.ts';
 import { createTracker, deleteTracker, listTrackers, type TrackerInput } from '../../trackers/manage-trackers.ts';
@@ -58,9 +59,12 @@ export function registerStaffTrackerRoutes(app: FastifyInstance, ctx: AppContext
   });
 
   app.post<{ Params: { ref: string } }>('/staff/reports/:ref/issues', { preHandler: [auth, app.csrfProtection] }, async (req, reply) => {
-    const report = await findReportByReference(ctx.db, ctx.vault, req.params.ref);
-    if (!report || !can.viewReport(req.staff!, report)) throw new NotFoundError('This report');
-    const b = issueSchema.parse(req.body ?? {});
+    const report = requireReadable(req.staff!, await findReportByReference(ctx.db, ctx.vault, req.params.ref));
+    // Who may not file an issue hears so before the form is checked; a malformed form is a 422, not a crash.
+    if (!can.editReport(req.staff!, report)) throw new ForbiddenError('Your role can read this report but not change it.');
+    const parsed = issueSchema.safeParse(req.body ?? {});
+    if (!parsed.success || !z.uuid().safeParse(parsed.data.trackerId).success) throw new ValidationError({ trackerId: 'Choose an issue tracker and fill in the issue.' }, 'No issue was filed.');
+    const b = parsed.data;
     const input: IssueInput = { ...b, includeFullReport: b.includeFullReport === 'yes' };
     try {
       await createLinkedIssue(ctx, { actor: req.staff!, report, input });

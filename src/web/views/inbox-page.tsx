@@ -185,7 +185,11 @@ export function InboxPage(props: {
                   <a href={`/staff/reports/${r.reference}`}>{r.reference}</a>
                 </td>
                 <td>
-                  <a href={`/staff/reports/${r.reference}`}>{r.title}</a>
+                  {r.restricted ? (
+                    <a href={`/staff/reports/${r.reference}`}><span class="badge badge-restricted">restricted</span></a>
+                  ) : (
+                    <a href={`/staff/reports/${r.reference}`}>{r.title}</a>
+                  )}
                   {r.possibleDuplicate ? <> <span class="badge badge-duplicate" title="Likely duplicates were found at submission">possible duplicate</span></> : null}
                 </td>
                 <td>{productName.get(r.product) ?? r.product}</td>

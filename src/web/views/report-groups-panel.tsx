@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 
 /** The report page's secondary sections, each a <details> that opens without JavaScript. */
-export type GroupId = 'reporter' | 'severity' | 'ssvc' | 'evaluation' | 'disclosure' | 'duplicates' | 'closing' | 'export' | 'privacy';
+export type GroupId = 'reporter' | 'severity' | 'ssvc' | 'evaluation' | 'disclosure' | 'duplicates' | 'closing' | 'export' | 'privacy' | 'access';
 
 /** After an action (`?done=`) the group that did it stays open, so its result shows. */
 const DONE_GROUPS: Record<string, GroupId> = {

@@ -36,6 +36,7 @@ import type { TrackerPanelView } from '../../trackers/link-issue.ts';
 import { CraReportPanel, type CraPanelView } from './cra-panel.tsx';
 import { CoordinationGroup, PartyAnswers } from './coordination-panel.tsx';
 import type { CoordinationView } from '../../coordination/load-coordination.ts';
+import { ReportAccessPanel } from './restricted-access-views.tsx';
 
 const CREDIT_LABELS = { name: 'By name', handle: 'By handle', anonymous: 'Anonymously', none: 'No credit' } as const;
 
@@ -79,6 +80,8 @@ export function StaffReportPage(props: {
   cannedTemplates?: ComposerTemplate[];
   /** EU CRA Article 14 reporting (src/web/views/cra-panel.tsx): above the report while a clock runs, else a group. */
   cra?: CraPanelView;
+  /** Who may read the report (restricted reports, src/reports/restrict-report.ts), and the members a lead or admin may name. */
+  access?: { named: { id: string; displayName: string }[]; members: { id: string; displayName: string }[]; canChange: boolean };
   /** Linked issues in the program's trackers, and filing one (src/web/views/report-trackers-panel.tsx); undefined: no tracker configured. */
   trackers?: TrackerPanelView;
   /** Multi-party coordination (src/web/views/coordination-panel.tsx): invited parties, shared messages. */
@@ -225,6 +228,11 @@ export function StaffReportPage(props: {
                 {!props.extras.canCloseNotApplicable && !props.extras.canCloseSpam && !props.collab.canConvert && !props.collab.converted ? (
                   <p class="meta">This report cannot be closed from its current status.</p>
                 ) : null}
+              </Group>
+            ) : null}
+            {props.access ? (
+              <Group id="access" title="Access" open={props.done?.startsWith('access') ?? false} summary={report.restricted_to ? 'restricted' : 'all program members'}>
+                <ReportAccessPanel reference={report.reference} named={props.access.named} members={props.access.members} csrf={props.csrf} canChange={props.access.canChange} restricted={report.restricted_to !== null} />
               </Group>
             ) : null}
             <Group id="export" title="Export" open={open.has('export')} summary="Markdown ticket">

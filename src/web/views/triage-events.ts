@@ -43,6 +43,15 @@ export function describeTriageEvent(type: string, data: Record<string, unknown>,
       if (type === 'approval-requested') return `${who} asked for a second person’s approval of ${what} (two-person rule).`;
       return type === 'approval-granted' ? `${who} approved ${what}.` : `${who} declined ${what}; nothing was changed.`;
     }
+    // Restricted reports (src/reports/restrict-report.ts): ids in the data; who is named now is in the Access group.
+    case 'access-restricted':
+      return `${who} restricted the report to named staff (${Array.isArray(data.staffIds) ? data.staffIds.length : '?'} people).`;
+    case 'access-changed':
+      return `${who} changed who may read the report (${Array.isArray(data.added) ? data.added.length : 0} added, ${Array.isArray(data.removed) ? data.removed.length : 0} removed).`;
+    case 'access-lifted':
+      return `${who} lifted the restriction: every member of the program can read the report.`;
+    case 'access-self-granted':
+      return `${who}, an administrator not named on the report, added themselves. Reason: ${typeof data.reason === 'string' ? data.reason : 'not recorded'}`;
     case 'sender-unblocked':
       return `${who} removed the sender’s ${data.kind === 'ip' ? 'IP address' : 'e-mail address'} from the block list.`;
     default:
