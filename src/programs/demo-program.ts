@@ -10,6 +10,8 @@ export const demoProgram: ProgramConfig = {
   vendor: 'Example Corp',
   referencePrefix: 'EMB',
   contactEmail: 'security@example.com',
+  // Every shipped language; English when the visitor does not say (docs/languages.md).
+  languages: { default: 'en', offered: ['en', 'sv', 'it'] },
   products: [
     { id: 'example-gateway', name: 'Example Gateway' },
     { id: 'example-cloud', name: 'Example Cloud' },

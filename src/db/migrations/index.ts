@@ -44,6 +44,7 @@ import * as coordination from './2026-12-02T1300-coordination.ts';
 import * as secondCvssVector from './2026-12-02T1250-second-cvss-vector.ts';
 import * as inboxCountIndex from './2026-12-02T1200-inbox-count-index.ts';
 import * as inboxCountIndexes from './2026-12-02T1201-inbox-count-indexes.ts';
+import * as languages from './2026-12-03T0100-languages.ts';
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
   '2026-11-23T1300-initial': initial,
@@ -90,4 +91,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T1300-coordination': coordination,
   '2026-12-02T1250-second-cvss-vector': secondCvssVector,
   '2026-12-02T1201-inbox-count-indexes': inboxCountIndexes,
+  '2026-12-03T0100-languages': languages,
 };
