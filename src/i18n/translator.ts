@@ -25,7 +25,7 @@ export interface Translator {
    * With `yearOf`, the year is left out when it is that date's year.
    */
   dateTime(d: Date, timeZone: string, yearOf?: Date): string;
-  /** A calendar date in words: "2 dicembre 2026" (a Date, or an ISO date "2026-12-02" kept as that day). */
+  /** A calendar date: "2 dicembre 2026", "2 december 2026", in English "2026-12-02" (a Date, or an ISO date kept as that day). */
   date(d: Date | string, timeZone?: string): string;
 }
 
@@ -79,7 +79,12 @@ export function translator(language: Language): Translator {
       return String(intl.formatMessage({ id: 'time.inZone' }, { time, zone: timeZone }));
     },
     date: (d, timeZone) =>
-      typeof d === 'string'
+      // English keeps ISO 8601 days (2026-12-07), as every English page and mail wrote them before; other languages write the month.
+      language === 'en'
+        ? typeof d === 'string'
+          ? d.slice(0, 10)
+          : new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: timeZone ?? 'UTC' }).format(d)
+        : typeof d === 'string'
         ? // An ISO date names a day, not a moment: shown as that day wherever the reader is.
           new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${d.slice(0, 10)}T00:00:00Z`))
         : new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', day: 'numeric', timeZone: timeZone ?? 'UTC' }).format(d),
