@@ -25,6 +25,8 @@ export interface Translator {
    * With `yearOf`, the year is left out when it is that date's year.
    */
   dateTime(d: Date, timeZone: string, yearOf?: Date): string;
+  /** How far a moment is from now, in words: "in 3 days", "om 3 dagar", "tra 3 giorni", "2 hours ago". */
+  relative(d: Date, now: Date): string;
   /** A calendar date: "2 dicembre 2026", "2 december 2026", in English "2026-12-02" (a Date, or an ISO date kept as that day). */
   date(d: Date | string, timeZone?: string): string;
 }
@@ -77,6 +79,14 @@ export function translator(language: Language): Translator {
         // en-GB writes "Thu 26 Nov, 17:00"; a plainer sentence without the comma(s), as src/calendar/zoned-time.ts.
         .replace(/,/g, '');
       return String(intl.formatMessage({ id: 'time.inZone' }, { time, zone: timeZone }));
+    },
+    relative: (d, now) => {
+      const ms = d.getTime() - now.getTime();
+      const f = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+      const abs = Math.abs(ms);
+      if (abs >= 86_400_000) return f.format(Math.round(ms / 86_400_000), 'day');
+      if (abs >= 3_600_000) return f.format(Math.round(ms / 3_600_000), 'hour');
+      return f.format(Math.round(ms / 60_000), 'minute');
     },
     date: (d, timeZone) =>
       // English keeps ISO 8601 days (2026-12-07), as every English page and mail wrote them before; other languages write the month.

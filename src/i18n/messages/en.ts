@@ -269,6 +269,41 @@ export const en = {
   'response.late':
     '{kind, select, reply {We promised to get back to you by {due}, and we are late. We are sorry; you will hear from us as soon as possible, and you can write to us below.} other {We promised to get back to you by {due} with our evaluation of the report and an expected resolution date, and we are late. We are sorry; you will hear from us as soon as possible, and you can write to us below.}}',
 
+  // Tracking page: disclosure date, other organisations, the reporter's data
+  'disclosure.heading': 'Disclosure date',
+  'disclosure.none': 'No public disclosure date has been proposed yet. You may propose one; the security team will answer.',
+  'disclosure.agree': 'I agree to this date',
+  'disclosure.propose': '{another, select, yes {Propose another date} other {Propose a date}}',
+  'disclosure.why': 'Why this date (the security team reads it)',
+  'disclosure.submit': 'Propose this date',
+  'disclosure.done.agreed': 'You agreed to the disclosure date.',
+  'disclosure.done.proposed': 'Your proposal was sent to the security team.',
+  'disclosure.date': 'Date',
+  'disclosure.time': 'Time',
+  'disclosure.timeZone': 'Time zone',
+  'disclosure.timeZoneHint': 'An IANA name, e.g. Europe/Amsterdam.',
+  'disclosure.status.agreed': 'Agreed by both sides',
+  'disclosure.status.byTeam': 'Proposed by the security team; waiting for your answer',
+  'disclosure.status.byYou': 'Proposed by you; waiting for the security team',
+  'naming.heading': 'Other organisations',
+  'naming.intro':
+    'The security team may invite other organisations affected by this vulnerability (an upstream maintainer, another vendor, a coordinator such as a CERT) to coordinate the fix and the disclosure. They see only what the team shares with them.',
+  'naming.saved': 'Your choice was saved.',
+  'naming.legend': 'May they know your name?',
+  'naming.no': 'No, do not name me to them',
+  'naming.yes': 'Yes, they may see my name',
+  'naming.save': 'Save this choice',
+  'privacy.heading': 'Your data',
+  'privacy.erased': 'Your personal data was erased. This link keeps working; we can no longer e-mail you.',
+  'privacy.download': '<link>Download everything we hold about you in this report</link> (JSON: what you sent, the thread you see, the mail we exchanged).',
+  'privacy.erasedOn': 'Your personal data was erased on {date}.',
+  'privacy.erase': 'Erase my personal data',
+  'privacy.what':
+    'We erase your name, handle and e-mail address, your OpenPGP key, the addresses of mail we exchanged, and your credit. The report itself stays, so we can fix the problem and account for it; we will no longer be able to e-mail you, and you will not be credited. A credit in an advisory already published stays until you ask us to remove it.',
+  'privacy.tick': 'Tick the box to confirm.',
+  'privacy.understand': 'I understand: erase my personal data from this report.',
+  'privacy.button': 'Erase',
+
   // Lost tracking link
   'recover.title': 'Get a new tracking link',
   'recover.label.reference': 'Reference of your report',

@@ -105,11 +105,11 @@ export function TrackPage(props: {
         </details>
       </section>
       {props.disclosure ? (
-        <TrackDisclosureSection state={report.state} date={readDisclosure(report)} base={base} csrf={props.csrf} {...props.disclosure} />
+        <TrackDisclosureSection state={report.state} date={readDisclosure(report)} base={base} csrf={props.csrf} {...props.disclosure} t={tr} />
       ) : null}
       <CreditSection report={report} base={base} csrf={props.csrf} errors={props.credit.errors} saved={props.credit.saved} typed={props.credit.values} t={tr} />
-      {props.naming ? <ReporterNamingSection base={base} csrf={props.csrf} named={props.naming.named} saved={props.naming.saved} /> : null}
-      <TrackPrivacySection base={base} csrf={props.csrf} erasedAt={report.reporter_erased_at} confirm={props.privacy?.confirm ?? false} erased={props.privacy?.erased ?? false} />
+      {props.naming ? <ReporterNamingSection base={base} csrf={props.csrf} named={props.naming.named} saved={props.naming.saved} t={tr} /> : null}
+      <TrackPrivacySection base={base} csrf={props.csrf} erasedAt={report.reporter_erased_at} confirm={props.privacy?.confirm ?? false} erased={props.privacy?.erased ?? false} t={tr} />
     </Layout>
   );
 }
