@@ -10,6 +10,7 @@ import type { ProgramConfig } from '../../src/programs/program-config.ts';
 import { LANGUAGE_COOKIE } from '../../src/web/request-language.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
+import { apiClient, makeApiToken, submission } from '../api/api-helpers.ts';
 
 // Runs on PGlite, and on PostgreSQL in the suite's second pass (scripts/test.mjs).
 const report = {
@@ -153,6 +154,21 @@ describe('languages of the public face and of reporter mail', () => {
     assert.equal((await plain.postMultipart('/report', { ...report, _csrf: Client.csrf(plainForm.body) })).statusCode, 303);
     const row = await t.ctx.db.selectFrom('reports').select('language').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
     assert.equal(row.language, 'en');
+  });
+
+  it('the API takes the reporter’s language: stored, and the receipt written in it', async () => {
+    const { token } = await makeApiToken(t.ctx.db, ['reports:submit']);
+    const api = apiClient(t, token);
+    const res = await api.post('/api/v1/reports', submission({ reporterEmail: 'api-it@example.org', language: 'it' }));
+    assert.equal(res.status, 201, res.body);
+    const row = await t.ctx.db.selectFrom('reports').select('language').where('reference', '=', res.json.reference).executeTakeFirstOrThrow();
+    assert.equal(row.language, 'it');
+    assert.match((await mailTo('api-it@example.org')).subject, /Abbiamo ricevuto la tua segnalazione/);
+    const refused = await api.post('/api/v1/reports', submission({ language: 'xx' }));
+    assert.equal(refused.status, 422, 'a language Embargo does not ship is refused');
+    const plain = await api.post('/api/v1/reports', submission());
+    const plainRow = await t.ctx.db.selectFrom('reports').select('language').where('reference', '=', plain.json.reference).executeTakeFirstOrThrow();
+    assert.equal(plainRow.language, 'en', 'without one: the program’s default');
   });
 
   it('a subscriber’s mail is in the language they subscribed in', async () => {
