@@ -271,7 +271,7 @@ export const sv: Messages = {
   'disclosure.status.byYou': 'Föreslaget av dig; väntar på säkerhetsteamet',
   'naming.heading': 'Andra organisationer',
   'naming.intro':
-    'Säkerhetsteamet kan bjuda in andra organisationer som berörs av sårbarheten (en underleverantör av kod, en annan leverantör, en samordnare som ett CERT) för att samordna åtgärden och offentliggörandet. De ser bara det som teamet delar med dem.',
+    'Säkerhetsteamet kan bjuda in andra organisationer som berörs av sårbarheten (den som förvaltar en komponent vi bygger på, en annan leverantör, en samordnare som ett CERT) för att samordna åtgärden och offentliggörandet. De ser bara det som teamet delar med dem.',
   'naming.saved': 'Ditt val har sparats.',
   'naming.legend': 'Får de veta ditt namn?',
   'naming.no': 'Nej, nämn inte mitt namn för dem',
