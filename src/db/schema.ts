@@ -58,6 +58,8 @@ export interface PolicyVersionsTable {
   published_by: string | null;
   /** Why it changed, shown in the history. */
   note: string | null;
+  /** The policy in other languages, { language: PolicySections }, published with this version (docs/languages.md). */
+  translations: ColumnType<unknown, string | undefined, never>;
 }
 
 export interface StaffUsersTable {
@@ -112,6 +114,8 @@ export interface ReportsTable {
   /** Human reference, e.g. EMB-2026-0001; unique across the instance. */
   reference: string;
   channel: Channel;
+  /** The language mail to the reporter is written in (docs/languages.md); null: the program's default. */
+  language: ColumnType<string | null, string | null | undefined, string | null>;
   state: ReportState;
   /** While in needs-info: the state to return to when the reporter answers. */
   resume_state: ResumableState | null;

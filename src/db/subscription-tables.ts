@@ -14,6 +14,8 @@ export interface SubscribersTable {
   data_key: Buffer;
   /** The address sealed with the data key, purpose "email". */
   email_sealed: Buffer;
+  /** The language of mail to this subscriber, chosen when subscribing; null: the program's default. */
+  language: ColumnType<string | null, string | null | undefined, string | null>;
   /** Follows every product of the program. */
   all_products: ColumnType<boolean, boolean | undefined, boolean>;
   /** Product ids followed (when not all_products). */

@@ -1,4 +1,5 @@
 import { formatDisclosureMoment } from './disclosure-rules.ts';
+import type { Translator } from '../i18n/translator.ts';
 
 /** The event types of the disclosure date. */
 export const DISCLOSURE_EVENT_TYPES: readonly string[] = ['disclosure-date-proposed', 'disclosure-date-agreed'];
@@ -22,6 +23,14 @@ export function describeDisclosureEvent(type: string, data: Record<string, unkno
     const change = data.previous ? (data.later ? ' (later than before)' : ' (changed)') : '';
     return `${actor} proposed to disclose publicly on ${when}${change}.`;
   }
+  return undefined;
+}
+
+/** disclosureMailWords in the reporter's language: the moment in their language's format, in the zone the date was given in. */
+export function disclosureMailWordsIn(tr: Translator, type: string, data: Record<string, unknown>): { what: string; detail: string } | undefined {
+  const date = typeof data.at === 'string' && typeof data.timeZone === 'string' ? tr.dateTime(new Date(data.at), data.timeZone) : tr.t('mail.disclosure.unknownDate');
+  if (type === 'disclosure-date-proposed') return { what: tr.t('mail.disclosure.proposed'), detail: tr.t('mail.disclosure.proposedDetail', { date }) };
+  if (type === 'disclosure-date-agreed') return { what: tr.t('mail.disclosure.agreed'), detail: tr.t('mail.disclosure.agreedDetail', { date }) };
   return undefined;
 }
 

@@ -19,6 +19,8 @@ import { clean, readMail, type OpenedMail } from './read-mail.ts';
 import { headerRecipients } from './recipients.ts';
 import { openEnvelopeFrom, RAW_MAIL_PURPOSE, sealSigner, sealSignerUserIds } from './store-inbound.ts';
 import { findThread } from './thread-match.ts';
+import { negotiateLanguage } from '../i18n/accept-language.ts';
+import type { Language } from '../i18n/languages.ts';
 
 type IntakeContext = Pick<AppContext, 'db' | 'config' | 'logger' | 'secret' | 'vault'>;
 
@@ -109,6 +111,8 @@ export async function processInboundMail(ctx: IntakeContext, mailId: string, att
     input: { ...input, description: fitted.text },
     files: fitted.overflow ? [...files, fitted.overflow] : files,
     channel: 'email',
+    // A mail that names its language (Content-Language, RFC 3282) is answered in it when the program offers it; else the default.
+    ...(mailLanguageOf(header(outer, 'content-language'), program) ?? {}),
     ...(senderKey ? { reporterKey: senderKey } : {}),
     withinTransaction: async (trx, report) => {
       await screen(trx, report);
@@ -173,3 +177,8 @@ async function usableSenderKey(mail: OpenedMail, logger: IntakeContext['logger']
   }
 }
 
+/** The language a mail's Content-Language names, among those the program offers (undefined: none named or offered). */
+function mailLanguageOf(contentLanguage: string | undefined, program: { config: { languages: { offered: readonly Language[] } } }): { language: Language } | undefined {
+  const language = contentLanguage ? negotiateLanguage(contentLanguage, program.config.languages.offered) : undefined;
+  return language ? { language } : undefined;
+}

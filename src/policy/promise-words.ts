@@ -1,3 +1,4 @@
+import type { Translator } from '../i18n/translator.ts';
 import type { ProgramConfig } from '../programs/program-config.ts';
 
 export function businessDays(n: number): string {
@@ -5,6 +6,20 @@ export function businessDays(n: number): string {
 }
 
 type FirstResponseSettings = Pick<ProgramConfig['sla'], 'firstResponseBusinessDays' | 'firstResponse'>;
+
+/**
+ * What the first response promises, as the `kind` of the translated promise messages
+ * ("promise.within" and those that embed it): the words are the catalogue's, the
+ * number of days and the kind the program's settings (issue 10).
+ */
+export function firstResponseKind(sla: FirstResponseSettings): 'reply' | 'evaluation' {
+  return sla.firstResponse === 'reply' ? 'reply' : 'evaluation';
+}
+
+/** The first-response promise in the reader's language: "within 3 business days with our evaluation…" (program settings fill it). */
+export function firstResponseWordsIn(t: Translator, sla: FirstResponseSettings): string {
+  return t.t('promise.within', { kind: firstResponseKind(sla), days: sla.firstResponseBusinessDays });
+}
 
 /** The first-response promise in two parts, the time ("3 business days") and what is sent within it, for pages that stress the time. */
 export function firstResponseParts(sla: FirstResponseSettings): { time: string; what: string } {

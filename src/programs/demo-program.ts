@@ -11,6 +11,8 @@ export const demoProgram: ProgramConfig = {
   referencePrefix: 'EMB',
   contactEmail: 'security@example.com',
   hostnames: [],
+  // Every shipped language; English when the visitor does not say (docs/languages.md).
+  languages: { default: 'en', offered: ['en', 'sv', 'it'] },
   products: [
     { id: 'example-gateway', name: 'Example Gateway' },
     { id: 'example-cloud', name: 'Example Cloud' },

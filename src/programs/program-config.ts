@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { calendarConfigSchema } from '../calendar/calendar-config.ts';
+import { LANGUAGES, languageSchema } from '../i18n/languages.ts';
 import { slaTargetsSchema } from '../sla/sla-targets.ts';
 
 /** One product in a program's scope; `id` is what reports store. */
@@ -120,7 +121,29 @@ export const programConfigSchema = z.object({
       unencryptedDetails: z.enum(['notice', 'full']).default('notice'),
     })
     .optional(),
+  /**
+   * The languages of the public face and of mail to reporters and subscribers (docs/languages.md):
+   * `offered` (default: every shipped language) are the ones a visitor can choose and security.txt
+   * lists; `default` is used when neither the visitor's choice nor Accept-Language picks one.
+   */
+  languages: z
+    .object({
+      default: languageSchema.default('en'),
+      offered: z
+        .array(languageSchema)
+        .min(1)
+        .refine((a) => new Set(a).size === a.length, 'each language at most once')
+        .default([...LANGUAGES]),
+    })
+    .refine((l) => l.offered.includes(l.default), { message: 'the default language must be one of the offered languages', path: ['default'] })
+    .prefault({}),
   policy: policySectionsSchema,
+  /**
+   * The policy in other languages, section by section (same sections as `policy`). The public
+   * policy page shows the reader's language when it is here, else `policy`; `policy` is in the
+   * default language. Each is published with the policy version (docs/languages.md).
+   */
+  policyTranslations: z.object(Object.fromEntries(LANGUAGES.map((l) => [l, policySectionsSchema.optional()])) as Record<(typeof LANGUAGES)[number], z.ZodOptional<typeof policySectionsSchema>>).strict().optional(),
 });
 
 export type ProgramConfig = z.infer<typeof programConfigSchema>;

@@ -3,12 +3,28 @@ import type { Db } from '../db/database.ts';
 import { policyOwner } from '../policy/policy-versions.ts';
 import { grantNewProgramToInstanceAdmins } from '../staff/accounts/new-program-access.ts';
 import { policySectionsSchema, programConfigSchema, type PolicySections, type ProgramConfig } from './program-config.ts';
+import { isLanguage, type Language } from '../i18n/languages.ts';
 
 export interface Program {
   id: string;
   slug: string;
   config: ProgramConfig;
-  policy: { id: string; version: number; sections: PolicySections; publishedAt: Date };
+  policy: { id: string; version: number; sections: PolicySections; publishedAt: Date; translations: PolicyTranslations };
+}
+
+/** A policy version's translations: the same sections in other languages (docs/languages.md). */
+export type PolicyTranslations = Partial<Record<Language, PolicySections>>;
+
+/** Reads stored translations, dropping any that no longer parse or name a language not shipped. */
+export function parsePolicyTranslations(raw: unknown): PolicyTranslations {
+  const out: PolicyTranslations = {};
+  if (raw && typeof raw === 'object') {
+    for (const [language, sections] of Object.entries(raw)) {
+      const parsed = policySectionsSchema.safeParse(sections);
+      if (isLanguage(language) && parsed.success) out[language] = parsed.data;
+    }
+  }
+  return out;
 }
 
 /** The note of a version published from the file: the public history says where every version came from. */
@@ -50,7 +66,7 @@ export async function syncPrograms(db: Db, configs: readonly ProgramConfig[]): P
       }
       const latest = await trx
         .selectFrom('policy_versions')
-        .select(['version', 'sections'])
+        .select(['version', 'sections', 'translations'])
         .where('program_id', '=', programId)
         .orderBy('version', 'desc')
         .limit(1)
@@ -66,12 +82,15 @@ export async function syncPrograms(db: Db, configs: readonly ProgramConfig[]): P
         }
         return;
       }
-      const previouslyApplied = (existing?.config as ProgramConfig | undefined)?.policy;
-      const fileChanged = !previouslyApplied || !isDeepStrictEqual(previouslyApplied, config.policy);
-      if (!latest || (fileChanged && !isDeepStrictEqual(latest.sections, config.policy))) {
+      const previous = existing?.config as ProgramConfig | undefined;
+      const previouslyApplied = previous?.policy;
+      // A changed translation is a new version too: a published version, in any language, is never edited.
+      const translations = config.policyTranslations ?? {};
+      const fileChanged = !previouslyApplied || !isDeepStrictEqual(previouslyApplied, config.policy) || !isDeepStrictEqual(previous?.policyTranslations ?? {}, translations);
+      if (!latest || (fileChanged && !(isDeepStrictEqual(latest.sections, config.policy) && isDeepStrictEqual(parsePolicyTranslations(latest.translations), parsePolicyTranslations(translations))))) {
         await trx
           .insertInto('policy_versions')
-          .values({ program_id: programId, version: (latest?.version ?? 0) + 1, sections: JSON.stringify(config.policy), note: FILE_POLICY_NOTE })
+          .values({ program_id: programId, version: (latest?.version ?? 0) + 1, sections: JSON.stringify(config.policy), translations: JSON.stringify(translations), note: FILE_POLICY_NOTE })
           .execute();
       }
     });
@@ -107,7 +126,7 @@ export async function loadProgram(db: Db, where: { slug: string } | { id: string
   let q = db
     .selectFrom('programs as p')
     .innerJoin('policy_versions as v', 'v.program_id', 'p.id')
-    .select(['p.id', 'p.slug', 'p.config', 'v.id as policyId', 'v.version', 'v.sections', 'v.published_at'])
+    .select(['p.id', 'p.slug', 'p.config', 'v.id as policyId', 'v.version', 'v.sections', 'v.published_at', 'v.translations'])
     .orderBy('v.version', 'desc')
     .limit(1);
   q = 'slug' in where ? q.where('p.slug', '=', where.slug) : q.where('p.id', '=', where.id);
@@ -117,6 +136,12 @@ export async function loadProgram(db: Db, where: { slug: string } | { id: string
     id: row.id,
     slug: row.slug,
     config: parsedOnce(row.config, (raw) => programConfigSchema.parse(raw)),
-    policy: { id: row.policyId, version: row.version, sections: parsedOnce(row.sections, (raw) => policySectionsSchema.parse(raw)), publishedAt: row.published_at },
+    policy: {
+      id: row.policyId,
+      version: row.version,
+      sections: parsedOnce(row.sections, (raw) => policySectionsSchema.parse(raw)),
+      publishedAt: row.published_at,
+      translations: parsedOnce(row.translations, parsePolicyTranslations),
+    },
   };
 }

@@ -25,6 +25,7 @@ export const PLAIN_REPORT_COLUMNS = [
   'expected_resolution_date', 'next_deadline_at', 'duplicate_of', 'closure_reason', 'quarantined', 'quarantine_reasons',
   'ai_assistance', 'submitter_ip_hash', 'ssvc', 'credit_with_original', 'reporter_erased_at',
   'disclosure_at', 'disclosure_time_zone', 'disclosure_status', 'disclosure_proposed_by', 'restricted_to',
+  'language',
 ] as const satisfies readonly Exclude<keyof ReportRow, SealedReportColumn>[];
 
 /** A report without its contents. */

@@ -11,6 +11,7 @@ import { ValidationError } from '../errors.ts';
 import { storeReporterKey, type ValidatedReporterKey } from '../mail/reporter-keys.ts';
 import { queueTrackingLinkMail } from '../mail/tracking-link-mail.ts';
 import type { Program } from '../programs/programs.ts';
+import type { Language } from '../i18n/languages.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
 import { programSla } from '../sla/report-clocks.ts';
 import { computeSlaClocks, nextDeadline } from '../sla/sla-clocks.ts';
@@ -39,6 +40,8 @@ export async function submitReport(
     input: ReportSubmission;
     files: readonly UploadedFile[];
     channel: Channel;
+    /** The reporter's language (the page's, or one the API or mail names); absent: the program's default. Mail to them uses it. */
+    language?: Language;
     now?: Date;
     /** Set when the reporter's browser encrypted the submission to the program key. */
     clientEncryption?: 'openpgp';
@@ -106,6 +109,7 @@ export async function submitReport(
         // Numbered last, just before commit (below); until then a placeholder only this transaction sees.
         reference: `pending-${id}`,
         channel,
+        language: args.language ?? program.config.languages.default,
         state: 'new',
         ...sealed,
         product: input.product,

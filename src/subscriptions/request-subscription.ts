@@ -8,6 +8,7 @@ import { seal } from '../mail/seal.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
 import { sealAddress, subscriberKeys } from './subscriber-crypto.ts';
 import type { SubscriptionRequest } from './subscription-input.ts';
+import type { Language } from '../i18n/languages.ts';
 
 /** How long a confirmation link works. */
 export const CONFIRM_LINK_HOURS = 72;
@@ -28,12 +29,13 @@ export async function requestSubscription(
   db: Db,
   vault: ReportVault,
   secret: InstanceSecret,
-  args: { programId: string; request: SubscriptionRequest; sendMail: boolean; now?: Date },
+  /** `language`: the page's, which every mail to the subscriber is written in (absent: the program's default). */
+  args: { programId: string; request: SubscriptionRequest; sendMail: boolean; language?: Language; now?: Date },
 ): Promise<void> {
   const now = args.now ?? new Date();
   const keys = subscriberKeys(secret);
   const token = newToken();
-  const selection = { pending_all_products: args.request.allProducts, pending_products: args.request.products };
+  const selection = { pending_all_products: args.request.allProducts, pending_products: args.request.products, ...(args.language ? { language: args.language } : {}) };
   const confirm = { confirm_token_hash: hashToken(token), confirm_expires_at: new Date(now.getTime() + CONFIRM_LINK_HOURS * 3_600_000) };
   await db.transaction().execute(async (trx) => {
     await purgeExpiredPending(trx, now);

@@ -2,6 +2,7 @@ import type { Advisory, AdvisoryProduct } from '../advisories/advisory.ts';
 import { oneLine } from '../advisories/output-text.ts';
 import type { RenderedMail } from '../mail/templates/template.ts';
 import { CONFIRM_LINK_HOURS } from './request-subscription.ts';
+import { translator, type Translator } from '../i18n/translator.ts';
 
 /** What every subscriber mail needs to name the sender and the products. */
 export interface SubscriberMailContext {
@@ -10,61 +11,68 @@ export interface SubscriberMailContext {
   products: readonly { id: string; name: string }[];
   /** The subscriber's one-click unsubscribe address (also sent as List-Unsubscribe). */
   unsubscribeUrl: string;
+  /** The subscriber's language, chosen when subscribing (docs/languages.md); absent: English. */
+  t?: Translator;
 }
 
+const english = translator('en');
+
 /** "Example Cloud, Example Gateway" or "all Example Corp products". */
-export function describeSelection(ctx: Pick<SubscriberMailContext, 'vendor' | 'products'>, selection: { allProducts: boolean; products: readonly string[] }): string {
-  if (selection.allProducts) return `all ${ctx.vendor} products`;
+export function describeSelection(ctx: Pick<SubscriberMailContext, 'vendor' | 'products'>, selection: { allProducts: boolean; products: readonly string[] }, t: Translator = english): string {
+  if (selection.allProducts) return t.t('subscribe.allProducts', { vendor: ctx.vendor });
   return selection.products.map((id) => ctx.products.find((p) => p.id === id)?.name ?? id).join(', ');
 }
 
 function footer(ctx: SubscriberMailContext, why: string): string[] {
-  return ['', '-- ', why, `Unsubscribe: ${ctx.unsubscribeUrl}`, `${ctx.vendor} security advisories: ${ctx.baseUrl}/advisories`];
+  const { t } = ctx.t ?? english;
+  return ['', '-- ', why, t('submail.footer.unsubscribe', { url: ctx.unsubscribeUrl }), t('submail.footer.advisories', { vendor: ctx.vendor, url: `${ctx.baseUrl}/advisories` })];
 }
 
 /** Double opt-in: the link to confirm a new subscription. */
 export function confirmationMail(ctx: SubscriberMailContext, args: { confirmUrl: string; selection: { allProducts: boolean; products: readonly string[] } }): RenderedMail {
+  const tr = ctx.t ?? english;
+  const { t } = tr;
   return {
-    subject: oneLine(`Confirm your subscription to ${ctx.vendor} security advisories`),
+    subject: oneLine(t('submail.confirm.subject', { vendor: ctx.vendor })),
     text: [
-      `Someone, hopefully you, asked to receive ${ctx.vendor} security advisories at this address, for: ${describeSelection(ctx, args.selection)}.`,
+      t('submail.confirm.asked', { vendor: ctx.vendor, what: describeSelection(ctx, args.selection, tr) }),
       '',
-      `To confirm, open this link and press "Confirm" (it works for ${CONFIRM_LINK_HOURS} hours, once):`,
+      t('submail.confirm.how', { hours: CONFIRM_LINK_HOURS }),
       args.confirmUrl,
       '',
-      `If you did not ask for this, ignore this mail: we will send you nothing more, and forget the address when the link expires.`,
-      ...footer(ctx, 'You get this mail because this address was entered on our subscription page.'),
+      t('submail.confirm.ignore'),
+      ...footer(ctx, t('submail.confirm.why')),
     ].join('\n'),
   };
 }
 
 /** To a confirmed subscriber who asked again: what they follow, the change to confirm, and how to leave. */
 export function manageMail(ctx: SubscriberMailContext, args: { confirmUrl: string; current: { allProducts: boolean; products: readonly string[] }; requested: { allProducts: boolean; products: readonly string[] } }): RenderedMail {
-  const current = describeSelection(ctx, args.current);
-  const requested = describeSelection(ctx, args.requested);
+  const tr = ctx.t ?? english;
+  const { t } = tr;
+  const current = describeSelection(ctx, args.current, tr);
+  const requested = describeSelection(ctx, args.requested, tr);
   const same = current === requested;
   return {
-    subject: oneLine(`Your subscription to ${ctx.vendor} security advisories`),
+    subject: oneLine(t('submail.manage.subject', { vendor: ctx.vendor })),
     text: [
-      `This address is already subscribed to ${ctx.vendor} security advisories, for: ${current}.`,
+      t('submail.manage.already', { vendor: ctx.vendor, what: current }),
       '',
       ...(same
-        ? ['Someone, hopefully you, asked to subscribe it again with the same products: nothing needs to change.']
-        : [
-            `Someone, hopefully you, asked to change this to: ${requested}.`,
-            `To make that change, open this link and press "Confirm" (it works for ${CONFIRM_LINK_HOURS} hours, once):`,
-            args.confirmUrl,
-            '',
-            'If you did not ask for this, ignore this mail: nothing changes.',
-          ]),
-      ...footer(ctx, 'You get this mail because you subscribed to our security advisories.'),
+        ? [t('submail.manage.same')]
+        : [t('submail.manage.change', { what: requested }), t('submail.manage.how', { hours: CONFIRM_LINK_HOURS }), args.confirmUrl, '', t('submail.manage.ignore')]),
+      ...footer(ctx, t('submail.manage.why')),
     ].join('\n'),
   };
 }
 
-function affected(p: AdvisoryProduct): string {
-  const range = p.introduced && p.fixed ? `${p.introduced} up to, not including, ${p.fixed}` : p.fixed ? `before ${p.fixed}` : p.introduced ? `${p.introduced} and later` : 'all versions';
-  return `- ${p.name}: affected ${range}; ${p.fixed ? `fixed in ${p.fixed}` : 'no fixed version yet'}`;
+function affected(p: AdvisoryProduct, tr: Translator): string {
+  const range = tr.t('submail.notice.range', {
+    range: p.introduced && p.fixed ? 'between' : p.fixed ? 'before' : p.introduced ? 'from' : 'all',
+    introduced: p.introduced ?? '',
+    fixed: p.fixed ?? '',
+  });
+  return tr.t('submail.notice.product', { name: p.name, range, hasFix: p.fixed ? 'yes' : 'no', fixed: p.fixed ?? '' });
 }
 
 /**
@@ -76,26 +84,31 @@ export function advisoryNoticeMail(ctx: SubscriberMailContext, args: { advisory:
   const updated = args.revision > 1;
   const rev = a.revisions.find((r) => r.number === args.revision);
   const url = `${ctx.baseUrl}/advisories/${encodeURIComponent(a.id)}`;
-  const severity = a.cvss ? `${a.cvss.severity[0]!.toUpperCase()}${a.cvss.severity.slice(1)} (CVSS ${a.cvss.version} ${a.cvss.score.toFixed(1)})` : 'not scored';
+  const tr = ctx.t ?? english;
+  const { t } = tr;
+  // The advisory's own words (title, summary) are the team's, in the language they wrote; the frame is the subscriber's.
+  const severity = a.cvss ? t('submail.notice.severityScored', { severity: a.cvss.severity, version: a.cvss.version, score: a.cvss.score.toFixed(1) }) : t('submail.notice.notScored');
   return {
-    subject: oneLine(`[${a.id}] ${updated ? `Updated security advisory (revision ${args.revision})` : 'Security advisory'}: ${a.title}`),
+    subject: oneLine(
+      updated ? t('submail.notice.updatedSubject', { id: a.id, revision: args.revision, title: a.title }) : t('submail.notice.subject', { id: a.id, title: a.title }),
+    ),
     text: [
       updated
-        ? `${ctx.vendor} updated a security advisory about products you follow (revision ${args.revision}${rev ? `: ${oneLine(rev.summary)}` : ''}).`
-        : `${ctx.vendor} published a security advisory about products you follow.`,
+        ? t('submail.notice.updated', { vendor: ctx.vendor, revision: args.revision, hasSummary: rev ? 'yes' : 'no', summary: rev ? oneLine(rev.summary) : '' })
+        : t('submail.notice.published', { vendor: ctx.vendor }),
       '',
       `${a.id}: ${oneLine(a.title)}`,
-      `Severity: ${severity}`,
+      t('submail.notice.severity', { severity }),
       ...(a.cveId ? [`CVE: ${a.cveId}`] : []),
       '',
-      'Affected products:',
-      ...a.products.map(affected),
+      t('submail.notice.affected'),
+      ...a.products.map((p) => affected(p, tr)),
       '',
-      'Summary:',
+      t('submail.notice.summary'),
       a.summary,
       '',
-      `Read the advisory, with details and what to do: ${url}`,
-      ...footer(ctx, `You get this mail because you subscribed to ${ctx.vendor} security advisories for: ${describeSelection(ctx, args.selection)}.`),
+      t('submail.notice.read', { url }),
+      ...footer(ctx, t('submail.notice.why', { vendor: ctx.vendor, what: describeSelection(ctx, args.selection, tr) })),
     ].join('\n'),
   };
 }

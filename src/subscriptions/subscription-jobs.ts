@@ -13,10 +13,12 @@ import { follows } from './selection.ts';
 import { sendSubscriberMail } from './send-subscriber-mail.ts';
 import { openAddress, subscriberKeys } from './subscriber-crypto.ts';
 import { advisoryNoticeMail, confirmationMail, manageMail, type SubscriberMailContext } from './subscriber-mails.ts';
+import { translator } from '../i18n/translator.ts';
+import { mailLanguage } from '../i18n/mail-language.ts';
 
 type JobContext = Pick<AppContext, 'db' | 'config' | 'logger' | 'mailer' | 'secret' | 'vault'>;
 
-const SUBSCRIBER_COLUMNS = ['id', 'program_id', 'data_key', 'email_sealed', 'all_products', 'products', 'confirmed_at', 'pending_all_products', 'pending_products'] as const;
+const SUBSCRIBER_COLUMNS = ['id', 'program_id', 'data_key', 'email_sealed', 'all_products', 'products', 'confirmed_at', 'pending_all_products', 'pending_products', 'language'] as const;
 
 /** The job handlers of customer subscriptions, for src/jobs/handlers.ts. Payloads carry ids; mails are written from fresh data. */
 export function subscriptionJobHandlers(ctx: JobContext): {
@@ -27,7 +29,9 @@ export function subscriptionJobHandlers(ctx: JobContext): {
 } {
   const keys = subscriberKeys(ctx.secret);
   // The subscriber's links are on the program's own host (src/programs/program-hosts.ts).
-  const mailContext = (program: Program, subscriberId: string): SubscriberMailContext => ({
+  const mailContext = (program: Program, subscriberId: string, language: string | null): SubscriberMailContext => ({
+    // The language chosen when subscribing, if the program still offers it; else the program's default.
+    t: translator(mailLanguage(program, language)),
     vendor: program.config.vendor,
     baseUrl: programBaseUrl(ctx.config.baseUrl, program),
     products: program.config.products,
@@ -45,7 +49,7 @@ export function subscriptionJobHandlers(ctx: JobContext): {
       const token = unseal(ctx.secret, CONFIRM_TOKEN_PURPOSE, subscriberId, Buffer.from(sealedToken, 'base64')).toString();
       // Asked again since: that request's own job sends the link that works; this one would be dead.
       if (!s.confirm_token_hash || !safeEqual(s.confirm_token_hash, hashToken(token))) return void (await scrub());
-      const m = mailContext(program, s.id);
+      const m = mailContext(program, s.id, s.language);
       const confirmUrl = `${m.baseUrl}/subscribe/confirm/${token}`;
       const requested = { allProducts: s.pending_all_products, products: s.pending_products ?? [] };
       const confirmed = s.confirmed_at !== null;
@@ -91,7 +95,7 @@ export function subscriptionJobHandlers(ctx: JobContext): {
       // They may have changed their products since the fan-out.
       if (!follows(selection, content.products.map((p) => p.productId))) return;
       const advisory = toAdvisory({ publicId: n.public_id, content, publisher: advisoryPublisher(program, ctx.config.baseUrl), revisions: n.revisions as AdvisoryRevision[] });
-      const m = mailContext(program, s.id);
+      const m = mailContext(program, s.id, s.language);
       const outcome = await sendSubscriberMail(ctx, job, {
         subscriberId: s.id,
         template: 'advisory-notice',

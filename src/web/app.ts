@@ -17,6 +17,7 @@ import { registerStaffAdvisoryRoutes } from './routes/staff-advisories.tsx';
 import { registerSubscriptionRoutes } from './routes/subscriptions.tsx';
 import { registerReporterPrivacyRoutes } from './routes/reporter-privacy.tsx';
 import { registerErrorHandling } from './error-handler.tsx';
+import { registerLanguageChoice } from './request-language.ts';
 import { registerNulGuard } from './refuse-nul.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerReadinessRoute } from './routes/readiness.ts';
@@ -89,6 +90,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
   });
   await app.register(cookie);
+  registerLanguageChoice(app, ctx.config.secureCookies);
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: ctx.config.secureCookies ? '__Host-embargo_csrf' : 'embargo_csrf',

@@ -7,6 +7,8 @@ import { renderPage } from './views/layout.tsx';
 import { MessagePage } from './views/staff-auth-pages.tsx';
 import type { PageChrome } from './views/layout.tsx';
 import { programSlugForHost } from '../programs/program-hosts.ts';
+import { CATALOGUES, type MessageKey } from '../i18n/catalogues.ts';
+import type { Translator } from '../i18n/translator.ts';
 
 export interface Answer {
   status: number;
@@ -83,6 +85,34 @@ function errorChrome(ctx: AppContext, req: FastifyRequest, reply: FastifyReply):
   return chrome(req, reply, config ? { config } : undefined);
 }
 
+/** Fixed sentences per error code for readers of another language; a code without one keeps its message. */
+const CODE_MESSAGES: Readonly<Record<string, MessageKey>> = {
+  not_found: 'error.notFound',
+  bad_request: 'error.badRequest',
+  invalid_json: 'error.badRequest',
+  unsupported_media_type: 'error.badRequest',
+  payload_too_large: 'error.tooLarge',
+  internal_error: 'error.internal',
+  database_unavailable: 'error.unavailable',
+  csrf_cookie_missing: 'error.csrfCookie',
+  csrf_failed: 'error.csrfExpired',
+};
+
+/** An error page's title and sentence in the reader's language (the API and staff keep English). */
+function localizedAnswer(answer: Answer, tr: Translator, reply: FastifyReply): Answer {
+  const titleKey =
+    answer.code === 'csrf_cookie_missing' ? 'error.csrfCookie.title' : answer.code === 'csrf_failed' ? 'error.csrfExpired.title' : (`error.title.${answer.status}` as MessageKey);
+  const title = titleKey in CATALOGUES.en ? tr.t(titleKey) : tr.t('error.title.other');
+  const retryAfter = Number(reply.getHeader('retry-after') ?? 60);
+  const message =
+    answer.code === 'rate_limited'
+      ? tr.t('error.rateLimited', { minutes: Math.max(1, Math.ceil(retryAfter / 60)) })
+      : CODE_MESSAGES[answer.code]
+        ? tr.t(CODE_MESSAGES[answer.code]!)
+        : answer.message;
+  return { ...answer, title, message };
+}
+
 export function sendError(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, answer: Answer): FastifyReply {
   // A RateLimitedError already set the real time left; 60 s only for a 429 that knows none.
   if (answer.status === 429 && answer.code === 'rate_limited' && !reply.hasHeader('retry-after')) reply.header('retry-after', '60');
@@ -90,7 +120,9 @@ export function sendError(ctx: AppContext, req: FastifyRequest, reply: FastifyRe
     const fields = answer.fields ? { fields: answer.fields } : {};
     return reply.code(answer.status).send({ error: { code: answer.code, message: answer.message, ...fields } });
   }
-  const html = renderPage(<MessagePage chrome={errorChrome(ctx, req, reply)} title={answer.title} message={answer.message} />);
+  const pageChrome = errorChrome(ctx, req, reply);
+  const shown = pageChrome.t.language === 'en' ? answer : localizedAnswer(answer, pageChrome.t, reply);
+  const html = renderPage(<MessagePage chrome={pageChrome} title={shown.title} message={shown.message} />);
   return sendHtml(reply, html, answer.status, { private: true });
 }
 

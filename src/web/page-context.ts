@@ -6,6 +6,9 @@ import { loadProgram, type Program } from '../programs/programs.ts';
 import type { ProgramConfig } from '../programs/program-config.ts';
 import { programBaseUrl, programSlugForHost } from '../programs/program-hosts.ts';
 import type { PageChrome } from './views/layout.tsx';
+import { LANGUAGE_NAMES } from '../i18n/languages.ts';
+import { translator } from '../i18n/translator.ts';
+import { languageHref, programLanguages, requestLanguage, varyByLanguage } from './request-language.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -17,9 +20,20 @@ declare module 'fastify' {
 /** The header and navigation data every page needs. */
 export function chrome(req: FastifyRequest, reply: FastifyReply, program: { id?: string; config: ProgramConfig } | undefined): PageChrome {
   const path = req.url.split('?')[0] ?? '/';
+  const language = requestLanguage(req, program?.config);
+  const t = translator(language);
+  // Public pages differ by the visitor's language (src/web/request-language.ts).
+  const offered = req.staff || path.startsWith('/staff') ? [] : programLanguages(program?.config).offered;
+  if (offered.length > 0) {
+    varyByLanguage(reply);
+    reply.header('content-language', language);
+  }
   return {
-    siteName: program?.config.vendor ? `${program.config.vendor} Security` : 'Embargo',
+    siteName: program?.config.vendor ? t.t('layout.siteName', { vendor: program.config.vendor }) : 'Embargo',
     path,
+    t,
+    timeZone: program?.config.calendar?.timeZone ?? 'UTC',
+    languages: offered.length > 1 ? offered.map((l) => ({ language: l, name: LANGUAGE_NAMES[l], href: languageHref(req.url, l), current: l === language })) : [],
     thanksPage: program?.config.thanksPage ?? false,
     secure: isSecureRequest(req),
     ...(req.staff

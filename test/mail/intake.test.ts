@@ -98,6 +98,17 @@ for (const kind of await databaseKinds()) {
       assert.ok(!m.logText().includes('concatenated'), 'no report text in the log');
     });
 
+    it('answers a mail that names its language (Content-Language) in it, and one that does not in the program’s default', async () => {
+      const swedish = await deliver(rawMail({ from: 'Sven <sven@example.org>', subject: 'XSS i sökfältet', headers: { 'Content-Language': 'sv-SE' }, body: 'Sökparametern q skrivs ut oescapad i sidan, så skript körs.' }), { from: 'sven@example.org' });
+      const stored = await t.db.selectFrom('reports').select('language').where('reference', '=', swedish.reference!).executeTakeFirstOrThrow();
+      assert.equal(stored.language, 'sv');
+      const ack = sink.mails.find((x) => x.to.includes('sven@example.org'));
+      assert.ok(ack, 'acknowledged');
+      assert.equal((await simpleParser(ack.raw)).subject, `[${swedish.reference}] Vi har tagit emot din sårbarhetsrapport`);
+      const plain = await deliver(rawMail({ from: 'Ola <ola@example.org>', subject: 'Open redirect in login', body: 'The next parameter accepts any absolute URL at all.' }), { from: 'ola@example.org' });
+      assert.equal((await t.db.selectFrom('reports').select('language').where('reference', '=', plain.reference!).executeTakeFirstOrThrow()).language, 'en');
+    });
+
     it('stores a mail delivered twice (a retry after a lost 250) once', async () => {
       const raw = rawMail({ messageId: 'dup-1@example.org', body: 'Same mail twice, the body of it is long enough.' });
       const first = await deliver(raw);

@@ -4,6 +4,7 @@ import { h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { SlaClock } from '../../src/sla/sla-clocks.ts';
 import { FirstResponseNotice, type FirstResponseView } from '../../src/web/views/track-response.tsx';
+import { translator } from '../../src/i18n/translator.ts';
 
 const now = new Date('2026-12-09T10:00:00Z');
 const due = new Date('2026-12-07T16:00:00Z'); // Mon 7 Dec 17:00 in Amsterdam
@@ -14,7 +15,7 @@ const reply = { firstResponseBusinessDays: 1, firstResponse: 'reply' as const };
 
 function text(clock: SlaClock | undefined, over: Partial<FirstResponseView> = {}): string {
   const view: FirstResponseView = { clock, sla: evaluation, timeZone: 'Europe/Amsterdam', evaluationSent: false, now, ...over };
-  return renderToString(h(FirstResponseNotice, view)).replace(/<[^>]+>/g, '');
+  return renderToString(h(FirstResponseNotice, { ...view, t: translator('en') })).replace(/<[^>]+>/g, '');
 }
 
 describe('the tracking page’s first-response sentence', () => {

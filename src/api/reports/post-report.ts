@@ -9,6 +9,8 @@ import { bothSteps, checkDuplicatesAtSubmission } from '../../triage/duplicate-s
 import { defineEndpoint, type SchemaEnv } from '../endpoint.ts';
 import { reportPath } from './report-representation.ts';
 import { programBaseUrl } from '../../programs/program-hosts.ts';
+import { languageSchema } from '../../i18n/languages.ts';
+import { mailLanguage } from '../../i18n/mail-language.ts';
 
 const attachmentInput = z.object({
   filename: z.string().trim().min(1, 'Give the file name.').max(255),
@@ -31,6 +33,9 @@ export function apiSubmissionSchema(env: SchemaEnv) {
         .optional()
         .meta({ description: 'The policy version the reporter accepted. Omit it to mean the current version; a stale version is refused.' })
         .transform((v) => v ?? env.policyVersion),
+      language: languageSchema
+        .optional()
+        .meta({ description: 'The reporter’s language (en, sv, it): mail to them is written in it when the program offers it; otherwise, and when omitted, the program’s default language.' }),
       attachments: z
         .array(attachmentInput)
         .max(env.uploads.maxFiles, `At most ${env.uploads.maxFiles} files can be attached.`)
@@ -68,7 +73,7 @@ export function postReportEndpoint(ctx: AppContext) {
     errors: ['forbidden', 'invalid_json', 'unsupported_media_type', 'validation_failed', 'payload_too_large'],
     async handler({ req, reply, principal, body, program: loadProgram }) {
       const program = await loadProgram();
-      const { attachments, ...input } = body;
+      const { attachments, language, ...input } = body;
       if (input.policyVersion !== program.policy.version) {
         throw new ValidationError({
           policyVersion: `The policy has changed: the current version is ${program.policy.version}. Have the reporter accept it, then send that version.`,
@@ -84,7 +89,7 @@ export function postReportEndpoint(ctx: AppContext) {
       // No IP: the client is the forwarding platform, not the reporter. Quarantined, never refused.
       const screen = await screenSubmission(ctx.db, ctx.secret, { programId: program.id, input });
       const withinTransaction = bothSteps(screen, await checkDuplicatesAtSubmission(ctx.db, ctx.vault, { programId: program.id, input }));
-      const submitted = await submitReport(ctx.db, ctx.vault, { program, input, files, channel: 'api', withinTransaction, receipt: { secret: ctx.secret } });
+      const submitted = await submitReport(ctx.db, ctx.vault, { program, input, files, channel: 'api', withinTransaction, receipt: { secret: ctx.secret }, ...(language ? { language: mailLanguage(program, language) } : {}) });
       req.log.info({ reference: submitted.reference, apiToken: principal.tokenId }, 'report submitted through the API');
       const self = reportPath(submitted.reference);
       reply.code(201).header('location', `${ctx.config.baseUrl}${self}`);

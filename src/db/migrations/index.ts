@@ -45,6 +45,7 @@ import * as secondCvssVector from './2026-12-02T1250-second-cvss-vector.ts';
 import * as restrictedReports from './2026-12-03T0200-restricted-reports.ts';
 import * as inboxCountIndex from './2026-12-02T1200-inbox-count-index.ts';
 import * as inboxCountIndexes from './2026-12-02T1201-inbox-count-indexes.ts';
+import * as languages from './2026-12-03T0100-languages.ts';
 import * as earlyNotices from './2026-12-03T0400-early-notices.ts';
 import * as approvalClaims from './2026-12-03T0900-approval-claims.ts';
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
@@ -93,6 +94,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02T1300-coordination': coordination,
   '2026-12-02T1250-second-cvss-vector': secondCvssVector,
   '2026-12-02T1201-inbox-count-indexes': inboxCountIndexes,
+  '2026-12-03T0100-languages': languages,
   '2026-12-03T0200-restricted-reports': restrictedReports,
   '2026-12-03T0400-early-notices': earlyNotices,
   '2026-12-03T0900-approval-claims': approvalClaims,

@@ -2,9 +2,10 @@ import { sql } from 'kysely';
 import type { ReportVault } from '../../crypto/report-vault.ts';
 import type { Db } from '../../db/database.ts';
 import { activeKeyInfo } from '../../keys/program-keys.ts';
-import { firstResponseWords } from '../../policy/promise-words.ts';
+import { firstResponseWordsIn } from '../../policy/promise-words.ts';
+import { translator, type Translator } from '../../i18n/translator.ts';
 import type { SenderHasher } from '../../triage/sender-hash.ts';
-import { detailsAllowed, footer, loadReportForMail, type Prepared, type RenderOptions, type ReportForMail } from './template.ts';
+import { detailsAllowed, footer, loadReportForMail, mailMoment, type Prepared, type RenderOptions, type ReportForMail } from './template.ts';
 import { programBaseUrl } from '../../programs/program-hosts.ts';
 
 /**
@@ -31,8 +32,14 @@ export function recoverUrl(baseUrl: string): string {
 }
 
 /** The sentence every mail that mentions the tracking link carries. */
-export function lostLinkLine(baseUrl: string): string {
-  return `Lost your tracking link? Ask for a new one with the report's reference and your e-mail address at ${recoverUrl(baseUrl)} (the old link then stops working).`;
+export function lostLinkLine(baseUrl: string, t: Translator = translator('en')): string {
+  return t.t('mail.lostLink', { url: recoverUrl(baseUrl) });
+}
+
+/** The closing sentence on encryption, the same in every mail that carries the tracking link. */
+function encryptionLine(t: Translator, options: RenderOptions, details: boolean): string {
+  if (options.encrypted) return t.t('mail.encrypted', { fingerprint: options.reporterKeyFingerprint?.toUpperCase() ?? '' });
+  return details ? t.t('mail.unencryptedFull') : t.t('mail.unencryptedNotice');
 }
 
 /** The receipt for a report that came by e-mail: reference, tracking link, what happens next. */
@@ -68,46 +75,34 @@ export async function prepareAcknowledgement(db: Db, vault: ReportVault, hasher:
     to,
     autoSubmitted: 'auto-replied',
     render(options: RenderOptions) {
-      const received = (mail?.received_at ?? report.createdAt).toISOString().replace('T', ' ').slice(0, 16);
-      const lines = [
-        'Hello,',
-        '',
-        `Thank you for reporting a vulnerability to ${program.config.vendor}. We received your e-mail on ${received} UTC and filed it as ${report.reference}.`,
-      ];
+      const tr = report.t;
+      const { t } = tr;
+      const received = mailMoment(report, mail?.received_at ?? report.createdAt);
+      const lines = [t('mail.hello'), '', t('mail.ack.thanksEmail', { vendor: program.config.vendor, received, reference: report.reference })];
       if (mail?.decryption === 'failed') {
         lines.push(
           '',
-          `We could not decrypt your message: ${mail.detail ?? 'unknown reason'}.`,
-          'It is stored safely, but we cannot read it yet. Please encrypt it to our current key' +
-            (key ? ` (fingerprint ${key.fingerprint}, ${baseUrl}/pgp-key.txt)` : ` (${baseUrl}/pgp-key.txt)`) +
-            ' and send it again as a reply to this mail.',
+          t('mail.ack.undecryptable', { detail: mail.detail ?? t('mail.ack.unknownReason') }),
+          t('mail.ack.encryptAgain', { withKey: key ? 'yes' : 'no', fingerprint: key?.fingerprint ?? '', keyUrl: `${baseUrl}/pgp-key.txt` }),
         );
       }
       // One paragraph per line: quoted-printable wraps them invisibly and clients reflow them.
       lines.push(
         '',
-        'Your private tracking link. Use it to follow the report, write to us, and choose how we credit you (until you choose, we credit you as "an anonymous researcher"):',
+        t('mail.ack.linkIntroAnonymous'),
         '',
         `  ${trackUrl}`,
         '',
-        'Keep this link to yourself: anyone who has it can read the report and write to us as you. You can also simply reply to this e-mail; your reply joins the report.',
+        t('mail.ack.keepLink'),
         '',
-        lostLinkLine(baseUrl),
+        lostLinkLine(baseUrl, tr),
         '',
-        `We will respond ${firstResponseWords(program.config.sla)}.`,
+        t('mail.weRespond', { promise: firstResponseWordsIn(tr, program.config.sla) }),
         '',
       );
-      if (options.encrypted) {
-        lines.push(`This mail is encrypted to your OpenPGP key ${options.reporterKeyFingerprint?.toUpperCase() ?? ''} and signed with ours; our mail about this report will be too.`);
-      } else if (detailsAllowed(program, options)) {
-        lines.push('This mail is not encrypted because we have no OpenPGP key of yours. Attach your public key to a reply to receive encrypted mail.');
-      } else {
-        lines.push(
-          'This mail is not encrypted because we have no OpenPGP key of yours, so our later mail will only tell you that something changed, never what. Attach your public key to a reply to receive the details by encrypted mail.',
-        );
-      }
-      lines.push(...footer(program, baseUrl));
-      return { subject: `[${report.reference}] We received your vulnerability report`, text: lines.join('\n') };
+      lines.push(encryptionLine(tr, options, detailsAllowed(program, options)));
+      lines.push(...footer(program, baseUrl, tr));
+      return { subject: t('mail.ack.subject', { reference: report.reference }), text: lines.join('\n') };
     },
   };
 }
@@ -128,47 +123,27 @@ function prepareWebReceipt(report: ReportForMail, to: string, trackUrl: string, 
     to,
     autoSubmitted: 'auto-replied',
     render(options: RenderOptions) {
+      const tr = report.t;
+      const { t } = tr;
       const withLink = recovery || detailsAllowed(program, options);
-      const lines = ['Hello,', ''];
+      const lines = [t('mail.hello'), ''];
       if (recovery) {
-        lines.push(
-          `Someone, hopefully you, asked for a new tracking link for your vulnerability report ${report.reference} to ${program.config.vendor}. Here it is; the link you had before no longer works.`,
-        );
+        lines.push(t('mail.ack.recovery', { reference: report.reference, vendor: program.config.vendor }));
       } else {
-        const received = report.createdAt.toISOString().replace('T', ' ').slice(0, 16);
-        lines.push(`Thank you for reporting a vulnerability to ${program.config.vendor}. We received your report on ${received} UTC as ${report.reference}.`);
+        lines.push(t('mail.ack.thanksWeb', { vendor: program.config.vendor, received: mailMoment(report, report.createdAt), reference: report.reference }));
       }
       if (withLink) {
-        lines.push(
-          '',
-          'Your private tracking link. Use it to follow the report, write to us, and choose how we credit you:',
-          '',
-          `  ${trackUrl}`,
-          '',
-          'Keep this link to yourself: anyone who has it can read the report and write to us as you. You can also simply reply to this e-mail; your reply joins the report.',
-        );
+        lines.push('', t('mail.ack.linkIntro'), '', `  ${trackUrl}`, '', t('mail.ack.keepLink'));
       } else {
-        lines.push(
-          '',
-          'Your private tracking link was shown on the page after you submitted the report. For your safety we do not send it by unencrypted mail. You can also simply reply to this e-mail; your reply joins the report.',
-        );
+        lines.push('', t('mail.ack.linkOnPage'));
       }
-      lines.push('', lostLinkLine(baseUrl));
-      if (!recovery) lines.push('', `We will respond ${firstResponseWords(program.config.sla)}.`);
+      lines.push('', lostLinkLine(baseUrl, tr));
+      if (!recovery) lines.push('', t('mail.weRespond', { promise: firstResponseWordsIn(tr, program.config.sla) }));
       lines.push('');
-      if (options.encrypted) {
-        lines.push(`This mail is encrypted to your OpenPGP key ${options.reporterKeyFingerprint?.toUpperCase() ?? ''} and signed with ours; our mail about this report will be too.`);
-      } else if (recovery && !detailsAllowed(program, options)) {
-        lines.push('This mail is not encrypted because we have no OpenPGP key of yours. You asked for the link, so it is here anyway; our other mail will only tell you that something changed, never what. Attach your public key to a reply to receive encrypted mail.');
-      } else if (detailsAllowed(program, options)) {
-        lines.push('This mail is not encrypted because we have no OpenPGP key of yours. Attach your public key to a reply to receive encrypted mail.');
-      } else {
-        lines.push(
-          'This mail is not encrypted because we have no OpenPGP key of yours, so our later mail will only tell you that something changed, never what. Attach your public key to a reply to receive the details by encrypted mail.',
-        );
-      }
-      lines.push(...footer(program, baseUrl));
-      const subject = recovery ? `[${report.reference}] Your new tracking link` : `[${report.reference}] We received your vulnerability report`;
+      if (!options.encrypted && recovery && !detailsAllowed(program, options)) lines.push(t('mail.unencryptedRecovery'));
+      else lines.push(encryptionLine(tr, options, detailsAllowed(program, options)));
+      lines.push(...footer(program, baseUrl, tr));
+      const subject = recovery ? t('mail.ack.recoverySubject', { reference: report.reference }) : t('mail.ack.subject', { reference: report.reference });
       return { subject, text: lines.join('\n') };
     },
   };

@@ -1,9 +1,10 @@
 import type { ReportVault } from '../../crypto/report-vault.ts';
 import type { Db } from '../../db/database.ts';
-import { STATE_LABELS, isReportState, stateExplanation } from '../../domain/lifecycle.ts';
+import { isReportState } from '../../domain/lifecycle.ts';
+import { stateExplanationIn, stateLabelIn } from '../../i18n/report-words.ts';
 import { eventDataWithText } from '../../reports/event-text.ts';
 import { openEvaluation, openMessageBody, reportKey } from '../../reports/report-contents.ts';
-import { disclosureMailWords, isDisclosureEvent } from '../../disclosure/disclosure-words.ts';
+import { disclosureMailWordsIn, isDisclosureEvent } from '../../disclosure/disclosure-words.ts';
 import { lostLinkLine } from './acknowledgement.ts';
 import { detailsAllowed, footer, loadReportForMail, quote, type Prepared, type RenderOptions } from './template.ts';
 import { programBaseUrl } from '../../programs/program-hosts.ts';
@@ -51,47 +52,46 @@ export async function prepareReporterUpdate(db: Db, vault: ReportVault, baseUrl:
     report,
     to: report.reporterEmail,
     render(options: RenderOptions) {
+      const tr = report.t;
+      const { t } = tr;
       const details = detailsAllowed(program, options);
+      const disclosure = disclosureMailWordsIn(tr, event.type, data);
       const what =
         event.type === 'state-changed' && isReportState(data.to)
-          ? `Its status is now: ${STATE_LABELS[data.to]}.`
+          ? t('mail.update.state', { state: stateLabelIn(tr, data.to) })
           : event.type === 'staff-replied'
-            ? 'The security team has written to you.'
+            ? t('mail.update.replied')
             : event.type === 'resolution-date-changed'
-              ? 'The expected resolution date has changed.'
+              ? t('mail.update.dateChanged')
               : event.type === 'advisory-published'
-                ? 'We published a security advisory about it.'
-                : (disclosureMailWords(event.type, data)?.what ?? 'There is an update.');
-      const lines = ['Hello,', '', `There is news on your vulnerability report ${report.reference}. ${what}`];
+                ? t('mail.update.advisory')
+                : (disclosure?.what ?? t('mail.update.other'));
+      const lines = [t('mail.hello'), '', t('mail.update.news', { reference: report.reference, what })];
       // The advisory is public by now: its address may travel in any mail.
-      if (typeof data.advisoryUrl === 'string') lines.push('', `The advisory: ${data.advisoryUrl}`);
+      if (typeof data.advisoryUrl === 'string') lines.push('', t('mail.update.advisoryUrl', { url: data.advisoryUrl }));
       if (details) {
         if (event.type === 'state-changed' && isReportState(data.to)) {
-          lines.push(stateExplanation(data.to, promised.evaluation !== null));
+          lines.push(stateExplanationIn(tr, data.to, promised.evaluation !== null));
           // Acknowledging with an evaluation (src/triage) is this state change plus the evaluation it promised.
           if (data.to === 'acknowledged' && promised?.evaluation) {
-            lines.push('', 'Our evaluation:', '', quote(promised.evaluation));
-            if (promised.expected_resolution_date) lines.push('', `Expected resolution date: ${promised.expected_resolution_date}.`);
+            lines.push('', t('mail.update.evaluation'), '', quote(promised.evaluation));
+            if (promised.expected_resolution_date) lines.push('', t('mail.update.expectedDate', { date: tr.date(promised.expected_resolution_date) }));
           }
         }
         if (event.type === 'resolution-date-changed' && typeof data.to === 'string') {
-          lines.push(`The expected resolution date is now ${data.to}${typeof data.from === 'string' ? ` (it was ${data.from})` : ''}.`);
+          lines.push(t('mail.update.dateNow', { to: tr.date(data.to), hasFrom: typeof data.from === 'string' ? 'yes' : 'no', from: typeof data.from === 'string' ? tr.date(data.from) : '' }));
         }
-        const disclosure = disclosureMailWords(event.type, data);
         if (disclosure) lines.push(disclosure.detail);
-        if (typeof data.reason === 'string' && data.reason) lines.push('', 'The team noted:', '', quote(data.reason));
+        if (typeof data.reason === 'string' && data.reason) lines.push('', t('mail.update.teamNoted'), '', quote(data.reason));
         if (message && message.visibility === 'reporter') lines.push('', quote(message.body));
-        lines.push('', 'Reply to this mail to answer, or use your private tracking link.', '', lostLinkLine(baseUrl));
+        lines.push('', t('mail.update.replyHow'), '', lostLinkLine(baseUrl, tr));
       } else {
-        lines.push(
-          '',
-          'Open the private tracking link you received when you submitted the report to read it and reply. (For your safety, this mail does not contain the link or any details of the report. Send us your OpenPGP public key to receive the details by encrypted mail.)',
-        );
-        if (report.channel === 'email') lines.push('', 'You can also reply to this e-mail.');
-        lines.push('', lostLinkLine(baseUrl));
+        lines.push('', t('mail.update.openLink'));
+        if (report.channel === 'email') lines.push('', t('mail.update.replyToo'));
+        lines.push('', lostLinkLine(baseUrl, tr));
       }
-      lines.push(...footer(program, baseUrl));
-      return { subject: `[${report.reference}] Update on your vulnerability report`, text: lines.join('\n') };
+      lines.push(...footer(program, baseUrl, tr));
+      return { subject: t('mail.update.subject', { reference: report.reference }), text: lines.join('\n') };
     },
   };
 }

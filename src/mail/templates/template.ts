@@ -3,6 +3,8 @@ import type { Db } from '../../db/database.ts';
 import type { MailTemplateName } from '../../db/schema.ts';
 import { loadProgram, type Program } from '../../programs/programs.ts';
 import { openReporter } from '../../reports/report-contents.ts';
+import { mailLanguage } from '../../i18n/mail-language.ts';
+import { translator, type Translator } from '../../i18n/translator.ts';
 
 /** What a template renders: plain text only (no HTML to sanitise, nothing remote to load). */
 export interface RenderedMail {
@@ -42,20 +44,22 @@ export interface ReportForMail {
   reporterEmail: string | null;
   createdAt: Date;
   program: Program;
+  /** The reporter's language (docs/languages.md): every mail to them is written in it. */
+  t: Translator;
 }
 
 /** The report as mail needs it, fresh (the reporter's address opened from the vault); undefined when it no longer exists. */
 export async function loadReportForMail(db: Db, vault: ReportVault, reportId: string): Promise<ReportForMail | undefined> {
   const row = await db
     .selectFrom('reports')
-    .select(['id', 'reference', 'channel', 'state', 'data_key', 'reporter_sealed', 'created_at', 'program_id'])
+    .select(['id', 'reference', 'channel', 'state', 'data_key', 'reporter_sealed', 'created_at', 'program_id', 'language'])
     .where('id', '=', reportId)
     .executeTakeFirst();
   if (!row) return undefined;
   const program = await loadProgram(db, { id: row.program_id });
   if (!program) return undefined;
   const reporterEmail = openReporter(vault, row).email;
-  return { id: row.id, reference: row.reference, channel: row.channel, state: row.state, reporterEmail, createdAt: row.created_at, program };
+  return { id: row.id, reference: row.reference, channel: row.channel, state: row.state, reporterEmail, createdAt: row.created_at, program, t: translator(mailLanguage(program, row.language)) };
 }
 
 /** May unencrypted mail of this program carry details? (program config `mail.unencryptedDetails`) */
@@ -64,8 +68,13 @@ export function detailsAllowed(program: Program, options: RenderOptions): boolea
 }
 
 /** The closing lines every mail shares. */
-export function footer(program: Program, baseUrl: string): string[] {
-  return ['', '-- ', `${program.config.vendor} security team`, `Disclosure policy: ${baseUrl}/policy`];
+export function footer(program: Program, baseUrl: string, t: Translator = translator('en')): string[] {
+  return ['', '-- ', t.t('mail.signature', { vendor: program.config.vendor }), t.t('mail.policyLine', { url: `${baseUrl}/policy` })];
+}
+
+/** A moment in a reporter's mail: their language, the program's zone, the zone named. */
+export function mailMoment(report: Pick<ReportForMail, 't' | 'program'>, d: Date): string {
+  return report.t.dateTime(d, report.program.config.calendar.timeZone);
 }
 
 /** "> " before every line, as mail clients quote. */

@@ -1,6 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { fieldErrors, reportSubmissionSchema } from '../../domain/report-input.ts';
+import { reportSubmissionSchema } from '../../domain/report-input.ts';
+import { translator } from '../../i18n/translator.ts';
+import { localizedFieldErrors } from '../report-form-errors.ts';
+import { requestLanguage } from '../request-language.ts';
 import { DatabaseUnavailableError, ValidationError } from '../../errors.ts';
 import { asDatabaseUnavailable } from '../../db/database-errors.ts';
 import type { Program } from '../../programs/programs.ts';
@@ -78,8 +81,10 @@ export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext, 
       formsRead.set(req, { ...form, fields });
       if (opened.error) sealedError = { [opened.error.field]: opened.error.message };
     }
+    // The page's language is the report's: its mail is written in it (docs/languages.md).
+    const language = requestLanguage(req, program.config);
     const parsed = reportSubmissionSchema(program.config.products.map((p) => p.id)).safeParse(fields);
-    let errors: Record<string, string> = parsed.success ? {} : fieldErrors(parsed.error);
+    let errors: Record<string, string> = parsed.success ? {} : localizedFieldErrors(parsed.error, translator(language));
     if (form.fileError) errors = { ...errors, attachments: form.fileError };
     if (sealedError) errors = { ...sealedError, ...errors };
     if (parsed.success && !form.fileError && !sealedError) {
@@ -96,6 +101,7 @@ export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext, 
           input: parsed.data,
           files,
           channel: 'web',
+          language,
           withinTransaction,
           assessment,
           receipt: { secret: ctx.secret },
@@ -108,6 +114,7 @@ export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext, 
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
         errors = err.fields;
+        if (errors.acceptPolicy) errors = { ...errors, acceptPolicy: translator(language).t('form.error.policyChanged') };
       }
     }
     const { _csrf, sealed: _sealed, clientEncryption: _ce, ...values } = fields;

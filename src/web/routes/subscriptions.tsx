@@ -9,6 +9,8 @@ import { requestSubscription } from '../../subscriptions/request-subscription.ts
 import { formValues, parseSubscriptionForm } from '../../subscriptions/subscription-input.ts';
 import { findByUnsubscribeToken, removeSubscriber, unsubscribe } from '../../subscriptions/unsubscribe.ts';
 import { chrome, requestProgram, sendHtml } from '../page-context.ts';
+import { requestLanguage } from '../request-language.ts';
+import type { Translator } from '../../i18n/translator.ts';
 import { senderHasher } from '../../triage/sender-hash.ts';
 import { digestRateLimitKey, hitRateLimit } from '../rate-limit.ts';
 import { requireStaff } from '../require-staff.ts';
@@ -23,12 +25,16 @@ import {
   type ProgramSubscribers,
 } from '../views/subscription-pages.tsx';
 
+/** The subscribe form's messages in the reader's language (src/subscriptions keeps the English ones). */
+function localizedSubscriptionErrors(errors: Record<string, string>, tr: Translator): Record<string, string> {
+  if (tr.language === 'en') return errors;
+  return Object.fromEntries(Object.entries(errors).map(([field, message]) => [field, field === 'email' ? tr.t('subscribe.error.email') : field === 'products' ? tr.t('subscribe.error.products') : message]));
+}
+
 /** Subscribe requests per client address per hour: a person needs a few, a script is stopped. */
 const REQUESTS_PER_IP_PER_HOUR = 20;
 /** Mails to one address per hour: nobody can flood a mailbox through our form. Beyond it the page says the same, and nothing is sent. */
 const MAILS_PER_ADDRESS_PER_HOUR = 3;
-
-const INVALID_LINK = 'This link is not valid: it was used already, it expired, or it was copied incompletely. Subscribe again to get a new one.';
 
 /**
  * Customer subscriptions: subscribe (double opt-in), confirm, unsubscribe; the
@@ -40,6 +46,10 @@ export function registerSubscriptionRoutes(app: FastifyInstance, ctx: AppContext
   // Rate-limit keys are keyed hashes: the table never holds an address or a client IP.
   const hasher = senderHasher(ctx.secret);
   const auth = requireStaff(ctx);
+  const invalidLink = (req: FastifyRequest, reply: FastifyReply, program: Program) => {
+    const { t } = chrome(req, reply, program).t;
+    return message(req, reply, program, 404, t('subscribe.invalid.title'), t('subscribe.invalid'), 'error');
+  };
   const message = (req: FastifyRequest, reply: FastifyReply, program: Program, status: number, title: string, text: string, kind?: 'success' | 'error') =>
     sendHtml(reply, renderPage(<SubscriptionMessagePage chrome={chrome(req, reply, program)} title={title} message={text} {...(kind ? { kind } : {})} />), status, { private: true });
 
@@ -55,7 +65,8 @@ export function registerSubscriptionRoutes(app: FastifyInstance, ctx: AppContext
     const body = (req.body ?? {}) as Record<string, unknown>;
     const parsed = parseSubscriptionForm(body, program.config.products.map((p) => p.id));
     if (!parsed.ok) {
-      const page = <SubscribePage chrome={chrome(req, reply, program)} program={program} csrf={reply.generateCsrf()} values={formValues(body)} errors={parsed.errors} />;
+      const pageChrome = chrome(req, reply, program);
+      const page = <SubscribePage chrome={pageChrome} program={program} csrf={reply.generateCsrf()} values={formValues(body)} errors={localizedSubscriptionErrors(parsed.errors, pageChrome.t)} />;
       return sendHtml(reply, renderPage(page), 422, { private: true });
     }
     let sendMail = true;
@@ -65,7 +76,9 @@ export function registerSubscriptionRoutes(app: FastifyInstance, ctx: AppContext
       if (!(err instanceof RateLimitedError)) throw err;
       sendMail = false;
     }
-    await requestSubscription(ctx.db, ctx.vault, ctx.secret, { programId: program.id, request: parsed.value, sendMail });
+    // The page's language is the subscriber's: their mail is written in it.
+    const language = requestLanguage(req, program.config);
+    await requestSubscription(ctx.db, ctx.vault, ctx.secret, { programId: program.id, request: parsed.value, sendMail, language });
     // 303 so a reload does not send again; the same page whatever the address was.
     return reply.redirect('/subscribe/sent', 303);
   });
@@ -78,7 +91,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, ctx: AppContext
   app.get<{ Params: { token: string } }>('/subscribe/confirm/:token', async (req, reply) => {
     const confirmable = await findConfirmable(ctx.db, req.params.token);
     const program = confirmable && (await loadProgram(ctx.db, { id: confirmable.programId }));
-    if (!confirmable || !program) return message(req, reply, await requestProgram(ctx, req), 404, 'Link not valid', INVALID_LINK, 'error');
+    if (!confirmable || !program) return invalidLink(req, reply, await requestProgram(ctx, req));
     const page = <ConfirmSubscriptionPage chrome={chrome(req, reply, program)} program={program} token={req.params.token} confirmable={confirmable} csrf={reply.generateCsrf()} />;
     return sendHtml(reply, renderPage(page), 200, { private: true });
   });
@@ -86,18 +99,18 @@ export function registerSubscriptionRoutes(app: FastifyInstance, ctx: AppContext
   app.post<{ Params: { token: string } }>('/subscribe/confirm/:token', { preHandler: app.csrfProtection }, async (req, reply) => {
     const done = await confirmSubscription(ctx.db, req.params.token);
     const program = done ? await loadProgram(ctx.db, { id: done.programId }) : undefined;
-    if (!done || !program) return message(req, reply, await requestProgram(ctx, req), 404, 'Link not valid', INVALID_LINK, 'error');
-    const text = done.change
-      ? 'Your subscription is changed. Every mail we send has a link to unsubscribe.'
-      : `You are subscribed: we will mail you when ${program.config.vendor} publishes or updates an advisory about the products you chose. Every mail has a link to unsubscribe.`;
-    return message(req, reply, program, 200, done.change ? 'Subscription changed' : 'Subscribed', text, 'success');
+    if (!done || !program) return invalidLink(req, reply, await requestProgram(ctx, req));
+    const { t } = chrome(req, reply, program).t;
+    const text = t('subscribe.done', { change: done.change ? 'yes' : 'no', vendor: program.config.vendor });
+    return message(req, reply, program, 200, t(done.change ? 'subscribe.done.changedTitle' : 'subscribe.done.title'), text, 'success');
   });
 
   app.get<{ Params: { token: string } }>('/unsubscribe/:token', async (req, reply) => {
     // Mail scanners fetch links: the GET only shows the button.
     const found = await findByUnsubscribeToken(ctx.db, req.params.token);
     const program = (found && (await loadProgram(ctx.db, { id: found.programId }))) || (await requestProgram(ctx, req));
-    if (!found) return message(req, reply, program, 404, 'Not subscribed', 'This address is not subscribed (any more): there is nothing to unsubscribe.');
+    const { t } = chrome(req, reply, program).t;
+    if (!found) return message(req, reply, program, 404, t('subscribe.notSubscribed.title'), t('subscribe.notSubscribed'));
     return sendHtml(reply, renderPage(<UnsubscribePage chrome={chrome(req, reply, program)} vendor={program.config.vendor} token={req.params.token} />), 200, { private: true });
   });
 
@@ -109,7 +122,8 @@ export function registerSubscriptionRoutes(app: FastifyInstance, ctx: AppContext
     const removed = await unsubscribe(ctx.db, req.params.token);
     if (removed) req.log.info('a subscriber unsubscribed');
     // Doing it twice is not an error: the address is off the list either way.
-    return message(req, reply, program, 200, 'Unsubscribed', `This address will get no more ${program.config.vendor} security advisory mails, and we deleted it from our list.`, 'success');
+    const { t } = chrome(req, reply, program).t;
+    return message(req, reply, program, 200, t('subscribe.unsubscribed.title'), t('subscribe.unsubscribed', { vendor: program.config.vendor }), 'success');
   });
 
   app.get('/staff/subscribers', { preHandler: auth }, async (req, reply) => {

@@ -1,7 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import type { Report } from '../../db/schema.ts';
-import { creditFormSchema, fieldErrors, messageBodySchema } from '../../domain/report-input.ts';
+import { creditFormSchema, messageBodySchema } from '../../domain/report-input.ts';
+import { translator, type Translator } from '../../i18n/translator.ts';
+import { localizedFieldErrors } from '../report-form-errors.ts';
+import { requestLanguage } from '../request-language.ts';
 import { NotFoundError, ValidationError } from '../../errors.ts';
 import { changeCredit } from '../../reports/change-credit.ts';
 import { loadProgram } from '../../programs/programs.ts';
@@ -30,6 +33,11 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
     const report = await findReportByTrackingToken(ctx.db, ctx.vault, token);
     if (!report) throw new NotFoundError('This tracking link');
     return report;
+  }
+
+  /** The language the page is shown in, for messages made before it is rendered. */
+  async function readerOf(req: FastifyRequest, report: Report): Promise<Translator> {
+    return translator(requestLanguage(req, (await loadProgram(ctx.db, { id: report.program_id }))?.config));
   }
 
   async function render(
@@ -137,7 +145,7 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
     const form = await readMultipartForm(app, req, reply, limits);
     const body = messageBodySchema.safeParse(form.fields.body);
     const errors: Record<string, string> = {};
-    if (!body.success) errors.body = body.error.issues[0]?.message ?? 'Write a message.';
+    if (!body.success) errors.body = localizedFieldErrors(body.error, await readerOf(req, report), 'body').body ?? body.error.issues[0]?.message ?? 'Write a message.';
     if (form.fileError) errors.attachments = form.fileError;
     if (body.success && !form.fileError) {
       await postReporterReply(ctx.db, ctx.vault, { reportId: report.id, body: body.data, files: form.files });
@@ -149,7 +157,7 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
   app.post<TokenParams & { Body: Record<string, string> }>('/track/:token/credit', { preHandler: app.csrfProtection, errorHandler: againOnRefusal((typed) => ({ creditValues: typed })) }, async (req, reply) => {
     const report = await reportFor(req.params.token);
     const form = creditFormSchema.safeParse(req.body ?? {});
-    if (!form.success) return render(req, reply, report, req.params.token, 422, { creditErrors: fieldErrors(form.error) });
+    if (!form.success) return render(req, reply, report, req.params.token, 422, { creditErrors: localizedFieldErrors(form.error, await readerOf(req, report)) });
     try {
       await changeCredit(ctx.db, ctx.vault, { reportId: report.id, preference: form.data.creditPreference, name: form.data.reporterName, handle: form.data.reporterHandle });
     } catch (err) {

@@ -8,7 +8,19 @@ import { OPENPGP_CONFIG } from '../../keys/key-protection.ts';
 import { activeKey, type StoredKey } from '../../keys/program-keys.ts';
 import { signCleartextWith } from '../../keys/sign-cleartext.ts';
 import { loadProgram } from '../../programs/programs.ts';
+import type { ProgramConfig } from '../../programs/program-config.ts';
 import { publicBaseUrl, requestProgram } from '../page-context.ts';
+
+/**
+ * Preferred-Languages (RFC 9116 §2.5.8): the languages the program really offers, its default first,
+ * then any other language the team reads that securityTxt.preferredLanguages names (docs/languages.md).
+ */
+export function preferredLanguages(config: Pick<ProgramConfig, 'languages' | 'securityTxt'>): string[] {
+  const { offered, default: first } = config.languages;
+  const tags = [first, ...offered.filter((l) => l !== first), ...(config.securityTxt?.preferredLanguages ?? [])];
+  // Tags compare without case (RFC 5646 §2.1.1); the first spelling stays.
+  return tags.filter((t, i) => tags.findIndex((u) => u.toLowerCase() === t.toLowerCase()) === i);
+}
 
 // Public files other tools fetch; short caching so a rotated key shows up soon.
 const CACHE = 'public, max-age=300';
@@ -23,7 +35,7 @@ export function registerWellKnownRoutes(app: FastifyInstance, ctx: AppContext): 
       baseUrl: publicBaseUrl(ctx, program),
       contactEmail: program.config.contactEmail,
       contactOrder: program.config.securityTxt?.contactOrder,
-      preferredLanguages: program.config.securityTxt?.preferredLanguages,
+      preferredLanguages: preferredLanguages(program.config),
       hasKey: key !== undefined,
       hasThanksPage: program.config.thanksPage !== false,
       now: new Date(), // Expires moves with every request, so the published file never expires

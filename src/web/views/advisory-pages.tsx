@@ -150,25 +150,28 @@ export function AdvisoryPage(props: { chrome: PageChrome; advisory: Advisory; cv
 }
 
 export function AdvisoryListPage(props: { chrome: PageChrome; vendor: string; advisories: Advisory[] }) {
+  const tr = props.chrome.t;
+  const { t } = tr;
   return (
-    <Layout chrome={props.chrome} title="Security advisories" alternates={[FEED]}>
-      <h1>Security advisories</h1>
+    <Layout chrome={props.chrome} title={t('advisories.title')} alternates={[FEED]}>
+      <h1>{t('advisories.title')}</h1>
       <p>
-        Vulnerabilities in {props.vendor} products that were reported to us and fixed. Follow them as an{' '}
-        <a href={FEED.href}>Atom feed</a> or as <a href="/.well-known/csaf/provider-metadata.json">CSAF</a> (OSV and CVE JSON on each advisory).
+        {tr.rich('advisories.intro', {
+          vendor: props.vendor,
+          feed: (c) => <a href={FEED.href}>{c}</a>,
+          csaf: (c) => <a href="/.well-known/csaf/provider-metadata.json">{c}</a>,
+        })}
       </p>
-      <p>
-        <a href="/subscribe">Subscribe to advisories</a> by e-mail for the products you use.
-      </p>
-      {props.advisories.length === 0 ? <p class="empty">No advisories published yet.</p> : (
+      <p>{tr.rich('advisories.subscribe', { link: (c) => <a href="/subscribe">{c}</a> })}</p>
+      {props.advisories.length === 0 ? <p class="empty">{t('advisories.empty')}</p> : (
         <table class="advisories">
           <thead>
             <tr>
-              <th scope="col">Advisory</th>
-              <th scope="col">Title</th>
-              <th scope="col">Severity</th>
-              <th scope="col">Published</th>
-              <th scope="col">Updated</th>
+              <th scope="col">{t('advisories.col.advisory')}</th>
+              <th scope="col">{t('advisories.col.title')}</th>
+              <th scope="col">{t('advisories.col.severity')}</th>
+              <th scope="col">{t('advisories.col.published')}</th>
+              <th scope="col">{t('advisories.col.updated')}</th>
             </tr>
           </thead>
           <tbody>
@@ -177,8 +180,8 @@ export function AdvisoryListPage(props: { chrome: PageChrome; vendor: string; ad
                 <td class="ref"><a href={`/advisories/${encodeURIComponent(a.id)}`}>{a.id}</a>{a.cveId ? <span class="meta"> {a.cveId}</span> : null}</td>
                 <td><a href={`/advisories/${encodeURIComponent(a.id)}`}>{a.title}</a></td>
                 <td><SeverityBadge advisory={a} /></td>
-                <td><time dateTime={a.initialReleaseDate}>{day(a.initialReleaseDate)}</time></td>
-                <td><time dateTime={a.currentReleaseDate}>{day(a.currentReleaseDate)}</time></td>
+                <td><time dateTime={a.initialReleaseDate}>{tr.date(a.initialReleaseDate)}</time></td>
+                <td><time dateTime={a.currentReleaseDate}>{tr.date(a.currentReleaseDate)}</time></td>
               </tr>
             ))}
           </tbody>

@@ -2,6 +2,7 @@ import type { CoordinationView } from '../../coordination/load-coordination.ts';
 import { PARTY_ROLES, ROLE_LABELS, STATUS_LABELS, ENGAGED_STATUSES, partyLabel, type Party } from '../../coordination/parties.ts';
 import { formatDisclosureMoment, type DisclosureDate } from '../../disclosure/disclosure-rules.ts';
 import { formatDate } from './layout.tsx';
+import type { Translator } from '../../i18n/translator.ts';
 
 /** A refused coordination form: its values and a message per field. */
 export interface CoordinationFormState {
@@ -180,23 +181,21 @@ export function CoordinationGroup(props: { view?: CoordinationView; base: string
 }
 
 /** The tracking page's choice: may the parties invited into the report see the reporter's name (default: no). */
-export function ReporterNamingSection(props: { base: string; csrf: string; named: boolean; saved?: boolean }) {
+export function ReporterNamingSection(props: { base: string; csrf: string; named: boolean; saved?: boolean; t: Translator }) {
+  const { t } = props.t;
   return (
     <section aria-labelledby="naming-h">
-      <h2 id="naming-h">Other organisations</h2>
-      <p>
-        The security team may invite other organisations affected by this vulnerability (an upstream maintainer, another vendor, a coordinator such as a CERT) to
-        coordinate the fix and the disclosure. They see only what the team shares with them.
-      </p>
-      {props.saved ? <p class="notice success" role="status">Your choice was saved.</p> : null}
+      <h2 id="naming-h">{t('naming.heading')}</h2>
+      <p>{t('naming.intro')}</p>
+      {props.saved ? <p class="notice success" role="status">{t('naming.saved')}</p> : null}
       <form method="post" action={`${props.base}/coordination-naming`}>
         <input type="hidden" name="_csrf" value={props.csrf} />
         <fieldset>
-          <legend>May they know your name?</legend>
-          <label class="choice"><input type="radio" name="named" value="no" checked={!props.named} /> No, do not name me to them</label>
-          <label class="choice"><input type="radio" name="named" value="yes" checked={props.named} /> Yes, they may see my name</label>
+          <legend>{t('naming.legend')}</legend>
+          <label class="choice"><input type="radio" name="named" value="no" checked={!props.named} /> {t('naming.no')}</label>
+          <label class="choice"><input type="radio" name="named" value="yes" checked={props.named} /> {t('naming.yes')}</label>
         </fieldset>
-        <button type="submit">Save this choice</button>
+        <button type="submit">{t('naming.save')}</button>
       </form>
     </section>
   );

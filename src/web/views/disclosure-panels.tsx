@@ -11,6 +11,7 @@ import {
   type DisclosureDate,
 } from '../../disclosure/disclosure-rules.ts';
 import { FieldError, formatDate } from './layout.tsx';
+import type { Translator } from '../../i18n/translator.ts';
 
 /** What a refused disclosure form brings back: the typed values and a message per field. */
 export interface DisclosureFormState {
@@ -30,27 +31,42 @@ function Field(props: { id: string; label: string; error?: string; hint?: string
 }
 
 /** Date, time and zone inputs, filled from what was typed, the current date, or 09:00 in the program's zone. */
-function MomentFields(props: { prefix: string; current: DisclosureDate | null; defaultTimeZone: string; form?: DisclosureFormState }) {
+function MomentFields(props: { prefix: string; current: DisclosureDate | null; defaultTimeZone: string; form?: DisclosureFormState; t?: Translator }) {
+  const say = (key: 'disclosure.date' | 'disclosure.time' | 'disclosure.timeZone' | 'disclosure.timeZoneHint', english: string) => props.t?.t(key) ?? english;
   const shown = props.current ? momentFields(props.current.at, props.current.timeZone) : { date: '', time: DEFAULT_DISCLOSURE_TIME, timeZone: props.defaultTimeZone };
   const v = props.form?.values ?? {};
   const e = props.form?.errors ?? {};
   return (
     <>
-      <Field id={`${props.prefix}disclosureDate`} label="Date" error={e.disclosureDate}>
+      <Field id={`${props.prefix}disclosureDate`} label={say('disclosure.date', 'Date')} error={e.disclosureDate}>
         <input id={`${props.prefix}disclosureDate`} name="disclosureDate" type="date" value={v.disclosureDate ?? shown.date} required />
       </Field>
-      <Field id={`${props.prefix}disclosureTime`} label="Time" error={e.disclosureTime}>
+      <Field id={`${props.prefix}disclosureTime`} label={say('disclosure.time', 'Time')} error={e.disclosureTime}>
         <input id={`${props.prefix}disclosureTime`} name="disclosureTime" type="time" value={v.disclosureTime ?? shown.time} required />
       </Field>
-      <Field id={`${props.prefix}disclosureTimeZone`} label="Time zone" error={e.disclosureTimeZone} hint="An IANA name, e.g. Europe/Amsterdam.">
+      <Field id={`${props.prefix}disclosureTimeZone`} label={say('disclosure.timeZone', 'Time zone')} error={e.disclosureTimeZone} hint={say('disclosure.timeZoneHint', 'An IANA name, e.g. Europe/Amsterdam.')}>
         <input id={`${props.prefix}disclosureTimeZone`} name="disclosureTimeZone" value={v.disclosureTimeZone ?? shown.timeZone} maxLength={64} required />
       </Field>
     </>
   );
 }
 
-function Moment(props: { date: DisclosureDate; now: Date; audience: 'staff' | 'reporter' }) {
-  const { date } = props;
+function Moment(props: { date: DisclosureDate; now: Date; audience: 'staff' | 'reporter'; t?: Translator }) {
+  const { date, t: tr } = props;
+  if (tr) {
+    // The reporter's language: the moment in the zone it was given in, how far away, and whose answer it waits for.
+    const status = date.status === 'agreed' ? 'disclosure.status.agreed' : date.status === 'proposed-by-team' ? 'disclosure.status.byTeam' : 'disclosure.status.byYou';
+    return (
+      <>
+        <p>
+          <strong class="disclosure-moment">{tr.dateTime(date.at, date.timeZone)}</strong>
+          <br />
+          <span class="meta">{tr.relative(date.at, props.now)}</span>
+        </p>
+        <p class={`disclosure-status disclosure-${date.status}`}>{tr.t(status)}</p>
+      </>
+    );
+  }
   return (
     <>
       <p>
@@ -125,39 +141,42 @@ export function TrackDisclosureSection(props: {
   form?: DisclosureFormState;
   /** After a redirect: what the reporter just did. */
   done?: string;
+  t: Translator;
 }) {
   const { date } = props;
+  const { t } = props.t;
   const open = isOpen(props.state);
   if (!date && !open) return null;
   const e = props.form?.errors ?? {};
-  const done = props.done === 'agreed' ? 'You agreed to the disclosure date.' : props.done === 'proposed' ? 'Your proposal was sent to the security team.' : undefined;
+  const done = props.done === 'agreed' ? t('disclosure.done.agreed') : props.done === 'proposed' ? t('disclosure.done.proposed') : undefined;
   return (
     <section aria-labelledby="disclosure-h">
-      <h2 id="disclosure-h">Disclosure date</h2>
+      <h2 id="disclosure-h">{t('disclosure.heading')}</h2>
       {done ? <p class="notice success" role="status">{done}</p> : null}
       {e.disclosure ? <p class="notice error" role="alert">{e.disclosure}</p> : null}
       {date ? (
-        <Moment date={date} now={props.now} audience="reporter" />
+        // English keeps its long form ("Thursday 11 March 2027, 09:00 (Europe/Amsterdam)"), shared with the staff page.
+        <Moment date={date} now={props.now} audience="reporter" {...(props.t.language === 'en' ? {} : { t: props.t })} />
       ) : (
-        <p>No public disclosure date has been proposed yet. You may propose one; the security team will answer.</p>
+        <p>{t('disclosure.none')}</p>
       )}
       {open && date?.status === 'proposed-by-team' ? (
         <form method="post" action={`${props.base}/disclosure-date/agree`}>
           <input type="hidden" name="_csrf" value={props.csrf} />
           <input type="hidden" name="seen" value={date.at.toISOString()} />
-          <button type="submit" class="primary">I agree to this date</button>
+          <button type="submit" class="primary">{t('disclosure.agree')}</button>
         </form>
       ) : null}
       {open ? (
         <details open={Object.keys(e).length > 0 && !e.disclosure}>
-          <summary>{date ? 'Propose another date' : 'Propose a date'}</summary>
+          <summary>{t('disclosure.propose', { another: date ? 'yes' : 'no' })}</summary>
           <form method="post" action={`${props.base}/disclosure-date`}>
             <input type="hidden" name="_csrf" value={props.csrf} />
-            <MomentFields prefix="" current={date} defaultTimeZone={props.defaultTimeZone} form={props.form} />
-            <Field id="disclosureMessage" label="Why this date (the security team reads it)" error={e.disclosureMessage}>
+            <MomentFields prefix="" current={date} defaultTimeZone={props.defaultTimeZone} form={props.form} t={props.t} />
+            <Field id="disclosureMessage" label={t('disclosure.why')} error={e.disclosureMessage}>
               <textarea id="disclosureMessage" name="disclosureMessage" rows={3} maxLength={MAX_MESSAGE} required>{props.form?.values.disclosureMessage ?? ''}</textarea>
             </Field>
-            <button type="submit">Propose this date</button>
+            <button type="submit">{t('disclosure.submit')}</button>
           </form>
         </details>
       ) : null}

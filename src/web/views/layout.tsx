@@ -1,5 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
+import type { Language } from '../../i18n/languages.ts';
+import type { Translator } from '../../i18n/translator.ts';
 
 export interface PageChrome {
   /** Program or instance name shown in the header. */
@@ -12,6 +14,12 @@ export interface PageChrome {
   path: string;
   /** Served over https (directly or by a trusted proxy): only then may a page say the connection is encrypted. */
   secure?: boolean;
+  /** The reader's language (src/web/request-language.ts); staff pages are English. */
+  t: Translator;
+  /** The program's zone: dates on public pages are shown in it, with its name. */
+  timeZone: string;
+  /** The language links of a public page (none on staff pages or when only one language is offered). */
+  languages: { language: Language; name: string; href: string; current: boolean }[];
 }
 
 function NavLink(props: { href: string; path: string; children: ComponentChildren }) {
@@ -32,8 +40,9 @@ export interface AlternateLink {
 
 export function Layout(props: { chrome: PageChrome; title: string; children: ComponentChildren; wide?: boolean; scripts?: string[]; alternates?: AlternateLink[] }) {
   const { chrome } = props;
+  const { t } = chrome.t;
   return (
-    <html lang="en">
+    <html lang={chrome.t.language}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -47,7 +56,7 @@ export function Layout(props: { chrome: PageChrome; title: string; children: Com
         ))}
       </head>
       <body class={chrome.staff ? 'staff' : 'public'}>
-        <a class="skip" href="#main">Skip to content</a>
+        <a class="skip" href="#main">{t('layout.skip')}</a>
         <header class="site">
           <a class="brand" href={chrome.staff ? '/staff/reports' : '/'}>
             {chrome.siteName}
@@ -77,22 +86,32 @@ export function Layout(props: { chrome: PageChrome; title: string; children: Com
               </>
             ) : (
               <>
-                <NavLink href="/policy" path={chrome.path}>Disclosure policy</NavLink>
-                <NavLink href="/report" path={chrome.path}>Report a vulnerability</NavLink>
-                <NavLink href="/advisories" path={chrome.path}>Advisories</NavLink>
-                <NavLink href="/subscribe" path={chrome.path}>Subscribe to advisories</NavLink>
-                {chrome.thanksPage ? <NavLink href="/thanks" path={chrome.path}>Thanks</NavLink> : null}
+                <NavLink href="/policy" path={chrome.path}>{t('nav.policy')}</NavLink>
+                <NavLink href="/report" path={chrome.path}>{t('nav.report')}</NavLink>
+                <NavLink href="/advisories" path={chrome.path}>{t('nav.advisories')}</NavLink>
+                <NavLink href="/subscribe" path={chrome.path}>{t('nav.subscribe')}</NavLink>
+                {chrome.thanksPage ? <NavLink href="/thanks" path={chrome.path}>{t('nav.thanks')}</NavLink> : null}
               </>
             )}
           </nav>
+          {chrome.languages.length > 0 ? (
+            // Plain links: the choice works without JavaScript (src/web/request-language.ts).
+            <nav class="languages" aria-label={t('layout.languages')}>
+              {chrome.languages.map((l) => (
+                <a key={l.language} href={l.href} hreflang={l.language} lang={l.language} aria-current={l.current ? 'true' : undefined}>
+                  {l.name}
+                </a>
+              ))}
+            </nav>
+          ) : null}
         </header>
         <main id="main" class={props.wide ? 'wide' : undefined}>
           {props.children}
         </main>
         <footer class="site">
           <p>
-            Powered by Embargo · <a href="/policy">Disclosure policy</a>
-            {chrome.staff ? null : <> · <a href="/staff/login">Staff sign-in</a></>}
+            {t('layout.poweredBy')} · <a href="/policy">{t('nav.policy')}</a>
+            {chrome.staff ? null : <> · <a href="/staff/login">{t('layout.staffSignIn')}</a></>}
           </p>
         </footer>
       </body>
@@ -114,12 +133,12 @@ export function FieldError(props: { id: string; message: string | undefined }) {
 }
 
 /** Summary at the top of a form that failed validation, linking to each field. */
-export function ErrorSummary(props: { errors: Record<string, string>; labels: Record<string, string> }) {
+export function ErrorSummary(props: { errors: Record<string, string>; labels: Record<string, string>; heading?: string }) {
   const entries = Object.entries(props.errors);
   if (entries.length === 0) return null;
   return (
     <div class="error-summary" role="alert" tabIndex={-1}>
-      <h2>There is a problem</h2>
+      <h2>{props.heading ?? 'There is a problem'}</h2>
       <ul>
         {entries.map(([field, message]) => (
           <li key={field}>

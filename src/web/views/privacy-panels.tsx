@@ -4,33 +4,29 @@
  * the vulnerability record (src/privacy/erase-reporter-data.ts says what goes).
  */
 
-const WHAT_GOES = 'your name, handle and e-mail address, your OpenPGP key, the addresses of mail we exchanged, and your credit';
+import type { Translator } from '../../i18n/translator.ts';
 
-export function TrackPrivacySection(props: { base: string; csrf: string; erasedAt: Date | null; confirm: boolean; erased: boolean }) {
+export function TrackPrivacySection(props: { base: string; csrf: string; erasedAt: Date | null; confirm: boolean; erased: boolean; t: Translator }) {
+  const tr = props.t;
+  const { t } = tr;
   return (
     <section aria-labelledby="privacy-h">
-      <h2 id="privacy-h">Your data</h2>
-      {props.erased ? <p class="notice success" role="status">Your personal data was erased. This link keeps working; we can no longer e-mail you.</p> : null}
-      <p>
-        <a href={`${props.base}/my-data.json`} download>Download everything we hold about you in this report</a> (JSON: what you sent, the
-        thread you see, the mail we exchanged).
-      </p>
+      <h2 id="privacy-h">{t('privacy.heading')}</h2>
+      {props.erased ? <p class="notice success" role="status">{t('privacy.erased')}</p> : null}
+      <p>{tr.rich('privacy.download', { link: (c) => <a href={`${props.base}/my-data.json`} download>{c}</a> })}</p>
       {props.erasedAt ? (
-        <p class="meta">Your personal data was erased on {props.erasedAt.toISOString().slice(0, 10)}.</p>
+        <p class="meta">{t('privacy.erasedOn', { date: tr.date(props.erasedAt) })}</p>
       ) : (
         <details open={props.confirm}>
-          <summary>Erase my personal data</summary>
-          <p>
-            We erase {WHAT_GOES}. The report itself stays, so we can fix the problem and account for it; we will no longer be able to e-mail
-            you, and you will not be credited. A credit in an advisory already published stays until you ask us to remove it.
-          </p>
+          <summary>{t('privacy.erase')}</summary>
+          <p>{t('privacy.what')}</p>
           <form method="post" action={`${props.base}/erase`}>
             <input type="hidden" name="_csrf" value={props.csrf} />
-            {props.confirm ? <p class="field-error" role="alert">Tick the box to confirm.</p> : null}
+            {props.confirm ? <p class="field-error" role="alert">{t('privacy.tick')}</p> : null}
             <label>
-              <input type="checkbox" name="confirm" value="yes" /> I understand: erase my personal data from this report.
+              <input type="checkbox" name="confirm" value="yes" /> {t('privacy.understand')}
             </label>{' '}
-            <button type="submit" class="danger">Erase</button>
+            <button type="submit" class="danger">{t('privacy.button')}</button>
           </form>
         </details>
       )}

@@ -1,10 +1,21 @@
 import { POLICY_SECTIONS } from '../../policy/policy-sections.ts';
 import { policyText } from '../../policy/policy-text.ts';
-import { firstResponseParts } from '../../policy/promise-words.ts';
+import type { Language } from '../../i18n/languages.ts';
+import { translator, type Translator } from '../../i18n/translator.ts';
+import { firstResponseKind } from '../../policy/promise-words.ts';
 import type { PolicySections } from '../../programs/program-config.ts';
 import type { Program } from '../../programs/programs.ts';
-import { Layout, formatDate, type PageChrome } from './layout.tsx';
+import { Layout, type PageChrome } from './layout.tsx';
 import { Markdown } from './markdown.tsx';
+
+/**
+ * The policy sections a reader of `language` sees: the translation published with this version,
+ * else the policy itself; with the translator its placeholders are filled in (their own language).
+ */
+export function policyIn(program: Program, language: Language): { sections: PolicySections; fill: Translator } {
+  const translated = program.policy.translations[language];
+  return translated ? { sections: translated, fill: translator(language) } : { sections: program.policy.sections, fill: translator(program.config.languages.default) };
+}
 
 export interface KeyInfo {
   fingerprint: string;
@@ -13,37 +24,40 @@ export interface KeyInfo {
 
 export function HomePage(props: { chrome: PageChrome; program: Program }) {
   const { program } = props;
-  const promise = firstResponseParts(program.config.sla);
+  const tr = props.chrome.t;
+  const { t } = tr;
+  const policy = policyIn(program, tr.language);
   return (
-    <Layout chrome={props.chrome} title="Security">
+    <Layout chrome={props.chrome} title={t('home.title')}>
       <h1>{program.config.name}</h1>
-      <Markdown source={policyText(program, program.policy.sections.introduction)} />
+      <Markdown source={policyText(program, policy.sections.introduction, policy.fill)} />
       <p class="promise">
-        We respond to every report within <strong>{promise.time}</strong>
-        {promise.what}.
+        {/* The time and the promise come from the program's SLA settings; only the words around them are translated. */}
+        {tr.rich('home.promise', { kind: firstResponseKind(program.config.sla), days: program.config.sla.firstResponseBusinessDays, strong: (c) => <strong>{c}</strong> })}
       </p>
       <p>
-        <a class="button primary" href="/report">Report a vulnerability</a> <a class="button" href="/policy">Read the disclosure policy</a>
+        <a class="button primary" href="/report">{t('nav.report')}</a> <a class="button" href="/policy">{t('home.readPolicy')}</a>
       </p>
       <p>
-        You can also e-mail <a href={`mailto:${program.config.contactEmail}`}>{program.config.contactEmail}</a>.
-        {program.config.thanksPage ? <> See who has helped us on our <a href="/thanks">thanks page</a>.</> : null}
+        {tr.rich('home.email', { email: <a href={`mailto:${program.config.contactEmail}`}>{program.config.contactEmail}</a> })}
+        {program.config.thanksPage ? <> {tr.rich('home.thanks', { link: (c) => <a href="/thanks">{c}</a> })}</> : null}
       </p>
       <p>
-        Reported to us already and lost your tracking link? <a href="/track/recover">Get a new one by e-mail</a>.
+        {t('home.lostLink')} <a href="/track/recover">{t('home.lostLinkAction')}</a>.
       </p>
     </Layout>
   );
 }
 
 /** The sections of one policy version, rendered from Markdown without raw HTML. */
-export function PolicySectionsView(props: { program: Program; sections: PolicySections }) {
+/** `t`: the reader's language (headings); `fill`: the language of the sections, whose placeholders it fills. */
+export function PolicySectionsView(props: { program: Program; sections: PolicySections; t?: Translator; fill?: Translator }) {
   return (
     <>
       {POLICY_SECTIONS.filter(([key]) => (props.sections[key] ?? '').trim() !== '').map(([key, heading]) => (
         <section key={key} id={key}>
-          <h2>{heading}</h2>
-          <Markdown source={policyText(props.program, props.sections[key])} />
+          <h2>{props.t ? props.t.t(`policy.section.${key}`) : heading}</h2>
+          <Markdown source={policyText(props.program, props.sections[key], props.fill ?? props.t)} />
         </section>
       ))}
     </>
@@ -51,26 +65,30 @@ export function PolicySectionsView(props: { program: Program; sections: PolicySe
 }
 
 /** `secure`: the page was served over https; only then does it say the form is encrypted in transit. */
-export function ContactSection(props: { program: Program; keyInfo: KeyInfo | undefined; secure: boolean }) {
+export function ContactSection(props: { program: Program; keyInfo: KeyInfo | undefined; secure: boolean; t: Translator }) {
   const { program, keyInfo } = props;
+  const tr = props.t;
   return (
     <section id="contact">
-      <h2>Contact</h2>
+      <h2>{tr.t('policy.contact')}</h2>
       <ul>
         <li>
-          Web form: <a href="/report">report a vulnerability</a> ({props.secure ? 'encrypted in transit; ' : ''}no account needed)
+          {tr.rich('policy.contact.form', { secure: props.secure ? 'yes' : 'no', link: (c) => <a href="/report">{c}</a> })}
         </li>
         <li>
-          E-mail: <a href={`mailto:${program.config.contactEmail}`}>{program.config.contactEmail}</a>
+          {tr.t('policy.contact.email')} <a href={`mailto:${program.config.contactEmail}`}>{program.config.contactEmail}</a>
         </li>
         {keyInfo ? (
           <li>
-            OpenPGP key: id <code>{keyInfo.keyId}</code>, fingerprint <code class="fingerprint">{keyInfo.fingerprint}</code> (
-            <a href="/pgp-key.txt">download</a>)
+            {tr.rich('policy.contact.key', {
+              keyId: <code>{keyInfo.keyId}</code>,
+              fingerprint: <code class="fingerprint">{keyInfo.fingerprint}</code>,
+              link: (c) => <a href="/pgp-key.txt">{c}</a>,
+            })}
           </li>
         ) : null}
         <li>
-          Machine-readable: <a href="/.well-known/security.txt">security.txt</a>
+          {tr.t('policy.contact.machine')} <a href="/.well-known/security.txt">security.txt</a>
         </li>
       </ul>
     </section>
@@ -79,15 +97,28 @@ export function ContactSection(props: { program: Program; keyInfo: KeyInfo | und
 
 export function PolicyPage(props: { chrome: PageChrome; program: Program; keyInfo: KeyInfo | undefined }) {
   const { program } = props;
+  const tr = props.chrome.t;
+  const translated = program.policy.translations[tr.language];
+  const policy = policyIn(program, tr.language);
   return (
-    <Layout chrome={props.chrome} title="Disclosure policy">
-      <h1>Coordinated vulnerability disclosure policy</h1>
+    <Layout chrome={props.chrome} title={tr.t('nav.policy')}>
+      <h1>{tr.t('policy.heading')}</h1>
       <p class="meta">
-        {program.config.vendor} · version {program.policy.version} · last updated {formatDate(program.policy.publishedAt)} ·{' '}
-        <a href="/policy/history">history of changes</a>
+        {tr.t('policy.meta', { vendor: program.config.vendor, version: program.policy.version, updated: tr.dateTime(program.policy.publishedAt, props.chrome.timeZone) })} ·{' '}
+        <a href="/policy/history">{tr.t('policy.historyLink')}</a>
       </p>
-      <PolicySectionsView program={program} sections={program.policy.sections} />
-      <ContactSection program={program} keyInfo={props.keyInfo} secure={props.chrome.secure ?? false} />
+      {/* The policy in the reader's language when the program publishes one, else its own (default) text. */}
+      {translated || tr.language === program.config.languages.default ? (
+        <PolicySectionsView program={program} sections={policy.sections} t={tr} fill={policy.fill} />
+      ) : (
+        <>
+          <p class="notice">{tr.t('policy.untranslated')}</p>
+          <div lang={program.config.languages.default}>
+            <PolicySectionsView program={program} sections={policy.sections} t={tr} fill={policy.fill} />
+          </div>
+        </>
+      )}
+      <ContactSection program={program} keyInfo={props.keyInfo} secure={props.chrome.secure ?? false} t={tr} />
     </Layout>
   );
 }

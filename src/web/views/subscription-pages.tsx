@@ -6,7 +6,6 @@ import { describeSelection } from '../../subscriptions/subscriber-mails.ts';
 import type { SubscriptionFormValues } from '../../subscriptions/subscription-input.ts';
 import { ErrorSummary, FieldError, Layout, formatDate, type PageChrome } from './layout.tsx';
 
-const LABELS = { email: 'E-mail address', products: 'Products' };
 
 const describedBy = (name: string, errors: Record<string, string>, hint = false) =>
   [hint ? `${name}-hint` : '', errors[name] ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
@@ -14,19 +13,19 @@ const describedBy = (name: string, errors: Record<string, string>, hint = false)
 /** The public subscribe form: works without JavaScript; products as checkboxes, or all. */
 export function SubscribePage(props: { chrome: PageChrome; program: Program; csrf: string; values: SubscriptionFormValues; errors: Record<string, string> }) {
   const { program, values, errors } = props;
+  const tr = props.chrome.t;
+  const { t } = tr;
+  const labels = { email: t('subscribe.label.email'), products: t('subscribe.label.products') };
   return (
-    <Layout chrome={props.chrome} title="Subscribe to security advisories">
-      <h1>Subscribe to security advisories</h1>
-      <p>
-        Get an e-mail when {program.config.vendor} publishes or updates a security advisory about the products you use. We send you a link to
-        confirm first; every mail has a link to unsubscribe at once.
-      </p>
-      <ErrorSummary errors={errors} labels={LABELS} />
+    <Layout chrome={props.chrome} title={t('subscribe.title')}>
+      <h1>{t('subscribe.title')}</h1>
+      <p>{t('subscribe.intro', { vendor: program.config.vendor })}</p>
+      <ErrorSummary errors={errors} labels={labels} heading={t('form.problem')} />
       <form method="post" action="/subscribe" novalidate>
         <input type="hidden" name="_csrf" value={props.csrf} />
         <div class={errors.email ? 'field invalid' : 'field'}>
-          <label for="email">{LABELS.email}</label>
-          <p class="hint" id="email-hint">We keep it encrypted and use it only for these mails.</p>
+          <label for="email">{labels.email}</label>
+          <p class="hint" id="email-hint">{t('subscribe.emailHint')}</p>
           <FieldError id="email" message={errors.email} />
           <input
             id="email"
@@ -40,11 +39,11 @@ export function SubscribePage(props: { chrome: PageChrome; program: Program; csr
           />
         </div>
         <fieldset id="products" class={errors.products ? 'invalid' : undefined} aria-describedby={describedBy('products', errors)}>
-          <legend>{LABELS.products}</legend>
+          <legend>{labels.products}</legend>
           <FieldError id="products" message={errors.products} />
           <div class="field">
             <label class="choice">
-              <input type="checkbox" name="allProducts" value="yes" checked={values.allProducts} /> All {program.config.vendor} products, including future ones
+              <input type="checkbox" name="allProducts" value="yes" checked={values.allProducts} /> {t('subscribe.all', { vendor: program.config.vendor })}
             </label>
           </div>
           {program.config.products.map((p) => (
@@ -56,42 +55,37 @@ export function SubscribePage(props: { chrome: PageChrome; program: Program; csr
           ))}
         </fieldset>
         <p>
-          <button type="submit" class="primary">Subscribe</button>
+          <button type="submit" class="primary">{t('subscribe.submit')}</button>
         </p>
       </form>
-      <p class="meta">
-        Prefer a feed? Follow the <a href="/advisories/feed.atom">Atom feed</a> of all advisories.
-      </p>
+      <p class="meta">{tr.rich('subscribe.feed', { link: (c) => <a href="/advisories/feed.atom">{c}</a> })}</p>
     </Layout>
   );
 }
 
 /** The same answer whether or not the address was known: nothing here tells who subscribes. */
 export function SubscribeSentPage(props: { chrome: PageChrome }) {
+  const { t } = props.chrome.t;
   return (
-    <Layout chrome={props.chrome} title="Check your mail">
-      <h1>Check your mail</h1>
-      <p class="notice success" role="status">
-        If the address can receive mail, a message is on its way to it. Open the link in it within {CONFIRM_LINK_HOURS} hours to confirm your
-        subscription. If you were already subscribed, the message says what you follow and how to change it.
-      </p>
-      <p>Nothing arrived after a few minutes? Look in your spam folder, or subscribe again.</p>
+    <Layout chrome={props.chrome} title={t('subscribe.sent.title')}>
+      <h1>{t('subscribe.sent.title')}</h1>
+      <p class="notice success" role="status">{t('subscribe.sent.notice', { hours: CONFIRM_LINK_HOURS })}</p>
+      <p>{t('subscribe.sent.nothing')}</p>
     </Layout>
   );
 }
 
 /** What the confirmation link would do, with the button that does it (a GET never changes anything). */
 export function ConfirmSubscriptionPage(props: { chrome: PageChrome; program: Program; token: string; confirmable: Confirmable; csrf: string }) {
-  const what = describeSelection(props.program.config, props.confirmable);
+  const { t } = props.chrome.t;
+  const what = describeSelection(props.program.config, props.confirmable, props.chrome.t);
   return (
-    <Layout chrome={props.chrome} title="Confirm your subscription">
-      <h1>{props.confirmable.change ? 'Confirm the change to your subscription' : 'Confirm your subscription'}</h1>
-      <p>
-        {props.confirmable.change ? 'From now on you will hear' : 'You will hear'} about {props.program.config.vendor} security advisories for: {what}.
-      </p>
+    <Layout chrome={props.chrome} title={t('subscribe.confirm.title')}>
+      <h1>{t(props.confirmable.change ? 'subscribe.confirm.changeTitle' : 'subscribe.confirm.title')}</h1>
+      <p>{t('subscribe.confirm.what', { change: props.confirmable.change ? 'yes' : 'no', vendor: props.program.config.vendor, what })}</p>
       <form method="post" action={`/subscribe/confirm/${props.token}`}>
         <input type="hidden" name="_csrf" value={props.csrf} />
-        <button type="submit" class="primary">Confirm</button>
+        <button type="submit" class="primary">{t('subscribe.confirm.button')}</button>
       </form>
     </Layout>
   );
@@ -103,7 +97,7 @@ export function SubscriptionMessagePage(props: { chrome: PageChrome; title: stri
       <h1>{props.title}</h1>
       <p class={props.kind ? `notice ${props.kind}` : undefined} role={props.kind === 'error' ? 'alert' : 'status'}>{props.message}</p>
       <p>
-        <a href="/advisories">Security advisories</a>
+        <a href="/advisories">{props.chrome.t.t('advisories.title')}</a>
       </p>
     </Layout>
   );
@@ -111,12 +105,13 @@ export function SubscriptionMessagePage(props: { chrome: PageChrome; title: stri
 
 /** The unsubscribe link's page: one button, posted to the same address (RFC 8058's one-click endpoint). */
 export function UnsubscribePage(props: { chrome: PageChrome; vendor: string; token: string }) {
+  const { t } = props.chrome.t;
   return (
-    <Layout chrome={props.chrome} title="Unsubscribe">
-      <h1>Unsubscribe</h1>
-      <p>Stop all {props.vendor} security advisory mails to this address, and delete the address from our list.</p>
+    <Layout chrome={props.chrome} title={t('subscribe.unsubscribe.title')}>
+      <h1>{t('subscribe.unsubscribe.title')}</h1>
+      <p>{t('subscribe.unsubscribe.intro', { vendor: props.vendor })}</p>
       <form method="post" action={`/unsubscribe/${props.token}`}>
-        <button type="submit" class="primary">Unsubscribe</button>
+        <button type="submit" class="primary">{t('subscribe.unsubscribe.button')}</button>
       </form>
     </Layout>
   );

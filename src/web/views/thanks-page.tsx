@@ -3,15 +3,13 @@ import type { CreditYear } from '../../thanks/list-credits.ts';
 import { Layout, type PageChrome } from './layout.tsx';
 
 export function ThanksPage(props: { chrome: PageChrome; program: Program; years: CreditYear[] }) {
+  const tr = props.chrome.t;
+  const { t } = tr;
   return (
-    <Layout chrome={props.chrome} title="Thanks">
-      <h1>Thank you</h1>
-      <p>
-        Thank you for disclosing vulnerabilities to {props.program.config.vendor} according to our{' '}
-        <a href="/policy">coordinated disclosure policy</a>. Here we list our gratitude to the people who reported problems we have
-        fixed and disclosed, and who chose to be credited.
-      </p>
-      {props.years.length === 0 ? <p class="empty">No credited reports yet.</p> : null}
+    <Layout chrome={props.chrome} title={t('thanks.title')}>
+      <h1>{t('thanks.heading')}</h1>
+      <p>{tr.rich('thanks.intro', { vendor: props.program.config.vendor, link: (c) => <a href="/policy">{c}</a> })}</p>
+      {props.years.length === 0 ? <p class="empty">{t('thanks.empty')}</p> : null}
       {props.years.map((y) => (
         <section key={y.year} aria-labelledby={`y${y.year}`}>
           <h2 id={`y${y.year}`}>{y.year}</h2>
@@ -23,9 +21,7 @@ export function ThanksPage(props: { chrome: PageChrome; program: Program; years:
             </ul>
           ) : null}
           {y.anonymous ? (
-            <p class="meta">
-              and {y.anonymous} researcher{y.anonymous === 1 ? '' : 's'} who asked to stay anonymous.
-            </p>
+            <p class="meta">{t('thanks.anonymous', { count: y.anonymous })}</p>
           ) : null}
         </section>
       ))}

@@ -6,6 +6,26 @@ import { describeCraEvent } from './cra-events.ts';
 import { describeCoordinationEvent } from '../../coordination/coordination-events.ts';
 import { describeEarlyNoticeEvent } from '../../early-notices/early-notice-events.ts';
 import { describeDisclosureEvent } from '../../disclosure/disclosure-words.ts';
+import type { Translator } from '../../i18n/translator.ts';
+import type { MessageKey } from '../../i18n/catalogues.ts';
+
+/** The reporter's page: their language, and the program's zone for times. Staff pages pass none (English, UTC). */
+export interface TimelineReader {
+  t: Translator;
+  timeZone: string;
+}
+
+/** The events a reporter sees most, in their language; undefined for the rest, which keep their English sentence. */
+function describeForReporter(e: Extract<TimelineEntry, { kind: 'event' }>, tr: Translator): string | undefined {
+  const { t } = tr;
+  const byReporter = e.actorKind === 'reporter' || (e.type === 'submitted' && e.actorKind !== 'staff');
+  const state = (v: unknown) => (isReportState(v) ? t(`state.${v}`) : String(v));
+  const credit = (v: unknown) => (['name', 'handle', 'anonymous', 'none'].includes(String(v)) ? t(`credit.words.${String(v)}` as MessageKey) : String(v));
+  if (e.type === 'submitted') return t('track.event.submitted', { channel: String(e.data.channel ?? 'web') });
+  if (e.type === 'credit-changed' && byReporter) return t('track.event.creditChanged', { from: credit(e.data.from), to: credit(e.data.to) });
+  if (e.type === 'state-changed') return t('track.event.stateChanged', { from: state(e.data.from), to: state(e.data.to) });
+  return undefined;
+}
 
 function stateLabel(v: unknown): string {
   return isReportState(v) ? STATE_LABELS[v] : String(v);
@@ -36,13 +56,14 @@ function describeEvent(e: Extract<TimelineEntry, { kind: 'event' }>, audience: '
   }
 }
 
-export function AttachmentList(props: { attachments: AttachmentInfo[]; hrefBase: string }) {
+export function AttachmentList(props: { attachments: AttachmentInfo[]; hrefBase: string; t?: Translator }) {
   if (props.attachments.length === 0) return null;
   return (
     <ul class="attachments">
       {props.attachments.map((a) => (
         <li key={a.id}>
-          <a href={`${props.hrefBase}/${a.id}`} download>{a.filename}</a> <span class="meta">({formatSize(a.size)}, SHA-256 {a.sha256.slice(0, 12)}…)</span>
+          <a href={`${props.hrefBase}/${a.id}`} download>{a.filename}</a>{' '}
+          <span class="meta">{props.t ? props.t.t('track.attachment', { size: formatSize(a.size), hash: a.sha256.slice(0, 12) }) : `(${formatSize(a.size)}, SHA-256 ${a.sha256.slice(0, 12)}…)`}</span>
         </li>
       ))}
     </ul>
@@ -50,30 +71,31 @@ export function AttachmentList(props: { attachments: AttachmentInfo[]; hrefBase:
 }
 
 /** The thread: messages as cards, events as one-line entries, in time order. */
-export function Timeline(props: { entries: TimelineEntry[]; audience: 'staff' | 'reporter'; attachmentHref: string }) {
-  const { audience } = props;
+export function Timeline(props: { entries: TimelineEntry[]; audience: 'staff' | 'reporter'; attachmentHref: string; reader?: TimelineReader }) {
+  const { audience, reader } = props;
+  const when = (d: Date) => (reader ? reader.t.dateTime(d, reader.timeZone) : formatDate(d));
   return (
     <ol class="timeline">
       {props.entries.map((e) =>
         e.kind === 'event' ? (
           <li key={`e${e.id}`} class="event">
-            <time dateTime={e.at.toISOString()}>{formatDate(e.at)}</time> {describeEvent(e, audience)}
-            {typeof e.data.reason === 'string' ? <span class="reason"> Reason: {e.data.reason}</span> : null}
-            {typeof e.data.advisoryId === 'string' ? <> <a href={`/advisories/${encodeURIComponent(e.data.advisoryId)}`}>Read advisory {e.data.advisoryId}</a></> : null}
+            <time dateTime={e.at.toISOString()}>{when(e.at)}</time> {(reader && describeForReporter(e, reader.t)) ?? describeEvent(e, audience)}
+            {typeof e.data.reason === 'string' ? <span class="reason"> {reader ? reader.t.t('track.reason', { reason: e.data.reason }) : `Reason: ${e.data.reason}`}</span> : null}
+            {typeof e.data.advisoryId === 'string' ? <> <a href={`/advisories/${encodeURIComponent(e.data.advisoryId)}`}>{reader ? reader.t.t('track.readAdvisory', { id: e.data.advisoryId }) : `Read advisory ${e.data.advisoryId}`}</a></> : null}
           </li>
         ) : (
           <li key={`m${e.id}`} class={`message ${e.authorKind} ${e.visibility}`}>
             <p class="message-head">
               <strong>
                 {e.authorKind === 'reporter'
-                  ? audience === 'reporter' ? 'You' : 'Reporter'
-                  : audience === 'reporter' ? 'Security team' : (e.authorName ?? 'Staff')}
+                  ? audience === 'reporter' ? (reader?.t.t('track.you') ?? 'You') : 'Reporter'
+                  : audience === 'reporter' ? (reader?.t.t('track.team') ?? 'Security team') : (e.authorName ?? 'Staff')}
               </strong>
               {e.visibility === 'internal' ? <span class="badge internal">Internal note</span> : null}{' '}
-              <time dateTime={e.at.toISOString()}>{formatDate(e.at)}</time>
+              <time dateTime={e.at.toISOString()}>{when(e.at)}</time>
             </p>
             <div class="message-body">{e.body}</div>
-            <AttachmentList attachments={e.attachments} hrefBase={props.attachmentHref} />
+            <AttachmentList attachments={e.attachments} hrefBase={props.attachmentHref} {...(reader ? { t: reader.t } : {})} />
           </li>
         ),
       )}

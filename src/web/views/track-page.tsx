@@ -1,10 +1,11 @@
 import type { Report } from '../../db/schema.ts';
-import { STATE_LABELS, stateExplanation } from '../../domain/lifecycle.ts';
+import type { Translator } from '../../i18n/translator.ts';
+import { stateExplanationIn } from '../../i18n/report-words.ts';
 import type { AttachmentInfo, TimelineEntry } from '../../reports/read-report.ts';
 import { CREDIT_CHOICES, VULNERABILITY_TYPES } from '../../domain/report-input.ts';
 import { checkCvssVector } from '../../domain/cvss.ts';
 import { FirstResponseNotice, type FirstResponseView } from './track-response.tsx';
-import { ErrorSummary, FieldError, Layout, formatDate, formatSize, type PageChrome } from './layout.tsx';
+import { ErrorSummary, FieldError, Layout, formatSize, type PageChrome } from './layout.tsx';
 import { AttachmentList, Timeline } from './timeline.tsx';
 import type { OriginalStatus } from '../../triage/original-status.ts';
 import { OriginalStatusSection } from './original-status.tsx';
@@ -43,140 +44,141 @@ export function TrackPage(props: {
 }) {
   const { report } = props;
   const base = `/track/${props.token}`;
+  const tr = props.chrome.t;
+  const { t } = tr;
+  const when = (d: Date) => <time dateTime={d.toISOString()}>{tr.dateTime(d, props.chrome.timeZone)}</time>;
   return (
-    <Layout chrome={props.chrome} title={`Report ${report.reference}`}>
+    <Layout chrome={props.chrome} title={t('track.title', { reference: report.reference })}>
       {props.justSubmitted ? (
         <div class="notice success" role="status">
-          <h1>Thank you: your report is stored</h1>
-          <p>
-            Your reference is <strong class="reference">{report.reference}</strong>.
-          </p>
+          <h1>{t('track.stored')}</h1>
+          <p>{tr.rich('track.referenceIs', { reference: <strong class="reference">{report.reference}</strong> })}</p>
           <p class="transport">
             {report.client_encryption === 'openpgp'
-              ? 'Your report and its attachments were encrypted in your browser with our OpenPGP key before they were sent.'
+              ? t('track.transport.browser')
               : props.chrome.secure
-                ? 'Your report was sent over the encrypted connection (TLS) to this site; it was not encrypted in your browser.'
-                : 'Your report was not encrypted in your browser, and this site was reached over plain http: the connection is not encrypted.'}
+                ? t('track.transport.tls')
+                : t('track.transport.plain')}
           </p>
-          <p>
-            Keep this private link: it is the only way to follow the report and talk with us without an account. Anyone who has it can read
-            the report.
-          </p>
+          <p>{t('track.keepLink')}</p>
           <p class="tracking-link">
             <code>{props.trackUrl}</code>
           </p>
           <p>
-            {report.reporter_email ? 'A receipt with your reference is on its way to your e-mail address. ' : null}
-            Lost the link later? <a href="/track/recover">Ask for a new one</a> with your reference and the e-mail address you gave.
+            {report.reporter_email ? `${t('track.receiptComing')} ` : null}
+            {tr.rich('track.lostLater', { link: (c) => <a href="/track/recover">{c}</a> })}
           </p>
         </div>
       ) : (
-        <h1>
-          Report <span class="reference">{report.reference}</span>
-        </h1>
+        <h1>{tr.rich('track.heading', { reference: <span class="reference">{report.reference}</span> })}</h1>
       )}
       {props.refused ? <p class="notice error" role="alert">{props.refused}</p> : null}
-      {props.sent ? <p class="notice success" role="status">Your message was sent.</p> : null}
+      {props.sent ? <p class="notice success" role="status">{t('track.sent')}</p> : null}
       <section aria-labelledby="status-h">
-        <h2 id="status-h">Status</h2>
+        <h2 id="status-h">{t('track.status')}</h2>
         <p>
-          <span class={`state state-${report.state}`}>{STATE_LABELS[report.state]}</span> {stateExplanation(report.state, report.expected_resolution_date !== null)}
+          <span class={`state state-${report.state}`}>{t(`state.${report.state}`)}</span> {stateExplanationIn(tr, report.state, report.expected_resolution_date !== null)}
         </p>
-        {props.firstResponse ? <FirstResponseNotice {...props.firstResponse} /> : null}
-        <p class="meta">Received {formatDate(report.created_at)} · last update {formatDate(report.updated_at)}</p>
+        {props.firstResponse ? <FirstResponseNotice {...props.firstResponse} t={tr} /> : null}
+        <p class="meta">{tr.rich('track.received', { received: when(report.created_at), updated: when(report.updated_at) })}</p>
       </section>
       {props.original ? <OriginalStatusSection original={props.original} /> : null}
       <section aria-labelledby="thread-h">
-        <h2 id="thread-h">Conversation</h2>
-        <ReplyForm base={base} csrf={props.csrf} reply={props.reply} limits={props.limits} />
-        <h3 class="thread-order">Messages and updates, newest first</h3>
-        <Timeline entries={[...props.timeline].reverse()} audience="reporter" attachmentHref={`${base}/attachments`} />
+        <h2 id="thread-h">{t('track.conversation')}</h2>
+        <ReplyForm base={base} csrf={props.csrf} reply={props.reply} limits={props.limits} t={tr} />
+        <h3 class="thread-order">{t('track.order')}</h3>
+        <Timeline entries={[...props.timeline].reverse()} audience="reporter" attachmentHref={`${base}/attachments`} reader={{ t: tr, timeZone: props.chrome.timeZone }} />
       </section>
       <section aria-labelledby="report-h">
-        <h2 id="report-h">Your report</h2>
-        <SubmittedFields report={report} productName={props.productName} attachments={props.attachments.filter((a) => a.messageId === null)} hrefBase={`${base}/attachments`} />
+        <h2 id="report-h">{t('track.yourReport')}</h2>
+        <SubmittedFields report={report} productName={props.productName} attachments={props.attachments.filter((a) => a.messageId === null)} hrefBase={`${base}/attachments`} t={tr} />
         <details>
-          <summary>Description, steps to reproduce and impact</summary>
+          <summary>{t('track.longTexts')}</summary>
           <dl class="report-fields">
-            <dt>Description</dt>
+            <dt>{t('form.label.description')}</dt>
             <dd class="text">{report.description}</dd>
-            <dt>Steps to reproduce</dt>
+            <dt>{t('form.label.stepsToReproduce')}</dt>
             <dd class="text">{report.steps_to_reproduce}</dd>
-            <dt>Impact</dt>
+            <dt>{t('form.label.impact')}</dt>
             <dd class="text">{report.impact}</dd>
           </dl>
         </details>
       </section>
       {props.disclosure ? (
-        <TrackDisclosureSection state={report.state} date={readDisclosure(report)} base={base} csrf={props.csrf} {...props.disclosure} />
+        <TrackDisclosureSection state={report.state} date={readDisclosure(report)} base={base} csrf={props.csrf} {...props.disclosure} t={tr} />
       ) : null}
-      <CreditSection report={report} base={base} csrf={props.csrf} errors={props.credit.errors} saved={props.credit.saved} typed={props.credit.values} />
-      {props.naming ? <ReporterNamingSection base={base} csrf={props.csrf} named={props.naming.named} saved={props.naming.saved} /> : null}
-      <TrackPrivacySection base={base} csrf={props.csrf} erasedAt={report.reporter_erased_at} confirm={props.privacy?.confirm ?? false} erased={props.privacy?.erased ?? false} />
+      <CreditSection report={report} base={base} csrf={props.csrf} errors={props.credit.errors} saved={props.credit.saved} typed={props.credit.values} t={tr} />
+      {props.naming ? <ReporterNamingSection base={base} csrf={props.csrf} named={props.naming.named} saved={props.naming.saved} t={tr} /> : null}
+      <TrackPrivacySection base={base} csrf={props.csrf} erasedAt={report.reporter_erased_at} confirm={props.privacy?.confirm ?? false} erased={props.privacy?.erased ?? false} t={tr} />
     </Layout>
   );
 }
 
 /** The reply box, at the top of the conversation so a long thread never pushes it out of reach; a plain form post. */
-function ReplyForm(props: { base: string; csrf: string; reply: { body: string; errors: Record<string, string> }; limits: { maxFiles: number; maxBytes: number } }) {
+function ReplyForm(props: { base: string; csrf: string; reply: { body: string; errors: Record<string, string> }; limits: { maxFiles: number; maxBytes: number }; t: Translator }) {
   const { errors } = props.reply;
+  const { t } = props.t;
   return (
     <div class="reply-box">
-      <h3 id="reply-h">Write to the security team</h3>
-      <ErrorSummary errors={errors} labels={{ body: 'Message', attachments: 'Attachments' }} />
+      <h3 id="reply-h">{t('track.reply.heading')}</h3>
+      <ErrorSummary errors={errors} labels={{ body: t('track.reply.message'), attachments: t('track.reply.attachments') }} heading={t('form.problem')} />
       <form method="post" action={`${props.base}/reply`} enctype="multipart/form-data">
         <input type="hidden" name="_csrf" value={props.csrf} />
         <div class={errors.body ? 'field invalid' : 'field'}>
-          <label for="body">Message</label>
+          <label for="body">{t('track.reply.message')}</label>
           <FieldError id="body" message={errors.body} />
           <textarea id="body" name="body" rows={5} required>{props.reply.body}</textarea>
         </div>
         <div class={errors.attachments ? 'field invalid' : 'field'}>
-          <label for="attachments">Attachments <span class="optional">(optional, up to {props.limits.maxFiles} files of {formatSize(props.limits.maxBytes)})</span></label>
+          <label for="attachments">{t('track.reply.attachments')} <span class="optional">{t('track.reply.attachmentsHint', { files: props.limits.maxFiles, size: formatSize(props.limits.maxBytes) })}</span></label>
           <FieldError id="attachments" message={errors.attachments} />
           <input id="attachments" name="attachments" type="file" multiple />
         </div>
-        <button type="submit" class="primary">Send</button>
+        <button type="submit" class="primary">{t('track.reply.send')}</button>
       </form>
     </div>
   );
 }
 
 /** What the reporter gave besides the long texts: visible at once, so they can check what the team works from. */
-function SubmittedFields(props: { report: Report; productName: string; attachments: AttachmentInfo[]; hrefBase: string }) {
+function SubmittedFields(props: { report: Report; productName: string; attachments: AttachmentInfo[]; hrefBase: string; t: Translator }) {
   const { report } = props;
-  const kind = VULNERABILITY_TYPES.find(([id]) => id === report.vulnerability_type)?.[1] ?? report.vulnerability_type;
+  const { t } = props.t;
+  const known = VULNERABILITY_TYPES.find(([id]) => id === report.vulnerability_type);
+  const kind = known ? t(`vulnType.${known[0]}`) : report.vulnerability_type;
   const cvss = report.reporter_cvss_vector ? checkCvssVector(report.reporter_cvss_vector) : undefined;
   return (
     <dl class="summary submitted-fields">
-      <dt>Title</dt>
+      <dt>{t('form.label.title')}</dt>
       <dd>{report.title}</dd>
-      <dt>Product</dt>
+      <dt>{t('track.field.product')}</dt>
       <dd>{props.productName}</dd>
-      <dt>Version</dt>
+      <dt>{t('track.field.version')}</dt>
       <dd>{report.product_version}</dd>
-      <dt>Kind of vulnerability</dt>
+      <dt>{t('form.label.vulnerabilityType')}</dt>
       <dd>{kind}</dd>
-      <dt>Your CVSS</dt>
+      <dt>{t('track.field.cvss')}</dt>
       <dd>
         {report.reporter_cvss_vector ? (
           <>
             <code>{report.reporter_cvss_vector}</code>
-            {cvss?.ok ? ` (score ${cvss.score.toFixed(1)})` : null}
+            {cvss?.ok ? ` ${t('track.cvssScore', { score: cvss.score.toFixed(1) })}` : null}
           </>
         ) : (
-          <span class="meta">none given</span>
+          <span class="meta">{t('track.noneGiven')}</span>
         )}
       </dd>
-      <dt>Attachments</dt>
-      <dd>{props.attachments.length > 0 ? <AttachmentList attachments={props.attachments} hrefBase={props.hrefBase} /> : <span class="meta">none</span>}</dd>
+      <dt>{t('track.reply.attachments')}</dt>
+      <dd>{props.attachments.length > 0 ? <AttachmentList attachments={props.attachments} hrefBase={props.hrefBase} t={props.t} /> : <span class="meta">{t('track.none')}</span>}</dd>
     </dl>
   );
 }
 
 /** The reporter controls their credit until the advisory is published, and sees how it will read. */
-function CreditSection(props: { report: Report; base: string; csrf: string; errors: Record<string, string>; saved: boolean; typed?: Record<string, string> | undefined }) {
+function CreditSection(props: { report: Report; base: string; csrf: string; errors: Record<string, string>; saved: boolean; typed?: Record<string, string> | undefined; t: Translator }) {
   const { report, errors, typed } = props;
+  const tr = props.t;
+  const { t } = tr;
   // What the reporter typed, when the form comes back unaccepted; otherwise what is stored.
   const chosen = typed ? typed.creditPreference : report.credit_preference;
   const name = typed ? (typed.reporterName ?? '') : (report.reporter_name ?? '');
@@ -184,46 +186,46 @@ function CreditSection(props: { report: Report; base: string; csrf: string; erro
   const preview =
     report.credit_preference === 'name' ? report.reporter_name
     : report.credit_preference === 'handle' ? report.reporter_handle
-    : report.credit_preference === 'anonymous' ? 'an anonymous researcher'
+    : report.credit_preference === 'anonymous' ? t('credit.anonymousResearcher')
     : null;
   return (
     <section aria-labelledby="credit-h">
-      <h2 id="credit-h">Credit</h2>
-      {props.saved ? <p class="notice success" role="status">Your credit choice was saved.</p> : null}
+      <h2 id="credit-h">{t('track.credit.heading')}</h2>
+      {props.saved ? <p class="notice success" role="status">{t('track.credit.saved')}</p> : null}
       <p>
         {preview ? (
-          <>If this report leads to a published fix, we will credit: <strong class="credit-preview">{preview}</strong>.</>
+          tr.rich('track.credit.preview', { who: <strong class="credit-preview">{preview}</strong> })
         ) : (
-          'You asked not to be credited.'
+          t('track.credit.declined')
         )}
       </p>
       {report.state === 'disclosed' ? (
-        <p class="meta">The advisory is published; write to us below if the credit needs correcting.</p>
+        <p class="meta">{t('track.credit.published')}</p>
       ) : (
         <details open={Object.keys(errors).length > 0 || typed !== undefined}>
-          <summary>Change how you are credited</summary>
+          <summary>{t('track.credit.change')}</summary>
           <form method="post" action={`${props.base}/credit`}>
             <input type="hidden" name="_csrf" value={props.csrf} />
             <fieldset class="choices">
-              <legend>Credit me</legend>
+              <legend>{t('track.credit.legend')}</legend>
               <FieldError id="creditPreference" message={errors.creditPreference} />
-              {CREDIT_CHOICES.map(([id, label]) => (
+              {CREDIT_CHOICES.map(([id]) => (
                 <label key={id} class="choice">
-                  <input type="radio" name="creditPreference" value={id} checked={chosen === id} /> {label}
+                  <input type="radio" name="creditPreference" value={id} checked={chosen === id} /> {t(`credit.choice.${id}`)}
                 </label>
               ))}
             </fieldset>
             <div class={errors.reporterName ? 'field invalid' : 'field'}>
-              <label for="reporterName">Name <span class="optional">(used with “by my name”)</span></label>
+              <label for="reporterName">{t('form.label.reporterName')} <span class="optional">{t('track.credit.nameHint')}</span></label>
               <FieldError id="reporterName" message={errors.reporterName} />
               <input id="reporterName" name="reporterName" maxLength={200} value={name} autoComplete="name" />
             </div>
             <div class={errors.reporterHandle ? 'field invalid' : 'field'}>
-              <label for="reporterHandle">Handle <span class="optional">(used with “by my handle”)</span></label>
+              <label for="reporterHandle">{t('form.label.reporterHandle')} <span class="optional">{t('track.credit.handleHint')}</span></label>
               <FieldError id="reporterHandle" message={errors.reporterHandle} />
               <input id="reporterHandle" name="reporterHandle" maxLength={100} value={handle} autoComplete="nickname" />
             </div>
-            <button type="submit">Save credit choice</button>
+            <button type="submit">{t('track.credit.save')}</button>
           </form>
         </details>
       )}

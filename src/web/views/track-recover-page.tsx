@@ -1,7 +1,5 @@
 import { ErrorSummary, FieldError, Layout, type PageChrome } from './layout.tsx';
 
-const LABELS = { reference: 'Reference of your report', email: 'Your e-mail address' };
-
 export interface RecoverValues {
   reference: string;
   email: string;
@@ -10,22 +8,17 @@ export interface RecoverValues {
 /** Asks for a lost tracking link by reference and address; works without JavaScript. */
 export function TrackRecoverPage(props: { chrome: PageChrome; csrf: string; values: RecoverValues; errors: Record<string, string>; sent: boolean }) {
   const { values, errors } = props;
+  const { t } = props.chrome.t;
+  const LABELS = { reference: t('recover.label.reference'), email: t('recover.label.email') };
   return (
-    <Layout chrome={props.chrome} title="Get a new tracking link">
-      <h1>Get a new tracking link</h1>
+    <Layout chrome={props.chrome} title={t('recover.title')}>
+      <h1>{t('recover.title')}</h1>
       {props.sent ? (
         // The same words whether or not the reference and the address belong together: nothing here tells who reported what.
-        <p class="notice success" role="status">
-          If the reference and the e-mail address belong to the same report, a new tracking link is on its way to that address. The old link
-          stops working once the new one is sent. Nothing arrived after a few minutes? Look in your spam folder, and check the reference and
-          the address you gave with the report.
-        </p>
+        <p class="notice success" role="status">{t('recover.sent')}</p>
       ) : null}
-      <p>
-        Lost the private link to your report? Give its reference (for example from our receipt mail) and the e-mail address you gave with the
-        report. We send a new link to that address, encrypted to your OpenPGP key when you gave us one. Only we and you can see the address.
-      </p>
-      <ErrorSummary errors={errors} labels={LABELS} />
+      <p>{t('recover.intro')}</p>
+      <ErrorSummary errors={errors} labels={LABELS} heading={t('form.problem')} />
       <form method="post" action="/track/recover" novalidate>
         <input type="hidden" name="_csrf" value={props.csrf} />
         <div class={errors.reference ? 'field invalid' : 'field'}>
@@ -39,10 +32,10 @@ export function TrackRecoverPage(props: { chrome: PageChrome; csrf: string; valu
           <input id="email" name="email" type="email" value={values.email} required autoComplete="email" aria-invalid={errors.email ? 'true' : undefined} aria-describedby={errors.email ? 'email-error' : undefined} />
         </div>
         <p>
-          <button type="submit" class="primary">Send me a new link</button>
+          <button type="submit" class="primary">{t('recover.send')}</button>
         </p>
       </form>
-      <p class="meta">No e-mail address with the report? Then we cannot send a link; write to us from the address you used, or report again.</p>
+      <p class="meta">{t('recover.noEmail')}</p>
     </Layout>
   );
 }

@@ -1,5 +1,5 @@
-import { formatWallTime } from '../../calendar/zoned-time.ts';
-import { firstResponseParts } from '../../policy/promise-words.ts';
+import type { Translator } from '../../i18n/translator.ts';
+import { firstResponseKind } from '../../policy/promise-words.ts';
 import type { ProgramConfig } from '../../programs/program-config.ts';
 import type { SlaClock } from '../../sla/sla-clocks.ts';
 
@@ -20,48 +20,27 @@ export interface FirstResponseView {
  * program's own words), or when that was done. Nothing when the promise does
  * not apply (spam).
  */
-export function FirstResponseNotice(props: FirstResponseView) {
+export function FirstResponseNotice(props: FirstResponseView & { t: Translator }) {
   const { clock, timeZone, now } = props;
+  const tr = props.t;
   if (!clock || clock.state === 'not-applicable') return null;
-  const at = (d: Date) => (
-    <>
-      <time dateTime={d.toISOString()}>{formatWallTime(d, timeZone, now)}</time> ({timeZone} time)
-    </>
-  );
-  const promised = firstResponseParts(props.sla).what;
-  const answered = props.evaluationSent ? 'We sent our evaluation and an expected resolution date on' : props.sla.firstResponse === 'reply' ? 'We replied on' : 'We answered on';
+  // In the reader's language and format, in the program's zone, with the zone named.
+  const at = (d: Date) => <time dateTime={d.toISOString()}>{tr.dateTime(d, timeZone, now)}</time>;
+  const kind = firstResponseKind(props.sla);
+  const how = props.evaluationSent ? 'evaluation' : props.sla.firstResponse === 'reply' ? 'reply' : 'answer';
+  const strong = (c: unknown[]) => <strong>{c}</strong>;
   switch (clock.state) {
     case 'running':
-      return (
-        <p class="promise next-answer">
-          You will hear from us by <strong>{at(clock.dueAt)}</strong>
-          {promised}.
-        </p>
-      );
+      return <p class="promise next-answer">{tr.rich('response.running', { kind, due: at(clock.dueAt), strong })}</p>;
     case 'paused':
-      return (
-        <p class="promise next-answer">
-          We asked you a question. The time we promised for our answer is on hold until you reply: if you reply now, you will hear from us by{' '}
-          <strong>{at(clock.dueAt)}</strong>
-          {promised}.
-        </p>
-      );
+      return <p class="promise next-answer">{tr.rich('response.paused', { kind, due: at(clock.dueAt), strong })}</p>;
     case 'met':
-      return (
-        <p class="promise next-answer met">
-          {answered} {at(clock.metAt)}, within the time we promised.
-        </p>
-      );
+      return <p class="promise next-answer met">{tr.rich('response.met', { how, at: at(clock.metAt) })}</p>;
     case 'breached':
       return clock.metAt ? (
-        <p class="promise next-answer">
-          {answered} {at(clock.metAt)}, later than the {at(clock.dueAt)} we promised. We are sorry for the wait.
-        </p>
+        <p class="promise next-answer">{tr.rich('response.lateMet', { how, at: at(clock.metAt), due: at(clock.dueAt) })}</p>
       ) : (
-        <p class="promise next-answer late">
-          We promised to get back to you by {at(clock.dueAt)}
-          {promised}, and we are late. We are sorry; you will hear from us as soon as possible, and you can write to us below.
-        </p>
+        <p class="promise next-answer late">{tr.rich('response.late', { kind, due: at(clock.dueAt) })}</p>
       );
   }
 }
