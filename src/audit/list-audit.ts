@@ -38,17 +38,30 @@ export interface AuditRow {
   hash: string;
 }
 
-/** The audit log is the whole instance's: an administrator of any program reads it. */
-export function assertMayReadAudit(actor: StaffActor): void {
+/**
+ * An administrator of any program reads the audit log, but only the entries about reports of the
+ * programs they administer, with the instance's entries that name no report (sign-ins, accounts,
+ * settings): one program's admin learns nothing of another program's reports, not even references.
+ * The command line (`embargo audit`) reads everything: 'instance'.
+ */
+export type AuditScope = { programIds: readonly string[] } | 'instance';
+
+/** The audit log as this staff member may read it; refuses anyone who administers no program. */
+export function assertMayReadAudit(actor: StaffActor): AuditScope {
   if (!can.viewAuditLog(actor)) throw new ForbiddenError('Only administrators read the audit log.');
+  return { programIds: [...actor.roles].filter(([, role]) => role === 'admin').map(([id]) => id) };
 }
 
-function filtered(db: Db, f: AuditFilter): SelectQueryBuilder<Database, 'audit_log' | 'staff_users' | 'reports', object> {
+function filtered(db: Db, f: AuditFilter, scope: AuditScope): SelectQueryBuilder<Database, 'audit_log' | 'staff_users' | 'reports', object> {
   let q = db
     .selectFrom('audit_log')
     // Joins on the id as text: the log names tokens and operators too, whose ids are not staff accounts.
     .leftJoin('staff_users', (j) => j.on(sql`staff_users.id::text`, '=', sql.ref('audit_log.actor_id')))
     .leftJoin('reports', 'reports.id', 'audit_log.report_id');
+  if (scope !== 'instance') {
+    const ids = scope.programIds;
+    q = q.where((eb) => (ids.length ? eb.or([eb('audit_log.report_id', 'is', null), eb('reports.program_id', 'in', ids)]) : eb('audit_log.report_id', 'is', null)));
+  }
   if (f.actor) q = q.where('audit_log.actor_id', '=', f.actor);
   if (f.action) q = f.action.endsWith('.') ? q.where('audit_log.action', 'like', `${f.action}%`) : q.where('audit_log.action', '=', f.action);
   if (f.report) q = q.where('reports.reference', '=', f.report.toUpperCase());
@@ -59,8 +72,8 @@ function filtered(db: Db, f: AuditFilter): SelectQueryBuilder<Database, 'audit_l
 }
 
 /** Newest first, `limit` at a time (keyset on seq), with the name and reference the ids stand for. */
-export async function listAudit(db: Db, f: AuditFilter, limit: number): Promise<AuditRow[]> {
-  const rows = await filtered(db, f)
+export async function listAudit(db: Db, f: AuditFilter, limit: number, scope: AuditScope = 'instance'): Promise<AuditRow[]> {
+  const rows = await filtered(db, f, scope)
     .select([
       sql<string>`audit_log.seq::text`.as('seq'),
       'audit_log.at',
@@ -99,10 +112,10 @@ export async function listAudit(db: Db, f: AuditFilter, limit: number): Promise<
 }
 
 /** Every matching entry, newest first, a batch at a time: an export of years of log never sits in memory. */
-export async function* streamAudit(db: Db, f: AuditFilter, batch = 1000): AsyncGenerator<AuditRow> {
+export async function* streamAudit(db: Db, f: AuditFilter, scope: AuditScope = 'instance', batch = 1000): AsyncGenerator<AuditRow> {
   let before = f.before;
   for (;;) {
-    const rows = await listAudit(db, { ...f, ...(before ? { before } : {}) }, batch);
+    const rows = await listAudit(db, { ...f, ...(before ? { before } : {}) }, batch, scope);
     yield* rows;
     if (rows.length < batch) return;
     before = rows.at(-1)!.seq;

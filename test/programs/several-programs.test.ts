@@ -40,8 +40,8 @@ for (const kind of await databaseKinds()) {
     let worker: Worker;
     let nordlys: Program;
     let vigila: Program;
-    const people = { both: '', triagerA: '', triagerB: '' };
-    const emails = { both: '', triagerA: '', triagerB: '' };
+    const people = { both: '', triagerA: '', triagerB: '', adminB: '' };
+    const emails = { both: '', triagerA: '', triagerB: '', adminB: '' };
     const password = 'correct horse battery staple';
     let nordReport: { id: string; reference: string };
     let vigReport: { id: string; reference: string };
@@ -75,6 +75,7 @@ for (const kind of await databaseKinds()) {
       await staff('both', 'admin', [nordlys, vigila]);
       await staff('triagerA', 'triager', [nordlys]);
       await staff('triagerB', 'triager', [vigila]);
+      await staff('adminB', 'admin', [vigila]);
       nordReport = await fixed(nordlys, 'Nordlys firewall bypass');
       vigReport = await fixed(vigila, 'Vigila scoring bypass');
       await publish(nordReport);
@@ -313,6 +314,24 @@ for (const kind of await databaseKinds()) {
       assert.ok(inboxB.includes(vigReport.reference));
       assert.doesNotMatch(inboxB, /NORD-|Nordlys|Person triagerA/, 'no report, product or staff name of the default program');
       assert.match(inboxB, new RegExp(`value="${vigila.config.products[0]!.id}"`), 'its own products to filter by');
+    });
+
+    it("shows an admin of one program the audit log of its own reports only (and the instance's entries that name no report)", async () => {
+      const b = await signedIn('adminB');
+      const page = await b.get('/staff/audit');
+      assert.equal(page.statusCode, 200);
+      assert.ok(page.body.includes(vigReport.reference), 'its own program\'s reports');
+      assert.doesNotMatch(page.body, /NORD-/, 'no report of the other program');
+      for (const format of ['csv', 'jsonl']) {
+        const exported = await b.get(`/staff/audit/export.${format}`);
+        assert.equal(exported.statusCode, 200);
+        assert.ok(exported.body.includes(vigReport.reference), format);
+        assert.doesNotMatch(exported.body, /NORD-/, format);
+        assert.ok(!exported.body.includes(nordReport.id), `${format}: not even the other program's report ids`);
+      }
+      // The admin of both programs sees both.
+      const both = (await (await signedIn('both')).get('/staff/audit')).body;
+      assert.ok(both.includes(nordReport.reference) && both.includes(vigReport.reference));
     });
 
     it("works on one program at a time on the staff pages about one program, as the member's roles allow", async () => {

@@ -29,9 +29,9 @@ export function registerStaffAuditRoutes(app: FastifyInstance, ctx: AppContext):
   const auth = requireStaff(ctx);
 
   app.get<Query>('/staff/audit', { preHandler: auth }, async (req, reply) => {
-    assertMayReadAudit(req.staff!);
+    const scope = assertMayReadAudit(req.staff!);
     const { filter, errors, typed } = parseFilter(req.query);
-    const rows = await listAudit(ctx.db, filter, PAGE_SIZE + 1);
+    const rows = await listAudit(ctx.db, filter, PAGE_SIZE + 1, scope);
     const page = rows.slice(0, PAGE_SIZE);
     const program = await staffProgram(ctx, req);
     const html = renderPage(
@@ -49,7 +49,7 @@ export function registerStaffAuditRoutes(app: FastifyInstance, ctx: AppContext):
   });
 
   const exportRoute = (format: AuditExportFormat) => async (req: FastifyRequest<Query>, reply: FastifyReply) => {
-    assertMayReadAudit(req.staff!);
+    const scope = assertMayReadAudit(req.staff!);
     const { filter, errors } = parseFilter(req.query);
     if (Object.keys(errors).length) return reply.code(422).type('text/plain; charset=utf-8').send(`Invalid filter: ${Object.entries(errors).map(([k, m]) => `${k}: ${m}`).join('; ')}`);
     // Recorded before the first line leaves: an export cut short was still an export.
@@ -59,7 +59,7 @@ export function registerStaffAuditRoutes(app: FastifyInstance, ctx: AppContext):
       .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
       .header('content-disposition', `attachment; filename="embargo-audit-${stamp}.${format}"`)
       .header('cache-control', 'no-store')
-      .send(auditExportStream(streamAudit(ctx.db, filter), format));
+      .send(auditExportStream(streamAudit(ctx.db, filter, scope), format));
   };
   app.get<Query>('/staff/audit/export.csv', { preHandler: auth }, exportRoute('csv'));
   app.get<Query>('/staff/audit/export.jsonl', { preHandler: auth }, exportRoute('jsonl'));
