@@ -127,6 +127,8 @@ describe('the disclosure date over HTTP: staff propose, the reporter agrees or p
 
     const staffPage = await triager.get(staffUrl);
     assert.match(staffPage.body, /Proposed by the reporter; waiting for the team/);
+    // The reporter's moment, converted for the team into the program's zone (10:30 EDT is 16:30 in Amsterdam).
+    assert.match(staffPage.body, new RegExp(`1 May ${YEAR}, 16:30 \\(Europe/Amsterdam\\)</[a-z]+> in the program(’|&#x27;)s time zone`));
     assert.match(staffPage.body, new RegExp(`The reporter proposed to disclose publicly on Saturday 1 May ${YEAR}, 10:30 \\(America/New_York\\) \\(later than before\\)`));
     assert.ok(staffPage.body.includes('My talk is on 1 May &lt;script>'));
     assert.ok(!staffPage.body.includes(HOSTILE));

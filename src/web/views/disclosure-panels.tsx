@@ -51,7 +51,7 @@ function MomentFields(props: { prefix: string; current: DisclosureDate | null; d
   );
 }
 
-function Moment(props: { date: DisclosureDate; now: Date; audience: 'staff' | 'reporter'; t?: Translator }) {
+function Moment(props: { date: DisclosureDate; now: Date; audience: 'staff' | 'reporter'; t?: Translator; programTimeZone?: string }) {
   const { date, t: tr } = props;
   if (tr) {
     // The reporter's language: the moment in the zone it was given in, how far away, and whose answer it waits for.
@@ -71,6 +71,13 @@ function Moment(props: { date: DisclosureDate; now: Date; audience: 'staff' | 'r
     <>
       <p>
         <strong class="disclosure-moment">{formatDisclosureMoment(date.at, date.timeZone)}</strong>
+        {props.programTimeZone && props.programTimeZone !== date.timeZone ? (
+          // A reporter proposes in their own zone; the team plans in the program's.
+          <>
+            <br />
+            <span class="disclosure-local">= <strong>{formatDisclosureMoment(date.at, props.programTimeZone)}</strong> in the program’s time zone</span>
+          </>
+        ) : null}
         <br />
         <span class="meta">{formatDate(date.at)} · {describeTimeLeft(date.at, props.now)}</span>
       </p>
@@ -102,7 +109,7 @@ export function StaffDisclosurePanel(props: {
   return (
     <section aria-labelledby="disclosure-h" class="disclosure-panel">
       <h2 id="disclosure-h">Disclosure date</h2>
-      {date ? <Moment date={date} now={props.now} audience="staff" /> : <p class="meta">No disclosure date proposed yet.</p>}
+      {date ? <Moment date={date} now={props.now} audience="staff" programTimeZone={props.defaultTimeZone} /> : <p class="meta">No disclosure date proposed yet.</p>}
       {editable && date?.status === 'proposed-by-reporter' ? (
         <form method="post" action={`${props.base}/disclosure-date/agree`}>
           <input type="hidden" name="_csrf" value={props.csrf} />
