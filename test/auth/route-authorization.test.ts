@@ -48,6 +48,8 @@ const BODIES: Record<string, (fx: Fixtures) => Record<string, string>> = {
   'POST /staff/approvals/settings': (fx) => ({ programId: fx.ids.programA!, on: 'no' }),
   'POST /staff/team/:id/role': (fx) => ({ program: fx.ids.programA!, role: 'triager' }),
   'POST /staff/reports/:ref/cra/mark': () => ({ kind: 'exploited-vulnerability', awareAt: '2026-12-01T10:00' }),
+  // Program A's template: an admin of B (working on B, the program it has a role in) must not find it.
+  'POST /staff/canned-responses/:id': () => ({ title: 'Thanks', body: 'Thank you for the report.', closureReason: '' }),
 };
 
 /** JSON bodies an API post sends: valid ones, so the answer is the token's authorization, not validation (the API validates first). */
