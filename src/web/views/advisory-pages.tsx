@@ -1,22 +1,25 @@
-import { CREDIT_ROLES } from '../../advisories/advisory-content.ts';
+import { translator, type Translator } from '../../i18n/translator.ts';
 import { advisoryCvssScores, advisoryUrls, type Advisory, type AdvisoryProduct } from '../../advisories/advisory.ts';
 import { Layout, type AlternateLink, type PageChrome } from './layout.tsx';
 import { Markdown } from './markdown.tsx';
 
-const day = (iso: string) => iso.slice(0, 10);
 const FEED: AlternateLink = { href: '/advisories/feed.atom', type: 'application/atom+xml', title: 'Security advisories (Atom)' };
 
-function SeverityBadge(props: { advisory: Advisory }) {
+/** English unless a public page passes the reader's translator (the staff preview stays English). */
+const ENGLISH = translator('en');
+
+function SeverityBadge(props: { advisory: Advisory; tr: Translator }) {
   const c = props.advisory.cvss;
-  if (!c) return <span class="severity">Severity not scored</span>;
-  return <span class={`severity severity-${c.severity}`}>{c.severity[0]!.toUpperCase() + c.severity.slice(1)} ({c.score.toFixed(1)})</span>;
+  const { t } = props.tr;
+  if (!c) return <span class="severity">{t('advisory.severityNotScored')}</span>;
+  return <span class={`severity severity-${c.severity}`}>{t('advisory.severity', { severity: c.severity })} ({c.score.toFixed(1)})</span>;
 }
 
-function versionRange(p: AdvisoryProduct): string {
-  if (p.introduced && p.fixed) return `${p.introduced} up to, not including, ${p.fixed}`;
-  if (p.fixed) return `before ${p.fixed}`;
-  if (p.introduced) return `${p.introduced} and later`;
-  return 'all versions';
+function versionRange(p: AdvisoryProduct, tr: Translator): string {
+  if (p.introduced && p.fixed) return tr.t('advisory.range.both', { introduced: p.introduced, fixed: p.fixed });
+  if (p.fixed) return tr.t('advisory.range.before', { fixed: p.fixed });
+  if (p.introduced) return tr.t('advisory.range.from', { introduced: p.introduced });
+  return tr.t('advisory.range.all');
 }
 
 /** The machine-readable variants an advisory has (CVE JSON only with a CVE id, from a CNA). */
@@ -34,24 +37,26 @@ export function advisoryAlternates(a: Advisory, cveRecord: boolean): AlternateLi
  * what a lead previews is what the world reads. Everything is escaped by
  * Preact; Markdown is rendered without raw HTML.
  */
-export function AdvisoryBody(props: { advisory: Advisory }) {
+export function AdvisoryBody(props: { advisory: Advisory; tr?: Translator }) {
   const a = props.advisory;
+  const tr = props.tr ?? ENGLISH;
+  const { t } = tr;
   return (
     <article class="advisory">
       <p class="meta">
         {a.id}
-        {a.cveId ? <> · {a.cveId}</> : null} · <SeverityBadge advisory={a} /> · published {day(a.initialReleaseDate)}
-        {a.currentReleaseDate !== a.initialReleaseDate ? <> · updated {day(a.currentReleaseDate)}</> : null}
+        {a.cveId ? <> · {a.cveId}</> : null} · <SeverityBadge advisory={a} tr={tr} /> · {t('advisory.published', { date: tr.date(a.initialReleaseDate) })}
+        {a.currentReleaseDate !== a.initialReleaseDate ? <> · {t('advisory.updated', { date: tr.date(a.currentReleaseDate) })}</> : null}
       </p>
-      <h2>Summary</h2>
+      <h2>{t('advisory.summary')}</h2>
       <p>{a.summary}</p>
-      <h2>Affected products</h2>
+      <h2>{t('advisory.affected')}</h2>
       <table>
         <thead>
           <tr>
-            <th scope="col">Product</th>
-            <th scope="col">Affected versions</th>
-            <th scope="col">Fixed in</th>
+            <th scope="col">{t('advisory.col.product')}</th>
+            <th scope="col">{t('advisory.col.versions')}</th>
+            <th scope="col">{t('advisory.col.fixed')}</th>
           </tr>
         </thead>
         <tbody>
@@ -61,42 +66,42 @@ export function AdvisoryBody(props: { advisory: Advisory }) {
                 {p.name}
                 {p.package ? <span class="meta"> ({p.package.ecosystem}: {p.package.name})</span> : null}
               </td>
-              <td>{versionRange(p)}</td>
-              <td>{p.fixed ?? 'no fix released yet'}</td>
+              <td>{versionRange(p, tr)}</td>
+              <td>{p.fixed ?? t('advisory.noFix')}</td>
             </tr>
           ))}
         </tbody>
       </table>
       {a.details ? (
         <>
-          <h2>Details</h2>
+          <h2>{t('advisory.details')}</h2>
           <Markdown source={a.details} />
         </>
       ) : null}
       {a.mitigation ? (
         <>
-          <h2>Workarounds and mitigations</h2>
+          <h2>{t('advisory.mitigation')}</h2>
           <Markdown source={a.mitigation} />
         </>
       ) : null}
-      <h2>Severity and weakness</h2>
+      <h2>{t('advisory.severityAndWeakness')}</h2>
       <dl>
-        {advisoryCvssScores(a).length === 0 ? <><dt>CVSS</dt><dd>Not scored</dd></> : advisoryCvssScores(a).map((c) => (
+        {advisoryCvssScores(a).length === 0 ? <><dt>CVSS</dt><dd>{t('advisory.notScored')}</dd></> : advisoryCvssScores(a).map((c) => (
           <>
             <dt key={`dt-${c.version}`}>CVSS {c.version}</dt>
-            <dd key={`dd-${c.version}`}>{c.score.toFixed(1)} {c.severity} <code>{c.vector}</code></dd>
+            <dd key={`dd-${c.version}`}>{c.score.toFixed(1)} {t('advisory.severityWord', { severity: c.severity })} <code>{c.vector}</code></dd>
           </>
         ))}
-        <dt>Weakness</dt>
-        <dd>{a.cwe ? `CWE-${a.cwe.id}: ${a.cwe.name}` : 'Not classified'}</dd>
+        <dt>{t('advisory.weakness')}</dt>
+        <dd>{a.cwe ? `CWE-${a.cwe.id}: ${a.cwe.name}` : t('advisory.notClassified')}</dd>
       </dl>
       {a.credits.length ? (
         <>
-          <h2>Credits</h2>
+          <h2>{t('advisory.credits')}</h2>
           <ul class="credits">
             {a.credits.map((c, i) => (
               <li key={i}>
-                {c.name} <span class="meta">({CREDIT_ROLES[c.role]})</span>
+                {c.name} <span class="meta">({t(`advisory.credit.${c.role}`)})</span>
               </li>
             ))}
           </ul>
@@ -104,7 +109,7 @@ export function AdvisoryBody(props: { advisory: Advisory }) {
       ) : null}
       {a.references.length ? (
         <>
-          <h2>References</h2>
+          <h2>{t('advisory.references')}</h2>
           <ul>
             {a.references.map((r, i) => (
               <li key={i}>
@@ -116,11 +121,11 @@ export function AdvisoryBody(props: { advisory: Advisory }) {
       ) : null}
       {a.revisions.length ? (
         <>
-          <h2>Revision history</h2>
+          <h2>{t('advisory.revisions')}</h2>
           <ol class="revisions">
             {a.revisions.map((r) => (
               <li key={r.number} value={r.number}>
-                <time dateTime={r.date}>{day(r.date)}</time>: {r.summary}
+                <time dateTime={r.date}>{tr.date(r.date)}</time>: {r.summary}
               </li>
             ))}
           </ol>
@@ -133,17 +138,18 @@ export function AdvisoryBody(props: { advisory: Advisory }) {
 export function AdvisoryPage(props: { chrome: PageChrome; advisory: Advisory; cveRecord: boolean }) {
   const a = props.advisory;
   const alternates = advisoryAlternates(a, props.cveRecord);
+  const tr = props.chrome.t;
   return (
     <Layout chrome={props.chrome} title={a.title} alternates={[...alternates, FEED]}>
-      <p class="breadcrumbs"><a href="/advisories">Security advisories</a></p>
+      <p class="breadcrumbs"><a href="/advisories">{tr.t('advisories.title')}</a></p>
       <h1>{a.title}</h1>
-      <AdvisoryBody advisory={a} />
+      <AdvisoryBody advisory={a} tr={tr} />
       <p class="meta">
-        Machine-readable:{' '}
+        {tr.t('advisory.machineReadable')}{' '}
         {alternates.map((l, i) => (
           <span key={l.href}>{i ? ' · ' : ''}<a href={l.href}>{l.title}</a></span>
         ))}
-        . Canonical address: <a href={advisoryUrls(a).html}>{advisoryUrls(a).html}</a>
+        . {tr.t('advisory.canonical')} <a href={advisoryUrls(a).html}>{advisoryUrls(a).html}</a>
       </p>
     </Layout>
   );
@@ -179,7 +185,7 @@ export function AdvisoryListPage(props: { chrome: PageChrome; vendor: string; ad
               <tr key={a.id}>
                 <td class="ref"><a href={`/advisories/${encodeURIComponent(a.id)}`}>{a.id}</a>{a.cveId ? <span class="meta"> {a.cveId}</span> : null}</td>
                 <td><a href={`/advisories/${encodeURIComponent(a.id)}`}>{a.title}</a></td>
-                <td><SeverityBadge advisory={a} /></td>
+                <td><SeverityBadge advisory={a} tr={tr} /></td>
                 <td><time dateTime={a.initialReleaseDate}>{tr.date(a.initialReleaseDate)}</time></td>
                 <td><time dateTime={a.currentReleaseDate}>{tr.date(a.currentReleaseDate)}</time></td>
               </tr>
