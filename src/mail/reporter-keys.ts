@@ -17,8 +17,15 @@ export interface ValidatedReporterKey {
 
 const MAX_ARMORED = 256 * 1024;
 
+/** Why a key was refused: the web form words it in the reader's language (`form.error.key.*`). */
+export type ReporterKeyProblem = 'tooLarge' | 'privateBlock' | 'severalBlocks' | 'notArmored' | 'severalKeys' | 'private' | 'unusable' | 'noEncryption';
+
 export class ReporterKeyError extends ValidationError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly problem: ReporterKeyProblem,
+    readonly values: Record<string, string | number> = {},
+  ) {
     super({ publicKey: message }, message);
   }
 }
@@ -30,30 +37,32 @@ export class ReporterKeyError extends ValidationError {
  */
 export async function validateReporterKey(armored: string): Promise<ValidatedReporterKey> {
   const text = armored.trim();
-  if (text.length > MAX_ARMORED) throw new ReporterKeyError('This public key is too large (at most 256 KiB).');
+  if (text.length > MAX_ARMORED) throw new ReporterKeyError('This public key is too large (at most 256 KiB).', 'tooLarge');
   if (text.includes('PRIVATE KEY BLOCK')) {
-    throw new ReporterKeyError('This is a private (secret) key. Never share it: send your public key (gpg --armor --export you@example.org).');
+    throw new ReporterKeyError('This is a private (secret) key. Never share it: send your public key (gpg --armor --export you@example.org).', 'privateBlock');
   }
   const blocks = text.split('-----BEGIN PGP PUBLIC KEY BLOCK-----').length - 1;
-  if (blocks > 1) throw new ReporterKeyError(`Give exactly one public key (this text holds ${blocks} key blocks).`);
+  if (blocks > 1) throw new ReporterKeyError(`Give exactly one public key (this text holds ${blocks} key blocks).`, 'severalBlocks', { count: blocks });
   let keys: openpgp.Key[];
   try {
     keys = await openpgp.readKeys({ armoredKeys: text });
   } catch {
-    throw new ReporterKeyError('This is not an ASCII-armored OpenPGP public key (it should start with -----BEGIN PGP PUBLIC KEY BLOCK-----).');
+    throw new ReporterKeyError('This is not an ASCII-armored OpenPGP public key (it should start with -----BEGIN PGP PUBLIC KEY BLOCK-----).', 'notArmored');
   }
-  if (keys.length !== 1) throw new ReporterKeyError(`Give exactly one public key (this block holds ${keys.length}).`);
+  if (keys.length !== 1) throw new ReporterKeyError(`Give exactly one public key (this block holds ${keys.length}).`, 'severalKeys', { count: keys.length });
   const key = keys[0]!;
-  if (key.isPrivate()) throw new ReporterKeyError('This is a private (secret) key. Send your public key instead.');
+  if (key.isPrivate()) throw new ReporterKeyError('This is a private (secret) key. Send your public key instead.', 'private');
   try {
     await key.verifyPrimaryKey();
   } catch (err) {
-    throw new ReporterKeyError(`This key cannot be used: ${(err as Error).message.replace(/^Error: /, '')}.`);
+    // OpenPGP.js's own reason stays English in every language.
+    const detail = (err as Error).message.replace(/^Error: /, '');
+    throw new ReporterKeyError(`This key cannot be used: ${detail}.`, 'unusable', { detail });
   }
   try {
     await key.getEncryptionKey();
   } catch {
-    throw new ReporterKeyError('This key has no valid encryption subkey, so we could not encrypt mail to you.');
+    throw new ReporterKeyError('This key has no valid encryption subkey, so we could not encrypt mail to you.', 'noEncryption');
   }
   return { fingerprint: key.getFingerprint().toLowerCase(), armored: key.armor(), userIds: key.getUserIDs() };
 }

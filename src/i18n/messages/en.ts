@@ -152,6 +152,15 @@ export const en = {
   'form.error.aiAssistance': 'Choose one of the listed answers.',
   'form.error.acceptPolicy': 'Please read and accept the disclosure policy.',
   'form.error.policyChanged': 'The policy was updated after you opened this form. Please read the current version and accept it again.',
+  // The reporter's OpenPGP key (src/mail/reporter-keys.ts gives the reason)
+  'form.error.key.tooLarge': 'This public key is too large (at most 256 KiB).',
+  'form.error.key.privateBlock': 'This is a private (secret) key. Never share it: send your public key (gpg --armor --export you@example.org).',
+  'form.error.key.severalBlocks': 'Give exactly one public key (this text holds {count} key blocks).',
+  'form.error.key.notArmored': 'This is not an ASCII-armored OpenPGP public key (it should start with -----BEGIN PGP PUBLIC KEY BLOCK-----).',
+  'form.error.key.severalKeys': 'Give exactly one public key (this block holds {count}).',
+  'form.error.key.private': 'This is a private (secret) key. Send your public key instead.',
+  'form.error.key.unusable': 'This key cannot be used: {detail}.',
+  'form.error.key.noEncryption': 'This key has no valid encryption subkey, so we could not encrypt mail to you.',
   'form.error.reporterEmail': 'This is not an e-mail address. Leave it empty to stay anonymous.',
   'form.error.creditName': 'Give the name to credit, or choose another credit option.',
   'form.error.creditHandle': 'Give the handle to credit, or choose another credit option.',
@@ -314,6 +323,8 @@ export const en = {
     'Lost the private link to your report? Give its reference (for example from our receipt mail) and the e-mail address you gave with the report. We send a new link to that address, encrypted to your OpenPGP key when you gave us one. Only we and you can see the address.',
   'recover.send': 'Send me a new link',
   'recover.noEmail': 'No e-mail address with the report? Then we cannot send a link; write to us from the address you used, or report again.',
+  'recover.error.reference': 'Enter the reference of your report, for example from our receipt mail.',
+  'recover.error.email': 'Enter the e-mail address you gave with the report, like name@example.org.',
 
   // Thanks page
   'thanks.title': 'Thanks',

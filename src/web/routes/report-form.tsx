@@ -15,7 +15,7 @@ import type { ClientBundles } from '../client-bundles.ts';
 import { readMultipartForm, type ParsedForm } from '../multipart-form.ts';
 import { chrome, requestProgram, sendHtml } from '../page-context.ts';
 import { hitRateLimit, rateLimitKeys } from '../rate-limit.ts';
-import { validateReporterKey } from '../../mail/reporter-keys.ts';
+import { ReporterKeyError, validateReporterKey } from '../../mail/reporter-keys.ts';
 import { assessSubmission } from '../../triage/spam-signals.ts';
 import { senderHasher } from '../../triage/sender-hash.ts';
 import { checkDuplicatesAtSubmission } from '../../triage/duplicate-suggestions.ts';
@@ -114,6 +114,7 @@ export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext, 
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
         errors = err.fields;
+        if (err instanceof ReporterKeyError) errors = { ...errors, publicKey: translator(language).t(`form.error.key.${err.problem}`, err.values) };
         if (errors.acceptPolicy) errors = { ...errors, acceptPolicy: translator(language).t('form.error.policyChanged') };
       }
     }

@@ -48,10 +48,12 @@ export function registerTrackRecoverRoutes(app: FastifyInstance, ctx: AppContext
     const body = (req.body ?? {}) as Record<string, unknown>;
     const values: RecoverValues = { reference: field(body, 'reference').slice(0, 100), email: field(body, 'email').slice(0, 320) };
     const errors: Record<string, string> = {};
-    if (!values.reference.trim()) errors.reference = 'Enter the reference of your report, for example from our receipt mail.';
-    if (!/^[^\s@]+@[^\s@]+$/.test(values.email.trim())) errors.email = 'Enter the e-mail address you gave with the report, like name@example.org.';
+    const pageChrome = chrome(req, reply, program);
+    const { t } = pageChrome.t;
+    if (!values.reference.trim()) errors.reference = t('recover.error.reference');
+    if (!/^[^\s@]+@[^\s@]+$/.test(values.email.trim())) errors.email = t('recover.error.email');
     if (Object.keys(errors).length > 0) {
-      const page = <TrackRecoverPage chrome={chrome(req, reply, program)} csrf={reply.generateCsrf()} values={values} errors={errors} sent={false} />;
+      const page = <TrackRecoverPage chrome={pageChrome} csrf={reply.generateCsrf()} values={values} errors={errors} sent={false} />;
       return sendHtml(reply, renderPage(page), 422, { private: true });
     }
     let queue = true;
