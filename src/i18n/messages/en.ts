@@ -264,6 +264,15 @@ export const en = {
   'track.event.submitted': 'You submitted the report via {channel, select, email {e-mail} api {the API} other {the web form}}.',
   'track.event.creditChanged': 'You changed how you are credited: {from} → {to}.',
   'track.event.stateChanged': 'Status: {from} → {to}.',
+  'track.event.resolutionDate': 'The security team changed the expected resolution date from {from} to {to}.',
+  'track.event.disclosureProposed':
+    '{by, select, reporter {You proposed to disclose publicly on {date}} other {The security team proposed to disclose publicly on {date}}}{change, select, later { (later than before).} changed { (changed).} other {.}}',
+  'track.event.disclosureAgreed':
+    '{by, select, reporter {You agreed to disclose publicly on {date}.} other {The security team agreed to disclose publicly on {date}.}} The disclosure date is agreed.',
+  'track.event.advisoryPublished': 'The security team published advisory {id}.',
+  'track.event.advisoryRevised': 'The security team published revision {revision} of advisory {id}.',
+  'track.event.naming': '{named, select, yes {You agreed to be named to the other parties.} other {You chose not to be named to the other parties.}}',
+  'track.event.erased': 'The reporter’s personal data (name, handle, e-mail, OpenPGP key, mail addresses) was erased; the report itself is kept.',
   'track.event.other': 'The security team updated the report.',
 
   // First-response promise on the tracking page (the clock's times, in the program's zone)

@@ -252,6 +252,15 @@ export const it: Messages = {
   'track.event.submitted': 'Hai inviato la segnalazione tramite {channel, select, email {e-mail} api {l’API} other {il modulo web}}.',
   'track.event.creditChanged': 'Hai cambiato il modo in cui vieni citato: {from} → {to}.',
   'track.event.stateChanged': 'Stato: {from} → {to}.',
+  'track.event.resolutionDate': 'Il team di sicurezza ha cambiato la data prevista di risoluzione dal {from} al {to}.',
+  'track.event.disclosureProposed':
+    '{by, select, reporter {Hai proposto di rendere pubblica la vulnerabilità il giorno {date}} other {Il team di sicurezza ha proposto di rendere pubblica la vulnerabilità il giorno {date}}}{change, select, later { (più tardi di prima).} changed { (modificata).} other {.}}',
+  'track.event.disclosureAgreed':
+    '{by, select, reporter {Hai accettato di rendere pubblica la vulnerabilità il giorno {date}.} other {Il team di sicurezza ha accettato di rendere pubblica la vulnerabilità il giorno {date}.}} La data di divulgazione è concordata.',
+  'track.event.advisoryPublished': 'Il team di sicurezza ha pubblicato il bollettino {id}.',
+  'track.event.advisoryRevised': 'Il team di sicurezza ha pubblicato la revisione {revision} del bollettino {id}.',
+  'track.event.naming': '{named, select, yes {Hai accettato di essere nominato alle altre parti coinvolte.} other {Hai scelto di non essere nominato alle altre parti coinvolte.}}',
+  'track.event.erased': 'I tuoi dati personali (nome, pseudonimo, e-mail, chiave OpenPGP, indirizzi delle e-mail) sono stati cancellati; la segnalazione in sé resta.',
   'track.event.other': 'Il team di sicurezza ha aggiornato la segnalazione.',
 
   'response.running':

@@ -249,6 +249,15 @@ export const sv: Messages = {
   'track.event.submitted': 'Du skickade in rapporten via {channel, select, email {e-post} api {API:et} other {webbformuläret}}.',
   'track.event.creditChanged': 'Du ändrade hur du blir omnämnd: {from} → {to}.',
   'track.event.stateChanged': 'Status: {from} → {to}.',
+  'track.event.resolutionDate': 'Säkerhetsteamet ändrade det beräknade datumet för åtgärd från {from} till {to}.',
+  'track.event.disclosureProposed':
+    '{by, select, reporter {Du föreslog offentliggörande {date}} other {Säkerhetsteamet föreslog offentliggörande {date}}}{change, select, later { (senare än tidigare).} changed { (ändrat).} other {.}}',
+  'track.event.disclosureAgreed':
+    '{by, select, reporter {Du godkände offentliggörande {date}.} other {Säkerhetsteamet godkände offentliggörande {date}.}} Datumet för offentliggörande är överenskommet.',
+  'track.event.advisoryPublished': 'Säkerhetsteamet publicerade säkerhetsmeddelandet {id}.',
+  'track.event.advisoryRevised': 'Säkerhetsteamet publicerade version {revision} av säkerhetsmeddelandet {id}.',
+  'track.event.naming': '{named, select, yes {Du gick med på att nämnas vid namn för de andra parterna.} other {Du valde att inte nämnas vid namn för de andra parterna.}}',
+  'track.event.erased': 'Dina personuppgifter (namn, alias, e-postadress, OpenPGP-nyckel, e-postadresser i mejlen) har raderats; själva rapporten finns kvar.',
   'track.event.other': 'Säkerhetsteamet uppdaterade rapporten.',
 
   'response.running':

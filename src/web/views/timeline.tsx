@@ -6,6 +6,8 @@ import { describeCraEvent } from './cra-events.ts';
 import { describeCoordinationEvent } from '../../coordination/coordination-events.ts';
 import { describeEarlyNoticeEvent } from '../../early-notices/early-notice-events.ts';
 import { describeDisclosureEvent } from '../../disclosure/disclosure-words.ts';
+import { formatDisclosureMoment } from '../../disclosure/disclosure-rules.ts';
+import { formatLocalDate } from '../../triage/resolution-date.ts';
 import type { Translator } from '../../i18n/translator.ts';
 import type { MessageKey } from '../../i18n/catalogues.ts';
 
@@ -15,7 +17,7 @@ export interface TimelineReader {
   timeZone: string;
 }
 
-/** The events a reporter sees most, in their language; undefined for the rest, which keep their English sentence. */
+/** The events a reporter sees, in their language; undefined for any other, which keeps its English sentence. */
 function describeForReporter(e: Extract<TimelineEntry, { kind: 'event' }>, tr: Translator): string | undefined {
   const { t } = tr;
   const byReporter = e.actorKind === 'reporter' || (e.type === 'submitted' && e.actorKind !== 'staff');
@@ -24,6 +26,25 @@ function describeForReporter(e: Extract<TimelineEntry, { kind: 'event' }>, tr: T
   if (e.type === 'submitted') return t('track.event.submitted', { channel: String(e.data.channel ?? 'web') });
   if (e.type === 'credit-changed' && byReporter) return t('track.event.creditChanged', { from: credit(e.data.from), to: credit(e.data.to) });
   if (e.type === 'state-changed') return t('track.event.stateChanged', { from: state(e.data.from), to: state(e.data.to) });
+  // English keeps the forms it always had: long calendar days and the disclosure moment's long form.
+  const en = tr.language === 'en';
+  const day = (v: unknown) => (en ? formatLocalDate(String(v)) : tr.date(String(v)));
+  const moment = (d: Record<string, unknown>) =>
+    typeof d.at === 'string' && typeof d.timeZone === 'string' ? (en ? formatDisclosureMoment(new Date(d.at), d.timeZone) : tr.dateTime(new Date(d.at), d.timeZone)) : undefined;
+  const by = e.data.by === 'reporter' ? 'reporter' : 'team';
+  if (e.type === 'resolution-date-changed') return t('track.event.resolutionDate', { from: day(e.data.from), to: day(e.data.to) });
+  if (e.type === 'disclosure-date-proposed' && moment(e.data)) {
+    const change = e.data.previous ? (e.data.later ? 'later' : 'changed') : 'none';
+    return t('track.event.disclosureProposed', { by, date: moment(e.data)!, change });
+  }
+  if (e.type === 'disclosure-date-agreed' && moment(e.data)) return t('track.event.disclosureAgreed', { by, date: moment(e.data)! });
+  if (e.type === 'advisory-published' && typeof e.data.advisoryId === 'string') {
+    return Number(e.data.revision) > 1
+      ? t('track.event.advisoryRevised', { id: e.data.advisoryId, revision: String(e.data.revision) })
+      : t('track.event.advisoryPublished', { id: e.data.advisoryId });
+  }
+  if (e.type === 'reporter-naming-changed') return t('track.event.naming', { named: e.data.named ? 'yes' : 'no' });
+  if (e.type === 'reporter-data-erased') return t('track.event.erased');
   return undefined;
 }
 
