@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as openpgp from 'openpgp';
+import { makeReport } from '../helpers/factories.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 
 // Runs on PGlite, and on PostgreSQL in the suite's second pass (scripts/test.mjs).
@@ -69,5 +70,25 @@ describe('validation messages of the rarer public forms in the reader’s langua
     const res = await it_.postMultipart('/report', { ...report, _csrf: Client.csrf((await it_.get('/report')).body), publicKey: 'not a key' });
     assert.equal(res.statusCode, 422);
     assert.match(res.body, /Questa non è una chiave pubblica OpenPGP in formato ASCII armor/);
+  });
+
+  it('the reporter’s disclosure-date form on the tracking page: Swedish and Italian, English as before', async () => {
+    const { trackingToken } = await makeReport(t.ctx.db);
+    const propose = async (c: Client, fields: Record<string, string>) => {
+      const csrf = Client.csrf((await c.get(`/track/${trackingToken}`)).body);
+      return c.postForm(`/track/${trackingToken}/disclosure-date`, { _csrf: csrf, disclosureTime: '09:00', disclosureTimeZone: 'Europe/Amsterdam', disclosureMessage: '', ...fields });
+    };
+    const en = await propose(new Client(t.app), { disclosureDate: '11/03/2031' });
+    assert.equal(en.statusCode, 422);
+    assert.match(en.body, /Give the date as YYYY-MM-DD, e\.g\. 2027-03-11\./);
+    const sv = await propose(await visitorIn(t.app, 'sv'), { disclosureDate: '11/03/2031' });
+    assert.equal(sv.statusCode, 422);
+    assert.match(sv.body, /Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2027-03-11\./);
+    const it_ = await visitorIn(t.app, 'it');
+    const noReason = await propose(it_, { disclosureDate: '2031-03-11' });
+    assert.equal(noReason.statusCode, 422);
+    assert.match(noReason.body, /Spiega perché proponi un’altra data; il team di sicurezza lo leggerà\./);
+    const past = await propose(it_, { disclosureDate: '2020-03-11', disclosureMessage: 'Our release.' });
+    assert.match(past.body, /La data di divulgazione deve essere nel futuro\./);
   });
 });

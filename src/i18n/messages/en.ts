@@ -273,6 +273,20 @@ export const en = {
   'track.event.advisoryRevised': 'The security team published revision {revision} of advisory {id}.',
   'track.event.naming': '{named, select, yes {You agreed to be named to the other parties.} other {You chose not to be named to the other parties.}}',
   'track.event.erased': 'The reporter’s personal data (name, handle, e-mail, OpenPGP key, mail addresses) was erased; the report itself is kept.',
+  // The reporter's disclosure-date form (src/web/disclosure-form-errors.ts)
+  'disclosure.error.dateFormat': 'Give the date as YYYY-MM-DD, e.g. 2027-03-11.',
+  'disclosure.error.timeFormat': 'Give the time as HH:MM on a 24-hour clock, e.g. 09:00.',
+  'disclosure.error.timeZone': 'Give an IANA time zone, e.g. Europe/Amsterdam or America/New_York.',
+  'disclosure.error.past': 'The disclosure date must be in the future.',
+  'disclosure.error.tooFar': 'Choose a date within {years} years.',
+  'disclosure.error.reasonNeeded': 'Say why you propose another date; the security team reads it.',
+  'disclosure.error.tooLong': 'Keep the message under {max} characters.',
+  'disclosure.error.noneProposed': 'No disclosure date has been proposed yet.',
+  'disclosure.error.changed': 'The proposed disclosure date changed since the page was shown. Read the new proposal and answer again.',
+  'disclosure.error.ownProposal': 'You proposed this date; the security team agrees to it.',
+  'disclosure.error.passed': 'This date has passed. Propose a new one.',
+  'disclosure.error.form': 'That form was not filled in as expected.',
+  'disclosure.error.closed': 'This report is no longer open: its disclosure date cannot change.',
   'track.event.other': 'The security team updated the report.',
 
   // First-response promise on the tracking page (the clock's times, in the program's zone)

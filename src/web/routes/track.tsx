@@ -22,6 +22,7 @@ import { registerTrackDisclosureRoutes } from './disclosure-date.tsx';
 import { loadReportClocks } from '../../sla/report-clocks.ts';
 import { csrfRefusal } from '../error-handler.tsx';
 import type { DisclosureFormState } from '../views/disclosure-panels.tsx';
+import { localizedDisclosureErrors } from '../disclosure-form-errors.ts';
 import { reporterNamed } from '../../coordination/parties.ts';
 
 type TokenParams = { Params: { token: string } };
@@ -66,9 +67,11 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
     const timeline = await loadTimeline(ctx.db, ctx.vault, report.id, 'reporter', attachments);
     const original = await loadOriginalStatus(ctx.db, report);
     const query = req.query as Record<string, string | undefined>;
+    const pageChrome = chrome(req, reply, program);
+    const disclosureForm = extra.disclosure && { ...extra.disclosure, errors: localizedDisclosureErrors(extra.disclosure.errors, pageChrome.t) };
     const page = (
       <TrackPage
-        chrome={chrome(req, reply, program)}
+        chrome={pageChrome}
         report={report}
         token={token}
         trackUrl={`${program ? publicBaseUrl(ctx, program) : ctx.config.baseUrl}/track/${token}`}
@@ -82,7 +85,7 @@ export function registerTrackRoutes(app: FastifyInstance, ctx: AppContext): void
         credit={{ errors: extra.creditErrors ?? {}, saved: query.credit === 'saved', values: extra.creditValues }}
         refused={extra.refused}
         original={original}
-        disclosure={{ form: extra.disclosure, done: query.disclosure, defaultTimeZone: program?.config.calendar.timeZone ?? 'UTC', now }}
+        disclosure={{ form: disclosureForm, done: query.disclosure, defaultTimeZone: program?.config.calendar.timeZone ?? 'UTC', now }}
         privacy={{ confirm: query.erase === 'confirm', erased: query.erased === '1' }}
         naming={{ named: await reporterNamed(ctx.db, report.id), saved: query.naming === 'saved' }}
         productName={program?.config.products.find((p) => p.id === report.product)?.name ?? report.product}
