@@ -1,6 +1,7 @@
 import { createIntl, createIntlCache, type IntlShape } from '@formatjs/intl';
 import { DEFAULT_LANGUAGE, type Language } from './languages.ts';
 import { CATALOGUES, type MessageKey } from './catalogues.ts';
+import { formatSize } from './file-size.ts';
 
 /** Values an ICU message may name: text and numbers (plurals), dates. */
 export type MessageValues = Record<string, string | number | Date>;
@@ -29,6 +30,8 @@ export interface Translator {
   relative(d: Date, now: Date): string;
   /** A calendar date: "2 dicembre 2026", "2 december 2026", in English "2026-12-02" (a Date, or an ISO date kept as that day). */
   date(d: Date | string, timeZone?: string): string;
+  /** A file size in the reader's number format: "10.0 MB", "10,0 MB". */
+  size(bytes: number): string;
 }
 
 /** BCP 47 tags the formats follow: European conventions (24-hour clock, day before month). */
@@ -98,6 +101,14 @@ export function translator(language: Language): Translator {
         ? // An ISO date names a day, not a moment: shown as that day wherever the reader is.
           new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${d.slice(0, 10)}T00:00:00Z`))
         : new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'long', day: 'numeric', timeZone: timeZone ?? 'UTC' }).format(d),
+    size: (bytes) => {
+      // English keeps formatSize's output byte for byte; other languages write their decimal comma.
+      if (language === 'en') return formatSize(bytes);
+      const one = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+      if (bytes < 1024) return `${new Intl.NumberFormat(locale).format(bytes)} B`;
+      if (bytes < 1024 * 1024) return `${one.format(bytes / 1024)} KB`;
+      return `${one.format(bytes / 1024 / 1024)} MB`;
+    },
   };
   translators.set(language, tr);
   return tr;

@@ -91,4 +91,10 @@ describe('validation messages of the rarer public forms in the reader’s langua
     const past = await propose(it_, { disclosureDate: '2020-03-11', disclosureMessage: 'Our release.' });
     assert.match(past.body, /La data di divulgazione deve essere nel futuro\./);
   });
+
+  it('file sizes in the reader’s number format (the report form’s attachment hint)', async () => {
+    assert.match((await new Client(t.app).get('/report')).body, /of at most 4\.0 KB each/);
+    assert.match((await (await visitorIn(t.app, 'sv')).get('/report')).body, /högst 4,0 KB vardera/);
+    assert.match((await (await visitorIn(t.app, 'it')).get('/report')).body, /al massimo 4,0 KB ciascuno/);
+  });
 });

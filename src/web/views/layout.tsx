@@ -155,8 +155,4 @@ export function formatDate(d: Date): string {
   return d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 }
 
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
+export { formatSize } from '../../i18n/file-size.ts';

@@ -1,7 +1,7 @@
 import { SUBMISSION_CREDIT_CHOICES, VULNERABILITY_TYPES } from '../../domain/report-input.ts';
 import { AiAssistanceField } from './ai-assistance-field.tsx';
 import type { Program } from '../../programs/programs.ts';
-import { ErrorSummary, FieldError, Layout, formatSize, type PageChrome } from './layout.tsx';
+import { ErrorSummary, FieldError, Layout, type PageChrome } from './layout.tsx';
 import { Markdown } from './markdown.tsx';
 import { policyText } from '../../policy/policy-text.ts';
 import { firstResponseWordsIn } from '../../policy/promise-words.ts';
@@ -162,7 +162,7 @@ export function ReportFormPage(props: {
               <span class="optional"> {t('form.optional')}</span>
             </label>
             <p class="hint" id="attachments-hint">
-              {t('form.hint.attachments', { files: props.limits.maxFiles, size: formatSize(props.limits.maxBytes) })}
+              {t('form.hint.attachments', { files: props.limits.maxFiles, size: props.chrome.t.size(props.limits.maxBytes) })}
               {errors.attachments ? null : ` ${t('form.hint.attachmentsAgain')}`}
             </p>
             <FieldError id="attachments" message={errors.attachments} />

@@ -84,7 +84,7 @@ export function AttachmentList(props: { attachments: AttachmentInfo[]; hrefBase:
       {props.attachments.map((a) => (
         <li key={a.id}>
           <a href={`${props.hrefBase}/${a.id}`} download>{a.filename}</a>{' '}
-          <span class="meta">{props.t ? props.t.t('track.attachment', { size: formatSize(a.size), hash: a.sha256.slice(0, 12) }) : `(${formatSize(a.size)}, SHA-256 ${a.sha256.slice(0, 12)}…)`}</span>
+          <span class="meta">{props.t ? props.t.t('track.attachment', { size: props.t.size(a.size), hash: a.sha256.slice(0, 12) }) : `(${formatSize(a.size)}, SHA-256 ${a.sha256.slice(0, 12)}…)`}</span>
         </li>
       ))}
     </ul>

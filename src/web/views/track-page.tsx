@@ -5,7 +5,7 @@ import type { AttachmentInfo, TimelineEntry } from '../../reports/read-report.ts
 import { CREDIT_CHOICES, VULNERABILITY_TYPES } from '../../domain/report-input.ts';
 import { checkCvssVector } from '../../domain/cvss.ts';
 import { FirstResponseNotice, type FirstResponseView } from './track-response.tsx';
-import { ErrorSummary, FieldError, Layout, formatSize, type PageChrome } from './layout.tsx';
+import { ErrorSummary, FieldError, Layout, type PageChrome } from './layout.tsx';
 import { AttachmentList, Timeline } from './timeline.tsx';
 import type { OriginalStatus } from '../../triage/original-status.ts';
 import { OriginalStatusSection } from './original-status.tsx';
@@ -130,7 +130,7 @@ function ReplyForm(props: { base: string; csrf: string; reply: { body: string; e
           <textarea id="body" name="body" rows={5} required>{props.reply.body}</textarea>
         </div>
         <div class={errors.attachments ? 'field invalid' : 'field'}>
-          <label for="attachments">{t('track.reply.attachments')} <span class="optional">{t('track.reply.attachmentsHint', { files: props.limits.maxFiles, size: formatSize(props.limits.maxBytes) })}</span></label>
+          <label for="attachments">{t('track.reply.attachments')} <span class="optional">{t('track.reply.attachmentsHint', { files: props.limits.maxFiles, size: props.t.size(props.limits.maxBytes) })}</span></label>
           <FieldError id="attachments" message={errors.attachments} />
           <input id="attachments" name="attachments" type="file" multiple />
         </div>
