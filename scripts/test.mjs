@@ -8,6 +8,7 @@
 //   node scripts/test.mjs                 everything
 //   node scripts/test.mjs test/ops/*.ts   only these files (one pass, as given)
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,11 +40,16 @@ function run(label, files, env = {}) {
 const preflight = spawnSync(process.execPath, ['--import', 'tsx', 'test/preflight.ts'], { cwd: root, stdio: 'inherit' });
 if (preflight.status !== 0) process.exit(1);
 
-// One migrated PGlite template for the whole run, shared by its test processes (test/helpers/pglite-template.ts).
+// One migrated template per database kind for the whole run, shared by its test processes
+// (test/helpers/pglite-template.ts, test/helpers/postgres-template.ts), removed at the end.
 const templateDir = mkdtempSync(path.join(os.tmpdir(), 'embargo-test-template-'));
 process.env.EMBARGO_TEST_TEMPLATE_DIR = templateDir;
+const pgTemplate = `embargo_tpl_${randomBytes(6).toString('hex')}`;
+process.env.EMBARGO_TEST_PG_TEMPLATE = pgTemplate;
 const finish = (ok) => {
   rmSync(templateDir, { recursive: true, force: true });
+  const dropped = spawnSync(process.execPath, ['--import', 'tsx', '-e', `import('./test/helpers/postgres-template.ts').then((m) => m.dropPostgresTemplate(${JSON.stringify(pgTemplate)})).catch(() => {})`], { cwd: root, stdio: 'inherit' });
+  if (dropped.status !== 0) console.error(`could not drop the PostgreSQL template ${pgTemplate}`);
   process.exit(ok ? 0 : 1);
 };
 

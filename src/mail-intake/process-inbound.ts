@@ -9,7 +9,6 @@ import { queueTrackingLinkMail } from '../mail/tracking-link-mail.ts';
 import { bareAddress } from '../mail/send-report-mail.ts';
 import { loadProgram } from '../programs/programs.ts';
 import { postReporterReply } from '../reports/report-actions.ts';
-import { bothSteps, checkDuplicatesAtSubmission } from '../triage/duplicate-suggestions.ts';
 import { screenSubmission } from '../triage/spam-signals.ts';
 import { submitReport } from '../reports/submit-report.ts';
 import { classifyMail } from './classify.ts';
@@ -102,10 +101,7 @@ export async function processInboundMail(ctx: IntakeContext, mailId: string, att
   const input = mailToSubmission(program, mail, note ? [note] : []);
   const fitted = fitDescription(input.description);
   // The same spam signals as the web form (blocked sender, per-address volume, low effort): quarantine, never drop.
-  const screen = bothSteps(
-    await screenSubmission(db, ctx.secret, { programId: program.id, input }),
-    await checkDuplicatesAtSubmission(db, ctx.vault, { programId: program.id, input }),
-  );
+  const screen = await screenSubmission(db, ctx.secret, { programId: program.id, input });
   const created = await submitReport(db, ctx.vault, {
     program,
     input: { ...input, description: fitted.text },

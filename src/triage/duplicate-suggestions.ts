@@ -1,11 +1,11 @@
-import { sql, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { can, type StaffActor } from '../auth/policies.ts';
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
-import type { Database } from '../db/schema.ts';
 import { AppError, NotFoundError } from '../errors.ts';
 import { findLikelyDuplicates } from './find-likely-duplicates.ts';
 import { readableBySql, requireReadable } from '../reports/restricted-access.ts';
+import { openReport } from '../reports/report-contents.ts';
 
 /**
  * Below this, a "best candidate" is only the least unrelated report: the
@@ -19,50 +19,44 @@ const MAX_SUGGESTIONS = 3;
 export function isLikelyDuplicate(candidate: { score: number }): boolean {
   return candidate.score >= SUGGESTION_MIN_SCORE;
 }
-/** Candidates ranked at submission: every submission pays for them, on the embedded database one at a time. */
+/** Candidates ranked for a new report's flag: every submission pays for them (in its follow-up job). */
 const SUBMISSION_CANDIDATES = 300;
 
 /**
- * For the submission routes: looks for likely duplicates of a submission
- * before it is stored, and returns the `withinTransaction` step of
- * submitReport that records them, so the inbox can flag the report before
- * anyone opens it. The search runs outside the transaction: it is the
- * costliest read of a submission, and inside it would hold the report
- * numbering lock (one submission at a time) for its whole duration.
+ * Records the likely duplicates of a newly submitted report, so the inbox can flag it before
+ * anyone opens it. It runs after the submission's commit, in the job that follows every
+ * submission (the team notice, src/team-notices/team-jobs.ts), on every channel alike: the
+ * search is the costliest part of a submission (the blind-index candidates and their ranking), and
+ * a reporter's receipt does not wait for it. Only reports older than the new one count, as if it
+ * had run at submission. Running it again (a retried job) records nothing twice.
  */
-export async function checkDuplicatesAtSubmission(
-  db: Db,
-  vault: ReportVault,
-  args: { programId: string; input: { title: string; description: string; product: string } },
-): Promise<(trx: Transaction<Database>, created: { id: string }) => Promise<void>> {
+export async function recordSubmissionDuplicates(db: Db, vault: ReportVault, reportId: string): Promise<number> {
+  const row = await db.selectFrom('reports').selectAll().where('id', '=', reportId).executeTakeFirst();
+  if (!row) return 0;
+  const report = openReport(vault, row);
   const found = await findLikelyDuplicates(db, vault, {
-    programId: args.programId,
-    title: args.input.title,
-    description: args.input.description,
-    product: args.input.product,
+    programId: row.program_id,
+    title: report.title,
+    description: report.description,
+    product: row.product,
+    excludeReportId: row.id,
+    createdBefore: row.created_at,
     limit: MAX_SUGGESTIONS,
-    // The report page ranks more when it is opened; at submission a hint among the recent ones is enough.
+    // The report page ranks more when it is opened; for the inbox's flag a hint among the recent ones is enough.
     candidates: SUBMISSION_CANDIDATES,
   });
-  const suggestions = found.filter((c) => c.score >= SUGGESTION_MIN_SCORE);
-  return async (trx, created) => {
-    const rows = suggestions
-      .filter((c) => c.reportId !== created.id)
-      // Stored in clear, so without the shared words: they are words of sealed report text (the report page ranks live and shows them).
-      .map((c) => ({ report_id: created.id, candidate_id: c.reportId, score: Math.min(c.score, 1), reason: c.reason.replace(/;?\s*shares: .*$/s, '').slice(0, 500) || 'similar wording' }));
-    if (rows.length) await trx.insertInto('duplicate_suggestions').values(rows).execute();
-  };
+  const rows = found
+    .filter(isLikelyDuplicate)
+    // Stored in clear, so without the shared words: they are words of sealed report text (the report page ranks live and shows them).
+    .map((c) => ({ report_id: row.id, candidate_id: c.reportId, score: Math.min(c.score, 1), reason: c.reason.replace(/;?\s*shares: .*$/s, '').slice(0, 500) || 'similar wording' }));
+  if (rows.length) await db.insertInto('duplicate_suggestions').values(rows).onConflict((oc) => oc.columns(['report_id', 'candidate_id']).doNothing()).execute();
+  return rows.length;
 }
 
-/** Runs two `withinTransaction` steps in order (spam screening, then this check). */
-export function bothSteps<T, C>(
-  first: (trx: T, created: C) => Promise<void>,
-  second: (trx: T, created: C) => Promise<void>,
-): (trx: T, created: C) => Promise<void> {
-  return async (trx, created) => {
-    await first(trx, created);
-    await second(trx, created);
-  };
+/** recordSubmissionDuplicates for the report of a `submitted` event; other events (a release from the quarantine) record nothing. */
+export async function recordDuplicatesOfSubmission(db: Db, vault: ReportVault, eventId: string): Promise<number> {
+  const event = await db.selectFrom('report_events').select(['type', 'report_id']).where('id', '=', eventId).executeTakeFirst();
+  return event?.type === 'submitted' ? recordSubmissionDuplicates(db, vault, event.report_id) : 0;
 }
 
 export interface SubmissionSuggestion {

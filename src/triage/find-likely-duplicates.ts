@@ -13,6 +13,8 @@ export interface DuplicateQuery {
   product: string;
   /** The report being looked at, so it does not find itself. */
   excludeReportId?: string;
+  /** Only reports received before this moment (a new report's own receipt time: what existed when it came in). */
+  createdBefore?: Date;
   limit?: number;
   /** How many of the newest candidates to rank (default MAX_CANDIDATES); submissions ask for fewer, to stay quick. */
   candidates?: number;
@@ -157,6 +159,7 @@ export async function findLikelyDuplicates(db: Db, vault: ReportVault, q: Duplic
       .where((eb) => eb.or([eb('r.duplicate_of', 'is', null), eb('r.duplicate_of', '<>', exclude)]))
       .where('r.id', '<>', (eb) => eb.fn.coalesce(eb.selectFrom('reports as x').select('x.duplicate_of').where('x.id', '=', exclude), sql<string>`${NO_REPORT}::uuid`))
       .where(sql<boolean>`r.search_terms && ${allTerms}::text[]`)
+      .$if(q.createdBefore !== undefined, (qb) => qb.where('r.created_at', '<', q.createdBefore!))
       .where(readableBySql('r', q.readerId ?? null))
       // A bound on the work per submission however large the program grows: duplicates are
       // overwhelmingly of recent reports, and older ones still show in the inbox search.

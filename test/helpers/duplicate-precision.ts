@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config.ts';
 import { loadProgram, syncPrograms, type Program } from '../../src/programs/programs.ts';
 import { submitReport } from '../../src/reports/submit-report.ts';
 import type { InstanceSecret } from '../../src/secrets/instance-secret.ts';
-import { bothSteps, checkDuplicatesAtSubmission } from '../../src/triage/duplicate-suggestions.ts';
+import { recordSubmissionDuplicates } from '../../src/triage/duplicate-suggestions.ts';
 import { findLikelyDuplicates, type DuplicateCandidate } from '../../src/triage/find-likely-duplicates.ts';
 import { markDuplicate } from '../../src/triage/mark-duplicate.ts';
 import { screenSubmission } from '../../src/triage/spam-signals.ts';
@@ -85,8 +85,10 @@ export async function measureDuplicateSuggestions(
       input,
       files: [],
       channel: 'web',
-      withinTransaction: bothSteps(screen, await checkDuplicatesAtSubmission(db, vault, { programId: program.id, input })),
+      withinTransaction: screen,
     });
+    // The job that follows every submission records its likely duplicates.
+    await recordSubmissionDuplicates(db, vault, created.id);
     ids.set(r.key, created.id);
     references.set(r.key, created.reference);
     // A triager opens the new report: what does its duplicates panel call likely?

@@ -12,12 +12,15 @@ export interface EmptyPostgres {
   close(): Promise<void>;
 }
 
-/** A new, empty PostgreSQL database (no migrations run), dropped on close. */
-export async function emptyPostgres(options: { poolSize?: number } = {}): Promise<EmptyPostgres> {
+/**
+ * A new PostgreSQL database, dropped on close: empty (no migrations run), or a copy of `template`
+ * (postgres-template.ts).
+ */
+export async function emptyPostgres(options: { poolSize?: number; template?: string } = {}): Promise<EmptyPostgres> {
   const name = `embargo_t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: TEST_PG_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name}${options.template ? ` TEMPLATE ${options.template}` : ''}`);
   await admin.end();
   const url = new URL(TEST_PG_URL);
   url.pathname = `/${name}`;

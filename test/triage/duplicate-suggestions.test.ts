@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ReportSubmission } from '../../src/domain/report-input.ts';
 import { inboxQuerySchema, listReports } from '../../src/reports/list-reports.ts';
+import { recordEvent } from '../../src/reports/record-event.ts';
 import { submitReport } from '../../src/reports/submit-report.ts';
-import { checkDuplicatesAtSubmission, listSubmissionSuggestions } from '../../src/triage/duplicate-suggestions.ts';
+import { listSubmissionSuggestions, recordDuplicatesOfSubmission, recordSubmissionDuplicates } from '../../src/triage/duplicate-suggestions.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { demo, makeStaff, reportInput, testVault } from '../helpers/factories.ts';
 
@@ -24,21 +25,22 @@ const UNRELATED = {
 };
 
 for (const kind of await databaseKinds()) {
-  describe(`duplicate check at submission on ${kind}`, () => {
+  describe(`duplicate search after each submission on ${kind}`, () => {
     let t: TestDatabase;
     before(async () => {
       t = await freshDatabase(kind);
     });
     after(() => t.close());
 
-    // The same path as the web and API routes: submitReport with the check as its withinTransaction step.
+    // As every channel does it: submitReport commits, then the job that follows the submission (its
+    // team notice, src/team-notices/team-jobs.ts) searches for duplicates by the submitted event.
     async function submit(overrides: Partial<ReportSubmission>) {
       const program = await demo(t.db);
       const input = reportInput(program, overrides);
-      return submitReport(t.db, testVault, {
-        program, input, files: [], channel: 'web',
-        withinTransaction: await checkDuplicatesAtSubmission(t.db, testVault, { programId: program.id, input }),
-      });
+      const created = await submitReport(t.db, testVault, { program, input, files: [], channel: 'web' });
+      const job = await t.db.selectFrom('jobs').select(['payload']).where('kind', '=', 'notify-team').orderBy('created_at', 'desc').limit(1).executeTakeFirstOrThrow();
+      await recordDuplicatesOfSubmission(t.db, testVault, (job.payload as { eventId: string }).eventId);
+      return created;
     }
 
     it('records a near-identical second report as a likely duplicate of the first, and nothing for an unrelated one', async () => {
@@ -60,6 +62,33 @@ for (const kind of await databaseKinds()) {
       const page = await listReports(t.db, testVault, { programIds: [program.id], query: inboxQuerySchema.parse({}), currentUserId: staff.id });
       const flagged = Object.fromEntries(page.rows.map((r) => [r.reference, r.possibleDuplicate]));
       assert.deepEqual(flagged, { [first.reference]: false, [second.reference]: true, [other.reference]: false });
+    });
+
+    it('counts only reports received before the new one, and records nothing twice when its job runs again', async () => {
+      const program = await demo(t.db);
+      // Two near-identical reports stored before either job ran (a busy worker): only the later one is flagged.
+      const a = await submitReport(t.db, testVault, { program, input: reportInput(program, { ...HTTP2, title: 'Heap overflow in the HPACK decoder of HTTP/2' }), files: [], channel: 'web' });
+      const b = await submitReport(t.db, testVault, { program, input: reportInput(program, { ...SAME, title: 'Heap overflow in the HPACK decoder of the HTTP/2 listener' }), files: [], channel: 'web' });
+      assert.equal(await recordSubmissionDuplicates(t.db, testVault, b.id) > 0, true, 'the later report finds the earlier one');
+      await recordSubmissionDuplicates(t.db, testVault, a.id);
+      const ofA = await t.db.selectFrom('duplicate_suggestions').select(['candidate_id']).where('report_id', '=', a.id).execute();
+      assert.ok(!ofA.some((r) => r.candidate_id === b.id), 'the earlier report does not find the later one');
+      const again = await recordSubmissionDuplicates(t.db, testVault, b.id);
+      const stored = await t.db.selectFrom('duplicate_suggestions').select(['candidate_id']).where('report_id', '=', b.id).execute();
+      assert.equal(stored.length, again, 'a retried job records the same rows once');
+      assert.ok(stored.some((r) => r.candidate_id === a.id));
+    });
+
+    it('records nothing for an event other than a submission', async () => {
+      const program = await demo(t.db);
+      // A second copy of an earlier report, whose follow-up job has not run; then a staff-only event on it.
+      const copy = await submitReport(t.db, testVault, { program, input: reportInput(program, SAME), files: [], channel: 'web' });
+      const other = await t.db.transaction().execute((trx) =>
+        recordEvent(trx, { reportId: copy.id, actor: { kind: 'system' }, type: 'quarantined', data: { reasons: [] }, reporterVisible: false }),
+      );
+      assert.equal(await recordDuplicatesOfSubmission(t.db, testVault, other), 0);
+      assert.equal(await t.db.selectFrom('duplicate_suggestions').select('candidate_id').where('report_id', '=', copy.id).execute().then((r) => r.length), 0);
+      assert.equal(await recordDuplicatesOfSubmission(t.db, testVault, '999999999'), 0);
     });
   });
 }

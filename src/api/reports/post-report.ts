@@ -5,7 +5,6 @@ import { PayloadTooLargeError, ValidationError } from '../../errors.ts';
 import type { UploadedFile } from '../../reports/attachments.ts';
 import { submitReport } from '../../reports/submit-report.ts';
 import { screenSubmission } from '../../triage/spam-signals.ts';
-import { bothSteps, checkDuplicatesAtSubmission } from '../../triage/duplicate-suggestions.ts';
 import { defineEndpoint, type SchemaEnv } from '../endpoint.ts';
 import { reportPath } from './report-representation.ts';
 import { programBaseUrl } from '../../programs/program-hosts.ts';
@@ -88,8 +87,7 @@ export function postReportEndpoint(ctx: AppContext) {
       });
       // No IP: the client is the forwarding platform, not the reporter. Quarantined, never refused.
       const screen = await screenSubmission(ctx.db, ctx.secret, { programId: program.id, input });
-      const withinTransaction = bothSteps(screen, await checkDuplicatesAtSubmission(ctx.db, ctx.vault, { programId: program.id, input }));
-      const submitted = await submitReport(ctx.db, ctx.vault, { program, input, files, channel: 'api', withinTransaction, receipt: { secret: ctx.secret }, ...(language ? { language: mailLanguage(program, language) } : {}) });
+      const submitted = await submitReport(ctx.db, ctx.vault, { program, input, files, channel: 'api', withinTransaction: screen, receipt: { secret: ctx.secret }, ...(language ? { language: mailLanguage(program, language) } : {}) });
       req.log.info({ reference: submitted.reference, apiToken: principal.tokenId }, 'report submitted through the API');
       const self = reportPath(submitted.reference);
       reply.code(201).header('location', `${ctx.config.baseUrl}${self}`);

@@ -18,7 +18,6 @@ import { hitRateLimit, rateLimitKeys } from '../rate-limit.ts';
 import { ReporterKeyError, validateReporterKey } from '../../mail/reporter-keys.ts';
 import { assessSubmission } from '../../triage/spam-signals.ts';
 import { senderHasher } from '../../triage/sender-hash.ts';
-import { checkDuplicatesAtSubmission } from '../../triage/duplicate-suggestions.ts';
 import { renderPage } from '../views/layout.tsx';
 import { ReportFormPage } from '../views/report-form.tsx';
 
@@ -94,15 +93,12 @@ export function registerReportFormRoutes(app: FastifyInstance, ctx: AppContext, 
         const reporterKey = fields.publicKey?.trim() ? await validateReporterKey(fields.publicKey) : undefined;
         // Spam signals quarantine the report (never refuse it); stored with the report's row.
         const assessment = await assessSubmission(ctx.db, hasher, { programId: program.id, input: parsed.data, ip: req.ip });
-        // Likely duplicates are recorded with the report too, so the inbox can flag it (staff-only).
-        const withinTransaction = await checkDuplicatesAtSubmission(ctx.db, ctx.vault, { programId: program.id, input: parsed.data });
         const submitted = await submitReport(ctx.db, ctx.vault, {
           program,
           input: parsed.data,
           files,
           channel: 'web',
           language,
-          withinTransaction,
           assessment,
           receipt: { secret: ctx.secret },
           ...(reporterKey ? { reporterKey } : {}),
