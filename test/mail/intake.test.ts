@@ -89,6 +89,7 @@ for (const kind of await databaseKinds()) {
       const token = /\/track\/([A-Za-z0-9_-]{43})/.exec(ack.parsed.text ?? '')![1]!;
       assert.equal((await findReportByTrackingToken(t.db, m.ctx.vault, token))?.reference, reference);
       assert.ok(!ack.raw.includes('concatenated'), 'the unencrypted acknowledgement carries no report details');
+      assert.match(ack.parsed.text ?? '', /Lost your tracking link\? Ask for a new one with the report’s reference and your e-mail address at https?:\/\/[^\s]+\/track\/recover\b/, 'it says how to get the link back');
       // the token lived in the job only until the mail was sent
       const jobs = await t.db.selectFrom('jobs').select(['kind', 'payload', 'state']).where('kind', '=', 'mail-acknowledgement').execute();
       assert.ok(jobs.every((j) => j.state === 'done' && !('sealedToken' in j.payload)));
