@@ -125,6 +125,15 @@ function buildSubmissionSchema(productIds: readonly string[]) {
     });
 }
 
+/**
+ * The credit choice a report gets when the reporter has not chosen (the form's
+ * preselection, a mailed report): what the program's policy promises. "unless-declined"
+ * credits the name or handle given ("given"); "on-request" credits nobody until asked.
+ */
+export function defaultCreditChoice(policy: 'unless-declined' | 'on-request'): 'given' | 'none' {
+  return policy === 'unless-declined' ? 'given' : 'none';
+}
+
 /** What a submission's "given" means: the name, else the handle, else anonymous; any other choice stands as made. */
 export function resolveCredit(input: Pick<ReportSubmission, 'creditPreference' | 'reporterName' | 'reporterHandle'>): 'name' | 'handle' | 'anonymous' | 'none' {
   if (input.creditPreference !== 'given') return input.creditPreference;
