@@ -141,10 +141,28 @@ export function earlyPublicationProblem(d: DisclosureDate | null, now: Date, pub
   if (!d || d.status !== 'agreed') {
     return 'No disclosure date is agreed with the reporter. Tick “publish before the agreed date” to publish anyway.';
   }
-  if (now.getTime() < d.at.getTime()) {
+  if (agreedDateAhead(d, now)) {
     return `The disclosure was agreed for ${formatDisclosureMoment(d.at, d.timeZone)}. Tick “publish before the agreed date” to publish earlier.`;
   }
   return undefined;
+}
+
+/** Whether a disclosure date is agreed and still to come at `now`: until then, going public early needs an explicit decision. */
+export function agreedDateAhead(d: DisclosureDate | null, now: Date): d is DisclosureDate {
+  return d !== null && d.status === 'agreed' && now.getTime() < d.at.getTime();
+}
+
+/**
+ * Why moving the report to "disclosed" now needs the explicit "disclose before
+ * the agreed date" decision, or undefined when it does not. Disclosed is what
+ * names the reporter on the thanks page (src/thanks/), so the same rule as
+ * publishing holds: not before an agreed date without saying so. Once the
+ * advisory is published the report is public anyway; without an agreed date
+ * the move is the team's decision.
+ */
+export function earlyDisclosureProblem(d: DisclosureDate | null, now: Date, advisoryPublished: boolean, discloseEarly: boolean): string | undefined {
+  if (discloseEarly || advisoryPublished || !agreedDateAhead(d, now)) return undefined;
+  return `The disclosure was agreed with the reporter for ${formatDisclosureMoment(d.at, d.timeZone)}, and no advisory is published: “Disclosed” would name the reporter on the thanks page before that date. Choose “disclose before the agreed date” to do it anyway, or publish the advisory.`;
 }
 
 const longFormatters = new Map<string, Intl.DateTimeFormat>();

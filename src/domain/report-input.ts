@@ -1,8 +1,18 @@
 import { z } from 'zod';
 import { checkCvssVector } from './cvss.ts';
-import { hasNul, NUL_MESSAGE } from './nul-characters.ts';
+import { controlCharacterCode, controlCharacterMessage, firstControlCharacter } from './control-characters.ts';
 
-const noNul = (v: string) => !hasNul(v);
+/**
+ * Refuses control characters with a message naming the first one; tab and line
+ * breaks only where the field holds several lines. The issue's params carry the
+ * character's name so the web form can word the message in the reader's language.
+ */
+const noControlCharacters =
+  (multiline: boolean) =>
+  (v: string, ctx: z.RefinementCtx<string>): void => {
+    const ch = firstControlCharacter(v, multiline);
+    if (ch !== undefined) ctx.addIssue({ code: 'custom', message: controlCharacterMessage(ch), params: { controlCharacter: controlCharacterCode(ch) } });
+  };
 
 /** Vulnerability classes offered on the form; "other" keeps the form honest. */
 export const VULNERABILITY_TYPES = [
@@ -48,14 +58,15 @@ export const SUBMISSION_CREDIT_CHOICES = [['given', 'Credit me by the name or ha
 const optionalText = (max: number, label: string) =>
   z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
-    z.string().refine(noNul, NUL_MESSAGE).max(max, `${label} is too long (at most ${max} characters).`).optional(),
+    z.string().superRefine(noControlCharacters(false)).max(max, `${label} is too long (at most ${max} characters).`).optional(),
   );
-const requiredText = (min: number, max: number, label: string, hint: string) =>
+/** `multiline`: the field is a text area, where tab and line breaks are typed. */
+const requiredText = (min: number, max: number, label: string, hint: string, multiline = false) =>
   z.preprocess(
     (v) => (typeof v === 'string' ? v.trim() : v),
     z
       .string({ error: `${label} is required.` })
-      .refine(noNul, NUL_MESSAGE)
+      .superRefine(noControlCharacters(multiline))
       .min(1, `${label} is required. ${hint}`)
       .min(min, `${label} is too short (at least ${min} characters). ${hint}`)
       .max(max, `${label} is too long (at most ${max} characters).`),
@@ -85,9 +96,9 @@ function buildSubmissionSchema(productIds: readonly string[]) {
       product: z.enum(['other', ...productIds] as [string, ...string[]], { error: 'Choose the affected product.' }),
       productVersion: requiredText(1, 100, 'Affected version', 'Write “unknown” if you are not sure.'),
       vulnerabilityType: z.enum(vulnerabilityTypeIds, { error: 'Choose the kind of vulnerability.' }),
-      description: requiredText(20, 50_000, 'Description', 'Describe the vulnerability.'),
-      stepsToReproduce: requiredText(10, 50_000, 'Steps to reproduce', 'List the steps we need to see the problem.'),
-      impact: requiredText(10, 20_000, 'Impact', 'Say what an attacker could achieve.'),
+      description: requiredText(20, 50_000, 'Description', 'Describe the vulnerability.', true),
+      stepsToReproduce: requiredText(10, 50_000, 'Steps to reproduce', 'List the steps we need to see the problem.', true),
+      impact: requiredText(10, 20_000, 'Impact', 'Say what an attacker could achieve.', true),
       cvssVector: optionalText(300, 'CVSS vector').superRefine((v, ctx) => {
         if (v === undefined) return;
         const check = checkCvssVector(v);
@@ -114,6 +125,15 @@ function buildSubmissionSchema(productIds: readonly string[]) {
     });
 }
 
+/**
+ * The credit choice a report gets when the reporter has not chosen (the form's
+ * preselection, a mailed report): what the program's policy promises. "unless-declined"
+ * credits the name or handle given ("given"); "on-request" credits nobody until asked.
+ */
+export function defaultCreditChoice(policy: 'unless-declined' | 'on-request'): 'given' | 'none' {
+  return policy === 'unless-declined' ? 'given' : 'none';
+}
+
 /** What a submission's "given" means: the name, else the handle, else anonymous; any other choice stands as made. */
 export function resolveCredit(input: Pick<ReportSubmission, 'creditPreference' | 'reporterName' | 'reporterHandle'>): 'name' | 'handle' | 'anonymous' | 'none' {
   if (input.creditPreference !== 'given') return input.creditPreference;
@@ -129,7 +149,7 @@ export const creditFormSchema = z.object({
 });
 
 /** A message in the thread from either side. */
-export const messageBodySchema = requiredText(1, 50_000, 'Message', 'Write something before sending.');
+export const messageBodySchema = requiredText(1, 50_000, 'Message', 'Write something before sending.', true);
 
 /** zod issues → { field: first message }, for forms that keep what was typed. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {

@@ -1,5 +1,5 @@
 import type * as openpgp from 'openpgp';
-import type { ReportSubmission } from '../domain/report-input.ts';
+import { defaultCreditChoice, type ReportSubmission } from '../domain/report-input.ts';
 import type { Program } from '../programs/programs.ts';
 import type { UploadedFile } from '../reports/attachments.ts';
 import type { OpenedMail } from './read-mail.ts';
@@ -59,7 +59,10 @@ export function fitDescription(text: string): { text: string; overflow: Uploaded
 /**
  * A new report from a mail: title from the subject, description from the
  * text, placeholders for the structured fields, the current policy version,
- * and "anonymous" credit until the reporter chooses on the tracking page.
+ * and the credit the program's policy gives when the reporter does not choose
+ * (as the form preselects it): by the sender's name under "unless-declined"
+ * (anonymous when the From header has none), nobody under "on-request". The
+ * reporter can change it on the tracking page.
  */
 export function mailToSubmission(program: Program, mail: OpenedMail, notes: string[]): ReportSubmission {
   const subject = cleanSubject(mail.subject).slice(0, 200);
@@ -77,7 +80,7 @@ export function mailToSubmission(program: Program, mail: OpenedMail, notes: stri
     reporterName: mail.from?.name?.slice(0, 200),
     reporterHandle: undefined,
     reporterEmail: mail.from?.address.slice(0, 320),
-    creditPreference: 'anonymous',
+    creditPreference: defaultCreditChoice(program.config.credit),
     acceptPolicy: 'yes',
     policyVersion: program.policy.version,
   };

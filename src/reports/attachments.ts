@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { DataKey, ReportVault } from '../crypto/report-vault.ts';
 import type { Database } from '../db/schema.ts';
+import { stripControlCharacters } from '../domain/control-characters.ts';
 import { sealAttachment } from './report-contents.ts';
 
 export interface UploadedFile {
@@ -13,9 +14,17 @@ export interface UploadedFile {
 /** Keep the uploader's name readable but harmless: no paths, no control characters, bounded. */
 export function cleanFilename(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
+  const cleaned = stripControlCharacters(base).trim().slice(0, 200);
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'attachment' : cleaned;
+}
+
+/**
+ * The type the uploader declared, as stored (in clear) and shown to staff: no
+ * control characters (a NUL cannot be stored at all), bounded, and
+ * application/octet-stream when nothing is left. Downloads never use it.
+ */
+export function cleanContentType(declared: string): string {
+  return stripControlCharacters(declared).trim().slice(0, 200) || 'application/octet-stream';
 }
 
 /** Stores files sealed with their report's key; the ids are made here so each file is sealed bound to its own. */
@@ -38,7 +47,7 @@ export async function storeAttachments(
           report_id: reportId,
           message_id: messageId,
           ...sealAttachment(vault, key, id, { filename: cleanFilename(f.filename), content: f.content }),
-          content_type: f.contentType.slice(0, 200) || 'application/octet-stream',
+          content_type: cleanContentType(f.contentType),
           size: f.content.length,
         };
       }),

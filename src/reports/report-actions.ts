@@ -6,6 +6,7 @@ import type { Database, Report } from '../db/schema.ts';
 import { RESOLVED_STATES, checkTransition, isReporterVisibleState, isResumableState, type ReportState } from '../domain/lifecycle.ts';
 import { InvalidTransitionError, NotFoundError, ValidationError } from '../errors.ts';
 import { assertAcceptable } from './acceptance-guard.ts';
+import { assertDisclosable } from './disclosure-guard.ts';
 import { storeAttachments, type UploadedFile } from './attachments.ts';
 import type { EventData } from './event-text.ts';
 import { recordEvent, type EventActor, type EventTextInput } from './record-event.ts';
@@ -72,10 +73,15 @@ export async function applyTransition(
   reason: EventTextInput | undefined,
   /** More for the event (e.g. the advisory a disclosure published), merged into its data. */
   extra: EventData = {},
+  /** `discloseEarly`: the actor's explicit decision to disclose before the agreed disclosure date (src/reports/disclosure-guard.ts). */
+  decisions: { discloseEarly?: boolean } = {},
 ): Promise<void> {
   const check = checkTransition(report.state, to);
   if (!check.ok) throw new InvalidTransitionError(check.reason);
   await assertAcceptable(trx, report, to);
+  await assertDisclosable(trx, report, to, decisions.discloseEarly === true);
+  // The timeline keeps the decision with the move it allowed.
+  if (to === 'disclosed' && decisions.discloseEarly) extra = { ...extra, discloseEarly: true };
   const resume = to === 'needs-info' && isResumableState(report.state) ? report.state : null;
   // needs-info is a pause, not a reopening: it keeps the resolution date.
   const resolvedAt = RESOLVED_STATES.includes(to) ? (report.resolved_at ?? new Date()) : to === 'needs-info' ? report.resolved_at : null;
@@ -90,14 +96,21 @@ export async function applyTransition(
   });
 }
 
-/** Moves a report through the lifecycle; an illegal move is an InvalidTransitionError. */
-export async function changeState(db: Db, vault: ReportVault, args: { reportId: string; to: ReportState; actorId: string; reason?: string; approval?: Approval }): Promise<void> {
+/**
+ * Moves a report through the lifecycle; an illegal move is an InvalidTransitionError. `discloseEarly`:
+ * the actor's explicit decision to disclose before the agreed disclosure date (otherwise refused).
+ */
+export async function changeState(
+  db: Db,
+  vault: ReportVault,
+  args: { reportId: string; to: ReportState; actorId: string; reason?: string; approval?: Approval; discloseEarly?: boolean },
+): Promise<void> {
   const reason = args.reason?.trim();
   // Closing as not applicable or spam by a plain state change (bulk action, API) obeys the two-person rule too.
   if (args.to === 'not-applicable' || args.to === 'spam') await requireSecondPerson(db, vault, { reportId: args.reportId, action: args.to === 'spam' ? 'close-spam' : 'close-not-applicable', actorId: args.actorId, ...(reason ? { note: reason } : {}), ...(args.approval ? { approval: args.approval } : {}) });
   await db.transaction().execute(async (trx) => {
     const report = await lockReportState(trx, args.reportId);
-    await applyTransition(trx, report, args.to, { kind: 'staff', id: args.actorId }, reason ? { vault, reason } : undefined);
+    await applyTransition(trx, report, args.to, { kind: 'staff', id: args.actorId }, reason ? { vault, reason } : undefined, {}, { discloseEarly: args.discloseEarly === true });
   });
 }
 

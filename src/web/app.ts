@@ -18,7 +18,7 @@ import { registerSubscriptionRoutes } from './routes/subscriptions.tsx';
 import { registerReporterPrivacyRoutes } from './routes/reporter-privacy.tsx';
 import { registerErrorHandling } from './error-handler.tsx';
 import { registerLanguageChoice } from './request-language.ts';
-import { registerNulGuard } from './refuse-nul.ts';
+import { registerControlCharacterGuard } from './refuse-control-characters.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerReadinessRoute } from './routes/readiness.ts';
 import { observeRequests } from './request-observer.ts';
@@ -108,7 +108,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   });
 
   registerErrorHandling(app, ctx);
-  registerNulGuard(app);
+  registerControlCharacterGuard(app);
   registerHealthRoutes(app, ctx);
   registerReadinessRoute(app, ctx);
   registerWellKnownRoutes(app, ctx);

@@ -29,7 +29,9 @@ export function localizedFieldErrors(error: z.ZodError, tr: Translator, /** The 
     if (out[field] !== undefined) continue;
     const label = REQUIRED_TEXT.has(field) || field in LABEL_KEYS ? t(LABEL_KEYS[field] ?? (`form.label.${field}` as MessageKey)) : field;
     const hint = REQUIRED_TEXT.has(field) ? t(`form.requiredHint.${field}` as MessageKey) : '';
+    const control = issue.code === 'custom' ? (issue.params as { controlCharacter?: string } | undefined)?.controlCharacter : undefined;
     if (issue.message === NUL_MESSAGE) out[field] = t('form.error.nul');
+    else if (control) out[field] = t('form.error.control', { code: control });
     else if (CHOICE_ERRORS[field]) out[field] = t(CHOICE_ERRORS[field]);
     else if (issue.code === 'too_big') out[field] = t('form.error.tooLong', { label, max: Number(issue.maximum) });
     else if (issue.code === 'too_small' && Number(issue.minimum) > 1) out[field] = t('form.error.tooShort', { label, min: Number(issue.minimum), hint });

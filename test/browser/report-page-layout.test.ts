@@ -7,7 +7,7 @@
  * 5,300 px. The message box opens on "internal note" and marks a reply;
  * "Insert" puts a canned response into the draft, with JavaScript at the
  * cursor and without it by a round trip that sends nothing.
- * Screenshots: test-output/screenshots/40-… to 47-….
+ * Screenshots: test-output/screenshots/40-… to 45-….
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';

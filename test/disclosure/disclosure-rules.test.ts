@@ -6,6 +6,7 @@ import {
   describeDaysLeft,
   describeTimeLeft,
   disclosureReminderDue,
+  earlyDisclosureProblem,
   earlyPublicationProblem,
   formatDisclosureMoment,
   momentFields,
@@ -151,5 +152,17 @@ describe('publishing before the agreed date', () => {
     assert.match(earlyPublicationProblem(date('2027-03-02T08:00:00Z', 'agreed'), NOW, false)!, /Tuesday 2 March 2027, 09:00 \(Europe\/Amsterdam\)/);
     assert.equal(earlyPublicationProblem(date('2027-03-02T08:00:00Z', 'agreed'), NOW, true), undefined);
     assert.equal(earlyPublicationProblem(date('2027-03-01T09:00:00Z', 'agreed'), NOW, false), undefined, 'on or after the agreed moment');
+  });
+});
+
+describe('disclosing the report before the agreed date', () => {
+  it('needs the explicit decision only while an agreed date is ahead and no advisory is published', () => {
+    const ahead = date('2027-03-02T08:00:00Z', 'agreed');
+    assert.match(earlyDisclosureProblem(ahead, NOW, false, false)!, /agreed with the reporter for Tuesday 2 March 2027, 09:00 \(Europe\/Amsterdam\), and no advisory is published/);
+    assert.equal(earlyDisclosureProblem(ahead, NOW, false, true), undefined, 'the explicit decision');
+    assert.equal(earlyDisclosureProblem(ahead, NOW, true, false), undefined, 'the advisory is published: the report is public');
+    assert.equal(earlyDisclosureProblem(date('2027-03-01T09:00:00Z', 'agreed'), NOW, false, false), undefined, 'on or after the agreed moment');
+    assert.equal(earlyDisclosureProblem(null, NOW, false, false), undefined, 'no date agreed: the team decides');
+    assert.equal(earlyDisclosureProblem(date('2027-03-02T08:00:00Z', 'proposed-by-reporter'), NOW, false, false), undefined, 'only proposed');
   });
 });

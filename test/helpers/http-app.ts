@@ -112,12 +112,20 @@ export class Client {
     );
   }
 
-  async postMultipart(url: string, fields: Record<string, string>, files: { name: string; filename: string; content: Buffer | string; type?: string }[] = []): Promise<Resp> {
+  /** `rawType`: a part's Content-Type written as is, even one no browser sends (Blob drops a type with control characters). */
+  async postMultipart(url: string, fields: Record<string, string>, files: { name: string; filename: string; content: Buffer | string; type?: string; rawType?: string }[] = []): Promise<Resp> {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
-    for (const f of files) form.append(f.name, new Blob([new Uint8Array(Buffer.from(f.content))], { type: f.type ?? 'application/octet-stream' }), f.filename);
+    const placeholder = (i: number) => `application/x-raw-type-${i}`;
+    files.forEach((f, i) => form.append(f.name, new Blob([new Uint8Array(Buffer.from(f.content))], { type: f.rawType !== undefined ? placeholder(i) : (f.type ?? 'application/octet-stream') }), f.filename));
     const encoded = new Response(form);
-    const payload = Buffer.from(await encoded.arrayBuffer());
+    let payload = Buffer.from(await encoded.arrayBuffer());
+    files.forEach((f, i) => {
+      if (f.rawType === undefined) return;
+      const at = payload.indexOf(`Content-Type: ${placeholder(i)}\r\n`);
+      if (at < 0) throw new Error('the part header was not found');
+      payload = Buffer.concat([payload.subarray(0, at), Buffer.from(`Content-Type: ${f.rawType}\r\n`, 'latin1'), payload.subarray(at + `Content-Type: ${placeholder(i)}\r\n`.length)]);
+    });
     return this.keep(
       await this.app.inject({
         method: 'POST',

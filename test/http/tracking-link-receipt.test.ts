@@ -8,6 +8,7 @@ import { createMailer } from '../../src/mail/mailer.ts';
 import { syncPrograms } from '../../src/programs/programs.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 import { startSmtpSink, type CapturedMail } from '../helpers/smtp-sink.ts';
+import { apiClient, makeApiToken } from '../api/api-helpers.ts';
 
 const report = {
   title: 'Open redirect in the login page',
@@ -92,6 +93,37 @@ describe('a receipt by mail and a way back to a lost tracking link', () => {
     assert.match(text, /\/track\/recover/, 'the mail says how to get the link back');
     const job = await t.ctx.db.selectFrom('jobs').select('payload').where('kind', '=', 'mail-acknowledgement').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
     assert.ok(!JSON.stringify(job.payload).includes('sealedToken'), 'the sealed token is scrubbed once sent');
+  });
+
+  it('mails one receipt for a report submitted through the API: the reference, the way back, no tracking link in clear', async () => {
+    const { token: apiToken } = await makeApiToken(t.ctx.db, ['reports:submit']);
+    const { policyVersion: _version, ...fields } = report;
+    const res = await apiClient(t, apiToken).post('/api/v1/reports', { ...fields, reporterEmail: 'api-finder@example.org' });
+    assert.equal(res.status, 201, res.body);
+    const { reference } = res.json as { reference: string };
+    const token = TRACK.exec(res.json.trackingUrl as string)![1]!;
+    await worker.drain();
+    const mails = newMailsTo('api-finder@example.org');
+    assert.equal(mails.length, 1, 'one receipt');
+    const text = await readable(mails[0]!);
+    assert.match(text, new RegExp(`Subject: \\[${reference}\\]`));
+    assert.ok(text.includes(reference), 'the receipt names the reference');
+    assert.ok(!text.includes(token), 'a notice-only program never puts the tracking link in clear mail');
+    assert.match(text, /\/track\/recover/, 'the mail says how to get the link back');
+
+    // Where the program sends details in clear mail, the API's receipt carries the link too.
+    const program = t.ctx.config.programs[0]!;
+    await syncPrograms(t.ctx.db, [{ ...program, mail: { ...program.mail, unencryptedDetails: 'full' } }]);
+    try {
+      const full = await apiClient(t, apiToken).post('/api/v1/reports', { ...fields, reporterEmail: 'api-full-finder@example.org' });
+      assert.equal(full.status, 201, full.body);
+      await worker.drain();
+      const [mail] = newMailsTo('api-full-finder@example.org');
+      assert.ok(mail, 'a receipt was sent');
+      assert.ok((await readable(mail)).includes(`/track/${TRACK.exec(full.json.trackingUrl as string)![1]!}`));
+    } finally {
+      await syncPrograms(t.ctx.db, [program]);
+    }
   });
 
   it('encrypts the receipt, tracking link included, to the reporter’s key', async () => {

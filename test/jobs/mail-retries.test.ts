@@ -50,6 +50,11 @@ for (const kind of await databaseKinds()) {
 
     it('a relay that accepts the connection and never answers: the send gives up within the short timeout, and the mail waits for its retry', async (tc) => {
       await postStaffMessage(t.ctx.db, t.ctx.vault, { reportId: report.id, actorId: triager.id, visibility: 'reporter', body: 'Can you share the HAR file?', files: [] });
+      const triagerClient = await Client.signedIn(t.app, triager);
+      const queued = await triagerClient.get(`/staff/reports/${report.reference}`);
+      assert.match(queued.body, /id="deliveries-h"/);
+      assert.match(queued.body, /Update to the reporter: Queued/);
+      assert.doesNotMatch(queued.body, /deliveries\/\d+\/retry/, 'nothing to retry before the first attempt');
       const started = Date.now();
       assert.equal(await silent.worker.drain(), 1);
       const elapsed = Date.now() - started;
@@ -63,6 +68,26 @@ for (const kind of await databaseKinds()) {
       assert.ok(job!.run_at.getTime() > Date.now(), 'the retry waits its backoff');
       const history = await deliveryHistory(t.ctx.db, t.ctx.secret, report.id);
       assert.deepEqual(history.map((h) => [h.template, h.result]), [['reporter-update', 'failed']]);
+
+      // Pending after a failed attempt: both pages say so, with the next try and a "Retry now".
+      const retrying = /Retrying: 1 of (\d+) attempts failed; next <time datetime="[^"]+"/;
+      const reportPage = await triagerClient.get(`/staff/reports/${report.reference}`);
+      assert.match(reportPage.body, retrying);
+      assert.ok(Number(retrying.exec(reportPage.body)![1]) > 8, 'the budget of days, not the default eight attempts');
+      assert.match(reportPage.body, new RegExp(`action="/staff/reports/${report.reference}/deliveries/${job!.id}/retry"[\\s\\S]{0,200}Retry now`));
+      assert.doesNotMatch(reportPage.body, /Not delivered/);
+      const adminClient = await Client.signedIn(t.app, admin);
+      const deliveries = await adminClient.get('/staff/deliveries');
+      assert.equal(deliveries.statusCode, 200);
+      assert.match(deliveries.body, new RegExp(`${report.reference}[\\s\\S]*Retrying: 1 of \\d+ attempts failed`));
+      assert.match(deliveries.body, new RegExp(`action="/staff/deliveries/${job!.id}/retry"[\\s\\S]{0,200}Retry now`));
+      // "Retry now" makes it due at once, still pending, without counting an attempt.
+      const now = await adminClient.postForm(`/staff/deliveries/${job!.id}/retry`, { _csrf: Client.csrf(deliveries.body) });
+      assert.equal(now.statusCode, 303);
+      const due = (await reporterMailJobs(t.ctx.db, report.id))[0]!;
+      assert.equal(due.state, 'pending');
+      assert.equal(due.attempts, 1);
+      assert.ok(due.run_at.getTime() <= Date.now(), 'due now');
     });
 
     it('keeps failing: the mail stays pending with growing backoff for about five days, then fails', async (tc) => {

@@ -11,6 +11,8 @@ import { unseal } from '../../src/mail/seal.ts';
 import { findReportByReference, findReportByTrackingToken, listAttachments, loadTimeline } from '../../src/reports/read-report.ts';
 import { changeState } from '../../src/reports/report-actions.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
+import { demoProgram } from '../../src/programs/demo-program.ts';
+import { syncPrograms } from '../../src/programs/programs.ts';
 import { dumpDatabase, leakedMarkers } from '../helpers/db-dump.ts';
 import { demo, makeStaff, testVault } from '../helpers/factories.ts';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
@@ -66,7 +68,7 @@ for (const kind of await databaseKinds()) {
       assert.equal(report.title, 'SQL injection in Example Cloud search');
       assert.equal(report.product, 'example-cloud');
       assert.equal(report.steps_to_reproduce, '(see description)');
-      assert.equal(report.credit_preference, 'anonymous');
+      assert.equal(report.credit_preference, 'name', 'the demo program credits unless declined: by the name the sender gave');
       assert.equal(report.reporter_email, 'ada@example.org');
       assert.equal(report.reporter_name, 'Ada Researcher');
       assert.match(report.description, /concatenated into SQL/);
@@ -89,6 +91,7 @@ for (const kind of await databaseKinds()) {
       const token = /\/track\/([A-Za-z0-9_-]{43})/.exec(ack.parsed.text ?? '')![1]!;
       assert.equal((await findReportByTrackingToken(t.db, m.ctx.vault, token))?.reference, reference);
       assert.ok(!ack.raw.includes('concatenated'), 'the unencrypted acknowledgement carries no report details');
+      assert.match(ack.parsed.text ?? '', /Lost your tracking link\? Ask for a new one with the report’s reference and your e-mail address at https?:\/\/[^\s]+\/track\/recover\b/, 'it says how to get the link back');
       // the token lived in the job only until the mail was sent
       const jobs = await t.db.selectFrom('jobs').select(['kind', 'payload', 'state']).where('kind', '=', 'mail-acknowledgement').execute();
       assert.ok(jobs.every((j) => j.state === 'done' && !('sealedToken' in j.payload)));
@@ -96,6 +99,25 @@ for (const kind of await databaseKinds()) {
       assert.deepEqual(deliveries.map((d) => [d.template, d.result, d.attempt, d.encrypted]), [['acknowledgement', 'sent', 1, false]]);
       assert.match(deliveries[0]!.smtp_response ?? '', /^250/);
       assert.ok(!m.logText().includes('concatenated'), 'no report text in the log');
+    });
+
+    it('takes the credit from the program’s policy: the sender’s name unless declined (anonymous without one), nobody under “on-request”', async () => {
+      const creditOf = async (reference: string | undefined) => {
+        assert.ok(reference, 'filed as a report');
+        return (await findReportByReference(t.db, m.ctx.vault, reference))!.credit_preference;
+      };
+      const named = await deliver(rawMail({ from: 'Grace Finder <grace@example.org>', subject: 'Open redirect on the login page', body: 'next= accepts any URL.' }), { from: 'grace@example.org' });
+      assert.equal(await creditOf(named.reference), 'name');
+      const bare = await deliver(rawMail({ from: 'nameless@example.org', subject: 'Path traversal in the export', body: '../ in the file name.' }), { from: 'nameless@example.org' });
+      assert.equal(await creditOf(bare.reference), 'anonymous', 'unless declined, with no name given: credited as an anonymous researcher');
+
+      await syncPrograms(t.db, [{ ...demoProgram, credit: 'on-request' }]);
+      try {
+        const onRequest = await deliver(rawMail({ from: 'Quiet Finder <quiet@example.org>', subject: 'CSRF on the settings page', body: 'No token on POST /settings.' }), { from: 'quiet@example.org' });
+        assert.equal(await creditOf(onRequest.reference), 'none', 'credit on request: nobody is credited until they ask');
+      } finally {
+        await syncPrograms(t.db, [demoProgram]);
+      }
     });
 
     it('answers a mail that names its language (Content-Language) in it, and one that does not in the program’s default', async () => {

@@ -123,20 +123,29 @@ for (const kind of await databaseKinds()) {
         const event = await t.ctx.db.selectFrom('report_events').select('id').where('report_id', '=', reportId).where('type', '=', 'state-changed').orderBy('id', 'desc').executeTakeFirstOrThrow();
         const prepared = await prepareReporterUpdate(t.ctx.db, t.ctx.vault, 'https://cvd.example.com', { eventId: event.id });
         assert.ok(prepared.send);
-        return prepared.render({ encrypted: true }).text;
+        return { encrypted: prepared.render({ encrypted: true }).text, clear: prepared.render({ encrypted: false }).text };
       };
+      // Every mail that points to the tracking link says how to get it back, with details (encrypted) or without (a notice in clear).
+      const lostLink = /Lost your tracking link\? Ask for a new one with the report’s reference and your e-mail address at https:\/\/[^\s]+\/track\/recover\b/;
       const plain = await fraudReport();
       await changeState(t.ctx.db, t.ctx.vault, { reportId: plain.id, to: 'acknowledged', actorId: staffId });
-      const plainText = await mailFor(plain.id);
+      const plainMail = await mailFor(plain.id);
+      const plainText = plainMail.encrypted;
       assert.match(plainText, /Its status is now: Acknowledged\./);
       assert.match(plainText, /We have received your report and are looking into it\./);
       assert.doesNotMatch(plainText, /evaluat|resolution date/i);
+      assert.match(plainText, lostLink);
 
       const evaluated = await makeReport(t.ctx.db);
       await acknowledge(t.ctx.db, t.ctx.vault, { reportId: evaluated.id, actorId: staffId, evaluation: 'The filter misses encoded quotes.' });
-      const evaluatedText = await mailFor(evaluated.id);
+      const evaluatedMail = await mailFor(evaluated.id);
+      const evaluatedText = evaluatedMail.encrypted;
       assert.match(evaluatedText, /Our evaluation:\n\n> The filter misses encoded quotes\./);
       assert.match(evaluatedText, /Expected resolution date: \d{4}-\d{2}-\d{2}\./);
+      assert.match(evaluatedText, lostLink);
+      // In clear, a notice-only program sends no details: the line that says how to get the link back stays.
+      assert.doesNotMatch(evaluatedMail.clear, /encoded quotes/);
+      assert.match(evaluatedMail.clear, lostLink);
     });
 
     it('tells the reporter an evaluation was sent only when it was', async () => {

@@ -56,12 +56,21 @@ describe('the report page’s next step', () => {
     assert.match(page.body, /<section class="quick-actions" aria-labelledby="status-h">[\s\S]*?action="\/staff\/reports\/[^"]+\/state"[\s\S]*?action="\/staff\/reports\/[^"]+\/assign"/, 'status and assignee together');
   });
 
-  it('acknowledged: severity and the fix date; fixed: advisory and disclosure', async () => {
+  it('acknowledged and triaged: severity and the fix date; fixed: advisory and disclosure', async () => {
     const acknowledged = nextStep((await triager.get(`/staff/reports/${await reportIn(['acknowledged'])}`)).body);
     assert.match(acknowledged, /id="next-step-h">Severity and fix date</);
     assert.match(acknowledged, /action="\/staff\/reports\/[^"]+\/severity"/);
     assert.match(acknowledged, /action="\/staff\/reports\/[^"]+\/resolution-date"/);
     assert.doesNotMatch(acknowledged, /\/acknowledge"/);
+
+    // Triaged (the state the issue names): still severity and the fix date first, never the evaluation again.
+    const triagedPage = (await triager.get(`/staff/reports/${await reportIn(['acknowledged', 'triaged'])}`)).body;
+    assert.match(triagedPage, /class="report-facts"[\s\S]*?Triaged/);
+    const triaged = nextStep(triagedPage);
+    assert.match(triaged, /id="next-step-h">Severity and fix date</);
+    assert.match(triaged, /action="\/staff\/reports\/[^"]+\/severity"/);
+    assert.match(triaged, /action="\/staff\/reports\/[^"]+\/resolution-date"/);
+    assert.doesNotMatch(triaged, /\/acknowledge"|Draft an advisory/);
 
     const fixedPage = (await triager.get(`/staff/reports/${await reportIn(['acknowledged', 'triaged', 'fixing', 'fixed'])}`)).body;
     const fixed = nextStep(fixedPage);

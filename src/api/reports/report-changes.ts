@@ -28,6 +28,13 @@ export const stateChangeSchema = z.object({
     .max(20)
     .optional()
     .meta({ description: 'With to=acknowledged and evaluation: the expected resolution date promised to the reporter, YYYY-MM-DD in the program’s time zone.' }),
+  discloseEarly: z
+    .boolean()
+    .optional()
+    .meta({
+      description:
+        'With to=disclosed: the explicit decision to disclose before the disclosure date agreed with the reporter. Without it, that move is refused (invalid_transition) while the agreed date is ahead and no advisory is published, since disclosure names the reporter on the thanks page.',
+    }),
 });
 
 export const assignmentSchema = z.object({
@@ -45,7 +52,8 @@ export function changeStateEndpoint(ctx: AppContext) {
     summary: 'Move a report through the lifecycle',
     description:
       'Only moves the lifecycle allows (see docs/api.md); anything else is invalid_transition. The reporter is notified of every change but a spam verdict. ' +
-      'Acknowledging sends the evaluation and expected resolution date when given; a program that promises them refuses an acknowledgement without them (invalid_transition).',
+      'Acknowledging sends the evaluation and expected resolution date when given; a program that promises them refuses an acknowledgement without them (invalid_transition). ' +
+      'Disclosing before an agreed disclosure date, with no advisory published, needs discloseEarly: true (invalid_transition otherwise).',
     scopes: ['reports:write'],
     params: referenceParams,
     body: stateChangeSchema,
@@ -56,6 +64,9 @@ export function changeStateEndpoint(ctx: AppContext) {
       const evaluating = body.evaluation !== undefined || body.expectedResolutionDate !== undefined;
       if (evaluating && body.to !== 'acknowledged') {
         throw new ValidationError({ evaluation: 'An evaluation and an expected resolution date go only with to=acknowledged.' });
+      }
+      if (body.discloseEarly !== undefined && body.to !== 'disclosed') {
+        throw new ValidationError({ discloseEarly: 'discloseEarly goes only with to=disclosed.' });
       }
       if (evaluating) {
         await acknowledgeWithEvaluation(ctx.db, ctx.vault, {
@@ -68,7 +79,7 @@ export function changeStateEndpoint(ctx: AppContext) {
         // The same use case as the report page and the bulk action (it also takes the report out of the quarantine); the API blocks no one.
         await closeAsSpam(ctx.db, ctx.vault, senderHasher(ctx.secret), { reportId: report.id, actorId: principal.actorId });
       } else {
-        await changeState(ctx.db, ctx.vault, { reportId: report.id, to: body.to, actorId: principal.actorId, reason: body.reason });
+        await changeState(ctx.db, ctx.vault, { reportId: report.id, to: body.to, actorId: principal.actorId, reason: body.reason, discloseEarly: body.discloseEarly === true });
       }
       return representReport(ctx, principal, await reportOfToken(ctx, principal, report.reference));
     },

@@ -166,6 +166,7 @@ export const en = {
   'form.error.creditHandle': 'Give the handle to credit, or choose another credit option.',
   'form.error.cvssVector': '{detail}',
   'form.error.nul': 'This text contains a control character (U+0000, NUL) that cannot be stored. Remove it and try again.',
+  'form.error.control': 'This text contains a control character ({code}) that is not allowed here. Remove it and try again.',
 
   // Vulnerability kinds and credit choices
   'vulnType.xss': 'Cross-site scripting (XSS)',

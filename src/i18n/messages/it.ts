@@ -157,6 +157,7 @@ export const it: Messages = {
   'form.error.creditHandle': 'Indica lo pseudonimo da citare, oppure scegli un’altra opzione.',
   'form.error.cvssVector': 'Vettore CVSS non valido: {detail}',
   'form.error.nul': 'Il testo contiene un carattere di controllo (U+0000, NUL) che non può essere salvato. Rimuovilo e riprova.',
+  'form.error.control': 'Il testo contiene un carattere di controllo ({code}) che qui non è ammesso. Rimuovilo e riprova.',
 
   'vulnType.xss': 'Cross-site scripting (XSS)',
   'vulnType.sqli': 'SQL injection o altra iniezione',

@@ -154,6 +154,7 @@ export const sv: Messages = {
   'form.error.creditHandle': 'Ange aliaset vi ska nämna, eller välj ett annat alternativ.',
   'form.error.cvssVector': 'Ogiltig CVSS-vektor: {detail}',
   'form.error.nul': 'Texten innehåller ett styrtecken (U+0000, NUL) som inte kan sparas. Ta bort det och försök igen.',
+  'form.error.control': 'Texten innehåller ett styrtecken ({code}) som inte är tillåtet här. Ta bort det och försök igen.',
 
   'vulnType.xss': 'Cross-site scripting (XSS)',
   'vulnType.sqli': 'SQL- eller annan injektion',

@@ -57,7 +57,7 @@ const DONE_MESSAGES: Record<string, string> = {
   ...RESTRICTED_DONE_MESSAGES,
 };
 
-const stateFormSchema = z.object({ to: z.enum(REPORT_STATES), reason: z.string().max(500).optional() });
+const stateFormSchema = z.object({ to: z.enum(REPORT_STATES), reason: z.string().max(500).optional(), discloseEarly: z.literal('yes').optional() });
 const assignFormSchema = z.object({ assignee: z.union([z.literal(''), z.uuid()]) });
 
 export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext, bundles?: ClientBundles): void {
@@ -163,7 +163,7 @@ export function registerStaffReportRoutes(app: FastifyInstance, ctx: AppContext,
     const form = stateFormSchema.safeParse(req.body ?? {});
     if (!form.success) return render(req, reply, report, 422, { flash: { kind: 'error', message: 'Choose the new status.' } });
     try {
-      await changeState(ctx.db, ctx.vault, { reportId: report.id, to: form.data.to, actorId: req.staff!.userId, reason: form.data.reason });
+      await changeState(ctx.db, ctx.vault, { reportId: report.id, to: form.data.to, actorId: req.staff!.userId, reason: form.data.reason, discloseEarly: form.data.discloseEarly === 'yes' });
     } catch (err) {
       return refuse(req, reply, report, err);
     }

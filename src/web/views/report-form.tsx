@@ -1,4 +1,4 @@
-import { SUBMISSION_CREDIT_CHOICES, VULNERABILITY_TYPES } from '../../domain/report-input.ts';
+import { defaultCreditChoice, SUBMISSION_CREDIT_CHOICES, VULNERABILITY_TYPES } from '../../domain/report-input.ts';
 import { AiAssistanceField } from './ai-assistance-field.tsx';
 import type { Program } from '../../programs/programs.ts';
 import { ErrorSummary, FieldError, Layout, type PageChrome } from './layout.tsx';
@@ -102,7 +102,7 @@ export function ReportFormPage(props: {
   const labels = reportFieldLabels(tr);
   const policy = policyIn(program, tr.language);
   // The program's policy decides what happens when the reporter does not choose (docs/configuration.md).
-  const credit = values.creditPreference ?? (program.config.credit === 'unless-declined' ? 'given' : 'none');
+  const credit = values.creditPreference ?? defaultCreditChoice(program.config.credit);
   return (
     <Layout chrome={props.chrome} title={t('nav.report')} scripts={props.encryptionScript ? [props.encryptionScript] : []}>
       <h1>{t('nav.report')}</h1>

@@ -1,6 +1,7 @@
 import type { Report } from '../../db/schema.ts';
 import { STATE_LABELS, acceptanceProblem, nextStates, type ReportState } from '../../domain/lifecycle.ts';
 import type { Program } from '../../programs/programs.ts';
+import { agreedDateAhead, formatDisclosureMoment, readDisclosure } from '../../disclosure/disclosure-rules.ts';
 
 /** Moves the lifecycle would refuse for want of the promised evaluation are not offered (src/domain/lifecycle.ts). */
 export function offeredMoves(report: Report, program: Program): ReportState[] {
@@ -45,6 +46,14 @@ export function StatusAndAssigneePanel(props: {
               <p class="hint">To acknowledge it, send the evaluation and the expected resolution date the policy promises (Evaluation).</p>
             ) : null}
           </div>
+          {moves.includes('disclosed') && agreedDateAhead(readDisclosure(report), new Date()) ? (
+            <div class="field">
+              <label class="checkbox">
+                <input type="checkbox" name="discloseEarly" value="yes" /> Disclose before the agreed date ({formatDisclosureMoment(report.disclosure_at!, report.disclosure_time_zone!)})
+              </label>
+              <p class="hint">“Disclosed” names the reporter on the thanks page. Before the agreed date, and with no advisory published, it takes this decision.</p>
+            </div>
+          ) : null}
           <details class="reason">
             <summary>Add a reason for the reporter</summary>
             <div class="field">

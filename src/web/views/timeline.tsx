@@ -69,7 +69,7 @@ function describeEvent(e: Extract<TimelineEntry, { kind: 'event' }>, audience: '
         ? `The reporter changed how they are credited: ${creditWords(e.data.from)} → ${creditWords(e.data.to)}.`
         : `You changed how you are credited: ${creditWords(e.data.from)} → ${creditWords(e.data.to)}.`;
     case 'state-changed':
-      return `${who === 'System' ? 'Status' : `${who} changed the status`}: ${stateLabel(e.data.from)} → ${stateLabel(e.data.to)}.`;
+      return `${who === 'System' ? 'Status' : `${who} changed the status`}: ${stateLabel(e.data.from)} → ${stateLabel(e.data.to)}${e.data.discloseEarly === true && audience === 'staff' ? ', before the agreed disclosure date by decision' : ''}.`;
     case 'assigned':
       return e.data.to ? `${who} changed the assignee.` : `${who} removed the assignee.`;
     default:
