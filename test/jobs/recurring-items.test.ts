@@ -1,5 +1,5 @@
-// Recurring work goes on past a failing item: one program whose settings cannot be read must not
-// stop the team digests of every other program.
+// Recurring work goes on past a failing item: one report or program that throws is handed to the
+// sweep's error callback, and the others' reminders, CRA clocks and digests are still queued.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { instantAt, localDateOf } from '../../src/calendar/zoned-time.ts';
@@ -9,8 +9,10 @@ import { loadProgram, syncPrograms } from '../../src/programs/programs.ts';
 import { programSla } from '../../src/sla/report-clocks.ts';
 import { createStaffUser } from '../../src/staff/staff-users.ts';
 import { queueTeamDigests } from '../../src/team-notices/team-digest.ts';
+import { sweepDisclosureDates } from '../../src/disclosure/disclosure-sweep.ts';
+import { submitReport } from '../../src/reports/submit-report.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
-import '../helpers/factories.ts'; // the audit log's secret, which creating staff needs
+import { reportInput, testVault } from '../helpers/factories.ts';
 
 for (const kind of await databaseKinds()) {
   describe(`team digests past a broken program (${kind})`, () => {
@@ -39,6 +41,24 @@ for (const kind of await databaseKinds()) {
       assert.deepEqual(errors.map((e) => e.programId), [bad.id], 'the broken program is reported, once');
       const jobs = await t.db.selectFrom('jobs').select('payload').where('kind', '=', 'team-digest').execute();
       assert.deepEqual(jobs.map((j) => (j.payload as { userId: string }).userId), [member.id]);
+    });
+
+    it('disclosure reminders: a report whose stored time zone cannot be read is reported, the other is reminded', async () => {
+      const good = (await loadProgram(t.db, { slug: demoProgram.slug }))!;
+      const lead = await createStaffUser(t.db, { email: 'disclosure-lead@example.com', displayName: 'Lead', password: 'a long passphrase for the test', role: 'lead' }, [good.id]);
+      void lead;
+      const inThreeDays = new Date(Date.now() + 3 * 86_400_000);
+      const agreed = { disclosure_at: inThreeDays, disclosure_status: 'agreed' as const, disclosure_proposed_by: 'reporter' as const };
+      const broken = await submitReport(t.db, testVault, { program: good, input: reportInput(good, { title: 'Broken zone' }), files: [], channel: 'web' });
+      const fine = await submitReport(t.db, testVault, { program: good, input: reportInput(good, { title: 'Fine' }), files: [], channel: 'web' });
+      await t.db.updateTable('reports').set({ ...agreed, disclosure_time_zone: 'Mars/Olympus_Mons' }).where('id', '=', broken.id).execute();
+      await t.db.updateTable('reports').set({ ...agreed, disclosure_time_zone: 'Europe/Amsterdam' }).where('id', '=', fine.id).execute();
+      const failed: string[] = [];
+      const queued = await sweepDisclosureDates(t.db, new Date(), (_err, reportId) => failed.push(reportId));
+      assert.deepEqual(failed, [broken.id]);
+      assert.ok(queued >= 1, 'the healthy report’s reminder is queued');
+      const reminded = await t.db.selectFrom('sla_reminders').select('report_id').where('clock', '=', 'disclosure').execute();
+      assert.deepEqual([...new Set(reminded.map((r) => r.report_id))], [fine.id]);
     });
   });
 }
