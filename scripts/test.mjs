@@ -7,12 +7,14 @@
 //
 //   node scripts/test.mjs                 everything
 //   node scripts/test.mjs test/ops/*.ts   only these files (one pass, as given)
+//   node scripts/test.mjs --list-postgres-pass   print the files of the second pass, run nothing
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runsOnDefaultApp } from './app-database-pass.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const concurrency = process.env.EMBARGO_TEST_CONCURRENCY ?? '2';
@@ -37,6 +39,16 @@ function run(label, files, env = {}) {
   return r.status === 0;
 }
 
+// Files whose app takes the default database (startTestApp() with no kind, undefined or
+// defaultAppDatabase()); see scripts/app-database-pass.mjs. test/suite/app-database-pass.test.ts
+// fails when an HTTP-level file is neither here nor running both databases itself.
+const postgresPass = (all) => all.filter((f) => runsOnDefaultApp(readFileSync(path.join(root, f), 'utf8')));
+
+if (process.argv[2] === '--list-postgres-pass') {
+  console.log(postgresPass(testFiles(path.join(root, 'test')).sort()).join('\n'));
+  process.exit(0);
+}
+
 const preflight = spawnSync(process.execPath, ['--import', 'tsx', 'test/preflight.ts'], { cwd: root, stdio: 'inherit' });
 if (preflight.status !== 0) process.exit(1);
 
@@ -57,8 +69,7 @@ const given = process.argv.slice(2);
 if (given.length) finish(run('tests', given));
 
 const all = testFiles(path.join(root, 'test')).sort();
-// Files whose app takes the default database (startTestApp() with no kind, or with defaultAppDatabase()).
-const onDefaultApp = all.filter((f) => /startTestApp\(\)|startTestApp\(defaultAppDatabase\(\)/.test(readFileSync(path.join(root, f), 'utf8')));
+const onDefaultApp = postgresPass(all);
 const first = run('all tests (HTTP-level on PGlite)', all);
 const second = run('HTTP-level tests again, on PostgreSQL', onDefaultApp, { EMBARGO_TEST_APP_DATABASE: 'postgres' });
 finish(first && second);

@@ -30,7 +30,7 @@ async function targetHoldsData(db: Db): Promise<boolean> {
  * extensions such as pg_trgm), so the migrations build the backup's schema
  * from nothing.
  */
-async function dropSchemaObjects(db: Db): Promise<void> {
+async function dropSchemaObjects(db: Db | Transaction<Database>): Promise<void> {
   const tables = await sql<{ name: string }>`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`.execute(db);
   for (const { name } of tables.rows) await sql`DROP TABLE IF EXISTS ${sql.table(name)} CASCADE`.execute(db);
   const functions = await sql<{ signature: string }>`
@@ -76,9 +76,11 @@ async function insertRows(trx: Transaction<Database>, start: TableStart, inserta
 /**
  * `embargo restore`: checks the whole file first (nothing is touched if it is
  * damaged, cut short or from a newer version), refuses a target that holds
- * data unless `force`, builds the schema the backup was made with, loads
- * every row in one transaction (all or nothing), moves identity sequences past
- * the restored ids, then runs the migrations added since.
+ * data unless `force`, then in ONE transaction (PostgreSQL DDL is
+ * transactional): drops what the target held, builds the schema the backup was
+ * made with, loads every row, moves identity sequences past the restored ids,
+ * and runs the migrations added since. Any failure rolls all of it back, so a
+ * `--force` restore that fails leaves the previous instance as it was.
  */
 export async function restoreBackup(db: Db, file: string, options: { force: boolean; onProgress?: (p: { table: string; rows: number }) => void }): Promise<RestoreSummary> {
   const verified = await verifyBackup(file);
@@ -86,38 +88,45 @@ export async function restoreBackup(db: Db, file: string, options: { force: bool
   if (await targetHoldsData(db)) {
     if (!options.force) throw new RestoreRefused('The target database already holds an instance (programs, staff or reports). Restore into an empty one, or pass --force to replace everything in it.');
   }
-  await dropSchemaObjects(db);
-  await migrateTo(db, verified.header.migrations.at(-1)!);
-  const catalog = await readCatalog(db);
+  return db.transaction().execute(async (trx) => {
+    await dropSchemaObjects(trx);
+    // The migrator takes the transaction as it is (its lock is transaction-scoped): no commit in between.
+    await migrateTo(trx, verified.header.migrations.at(-1)!);
+    const rows = await loadRows(trx, file, verified.header.tables, options.onProgress);
+    const after = await migrateToLatest(trx);
+    return { tables: verified.tables.length, rows, migratedAfter: after.results?.length ?? 0 };
+  });
+}
+
+/** Every row of the backup into the schema just built, in the caller's transaction; returns how many. */
+async function loadRows(trx: Transaction<Database>, file: string, tables: readonly string[], onProgress?: (p: { table: string; rows: number }) => void): Promise<number> {
+  const catalog = await readCatalog(trx);
   const order = restoreOrder([...catalog.values()]);
   let restored = 0;
-  await db.transaction().execute(async (trx) => {
-    // The migrations may have seeded rows (lookup tables); the backup's rows replace them.
-    for (const table of [...order].reverse()) {
-      if (verified.header.tables.includes(table)) await sql`DELETE FROM ${sql.table(table)}`.execute(trx);
-    }
-    let start: TableStart | undefined;
-    let insertable = new Set<string>();
-    for await (const entry of readBackup(file)) {
-      if (entry.kind === 'table') {
-        start = entry.start;
-        const here = catalog.get(start.table);
-        if (!here) throw new RestoreRefused(`The backup has table ${start.table}, which the schema of its own migrations lacks.`);
-        insertable = new Set(here.columns);
-      } else if (entry.kind === 'rows' && start) {
-        await insertRows(trx, start, insertable, entry.rows);
-        restored += entry.rows.length;
-        options.onProgress?.({ table: start.table, rows: restored });
-      } else if (entry.kind === 'tableEnd' && start) {
-        for (const column of catalog.get(start.table)!.identity) {
-          await sql`
-            SELECT setval(pg_get_serial_sequence(${start.table}, ${column}),
-                          COALESCE((SELECT max(${sql.id(column)}) FROM ${sql.table(start.table)}), 0) + 1, false)`.execute(trx);
-        }
-        start = undefined;
+  // The migrations may have seeded rows (lookup tables); the backup's rows replace them.
+  for (const table of [...order].reverse()) {
+    if (tables.includes(table)) await sql`DELETE FROM ${sql.table(table)}`.execute(trx);
+  }
+  let start: TableStart | undefined;
+  let insertable = new Set<string>();
+  for await (const entry of readBackup(file)) {
+    if (entry.kind === 'table') {
+      start = entry.start;
+      const here = catalog.get(start.table);
+      if (!here) throw new RestoreRefused(`The backup has table ${start.table}, which the schema of its own migrations lacks.`);
+      insertable = new Set(here.columns);
+    } else if (entry.kind === 'rows' && start) {
+      await insertRows(trx, start, insertable, entry.rows);
+      restored += entry.rows.length;
+      onProgress?.({ table: start.table, rows: restored });
+    } else if (entry.kind === 'tableEnd' && start) {
+      for (const column of catalog.get(start.table)!.identity) {
+        await sql`
+          SELECT setval(pg_get_serial_sequence(${start.table}, ${column}),
+                        COALESCE((SELECT max(${sql.id(column)}) FROM ${sql.table(start.table)}), 0) + 1, false)`.execute(trx);
       }
+      start = undefined;
     }
-  });
-  const after = await migrateToLatest(db);
-  return { tables: verified.tables.length, rows: restored, migratedAfter: after.results?.length ?? 0 };
+  }
+  return restored;
 }

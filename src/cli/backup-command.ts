@@ -124,7 +124,9 @@ export async function restoreCommand(config: Config, logger: Logger, args: strin
       console.error(`${err.message} Nothing was changed.`);
       return 1;
     }
-    throw err;
+    // The restore runs in one transaction (src/backup/restore-backup.ts): a failure rolled all of it back.
+    console.error(`The restore failed: ${(err as Error).message}. It ran in one transaction, so nothing was changed: the target holds what it held before.`);
+    return 1;
   }
 }
 

@@ -6,8 +6,9 @@ import { findParty } from './parties.ts';
 import { PARTY_TOKEN_PURPOSE } from './staff-coordination.ts';
 import { programConfigSchema } from '../programs/program-config.ts';
 import { programBaseUrl } from '../programs/program-hosts.ts';
+import { countMail } from '../mail/count-mail.ts';
 
-type MailContext = Pick<AppContext, 'db' | 'vault' | 'config' | 'logger' | 'mailer' | 'secret'>;
+type MailContext = Pick<AppContext, 'db' | 'vault' | 'config' | 'logger' | 'mailer' | 'secret' | 'metrics'>;
 
 /** A party's private page. */
 export const partyPath = (token: string) => `/party/${token}`;
@@ -59,7 +60,8 @@ export function partyMailJobHandlers(ctx: MailContext): { 'party-mail': JobHandl
             ? `[${row.reference}] A disclosure date to answer`
             : `[${row.reference}] New on your coordination page`;
       try {
-        await ctx.mailer.send({ to: party.email, subject, text: [`Hello ${party.name},`, '', ...lines, '', '-- ', `Embargo at ${ctx.config.baseUrl}`].join('\n') });
+        const text = [`Hello ${party.name},`, '', ...lines, '', '-- ', `Embargo at ${ctx.config.baseUrl}`].join('\n');
+        await countMail(ctx.metrics, 'party', () => ctx.mailer!.send({ to: party.email, subject, text }));
       } catch (err) {
         throw new Error(blankAddress((err as Error).message, party.email));
       }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { pruneAuditLog } from '../audit/prune-audit.ts';
+import { purgeExpiredPending } from '../subscriptions/request-subscription.ts';
 
 /** Rows deleted by one housekeeping pass, per kind. */
 export interface HousekeepingResult {
@@ -12,6 +13,11 @@ export interface HousekeepingResult {
   auditEntries: number;
   /** Webhook deliveries (and their attempts) delivered or given up more than `finishedJobsDays` ago. */
   webhookDeliveries: number;
+  /**
+   * Subscriptions never confirmed whose link expired. Each request queues its own
+   * forget-unconfirmed-subscribers job; this is the backstop for when that job gave up.
+   */
+  unconfirmedSubscribers: number;
 }
 
 /**
@@ -48,6 +54,7 @@ export async function runHousekeeping(db: Db, options: { finishedJobsDays: numbe
     webhookDeliveries: await deleted('webhook_deliveries', () =>
       db.deleteFrom('webhook_deliveries').where('state', '!=', 'pending').where('occurred_at', '<', sql<Date>`now() - ${sql.lit(`${options.finishedJobsDays} days`)}::interval`).executeTakeFirst(),
     ),
+    unconfirmedSubscribers: await deleted('subscribers', async () => ({ numDeletedRows: BigInt(await purgeExpiredPending(db, new Date())) })),
     auditEntries: options.auditRetentionDays ? await deleted('audit_log', async () => ({ numDeletedRows: BigInt((await pruneAuditLog(db, { retentionDays: options.auditRetentionDays! })).deleted) })) : 0,
   };
 }

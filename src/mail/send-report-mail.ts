@@ -8,8 +8,9 @@ import { MailSendError } from './mailer.ts';
 import { replyAddress } from './reply-address.ts';
 import { reporterEncryptionKey } from './reporter-keys.ts';
 import type { Prepared } from './templates/template.ts';
+import { countMail } from './count-mail.ts';
 
-type MailContext = Pick<AppContext, 'db' | 'config' | 'logger' | 'mailer' | 'secret' | 'vault'>;
+type MailContext = Pick<AppContext, 'db' | 'config' | 'logger' | 'mailer' | 'secret' | 'vault' | 'metrics'>;
 
 /** The bare address of "Name <addr>" or "addr". */
 export function bareAddress(from: string): string {
@@ -74,7 +75,7 @@ export async function sendPreparedMail(ctx: MailContext, job: { id: string; atte
 
   const attempt = { jobId: job.id, reportId: report.id, template: prepared.template, to, messageId, attempt: job.attempt, encrypted: Boolean(reporterKey) };
   try {
-    const response = await ctx.mailer.sendRaw({ from: fromAddress, to }, raw);
+    const response = await countMail(ctx.metrics, 'reporter', () => ctx.mailer!.sendRaw({ from: fromAddress, to }, raw));
     await recordDelivery(ctx.db, ctx.secret, { ...attempt, result: 'sent', smtpResponse: blankAddress(response, to) });
     ctx.logger.info({ ...log, encrypted: attempt.encrypted }, 'mail sent to the reporter');
     return 'sent';

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.ts';
 import { blankAddress } from './blank-address.ts';
 import type { OutgoingMail } from './mailer.ts';
+import { countMail } from './count-mail.ts';
 
 /*
  * Mail to the team (SLA reminders and digests, disclosure-date mails, new-work notices) names a
@@ -35,7 +36,7 @@ export async function sendStaffMail(ctx: AppContext, mail: OutgoingMail, what: s
     return;
   }
   try {
-    await ctx.mailer.send(mail);
+    await countMail(ctx.metrics, 'staff', () => ctx.mailer!.send(mail));
   } catch (err) {
     throw new Error(blankAddress((err as Error).message, mail.to));
   }

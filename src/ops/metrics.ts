@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/database.ts';
+import { MAIL_KINDS } from '../mail/count-mail.ts';
 
 /**
  * What operators watch, in Prometheus' format. Counts that several processes
@@ -13,6 +14,8 @@ export interface Metrics {
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   smtpSessions: Counter;
   smtpMessages: Counter<'outcome'>;
+  /** Outgoing mail handed to the relay by this process, by kind and result (src/mail/count-mail.ts). */
+  mailSent: Counter<'kind' | 'result'>;
 }
 
 /** A scrape every 15 s must not cost a count over a million reports each time. */
@@ -35,6 +38,14 @@ export function createMetrics(db: Db): Metrics {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const mailSent = new Counter({
+    name: 'embargo_mail_sent_total',
+    help: 'Outgoing mail handed to the relay by this process, by kind (reporter, subscriber, early-notice, staff, account, party) and result (sent, failed, rejected); sum over processes',
+    labelNames: ['kind', 'result'] as const,
+    registers: [registry],
+  });
+  // Every series from the start at 0, so rate() and alerts see a first failure as a change.
+  for (const kind of MAIL_KINDS) for (const result of ['sent', 'failed', 'rejected']) mailSent.inc({ kind, result }, 0);
 
   let cached: { at: number; value: Promise<DbFigures> } | undefined;
   const figures = () => {
@@ -59,12 +70,12 @@ export function createMetrics(db: Db): Metrics {
   gauge('embargo_reports', 'Reports stored, by the channel they came through (web, mail, api)', ['channel'], (g, f) => f.reports.forEach((r) => g.set({ channel: r.channel }, r.n)));
   gauge('embargo_jobs', 'Background jobs by kind and state', ['kind', 'state'], (g, f) => f.jobs.forEach((r) => g.set({ kind: r.kind, state: r.state }, r.n)));
   gauge('embargo_job_oldest_pending_age_seconds', 'Age of the oldest job due and not yet run, by kind', ['kind'], (g, f) => f.oldest.forEach((r) => g.set({ kind: r.kind }, r.age)));
-  gauge('embargo_mail_deliveries', 'Outgoing mail attempts by result (sent, failed, rejected, skipped)', ['result'], (g, f) => f.mail.forEach((r) => g.set({ result: r.result }, r.n)));
+  gauge('embargo_mail_deliveries', 'Attempts to mail reporters, as recorded in mail_deliveries, by result (sent, failed, rejected, skipped); all mail kinds: embargo_mail_sent_total', ['result'], (g, f) => f.mail.forEach((r) => g.set({ result: r.result }, r.n)));
   gauge('embargo_sla_breaches', 'SLA deadlines that passed unmet, by clock', ['clock'], (g, f) => f.breaches.forEach((r) => g.set({ clock: r.clock }, r.n)));
   gauge('embargo_worker_heartbeat_age_seconds', 'Seconds since the newest worker heartbeat', [], (g, f) => {
     if (f.heartbeatAge !== null) g.set(f.heartbeatAge);
   });
-  return { registry, httpDuration, smtpSessions, smtpMessages };
+  return { registry, httpDuration, smtpSessions, smtpMessages, mailSent };
 }
 
 interface DbFigures {

@@ -5,8 +5,9 @@ import { MailSendError } from '../mail/mailer.ts';
 import { bareAddress, fromHeader, programSigningKey, type SendOutcome } from '../mail/send-report-mail.ts';
 import type { RenderedMail } from '../mail/templates/template.ts';
 import { blankAddress } from '../mail/blank-address.ts';
+import { countMail } from '../mail/count-mail.ts';
 
-type MailContext = Pick<AppContext, 'db' | 'config' | 'logger' | 'mailer' | 'secret'>;
+type MailContext = Pick<AppContext, 'db' | 'config' | 'logger' | 'mailer' | 'secret' | 'metrics'>;
 
 export interface SubscriberMail {
   subscriberId: string;
@@ -63,7 +64,7 @@ export async function sendSubscriberMail(ctx: MailContext, job: { id: string; at
     ...(mail.programId ? { sign: await programSigningKey(ctx, mail.programId) } : {}),
   });
   try {
-    const response = await ctx.mailer.sendRaw({ from: fromAddress, to: mail.to }, raw);
+    const response = await countMail(ctx.metrics, mail.template === 'early-notice' ? 'early-notice' : 'subscriber', () => ctx.mailer!.sendRaw({ from: fromAddress, to: mail.to }, raw));
     await record('sent', response);
     ctx.logger.info(log, 'mail sent to a subscriber');
     return 'sent';

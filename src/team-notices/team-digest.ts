@@ -30,19 +30,25 @@ const wantsDigest = (p: NotificationPreferences) => p.quarantined === 'digest' |
  * person, program and local day (team_digests' key), however often the sweep
  * runs; the job sends nothing when nothing happened. Returns how many were queued.
  */
-export async function queueTeamDigests(db: Db, now: Date = new Date(), onError?: (err: unknown, item: { userId: string; programId: string }) => void): Promise<number> {
+export async function queueTeamDigests(db: Db, now: Date = new Date(), onError?: (err: unknown, item: { userId?: string; programId: string }) => void): Promise<number> {
   const programs = await db.selectFrom('programs').select(['id', 'config']).execute();
   const due: { userId: string; programId: string; day: string }[] = [];
-  for (const program of programs) {
-    const { calendar } = programSla(program.config);
-    const day = localDateOf(now, calendar.timeZone);
-    const hour = Math.floor(wallTime(now, calendar.timeZone).msOfDay / 3_600_000);
-    for (const person of await noticeRecipients(db, program.id)) {
-      const p = person.preferences;
-      if (!wantsDigest(p) || hour < p.digestHour || (p.workingDaysOnly && !calendar.dayStatus(day).open)) continue;
-      due.push({ userId: person.userId, programId: program.id, day });
-    }
-  }
+  // A program whose settings cannot be read (a hand-edited config) must not stop the other programs' digests.
+  await sumIsolated(
+    programs,
+    async (program) => {
+      const { calendar } = programSla(program.config);
+      const day = localDateOf(now, calendar.timeZone);
+      const hour = Math.floor(wallTime(now, calendar.timeZone).msOfDay / 3_600_000);
+      for (const person of await noticeRecipients(db, program.id)) {
+        const p = person.preferences;
+        if (!wantsDigest(p) || hour < p.digestHour || (p.workingDaysOnly && !calendar.dayStatus(day).open)) continue;
+        due.push({ userId: person.userId, programId: program.id, day });
+      }
+      return 0;
+    },
+    onError && ((err, program) => onError(err, { programId: program.id })),
+  );
   const coveredUntil = new Date(now.getTime() - SETTLE_MS);
   return sumIsolated(
     due,

@@ -40,7 +40,7 @@ describe('advisories over HTTP: draft, preview, publish, revise, and every publi
     const dir = mkdtempSync(path.join(tmpdir(), 'embargo-adv-'));
     const configFile = path.join(dir, 'embargo.config.json');
     writeFileSync(configFile, JSON.stringify({ programs: [{ ...demoProgram, cveNumberingAuthority: { orgId: CNA_ORG }, csaf: csafSettings }] }));
-    t = await startTestApp('pglite', { EMBARGO_CONFIG: configFile });
+    t = await startTestApp(undefined, { EMBARGO_CONFIG: configFile });
     const l = await makeStaff(t.ctx.db, 'lead', 'Lee Lead');
     leadId = l.id;
     lead = await Client.signedIn(t.app, l);

@@ -158,7 +158,7 @@ for (const kind of await databaseKinds()) {
 describe('a multipart body larger than any valid form, on a real socket', () => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp('pglite'); // 2 files of 4 KB: the largest valid form is about 2 MB of text
+    t = await startTestApp(); // 2 files of 4 KB: the largest valid form is about 2 MB of text
   });
   after(async () => {
     await t?.close();
@@ -195,7 +195,7 @@ function firstFieldOfMultipartForms(html: string): (string | undefined)[] {
 describe('multipart forms in the pages', () => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp('pglite');
+    t = await startTestApp();
   });
   after(async () => {
     await t?.close();

@@ -18,7 +18,7 @@ describe('public routes', () => {
   let t: TestApp;
   before(async () => {
     // debug: every request is logged (at info only errors are), so the redaction of URLs shows.
-    t = await startTestApp('pglite', { EMBARGO_LOG_LEVEL: 'debug' });
+    t = await startTestApp(undefined, { EMBARGO_LOG_LEVEL: 'debug' });
   });
   after(async () => {
     await t.close();

@@ -67,5 +67,30 @@ for (const kind of await databaseKinds()) {
       assert.deepEqual(history.map((h) => [h.result, h.to_address]), [['sent', 'ada@example.org']]);
       assert.equal((await t.db.selectFrom('jobs').select('id').where('kind', '=', 'sla-sweep').where('state', '=', 'pending').execute()).length, 1, 'and the next sweep is queued');
     });
+
+    it('forgets unconfirmed subscriptions whose link expired, even when their own forget job gave up', async () => {
+      const program = await t.db.selectFrom('programs').select('id').executeTakeFirstOrThrow();
+      const subscriber = (id: string, confirmedAt: Date | null, expiresAt: Date | null) => ({
+        id,
+        program_id: program.id,
+        email_hash: randomBytes(32),
+        data_key: randomBytes(60),
+        email_sealed: randomBytes(40),
+        confirmed_at: confirmedAt,
+        confirm_token_hash: expiresAt ? randomBytes(32) : null,
+        confirm_expires_at: expiresAt,
+        all_products: true,
+        unsubscribe_token_hash: randomBytes(32),
+      });
+      const [expired, waiting, confirmed] = ['0b6d7a52-0000-4000-8000-000000000001', '0b6d7a52-0000-4000-8000-000000000002', '0b6d7a52-0000-4000-8000-000000000003'];
+      await t.db.insertInto('subscribers').values([subscriber(expired, null, ago(DAY)), subscriber(waiting, null, ahead(DAY)), subscriber(confirmed, ago(2 * DAY), null)]).execute();
+      // No forget-unconfirmed-subscribers job is pending: the one the request queued ran out of attempts.
+      await t.db.deleteFrom('jobs').where('kind', '=', 'forget-unconfirmed-subscribers').execute();
+      await t.db.deleteFrom('jobs').where('kind', '=', 'sla-sweep').where('state', '=', 'pending').execute();
+      await scheduleSlaSweep(t.db, ago(1000));
+      await m.worker.drain();
+      const left = (await t.db.selectFrom('subscribers').select('id').where('id', 'in', [expired, waiting, confirmed]).orderBy('id').execute()).map((s) => s.id);
+      assert.deepEqual(left, [waiting, confirmed], 'the expired unconfirmed one is gone; the rest stay');
+    });
   });
 }

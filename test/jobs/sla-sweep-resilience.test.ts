@@ -100,5 +100,21 @@ for (const kind of await databaseKinds()) {
       assert.deepEqual(sweeps.map((s) => s.state), ['done', 'pending']);
       assert.ok(logLines.some((l) => l.includes('clock source unavailable') && l.includes('"level":50')));
     });
+
+    it('with the handlers as production wires them, the queued next sweep really runs and queues the one after', async () => {
+      await t.db.deleteFrom('jobs').execute();
+      await scheduleSlaSweep(t.db, new Date(Date.now() - 1000));
+      // createJobHandlers unchanged: the composite sweep (SLA, disclosure and CRA passes, team digests, housekeeping).
+      const worker = createWorker({ db: t.db, handlers: createJobHandlers(ctx), logger: ctx.logger });
+      await worker.drain();
+      const sweeps = await t.db.selectFrom('jobs').select(['id', 'state']).where('kind', '=', 'sla-sweep').orderBy('id').execute();
+      assert.deepEqual(sweeps.map((s) => s.state), ['done', 'pending']);
+      // Fifteen minutes later, as far as the queue can tell.
+      await t.db.updateTable('jobs').set({ run_at: new Date(Date.now() - 1000) }).where('id', '=', sweeps[1]!.id).execute();
+      await worker.drain();
+      const later = await t.db.selectFrom('jobs').select(['id', 'state', 'attempts']).where('kind', '=', 'sla-sweep').orderBy('id').execute();
+      assert.deepEqual(later.map((s) => s.state), ['done', 'done', 'pending'], 'the second sweep ran and queued a third');
+      assert.equal(later[1]!.attempts, 1, 'the second sweep succeeded at once');
+    });
   });
 }

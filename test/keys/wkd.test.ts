@@ -27,7 +27,7 @@ describe('Web Key Directory', () => {
   let t: TestApp;
   let gpg: Gpg;
   before(async () => {
-    t = await startTestApp('pglite', { EMBARGO_BASE_URL: 'http://127.0.0.1:3000' });
+    t = await startTestApp(undefined, { EMBARGO_BASE_URL: 'http://127.0.0.1:3000' });
     await ensureProgramKeys(t.ctx.db, t.ctx.secret, ['example'], t.ctx.logger);
     gpg = new Gpg();
   });
@@ -80,7 +80,7 @@ describe('Web Key Directory', () => {
   });
 
   it('serves the direct method on the base URL host whatever the Host header', async () => {
-    const https = await startTestApp('pglite', { EMBARGO_BASE_URL: 'https://example.com' });
+    const https = await startTestApp(undefined, { EMBARGO_BASE_URL: 'https://example.com' });
     try {
       await ensureProgramKeys(https.ctx.db, https.ctx.secret, ['example'], https.ctx.logger);
       assert.equal((await https.app.inject({ url: wkdPath('security@example.com') })).statusCode, 200);

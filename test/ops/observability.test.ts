@@ -9,6 +9,7 @@ import { attachmentFor, submitThroughForm } from '../backup/backup-helpers.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { freePort, startEmbargo, type EmbargoProcess } from '../helpers/embargo-process.ts';
 import { swaks } from '../mail/mail-helpers.ts';
+import { startSmtpSink } from '../helpers/smtp-sink.ts';
 
 /** The value of one sample in Prometheus' text format, e.g. sample(text, 'embargo_reports{channel="web"}'). */
 function sample(text: string, series: string): number | undefined {
@@ -24,12 +25,17 @@ describe('what operators watch', () => {
     let metricsUrl: string;
     let smtpPort: number;
     let trackingPath: string;
+    let sink: Awaited<ReturnType<typeof startSmtpSink>>;
 
     before(async () => {
       const metricsPort = await freePort();
       smtpPort = await freePort();
       metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-      server = await startEmbargo({ env: { EMBARGO_METRICS_LISTEN: `127.0.0.1:${metricsPort}`, EMBARGO_SMTP_LISTEN: `127.0.0.1:${smtpPort}`, EMBARGO_TRUST_PROXY: 'true' } });
+      sink = await startSmtpSink();
+      sink.failNext(1); // the first mail to a reporter fails (451), the next one goes out
+      server = await startEmbargo({
+        env: { EMBARGO_METRICS_LISTEN: `127.0.0.1:${metricsPort}`, EMBARGO_SMTP_LISTEN: `127.0.0.1:${smtpPort}`, EMBARGO_TRUST_PROXY: 'true', EMBARGO_SMTP_URL: sink.url, EMBARGO_SMTP_TIMEOUT_SECONDS: '5' },
+      });
       const submitted = await submitThroughForm(server.baseUrl, 1, attachmentFor(1));
       assert.equal(submitted.status, 303);
       trackingPath = new URL(submitted.location!, server.baseUrl).pathname;
@@ -40,6 +46,7 @@ describe('what operators watch', () => {
     after(async () => {
       await server?.stop();
       server?.removeFiles();
+      await sink?.close();
     });
 
     it('answers /readyz with the database, the schema and the worker all fine', async () => {
@@ -62,9 +69,23 @@ describe('what operators watch', () => {
       assert.equal(sample(text, 'embargo_reports{channel="web"}'), 1);
       assert.equal(sample(text, 'embargo_smtp_sessions_total'), 1);
       assert.equal(sample(text, 'embargo_smtp_messages_total{outcome="stored"}'), 1);
-      assert.match(text, /^embargo_jobs\{kind="[a-z-]+",state="(done|pending|running)"\} \d+$/m);
+      assert.match(text, /^embargo_jobs\{kind="[a-z-]+",state="(done|pending|running|failed)"\} \d+$/m);
       assert.ok((sample(text, 'embargo_worker_heartbeat_age_seconds') ?? 99) < 60);
       assert.match(text, /^embargo_process_resident_memory_bytes \d+/m);
+    });
+
+    it('counts outgoing mail by kind and result: the receipt the relay refused once, and the one it took', async () => {
+      let text = '';
+      const value = (series: string) => sample(text, series) ?? 0;
+      for (let i = 0; i < 150; i++) {
+        text = await (await fetch(metricsUrl)).text();
+        if (value('embargo_mail_sent_total{kind="reporter",result="failed"}') >= 1 && value('embargo_mail_sent_total{kind="reporter",result="sent"}') >= 1) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.equal(value('embargo_mail_sent_total{kind="reporter",result="failed"}'), 1, text.split('\n').filter((l) => l.includes('mail')).join('\n'));
+      assert.ok(value('embargo_mail_sent_total{kind="reporter",result="sent"}') >= 1);
+      assert.ok(sink.mails.length >= 1, 'the relay really has it');
+      assert.equal(sample(text, 'embargo_mail_sent_total{kind="party",result="sent"}'), 0, 'kinds not sent yet are shown at 0');
     });
 
     it('logs JSON lines when stdout is not a terminal, and no per-request lines at info level', () => {

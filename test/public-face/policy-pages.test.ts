@@ -17,7 +17,7 @@ function text(html: string): string {
 
 describe('example programs render their promises with the numbers from their settings', () => {
   it('gateway-vendor: 3 business days, safe harbor, confidentiality, credit, PGP contact, thanks page', async () => {
-    const t = await startTestApp('pglite', example('gateway-vendor'));
+    const t = await startTestApp(undefined, example('gateway-vendor'));
     try {
       const c = new Client(t.app);
       const policy = text((await c.get('/policy')).body);
@@ -40,7 +40,7 @@ describe('example programs render their promises with the numbers from their set
   });
 
   it('fraud-platform: 1 business day, guiding principles, early customer notification, no bounty', async () => {
-    const t = await startTestApp('pglite', example('fraud-platform'));
+    const t = await startTestApp(undefined, example('fraud-platform'));
     try {
       const c = new Client(t.app);
       const policy = text((await c.get('/policy')).body);

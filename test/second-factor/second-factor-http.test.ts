@@ -281,7 +281,7 @@ describe('staff second factor over HTTP', () => {
 describe('EMBARGO_REQUIRE_SECOND_FACTOR=true', () => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp('pglite', { EMBARGO_REQUIRE_SECOND_FACTOR: 'true' });
+    t = await startTestApp(undefined, { EMBARGO_REQUIRE_SECOND_FACTOR: 'true' });
   });
   after(async () => {
     await t.close();

@@ -2,8 +2,9 @@ import type { AppContext } from '../../context.ts';
 import type { JobHandler } from '../../jobs/worker.ts';
 import { unseal } from '../../mail/seal.ts';
 import { accountLinkPath, LINK_HOURS, LINK_TOKEN_PURPOSE } from './account-links.ts';
+import { countMail } from '../../mail/count-mail.ts';
 
-type MailContext = Pick<AppContext, 'db' | 'config' | 'logger' | 'mailer' | 'secret'>;
+type MailContext = Pick<AppContext, 'db' | 'config' | 'logger' | 'mailer' | 'secret' | 'metrics'>;
 
 /**
  * The 'staff-account-mail' job: an invitation or a password reset link to its
@@ -51,11 +52,8 @@ export function staffAccountJobHandlers(ctx: MailContext): { 'staff-account-mail
                 'Setting a new password signs you out everywhere. If you did not expect this, tell your administrator.',
               ],
             };
-      await ctx.mailer.send({
-        to: link.email,
-        subject: mail.subject,
-        text: [`Hello ${link.display_name},`, '', ...mail.lines, '', '-- ', `Embargo at ${ctx.config.baseUrl}`].join('\n'),
-      });
+      const text = [`Hello ${link.display_name},`, '', ...mail.lines, '', '-- ', `Embargo at ${ctx.config.baseUrl}`].join('\n');
+      await countMail(ctx.metrics, 'account', () => ctx.mailer!.send({ to: link.email, subject: mail.subject, text }));
       ctx.logger.info({ jobId: job.id, purpose: link.purpose }, 'staff account link mailed');
       // Sent: a dump taken later holds no working link. (A failure threw above and keeps it for the retry.)
       await scrub();

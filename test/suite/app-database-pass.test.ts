@@ -1,0 +1,62 @@
+// No HTTP-level test file may escape the PostgreSQL pass of scripts/test.mjs: every file that
+// starts the app either runs in that pass (the app on the default database), runs both databases
+// itself (a databaseKinds() loop), or says in a comment why it needs one database only.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { appCalls, FIXED_MARKER, runsOnDefaultApp } from '../../scripts/app-database-pass.mjs';
+import { repoRoot } from '../helpers/embargo-process.ts';
+
+/** This file: its examples below are strings, not calls. */
+const SELF = 'test/suite/app-database-pass.test.ts';
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const p = path.join(dir, entry);
+    if (statSync(p).isDirectory()) return testFiles(p);
+    return /\.test\.tsx?$/.test(entry) ? [path.relative(repoRoot, p)] : [];
+  });
+}
+
+/** The files scripts/test.mjs runs a second time with the app on PostgreSQL, asked from the script itself. */
+function postgresPass(): Set<string> {
+  const r = spawnSync(process.execPath, ['scripts/test.mjs', '--list-postgres-pass'], { cwd: repoRoot, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return new Set(r.stdout.split('\n').filter(Boolean));
+}
+
+describe('HTTP-level test files and the PostgreSQL pass', () => {
+  it('every file that starts the app runs on PostgreSQL too: in the second pass, in a databaseKinds() loop, or with a stated reason', () => {
+    const pass = postgresPass();
+    const files = testFiles(path.join(repoRoot, 'test')).filter((f) => f !== SELF && readFileSync(path.join(repoRoot, f), 'utf8').includes('startTestApp'));
+    assert.ok(files.length > 50, `found only ${files.length} files that start the app`);
+    const problems: string[] = [];
+    for (const f of files) {
+      const source = readFileSync(path.join(repoRoot, f), 'utf8');
+      if (/startTestApp\s+as\b/.test(source)) problems.push(`${f}: imports startTestApp under another name, which the selection cannot follow`);
+      const calls = appCalls(source);
+      if (calls.length === 0) problems.push(`${f}: mentions startTestApp but no call was found`);
+      for (const c of calls) if (c.kind === 'unknown') problems.push(`${f}:${c.line}: ${c.reason}`);
+      if (calls.some((c) => c.kind === 'default') && !pass.has(f)) problems.push(`${f}: starts the app on the default database but is not in the PostgreSQL pass`);
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  it('the selection sees the calls the old regex missed, and refuses an unexplained fixed kind', () => {
+    assert.ok(runsOnDefaultApp(`t = await startTestApp(undefined, { EMBARGO_BASE_URL: baseUrl });`));
+    assert.ok(runsOnDefaultApp(`t = await startTestApp(undefined, {}, (app) => {`));
+    assert.ok(runsOnDefaultApp(`t = await startTestApp();`));
+    assert.ok(runsOnDefaultApp(`t = await startTestApp(defaultAppDatabase(), { A: 'b' });`));
+    assert.ok(runsOnDefaultApp(`t = await startTestApp(\n  undefined,\n  {},\n);`));
+    assert.equal(appCalls(`const t = await startTestApp('pglite', example('x'));`)[0]!.kind, 'unknown');
+    assert.equal(appCalls(`const t = await startTestApp('postgres');`)[0]!.kind, 'unknown');
+    assert.equal(appCalls(`// ${FIXED_MARKER} renders only, nothing stored\nconst t = await startTestApp('pglite');`)[0]!.kind, 'fixed');
+    const looped = `for (const kind of await databaseKinds()) {\n  t = await startTestApp(kind);\n}`;
+    assert.deepEqual(appCalls(looped).map((c) => c.kind), ['loop']);
+    assert.equal(runsOnDefaultApp(looped), false);
+    assert.equal(appCalls(`t = await startTestApp(kind);`)[0]!.kind, 'unknown', 'a variable with no databaseKinds() loop');
+    assert.equal(appCalls(`t = await startTestApp(\n  kind,\n);`)[0]!.kind, 'unknown');
+  });
+});
