@@ -79,6 +79,8 @@ export const EXPECTED: Record<string, Outcome[]> = {
   'POST /staff/reports/:ref/cra/:caseId/submissions': ['login', 404, 404, 404, 404, 404, 403, 'login'],
   'POST /staff/reports/:ref/cra/:caseId/drafts/:step': ['login', 404, 404, 404, 404, 404, 403, 'login'],
   'GET /staff/reports/:ref/cra/:caseId/drafts/:file': ['login', 404, 404, 404, 404, 404, 403, 'login'],
+  'GET /staff/cra/incidents/new': ['login', 'ok', 'ok', 403, 403, 'ok', 'ok', 'login'],
+  'POST /staff/cra/incidents': ['login', 'ok', 'ok', 403, 403, 'ok', 'ok', 'login'],
   'POST /staff/reports/:ref/cra/inform-users': ['login', 'ok', 'ok', 'ok', 'ok', 404, 403, 'login'],
   'POST /staff/reports/:ref/cra/publish-advisory': ['login', 'ok', 'ok', 403, 403, 404, 403, 'login'],
   'POST /staff/reports/:ref/cra/early-notice': ['login', 'ok', 'ok', 403, 403, 404, 403, 'login'],

@@ -273,4 +273,43 @@ describe('CRA Article 14 over HTTP: panel, CRA screen, Due view, API, exports', 
     assert.match(rp.body, new RegExp(`Lia Lead sent a TLP:AMBER early customer notice about example-cloud to ${subscribers} subscriber`));
     assert.match(rp.body, new RegExp(`Lia Lead published advisory ${adv.publicId}\\.`));
   });
+  it('a lead records a severe incident nobody reported, from the Due view: a new report marked at once; a triager cannot', async () => {
+    const program = await demo(t.ctx.db);
+    const zone = program.config.calendar.timeZone;
+    const lead = await makeStaff(t.ctx.db, 'lead', 'Ines Lead');
+    const l = await Client.signedIn(t.app, lead);
+    const due = await l.get('/staff/reports/due');
+    assert.match(due.body, /href="\/staff\/cra\/incidents\/new"/);
+    const form = await l.get('/staff/cra/incidents/new');
+    assert.equal(form.statusCode, 200);
+    assert.match(form.body, new RegExp(`<option value="${program.id}:example-cloud"`));
+    const fields = { _csrf: Client.csrf(form.body), product: `${program.id}:example-cloud`, title: 'Build <b>server</b> compromised', description: 'Signing keys may have leaked.', awareAt: toLocalInput(new Date(Date.now() - 2 * 3_600_000), zone) };
+    // Refused input comes back as typed.
+    const bad = await l.postForm('/staff/cra/incidents', { ...fields, awareAt: toLocalInput(new Date(Date.now() + 86_400_000), zone) });
+    assert.equal(bad.statusCode, 422);
+    assert.match(bad.body, /This moment is in the future/);
+    assert.match(bad.body, /value="Build &lt;b>server&lt;\/b> compromised"/);
+    const created = await l.postForm('/staff/cra/incidents', fields);
+    assert.equal(created.statusCode, 303);
+    const ref = /^\/staff\/reports\/([A-Z]+-\d{4}-\d+)\/cra\?done=incident$/.exec(String(created.headers.location))?.[1];
+    assert.ok(ref, String(created.headers.location));
+    const cra = await l.get(created.headers.location as string);
+    assert.match(cra.body, /Recorded: a new report for the incident/);
+    assert.match(cra.body, /<h2 id="cra-[0-9a-f-]+">Severe incident<\/h2>/);
+    assert.match(cra.body, /Incident notification/);
+    const rp = await l.get(`/staff/reports/${ref}`);
+    assert.match(rp.body, /by the team \(an incident record, no reporter\)/);
+    assert.match(rp.body, /Ines Lead recorded this report for an incident \(no reporter\)\./);
+    assert.match(rp.body, /Ines Lead marked this report for EU CRA reporting/);
+    const token = await makeApiToken(t.ctx.db, ['reports:read']);
+    const api = await apiClient(t, token.token).get(`/api/v1/reports/${ref}`);
+    assert.equal(api.json.channel, 'staff');
+    assert.equal(api.json.cra[0].kind, 'severe-incident');
+
+    const tr = await Client.signedIn(t.app, await makeStaff(t.ctx.db, 'triager'));
+    assert.doesNotMatch((await tr.get('/staff/reports/due')).body, /incidents\/new/);
+    assert.equal((await tr.get('/staff/cra/incidents/new')).statusCode, 403);
+    const trCsrf = Client.csrf((await tr.get('/staff/reports/due')).body);
+    assert.equal((await tr.postForm('/staff/cra/incidents', { ...fields, _csrf: trCsrf })).statusCode, 403);
+  });
 });

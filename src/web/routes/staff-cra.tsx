@@ -31,6 +31,7 @@ type Body = { Body: Record<string, string> };
 
 const DONE: Record<string, string> = {
   marked: 'Marked. The Article 14 clocks run from when the team became aware.',
+  incident: 'Recorded: a new report for the incident, marked as a severe incident. The Article 14 clocks run from when the team became aware.',
   aware: 'Corrected: every clock counts from the new moment.',
   measure: 'Saved: the final report is due 14 days after the measure became available.',
   submission: 'Submission recorded; that step’s clock stopped.',
