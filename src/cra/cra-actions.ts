@@ -35,16 +35,24 @@ export async function markCraCase(db: Db, args: { actor: StaffActor; reportId: s
   refuseFuture(args.awareAt, now, 'awareAt');
   return db.transaction().execute(async (trx) => {
     await lockForDecision(trx, args.actor, args.reportId);
-    const existing = await trx.selectFrom('cra_cases').select('id').where('report_id', '=', args.reportId).where('kind', '=', args.kind).executeTakeFirst();
-    if (existing) throw new ValidationError({ kind: 'This report is already marked so; its clocks are running.' }, 'Nothing was changed.');
-    const id = randomUUID();
-    await trx.insertInto('cra_cases').values({ id, report_id: args.reportId, kind: args.kind, aware_at: args.awareAt, marked_by: args.actor.userId }).execute();
-    await recordEvent(trx, {
-      reportId: args.reportId, actor: { kind: 'staff', id: args.actor.userId }, type: 'cra-marked',
-      data: { kind: args.kind, awareAt: args.awareAt.toISOString() }, reporterVisible: false,
-    });
-    return { caseId: id };
+    return insertCraCase(trx, args);
   });
+}
+
+/**
+ * The mark itself, in the caller's transaction, once the report is locked and
+ * the actor authorized: markCraCase, and a new incident record (src/cra/record-incident.ts).
+ */
+export async function insertCraCase(trx: Parameters<typeof lockReportState>[0], args: { actor: StaffActor; reportId: string; kind: CraKind; awareAt: Date }): Promise<{ caseId: string }> {
+  const existing = await trx.selectFrom('cra_cases').select('id').where('report_id', '=', args.reportId).where('kind', '=', args.kind).executeTakeFirst();
+  if (existing) throw new ValidationError({ kind: 'This report is already marked so; its clocks are running.' }, 'Nothing was changed.');
+  const id = randomUUID();
+  await trx.insertInto('cra_cases').values({ id, report_id: args.reportId, kind: args.kind, aware_at: args.awareAt, marked_by: args.actor.userId }).execute();
+  await recordEvent(trx, {
+    reportId: args.reportId, actor: { kind: 'staff', id: args.actor.userId }, type: 'cra-marked',
+    data: { kind: args.kind, awareAt: args.awareAt.toISOString() }, reporterVisible: false,
+  });
+  return { caseId: id };
 }
 
 async function lockCase(trx: Parameters<typeof lockReportState>[0], actor: StaffActor, caseId: string) {

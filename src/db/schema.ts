@@ -17,7 +17,8 @@ type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export type Role = 'admin' | 'lead' | 'triager' | 'viewer';
-export type Channel = 'web' | 'email' | 'api';
+/** How a report came in; 'staff': recorded by the team itself for a severe incident (src/cra/record-incident.ts), no reporter. */
+export type Channel = 'web' | 'email' | 'api' | 'staff';
 export type CreditPreference = 'name' | 'handle' | 'anonymous' | 'none';
 export type EventType =
   | 'submitted' | 'state-changed' | 'assigned' | 'reporter-replied' | 'staff-replied' | 'note-added' | 'credit-changed'

@@ -9,11 +9,12 @@ export type PolicyAcceptance =
 /**
  * Whether a channel shows the reporter the policy before they submit: the web
  * form does (and requires the box), the API requires the platform to assert
- * the reporter accepted it; a mail arrives with no policy ever shown.
+ * the reporter accepted it; a mail arrives with no policy ever shown, and a
+ * record the team makes for an incident has no reporter to show it to.
  * submitReport applies this, so no adapter can claim an acceptance.
  */
 export function channelShowsPolicy(channel: Channel): boolean {
-  return channel !== 'email';
+  return channel !== 'email' && channel !== 'staff';
 }
 
 /** The acceptance a report records, from its stored columns. */

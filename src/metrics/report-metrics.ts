@@ -5,7 +5,7 @@ import { OPEN_STATES, RESOLVED_STATES, type ReportState } from '../domain/lifecy
 import { loadReportClocks } from '../sla/report-clocks.ts';
 import { CLOCK_LABELS, type ClockName } from '../sla/sla-clocks.ts';
 
-export const CHANNELS: readonly Channel[] = ['web', 'email', 'api'];
+export const CHANNELS: readonly Channel[] = ['web', 'email', 'api', 'staff'];
 export const OUTCOMES = ['open', 'resolved', 'rejected'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'none', 'unscored'] as const;
@@ -84,7 +84,7 @@ export async function loadMetrics(db: Db, programIds: readonly string[], now = n
   for (let i = 0; i < 12; i++) {
     const d = new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth() + i, 1));
     const month = d.toISOString().slice(0, 7);
-    months.push({ month, byChannel: { web: 0, email: 0, api: 0 }, byOutcome: { open: 0, resolved: 0, rejected: 0 } });
+    months.push({ month, byChannel: { web: 0, email: 0, api: 0, staff: 0 }, byOutcome: { open: 0, resolved: 0, rejected: 0 } });
   }
   for (const r of monthly) {
     const row = months.find((m) => m.month === r.month);

@@ -67,7 +67,7 @@ export function createMetrics(db: Db): Metrics {
         }
       },
     });
-  gauge('embargo_reports', 'Reports stored, by the channel they came through (web, mail, api)', ['channel'], (g, f) => f.reports.forEach((r) => g.set({ channel: r.channel }, r.n)));
+  gauge('embargo_reports', 'Reports stored, by the channel they came through (web, email, api, staff)', ['channel'], (g, f) => f.reports.forEach((r) => g.set({ channel: r.channel }, r.n)));
   gauge('embargo_jobs', 'Background jobs by kind and state', ['kind', 'state'], (g, f) => f.jobs.forEach((r) => g.set({ kind: r.kind, state: r.state }, r.n)));
   gauge('embargo_job_oldest_pending_age_seconds', 'Age of the oldest job due and not yet run, by kind', ['kind'], (g, f) => f.oldest.forEach((r) => g.set({ kind: r.kind }, r.age)));
   gauge('embargo_mail_deliveries', 'Attempts to mail reporters, as recorded in mail_deliveries, by result (sent, failed, rejected, skipped); all mail kinds: embargo_mail_sent_total', ['result'], (g, f) => f.mail.forEach((r) => g.set({ result: r.result }, r.n)));

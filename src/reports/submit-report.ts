@@ -63,6 +63,8 @@ export async function submitReport(
      * an update after it (recordAssessment); a quarantined report also gets its staff-only event.
      */
     assessment?: SubmissionAssessment;
+    /** A report the team records itself (channel 'staff'): the staff member, not a reporter, is the submission's actor. */
+    submittedBy?: string;
   },
 ): Promise<SubmittedReport> {
   const { program, input, files, channel } = args;
@@ -129,10 +131,10 @@ export async function submitReport(
       .returning('id')
       .executeTakeFirstOrThrow();
     await storeAttachments(trx, vault, reportKey(vault, { id, data_key: sealed.data_key }), report.id, null, files);
-    if (args.reporterKey) await storeReporterKey(trx, vault, report.id, args.reporterKey, channel);
+    if (args.reporterKey && channel !== 'staff') await storeReporterKey(trx, vault, report.id, args.reporterKey, channel);
     const submittedEvent = await recordEvent(trx, {
       reportId: report.id,
-      actor: { kind: 'reporter' },
+      actor: args.submittedBy ? { kind: 'staff', id: args.submittedBy } : { kind: 'reporter' },
       type: 'submitted',
       data: { channel, policyVersion: program.policy.version, policyShown, attachments: files.length },
       reporterVisible: true,

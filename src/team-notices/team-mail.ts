@@ -8,7 +8,7 @@ import { staffMailText, staffReportUrl } from '../mail/staff-mail.ts';
 import { programSla } from '../sla/report-clocks.ts';
 import { noticeRecipients } from './team-members.ts';
 
-const CHANNEL_WORDS: Record<Channel, string> = { web: 'through the web form', email: 'by e-mail', api: 'through the API' };
+const CHANNEL_WORDS: Record<Channel, string> = { web: 'through the web form', email: 'by e-mail', api: 'through the API', staff: 'recorded by the team (an incident, no reporter)' };
 
 /** Where each person chooses what they hear about (the account page's section). */
 export const preferencesNote = (baseUrl: string) => `Choose what you hear about on ${baseUrl}/staff/account#notifications`;

@@ -31,6 +31,7 @@ import { registerStaffPasskeyRoutes } from './routes/staff-passkeys.tsx';
 import { registerStaffCannedRoutes } from './routes/staff-canned.tsx';
 import { registerStaffBulkRoutes } from './routes/staff-bulk.tsx';
 import { registerStaffQuarantineRoutes } from './routes/staff-quarantine.tsx';
+import { registerStaffCraIncidentRoutes } from './routes/staff-cra-incident.tsx';
 import { registerStaffDueRoutes } from './routes/staff-due.tsx';
 import { registerStaffInboxRoutes } from './routes/staff-inbox.tsx';
 import { registerStaffMetricsRoutes } from './routes/staff-metrics.tsx';
@@ -125,6 +126,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
   registerStaffPasskeyRoutes(app, ctx);
   registerStaffInboxRoutes(app, ctx);
   registerStaffDueRoutes(app, ctx);
+  registerStaffCraIncidentRoutes(app, ctx);
   registerStaffQuarantineRoutes(app, ctx);
   registerStaffBulkRoutes(app, ctx);
   registerStaffReportRoutes(app, ctx, bundles);

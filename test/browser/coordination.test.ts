@@ -2,8 +2,10 @@
  * Multi-party coordination in a real browser, without JavaScript: an admin
  * invites a vendor from the report page, the invitation arrives by SMTP, the
  * vendor walks through its private page (status, fix date, a message, another
- * disclosure date), the team reads it, then revokes the vendor and its link
- * stops working. Screenshots: test-output/screenshots/70-party-page.png, 71-coordination-group.png.
+ * disclosure date), the team reads it; a second party is invited and does not
+ * see a message written to the first; the reporter chooses to be named; the
+ * reporter can agree to the team's date only once the engaged party accepted
+ * it; then the team revokes the first party and its link stops working. Screenshots: test-output/screenshots/70-party-page.png, 71-coordination-group.png.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -33,6 +35,17 @@ describe('an invited party’s page in a real browser', { timeout: 240_000 }, ()
     await sink?.close();
   });
 
+  /** The private link of the invitation the worker mailed to `address` through the SMTP relay. */
+  async function linkMailedTo(address: string): Promise<string> {
+    for (let i = 0; i < 100; i++) {
+      const mail = sink.mails.find((m) => m.to.includes(address));
+      const link = mail && PARTY_LINK.exec(mail.raw.replace(/=\r\n/g, ''))?.[1];
+      if (link) return link;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return assert.fail(`no invitation with a private link reached ${address}`);
+  }
+
   it('invites by mail, lets the party answer without JavaScript, and revoking ends its access', async () => {
     const researcher = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
     await researcher.goto(server.baseUrl + '/report');
@@ -45,8 +58,10 @@ describe('an invited party’s page in a real browser', { timeout: 240_000 }, ()
       steps: 'Upload the attached PNG as an avatar.',
       impact: 'Remote code execution in the thumbnail worker.',
     });
+    await researcher.locator('input[name="reporterName"]').fill('Grace Hopper');
     await researcher.getByRole('button', { name: 'Send report' }).click();
     const reference = (await researcher.locator('strong.reference').first().innerText()).trim();
+    const trackingUrl = researcher.url().split('?')[0]!;
 
     const staff = await (await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } })).newPage();
     const [, setupPath] = await waitForLog(server, /(\/staff\/setup\/[A-Za-z0-9_-]{43})/);
@@ -63,13 +78,7 @@ describe('an invited party’s page in a real browser', { timeout: 240_000 }, ()
     await staff.getByRole('button', { name: 'Invite by e-mail' }).click();
     await staff.getByText('Party invited; its private link is on its way by e-mail.').waitFor();
 
-    // The worker mails the invitation through the SMTP relay.
-    let link: string | undefined;
-    for (let i = 0; i < 100 && !link; i++) {
-      link = PARTY_LINK.exec(sink.mails.map((m) => m.raw.replace(/=\r\n/g, '')).join('\n'))?.[1];
-      if (!link) await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.ok(link, 'the invitation arrived with the private link');
+    const link = await linkMailedTo('security@libimg.example');
 
     const party = await (await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1024, height: 900 } })).newPage();
     await party.goto(server.baseUrl + link);
@@ -103,7 +112,64 @@ describe('an invited party’s page in a real browser', { timeout: 240_000 }, ()
     assert.match(group, /Confirmed in libimg 1\.9/);
     assert.match(await staff.locator('.report-thread').innerText(), /Party 1 \(upstream maintainer\) set its status: Engaged, fix expected 2027-01-15\./);
     await staff.locator('#group-coordination').screenshot({ path: path.join(SCREENSHOTS, '71-coordination-group.png') });
-    await staff.getByRole('button', { name: 'Revoke access' }).click();
+
+    // A second party, and a message written to the first party only: the second never sees it.
+    await staff.getByLabel('Organisation or person').fill('Acme PSIRT');
+    await staff.getByLabel('E-mail', { exact: true }).fill('psirt@acme.example');
+    await staff.getByLabel('Role', { exact: true }).selectOption('vendor');
+    await staff.getByRole('button', { name: 'Invite by e-mail' }).click();
+    await staff.getByText('Party invited; its private link is on its way by e-mail.').waitFor();
+    const vendorLink = await linkMailedTo('psirt@acme.example');
+    await staff.goto(url);
+    await staff.locator('#group-coordination > summary').click();
+    const write = staff.locator('form[action$="/parties/messages"]');
+    await write.getByLabel('Message (only the parties ticked read it; the reporter does not)').fill('ONLY-FOR-LIBIMG: the fix is on branch cve-fix.');
+    await write.getByLabel(/Party 1 \(upstream maintainer\), libimg <maintainers>/).check();
+    await write.getByRole('button', { name: 'Send to the parties ticked' }).click();
+    await party.goto(server.baseUrl + link);
+    assert.match(await party.locator('body').innerText(), /ONLY-FOR-LIBIMG: the fix is on branch cve-fix\./);
+    const vendor = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+    await vendor.goto(server.baseUrl + vendorLink);
+    const vendorText = await vendor.locator('body').innerText();
+    assert.match(vendorText, /Heap overflow in the shared image decoder/);
+    assert.doesNotMatch(vendorText, /ONLY-FOR-LIBIMG/, 'a message for another party');
+    assert.doesNotMatch(vendorText, /Grace Hopper/, 'the reporter is not named by default');
+
+    // The reporter chooses to be named on the tracking page; the parties then see the name.
+    await researcher.goto(trackingUrl);
+    await researcher.getByLabel('Yes, they may see my name').check();
+    await researcher.getByRole('button', { name: 'Save this choice' }).click();
+    await researcher.getByText('Your choice was saved.').waitFor();
+    await vendor.reload();
+    assert.match(await vendor.locator('body').innerText(), /Reported by Grace Hopper\./);
+
+    // The team proposes a date: the reporter cannot agree before the engaged party (libimg) accepts it.
+    await staff.goto(url);
+    await staff.locator('#group-disclosure > summary').click();
+    await staff.locator('#staff-disclosureDate').fill('2027-03-02');
+    await staff.locator('#staff-disclosureTime').fill('10:00');
+    await staff.locator('#staff-disclosureTimeZone').fill('Europe/Amsterdam');
+    await staff.getByRole('button', { name: 'Propose to the reporter' }).click();
+    await researcher.goto(trackingUrl);
+    await researcher.getByRole('button', { name: 'I agree to this date' }).click();
+    assert.match(await researcher.locator('body').innerText(), /every engaged party must accept it first/);
+    await party.goto(server.baseUrl + link);
+    await party.getByRole('button', { name: 'Accept this date' }).click();
+    await party.getByText('Your answer to the disclosure date was saved.').waitFor();
+    await researcher.goto(trackingUrl);
+    await researcher.getByRole('button', { name: 'I agree to this date' }).click();
+    await researcher.waitForURL((u) => u.pathname === new URL(trackingUrl).pathname);
+    assert.doesNotMatch(await researcher.locator('body').innerText(), /every engaged party must accept it first/);
+    await staff.goto(url);
+    await staff.locator('#group-disclosure > summary').click();
+    const answers = await staff.locator('#group-disclosure').innerText();
+    assert.match(answers, /Party 1 \(upstream maintainer\), libimg <maintainers>: accepted this date/);
+    assert.match(answers, /Party 2 \(affected vendor\), Acme PSIRT: no answer yet \(invited: not needed for agreement\)/);
+    const row = await staff.locator('.disclosure-panel').innerText();
+    assert.match(row, /agreed/i);
+
+    await staff.locator('#group-coordination > summary').click();
+    await staff.getByRole('button', { name: 'Revoke access' }).first().click();
     await staff.getByText('Party revoked: its link no longer works.').waitFor();
 
     const gone = await party.goto(server.baseUrl + link);

@@ -143,7 +143,11 @@ describe('multi-party coordination', () => {
     assert.ok(mp.body.includes('NOTE-SHARED-WHILE-WRITING'), 'a note shared while writing reaches the party chosen');
     assert.ok(!vp.body.includes('NOTE-SHARED-WHILE-WRITING'), 'and only that party');
     assert.ok(!mp.body.includes('REPORTER-SHARED'));
-    assert.match((await page(lead, report.reference)).body, /opened its page for the first time/);
+    const timeline = (await page(lead, report.reference)).body;
+    assert.match(timeline, /opened its page for the first time/);
+    // The staff timeline says, in English, what was shared with whom (parties by number: their names are sealed).
+    assert.match(timeline, /Tom Triager shared a message of the thread with party 1 \(affected vendor\)\./);
+    assert.match(timeline, /Tom Triager shared a message with party 2 \(upstream maintainer\)\./);
   });
 
   it('the reporter is not named unless they allow it on their tracking page', async () => {
@@ -160,6 +164,8 @@ describe('multi-party coordination', () => {
     vp = await vendor.get(`/party/${vendorToken}`);
     assert.match(vp.body, /Reported by Ada Lovelace/);
     assert.ok(vp.body.includes('The reporter (Ada Lovelace)'), 'shared messages name them too');
+    assert.match((await page(lead, report.reference)).body, /The reporter agreed to be named to the invited parties\./);
+    assert.match((await reporter.get(`/track/${report.trackingToken}`)).body, /You agreed to be named to the other parties\./);
     // Without a CSRF token the choice is refused.
     const forged = await new Client(t.app).postForm(`/track/${report.trackingToken}/coordination-naming`, { named: 'no' });
     assert.equal(forged.statusCode, 403);
@@ -220,6 +226,9 @@ describe('multi-party coordination', () => {
     assert.equal(accept.statusCode, 303);
     staffPage = (await page(lead, report.reference)).body;
     assert.match(staffPage, /Acme &lt;script>Vendor&lt;\/script>: accepted this date/);
+    // The timeline: each answer, in English, with the date answered.
+    assert.match(staffPage, /Party 1 \(affected vendor\) proposed the disclosure date \d{4}-\d{2}-\d{2} 09:00 UTC\./);
+    assert.match(staffPage, /Party 1 \(affected vendor\) accepted the disclosure date \d{4}-\d{2}-\d{2} \d{2}:00 UTC\./);
 
     track = await reporter.get(`/track/${report.trackingToken}`);
     const agreed = await reporter.postForm(`/track/${report.trackingToken}/disclosure-date/agree`, { _csrf: Client.csrf(track.body), seen });

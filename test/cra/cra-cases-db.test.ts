@@ -7,6 +7,8 @@ import { correctAwareAt, markCraCase, recordCraSubmission, setMeasureAvailable }
 import { saveCraDraft } from '../../src/cra/cra-drafts.ts';
 import { craReminderMail } from '../../src/cra/cra-mail.ts';
 import { loadCraView } from '../../src/cra/load-cra-view.ts';
+import { recordSevereIncident } from '../../src/cra/record-incident.ts';
+import { openReport } from '../../src/reports/report-contents.ts';
 import { findReportByReference } from '../../src/reports/read-report.ts';
 import { runSlaSweep } from '../../src/sla-reminders/sla-sweep.ts';
 import { draftAdvisoryFromReport, loadStaffAdvisory, saveDraft } from '../../src/advisories/advisory-store.ts';
@@ -124,6 +126,68 @@ for (const kind of await databaseKinds()) {
       assert.match(n.natureOfVulnerability ?? '', /CVE-2026-4242/);
       assert.match(n.measuresTaken ?? '', /^Fixed in: .+ 4\.2\.2\n\nRotate every API token, then upgrade\.$/);
       assert.equal(view.advisory?.state, 'draft');
+    });
+
+    it('a lead records a severe incident nobody reported: a new report (channel staff, no reporter) marked in one transaction, its clocks running; the sweep reminds and escalates the incident’s steps', async () => {
+      const program = await demo(t.db);
+      const lead = await makeStaff(t.db, 'lead');
+      const triager = await makeStaff(t.db, 'triager');
+      const aware = new Date('2026-12-01T08:00:00Z');
+      const now = new Date('2026-12-01T09:00:00Z');
+      const input = { programId: program.id, product: 'example-cloud', title: 'Build server compromised', description: 'Signing keys may have leaked.', awareAt: aware };
+      const count = async () => Number((await t.db.selectFrom('reports').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      const reportsBefore = await count();
+
+      await assert.rejects(recordSevereIncident({ db: t.db, vault: testVault }, actorOf(triager, program.id, 'triager'), input, now), { code: 'forbidden' });
+      await assert.rejects(recordSevereIncident({ db: t.db, vault: testVault }, actorOf(lead, 'another-program', 'lead'), input, now), { code: 'not_found' });
+      await assert.rejects(recordSevereIncident({ db: t.db, vault: testVault }, actorOf(lead, program.id, 'lead'), { ...input, awareAt: new Date('2026-12-02T00:00:00Z') }, now), { code: 'validation_failed' });
+      await assert.rejects(recordSevereIncident({ db: t.db, vault: testVault }, actorOf(lead, program.id, 'lead'), { ...input, product: 'not-a-product' }, now), { code: 'validation_failed' });
+      await assert.rejects(recordSevereIncident({ db: t.db, vault: testVault }, actorOf(lead, program.id, 'lead'), { ...input, title: 'x' }, now), { code: 'validation_failed' });
+      assert.equal(await count(), reportsBefore, 'nothing stored when refused');
+
+      const created = await recordSevereIncident({ db: t.db, vault: testVault }, actorOf(lead, program.id, 'lead'), input, now);
+      assert.match(created.reference, /^[A-Z]+-2026-\d{4,}$/);
+      const row = await t.db.selectFrom('reports').selectAll().where('id', '=', created.reportId).executeTakeFirstOrThrow();
+      assert.equal(row.channel, 'staff');
+      assert.equal(row.product, 'example-cloud');
+      assert.equal(row.policy_accepted_at, null, 'nobody was shown the policy');
+      const opened = openReport(testVault, row);
+      assert.equal(opened.title, 'Build server compromised');
+      assert.deepEqual([opened.reporter_name, opened.reporter_handle, opened.reporter_email], [null, null, null]);
+      assert.equal(opened.description, 'Signing keys may have leaked.');
+      // The record and its mark: the submission is the lead's, then the mark; both staff-only but the submission.
+      const events = await t.db.selectFrom('report_events').select(['type', 'actor_kind', 'actor_id']).where('report_id', '=', created.reportId).orderBy('id').execute();
+      assert.deepEqual(events.map((e) => [e.type, e.actor_kind, e.actor_id]), [['submitted', 'staff', lead.id], ['cra-marked', 'staff', lead.id]]);
+      const c = await t.db.selectFrom('cra_cases').selectAll().where('report_id', '=', created.reportId).executeTakeFirstOrThrow();
+      assert.equal(c.id, created.caseId);
+      assert.equal(c.kind, 'severe-incident');
+      assert.equal(c.aware_at.toISOString(), aware.toISOString());
+      assert.equal((await t.db.selectFrom('audit_log').select('action').where('report_id', '=', created.reportId).where('action', '=', 'report.cra-marked').execute()).length, 1);
+      const view = await loadCraView(t.db, testVault, (await findReportByReference(t.db, testVault, created.reference))!, program, now);
+      const clocks = view.cases[0]!.clocks;
+      assert.deepEqual(clocks.map((k) => k.state), ['running', 'running', 'running']);
+      assert.equal(clocks[0]!.state === 'running' && clocks[0]!.dueAt.toISOString(), '2026-12-02T08:00:00.000Z');
+
+      // The incident's steps remind like the vulnerability's: the notification submitted 2026-12-03 09:00,
+      // the final report is due a month later (2027-01-03 09:00); near it (a quarter of the month left), then overdue.
+      await recordCraSubmission(t.db, { actor: actorOf(lead, program.id, 'lead'), caseId: c.id, step: 'early-warning', submittedAt: new Date('2026-12-01T10:00:00Z'), channel: 'single-reporting-platform', reference: '', now: new Date('2026-12-01T10:00:00Z') });
+      await recordCraSubmission(t.db, { actor: actorOf(lead, program.id, 'lead'), caseId: c.id, step: 'notification', submittedAt: new Date('2026-12-03T09:00:00Z'), channel: 'single-reporting-platform', reference: '', now: new Date('2026-12-03T09:00:00Z') });
+      const before = await t.db.selectFrom('jobs').select('id').where('kind', '=', 'sla-mail').execute();
+      const reminders = () => t.db.selectFrom('sla_reminders').selectAll().where('report_id', '=', created.reportId).where('clock', 'like', 'cra-%' as never).execute();
+      await runSlaSweep(t.db, new Date('2026-12-20T09:00:00Z'));
+      assert.equal((await reminders()).length, 0, 'not yet near');
+      await runSlaSweep(t.db, new Date('2026-12-28T09:00:00Z'));
+      const near = await reminders();
+      assert.ok(near.length > 0 && near.every((r) => r.clock === 'cra-incident-final-report' && r.threshold === 'near-breach'), JSON.stringify(near.map((r) => [r.clock, r.threshold])));
+      assert.ok(near.some((r) => r.recipient_id === lead.id), 'nobody assigned: the leads are reminded');
+      await runSlaSweep(t.db, new Date('2027-01-03T09:30:00Z'));
+      const all = await reminders();
+      assert.ok(all.some((r) => r.clock === 'cra-incident-final-report' && r.threshold === 'escalation' && r.recipient_id === lead.id), 'escalated to the lead');
+      const jobs = await t.db.selectFrom('jobs').select('id').where('kind', '=', 'sla-mail').execute();
+      // The other reports' SLA clocks remind too: at least one job per CRA reminder.
+      assert.ok(jobs.length - before.length >= all.length);
+      await runSlaSweep(t.db, new Date('2027-01-03T09:45:00Z'));
+      assert.equal((await reminders()).length, all.length, 'once each');
     });
   });
 }

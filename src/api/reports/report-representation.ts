@@ -71,7 +71,7 @@ export const reportSchema = z
     id: z.uuid(),
     reference: z.string().meta({ description: 'Human reference, e.g. EMB-2026-0001; used in every report URL.' }),
     state: z.enum(REPORT_STATES),
-    channel: z.enum(['web', 'email', 'api']),
+    channel: z.enum(['web', 'email', 'api', 'staff']).meta({ description: '"staff": recorded by the team for a severe incident (EU CRA Art. 14(3)); it has no reporter.' }),
     title: z.string(),
     product: z.string().meta({ description: 'Product id from the program, or "other".' }),
     productVersion: z.string(),

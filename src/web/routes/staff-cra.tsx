@@ -14,7 +14,13 @@ import { fromLocalInput } from '../../cra/local-moment.ts';
 import { AppError, NotFoundError, ValidationError } from '../../errors.ts';
 import { loadProgram, type Program } from '../../programs/programs.ts';
 import { chrome, sendHtml } from '../page-context.ts';
-import { CraPage, type CraPageForm } from '../views/cra-page.tsx';
+import { CraPage, type CraInforming, type CraPageForm } from '../views/cra-page.tsx';
+import { publishReportAdvisory } from '../../advisories/publish-report-advisory.ts';
+import { ApprovalPendingError, twoPersonRuleOn } from '../../approvals/second-person.ts';
+import { earlyPublicationCheck } from '../../disclosure/load-disclosure.ts';
+import { earlyNoticeAudience, earlyNoticeClosedReason, typedEarlyNoticeForm } from '../../early-notices/early-notice-audience.ts';
+import { prefillEarlyNotice } from '../../early-notices/early-notice-content.ts';
+import { listEarlyNotices, sendEarlyNotice } from '../../early-notices/send-early-notice.ts';
 import type { CraPanelView } from '../views/cra-panel.tsx';
 import { renderPage } from '../views/layout.tsx';
 import type { ReportPageHelpers } from './staff-triage.tsx';
@@ -25,11 +31,16 @@ type Body = { Body: Record<string, string> };
 
 const DONE: Record<string, string> = {
   marked: 'Marked. The Article 14 clocks run from when the team became aware.',
+  incident: 'Recorded: a new report for the incident, marked as a severe incident. The Article 14 clocks run from when the team became aware.',
   aware: 'Corrected: every clock counts from the new moment.',
   measure: 'Saved: the final report is due 14 days after the measure became available.',
   submission: 'Submission recorded; that step’s clock stopped.',
   draft: 'Draft saved.',
   informed: 'Recorded in the timeline.',
+  published: 'Published: the advisory is public and the subscribers who follow the product are being notified.',
+  'publish-pending': 'The publication waits for another lead or admin to approve it under the two-person rule (Approvals page). Nothing is public yet.',
+  'early-notice': 'Early notice sent: the mails are on their way to the subscribers of the products chosen.',
+  'early-notice-pending': 'The early notice waits for another lead or admin to approve it under the two-person rule (Approvals page). Nothing was sent yet.',
 };
 
 const markSchema = z.object({ kind: z.enum(CRA_KINDS), awareAt: z.string() });
@@ -48,10 +59,27 @@ export async function loadCraPanel(ctx: AppContext, req: FastifyRequest, report:
  * cases' (src/cra/cra-policy.ts); a report the member may not see is "not found".
  */
 export function registerStaffCraRoutes(app: FastifyInstance, ctx: AppContext, page: Pick<ReportPageHelpers, 'auth' | 'visibleReport'>): void {
-  async function show(req: FastifyRequest, reply: FastifyReply, report: Report, status: number, extra: { flash?: { kind: 'error' | 'success'; message: string }; form?: CraPageForm } = {}) {
+  async function show(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    report: Report,
+    status: number,
+    extra: { flash?: { kind: 'error' | 'success'; message: string }; form?: CraPageForm; earlyNoticeValues?: CraInforming['earlyNoticeValues'] } = {},
+  ) {
     const program = await loadProgram(ctx.db, { id: report.program_id });
     if (!program) throw new NotFoundError('This program');
     const view = await loadCraView(ctx.db, ctx.vault, report, program);
+    const notices = await listEarlyNotices(ctx, report.id);
+    const informing: CraInforming = {
+      earlyPublication: view.advisory?.state === 'draft' ? await earlyPublicationCheck(ctx.db, report.id, false) : undefined,
+      twoPersonRule: await twoPersonRuleOn(ctx.db, report.program_id),
+      canSendEarlyNotice: can.sendEarlyNotice(req.staff!, report.program_id),
+      earlyNoticeClosed: earlyNoticeClosedReason(report.state, view.advisory?.state),
+      audience: await earlyNoticeAudience(ctx.db, program),
+      earlyNoticeValues: extra.earlyNoticeValues ?? prefillEarlyNotice(report, program.config),
+      earlyNoticesSent: notices.flatMap((n) => (n.state === 'sent' && n.sentAt ? [{ sentAt: n.sentAt, recipients: n.recipients ?? 0 }] : [])),
+      earlyNoticesWaiting: notices.filter((n) => n.state === 'awaiting-approval').length,
+    };
     const done = (req.query as Record<string, string | undefined>).done;
     const flash = extra.flash ?? (namedMessage(DONE, done) ? { kind: 'success' as const, message: namedMessage(DONE, done)! } : undefined);
     const body = (
@@ -63,6 +91,7 @@ export function registerStaffCraRoutes(app: FastifyInstance, ctx: AppContext, pa
         canDecide={canCra.decide(req.staff!, report)}
         canDraft={canCra.draft(req.staff!, report)}
         canPublish={can.publishAdvisory(req.staff!, report.program_id)}
+        informing={informing}
         csrf={reply.generateCsrf()}
         flash={flash}
         form={extra.form}
@@ -72,9 +101,11 @@ export function registerStaffCraRoutes(app: FastifyInstance, ctx: AppContext, pa
   }
 
   /** A refused form comes back with what was typed and the field messages. */
-  async function refused(req: FastifyRequest, reply: FastifyReply, report: Report, target: string, values: Record<string, string>, err: unknown) {
-    if (err instanceof ValidationError) return show(req, reply, report, 422, { flash: { kind: 'error', message: err.message }, form: { target, values, errors: err.fields } });
-    if (err instanceof AppError && err.status === 403) return show(req, reply, report, 403, { flash: { kind: 'error', message: err.message } });
+  async function refused(req: FastifyRequest, reply: FastifyReply, report: Report, target: string, values: Record<string, string>, err: unknown, earlyNoticeValues?: CraInforming['earlyNoticeValues']) {
+    const keep = earlyNoticeValues ? { earlyNoticeValues } : {};
+    if (err instanceof ValidationError) return show(req, reply, report, 422, { flash: { kind: 'error', message: err.message }, form: { target, values, errors: err.fields }, ...keep });
+    // 409: a refused state (already published, another request waiting for a second person).
+    if (err instanceof AppError && (err.status === 403 || err.status === 409)) return show(req, reply, report, err.status, { flash: { kind: 'error', message: err.message }, ...keep });
     throw err;
   }
 
@@ -196,6 +227,35 @@ export function registerStaffCraRoutes(app: FastifyInstance, ctx: AppContext, pa
       .header('content-security-policy', "default-src 'none'; sandbox")
       .header('cache-control', 'no-store')
       .send(json ? craDraftJson(header, values) : craDraftMarkdown(header, values));
+  });
+
+  // Art. 14(8) from this screen: the advisory editor's publication and the early notice, through their own use cases.
+  app.post<Params & Body>('/staff/reports/:ref/cra/publish-advisory', post, async (req, reply) => {
+    const report = await page.visibleReport(req, req.params.ref);
+    const values = { confirm: String(req.body?.confirm ?? ''), publishEarly: String(req.body?.publishEarly ?? '') };
+    try {
+      await publishReportAdvisory({ db: ctx.db, vault: ctx.vault, baseUrl: ctx.config.baseUrl }, req.staff!, { reportId: report.id, confirm: values.confirm === 'yes', publishEarly: values.publishEarly === 'yes' });
+    } catch (err) {
+      if (err instanceof ApprovalPendingError) return reply.redirect(`${base(report)}?done=publish-pending`, 303);
+      return refused(req, reply, report, 'publish', values, err);
+    }
+    return reply.redirect(`${base(report)}?done=published`, 303);
+  });
+
+  app.post<Params & Body>('/staff/reports/:ref/cra/early-notice', post, async (req, reply) => {
+    const report = await page.visibleReport(req, req.params.ref);
+    const values = typedEarlyNoticeForm(req.body);
+    try {
+      // The confirmation is the form's, as on the early-notice page.
+      if (can.sendEarlyNotice(req.staff!, report.program_id) && values.confirm !== 'yes') {
+        throw new ValidationError({ confirm: 'Tick the box to confirm that this goes to customers outside the team.' }, 'The early notice was not sent.');
+      }
+      await sendEarlyNotice(ctx, req.staff!, { reportId: report.id, input: { ...values } });
+    } catch (err) {
+      if (err instanceof ApprovalPendingError) return reply.redirect(`${base(report)}?done=early-notice-pending`, 303);
+      return refused(req, reply, report, 'early-notice', {}, err, values);
+    }
+    return reply.redirect(`${base(report)}?done=early-notice`, 303);
   });
 
   app.post<Params & Body>('/staff/reports/:ref/cra/inform-users', post, async (req, reply) => {

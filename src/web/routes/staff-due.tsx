@@ -4,6 +4,7 @@ import { visiblePrograms } from '../../auth/policies.ts';
 import type { AppContext } from '../../context.ts';
 import { countInboxTabs } from '../../reports/inbox-counts.ts';
 import { listDueReports } from '../../sla/list-due-reports.ts';
+import { canCra } from '../../cra/cra-policy.ts';
 import { listCraDue } from '../../cra/list-cra-due.ts';
 import { chrome, sendHtml, staffProgram } from '../page-context.ts';
 import { requireStaff } from '../require-staff.ts';
@@ -37,6 +38,7 @@ export function registerStaffDueRoutes(app: FastifyInstance, ctx: AppContext): v
         mine={mine}
         counts={counts}
         digest={{ enabled: me.sla_digest, csrf: reply.generateCsrf(), saved: query.digest === 'saved' }}
+        canRecordIncident={programIds.some((id) => canCra.decide(actor, { program_id: id }))}
         cra={await listCraDue(ctx.db, ctx.vault, { programIds, now, readerId: actor.userId })}
       />
     );

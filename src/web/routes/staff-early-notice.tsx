@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sql } from 'kysely';
 import { can } from '../../auth/policies.ts';
 import { ApprovalPendingError, twoPersonRuleOn } from '../../approvals/second-person.ts';
 import type { AppContext } from '../../context.ts';
 import type { Report } from '../../db/schema.ts';
+import { earlyNoticeAudience, earlyNoticeClosedReason, typedEarlyNoticeForm } from '../../early-notices/early-notice-audience.ts';
 import { prefillEarlyNotice, type EarlyNoticeContent } from '../../early-notices/early-notice-content.ts';
 import { listEarlyNotices, sendEarlyNotice } from '../../early-notices/send-early-notice.ts';
 import { renderEarlyNoticeCsaf } from '../../early-notices/early-notice-csaf.ts';
@@ -25,14 +25,6 @@ const DONE: Record<string, string> = {
 
 type Req = { Params: { ref: string }; Body: Record<string, string | string[]> };
 
-/** The form's values as typed: strings, and the product checkboxes as a list. */
-function typed(body: Record<string, unknown> | undefined): EarlyNoticeContent & { confirm: string } {
-  const b = body ?? {};
-  const s = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
-  const p = b.products;
-  return { products: Array.isArray(p) ? p.filter((x): x is string => typeof x === 'string') : typeof p === 'string' ? [p] : [], title: s('title'), severity: s('severity'), summary: s('summary'), mitigation: s('mitigation'), expectedFixDate: s('expectedFixDate'), confirm: s('confirm') };
-}
-
 /**
  * The early customer notice page of a report (src/early-notices/): session,
  * CSRF, the report the member may see ("not found" otherwise), then the use
@@ -43,27 +35,16 @@ export function registerStaffEarlyNoticeRoutes(app: FastifyInstance, ctx: AppCon
     const program = await loadProgram(ctx.db, { id: report.program_id });
     if (!program) throw new NotFoundError('This program');
     const advisory = await ctx.db.selectFrom('advisories').select('state').where('report_id', '=', report.id).orderBy('created_at', 'desc').executeTakeFirst();
-    // Counts only, for the form: how many confirmed subscribers each product reaches.
-    const counts = await ctx.db
-      .selectFrom('subscribers')
-      .select([sql<number>`count(*) FILTER (WHERE all_products)::int`.as('all'), ...program.config.products.map((p) => sql<number>`count(*) FILTER (WHERE NOT all_products AND ${p.id} = ANY(products))::int`.as(`p:${p.id}`))])
-      .where('program_id', '=', program.id)
-      .where('confirmed_at', 'is not', null)
-      .executeTakeFirstOrThrow();
-    const byKey = counts as unknown as Record<string, number>;
-    const closedReason = ['duplicate', 'not-applicable', 'spam'].includes(report.state)
-      ? 'This report was closed without a fix: there is nothing to warn customers about.'
-      : advisory?.state === 'published'
-        ? 'The advisory is published: subscribers were told by the advisory notice.'
-        : undefined;
+    const audience = await earlyNoticeAudience(ctx.db, program);
+    const closedReason = earlyNoticeClosedReason(report.state, advisory?.state);
     const done = namedMessage(DONE, (req.query as Record<string, string | undefined>).done);
     const body = (
       <EarlyNoticePage
         chrome={chrome(req, reply, program)}
         reference={report.reference}
         title={report.title}
-        products={program.config.products.map((p) => ({ id: p.id, name: p.name, subscribers: Number(byKey[`p:${p.id}`] ?? 0) }))}
-        allProductSubscribers={Number(byKey.all ?? 0)}
+        products={audience.products}
+        allProductSubscribers={audience.allProductSubscribers}
         recommendation={earlyNoticeRecommendation({ rule: program.config.earlyCustomerNotice, state: report.state, severity: report.severity, expectedResolutionDate: report.expected_resolution_date, hasAdvisory: advisory?.state === 'published', now: new Date() })}
         canSend={can.sendEarlyNotice(req.staff!, report.program_id)}
         twoPersonRule={await twoPersonRuleOn(ctx.db, report.program_id)}
@@ -108,7 +89,7 @@ export function registerStaffEarlyNoticeRoutes(app: FastifyInstance, ctx: AppCon
 
   app.post<Req>('/staff/reports/:ref/early-notice', { preHandler: [page.auth, app.csrfProtection] }, async (req, reply) => {
     const report = await page.visibleReport(req, req.params.ref);
-    const values = typed(req.body);
+    const values = typedEarlyNoticeForm(req.body);
     try {
       // The confirmation is the form's: the use case is the same for every adapter.
       if (can.sendEarlyNotice(req.staff!, report.program_id) && values.confirm !== 'yes') {

@@ -5,7 +5,25 @@ import type { CraCaseView, CraView } from '../../cra/load-cra-view.ts';
 import { toLocalInput } from '../../cra/local-moment.ts';
 import { formatWallTime } from '../../calendar/zoned-time.ts';
 import { CraClockTable } from './cra-clock-list.tsx';
+import { EarlyNoticeForm } from './early-notice-page.tsx';
 import { Layout, type PageChrome } from './layout.tsx';
+import type { EarlyNoticeContent } from '../../early-notices/early-notice-content.ts';
+
+/** What the CRA screen offers to inform users (Art. 14(8)): publishing the advisory and sending the early notice from there. */
+export interface CraInforming {
+  /** Why publishing now needs the explicit "publish before the agreed date" choice, if it does. */
+  earlyPublication: string | undefined;
+  twoPersonRule: boolean;
+  canSendEarlyNotice: boolean;
+  /** Why an early notice cannot be sent any more (published advisory, closed without fix). */
+  earlyNoticeClosed: string | undefined;
+  audience: { products: readonly { id: string; name: string; subscribers: number }[]; allProductSubscribers: number };
+  earlyNoticeValues: EarlyNoticeContent & { confirm?: string };
+  /** Early notices sent, newest first. */
+  earlyNoticesSent: { sentAt: Date; recipients: number }[];
+  /** Early notices waiting for a second person. */
+  earlyNoticesWaiting: number;
+}
 
 const Csrf = (p: { csrf: string }) => <input type="hidden" name="_csrf" value={p.csrf} />;
 
@@ -53,6 +71,7 @@ export function CraPage(props: {
   canDecide: boolean;
   canDraft: boolean;
   canPublish: boolean;
+  informing: CraInforming;
   csrf: string;
   flash?: { kind: 'error' | 'success'; message: string };
   form?: CraPageForm;
@@ -79,7 +98,7 @@ export function CraPage(props: {
       {view.cases.map((c) => (
         <CaseSection key={c.id} c={c} view={view} base={base} csrf={props.csrf} canDecide={props.canDecide} canDraft={props.canDraft} form={props.form} />
       ))}
-      {view.cases.length ? <InformUsers view={view} base={base} csrf={props.csrf} canPublish={props.canPublish} canDecide={props.canDecide} form={props.form} /> : null}
+      {view.cases.length ? <InformUsers view={view} base={base} csrf={props.csrf} canPublish={props.canPublish} canDecide={props.canDecide} informing={props.informing} form={props.form} /> : null}
     </Layout>
   );
 }
@@ -202,16 +221,22 @@ function StepSection(props: { c: CraCaseView; step: CraStep; view: CraView; case
   );
 }
 
-function InformUsers(props: { view: CraView; base: string; csrf: string; canPublish: boolean; canDecide: boolean; form?: CraPageForm }) {
+function InformUsers(props: { view: CraView; base: string; csrf: string; canPublish: boolean; canDecide: boolean; informing: CraInforming; form?: CraPageForm }) {
   const a = props.view.advisory;
+  const inf = props.informing;
   const f = props.form?.target === 'inform' ? props.form : undefined;
+  const pf = props.form?.target === 'publish' ? props.form : undefined;
+  const ef = props.form?.target === 'early-notice' ? props.form : undefined;
+  const at = (d: Date) => <time dateTime={d.toISOString()}>{formatWallTime(d, props.view.timeZone, props.view.now)}</time>;
   return (
     <section aria-labelledby="cra-users-h">
       <h2 id="cra-users-h">Informing users (Art. 14(8))</h2>
       <p class="meta">
-        Publishing the advisory notifies the program’s subscribers who follow the product (the subscriber notice goes out after it), with the checks of the
-        advisory editor (agreed disclosure date, withheld credits); the timeline records when.
+        From here: publish the advisory (it notifies the program’s subscribers who follow the product), or, before it is public, send subscribers an early
+        notice (TLP:AMBER) with what they can do now. Both keep the checks of their own pages (role, agreed disclosure date, two-person rule); the timeline
+        records when.
       </p>
+      <h3>The advisory</h3>
       {!a ? (
         <p>
           No advisory yet. <a href={`${props.base}#group-disclosure`}>Draft one from the report page</a>.
@@ -219,14 +244,75 @@ function InformUsers(props: { view: CraView; base: string; csrf: string; canPubl
       ) : a.state === 'published' ? (
         <p>
           Advisory <a href={`/advisories/${encodeURIComponent(a.publicId ?? '')}`}>{a.publicId}</a> published
-          {a.publishedAt ? <> <time dateTime={a.publishedAt.toISOString()}>{formatWallTime(a.publishedAt, props.view.timeZone, props.view.now)}</time></> : null}; subscribers were notified.
+          {a.publishedAt ? <> {at(a.publishedAt)}</> : null}; subscribers were notified.
         </p>
       ) : (
-        <p>
-          The advisory is a draft. <a href={`/staff/advisories/${a.id}`}>{props.canPublish ? 'Review and publish it (notifies subscribers)' : 'Open it'}</a>
-          {props.canPublish ? null : <span class="meta"> (a lead or admin publishes it)</span>}.
-        </p>
+        <>
+          <p>
+            The advisory is a draft. <a href={`/staff/advisories/${a.id}`}>{props.canPublish ? 'Review it in the editor' : 'Open it'}</a>
+            {props.canPublish ? null : <span class="meta"> (a lead or admin publishes it)</span>}.
+          </p>
+          {props.canPublish ? (
+            <form method="post" action={`${props.base}/cra/publish-advisory`} class="cra-publish">
+              <Csrf csrf={props.csrf} />
+              <fieldset>
+                <legend>Publish the advisory as saved (notifies subscribers)</legend>
+                {pf?.errors.advisory ? <p class="field-error">{pf.errors.advisory}</p> : null}
+                {inf.earlyPublication ? (
+                  <>
+                    <p class="hint">{inf.earlyPublication}</p>
+                    <label class="choice">
+                      <input type="checkbox" name="publishEarly" value="yes" checked={pf?.values.publishEarly === 'yes'} /> Publish before the agreed date
+                    </label>
+                    {pf?.errors.publishEarly ? <p class="field-error">{pf.errors.publishEarly}</p> : null}
+                  </>
+                ) : null}
+                <label class="choice">
+                  <input type="checkbox" name="confirm" value="yes" checked={pf?.values.confirm === 'yes'} /> The disclosure is agreed and the text may be public.
+                </label>
+                {pf?.errors.confirm ? <p class="field-error">{pf.errors.confirm}</p> : null}
+                {inf.twoPersonRule ? <p class="hint">This program has the two-person rule: the publication waits for another lead or admin to approve it (Approvals page).</p> : null}
+                <button type="submit">{inf.twoPersonRule ? 'Ask for approval to publish' : 'Publish the advisory'}</button>
+              </fieldset>
+            </form>
+          ) : null}
+        </>
       )}
+      <h3>Early notice to subscribers (TLP:AMBER)</h3>
+      {inf.earlyNoticesSent.length ? (
+        <p>
+          Early notices sent:{' '}
+          {inf.earlyNoticesSent.map((n, i) => (
+            <span key={i}>
+              {i ? ', ' : ''}
+              {at(n.sentAt)} to {n.recipients} subscriber{n.recipients === 1 ? '' : 's'}
+            </span>
+          ))}
+          . <a href={`${props.base}/early-notice`}>Their words</a>
+        </p>
+      ) : (
+        <p class="meta">None sent yet.</p>
+      )}
+      {inf.earlyNoticesWaiting ? <p class="meta">{inf.earlyNoticesWaiting} waiting for a second person (Approvals page).</p> : null}
+      {inf.earlyNoticeClosed ? (
+        <p class="meta">{inf.earlyNoticeClosed}</p>
+      ) : inf.canSendEarlyNotice ? (
+        <details open={!!ef}>
+          <summary>Compose an early notice</summary>
+          <EarlyNoticeForm
+            action={`${props.base}/cra/early-notice`}
+            products={inf.audience.products}
+            allProductSubscribers={inf.audience.allProductSubscribers}
+            twoPersonRule={inf.twoPersonRule}
+            values={inf.earlyNoticeValues}
+            errors={ef?.errors ?? {}}
+            csrf={props.csrf}
+          />
+        </details>
+      ) : (
+        <p class="meta">Only a lead or admin of the program sends an early customer notice.</p>
+      )}
+      <h3>Another way</h3>
       {props.view.usersInformed.length ? (
         <p>
           Users informed another way:{' '}

@@ -26,6 +26,8 @@ export function DuePage(props: {
   digest: { enabled: boolean; csrf: string; saved: boolean };
   /** EU CRA Article 14 deadlines (src/cra/list-cra-due.ts), above the SLA list. */
   cra?: CraDueRow[];
+  /** A lead or admin of some program: offers "Record a severe incident" (src/cra/record-incident.ts). */
+  canRecordIncident?: boolean;
 }) {
   const { rows, now } = props;
   return (
@@ -36,6 +38,11 @@ export function DuePage(props: {
         <a href="/staff/reports/due" aria-current={props.mine ? undefined : 'page'}>Everyone’s</a>
         <a href="/staff/reports/due?assignee=me" aria-current={props.mine ? 'page' : undefined}>Assigned to me</a>
       </nav>
+      {props.canRecordIncident ? (
+        <p class="meta">
+          A severe incident nobody reported? <a href="/staff/cra/incidents/new">Record it for EU CRA reporting</a>.
+        </p>
+      ) : null}
       <CraDueTable rows={props.cra} now={now} timeZone={props.timeZone} />
       <p class="meta">
         Nearest SLA deadline first; times in {props.timeZone}. Reports waiting on the reporter have their clocks paused and are not listed; quarantined

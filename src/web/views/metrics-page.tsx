@@ -2,7 +2,7 @@ import { AGE_BUCKETS, CHANNELS, OUTCOMES, SEVERITIES, type Metrics } from '../..
 import { Layout, type PageChrome } from './layout.tsx';
 import { StackedBarChart } from './svg-charts.tsx';
 
-const CHANNEL_COLORS = { web: '#0b5cad', email: '#8250df', api: '#1a7f37' } as const;
+const CHANNEL_COLORS = { web: '#0b5cad', email: '#8250df', api: '#1a7f37', staff: '#9a6700' } as const;
 const OUTCOME_COLORS = { open: '#9a6700', resolved: '#1a7f37', rejected: '#8c959f' } as const;
 const SEVERITY_COLORS = { critical: '#82071e', high: '#cf222e', medium: '#d4a72c', low: '#0b5cad', none: '#8c959f', unscored: '#d0d7de' } as const;
 

@@ -8,7 +8,7 @@ import { formatDate } from './layout.tsx';
 import { SlaClocksPanel } from './sla-clocks-panel.tsx';
 
 const SEVERITY_LABELS: Record<string, string> = { none: 'None', low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical' };
-const CHANNELS: Record<string, string> = { web: 'the web form', email: 'e-mail', api: 'the API' };
+const CHANNELS: Record<string, string> = { web: 'the web form', email: 'e-mail', api: 'the API', staff: 'the team (an incident record, no reporter)' };
 
 type Pending = Extract<SlaClock, { state: 'running' | 'paused' | 'breached' }>;
 

@@ -62,6 +62,7 @@ function describeEvent(e: Extract<TimelineEntry, { kind: 'event' }>, audience: '
   const who = byReporter ? (audience === 'staff' ? 'The reporter' : 'You') : audience === 'staff' ? (e.actorName ?? 'System') : 'The security team';
   switch (e.type) {
     case 'submitted':
+      if (e.data.channel === 'staff') return `${who} recorded this report for an incident (no reporter).`;
       return `${who} submitted the report via ${String(e.data.channel ?? 'web')}.`;
     case 'credit-changed':
       if (!byReporter) return describeTriageEvent(e.type, e.data, who) ?? `${who}: ${e.type}`;
