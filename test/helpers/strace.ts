@@ -17,6 +17,8 @@ export interface TracedCall {
   /** Its position in the log (calls are logged in the order they started). */
   index: number;
   pid: number;
+  /** When it started, in ms since the epoch (logs written with -ttt). */
+  at?: number;
   name: string;
   /** The raw argument text. */
   args: string;
@@ -34,29 +36,30 @@ export function readStrace(log: string): TracedCall[] {
   const calls: TracedCall[] = [];
   const unfinished = new Map<number, TracedCall>();
   for (const line of readFileSync(log, 'utf8').split('\n')) {
-    const resumed = /^(\d+)\s+<\.\.\. ([a-z_0-9]+) resumed>.*\)\s+=\s+(-?\d+)/.exec(line);
+    const resumed = /^(\d+)\s+(?:\d+\.\d+\s+)?<\.\.\. ([a-z_0-9]+) resumed>.*\)\s+=\s+(-?\d+)/.exec(line);
     if (resumed) {
       const call = unfinished.get(Number(resumed[1]));
       if (call && call.name === resumed[2]) call.result = Number(resumed[3]);
       unfinished.delete(Number(resumed[1]));
       continue;
     }
-    const m = /^(\d+)\s+([a-z_0-9]+)\((.*?)(?:\)\s+=\s+(-?\d+).*| <unfinished \.\.\.>)$/.exec(line);
+    const m = /^(\d+)\s+(?:(\d+\.\d+)\s+)?([a-z_0-9]+)\((.*?)(?:\)\s+=\s+(-?\d+).*| <unfinished \.\.\.>)$/.exec(line);
     if (!m) continue;
-    const args = m[3]!;
+    const args = m[4]!;
     const fd = /^\d+<(.*?)>(?:,|$)/.exec(args);
     const paths = [...args.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((p) => p[1]!);
     const call: TracedCall = {
       index: calls.length,
       pid: Number(m[1]),
-      name: m[2]!,
+      ...(m[2] ? { at: Number(m[2]) * 1000 } : {}),
+      name: m[3]!,
       args,
       ...(fd ? { fdPath: fd[1]! } : {}),
       paths,
-      ...(m[4] !== undefined ? { result: Number(m[4]) } : {}),
+      ...(m[5] !== undefined ? { result: Number(m[5]) } : {}),
     };
     calls.push(call);
-    if (m[4] === undefined) unfinished.set(call.pid, call);
+    if (m[5] === undefined) unfinished.set(call.pid, call);
   }
   return calls;
 }
@@ -64,4 +67,9 @@ export function readStrace(log: string): TracedCall[] {
 /** fsync/fdatasync calls (the ones that name one file) on `path`. */
 export function syncsOf(calls: readonly TracedCall[], path: string | RegExp): TracedCall[] {
   return calls.filter((c) => (c.name === 'fsync' || c.name === 'fdatasync') && c.fdPath !== undefined && (typeof path === 'string' ? c.fdPath === path : path.test(c.fdPath)));
+}
+
+/** Syncs of PostgreSQL's write-ahead log (a file under pg_wal/): what makes a commit durable. */
+export function walSyncs(calls: readonly TracedCall[]): TracedCall[] {
+  return syncsOf(calls, /\/pg_wal\//);
 }
