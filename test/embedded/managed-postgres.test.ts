@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { POSTGRES_SYSTEM_USER, runningPostmaster } from '../../src/db/managed-postgres.ts';
 import { runCli, startEmbargo, waitForLog, type EmbargoProcess } from '../helpers/embargo-process.ts';
+import { requirePeer } from '../helpers/peers.ts';
 import { readStrace, SYNC_CALLS, walSyncs } from '../helpers/strace.ts';
 import { submitOnce } from '../resilience/submission-load.ts';
 
@@ -14,6 +15,9 @@ import { submitOnce } from '../resilience/submission-load.ts';
  * its child process on <data>/postgres (issue 16). Real processes throughout:
  * the server as operators start it, strace on the database server, kill -9.
  */
+
+// strace, allowed to attach to running processes: test/preflight.ts checks it for the whole run.
+const withStrace = await requirePeer('strace');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const TRUST_PROXY = { EMBARGO_TRUST_PROXY: 'true' };
@@ -73,7 +77,7 @@ describe('the embedded database is a PostgreSQL server Embargo runs itself', () 
     return proc;
   };
 
-  it('every committed submission is synchronised to disk by the database server (strace -y: an fsync/fdatasync of a pg_wal/ file during each POST)', async () => {
+  it('every committed submission is synchronised to disk by the database server (strace -y: an fsync/fdatasync of a pg_wal/ file during each POST)', { skip: !withStrace && 'EMBARGO_TEST_SKIP=strace' }, async () => {
     const proc = await start();
     const postmaster = runningPostmaster(clusterDir(proc));
     assert.ok(postmaster, 'a postmaster runs on <data>/postgres');
