@@ -82,7 +82,8 @@ describe('a first start syncs what it creates outside the database before relyin
   });
 
   it('a PGlite directory moved into the embedded PostgreSQL: its new name is synced (a lost rename would move it again over newer reports)', async () => {
-    const old = await startEmbargo({ startTimeoutMs: 60_000, env: { EMBARGO_EMBEDDED_ENGINE: 'pglite' } });
+    // PGlite's first start (initdb in WebAssembly) took 80 s at a load average of 16 on 2 cores.
+    const old = await startEmbargo({ startTimeoutMs: 180_000, env: { EMBARGO_EMBEDDED_ENGINE: 'pglite' } });
     cleanup.push(() => old.removeFiles());
     assert.equal((await submitOnce(old.baseUrl)).post?.status, 303);
     assert.equal(await old.stop(), 0);
