@@ -93,7 +93,7 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
   try {
     // Until `embargo serve` has moved it, an earlier version's PGlite database is used where it is.
     const engine = config.engine === 'pglite' || (holdsPgliteData(config.dataDir) && !options.moveFromPglite) ? 'pglite' : 'postgres';
-    const opened = engine === 'pglite' ? await openPgliteDir(config.dataDir, options) : await openManagedPostgres(config.dataDir, options);
+    const opened = engine === 'pglite' ? await openPgliteDir(config.dataDir, options, config.engine === 'pglite') : await openManagedPostgres(config.dataDir, options);
     return {
       db: opened.db,
       kind: 'embedded',
@@ -113,9 +113,19 @@ export async function openDatabase(config: DatabaseConfig, options: DatabaseOpti
   }
 }
 
-/** PGlite on `<dataDir>/pglite` (EMBARGO_EMBEDDED_ENGINE=pglite): no fsync, see docs/configuration.md. */
-async function openPgliteDir(dataDir: string, options: DatabaseOptions): Promise<{ db: Db; health: DatabaseHealth; close(): Promise<void> }> {
+/**
+ * PGlite on `<dataDir>/pglite` (EMBARGO_EMBEDDED_ENGINE=pglite): no fsync, see
+ * docs/embedded-database.md. Said at every start, as a warning: the docs are
+ * not where an operator who set the variable once will look again.
+ */
+async function openPgliteDir(dataDir: string, options: DatabaseOptions, chosen: boolean): Promise<{ db: Db; health: DatabaseHealth; close(): Promise<void> }> {
   const pgliteDir = path.join(dataDir, 'pglite');
+  options.logger?.warn(
+    { database: 'embedded', engine: 'pglite', dir: pgliteDir },
+    `${chosen ? 'EMBARGO_EMBEDDED_ENGINE=pglite' : 'an earlier version\'s PGlite database, not moved yet'}: the embedded database is PGlite, which never syncs its files to disk: ` +
+      'a power cut or a machine crash can lose reports already acknowledged, or leave a database that does not open. ' +
+      (chosen ? 'For trying things out only: unset EMBARGO_EMBEDDED_ENGINE for the durable embedded PostgreSQL (the default), or set DATABASE_URL.' : '`embargo serve` moves it into the embedded PostgreSQL.'),
+  );
   mkdirSync(pgliteDir, { recursive: true, mode: 0o700 });
   return openPglite(pgliteDir, options);
 }

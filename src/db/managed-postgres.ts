@@ -5,6 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { syncParent } from '../fs/durable.ts';
 import { isAlive } from './embedded-lock.ts';
 
 /**
@@ -420,7 +421,9 @@ export async function startManagedPostgres(dataDir: string, options: ManagedPost
 /**
  * initdb into a fresh directory next to the cluster's place, renamed into
  * place once complete: a start interrupted during initdb leaves no half
- * cluster behind. The files are synced (one syncfs) before the rename.
+ * cluster behind. The files are synced (one syncfs) before the rename, and
+ * the rename after it (the data directory's entries), so a power cut cannot
+ * take back a cluster that already acknowledged writes.
  */
 async function initCluster(clusterDir: string, bin: Binaries, user: { uid: number; gid: number } | undefined, logger?: ManagedPostgresOptions['logger']): Promise<void> {
   const temp = `${clusterDir}.initdb`;
@@ -451,5 +454,6 @@ async function initCluster(clusterDir: string, bin: Binaries, user: { uid: numbe
     closeSync(fd);
   }
   renameSync(temp, clusterDir);
+  syncParent(clusterDir);
   logger?.info({ dir: clusterDir, version: bin.version }, 'created the embedded PostgreSQL cluster');
 }

@@ -1,6 +1,7 @@
 import { renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { syncParent } from '../fs/durable.ts';
 import { restoreBackup } from '../backup/restore-backup.ts';
 import { writeBackup } from '../backup/write-backup.ts';
 import type { Db } from './database.ts';
@@ -15,7 +16,9 @@ export const PGLITE_DIR_NAME = 'pglite';
  * reads): every table and row, sealed data as it is (no secret needed), then
  * the migrations this version adds. The PGlite files are kept aside, renamed
  * to `pglite.moved-<time>`, only once the restore committed; a move cut short
- * is redone from the start at the next start.
+ * is redone from the start at the next start. The rename is synced: undone
+ * by a power cut, it would have the next start move the PGlite files again,
+ * over the reports received since.
  */
 export async function movePgliteToPostgres(
   dataDir: string,
@@ -36,6 +39,7 @@ export async function movePgliteToPostgres(
   const summary = await restoreBackup(target, file, { force: true });
   const keptAt = `${pgliteDir}.moved-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   renameSync(pgliteDir, keptAt);
+  syncParent(keptAt);
   rmSync(file, { force: true });
   logger?.warn(
     { tables: summary.tables, rows: summary.rows, keptAt },

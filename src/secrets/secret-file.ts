@@ -1,6 +1,7 @@
-import { chmodSync, copyFileSync, constants, existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, constants, existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { mkdirSynced, syncFile, syncParent, writeFileSynced } from '../fs/durable.ts';
 import { decodeSecret, InstanceSecret, MIN_SECRET_BYTES } from './instance-secret.ts';
 
 /** Something start-up should tell the operator about the secret or the data directory. */
@@ -48,18 +49,22 @@ const errno = (err: unknown) => (err as NodeJS.ErrnoException).code;
  */
 function moveOut(from: string, to: string): { moved: true } | { moved: false; reason: string } {
   try {
-    mkdirSync(path.dirname(to), { recursive: true, mode: 0o700 });
+    mkdirSynced(path.dirname(to), 0o700);
     try {
       linkSync(from, to);
     } catch (err) {
       if (errno(err) !== 'EXDEV') throw err;
       copyFileSync(from, to, constants.COPYFILE_EXCL);
       chmodSync(to, 0o600);
+      syncFile(to);
     }
+    // The new name is on disk before the old one goes.
+    syncParent(to);
   } catch (err) {
     return { moved: false, reason: errno(err) ?? String(err) };
   }
   unlinkSync(from);
+  syncParent(from);
   return { moved: true };
 }
 
@@ -124,18 +129,22 @@ export function openSecretFile(location: SecretLocation): { secret: InstanceSecr
 /**
  * Writes a new secret aside and hard-links it into place, which fails if the
  * file exists: two processes starting at once agree on one secret and never
- * read half a file.
+ * read half a file. The content is synced before the link and the directory
+ * after it: once the database holds data sealed with this secret, a power cut
+ * must not take the secret back (an empty or missing file would leave every
+ * sealed report unreadable).
  */
 function generate(file: string): void {
   try {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    mkdirSynced(path.dirname(file), 0o700);
   } catch (err) {
     throw new Error(`Cannot create the directory of the instance secret ${file} (${errno(err)}). Set EMBARGO_SECRET_FILE to a writable path outside the data directory, or EMBARGO_SECRET.`);
   }
   const draft = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(draft, `${randomBytes(MIN_SECRET_BYTES).toString('base64')}\n`, { mode: 0o600 });
+    writeFileSynced(draft, `${randomBytes(MIN_SECRET_BYTES).toString('base64')}\n`, 0o600);
     linkSync(draft, file);
+    syncParent(file);
   } catch (err) {
     if (errno(err) === 'EACCES' || errno(err) === 'EPERM' || errno(err) === 'EROFS') {
       throw new Error(`Cannot create the instance secret ${file} (${errno(err)}). Set EMBARGO_SECRET_FILE to a writable path outside the data directory, or EMBARGO_SECRET.`);

@@ -83,7 +83,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Resolves once GET /healthz answers 200.
  */
 export async function startEmbargo(
-  options: { startTimeoutMs?: number; tempDir?: string; env?: Record<string, string>; /** Run dist/ (what production runs) rather than the TypeScript. */ compiled?: boolean } = {},
+  options: {
+    startTimeoutMs?: number;
+    tempDir?: string;
+    env?: Record<string, string>;
+    /** Run dist/ (what production runs) rather than the TypeScript. */
+    compiled?: boolean;
+    /** A command that runs node (e.g. strace and its options): `child` is then that command's process. */
+    wrap?: string[];
+  } = {},
 ): Promise<EmbargoProcess> {
   // Pass the tempDir of a stopped server to start again on its data.
   const tempDir = options.tempDir ?? mkdtempSync(path.join(os.tmpdir(), 'embargo-e2e-'));
@@ -104,7 +112,8 @@ export async function startEmbargo(
   };
 
   const args = options.compiled ? ['--enable-source-maps', 'dist/cli.js', 'serve'] : ['--import', 'tsx', 'src/cli.ts', 'serve'];
-  const child = spawn(process.execPath, args, {
+  const [command, ...wrapArgs] = options.wrap ?? [process.execPath];
+  const child = spawn(command!, options.wrap ? [...wrapArgs, process.execPath, ...args] : args, {
     cwd: repoRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 
 /**
@@ -8,9 +8,9 @@ import pg from 'pg';
  * Only `EMBARGO_TEST_SKIP` (a comma-separated list of these names) lets a
  * developer run without one, and then every skip is printed.
  */
-export type Peer = 'postgres' | 'chromium' | 'gpg' | 'swaks' | 'dovecot' | 'nginx';
+export type Peer = 'postgres' | 'chromium' | 'gpg' | 'swaks' | 'dovecot' | 'nginx' | 'strace';
 
-export const PEERS: readonly Peer[] = ['postgres', 'chromium', 'gpg', 'swaks', 'dovecot', 'nginx'];
+export const PEERS: readonly Peer[] = ['postgres', 'chromium', 'gpg', 'swaks', 'dovecot', 'nginx', 'strace'];
 
 /** Where PostgreSQL tests create their throwaway databases (the role needs CREATEDB). */
 export const TEST_PG_URL = process.env.EMBARGO_TEST_DATABASE_URL ?? 'postgres://embargo_test@127.0.0.1:5432/embargo_test';
@@ -22,6 +22,7 @@ const INSTALL: Record<Peer, string> = {
   swaks: 'apt-get install swaks',
   dovecot: 'apt-get install dovecot-imapd',
   nginx: 'apt-get install nginx-light',
+  strace: 'apt-get install strace; it must be allowed to attach to running processes (ptrace): run as root, set kernel.yama.ptrace_scope=0, or start the container with --cap-add=SYS_PTRACE',
 };
 
 /** Names the developer allowed to be missing. Unknown names are an error, so a typo cannot skip silently. */
@@ -51,6 +52,31 @@ async function postgresProblem(): Promise<string | undefined> {
   }
 }
 
+/**
+ * strace, allowed to attach to a process it did not start: the durability
+ * test attaches to the embedded PostgreSQL's running processes, which Yama
+ * (ptrace_scope ≥ 1) or a container without CAP_SYS_PTRACE forbids.
+ */
+async function straceProblem(): Promise<string | undefined> {
+  const missing = runs('strace', ['-V']);
+  if (missing) return missing;
+  const target = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 1500)'], { stdio: 'ignore' });
+  try {
+    await new Promise((resolve, reject) => target.once('spawn', resolve).once('error', reject));
+    const r = spawnSync('strace', ['-qq', '-e', 'trace=none', '-p', String(target.pid)], { encoding: 'utf8', timeout: 15_000 });
+    if (r.status === 0) return undefined;
+    let scope = '';
+    try {
+      scope = `; kernel.yama.ptrace_scope is ${readFileSync('/proc/sys/kernel/yama/ptrace_scope', 'utf8').trim()}`;
+    } catch {
+      /* no Yama */
+    }
+    return `strace cannot attach to a running process (${(r.stderr || `exit ${r.status}`).trim().split('\n')[0]}): ptrace is not permitted here${scope}`;
+  } finally {
+    target.kill();
+  }
+}
+
 /** Why a peer cannot be used here, or undefined when it can. */
 export async function peerProblem(peer: Peer): Promise<string | undefined> {
   switch (peer) {
@@ -66,6 +92,8 @@ export async function peerProblem(peer: Peer): Promise<string | undefined> {
       return runs('dovecot', ['--version']);
     case 'nginx':
       return runs('nginx', ['-v']);
+    case 'strace':
+      return straceProblem();
   }
 }
 
