@@ -1,7 +1,7 @@
 import type { StaffActor } from '../auth/policies.ts';
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
-import { hasNul } from '../domain/nul-characters.ts';
+import { firstControlCharacter } from '../domain/control-characters.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { loadProgram } from '../programs/programs.ts';
 import { submitReport } from '../reports/submit-report.ts';
@@ -41,8 +41,8 @@ export async function recordSevereIncident(
   const errors: Record<string, string> = {};
   const title = input.title.trim();
   const description = input.description.trim();
-  if (title.length < 5 || title.length > 200 || hasNul(title)) errors.title = 'Give the incident a title of 5 to 200 characters.';
-  if (description.length > 50_000 || hasNul(description)) errors.description = 'At most 50000 characters.';
+  if (title.length < 5 || title.length > 200 || firstControlCharacter(title, false) !== undefined) errors.title = 'Give the incident a title of 5 to 200 characters.';
+  if (description.length > 50_000 || firstControlCharacter(description, true) !== undefined) errors.description = 'At most 50000 characters.';
   if (input.product !== 'other' && !program.config.products.some((p) => p.id === input.product)) errors.product = 'Choose one of the program’s products.';
   if (Number.isNaN(input.awareAt.getTime())) errors.awareAt = 'Enter the date and time the team became aware.';
   else if (input.awareAt.getTime() > now.getTime() + 60_000) errors.awareAt = 'This moment is in the future.';
