@@ -6,7 +6,7 @@ import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import type { ReportState } from '../domain/lifecycle.ts';
-import { AppError, ForbiddenError, InvalidTransitionError, NotFoundError } from '../errors.ts';
+import { AppError, ForbiddenError, InvalidTransitionError, NotFoundError, ValidationError } from '../errors.ts';
 import type { JobPayloads } from '../jobs/queue.ts';
 import { loadProgram } from '../programs/programs.ts';
 import { recordEvent } from '../reports/record-event.ts';
@@ -36,6 +36,17 @@ export const earlyNoticePurpose = (noticeId: string) => `early-notice:${noticeId
  * program has the rule, the notice is stored (sealed) and waits for another
  * lead or admin (ApprovalPendingError); their approval sends exactly that text.
  */
+/**
+ * sendEarlyNotice from a web form (the early-notice page and the CRA screen): the form's own
+ * confirmation box is required of whoever may send; the use case checks everything else.
+ */
+export async function sendEarlyNoticeFromForm(deps: EarlyNoticeDeps, actor: StaffActor, args: { reportId: string; programId: string; form: Record<string, unknown> & { confirm: string } }): Promise<{ noticeId: string; recipients: number }> {
+  if (can.sendEarlyNotice(actor, args.programId) && args.form.confirm !== 'yes') {
+    throw new ValidationError({ confirm: 'Tick the box to confirm that this goes to customers outside the team.' }, 'The early notice was not sent.');
+  }
+  return sendEarlyNotice(deps, actor, { reportId: args.reportId, input: { ...args.form } });
+}
+
 export async function sendEarlyNotice(deps: EarlyNoticeDeps, actor: StaffActor, args: { reportId: string; input: Record<string, unknown> }): Promise<{ noticeId: string; recipients: number }> {
   const { db, vault } = deps;
   const report = await db.selectFrom('reports').select(['id', 'program_id', 'state', 'data_key', 'restricted_to']).where('id', '=', args.reportId).executeTakeFirst();

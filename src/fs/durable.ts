@@ -9,14 +9,19 @@ import path from 'node:path';
  * back undone.
  */
 
-/** Syncs the directory itself: the names created, linked or renamed in it are on disk afterwards. */
-export function syncDirectory(dir: string): void {
-  const fd = openSync(dir, 'r');
+/** Opens `p` with `flags`, fsyncs it and closes it. */
+function syncPath(p: string, flags: 'r' | 'r+'): void {
+  const fd = openSync(p, flags);
   try {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Syncs the directory itself: the names created, linked or renamed in it are on disk afterwards. */
+export function syncDirectory(dir: string): void {
+  syncPath(dir, 'r');
 }
 
 /** Writes `file` (created with `mode`) and syncs its content before returning. Its name is synced with its directory (syncParent). */
@@ -38,12 +43,7 @@ export function syncParent(file: string): void {
 
 /** Syncs a file's content already written (e.g. by copyFileSync). */
 export function syncFile(file: string): void {
-  const fd = openSync(file, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  syncPath(file, 'r+');
 }
 
 /** mkdir -p with `mode`, syncing the parent of every directory it created, so none of them is lost in a power cut. */

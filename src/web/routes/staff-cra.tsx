@@ -20,7 +20,7 @@ import { ApprovalPendingError, twoPersonRuleOn } from '../../approvals/second-pe
 import { earlyPublicationCheck } from '../../disclosure/load-disclosure.ts';
 import { earlyNoticeAudience, earlyNoticeClosedReason, typedEarlyNoticeForm } from '../../early-notices/early-notice-audience.ts';
 import { prefillEarlyNotice } from '../../early-notices/early-notice-content.ts';
-import { listEarlyNotices, sendEarlyNotice } from '../../early-notices/send-early-notice.ts';
+import { listEarlyNotices, sendEarlyNoticeFromForm } from '../../early-notices/send-early-notice.ts';
 import type { CraPanelView } from '../views/cra-panel.tsx';
 import { renderPage } from '../views/layout.tsx';
 import type { ReportPageHelpers } from './staff-triage.tsx';
@@ -246,11 +246,7 @@ export function registerStaffCraRoutes(app: FastifyInstance, ctx: AppContext, pa
     const report = await page.visibleReport(req, req.params.ref);
     const values = typedEarlyNoticeForm(req.body);
     try {
-      // The confirmation is the form's, as on the early-notice page.
-      if (can.sendEarlyNotice(req.staff!, report.program_id) && values.confirm !== 'yes') {
-        throw new ValidationError({ confirm: 'Tick the box to confirm that this goes to customers outside the team.' }, 'The early notice was not sent.');
-      }
-      await sendEarlyNotice(ctx, req.staff!, { reportId: report.id, input: { ...values } });
+      await sendEarlyNoticeFromForm(ctx, req.staff!, { reportId: report.id, programId: report.program_id, form: values });
     } catch (err) {
       if (err instanceof ApprovalPendingError) return reply.redirect(`${base(report)}?done=early-notice-pending`, 303);
       return refused(req, reply, report, 'early-notice', {}, err, values);

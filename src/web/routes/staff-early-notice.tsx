@@ -5,7 +5,7 @@ import type { AppContext } from '../../context.ts';
 import type { Report } from '../../db/schema.ts';
 import { earlyNoticeAudience, earlyNoticeClosedReason, typedEarlyNoticeForm } from '../../early-notices/early-notice-audience.ts';
 import { prefillEarlyNotice, type EarlyNoticeContent } from '../../early-notices/early-notice-content.ts';
-import { listEarlyNotices, sendEarlyNotice } from '../../early-notices/send-early-notice.ts';
+import { listEarlyNotices, sendEarlyNoticeFromForm } from '../../early-notices/send-early-notice.ts';
 import { renderEarlyNoticeCsaf } from '../../early-notices/early-notice-csaf.ts';
 import { advisoryPublisher } from '../../advisories/advisory-store.ts';
 import { auditReportRead } from '../../audit/audit-hooks.ts';
@@ -91,11 +91,7 @@ export function registerStaffEarlyNoticeRoutes(app: FastifyInstance, ctx: AppCon
     const report = await page.visibleReport(req, req.params.ref);
     const values = typedEarlyNoticeForm(req.body);
     try {
-      // The confirmation is the form's: the use case is the same for every adapter.
-      if (can.sendEarlyNotice(req.staff!, report.program_id) && values.confirm !== 'yes') {
-        throw new ValidationError({ confirm: 'Tick the box to confirm that this goes to customers outside the team.' }, 'The early notice was not sent.');
-      }
-      await sendEarlyNotice(ctx, req.staff!, { reportId: report.id, input: { ...values } });
+      await sendEarlyNoticeFromForm(ctx, req.staff!, { reportId: report.id, programId: report.program_id, form: values });
     } catch (err) {
       if (err instanceof ApprovalPendingError) return reply.redirect(`/staff/reports/${report.reference}/early-notice?done=pending`, 303);
       if (err instanceof ValidationError) return show(req, reply, report, 422, { values, errors: err.fields, flash: { kind: 'error', message: err.message } });
