@@ -30,7 +30,7 @@ function testFiles(dir) {
 function run(label, files, env = {}) {
   const started = Date.now();
   console.log(`\n== ${label}: ${files.length} files, ${concurrency} at a time`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/file-times-reporter.mjs', '--test-reporter-destination=stdout', ...files], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, ...env },

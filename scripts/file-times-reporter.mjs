@@ -1,0 +1,15 @@
+// A node:test reporter that prints, at the end of a run, the slowest test files by the summed
+// duration of their top-level tests: where to look when the suite gets slow (see docs/testing.md).
+export default async function* fileTimes(source) {
+  const perFile = new Map();
+  for await (const event of source) {
+    if ((event.type !== 'test:pass' && event.type !== 'test:fail') || event.data.nesting !== 0) continue;
+    const file = event.data.file ?? event.data.name;
+    perFile.set(file, (perFile.get(file) ?? 0) + (event.data.details?.duration_ms ?? 0));
+  }
+  const rows = [...perFile].sort((a, b) => b[1] - a[1]);
+  const total = rows.reduce((s, [, ms]) => s + ms, 0);
+  const root = process.cwd() + '/';
+  yield `\nslowest test files (top-level test time, ${Math.round(total / 1000)} s summed over ${rows.length} files):\n`;
+  for (const [file, ms] of rows.slice(0, 30)) yield `${(ms / 1000).toFixed(1).padStart(8)} s  ${file.replace(root, '')}\n`;
+}
