@@ -11,8 +11,12 @@ export type JobHandlers = { [K in JobKind]: JobHandler<K> };
 
 export interface Worker {
   start(): void;
-  /** Stops taking jobs, waits for the ones in hand, and returns; the rest stay queued for the next worker. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking jobs, waits for the ones in hand, and returns; the rest stay queued for the next worker.
+   * A job still running after `deadlineMs` (a relay that never answers, a stuck handler) is handed back:
+   * queued again as a worker crash would leave it, so SIGTERM never waits on it forever.
+   */
+  stop(options?: { deadlineMs?: number }): Promise<void>;
   /** Runs every job that is due now, one at a time in due order, including ones enqueued while draining; for tests and CLI. */
   drain(): Promise<number>;
 }
@@ -27,6 +31,9 @@ const STALE_CLAIM = '5 minutes';
 
 /** Jobs each lane runs at once. One mail at a time keeps a reporter's mails in the order they were written. */
 const DEFAULT_CONCURRENCY: Record<Lane, number> = { mail: 1, work: 1, webhook: 1 };
+
+/** How long stop() waits for the jobs in hand: under the 10 s systemd and orchestrators give before SIGKILL. */
+export const STOP_DEADLINE_MS = 8_000;
 
 /**
  * Polls the jobs table with FOR UPDATE SKIP LOCKED so any number of worker
@@ -126,6 +133,22 @@ export function createWorker(options: {
     return true;
   }
 
+  /**
+   * Queues again the jobs this worker still holds after stop()'s deadline. Their handlers may yet finish in
+   * this process: claimedByThisRun() then ignores the late answer, and the next run takes the job over as
+   * it would from a worker that crashed (mail_deliveries keeps a mail from going out twice).
+   */
+  async function handBack(): Promise<void> {
+    const released = await db
+      .updateTable('jobs')
+      .set({ state: 'pending', locked_at: null, locked_by: null, run_at: sql<Date>`now()` })
+      .where('state', '=', 'running')
+      .where('locked_by', '=', workerId)
+      .returning(['id', 'kind'])
+      .execute();
+    if (released.length) logger.warn({ jobs: released }, 'jobs still running at the stop deadline were queued again for the next worker');
+  }
+
   async function drain(): Promise<number> {
     let n = 0;
     while (await runOne()) n++;
@@ -166,11 +189,17 @@ export function createWorker(options: {
       if (options.heartbeat) heartbeat = startHeartbeat(db, logger, { workerId, staleSeconds: options.heartbeat.staleSeconds });
       loops = (Object.keys(concurrency) as Lane[]).flatMap((lane) => Array.from({ length: concurrency[lane] }, () => slot(lane)));
     },
-    async stop() {
+    async stop({ deadlineMs = STOP_DEADLINE_MS } = {}) {
       stopped = true;
       for (const wake of [...sleepers]) wake();
-      await Promise.all(loops);
+      let timer: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        Promise.all(loops).then(() => true),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), deadlineMs))),
+      ]);
+      clearTimeout(timer);
       loops = [];
+      if (!finished) await handBack();
       await heartbeat?.stop();
       heartbeat = undefined;
     },

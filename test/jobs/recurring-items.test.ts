@@ -10,6 +10,7 @@ import { programSla } from '../../src/sla/report-clocks.ts';
 import { createStaffUser } from '../../src/staff/staff-users.ts';
 import { queueTeamDigests } from '../../src/team-notices/team-digest.ts';
 import { sweepDisclosureDates } from '../../src/disclosure/disclosure-sweep.ts';
+import { sweepCraClocks } from '../../src/cra/cra-sweep.ts';
 import { submitReport } from '../../src/reports/submit-report.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { reportInput, testVault } from '../helpers/factories.ts';
@@ -59,6 +60,33 @@ for (const kind of await databaseKinds()) {
       assert.ok(queued >= 1, 'the healthy report’s reminder is queued');
       const reminded = await t.db.selectFrom('sla_reminders').select('report_id').where('clock', '=', 'disclosure').execute();
       assert.deepEqual([...new Set(reminded.map((r) => r.report_id))], [fine.id]);
+    });
+
+    it('CRA clocks: a report whose program’s time zone cannot be read is reported, the other’s overdue early warning is reminded', async () => {
+      await syncPrograms(t.db, [{ ...demoProgram, slug: 'cra-broken', name: 'CRA broken', referencePrefix: 'CRB' }, demoProgram]);
+      const good = (await loadProgram(t.db, { slug: demoProgram.slug }))!;
+      const bad = (await loadProgram(t.db, { slug: 'cra-broken' }))!;
+      await createStaffUser(t.db, { email: 'cra-lead@example.com', displayName: 'CRA lead', password: 'a long passphrase for the test', role: 'lead' }, [good.id, bad.id]);
+      // A hand-edited config: the CRA final report counts local days in a zone that does not exist.
+      await t.db.updateTable('programs').set({ config: JSON.stringify({ ...(bad.config as object), calendar: { ...((bad.config as { calendar: object }).calendar), timeZone: 'Mars/Olympus_Mons' } }) }).where('id', '=', bad.id).execute();
+      const broken = await submitReport(t.db, testVault, { program: bad, input: reportInput(bad, { title: 'Exploited, broken zone' }), files: [], channel: 'web' });
+      const fine = await submitReport(t.db, testVault, { program: good, input: reportInput(good, { title: 'Exploited, fine' }), files: [], channel: 'web' });
+      const now = new Date();
+      const awareAt = new Date(now.getTime() - 30 * 3_600_000); // the 24 h early warning is overdue
+      for (const r of [broken, fine]) {
+        await t.db.insertInto('cra_cases').values({ id: crypto.randomUUID(), report_id: r.id, kind: 'exploited-vulnerability', aware_at: awareAt, measure_available_at: new Date(now.getTime() - 3_600_000), marked_by: null }).execute();
+      }
+      const failed: string[] = [];
+      const queued = await sweepCraClocks(t.db, now, (_err, reportId) => failed.push(reportId));
+      assert.deepEqual(failed, [broken.id], 'the broken report is reported, once');
+      assert.ok(queued >= 1, 'the healthy report’s reminder is queued');
+      const reminded = await t.db.selectFrom('sla_reminders').select(['report_id', 'clock']).where('report_id', 'in', [broken.id, fine.id]).execute();
+      assert.deepEqual([...new Set(reminded.map((r) => r.report_id))], [fine.id]);
+      assert.ok(reminded.some((r) => r.clock.includes('early-warning')), JSON.stringify(reminded));
+      // The next sweep runs again and still reports the broken one, without reminding the healthy one twice.
+      const again: string[] = [];
+      assert.equal(await sweepCraClocks(t.db, now, (_err, reportId) => again.push(reportId)), 0);
+      assert.deepEqual(again, [broken.id]);
     });
   });
 }

@@ -82,5 +82,43 @@ for (const kind of await databaseKinds()) {
       const states = await t.db.selectFrom('jobs').select(['state', 'attempts']).orderBy('id').execute();
       assert.deepEqual(states, [{ state: 'done', attempts: 1 }, ...Array(3).fill({ state: 'pending', attempts: 0 })]);
     });
+
+    it('stop() has a deadline: a job that never finishes is queued again and the next worker runs it', async () => {
+      await t.db.deleteFrom('jobs').execute();
+      let release: () => void = () => {};
+      const stuck = new Promise<void>((r) => (release = r));
+      let runs = 0;
+      const hanging = {
+        ...createJobHandlers(m.ctx),
+        async 'forget-unconfirmed-subscribers'() {
+          runs++;
+          if (runs === 1) await stuck; // the first run hangs (a handler waiting on something that never answers)
+        },
+      };
+      await enqueueJob(t.db, 'forget-unconfirmed-subscribers', {});
+      worker = createWorker({ db: t.db, handlers: hanging, logger: m.ctx.logger, pollMs: 20 });
+      worker.start();
+      await waitFor('the job started', () => runs === 1);
+      const started = Date.now();
+      await worker.stop({ deadlineMs: 300 });
+      worker = undefined;
+      assert.ok(Date.now() - started < 5_000, `stop() returned after ${Date.now() - started} ms`);
+      const handedBack = await t.db.selectFrom('jobs').select(['state', 'attempts', 'locked_by']).executeTakeFirstOrThrow();
+      assert.deepEqual(handedBack, { state: 'pending', attempts: 1, locked_by: null }, 'queued again, not left claimed');
+
+      // The stuck handler finishing late changes nothing: the job is no longer this run's.
+      release();
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal((await t.db.selectFrom('jobs').select('state').executeTakeFirstOrThrow()).state, 'pending');
+
+      worker = createWorker({ db: t.db, handlers: hanging, logger: m.ctx.logger, pollMs: 20 });
+      worker.start();
+      await waitFor('the next worker ran it', async () => (await t.db.selectFrom('jobs').select('state').executeTakeFirstOrThrow()).state === 'done');
+      await worker.stop();
+      worker = undefined;
+      assert.equal(runs, 2);
+      const done = await t.db.selectFrom('jobs').select(['state', 'attempts']).executeTakeFirstOrThrow();
+      assert.deepEqual(done, { state: 'done', attempts: 2 });
+    });
   });
 }
