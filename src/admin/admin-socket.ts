@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { ApiTokenInfo } from '../api/tokens/api-tokens.ts';
 import { runTokenCommand, tokenCommandSchemas } from '../api/tokens/token-commands.ts';
 import { secretLocationNote } from '../backup/backup-format.ts';
-import { writeBackup, type BackupSummary } from '../backup/write-backup.ts';
+import { writeBackup, type BackupProgress, type BackupSummary } from '../backup/write-backup.ts';
 import type { Db } from '../db/database.ts';
 import { ValidationError } from '../errors.ts';
 import { keyCommandSchemas, runKeyCommand } from '../keys/key-commands.ts';
@@ -33,7 +33,8 @@ const commandSchema = z.discriminatedUnion('command', [
   ...staffCommandSchemas,
   auditCommandSchema,
   // `embargo backup --out FILE` while the server holds the embedded database: the server writes the file.
-  z.object({ command: z.literal('backup'), out: z.string().min(1).refine((p) => path.isAbsolute(p), 'an absolute path') }),
+  // `progress`: the server sends progress lines before its answer (the CLI asks when a person watches a terminal).
+  z.object({ command: z.literal('backup'), out: z.string().min(1).refine((p) => path.isAbsolute(p), 'an absolute path'), progress: z.boolean().optional() }),
 ]);
 export type AdminCommand = z.infer<typeof commandSchema>;
 export type AdminAnswer =
@@ -44,7 +45,7 @@ export type AdminAnswer =
  * Runs one admin command against an open database; shared by the socket and
  * the direct CLI path. Key commands need the instance secret.
  */
-export async function runAdminCommand(db: Db, command: AdminCommand, secret?: InstanceSecret): Promise<AdminAnswer> {
+export async function runAdminCommand(db: Db, command: AdminCommand, secret?: InstanceSecret, onProgress?: BackupProgress): Promise<AdminAnswer> {
   if (command.command === 'token-create' || command.command === 'token-revoke' || command.command === 'token-list') return runTokenCommand(db, command);
   if (command.command === 'user-reset-second-factor') return runResetSecondFactorCommand(db, command);
   if (command.command === 'user-list' || command.command === 'user-set-role' || command.command === 'user-deactivate' || command.command === 'user-reactivate') {
@@ -54,7 +55,7 @@ export async function runAdminCommand(db: Db, command: AdminCommand, secret?: In
   if (command.command === 'backup') {
     if (!secret) return { ok: false, error: 'This process was started without the instance secret.' };
     // Only the embedded server listens on the admin socket, so this is the embedded database.
-    const backup = await writeBackup(db, command.out, { database: 'embedded', secretNote: secretLocationNote(secret.source) });
+    const backup = await writeBackup(db, command.out, { database: 'embedded', secretNote: secretLocationNote(secret.source) }, onProgress);
     return { ok: true, id: backup.file, backup, secretSource: secret.source };
   }
   if (command.command !== 'user-add') {
@@ -86,7 +87,9 @@ export async function listenAdminSocket(dataDir: string, db: Db, onError: (err: 
         let answer: AdminAnswer;
         try {
           const parsed = commandSchema.safeParse(JSON.parse(line));
-          answer = parsed.success ? await runAdminCommand(db, parsed.data, secret) : { ok: false, error: 'Invalid command.', fields: Object.fromEntries(parsed.error.issues.map((i) => [i.path.at(-1), i.message])) };
+          const progress: BackupProgress | undefined =
+            parsed.success && parsed.data.command === 'backup' && parsed.data.progress ? (p) => socket.write(JSON.stringify({ progress: p }) + '\n') : undefined;
+          answer = parsed.success ? await runAdminCommand(db, parsed.data, secret, progress) : { ok: false, error: 'Invalid command.', fields: Object.fromEntries(parsed.error.issues.map((i) => [i.path.at(-1), i.message])) };
         } catch (err) {
           onError(err as Error);
           answer = { ok: false, error: 'The server could not run the command; see its log.' };
@@ -112,14 +115,23 @@ export async function listenAdminSocket(dataDir: string, db: Db, onError: (err: 
   };
 }
 
-/** Sends a command to the running server of this data directory. */
-export function sendAdminCommand(dataDir: string, command: AdminCommand): Promise<AdminAnswer> {
+/**
+ * Sends a command to the running server of this data directory. Every line before the last is a
+ * progress line (`{"progress": …}`, only for a backup that asked for them); the last is the answer.
+ */
+export function sendAdminCommand(dataDir: string, command: AdminCommand, onProgress?: BackupProgress): Promise<AdminAnswer> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(adminSocketPath(dataDir));
     let data = '';
     socket.setEncoding('utf8');
     socket.on('connect', () => socket.write(JSON.stringify(command) + '\n'));
-    socket.on('data', (chunk) => (data += chunk));
+    socket.on('data', (chunk) => {
+      data += chunk;
+      for (let nl = data.indexOf('\n'); nl >= 0 && data.startsWith('{"progress":'); nl = data.indexOf('\n')) {
+        onProgress?.((JSON.parse(data.slice(0, nl)) as { progress: Parameters<BackupProgress>[0] }).progress);
+        data = data.slice(nl + 1);
+      }
+    });
     socket.on('end', () => {
       try {
         resolve(JSON.parse(data) as AdminAnswer);

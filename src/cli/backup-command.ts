@@ -6,7 +6,7 @@ import { BackupFileError, secretLocationNote } from '../backup/backup-format.ts'
 import { verifyBackup } from '../backup/read-backup.ts';
 import { restoreBackup, RestoreRefused } from '../backup/restore-backup.ts';
 import { keysTheSecretCannotOpen } from '../backup/secret-check.ts';
-import { writeBackup, type BackupSummary } from '../backup/write-backup.ts';
+import { writeBackup, type BackupProgress, type BackupSummary } from '../backup/write-backup.ts';
 import type { Config } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
 import { openInstanceSecret } from '../server.ts';
@@ -54,9 +54,11 @@ export async function backupCommand(config: Config, logger: Logger, args: string
   const file = path.resolve(out);
   let summary: BackupSummary;
   let secretSource: string;
+  const show = progress();
+  const onProgress: BackupProgress = (p) => show(`backing up: table ${p.tablesDone + 1} of ${p.tables} (${p.table}), ${p.rows} rows`);
   if (serverHoldsDatabase(config)) {
-    // Only the running server may open the embedded database: it writes the backup.
-    const answer = await sendAdminCommand(config.dataDir, { command: 'backup', out: file });
+    // Only the running server may open the embedded database: it writes the backup, and tells its progress.
+    const answer = await sendAdminCommand(config.dataDir, { command: 'backup', out: file, progress: Boolean(process.stderr.isTTY) }, onProgress).finally(() => show.done());
     if (!answer.ok) {
       console.error(`The backup failed: ${answer.error}`);
       return 1;
@@ -67,11 +69,8 @@ export async function backupCommand(config: Config, logger: Logger, args: string
     const secret = openInstanceSecret(config, logger);
     secretSource = secret.source;
     const database = await openDatabase(config.database, { poolSize: 1 });
-    const show = progress();
     try {
-      summary = await writeBackup(database.db, file, { database: config.database.kind, secretNote: secretLocationNote(secret.source) }, (p) =>
-        show(`backing up: table ${p.tablesDone + 1} of ${p.tables} (${p.table}), ${p.rows} rows`),
-      );
+      summary = await writeBackup(database.db, file, { database: config.database.kind, secretNote: secretLocationNote(secret.source) }, onProgress);
     } finally {
       show.done();
       await database.close();

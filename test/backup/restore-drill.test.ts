@@ -13,7 +13,7 @@ import { migrateToLatest } from '../../src/db/database.ts';
 import { syncPrograms } from '../../src/programs/programs.ts';
 import { demoProgram } from '../../src/programs/demo-program.ts';
 import { emptyPostgres, type EmptyPostgres } from '../helpers/empty-postgres.ts';
-import { runCli, startEmbargo, type EmbargoProcess } from '../helpers/embargo-process.ts';
+import { runCli, runCliOnTerminal, startEmbargo, type EmbargoProcess } from '../helpers/embargo-process.ts';
 import { makeReport } from '../helpers/factories.ts';
 import { requirePeer } from '../helpers/peers.ts';
 import { attachmentFor, drillSecret, openedAdvisories, openedReports, reportFingerprints, rewriteBackupHeader, seedThreadsAndAdvisories, submitThroughForm, threadAttachment } from './backup-helpers.ts';
@@ -87,6 +87,7 @@ describe('backup and restore drill', () => {
     const answered: { n: number; status: number; before: boolean; after: boolean }[] = [];
     let pg: EmptyPostgres;
     let backupOut = '';
+    let terminalOut = '';
     let seeded: string[] = [];
 
     before(async () => {
@@ -118,6 +119,10 @@ describe('backup and restore drill', () => {
       await new Promise((r) => setTimeout(r, 300));
       stop = true;
       await load;
+      // The same through the running server, by an operator watching a terminal: progress on the way.
+      const onTerminal = await runCliOnTerminal(['backup', '--out', path.join(tmp, 'on-terminal.backup')], server.env);
+      terminalOut = onTerminal.output;
+      assert.equal(onTerminal.code, 0, terminalOut);
       await server.stop();
       pg = await emptyPostgres();
     });
@@ -125,6 +130,12 @@ describe('backup and restore drill', () => {
       await server?.stop();
       server?.removeFiles();
       await pg?.close();
+    });
+
+    it('shows its progress to an operator at a terminal, and none in a log or a pipe', () => {
+      assert.match(terminalOut, /\r\x1b\[Kbacking up: table \d+ of \d+ \(\w+\), \d+ rows/, terminalOut);
+      assert.match(terminalOut, /Wrote .*on-terminal\.backup: \d+ tables/);
+      assert.doesNotMatch(backupOut, /backing up:|\x1b/, 'no progress lines without a terminal');
     });
 
     it('writes a complete backup through the running server and says where the secret is, which it does not contain', () => {

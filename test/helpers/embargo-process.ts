@@ -52,6 +52,24 @@ export function runCli(args: string[], env: Record<string, string>, stdin = ''):
   return runNode(['--import', 'tsx', 'src/cli.ts', ...args], env, stdin);
 }
 
+/**
+ * Runs `embargo <args>` on a pseudo-terminal (util-linux `script`), as an operator at a terminal would:
+ * what it prints for a person watching (progress lines) shows here. Output is the terminal's, stdout and
+ * stderr together, with its control sequences.
+ */
+export function runCliOnTerminal(args: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, '--import', 'tsx', 'src/cli.ts', ...args].map(quote).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: repoRoot, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, output }));
+  });
+}
+
 export interface EmbargoProcess {
   /** The directory holding data/ and the config file; pass it back to startEmbargo to restart. */
   tempDir: string;
