@@ -471,10 +471,16 @@ async function main(): Promise<number> {
   // The embedded database needs nothing beyond the data directory every run gets. It is the PostgreSQL
   // server Embargo runs itself; EMBARGO_BENCH_EMBEDDED_ENGINE=pglite measures the in-process PGlite instead.
   const results: DatabaseResult[] = [];
-  const pglite = process.env.EMBARGO_BENCH_EMBEDDED_ENGINE === 'pglite';
-  if (OPTIONS.only !== 'postgres') {
-    results.push(await benchDatabase(pglite ? 'PGlite (embedded, no fsync)' : 'embedded PostgreSQL (default)', async (): Promise<Record<string, string>> => (pglite ? { EMBARGO_EMBEDDED_ENGINE: 'pglite' } : {})));
-  }
+  // EMBARGO_BENCH_EMBEDDED_ENGINE=pglite-fsync measures design (a) of issue 16, PGlite patched to fsync (bench/pglite-fsync.mjs).
+  const engine = process.env.EMBARGO_BENCH_EMBEDDED_ENGINE ?? 'postgres';
+  const engines: Record<string, [string, Record<string, string>]> = {
+    postgres: ['embedded PostgreSQL (default)', {}],
+    pglite: ['PGlite (embedded, no fsync)', { EMBARGO_EMBEDDED_ENGINE: 'pglite' }],
+    'pglite-fsync': ['PGlite patched to fsync (design (a))', { EMBARGO_EMBEDDED_ENGINE: 'pglite', NODE_OPTIONS: `--import ${path.join(repoRoot, 'bench/pglite-fsync.mjs')}` }],
+  };
+  const chosen = engines[engine];
+  if (!chosen) throw new Error(`EMBARGO_BENCH_EMBEDDED_ENGINE must be one of ${Object.keys(engines).join(', ')}`);
+  if (OPTIONS.only !== 'postgres') results.push(await benchDatabase(chosen[0], async () => chosen[1]));
   const pgVersion = OPTIONS.only === 'embedded' ? undefined : await postgresVersion();
   if (OPTIONS.only === 'embedded') {
     /* PostgreSQL left out on request */
