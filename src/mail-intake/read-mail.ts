@@ -1,4 +1,4 @@
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import type * as openpgp from 'openpgp';
 import type { MailDecryption, MailSignature } from '../db/schema.ts';
 import type { UploadedFile } from '../reports/attachments.ts';
@@ -40,6 +40,8 @@ export function clean(text: string): string {
 }
 
 async function parse(raw: Buffer): Promise<ParsedMail | undefined> {
+  // Loaded on the first mail: a server that takes no mail does not carry the parser (docs/performance.md, memory).
+  const { simpleParser } = await import('mailparser');
   const options = { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true } as const;
   try {
     return await simpleParser(raw, { ...options, maxHtmlLengthToParse: MAX_HTML_TO_TEXT });

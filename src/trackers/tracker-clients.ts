@@ -1,6 +1,4 @@
-import { Octokit } from '@octokit/rest';
-import { createClient } from 'jira.js/core';
-import { createIssue as jiraCreateIssue, getIssue as jiraGetIssue } from 'jira.js/cloud';
+import type { Octokit } from '@octokit/rest';
 import type { TrackerKind } from '../db/tracker-tables.ts';
 import { guardedFetch, outboundRequest } from '../webhooks/outbound-request.ts';
 import { targetProblem } from '../webhooks/outbound-target.ts';
@@ -32,7 +30,11 @@ export interface TrackerSettings {
   issueType: string;
 }
 
-/** A client for one configured tracker; every request obeys the SSRF rules (src/webhooks/outbound-target.ts). */
+/**
+ * A client for one configured tracker; every request obeys the SSRF rules (src/webhooks/outbound-target.ts).
+ * The GitHub and Jira libraries load on first use: together they are some 20 MB of heap that a server
+ * without those trackers should not carry (docs/performance.md, memory).
+ */
 export function trackerClient(t: TrackerSettings, allowPrivate: boolean): TrackerClient {
   if (t.kind === 'github') return githubClient(t, allowPrivate);
   if (t.kind === 'gitlab') return gitlabClient(t, allowPrivate);
@@ -42,13 +44,19 @@ export function trackerClient(t: TrackerSettings, allowPrivate: boolean): Tracke
 /** GitHub REST API (2022-11-28) through @octokit/rest: POST and GET /repos/{owner}/{repo}/issues. */
 function githubClient(t: TrackerSettings, allowPrivate: boolean): TrackerClient {
   const [owner, repo] = t.project.split('/') as [string, string];
-  const octokit = new Octokit({ auth: t.token, baseUrl: t.baseUrl.replace(/\/+$/, ''), userAgent: 'Embargo', request: { fetch: guardedFetch(allowPrivate), retries: 0 } });
+  let loaded: Promise<Octokit> | undefined;
+  const client = () =>
+    (loaded ??= import('@octokit/rest').then(
+      ({ Octokit }) => new Octokit({ auth: t.token, baseUrl: t.baseUrl.replace(/\/+$/, ''), userAgent: 'Embargo', request: { fetch: guardedFetch(allowPrivate), retries: 0 } }),
+    ));
   return {
     async create(issue) {
+      const octokit = await client();
       const { data } = await octokit.rest.issues.create({ owner, repo, title: issue.title, body: issue.body, labels: issue.labels });
       return { externalId: String(data.number), url: data.html_url, state: data.state };
     },
     async state(externalId) {
+      const octokit = await client();
       const { data } = await octokit.rest.issues.get({ owner, repo, issue_number: Number(externalId) });
       return data.state;
     },
@@ -81,7 +89,11 @@ function gitlabClient(t: TrackerSettings, allowPrivate: boolean): TrackerClient 
  */
 function jiraClient(t: TrackerSettings, allowPrivate: boolean): TrackerClient {
   const host = t.baseUrl.replace(/\/+$/, '');
-  const client = createClient({ host, auth: t.account ? { type: 'basic', email: t.account, apiToken: t.token } : { type: 'bearer', token: t.token }, retry: { maxAttempts: 1 } });
+  const auth = t.account ? { type: 'basic' as const, email: t.account, apiToken: t.token } : { type: 'bearer' as const, token: t.token };
+  const jira = async () => {
+    const [{ createClient }, { createIssue, getIssue }] = await Promise.all([import('jira.js/core'), import('jira.js/cloud')]);
+    return { client: createClient({ host, auth, retry: { maxAttempts: 1 } }), createIssue, getIssue };
+  };
   async function check() {
     const problem = await targetProblem(host, allowPrivate);
     if (problem) throw new Error(`refused: ${problem}`);
@@ -89,7 +101,8 @@ function jiraClient(t: TrackerSettings, allowPrivate: boolean): TrackerClient {
   return {
     async create(issue) {
       await check();
-      const created = await jiraCreateIssue(client, {
+      const { client, createIssue } = await jira();
+      const created = await createIssue(client, {
         fields: {
           project: { key: t.project },
           summary: issue.title,
@@ -108,7 +121,8 @@ function jiraClient(t: TrackerSettings, allowPrivate: boolean): TrackerClient {
     },
     async state(externalId) {
       await check();
-      const issue = await jiraGetIssue(client, { issueIdOrKey: externalId, fields: ['status'] });
+      const { client, getIssue } = await jira();
+      const issue = await getIssue(client, { issueIdOrKey: externalId, fields: ['status'] });
       return String((issue.fields as { status?: { name?: string } } | undefined)?.status?.name ?? 'unknown');
     },
   };

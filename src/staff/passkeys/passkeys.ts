@@ -1,13 +1,9 @@
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransportFuture,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransportFuture,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { recordAudit } from '../../audit/append-audit.ts';
 import type { Db } from '../../db/database.ts';
@@ -20,6 +16,9 @@ export interface RelyingParty {
   origin: string;
   name: string;
 }
+
+/** SimpleWebAuthn, loaded at the first passkey ceremony: a server whose staff use none does not carry it (docs/performance.md, memory). */
+const webauthn = () => import('@simplewebauthn/server');
 
 export function relyingParty(baseUrl: string, name: string): RelyingParty {
   const url = new URL(baseUrl);
@@ -70,7 +69,7 @@ export async function registrationOptions(
   rp: RelyingParty,
   account: { userId: string; email: string; displayName: string; sessionToken: string },
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
-  const options = await generateRegistrationOptions({
+  const options = await (await webauthn()).generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
     userName: account.email,
@@ -96,7 +95,7 @@ export async function registerPasskey(
   if (!pending || pending.userId !== input.userId) return { ok: false, reason: 'no-challenge' };
   let info;
   try {
-    const verified = await verifyRegistrationResponse({
+    const verified = await (await webauthn()).verifyRegistrationResponse({
       response: input.response as RegistrationResponseJSON,
       expectedChallenge: pending.challenge,
       expectedOrigin: rp.origin,
@@ -141,7 +140,7 @@ export async function assertionOptions(
   rp: RelyingParty,
   request: { purpose: Exclude<PasskeyPurpose, 'register'>; bindingToken: string; userId: string | null },
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  const options = await generateAuthenticationOptions({
+  const options = await (await webauthn()).generateAuthenticationOptions({
     rpID: rp.id,
     userVerification: request.purpose === 'sign-in' ? 'required' : 'preferred',
     ...(request.userId ? { allowCredentials: await credentialsOf(db, request.userId) } : {}),
@@ -173,7 +172,7 @@ export async function verifyAssertion(
   if (handle && handle !== Buffer.from(userHandle(passkey.user_id)).toString('base64url')) return { ok: false, reason: 'unknown-credential' };
   let info;
   try {
-    const verified = await verifyAuthenticationResponse({
+    const verified = await (await webauthn()).verifyAuthenticationResponse({
       response,
       expectedChallenge: pending.challenge,
       expectedOrigin: rp.origin,
