@@ -9,30 +9,17 @@
 //
 // Plain JavaScript on purpose: it runs before anything is compiled.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildIsStale, stampFile } from './build-stamp.mjs';
 import { bundleClient } from './client-build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
-const stamp = path.join(dist, '.build-stamp');
+const stamp = stampFile(root);
 
-/** The newest modification time among the build's inputs. */
-function newestInput() {
-  let newest = 0;
-  const visit = (p) => {
-    const s = statSync(p);
-    if (s.isDirectory()) for (const e of readdirSync(p)) visit(path.join(p, e));
-    else newest = Math.max(newest, s.mtimeMs);
-  };
-  for (const p of ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'scripts/build.mjs']) {
-    if (existsSync(path.join(root, p))) visit(path.join(root, p));
-  }
-  return newest;
-}
-
-if (process.argv.includes('--if-stale') && existsSync(stamp) && statSync(stamp).mtimeMs >= newestInput()) process.exit(0);
+if (process.argv.includes('--if-stale') && !buildIsStale(root)) process.exit(0);
 
 const started = performance.now();
 const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });

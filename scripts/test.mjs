@@ -49,6 +49,11 @@ if (process.argv[2] === '--list-postgres-pass') {
   process.exit(0);
 }
 
+// The processes the tests start (embargo serve, worker, the CLI) run the compiled dist/, as production
+// does; build it first when a source is newer (nothing to do after `npm test`'s own build).
+const built = spawnSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: root, stdio: 'inherit' });
+if (built.status !== 0) process.exit(1);
+
 const preflight = spawnSync(process.execPath, ['--import', 'tsx', 'test/preflight.ts'], { cwd: root, stdio: 'inherit' });
 if (preflight.status !== 0) process.exit(1);
 

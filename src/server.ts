@@ -16,14 +16,13 @@ import { startMailIntake, type MailIntake } from './mail-intake/start-intake.ts'
 import { syncPrograms } from './programs/programs.ts';
 import { scheduleSlaSweep } from './sla-reminders/sla-sweep.ts';
 import type { InstanceSecret } from './secrets/instance-secret.ts';
-import { loadInstanceSecret } from './secrets/secret-file.ts';
+import { openInstanceSecret } from './secrets/open-instance-secret.ts';
 import { issueSetupToken } from './staff/setup-token.ts';
 import { countStaffUsers } from './staff/staff-users.ts';
 import { sealLegacyMailAddresses } from './mail/seal-legacy-addresses.ts';
 import { sealLegacyReportTexts } from './reports/seal-legacy-report-texts.ts';
 import { sealLegacyInboundDigests } from './mail-intake/seal-legacy-inbound-digests.ts';
 import { createApp } from './web/app.ts';
-import { useAuditSecret } from './audit/audit-keys.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -36,26 +35,6 @@ export interface RunningServer {
   /** Settles when the embedded database failed for good; `embargo serve` then exits for a supervisor to restart it. */
   failed: Promise<unknown>;
   close(): Promise<void>;
-}
-
-/**
- * EMBARGO_SECRET, or the secret file kept apart from the data directory
- * (moved out of it for instances made by earlier versions); makes the data
- * directory private, and says at start where the secret is and what was done.
- */
-export function openInstanceSecret(config: Config, logger: Logger): InstanceSecret {
-  const { secret, notices } = loadInstanceSecret(
-    config.instanceSecret,
-    { secretFile: config.secretFile, dataDir: config.dataDir },
-    { createDataDir: config.database.kind === 'embedded' },
-  );
-  for (const notice of notices) logger[notice.level](notice.msg);
-  useAuditSecret(secret); // this process's audit log chain key (src/audit/audit-keys.ts)
-  logger.info(`instance secret: ${secret.source} (back it up apart from the data directory and database backups)`);
-  if (!config.instanceSecret && config.database.kind === 'postgres') {
-    logger.warn(`EMBARGO_SECRET is not set; using ${secret.source}. Every process sharing this PostgreSQL database must use the same secret: set EMBARGO_SECRET (e.g. to the content of that file) for all of them.`);
-  }
-  return secret;
 }
 
 /** Migrations, programs from the config, their OpenPGP keys, and the first-admin link when there is no staff yet. */

@@ -1,6 +1,7 @@
 import { chmodSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { adminSocketPath } from './admin-client.ts';
 import { z } from 'zod';
 import type { ApiTokenInfo } from '../api/tokens/api-tokens.ts';
 import { runTokenCommand, tokenCommandSchemas } from '../api/tokens/token-commands.ts';
@@ -16,15 +17,14 @@ import { runStaffCommand, staffCommandSchemas, type MemberInfo } from '../staff/
 import { auditCommandSchema, runAuditCommand } from '../audit/audit-command.ts';
 import type { AuditVerification } from '../audit/verify-audit.ts';
 
+export { adminSocketPath, sendAdminCommand } from './admin-client.ts';
+
 /**
  * The embedded database can be open in one process only. While the server
  * runs, admin commands (`embargo user add|list|set-role|deactivate|reactivate`, `embargo user reset-second-factor`, `embargo key …`, `embargo token …`) reach it through this Unix socket
- * in the data directory, readable by the data directory's owner only.
+ * in the data directory, readable by the data directory's owner only. The client's side is
+ * src/admin/admin-client.ts.
  */
-export function adminSocketPath(dataDir: string): string {
-  return path.join(dataDir, 'admin.sock');
-}
-
 const commandSchema = z.discriminatedUnion('command', [
   z.object({ command: z.literal('user-add'), user: newStaffUserSchema }),
   resetSecondFactorCommandSchema,
@@ -113,32 +113,4 @@ export async function listenAdminSocket(dataDir: string, db: Db, onError: (err: 
         });
       }),
   };
-}
-
-/**
- * Sends a command to the running server of this data directory. Every line before the last is a
- * progress line (`{"progress": …}`, only for a backup that asked for them); the last is the answer.
- */
-export function sendAdminCommand(dataDir: string, command: AdminCommand, onProgress?: BackupProgress): Promise<AdminAnswer> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(adminSocketPath(dataDir));
-    let data = '';
-    socket.setEncoding('utf8');
-    socket.on('connect', () => socket.write(JSON.stringify(command) + '\n'));
-    socket.on('data', (chunk) => {
-      data += chunk;
-      for (let nl = data.indexOf('\n'); nl >= 0 && data.startsWith('{"progress":'); nl = data.indexOf('\n')) {
-        onProgress?.((JSON.parse(data.slice(0, nl)) as { progress: Parameters<BackupProgress>[0] }).progress);
-        data = data.slice(nl + 1);
-      }
-    });
-    socket.on('end', () => {
-      try {
-        resolve(JSON.parse(data) as AdminAnswer);
-      } catch {
-        reject(new Error('The running server gave no answer.'));
-      }
-    });
-    socket.on('error', (err) => reject(new Error(`Cannot reach the running server at ${adminSocketPath(dataDir)}: ${err.message}`)));
-  });
 }

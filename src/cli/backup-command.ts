@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Logger } from 'pino';
-import { sendAdminCommand } from '../admin/admin-socket.ts';
+import { sendAdminCommand } from '../admin/admin-client.ts';
 import { BackupFileError, secretLocationNote } from '../backup/backup-format.ts';
 import { verifyBackup } from '../backup/read-backup.ts';
 import { restoreBackup, RestoreRefused } from '../backup/restore-backup.ts';
@@ -9,7 +9,7 @@ import { keysTheSecretCannotOpen } from '../backup/secret-check.ts';
 import { writeBackup, type BackupProgress, type BackupSummary } from '../backup/write-backup.ts';
 import type { Config } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
-import { openInstanceSecret } from '../server.ts';
+import { openInstanceSecret } from '../secrets/open-instance-secret.ts';
 import { serverHoldsDatabase } from './operator-command.ts';
 
 const size = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`);

@@ -8,7 +8,8 @@ import { createMailer } from '../mail/mailer.ts';
 import { startMailIntake } from '../mail-intake/start-intake.ts';
 import { createMetrics } from '../ops/metrics.ts';
 import { startOperations } from '../ops/start-operations.ts';
-import { openInstanceSecret, prepareDatabase, startServer } from '../server.ts';
+import { openInstanceSecret } from '../secrets/open-instance-secret.ts';
+import { prepareDatabase, startServer } from '../server.ts';
 
 /** `embargo serve`: the web server (and the worker, on the embedded database) until SIGINT or SIGTERM. */
 export async function serve(config: Config, logger: Logger): Promise<number> {

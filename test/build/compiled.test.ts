@@ -40,7 +40,7 @@ describe('the compiled build (dist/, made by npm run build)', () => {
   describe('embargo serve from dist/', () => {
     let server: EmbargoProcess;
     before(async () => {
-      server = await startEmbargo({ compiled: true });
+      server = await startEmbargo();
     });
     after(async () => {
       await server?.stop();

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoProgram } from '../../src/programs/demo-program.ts';
+import { buildIsStale } from '../../scripts/build-stamp.mjs';
 
 /** The repository root (test/helpers/ → ../..). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -47,9 +48,24 @@ export function runNode(args: string[], env: Record<string, string>, stdin = '')
   });
 }
 
-/** Runs `embargo <args>` (from the TypeScript) to completion in a clean environment plus `env`, with `stdin` as standard input. */
+let checkedBuild = false;
+
+/**
+ * `node` arguments that run `embargo <args>` as production does: the compiled CLI in dist/ (bin/embargo).
+ * It starts in a fraction of the time the TypeScript takes through tsx, and it is what ships. scripts/test.mjs
+ * builds dist/ when stale before any test; a test file run another way fails here rather than test old code.
+ */
+export function embargoArgs(args: string[]): string[] {
+  if (!checkedBuild) {
+    if (buildIsStale(repoRoot)) throw new Error('dist/ is older than src/: run `npm run build` (scripts/test.mjs and `npm test` do it for you)');
+    checkedBuild = true;
+  }
+  return ['--enable-source-maps', 'dist/cli.js', ...args];
+}
+
+/** Runs `embargo <args>` (compiled) to completion in a clean environment plus `env`, with `stdin` as standard input. */
 export function runCli(args: string[], env: Record<string, string>, stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  return runNode(['--import', 'tsx', 'src/cli.ts', ...args], env, stdin);
+  return runNode(embargoArgs(args), env, stdin);
 }
 
 /**
@@ -59,7 +75,7 @@ export function runCli(args: string[], env: Record<string, string>, stdin = ''):
  */
 export function runCliOnTerminal(args: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
   const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
-  const command = [process.execPath, '--import', 'tsx', 'src/cli.ts', ...args].map(quote).join(' ');
+  const command = [process.execPath, ...embargoArgs(args)].map(quote).join(' ');
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: repoRoot, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -105,8 +121,6 @@ export async function startEmbargo(
     startTimeoutMs?: number;
     tempDir?: string;
     env?: Record<string, string>;
-    /** Run dist/ (what production runs) rather than the TypeScript. */
-    compiled?: boolean;
     /** A command that runs node (e.g. strace and its options): `child` is then that command's process. */
     wrap?: string[];
   } = {},
@@ -129,7 +143,7 @@ export async function startEmbargo(
     ...options.env,
   };
 
-  const args = options.compiled ? ['--enable-source-maps', 'dist/cli.js', 'serve'] : ['--import', 'tsx', 'src/cli.ts', 'serve'];
+  const args = embargoArgs(['serve']);
   const [command, ...wrapArgs] = options.wrap ?? [process.execPath];
   const child = spawn(command!, options.wrap ? [...wrapArgs, process.execPath, ...args] : args, {
     cwd: repoRoot,

@@ -11,7 +11,7 @@ import { demoProgram } from '../../src/programs/demo-program.ts';
 import { postStaffMessage } from '../../src/reports/report-actions.ts';
 import { databaseKinds } from '../helpers/databases.ts';
 import { emptyPostgres, type EmptyPostgres } from '../helpers/empty-postgres.ts';
-import { cleanEnv, repoRoot } from '../helpers/embargo-process.ts';
+import { cleanEnv, embargoArgs, repoRoot } from '../helpers/embargo-process.ts';
 import { makeReport, makeStaff } from '../helpers/factories.ts';
 import { waitFor } from './job-helpers.ts';
 import { startSilentRelay } from './silent-relay.ts';
@@ -46,7 +46,7 @@ if ((await databaseKinds()).includes('postgres')) {
         EMBARGO_SMTP_TIMEOUT_SECONDS: '2',
         EMBARGO_LOG_LEVEL: 'info',
       };
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'worker'], { cwd: repoRoot, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, embargoArgs(['worker']), { cwd: repoRoot, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
       child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));

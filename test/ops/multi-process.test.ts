@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { attachmentFor, drillSecret, submitThroughForm } from '../backup/backup-helpers.ts';
 import { emptyPostgres, type EmptyPostgres } from '../helpers/empty-postgres.ts';
-import { cleanEnv, repoRoot, runCli, startEmbargo, type EmbargoProcess } from '../helpers/embargo-process.ts';
+import { cleanEnv, embargoArgs, repoRoot, runCli, startEmbargo, type EmbargoProcess } from '../helpers/embargo-process.ts';
 import { requirePeer } from '../helpers/peers.ts';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
 
@@ -30,7 +30,7 @@ interface WorkerProcess {
 
 /** `embargo worker` as an operator runs it; resolves once it says it is running. */
 async function startWorker(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'worker'], { cwd: repoRoot, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, embargoArgs(['worker']), { cwd: repoRoot, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
