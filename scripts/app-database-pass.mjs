@@ -1,12 +1,11 @@
-// Which test files run a second time with the app on PostgreSQL (scripts/test.mjs), decided from
-// each file's startTestApp calls. Kept apart so test/suite/app-database-pass.test.ts can check
-// that no HTTP-level file escapes the PostgreSQL pass.
+// Which database each startTestApp call of a test file gives the app, read from the file's text, so
+// test/suite/app-database-pass.test.ts can check that every HTTP-level file runs the app on PostgreSQL.
 //
 // The first argument of every startTestApp call says which database the app gets:
 //   startTestApp(), startTestApp(undefined, …), startTestApp(defaultAppDatabase(), …)
-//       'default': PGlite in the first pass, PostgreSQL in the second.
+//       'default': PostgreSQL (test/helpers/http-app.ts).
 //   startTestApp(kind, …) inside `for (const kind of await databaseKinds())`
-//       'loop': the file runs both databases itself, in the first pass.
+//       'loop': the file runs both databases itself.
 //   startTestApp('pglite', …) / startTestApp('postgres', …)
 //       'fixed': one database on purpose; the call must say why in a comment that starts with
 //       "fixed database:" on the same line or on the lines just above it.
@@ -33,7 +32,7 @@ export function appCalls(source) {
     else if (/^'(pglite|postgres)'$/.test(arg)) {
       const nearby = lines.slice(Math.max(0, i - 3), i + 1).join('\n');
       if (nearby.includes(FIXED_MARKER)) call.kind = 'fixed';
-      else call.reason = `hard-coded ${arg} with no "// ${FIXED_MARKER} <why>" comment: use startTestApp() so the PostgreSQL pass runs it`;
+      else call.reason = `hard-coded ${arg} with no "// ${FIXED_MARKER} <why>" comment: use startTestApp() so it runs on PostgreSQL`;
     } else if (loopVar && arg === loopVar) call.kind = 'loop';
     else call.reason = `first argument ${JSON.stringify(arg)} is neither the default, a databaseKinds() loop variable, nor a justified fixed kind`;
     calls.push(call);
@@ -55,7 +54,7 @@ function firstArgument(rest) {
   return rest.trim();
 }
 
-/** Whether a file belongs in the PostgreSQL pass: it starts at least one app on the default database. */
+/** Whether a file starts at least one app on the default database. */
 export function runsOnDefaultApp(source) {
   return appCalls(source).some((c) => c.kind === 'default');
 }

@@ -1,20 +1,21 @@
 #!/usr/bin/env node
 // `npm test` after the build and type check: the real peers first (test/preflight.ts), then
-// every test file, then a second pass of the HTTP-level files that run on the app's default
-// database, now on PostgreSQL (EMBARGO_TEST_APP_DATABASE=postgres), so every route is exercised
-// on both databases. Files run in parallel (EMBARGO_TEST_CONCURRENCY, default 2: the 2-core
-// machines CI runs on); each file is its own process with its own databases and ports.
+// every test file. HTTP-level files run the app on PostgreSQL (test/helpers/http-app.ts), the
+// code path of the embedded default and of an external PostgreSQL alike; database-level files
+// loop over PGlite and PostgreSQL; process-level files run `embargo serve` on the embedded
+// PostgreSQL. Files run in parallel (EMBARGO_TEST_CONCURRENCY, default 2: the 2-core machines CI
+// runs on), the slowest first (times of the last full run in .test-times.json, else the checked-in
+// test/file-times.json), so no long file starts last; each file is its own process with its own
+// databases and ports.
 //
 //   node scripts/test.mjs                 everything
-//   node scripts/test.mjs test/ops/*.ts   only these files (one pass, as given)
-//   node scripts/test.mjs --list-postgres-pass   print the files of the second pass, run nothing
+//   node scripts/test.mjs test/ops/*.ts   only these files
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runsOnDefaultApp } from './app-database-pass.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const concurrency = process.env.EMBARGO_TEST_CONCURRENCY ?? '2';
@@ -27,6 +28,13 @@ function testFiles(dir) {
   });
 }
 
+/** Slowest first, by the last full run's times (files not timed yet keep their order, after the timed ones). */
+function slowestFirst(files) {
+  const local = path.join(root, '.test-times.json');
+  const times = JSON.parse(readFileSync(existsSync(local) ? local : path.join(root, 'test/file-times.json'), 'utf8'));
+  return [...files].sort((a, b) => (times[b] ?? 0) - (times[a] ?? 0));
+}
+
 function run(label, files, env = {}) {
   const started = Date.now();
   console.log(`\n== ${label}: ${files.length} files, ${concurrency} at a time`);
@@ -37,16 +45,6 @@ function run(label, files, env = {}) {
   });
   console.log(`== ${label}: ${r.status === 0 ? 'passed' : 'FAILED'} in ${Math.round((Date.now() - started) / 1000)} s`);
   return r.status === 0;
-}
-
-// Files whose app takes the default database (startTestApp() with no kind, undefined or
-// defaultAppDatabase()); see scripts/app-database-pass.mjs. test/suite/app-database-pass.test.ts
-// fails when an HTTP-level file is neither here nor running both databases itself.
-const postgresPass = (all) => all.filter((f) => runsOnDefaultApp(readFileSync(path.join(root, f), 'utf8')));
-
-if (process.argv[2] === '--list-postgres-pass') {
-  console.log(postgresPass(testFiles(path.join(root, 'test')).sort()).join('\n'));
-  process.exit(0);
 }
 
 // The processes the tests start (embargo serve, worker, the CLI) run the compiled dist/, as production
@@ -73,8 +71,7 @@ const finish = (ok) => {
 const given = process.argv.slice(2);
 if (given.length) finish(run('tests', given));
 
-const all = testFiles(path.join(root, 'test')).sort();
-const onDefaultApp = postgresPass(all);
-const first = run('all tests (HTTP-level on PGlite)', all);
-const second = run('HTTP-level tests again, on PostgreSQL', onDefaultApp, { EMBARGO_TEST_APP_DATABASE: 'postgres' });
-finish(first && second);
+const timesOut = path.join(templateDir, 'file-times.json');
+const ok = run('all tests', slowestFirst(testFiles(path.join(root, 'test')).sort()), { EMBARGO_TEST_TIMES_OUT: timesOut });
+if (existsSync(timesOut)) copyFileSync(timesOut, path.join(root, '.test-times.json'));
+finish(ok);

@@ -9,6 +9,7 @@ import { syncPrograms } from '../../src/programs/programs.ts';
 import { ReportVault } from '../../src/crypto/report-vault.ts';
 import { testSecret } from './factories.ts';
 import { freshDatabase, type DatabaseKind, type TestDatabase } from './databases.ts';
+import { allowedToSkip } from './peers.ts';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -19,12 +20,14 @@ export interface TestApp {
 }
 
 /**
- * The database HTTP-level tests run on when they do not choose: PGlite, and
- * PostgreSQL in the suite's second pass (scripts/test.mjs sets
- * EMBARGO_TEST_APP_DATABASE=postgres), so every route is exercised on both.
+ * The database HTTP-level tests run on when they do not choose: PostgreSQL, the code path of both
+ * the embedded default (a PostgreSQL server Embargo runs itself) and an external PostgreSQL. PGlite
+ * (the in-process engine, not durable, kept for trying things out) keeps the database-level tests'
+ * databaseKinds() loops and its own engine tests; EMBARGO_TEST_APP_DATABASE=pglite runs the HTTP-level files on it instead, and a run
+ * that may skip PostgreSQL (EMBARGO_TEST_SKIP=postgres) falls back to it.
  */
 export function defaultAppDatabase(): DatabaseKind {
-  const kind = process.env.EMBARGO_TEST_APP_DATABASE ?? 'pglite';
+  const kind = process.env.EMBARGO_TEST_APP_DATABASE ?? (allowedToSkip().has('postgres') ? 'pglite' : 'postgres');
   if (kind !== 'pglite' && kind !== 'postgres') throw new Error(`EMBARGO_TEST_APP_DATABASE must be pglite or postgres, not ${kind}`);
   return kind;
 }

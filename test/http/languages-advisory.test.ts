@@ -5,7 +5,7 @@ import { LANGUAGE_COOKIE } from '../../src/web/request-language.ts';
 import { makeReport, makeStaff, moveReport } from '../helpers/factories.ts';
 import { startTestApp, type TestApp } from '../helpers/http-app.ts';
 
-// Runs on PGlite, and on PostgreSQL in the suite's second pass (scripts/test.mjs).
+// Runs the app on the default database: PostgreSQL (test/helpers/http-app.ts).
 describe('a single public advisory page in the reader’s language (its chrome; the text stays the team’s)', () => {
   let t: TestApp;
   let url = '';

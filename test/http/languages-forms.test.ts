@@ -4,7 +4,7 @@ import * as openpgp from 'openpgp';
 import { makeReport } from '../helpers/factories.ts';
 import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 
-// Runs on PGlite, and on PostgreSQL in the suite's second pass (scripts/test.mjs).
+// Runs the app on the default database: PostgreSQL (test/helpers/http-app.ts).
 const report = {
   title: 'Open redirect in the login page',
   product: 'example-cloud',

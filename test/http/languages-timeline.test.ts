@@ -9,7 +9,7 @@ import { LANGUAGE_COOKIE } from '../../src/web/request-language.ts';
 import { makeReport, makeStaff, moveReport } from '../helpers/factories.ts';
 import { startTestApp, type TestApp } from '../helpers/http-app.ts';
 
-// Runs on PGlite, and on PostgreSQL in the suite's second pass (scripts/test.mjs).
+// Runs the app on the default database: PostgreSQL (test/helpers/http-app.ts).
 describe('the reporter’s timeline beyond submission, status and credit, in their language', () => {
   let t: TestApp;
   let url = '';

@@ -12,7 +12,7 @@ import { Client, startTestApp, type TestApp } from '../helpers/http-app.ts';
 import { startSmtpSink } from '../helpers/smtp-sink.ts';
 import { apiClient, makeApiToken, submission } from '../api/api-helpers.ts';
 
-// Runs on PGlite, and on PostgreSQL in the suite's second pass (scripts/test.mjs).
+// Runs the app on the default database: PostgreSQL (test/helpers/http-app.ts).
 const report = {
   title: 'Open redirect in the login page',
   product: 'example-cloud',

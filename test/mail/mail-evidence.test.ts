@@ -32,8 +32,7 @@ function panelText(html: string): string {
 /**
  * Staff see what the crypto said about the mail a report came from, and
  * download the original as it arrived: through the real SMTP listener, the
- * real job worker and the real web app (PGlite, and PostgreSQL in the
- * runner's second pass).
+ * real job worker and the real web app (on the default database, PostgreSQL).
  */
 describe('mail evidence on the staff report page', () => {
   let t: TestApp;

@@ -1,13 +1,13 @@
-// No HTTP-level test file may escape the PostgreSQL pass of scripts/test.mjs: every file that
-// starts the app either runs in that pass (the app on the default database), runs both databases
-// itself (a databaseKinds() loop), or says in a comment why it needs one database only.
+// Every HTTP-level test file runs the app on PostgreSQL, the code path of the embedded default and of
+// an external PostgreSQL: it starts the app on the default database (PostgreSQL, test/helpers/http-app.ts),
+// runs both databases itself (a databaseKinds() loop), or says in a comment why it needs one only.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { appCalls, FIXED_MARKER, runsOnDefaultApp } from '../../scripts/app-database-pass.mjs';
 import { repoRoot } from '../helpers/embargo-process.ts';
+import { defaultAppDatabase } from '../helpers/http-app.ts';
 
 /** This file: its examples below are strings, not calls. */
 const SELF = 'test/suite/app-database-pass.test.ts';
@@ -20,16 +20,28 @@ function testFiles(dir: string): string[] {
   });
 }
 
-/** The files scripts/test.mjs runs a second time with the app on PostgreSQL, asked from the script itself. */
-function postgresPass(): Set<string> {
-  const r = spawnSync(process.execPath, ['scripts/test.mjs', '--list-postgres-pass'], { cwd: repoRoot, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return new Set(r.stdout.split('\n').filter(Boolean));
-}
+describe('HTTP-level test files run the app on PostgreSQL', () => {
+  it('the default database of an app a test starts is PostgreSQL; PGlite only when asked for, or when PostgreSQL may be skipped', () => {
+    const saved = { app: process.env.EMBARGO_TEST_APP_DATABASE, skip: process.env.EMBARGO_TEST_SKIP };
+    const set = (k: string, v: string | undefined) => (v === undefined ? delete process.env[k] : (process.env[k] = v));
+    try {
+      set('EMBARGO_TEST_APP_DATABASE', undefined);
+      set('EMBARGO_TEST_SKIP', undefined);
+      assert.equal(defaultAppDatabase(), 'postgres');
+      set('EMBARGO_TEST_SKIP', 'chromium,postgres');
+      assert.equal(defaultAppDatabase(), 'pglite');
+      set('EMBARGO_TEST_SKIP', undefined);
+      set('EMBARGO_TEST_APP_DATABASE', 'pglite');
+      assert.equal(defaultAppDatabase(), 'pglite');
+      set('EMBARGO_TEST_APP_DATABASE', 'sqlite');
+      assert.throws(() => defaultAppDatabase(), /must be pglite or postgres/);
+    } finally {
+      set('EMBARGO_TEST_APP_DATABASE', saved.app);
+      set('EMBARGO_TEST_SKIP', saved.skip);
+    }
+  });
 
-describe('HTTP-level test files and the PostgreSQL pass', () => {
-  it('every file that starts the app runs on PostgreSQL too: in the second pass, in a databaseKinds() loop, or with a stated reason', () => {
-    const pass = postgresPass();
+  it('every file that starts the app runs it on PostgreSQL: on the default database, in a databaseKinds() loop, or with a stated reason', () => {
     const files = testFiles(path.join(repoRoot, 'test')).filter((f) => f !== SELF && readFileSync(path.join(repoRoot, f), 'utf8').includes('startTestApp'));
     assert.ok(files.length > 50, `found only ${files.length} files that start the app`);
     const problems: string[] = [];
@@ -39,7 +51,6 @@ describe('HTTP-level test files and the PostgreSQL pass', () => {
       const calls = appCalls(source);
       if (calls.length === 0) problems.push(`${f}: mentions startTestApp but no call was found`);
       for (const c of calls) if (c.kind === 'unknown') problems.push(`${f}:${c.line}: ${c.reason}`);
-      if (calls.some((c) => c.kind === 'default') && !pass.has(f)) problems.push(`${f}: starts the app on the default database but is not in the PostgreSQL pass`);
     }
     assert.deepEqual(problems, []);
   });

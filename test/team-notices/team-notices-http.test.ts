@@ -81,7 +81,7 @@ describe('new work reaches the team through every channel', () => {
 
   before(async () => {
     sink = await startSmtpSink();
-    // The default database: PGlite, and PostgreSQL in the runner's second pass (scripts/test.mjs).
+    // The default database: PostgreSQL (test/helpers/http-app.ts).
     t = await startTestApp(defaultAppDatabase(), { EMBARGO_BASE_URL: 'https://cvd.example.com' });
     await ensureProgramKeys(t.ctx.db, t.ctx.secret, ['example'], pino({ level: 'silent' }));
     mailCtx = { ...t.ctx, mailer: createMailer(sink.url, 'security@example.com') };
