@@ -25,6 +25,7 @@ import { loadProgramAddresses } from '../src/mail-intake/recipients.ts';
 import { cleanEnv, freePort, repoRoot, startNodeServer, type ChildServer } from './processes.ts';
 import { cpuSeconds } from './pgbench.ts';
 import { pgpMimeMail } from '../test/mail/mail-helpers.ts';
+import { NODE_FLAGS } from '../scripts/node-flags.mjs';
 
 const PG_ADMIN_URL =
   process.env.EMBARGO_BENCH_DATABASE_URL ?? process.env.EMBARGO_TEST_DATABASE_URL ?? 'postgres://embargo_test@127.0.0.1:5432/embargo_test';
@@ -132,7 +133,7 @@ async function main(): Promise<number> {
     });
     const config = loadConfig(env, repoRoot);
     log(`starting the server (SMTP listener on ${smtpPort}, worker in the web process)`);
-    server = await startNodeServer('embargo/mail', ['--enable-source-maps', 'dist/cli.js', 'serve'], env, port, '/healthz');
+    server = await startNodeServer('embargo/mail', [...NODE_FLAGS, 'dist/cli.js', 'serve'], env, port, '/healthz');
 
     const database = await openDatabase(config.database, { poolSize: 2 });
     try {

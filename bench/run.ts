@@ -24,6 +24,7 @@ import { explainInboxViews } from './explain.ts';
 import { cpuSeconds, pgbenchSubmissionShape, rssMb, type PgbenchResult } from './pgbench.ts';
 import { treeMemoryMb } from './memory.ts';
 import { spawnSync } from 'node:child_process';
+import { NODE_FLAGS } from '../scripts/node-flags.mjs';
 
 /**
  * `--reports N` (default 100,000), `--only postgres|embedded`, `--explain` (query plans of the inbox views):
@@ -302,7 +303,7 @@ async function benchDatabase(label: string, prepare: () => Promise<Record<string
         await phase(async () => {
           const firstEnv = { ...env, EMBARGO_DATA_DIR: await tempDataDir() };
           const spawned = performance.now();
-          const first = await startNodeServer(`embargo/${label}/first-start`, ['--enable-source-maps', 'dist/cli.js', 'serve'], firstEnv, port, '/healthz');
+          const first = await startNodeServer(`embargo/${label}/first-start`, [...NODE_FLAGS, 'dist/cli.js', 'serve'], firstEnv, port, '/healthz');
           out.firstStartSeconds = (performance.now() - spawned) / 1000;
           await first.stop();
         });
@@ -321,7 +322,7 @@ async function benchDatabase(label: string, prepare: () => Promise<Record<string
         const spawned = performance.now();
         // EMBARGO_BENCH_CPU_PROF=dir: the server writes a V8 CPU profile there when it stops (open in Chrome DevTools).
         const profile = process.env.EMBARGO_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.EMBARGO_BENCH_CPU_PROF)}`] : [];
-        const server = await startNodeServer(`embargo/${label}`, [...profile, '--enable-source-maps', 'dist/cli.js', 'serve'], env, port, '/healthz');
+        const server = await startNodeServer(`embargo/${label}`, [...profile, ...NODE_FLAGS, 'dist/cli.js', 'serve'], env, port, '/healthz');
         cleanups.add(`stop ${server.name}`, server.stop);
         const start = (out.start = { seconds: (performance.now() - spawned) / 1000, rssAfterStart: await rssMb(server.pid), rssAfterBench: undefined as number | undefined });
         const tree: NonNullable<DatabaseResult['tree']> = (out.tree = { afterStart: await treeMemoryMb(server.pid) });

@@ -40,8 +40,39 @@ export interface WallTime {
   msOfDay: number;
 }
 
-/** The date and time an instant shows on a clock in the zone. */
+/**
+ * The date and time an instant shows on a clock in the zone. Intl's formatToParts is slow (a few µs),
+ * and business-day arithmetic asks for it dozens of times per deadline (it was 7 % of a submission's
+ * CPU), so the zone's offset is remembered per 15-minute span of time, when it is the same at both
+ * ends of the span. Offsets change a few times a year and never twice within 15 minutes, so a span
+ * with one offset at both ends has it throughout; a span a change falls inside is computed every time.
+ */
 export function wallTime(instant: Date, zone: string): WallTime {
+  const t = instant.getTime();
+  const span = Math.floor(t / OFFSET_SPAN_MS);
+  const key = `${zone}\0${span}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const start = span * OFFSET_SPAN_MS;
+    const first = exactOffset(new Date(start), zone);
+    if (first !== exactOffset(new Date(start + OFFSET_SPAN_MS - 1), zone)) return wallTimeFromIntl(instant, zone);
+    if (offsets.size >= 50_000) offsets.clear();
+    offsets.set(key, (offset = first));
+  }
+  const local = t + offset;
+  return { date: new Date(local).toISOString().slice(0, 10), msOfDay: ((local % DAY_MS) + DAY_MS) % DAY_MS };
+}
+
+const OFFSET_SPAN_MS = 15 * 60_000;
+const offsets = new Map<string, number>();
+
+function exactOffset(instant: Date, zone: string): number {
+  const w = wallTimeFromIntl(instant, zone);
+  return dateToUtcMs(w.date) + w.msOfDay - instant.getTime();
+}
+
+/** wallTime from Intl alone, every time: what the remembered offsets must agree with (tested). */
+export function wallTimeFromIntl(instant: Date, zone: string): WallTime {
   const p: Record<string, string> = {};
   for (const part of partsFormatter(zone).formatToParts(instant)) p[part.type] = part.value;
   const ms = ((instant.getTime() % 1000) + 1000) % 1000;

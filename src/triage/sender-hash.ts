@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
 
 /**
@@ -13,7 +13,7 @@ export interface SenderHasher {
 
 /** The block list's hasher, from the key ("blocklist", "v1") derived from the instance secret. */
 export function senderHasher(secret: InstanceSecret): SenderHasher {
-  const key = secret.derive('blocklist', 'v1');
+  const key = createSecretKey(secret.derive('blocklist', 'v1')); // a key object: far cheaper per HMAC than a Buffer
   const mac = (kind: string, value: string) => createHmac('sha256', key).update(`${kind}\0${value}`).digest();
   return {
     // Case and surrounding space never make a different sender.

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { RateLimitedError } from '../errors.ts';
@@ -21,7 +21,7 @@ export type RateLimitKey = string & { readonly [rateLimitKeyBrand]: true };
  * exhaustively.
  */
 export function rateLimitKeys(secret: InstanceSecret): (scope: string, ...subject: string[]) => RateLimitKey {
-  const key = secret.derive('rate-limit', 'v1');
+  const key = createSecretKey(secret.derive('rate-limit', 'v1')); // a key object: far cheaper per HMAC than a Buffer
   return (scope, ...subject) => `${scope}:${createHmac('sha256', key).update([scope, ...subject].join('\0')).digest('base64url')}` as RateLimitKey;
 }
 

