@@ -82,18 +82,30 @@ export async function blockReportSender(
  * count: e-mail blocks until removed, IP blocks until they expire.
  */
 export async function findActiveBlocks(db: Db, args: { programId: string; emailHash: Buffer | null; ipHash: Buffer | null; now?: Date }): Promise<{ email: boolean; ip: boolean }> {
+  const query = activeBlocksQuery(db, args);
+  return blocksOf(query ? (await query.execute()).map((r) => r.kind) : []);
+}
+
+/**
+ * findActiveBlocks' query (the kinds of the matching entries), for a caller that asks it in one
+ * round trip with other checks (assessSubmission); undefined when there is nothing to look up.
+ */
+export function activeBlocksQuery(db: Db, args: { programId: string; emailHash: Buffer | null; ipHash: Buffer | null; now?: Date }) {
   const lookups = [...(args.emailHash ? [{ kind: 'email' as const, hash: args.emailHash }] : []), ...(args.ipHash ? [{ kind: 'ip' as const, hash: args.ipHash }] : [])];
-  if (lookups.length === 0) return { email: false, ip: false };
+  if (lookups.length === 0) return undefined;
   const now = args.now ?? new Date();
   // Served by the unique (program_id, kind, value_hash) index.
-  const rows = await db
+  return db
     .selectFrom('blocked_senders')
     .select('kind')
     .where('program_id', '=', args.programId)
     .where((eb) => eb.or(lookups.map((l) => eb.and([eb('kind', '=', l.kind), eb('value_hash', '=', l.hash)]))))
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-    .execute();
-  return { email: rows.some((r) => r.kind === 'email'), ip: rows.some((r) => r.kind === 'ip') };
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
+}
+
+/** Which kinds of sender the matching entries block. */
+export function blocksOf(kinds: readonly string[]): { email: boolean; ip: boolean } {
+  return { email: kinds.includes('email'), ip: kinds.includes('ip') };
 }
 
 export interface BlockListEntry {

@@ -1,12 +1,12 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { AiAssistance, Database } from '../db/schema.ts';
 import { RateLimitedError } from '../errors.ts';
 import { recordEvent } from '../reports/record-event.ts';
 import { digestRateLimitKey, hitRateLimit } from '../web/rate-limit.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
-import { findCopiedAdvisory } from './advisory-similarity.ts';
-import { findActiveBlocks } from './block-list.ts';
+import { copiedAdvisoryOf, copiedAdvisoryQuery } from './advisory-similarity.ts';
+import { activeBlocksQuery, blocksOf } from './block-list.ts';
 import { senderHasher, type SenderHasher } from './sender-hash.ts';
 
 /** Local signals that a submission may be spam or low effort, as staff read them in the Quarantine tab. */
@@ -104,12 +104,20 @@ export async function assessSubmission(
   args: { programId: string; input: SubmissionText & { reporterEmail?: string | undefined }; ip?: string },
 ): Promise<SubmissionAssessment> {
   const signals: string[] = contentSignals(args.input);
-  const copied = await findCopiedAdvisory(db, args.programId, `${args.input.title}\n${args.input.description}`);
-  if (copied) signals.push(`${copied.similarity >= ADVISORY_COPY_STRONG ? 'advisory-copy' : 'advisory-near-duplicate'}:${copied.publicId}:${copied.similarity}`);
   const emailHash = args.input.reporterEmail ? hasher.email(args.input.reporterEmail) : null;
   const ipHash = args.ip ? hasher.ip(args.ip) : null;
-  // Expired IP blocks no longer count (findActiveBlocks).
-  const blocks = await findActiveBlocks(db, { programId: args.programId, emailHash, ipHash });
+  // The copied-advisory and block-list checks in one round trip: each statement on the submission path
+  // costs more in its socket write than in PostgreSQL (docs/performance.md). Expired IP blocks no longer count.
+  const copiedQuery = copiedAdvisoryQuery(db, args.programId, `${args.input.title}\n${args.input.description}`);
+  const blocksQuery = activeBlocksQuery(db, { programId: args.programId, emailHash, ipHash });
+  const [both] = (
+    await sql<{ copied: { public_id: string | null; sim: number } | null; blocks: string[] }>`SELECT
+      ${copiedQuery ? sql`(SELECT json_build_object('public_id', c.public_id, 'sim', c.sim) FROM (${copiedQuery}) AS c)` : sql`NULL::json`} AS copied,
+      ${blocksQuery ? sql`ARRAY(SELECT b.kind::text FROM (${blocksQuery}) AS b)` : sql`ARRAY[]::text[]`} AS blocks`.execute(db)
+  ).rows;
+  const copied = copiedAdvisoryOf(both?.copied);
+  if (copied) signals.push(`${copied.similarity >= ADVISORY_COPY_STRONG ? 'advisory-copy' : 'advisory-near-duplicate'}:${copied.publicId}:${copied.similarity}`);
+  const blocks = blocksOf(both?.blocks ?? []);
   if (blocks.email) signals.unshift('blocked-email');
   if (blocks.ip) signals.unshift('blocked-ip');
   if (emailHash) {

@@ -4,18 +4,27 @@ import { sql, type KyselyPlugin } from 'kysely';
 import type { Db } from '../../src/db/database.ts';
 import { submitReport } from '../../src/reports/submit-report.ts';
 import { computeNextDeadline } from '../../src/sla/report-clocks.ts';
+import { assessSubmission } from '../../src/triage/spam-signals.ts';
+import { senderHasher } from '../../src/triage/sender-hash.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
-import { demo, reportInput, testVault } from '../helpers/factories.ts';
+import { demo, reportInput, testSecret, testVault } from '../helpers/factories.ts';
 
-/** Counts the statements a Kysely instance sends (BEGIN and COMMIT are not statements of the builder). */
+/**
+ * Counts the statements a Kysely instance runs (BEGIN and COMMIT are not statements of the builder):
+ * results, one per round trip, not query nodes (a query embedded in another is a node of its own).
+ */
 function counting(db: Db): { db: Db; statements: string[] } {
   const statements: string[] = [];
+  const kinds = new Map<unknown, string>();
   const plugin: KyselyPlugin = {
     transformQuery(args) {
-      statements.push(args.node.kind);
+      kinds.set(args.queryId, args.node.kind);
       return args.node;
     },
-    transformResult: async (args) => args.result,
+    transformResult: async (args) => {
+      statements.push(kinds.get(args.queryId) ?? 'statement');
+      return args.result;
+    },
   };
   return { db: db.withPlugin(plugin), statements };
 }
@@ -41,6 +50,18 @@ for (const kind of await databaseKinds()) {
       const { db, statements } = counting(t.db);
       await submitReport(db, testVault, { program, input: reportInput(program, { reporterEmail: undefined }), files: [], channel: 'web' });
       assert.ok(statements.length <= 4, `statements sent: ${statements.join(', ')}`);
+    });
+
+    it('screens a submission (a copied advisory, blocked senders) in one statement before it, two with an e-mail address (its rate limit)', async () => {
+      const program = await demo(t.db);
+      const hasher = senderHasher(testSecret);
+      const input = reportInput(program, { reporterEmail: undefined, description: 'A long enough description for the advisory comparison to run at all.' });
+      const anonymous = counting(t.db);
+      await assessSubmission(anonymous.db, hasher, { programId: program.id, input, ip: '192.0.2.7' });
+      assert.equal(anonymous.statements.length, 1, `statements sent: ${anonymous.statements.join(', ')}`);
+      const withAddress = counting(t.db);
+      await assessSubmission(withAddress.db, hasher, { programId: program.id, input: { ...input, reporterEmail: 'ada@example.org' }, ip: '192.0.2.7' });
+      assert.equal(withAddress.statements.length, 2, `statements sent: ${withAddress.statements.join(', ')}`);
     });
 
     it('stores the first deadline the SLA clocks give when recomputed from the timeline', async () => {
