@@ -1,3 +1,4 @@
+import { forgetCachedPrograms } from '../programs/programs.ts';
 import type { Db } from '../db/database.ts';
 import { appendAudit } from '../audit/append-audit.ts';
 import { ValidationError } from '../errors.ts';
@@ -107,5 +108,5 @@ export async function publishPolicyVersion(
       .execute();
     await appendAudit(trx, { actor: { kind: 'staff', id: args.publishedBy }, action: 'policy.published', details: { programId: args.programId, version } });
     return version;
-  });
+  }).finally(forgetCachedPrograms);
 }

@@ -43,59 +43,65 @@ export const FILE_POLICY_NOTE = 'Published from the configuration file (embargo.
  */
 export async function syncPrograms(db: Db, configs: readonly ProgramConfig[]): Promise<string[]> {
   const warnings: string[] = [];
-  for (const config of configs) {
-    await db.transaction().execute(async (trx) => {
-      const existing = await trx.selectFrom('programs').select(['id', 'config']).where('slug', '=', config.slug).executeTakeFirst();
-      const programId = existing
-        ? existing.id
-        : (
-            await trx
-              .insertInto('programs')
-              .values({ slug: config.slug, name: config.name, config: JSON.stringify(config) })
-              .returning('id')
-              .executeTakeFirstOrThrow()
-          ).id;
-      // Nobody has a role in a new program yet: the instance's admins become its admins.
-      if (!existing) await grantNewProgramToInstanceAdmins(trx, programId);
-      if (existing) {
-        await trx
-          .updateTable('programs')
-          .set({ name: config.name, config: JSON.stringify(config) })
-          .where('id', '=', programId)
-          .execute();
-      }
-      const latest = await trx
-        .selectFrom('policy_versions')
-        .select(['version', 'sections', 'translations'])
-        .where('program_id', '=', programId)
-        .orderBy('version', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      const owner = await policyOwner(trx, programId);
-      if (latest && owner.kind === 'editor') {
-        const differing = differingSections(policySectionsSchema.parse(latest.sections), config.policy);
-        if (differing.length) {
-          warnings.push(
-            `Program ${config.slug}: the policy was published in the policy editor (version ${owner.version}), so the policy in the configuration file is ignored; ` +
-              `it differs in ${differing.join(', ')}. Edit the policy in the editor, or copy the published text into the file to silence this warning.`,
-          );
-        }
-        return;
-      }
-      const previous = existing?.config as ProgramConfig | undefined;
-      const previouslyApplied = previous?.policy;
-      // A changed translation is a new version too: a published version, in any language, is never edited.
-      const translations = config.policyTranslations ?? {};
-      const fileChanged = !previouslyApplied || !isDeepStrictEqual(previouslyApplied, config.policy) || !isDeepStrictEqual(previous?.policyTranslations ?? {}, translations);
-      if (!latest || (fileChanged && !(isDeepStrictEqual(latest.sections, config.policy) && isDeepStrictEqual(parsePolicyTranslations(latest.translations), parsePolicyTranslations(translations))))) {
-        await trx
-          .insertInto('policy_versions')
-          .values({ program_id: programId, version: (latest?.version ?? 0) + 1, sections: JSON.stringify(config.policy), translations: JSON.stringify(translations), note: FILE_POLICY_NOTE })
-          .execute();
-      }
-    });
+  try {
+    for (const config of configs) await syncProgram(db, config, warnings);
+  } finally {
+    forgetCachedPrograms();
   }
   return warnings;
+}
+
+async function syncProgram(db: Db, config: ProgramConfig, warnings: string[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom('programs').select(['id', 'config']).where('slug', '=', config.slug).executeTakeFirst();
+    const programId = existing
+      ? existing.id
+      : (
+          await trx
+            .insertInto('programs')
+            .values({ slug: config.slug, name: config.name, config: JSON.stringify(config) })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        ).id;
+    // Nobody has a role in a new program yet: the instance's admins become its admins.
+    if (!existing) await grantNewProgramToInstanceAdmins(trx, programId);
+    if (existing) {
+      await trx
+        .updateTable('programs')
+        .set({ name: config.name, config: JSON.stringify(config) })
+        .where('id', '=', programId)
+        .execute();
+    }
+    const latest = await trx
+      .selectFrom('policy_versions')
+      .select(['version', 'sections', 'translations'])
+      .where('program_id', '=', programId)
+      .orderBy('version', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const owner = await policyOwner(trx, programId);
+    if (latest && owner.kind === 'editor') {
+      const differing = differingSections(policySectionsSchema.parse(latest.sections), config.policy);
+      if (differing.length) {
+        warnings.push(
+          `Program ${config.slug}: the policy was published in the policy editor (version ${owner.version}), so the policy in the configuration file is ignored; ` +
+            `it differs in ${differing.join(', ')}. Edit the policy in the editor, or copy the published text into the file to silence this warning.`,
+        );
+      }
+      return;
+    }
+    const previous = existing?.config as ProgramConfig | undefined;
+    const previouslyApplied = previous?.policy;
+    // A changed translation is a new version too: a published version, in any language, is never edited.
+    const translations = config.policyTranslations ?? {};
+    const fileChanged = !previouslyApplied || !isDeepStrictEqual(previouslyApplied, config.policy) || !isDeepStrictEqual(previous?.policyTranslations ?? {}, translations);
+    if (!latest || (fileChanged && !(isDeepStrictEqual(latest.sections, config.policy) && isDeepStrictEqual(parsePolicyTranslations(latest.translations), parsePolicyTranslations(translations))))) {
+      await trx
+        .insertInto('policy_versions')
+        .values({ program_id: programId, version: (latest?.version ?? 0) + 1, sections: JSON.stringify(config.policy), translations: JSON.stringify(translations), note: FILE_POLICY_NOTE })
+        .execute();
+    }
+  });
 }
 
 /** The sections whose text differs, in the order of the policy. */
@@ -121,8 +127,41 @@ function parsedOnce<T>(raw: unknown, parse: (raw: unknown) => T): T {
   return structuredClone(value);
 }
 
+/**
+ * Programs read recently, per database handle: every public page and every submission needs its
+ * program and current policy, which change a few times a year, and the read was one of a submission's
+ * ten round trips (docs/performance.md). A change made in this process (syncPrograms, a published
+ * policy) empties it at once; one made by another process (another `embargo serve` on the same
+ * PostgreSQL) shows here within PROGRAM_CACHE_MS. A transaction's reads (a Transaction is its own
+ * handle) are never served from it.
+ */
+const PROGRAM_CACHE_MS = 2_000;
+let cachedPrograms = new WeakMap<Db, Map<string, { program: Program | undefined; at: number }>>();
+
+/** Drops every remembered program: called after this process changed a program or its policy. */
+export function forgetCachedPrograms(): void {
+  cachedPrograms = new WeakMap();
+}
+
 /** A program with its current policy version, or undefined. */
 export async function loadProgram(db: Db, where: { slug: string } | { id: string }): Promise<Program | undefined> {
+  if (db.isTransaction) return readProgram(db, where);
+  const key = 'slug' in where ? `slug:${where.slug}` : `id:${where.id}`;
+  let cache = cachedPrograms.get(db);
+  const hit = cache?.get(key);
+  if (hit && Date.now() - hit.at < PROGRAM_CACHE_MS) return hit.program && structuredClone(hit.program);
+  const generation = cachedPrograms;
+  const program = await readProgram(db, where);
+  // Not when a change was made meanwhile: what was read may predate it.
+  if (generation === cachedPrograms) {
+    if (!cache) cachedPrograms.set(db, (cache = new Map()));
+    if (cache.size >= 200) cache.clear();
+    cache.set(key, { program: program && structuredClone(program), at: Date.now() });
+  }
+  return program;
+}
+
+async function readProgram(db: Db, where: { slug: string } | { id: string }): Promise<Program | undefined> {
   let q = db
     .selectFrom('programs as p')
     .innerJoin('policy_versions as v', 'v.program_id', 'p.id')
