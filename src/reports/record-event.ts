@@ -1,3 +1,4 @@
+import { queueTeamNotice } from '../team-notices/queue-team-notice.ts';
 import type { Transaction } from 'kysely';
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Database, EventType } from '../db/schema.ts';
@@ -32,6 +33,8 @@ export async function recordEvent(
     reporterVisible: boolean;
     /** The caller stored the report's next deadline and updated_at for this event itself (a new report's submission). */
     deadlineKnown?: boolean;
+    /** New work for the team (a new report, a reporter's reply): queue its notice (queueTeamNotice) with the event, in the same statement where it can be. */
+    notifyTeam?: boolean;
   },
 ): Promise<string> {
   const data = event.data ?? {};
@@ -49,8 +52,9 @@ export async function recordEvent(
   // An event webhooks may want queues their deliveries in the same statement (src/webhooks/): no extra round trip.
   const webhookEvent = webhookEventOf(event.type);
   const row = webhookEvent
-    ? await insertEventQueueingWebhooks(trx, values, webhookEvent)
+    ? await insertEventQueueingWebhooks(trx, values, webhookEvent, { notifyTeam: event.notifyTeam ?? false })
     : await trx.insertInto('report_events').values(values).returning('id').executeTakeFirstOrThrow();
+  if (event.notifyTeam && !webhookEvent) await queueTeamNotice(trx, row.id);
   const text = event.text && pickText(event.text);
   if (event.text && text) {
     // Sealed after the insert: the text is bound to the event's id, which the database assigns.

@@ -11,7 +11,6 @@ import { storeAttachments, type UploadedFile } from './attachments.ts';
 import type { EventData } from './event-text.ts';
 import { recordEvent, type EventActor, type EventTextInput } from './record-event.ts';
 import { PLAIN_REPORT_COLUMNS, openReport, reportKey, sealMessageBody, type PlainReport } from './report-contents.ts';
-import { queueTeamNotice } from '../team-notices/queue-team-notice.ts';
 import { requireSecondPerson, type Approval } from '../approvals/second-person.ts';
 
 /** Re-reads the report under a row lock so concurrent changes apply one after the other; returns it opened. */
@@ -180,14 +179,14 @@ export async function postReporterReply(
     const report = await lockReportState(trx, args.reportId);
     const message = await insertMessage(trx, vault, { reportId: report.id, authorId: null, visibility: 'reporter', body: args.body });
     await storeAttachments(trx, vault, message.key, report.id, message.id, args.files);
-    const replied = await recordEvent(trx, {
+    await recordEvent(trx, {
       reportId: report.id,
       actor: { kind: 'reporter' },
       type: 'reporter-replied',
       data: { messageId: message.id, attachments: args.files.length },
       reporterVisible: true,
+      notifyTeam: true,
     });
-    await queueTeamNotice(trx, replied);
     if (report.state === 'needs-info') {
       await applyTransition(trx, report, report.resume_state ?? 'new', { kind: 'system' }, { vault, reason: 'The reporter answered.' });
     }

@@ -18,7 +18,6 @@ import { computeSlaClocks, nextDeadline } from '../sla/sla-clocks.ts';
 import type { SubmissionAssessment } from '../triage/spam-signals.ts';
 import { storeAttachments, type UploadedFile } from './attachments.ts';
 import { recordEvent } from './record-event.ts';
-import { queueTeamNotice } from '../team-notices/queue-team-notice.ts';
 import { reportKey, sealReport } from './report-contents.ts';
 
 export interface SubmittedReport {
@@ -132,7 +131,7 @@ export async function submitReport(
       .executeTakeFirstOrThrow();
     await storeAttachments(trx, vault, reportKey(vault, { id, data_key: sealed.data_key }), report.id, null, files);
     if (args.reporterKey && channel !== 'staff') await storeReporterKey(trx, vault, report.id, args.reporterKey, channel);
-    const submittedEvent = await recordEvent(trx, {
+    await recordEvent(trx, {
       reportId: report.id,
       actor: args.submittedBy ? { kind: 'staff', id: args.submittedBy } : { kind: 'reporter' },
       type: 'submitted',
@@ -140,13 +139,13 @@ export async function submitReport(
       reporterVisible: true,
       // Stored with the row above.
       deadlineKnown: true,
+      // The team hears of it: one job row, in the event's statement (the job reads the quarantine verdict stored with the row).
+      notifyTeam: true,
     });
     if (args.assessment?.quarantined) {
       // As recordAssessment records it; the columns are in the row already.
       await recordEvent(trx, { reportId: report.id, actor: { kind: 'system' }, type: 'quarantined', data: { reasons: args.assessment.reasons }, reporterVisible: false });
     }
-    // The team hears of it (one job row; the job reads the quarantine verdict withinTransaction records).
-    await queueTeamNotice(trx, submittedEvent);
     await args.withinTransaction?.(trx, { id: report.id, trackingToken });
     if (args.receipt && input.reporterEmail) await queueTrackingLinkMail(trx, args.receipt.secret, { reportId: report.id, token: trackingToken });
     // The number comes last: the counter row's lock serialises every submission of the program, so

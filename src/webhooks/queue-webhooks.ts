@@ -42,7 +42,13 @@ export interface EventRowValues {
  * job) per webhook of the report's program that wants `event`. No extra round
  * trip: a submission pays nothing when the program has no webhook.
  */
-export async function insertEventQueueingWebhooks(trx: Transaction<Database>, values: EventRowValues, event: WebhookEvent): Promise<{ id: string }> {
+export async function insertEventQueueingWebhooks(
+  trx: Transaction<Database>,
+  values: EventRowValues,
+  event: WebhookEvent,
+  /** notifyTeam: the team's 'notify-team' job too (src/team-notices/queue-team-notice.ts), in the same statement. */
+  options: { notifyTeam: boolean } = { notifyTeam: false },
+): Promise<{ id: string }> {
   const result = await sql<{ id: string }>`
     WITH e AS (
       INSERT INTO report_events (report_id, actor_kind, actor_id, type, data, reporter_visible)
@@ -56,6 +62,8 @@ export async function insertEventQueueingWebhooks(trx: Transaction<Database>, va
       RETURNING id
     ), j AS (
       INSERT INTO jobs (kind, payload) SELECT 'webhook-delivery', jsonb_build_object('deliveryId', d.id) FROM d
+    ), n AS (
+      INSERT INTO jobs (kind, payload) SELECT 'notify-team', jsonb_build_object('eventId', e.id::text) FROM e WHERE ${options.notifyTeam}
     )
     SELECT id::text AS id FROM e`.execute(trx);
   return result.rows[0]!;
