@@ -55,6 +55,8 @@ const OPTIONS = benchOptions(process.argv.slice(2));
 const REPORTS = OPTIONS.reports;
 /** Concurrent clients for submissions and for the hello-world ceiling. */
 const CONNECTIONS = 16;
+/** How long the server idles after the load before its memory is read again. */
+const SETTLE_SECONDS = 10;
 const SUBMIT_SECONDS = 10;
 /** One staff member clicking: latency of the page itself, not of a queue in front of it. */
 const INBOX_CONNECTIONS = 1;
@@ -85,7 +87,7 @@ interface DatabaseResult {
   /** Reports in the database after the run, against 303s counted. */
   stored?: { actual: number; counted: number };
   /** Spawn to /healthz 200 on the seeded (warm) database, and resident memory after start and after the load. */
-  start?: { seconds: number; rssAfterStart: number | undefined; rssAfterBench: number | undefined };
+  start?: { seconds: number; rssAfterStart: number | undefined; rssAfterBench: number | undefined; rssSettled?: number | undefined };
   /** Embedded only: spawn to /healthz 200 on an empty data directory (the database is created). */
   firstStartSeconds?: number;
   /** Embargo and every process it started (the embedded PostgreSQL server), after start and after the load. */
@@ -324,7 +326,7 @@ async function benchDatabase(label: string, prepare: () => Promise<Record<string
         const profile = process.env.EMBARGO_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.EMBARGO_BENCH_CPU_PROF)}`] : [];
         const server = await startNodeServer(`embargo/${label}`, [...profile, ...NODE_FLAGS, 'dist/cli.js', 'serve'], env, port, '/healthz');
         cleanups.add(`stop ${server.name}`, server.stop);
-        const start = (out.start = { seconds: (performance.now() - spawned) / 1000, rssAfterStart: await rssMb(server.pid), rssAfterBench: undefined as number | undefined });
+        const start = (out.start = { seconds: (performance.now() - spawned) / 1000, rssAfterStart: await rssMb(server.pid), rssAfterBench: undefined as number | undefined, rssSettled: undefined as number | undefined });
         const tree: NonNullable<DatabaseResult['tree']> = (out.tree = { afterStart: await treeMemoryMb(server.pid) });
         log(`${label}: staff inbox, ${INBOX_CONNECTIONS} connection, ${INBOX_SECONDS} s per view`);
         const staff = await signIn(server);
@@ -338,8 +340,10 @@ async function benchDatabase(label: string, prepare: () => Promise<Record<string
         start.rssAfterBench = await rssMb(server.pid);
         tree.afterBench = await treeMemoryMb(server.pid);
         // autocannon drops requests still in flight when its time is up; let the server finish
-        // them before it is stopped, so shutdown does not cut them off mid-transaction.
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        // them before it is stopped, so shutdown does not cut them off mid-transaction. Then what
+        // an idle server keeps: V8 gives heap back after a while without allocation.
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_SECONDS * 1000));
+        start.rssSettled = await rssMb(server.pid);
       });
       // After the server stopped: the embedded database can only be opened by one process.
       out.stored = { actual: (await countReports(config)) - REPORTS, counted: submitted };
@@ -437,7 +441,7 @@ function report(results: DatabaseResult[], hello: LoadResult | undefined, pgVers
   );
   for (const r of results) {
     if (r.cpuPerSubmitMs !== undefined) lines.push(`- ${r.label}: the server process used ${r.cpuPerSubmitMs.toFixed(2)} ms of CPU per submission (user + system, over the measured ${SUBMIT_SECONDS} s).`);
-    if (r.start) lines.push(`- ${r.label}: start to /healthz ${r.start.seconds.toFixed(1)} s (warm data, compiled server)${r.firstStartSeconds !== undefined ? `, ${r.firstStartSeconds.toFixed(1)} s on an empty data directory (first start)` : ''}; RSS ${r.start.rssAfterStart ?? '?'} MB after start, ${r.start.rssAfterBench ?? '?'} MB after the load.`);
+    if (r.start) lines.push(`- ${r.label}: start to /healthz ${r.start.seconds.toFixed(1)} s (warm data, compiled server)${r.firstStartSeconds !== undefined ? `, ${r.firstStartSeconds.toFixed(1)} s on an empty data directory (first start)` : ''}; RSS ${r.start.rssAfterStart ?? '?'} MB after start, ${r.start.rssAfterBench ?? '?'} MB after the load, ${r.start.rssSettled ?? '?'} MB ${SETTLE_SECONDS} s later.`);
     const tree = r.tree;
     if (tree?.afterStart && tree.afterStart.processes > 1) {
       const t = (m: Awaited<ReturnType<typeof treeMemoryMb>>) => (m ? `PSS ${m.pss} MB (RSS summed ${m.rss} MB, ${m.processes} processes)` : '?');
