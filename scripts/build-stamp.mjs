@@ -9,7 +9,7 @@ const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.jso
 export const stampFile = (root) => path.join(root, 'dist', '.build-stamp');
 
 /** The newest modification time among the build's inputs. */
-export function newestInput(root) {
+function newestInput(root) {
   let newest = 0;
   const visit = (p) => {
     const s = statSync(p);

@@ -17,8 +17,6 @@ import { runStaffCommand, staffCommandSchemas, type MemberInfo } from '../staff/
 import { auditCommandSchema, runAuditCommand } from '../audit/audit-command.ts';
 import type { AuditVerification } from '../audit/verify-audit.ts';
 
-export { adminSocketPath, sendAdminCommand } from './admin-client.ts';
-
 /**
  * The embedded database can be open in one process only. While the server
  * runs, admin commands (`embargo user add|list|set-role|deactivate|reactivate`, `embargo user reset-second-factor`, `embargo key …`, `embargo token …`) reach it through this Unix socket

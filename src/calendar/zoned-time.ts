@@ -67,7 +67,11 @@ const OFFSET_SPAN_MS = 15 * 60_000;
 const offsets = new Map<string, number>();
 
 function exactOffset(instant: Date, zone: string): number {
-  const w = wallTimeFromIntl(instant, zone);
+  return offsetOf(wallTimeFromIntl(instant, zone), instant);
+}
+
+/** The offset from UTC a wall time shows for the instant it was read at. */
+function offsetOf(w: WallTime, instant: Date): number {
   return dateToUtcMs(w.date) + w.msOfDay - instant.getTime();
 }
 
@@ -84,8 +88,7 @@ export function wallTimeFromIntl(instant: Date, zone: string): WallTime {
 
 /** The zone's offset from UTC at an instant, in ms (e.g. +3,600,000 for CET). */
 export function offsetAt(instant: Date, zone: string): number {
-  const w = wallTime(instant, zone);
-  return dateToUtcMs(w.date) + w.msOfDay - instant.getTime();
+  return offsetOf(wallTime(instant, zone), instant);
 }
 
 /** The local date an instant falls on in the zone. */

@@ -33,7 +33,7 @@ const STALE_CLAIM = '5 minutes';
 const DEFAULT_CONCURRENCY: Record<Lane, number> = { mail: 1, work: 1, webhook: 1 };
 
 /** How long stop() waits for the jobs in hand: under the 10 s systemd and orchestrators give before SIGKILL. */
-export const STOP_DEADLINE_MS = 8_000;
+const STOP_DEADLINE_MS = 8_000;
 
 /**
  * Polls the jobs table with FOR UPDATE SKIP LOCKED so any number of worker

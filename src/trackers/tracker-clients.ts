@@ -90,10 +90,12 @@ function gitlabClient(t: TrackerSettings, allowPrivate: boolean): TrackerClient 
 function jiraClient(t: TrackerSettings, allowPrivate: boolean): TrackerClient {
   const host = t.baseUrl.replace(/\/+$/, '');
   const auth = t.account ? { type: 'basic' as const, email: t.account, apiToken: t.token } : { type: 'bearer' as const, token: t.token };
-  const jira = async () => {
+  let loaded: ReturnType<typeof loadJira> | undefined;
+  const loadJira = async () => {
     const [{ createClient }, { createIssue, getIssue }] = await Promise.all([import('jira.js/core'), import('jira.js/cloud')]);
     return { client: createClient({ host, auth, retry: { maxAttempts: 1 } }), createIssue, getIssue };
   };
+  const jira = () => (loaded ??= loadJira());
   async function check() {
     const problem = await targetProblem(host, allowPrivate);
     if (problem) throw new Error(`refused: ${problem}`);

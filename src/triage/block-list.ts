@@ -78,17 +78,9 @@ export async function blockReportSender(
 }
 
 /**
- * The block-list entries of a program that match a submission and still
- * count: e-mail blocks until removed, IP blocks until they expire.
- */
-export async function findActiveBlocks(db: Db, args: { programId: string; emailHash: Buffer | null; ipHash: Buffer | null; now?: Date }): Promise<{ email: boolean; ip: boolean }> {
-  const query = activeBlocksQuery(db, args);
-  return blocksOf(query ? (await query.execute()).map((r) => r.kind) : []);
-}
-
-/**
- * findActiveBlocks' query (the kinds of the matching entries), for a caller that asks it in one
- * round trip with other checks (assessSubmission); undefined when there is nothing to look up.
+ * The block-list entries of a program that match a submission and still count (e-mail blocks until
+ * removed, IP blocks until they expire): their kinds, as a query assessSubmission asks in one round
+ * trip with its other checks; undefined when there is nothing to look up.
  */
 export function activeBlocksQuery(db: Db, args: { programId: string; emailHash: Buffer | null; ipHash: Buffer | null; now?: Date }) {
   const lookups = [...(args.emailHash ? [{ kind: 'email' as const, hash: args.emailHash }] : []), ...(args.ipHash ? [{ kind: 'ip' as const, hash: args.ipHash }] : [])];

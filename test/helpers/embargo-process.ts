@@ -69,16 +69,21 @@ export function runCli(args: string[], env: Record<string, string>, stdin = ''):
   return runNode(embargoArgs(args), env, stdin);
 }
 
+/** A command line that runs `argv` on a pseudo-terminal (util-linux `script`), as if a person watched it. */
+export function onTerminal(argv: string[]): string[] {
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  return ['script', '-qec', argv.map(quote).join(' '), '/dev/null'];
+}
+
 /**
  * Runs `embargo <args>` on a pseudo-terminal (util-linux `script`), as an operator at a terminal would:
  * what it prints for a person watching (progress lines) shows here. Output is the terminal's, stdout and
  * stderr together, with its control sequences.
  */
 export function runCliOnTerminal(args: string[], env: Record<string, string>): Promise<{ code: number; output: string }> {
-  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
-  const command = [process.execPath, ...embargoArgs(args)].map(quote).join(' ');
+  const [command, ...scriptArgs] = onTerminal([process.execPath, ...embargoArgs(args)]);
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: repoRoot, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command!, scriptArgs, { cwd: repoRoot, env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));

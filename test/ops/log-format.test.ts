@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { cleanEnv, repoRoot } from '../helpers/embargo-process.ts';
+import { cleanEnv, onTerminal, repoRoot } from '../helpers/embargo-process.ts';
 
 // EMBARGO_LOG_FORMAT=auto (the default): readable lines when a person watches a terminal, JSON lines
 // for log collectors otherwise. The terminal is a real pseudo-terminal (util-linux `script`).
@@ -11,12 +11,11 @@ const snippet = `import('./src/logger.ts').then(({ createLogger }) => {
   setTimeout(() => {}, 700); // the readable format writes through a worker thread: let it flush
 });`;
 
-function run(onTerminal: boolean, format = 'auto'): Promise<string> {
+function run(terminal: boolean, format = 'auto'): Promise<string> {
   const node = [process.execPath, '--import', 'tsx', '-e', snippet];
-  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
-  const [cmd, args] = onTerminal ? ['script', ['-qec', node.map(quote).join(' '), '/dev/null']] : [node[0]!, node.slice(1)];
+  const [cmd, ...args] = terminal ? onTerminal(node) : node;
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd as string, args as string[], { cwd: repoRoot, env: { ...cleanEnv(), FORMAT: format }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd!, args, { cwd: repoRoot, env: { ...cleanEnv(), FORMAT: format }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
