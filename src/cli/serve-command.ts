@@ -6,6 +6,7 @@ import { createJobHandlers } from '../jobs/handlers.ts';
 import { createWorker } from '../jobs/worker.ts';
 import { createMailer } from '../mail/mailer.ts';
 import { startMailIntake } from '../mail-intake/start-intake.ts';
+import { compactHeap, startIdleCompaction, type IdleCompaction } from '../ops/heap-compaction.ts';
 import { createMetrics } from '../ops/metrics.ts';
 import { startOperations } from '../ops/start-operations.ts';
 import { openInstanceSecret } from '../secrets/open-instance-secret.ts';
@@ -14,8 +15,11 @@ import { prepareDatabase, startServer } from '../server.ts';
 /** `embargo serve`: the web server (and the worker, on the embedded database) until SIGINT or SIGTERM. */
 export async function serve(config: Config, logger: Logger): Promise<number> {
   const server = await startServer(config, logger);
+  const idle = compactWhenIdle(logger);
   const failed = server.failed.then(() => 'failed' as const);
-  if ((await Promise.race([waitForSignal(), failed])) === 'failed') {
+  const ended = await Promise.race([waitForSignal(), failed]);
+  idle.stop();
+  if (ended === 'failed') {
     // In-flight requests and health probes get 503 meanwhile; then a supervisor restarts us on a fresh PGlite.
     logger.error({ exitCode: EXIT_DATABASE_FAILED, inSeconds: FAILED_EXIT_GRACE_MS / 1000 }, 'exiting because the embedded database failed; a supervisor should restart Embargo');
     await new Promise((r) => setTimeout(r, FAILED_EXIT_GRACE_MS));
@@ -46,13 +50,23 @@ export async function runWorker(config: Config, logger: Logger): Promise<number>
   const operations = await startOperations(ctx);
   const mailIntake = await startMailIntake(ctx, { imap: true });
   logger.info('worker running');
+  const idle = compactWhenIdle(logger);
   await waitForSignal();
+  idle.stop();
   await mailIntake.close();
   await worker.stop();
   await operations.close();
   ctx.mailer?.close();
   await database.close();
   return 0;
+}
+
+/** Start-up's garbage goes at once; later, whatever a burst of work grew goes once the process is idle again. */
+function compactWhenIdle(logger: Logger): IdleCompaction {
+  compactHeap();
+  return startIdleCompaction({
+    onCompacted: (freed, ms) => logger.debug({ freedMb: Math.round(freed / 1048576), ms: Math.round(ms) }, 'idle: heap compacted'),
+  });
 }
 
 function waitForSignal(): Promise<void> {
