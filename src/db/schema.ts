@@ -337,6 +337,11 @@ export interface ProgramKeysTable {
   created_at: CreatedAt;
   /** When a newer key replaced it; null while active. */
   retired_at: Timestamp | null;
+  /**
+   * HMAC-SHA256 of private_key_armored under the key's passphrase, written once the instance secret
+   * has opened the key: start-up compares it instead of decrypting the key. Null until then.
+   */
+  unlock_check: Buffer | null;
 }
 
 export type ApiScope = 'reports:submit' | 'reports:read' | 'reports:write';

@@ -1,4 +1,5 @@
-import * as openpgp from 'openpgp';
+import type * as openpgp from 'openpgp';
+import { openpgpLib } from './openpgp-lib.ts';
 import type { Db } from '../db/database.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
 import { OPENPGP_CONFIG, protectKey } from './key-protection.ts';
@@ -22,7 +23,8 @@ export async function generateProgramKey(
   program: KeyOwner,
   options: { onlyIfNone?: boolean } = {},
 ): Promise<{ fingerprint: string; generated: boolean }> {
-  const { privateKey } = await openpgp.generateKey({
+  const pgp = await openpgpLib();
+  const { privateKey } = await pgp.generateKey({
     type: 'ecc', // curve25519Legacy: the v4 EdDSA/ECDH pair every OpenPGP implementation reads
     userIDs: [{ name: `${program.config.vendor} Security`, email: program.config.contactEmail }],
     format: 'object',

@@ -1,4 +1,5 @@
-import * as openpgp from 'openpgp';
+import type * as openpgp from 'openpgp';
+import { openpgpLib } from './openpgp-lib.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
@@ -17,10 +18,11 @@ const EXPORT_HINT = 'Export it with: gpg --export-secret-keys --armor <fingerpri
 
 /** Parses one ASCII-armored secret key, refusing what Embargo cannot publish and sign with. */
 export async function readImportableKey(armored: string): Promise<openpgp.PrivateKey> {
+  const pgp = await openpgpLib();
   if (!armored.includes('-----BEGIN PGP')) throw new KeyRejectedError(`This is not an ASCII-armored OpenPGP key. ${EXPORT_HINT}`);
   let keys: openpgp.Key[];
   try {
-    keys = await openpgp.readKeys({ armoredKeys: armored, config: OPENPGP_CONFIG });
+    keys = await pgp.readKeys({ armoredKeys: armored, config: OPENPGP_CONFIG });
   } catch (err) {
     throw new KeyRejectedError(`This file could not be read as an OpenPGP key (${(err as Error).message}). ${EXPORT_HINT}`);
   }
@@ -31,12 +33,12 @@ export async function readImportableKey(armored: string): Promise<openpgp.Privat
     throw new KeyRejectedError(`This is a version ${key.keyPacket.version} key; only version 4 keys are accepted, because GnuPG 2.2 and many mail clients cannot use newer ones.`);
   }
   try {
-    await key.getSigningKey(undefined, new Date(), undefined, { ...openpgp.config, ...OPENPGP_CONFIG });
+    await key.getSigningKey(undefined, new Date(), undefined, { ...pgp.config, ...OPENPGP_CONFIG });
   } catch (err) {
     throw new KeyRejectedError(`This key has no usable signing key (${(err as Error).message}); it must be able to sign security.txt. Is it expired or revoked?`);
   }
   try {
-    await key.getEncryptionKey(undefined, new Date(), undefined, { ...openpgp.config, ...OPENPGP_CONFIG });
+    await key.getEncryptionKey(undefined, new Date(), undefined, { ...pgp.config, ...OPENPGP_CONFIG });
   } catch (err) {
     throw new KeyRejectedError(`This key has no usable encryption key (${(err as Error).message}); researchers could not encrypt reports to it. Add an encryption subkey first.`);
   }
@@ -55,12 +57,13 @@ export async function importProgramKey(
   armored: string,
   passphrase: string | undefined,
 ): Promise<{ fingerprint: string; warnings: string[] }> {
+  const pgp = await openpgpLib();
   const key = await readImportableKey(armored);
   let unlocked = key;
   if (!key.isDecrypted()) {
     if (!passphrase) throw new KeyRejectedError('This key is protected by a passphrase; give it (EMBARGO_KEY_PASSPHRASE, or standard input).');
     try {
-      unlocked = await openpgp.decryptKey({ privateKey: key, passphrase, config: OPENPGP_CONFIG });
+      unlocked = await pgp.decryptKey({ privateKey: key, passphrase, config: OPENPGP_CONFIG });
     } catch {
       throw new KeyRejectedError('The passphrase does not unlock this key.');
     }

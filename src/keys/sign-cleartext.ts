@@ -1,4 +1,5 @@
-import * as openpgp from 'openpgp';
+import type * as openpgp from 'openpgp';
+import { openpgpLib } from './openpgp-lib.ts';
 import type { Db } from '../db/database.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
 import { OPENPGP_CONFIG, unlockKey } from './key-protection.ts';
@@ -20,8 +21,9 @@ export async function signCleartext(db: Db, secret: InstanceSecret, programId: s
  * would accept text that differs from what a reader sees.
  */
 export async function signCleartextWith(secret: InstanceSecret, stored: StoredKey, text: string): Promise<string> {
+  const pgp = await openpgpLib();
   if (/[ \t]$/m.test(text)) throw new Error('signCleartext: a line ends in whitespace, which the signature would not cover.');
   const signingKey = await unlockKey(secret, stored);
-  const message = await openpgp.createCleartextMessage({ text });
-  return openpgp.sign({ message, signingKeys: signingKey, config: OPENPGP_CONFIG });
+  const message = await pgp.createCleartextMessage({ text });
+  return pgp.sign({ message, signingKeys: signingKey, config: OPENPGP_CONFIG });
 }

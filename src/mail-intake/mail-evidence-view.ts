@@ -1,4 +1,5 @@
-import * as openpgp from 'openpgp';
+import type * as openpgp from 'openpgp';
+import { openpgpLib } from '../keys/openpgp-lib.ts';
 import type { StaffActor } from '../auth/policies.ts';
 import { can } from '../auth/policies.ts';
 import type { ReportVault } from '../crypto/report-vault.ts';
@@ -42,10 +43,11 @@ export async function loadMailEvidenceView(
 
 /** The fingerprint and user IDs of the reporter's key on file; null when there is none or it cannot be read. */
 async function reporterKeyFacts(db: Db, vault: ReportVault, reportId: string): Promise<MailEvidenceView['reporterKey']> {
+  const pgp = await openpgpLib();
   const armored = await storedReporterKey(db, vault, reportId);
   if (!armored) return null;
   try {
-    const key = await openpgp.readKey({ armoredKey: armored });
+    const key = await pgp.readKey({ armoredKey: armored });
     return { fingerprint: key.getFingerprint().toLowerCase(), userIds: key.getUserIDs() };
   } catch {
     return null;

@@ -1,4 +1,5 @@
-import * as openpgp from 'openpgp';
+import type * as openpgp from 'openpgp';
+import { openpgpLib } from '../keys/openpgp-lib.ts';
 import type { MailSignature } from '../db/schema.ts';
 import { OPENPGP_CONFIG } from '../keys/key-protection.ts';
 
@@ -35,13 +36,14 @@ const hex = (ids: openpgp.KeyID[]) => ids.map((id) => id.toHex().toUpperCase()).
 
 /** Reads armored or binary OpenPGP message bytes; undefined with a reason when they are damaged. */
 export async function readPgpMessage(bytes: Buffer): Promise<{ message: openpgp.Message<Uint8Array> } | { detail: string }> {
+  const pgp = await openpgpLib();
   const text = bytes.toString('latin1');
   try {
     if (text.includes('-----BEGIN PGP MESSAGE-----')) {
       if (!text.includes('-----END PGP MESSAGE-----')) return { detail: 'the OpenPGP armor is truncated (no END PGP MESSAGE line)' };
-      return { message: (await openpgp.readMessage({ armoredMessage: text, config: OPENPGP_CONFIG })) as openpgp.Message<Uint8Array> };
+      return { message: (await pgp.readMessage({ armoredMessage: text, config: OPENPGP_CONFIG })) as openpgp.Message<Uint8Array> };
     }
-    return { message: await openpgp.readMessage({ binaryMessage: new Uint8Array(bytes), config: OPENPGP_CONFIG }) };
+    return { message: await pgp.readMessage({ binaryMessage: new Uint8Array(bytes), config: OPENPGP_CONFIG }) };
   } catch (err) {
     return { detail: `the OpenPGP data is damaged (${(err as Error).message})` };
   }
@@ -64,6 +66,7 @@ export async function decryptBytes(
   verificationKeys: openpgp.PublicKey[],
   limits: PgpLimits,
 ): Promise<Decrypted> {
+  const pgp = await openpgpLib();
   const read = await readPgpMessage(bytes);
   if ('detail' in read) return { ok: false, detail: read.detail };
   const { message } = read;
@@ -75,7 +78,7 @@ export async function decryptBytes(
   }
   if (decryptionKeys.length === 0) return { ok: false, detail: 'this program has no private key to decrypt with' };
   try {
-    const result = await openpgp.decrypt({
+    const result = await pgp.decrypt({
       message,
       decryptionKeys,
       ...(verificationKeys.length ? { verificationKeys } : {}),
@@ -112,13 +115,14 @@ export async function checkSignatures(signatures: VerificationResult[], keys: op
 
 /** A detached signature (PGP/MIME multipart/signed) over `signed`, already CRLF-canonical. */
 export async function verifyDetached(signed: Buffer, signatureBytes: Buffer, keys: openpgp.PublicKey[]): Promise<SignatureCheck[]> {
+  const pgp = await openpgpLib();
   try {
     const text = signatureBytes.toString('latin1');
     const signature = text.includes('-----BEGIN PGP SIGNATURE-----')
-      ? await openpgp.readSignature({ armoredSignature: text })
-      : await openpgp.readSignature({ binarySignature: new Uint8Array(signatureBytes) });
-    const message = await openpgp.createMessage({ binary: new Uint8Array(signed) });
-    const result = await openpgp.verify({ message, signature, verificationKeys: keys, format: 'binary', config: OPENPGP_CONFIG });
+      ? await pgp.readSignature({ armoredSignature: text })
+      : await pgp.readSignature({ binarySignature: new Uint8Array(signatureBytes) });
+    const message = await pgp.createMessage({ binary: new Uint8Array(signed) });
+    const result = await pgp.verify({ message, signature, verificationKeys: keys, format: 'binary', config: OPENPGP_CONFIG });
     return checkSignatures(result.signatures, keys);
   } catch {
     return [{ status: 'invalid' }];
@@ -127,9 +131,10 @@ export async function verifyDetached(signed: Buffer, signatureBytes: Buffer, key
 
 /** A cleartext-signed block (inline PGP): the text it vouches for, and the check. */
 export async function verifyCleartext(armored: string, keys: openpgp.PublicKey[]): Promise<{ text: string; checks: SignatureCheck[] } | undefined> {
+  const pgp = await openpgpLib();
   try {
-    const message = await openpgp.readCleartextMessage({ cleartextMessage: armored });
-    const result = await openpgp.verify({ message, verificationKeys: keys, config: OPENPGP_CONFIG });
+    const message = await pgp.readCleartextMessage({ cleartextMessage: armored });
+    const result = await pgp.verify({ message, verificationKeys: keys, config: OPENPGP_CONFIG });
     return { text: message.getText(), checks: await checkSignatures(result.signatures, keys) };
   } catch {
     return undefined;
@@ -138,11 +143,12 @@ export async function verifyCleartext(armored: string, keys: openpgp.PublicKey[]
 
 /** Public keys found in the mail (attached or pasted); unreadable or secret blocks are skipped. */
 export async function readPublicKeys(texts: string[]): Promise<openpgp.PublicKey[]> {
+  const pgp = await openpgpLib();
   const found: openpgp.PublicKey[] = [];
   for (const text of texts) {
     for (const block of text.match(/-----BEGIN PGP PUBLIC KEY BLOCK-----[\s\S]*?-----END PGP PUBLIC KEY BLOCK-----/g) ?? []) {
       try {
-        const keys = await openpgp.readKeys({ armoredKeys: block });
+        const keys = await pgp.readKeys({ armoredKeys: block });
         for (const k of keys) if (!k.isPrivate()) found.push(k as openpgp.PublicKey);
       } catch {
         /* not a key we can read: it stays an ordinary attachment */

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import MimeNode from 'nodemailer/lib/mime-node/index.js';
-import * as openpgp from 'openpgp';
+import type * as openpgp from 'openpgp';
+import { openpgpLib } from '../keys/openpgp-lib.ts';
 import { OPENPGP_CONFIG } from '../keys/key-protection.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
 
@@ -74,6 +75,7 @@ function textPart(text: string, root?: MimeNode): MimeNode {
  * the envelope headers (no report details) stay readable.
  */
 export async function composeMail(mail: MailToCompose): Promise<Buffer> {
+  const pgp = await openpgpLib();
   if (!mail.encrypt && mail.sign) return composeSigned(mail, mail.sign);
   if (!mail.encrypt) {
     const root = textPart(mail.text);
@@ -81,8 +83,8 @@ export async function composeMail(mail: MailToCompose): Promise<Buffer> {
     return root.build();
   }
   const inner = await textPart(mail.text).build();
-  const armored = await openpgp.encrypt({
-    message: await openpgp.createMessage({ binary: inner }),
+  const armored = await pgp.encrypt({
+    message: await pgp.createMessage({ binary: inner }),
     encryptionKeys: mail.encrypt.to,
     ...(mail.encrypt.signWith ? { signingKeys: mail.encrypt.signWith } : {}),
     config: OPENPGP_CONFIG,
@@ -114,18 +116,19 @@ function contentEntity(built: Buffer): string {
  * the signature checked against the program key (/pgp-key.txt, WKD).
  */
 async function composeSigned(mail: MailToCompose, key: openpgp.PrivateKey): Promise<Buffer> {
+  const pgp = await openpgpLib();
   const part = textPart(mail.text).setHeader('Content-Transfer-Encoding', 'quoted-printable');
   const entity = contentEntity(await part.build());
-  const signature = await openpgp.sign({
-    message: await openpgp.createMessage({ binary: Buffer.from(entity, 'latin1') }),
+  const signature = await pgp.sign({
+    message: await pgp.createMessage({ binary: Buffer.from(entity, 'latin1') }),
     signingKeys: key,
     detached: true,
     format: 'armored',
     config: OPENPGP_CONFIG,
   });
   // micalg names the hash the signature really used (RFC 3156 §5), as the key's preferences chose it.
-  const hash = (await openpgp.readSignature({ armoredSignature: String(signature) })).packets[0]?.hashAlgorithm;
-  const hashName = Object.entries(openpgp.enums.hash as unknown as Record<string, number>).find(([, value]) => value === hash)?.[0];
+  const hash = (await pgp.readSignature({ armoredSignature: String(signature) })).packets[0]?.hashAlgorithm;
+  const hashName = Object.entries(pgp.enums.hash as unknown as Record<string, number>).find(([, value]) => value === hash)?.[0];
   const micalg = `pgp-${(hashName ?? 'sha256').toLowerCase()}`;
   const root = new MimeNode(`multipart/signed; micalg=${micalg}; protocol="application/pgp-signature"`);
   root.setHeader(envelopeHeaders(mail));

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
-import * as openpgp from 'openpgp';
+import type * as openpgp from 'openpgp';
+import { openpgpLib } from '../keys/openpgp-lib.ts';
 import type { DataKey, ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
@@ -36,6 +37,7 @@ export class ReporterKeyError extends ValidationError {
  * out), not revoked or expired, and able to encrypt now.
  */
 export async function validateReporterKey(armored: string): Promise<ValidatedReporterKey> {
+  const pgp = await openpgpLib();
   const text = armored.trim();
   if (text.length > MAX_ARMORED) throw new ReporterKeyError('This public key is too large (at most 256 KiB).', 'tooLarge');
   if (text.includes('PRIVATE KEY BLOCK')) {
@@ -45,7 +47,7 @@ export async function validateReporterKey(armored: string): Promise<ValidatedRep
   if (blocks > 1) throw new ReporterKeyError(`Give exactly one public key (this text holds ${blocks} key blocks).`, 'severalBlocks', { count: blocks });
   let keys: openpgp.Key[];
   try {
-    keys = await openpgp.readKeys({ armoredKeys: text });
+    keys = await pgp.readKeys({ armoredKeys: text });
   } catch {
     throw new ReporterKeyError('This is not an ASCII-armored OpenPGP public key (it should start with -----BEGIN PGP PUBLIC KEY BLOCK-----).', 'notArmored');
   }
@@ -128,9 +130,10 @@ export async function storedReporterKey(db: Db, vault: ReportVault, reportId: st
 
 /** The stored key of a report's reporter, parsed; undefined when they gave none (or it no longer encrypts). */
 export async function reporterEncryptionKey(db: Db, vault: ReportVault, reportId: string): Promise<openpgp.PublicKey | undefined> {
+  const pgp = await openpgpLib();
   const armored = await storedReporterKey(db, vault, reportId);
   if (!armored) return undefined;
-  const key = await openpgp.readKey({ armoredKey: armored });
+  const key = await pgp.readKey({ armoredKey: armored });
   // A key that expired since it was given must not make every notification fail: fall back to no key.
   return (await key.getEncryptionKey().then(() => true, () => false)) ? (key as openpgp.PublicKey) : undefined;
 }

@@ -6,7 +6,7 @@ import pino from 'pino';
 import { ensureProgramKeys } from '../../src/keys/ensure-program-keys.ts';
 import { generateProgramKey } from '../../src/keys/generate-program-key.ts';
 import { importProgramKey, KeyRejectedError } from '../../src/keys/import-program-key.ts';
-import { keyPassphrase } from '../../src/keys/key-protection.ts';
+import { keyPassphrase, unlockCheck } from '../../src/keys/key-protection.ts';
 import { activeKey, activeKeyInfo, decryptionKeys, programKeys } from '../../src/keys/program-keys.ts';
 import { signCleartext } from '../../src/keys/sign-cleartext.ts';
 import type { Program } from '../../src/programs/programs.ts';
@@ -81,6 +81,27 @@ for (const kind of await databaseKinds()) {
       assert.equal(opened.isDecrypted(), true);
       // another secret cannot start on this database, and says what to do
       await assert.rejects(ensureProgramKeys(t.db, new InstanceSecret(randomBytes(32), 'EMBARGO_SECRET'), ['example'], silent), /cannot be unlocked with the instance secret from EMBARGO_SECRET.*embargo key generate/s);
+    });
+
+    it('remembers that the secret opened the key, and decrypts it again when that proof does not match', async () => {
+      const stored = (await activeKey(t.db, program.id))!;
+      const checkOf = async () => (await t.db.selectFrom('program_keys').select('unlock_check').where('id', '=', stored.id).executeTakeFirstOrThrow()).unlock_check;
+      assert.deepEqual(await checkOf(), unlockCheck(secret, stored), 'written when the key was made with this secret');
+      assert.notDeepEqual(unlockCheck(new InstanceSecret(randomBytes(32), 'other'), stored), unlockCheck(secret, stored), 'another secret gives another value');
+      assert.notDeepEqual(unlockCheck(secret, { ...stored, privateKeyArmored: stored.privateKeyArmored.replace(/\n=/, '\n =') }), unlockCheck(secret, stored), 'another key gives another value');
+
+      // A damaged proof is no proof: the key is decrypted (it opens) and the proof written again.
+      await t.db.updateTable('program_keys').set({ unlock_check: Buffer.from('not a check') }).where('id', '=', stored.id).execute();
+      await ensureProgramKeys(t.db, secret, ['example'], silent);
+      assert.deepEqual(await checkOf(), unlockCheck(secret, stored));
+
+      // A proof made with another secret does not let that secret start: the key is decrypted, and does not open.
+      const other = new InstanceSecret(randomBytes(32), 'EMBARGO_SECRET');
+      await t.db.updateTable('program_keys').set({ unlock_check: null }).where('id', '=', stored.id).execute();
+      await assert.rejects(ensureProgramKeys(t.db, other, ['example'], silent), /cannot be unlocked with the instance secret from EMBARGO_SECRET/);
+      assert.equal(await checkOf(), null, 'a failed check writes no proof');
+      await ensureProgramKeys(t.db, secret, ['example'], silent);
+      assert.deepEqual(await checkOf(), unlockCheck(secret, stored));
     });
 
     it('signs cleartext with the active key', async () => {

@@ -48,6 +48,7 @@ import * as inboxCountIndexes from './2026-12-02T1201-inbox-count-indexes.ts';
 import * as languages from './2026-12-03T0100-languages.ts';
 import * as earlyNotices from './2026-12-03T0400-early-notices.ts';
 import * as staffIncidentRecords from './2026-12-03T1000-staff-incident-records.ts';
+import * as programKeyUnlockCheck from './2026-12-03T1100-program-key-unlock-check.ts';
 import * as approvalClaims from './2026-12-03T0900-approval-claims.ts';
 /** Every migration, by name; names sort in the order they run. Add new ones at the end. */
 export const migrations: Record<string, Migration> = {
@@ -100,4 +101,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T0400-early-notices': earlyNotices,
   '2026-12-03T0900-approval-claims': approvalClaims,
   '2026-12-03T1000-staff-incident-records': staffIncidentRecords,
+  '2026-12-03T1100-program-key-unlock-check': programKeyUnlockCheck,
 };

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import * as openpgp from 'openpgp';
+import type * as openpgp from 'openpgp';
+import { openpgpLib } from '../../keys/openpgp-lib.ts';
 import type { AppContext } from '../../context.ts';
 import { buildSecurityTxt } from '../../domain/security-txt.ts';
 import { splitAddress, wkdHash } from '../../domain/wkd.ts';
@@ -90,8 +91,9 @@ async function findWkdKey(ctx: AppContext, hash: string, domainMatches: (domain:
 }
 
 async function sendWkdKey(reply: FastifyReply, key: StoredKey | undefined): Promise<FastifyReply> {
+  const pgp = await openpgpLib();
   if (!key) throw new NotFoundError('This key');
-  const binary = (await openpgp.readKey({ armoredKey: key.publicKeyArmored, config: OPENPGP_CONFIG })).write();
+  const binary = (await pgp.readKey({ armoredKey: key.publicKeyArmored, config: OPENPGP_CONFIG })).write();
   return reply
     .type('application/octet-stream')
     .header('cache-control', CACHE)
