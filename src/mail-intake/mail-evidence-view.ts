@@ -43,11 +43,10 @@ export async function loadMailEvidenceView(
 
 /** The fingerprint and user IDs of the reporter's key on file; null when there is none or it cannot be read. */
 async function reporterKeyFacts(db: Db, vault: ReportVault, reportId: string): Promise<MailEvidenceView['reporterKey']> {
-  const pgp = await openpgpLib();
   const armored = await storedReporterKey(db, vault, reportId);
   if (!armored) return null;
   try {
-    const key = await pgp.readKey({ armoredKey: armored });
+    const key = await (await openpgpLib()).readKey({ armoredKey: armored });
     return { fingerprint: key.getFingerprint().toLowerCase(), userIds: key.getUserIDs() };
   } catch {
     return null;

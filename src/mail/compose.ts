@@ -75,13 +75,13 @@ function textPart(text: string, root?: MimeNode): MimeNode {
  * the envelope headers (no report details) stay readable.
  */
 export async function composeMail(mail: MailToCompose): Promise<Buffer> {
-  const pgp = await openpgpLib();
   if (!mail.encrypt && mail.sign) return composeSigned(mail, mail.sign);
   if (!mail.encrypt) {
     const root = textPart(mail.text);
     root.setHeader(envelopeHeaders(mail));
     return root.build();
   }
+  const pgp = await openpgpLib();
   const inner = await textPart(mail.text).build();
   const armored = await pgp.encrypt({
     message: await pgp.createMessage({ binary: inner }),

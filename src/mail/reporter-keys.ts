@@ -130,10 +130,9 @@ export async function storedReporterKey(db: Db, vault: ReportVault, reportId: st
 
 /** The stored key of a report's reporter, parsed; undefined when they gave none (or it no longer encrypts). */
 export async function reporterEncryptionKey(db: Db, vault: ReportVault, reportId: string): Promise<openpgp.PublicKey | undefined> {
-  const pgp = await openpgpLib();
   const armored = await storedReporterKey(db, vault, reportId);
   if (!armored) return undefined;
-  const key = await pgp.readKey({ armoredKey: armored });
+  const key = await (await openpgpLib()).readKey({ armoredKey: armored });
   // A key that expired since it was given must not make every notification fail: fall back to no key.
   return (await key.getEncryptionKey().then(() => true, () => false)) ? (key as openpgp.PublicKey) : undefined;
 }

@@ -50,7 +50,6 @@ export interface ReporterDataExport {
 }
 
 export async function exportReporterData(db: Db, vault: ReportVault, secret: InstanceSecret, report: Report, now = new Date()): Promise<ReporterDataExport> {
-  const pgp = await openpgpLib();
   const attachments = await listAttachments(db, vault, report.id);
   const [timeline, policy, key, deliveries, mails] = await Promise.all([
     loadTimeline(db, vault, report.id, 'reporter', attachments),
@@ -82,7 +81,7 @@ export async function exportReporterData(db: Db, vault: ReportVault, secret: Ins
     },
     identity: { name: report.reporter_name, handle: report.reporter_handle, email: report.reporter_email, erasedAt: report.reporter_erased_at?.toISOString() ?? null },
     credit: report.credit_preference,
-    openpgpKeyFingerprint: key ? (await pgp.readKey({ armoredKey: key })).getFingerprint() : null,
+    openpgpKeyFingerprint: key ? (await (await openpgpLib()).readKey({ armoredKey: key })).getFingerprint() : null,
     thread: timeline.flatMap((e) =>
       e.kind === 'message' ? [{ at: e.at.toISOString(), from: e.authorKind === 'reporter' ? ('you' as const) : ('security team' as const), body: e.body, attachments: e.attachments.map(file) }] : [],
     ),

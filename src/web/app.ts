@@ -22,6 +22,7 @@ import { registerControlCharacterGuard } from './refuse-control-characters.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerReadinessRoute } from './routes/readiness.ts';
 import { observeRequests } from './request-observer.ts';
+import { lazySchemaCompilers } from './schema-compilers.ts';
 import { registerPublicRoutes } from './routes/public.tsx';
 import { registerReportFormRoutes } from './routes/report-form.tsx';
 import { registerStaffAuthRoutes } from './routes/staff-auth.tsx';
@@ -64,6 +65,7 @@ export async function createApp(ctx: AppContext): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // One debug line per request instead (src/web/request-observer.ts): method, redacted URL, status; never bodies.
     logController: new LogController({ disableRequestLogging: true }),
+    schemaController: { compilersFactory: lazySchemaCompilers },
   });
   observeRequests(app, ctx.metrics);
   recordRoutes(app);

@@ -91,9 +91,8 @@ async function findWkdKey(ctx: AppContext, hash: string, domainMatches: (domain:
 }
 
 async function sendWkdKey(reply: FastifyReply, key: StoredKey | undefined): Promise<FastifyReply> {
-  const pgp = await openpgpLib();
   if (!key) throw new NotFoundError('This key');
-  const binary = (await pgp.readKey({ armoredKey: key.publicKeyArmored, config: OPENPGP_CONFIG })).write();
+  const binary = (await (await openpgpLib()).readKey({ armoredKey: key.publicKeyArmored, config: OPENPGP_CONFIG })).write();
   return reply
     .type('application/octet-stream')
     .header('cache-control', CACHE)
