@@ -19,14 +19,19 @@ export async function ensureProgramKeys(db: Db, secret: InstanceSecret, slugs: r
   for (const slug of slugs) {
     const program = await loadProgram(db, { slug });
     if (!program) continue;
-    const existing = await activeKey(db, program.id);
+    let existing = await activeKey(db, program.id);
     if (!existing) {
       const { fingerprint, generated } = await generateProgramKey(db, secret, program, { onlyIfNone: true });
-      if (generated) logger.info({ program: slug, fingerprint: fingerprint.toUpperCase() }, `Generated the OpenPGP key of program ${slug}: ${fingerprint.toUpperCase()} (use your own with: embargo key import)`);
-      // Made with this secret just now: the next start need not decrypt it to know the secret opens it.
-      const made = await activeKey(db, program.id);
-      if (made) await storeUnlockCheck(db, secret, made);
-      continue;
+      if (generated) {
+        logger.info({ program: slug, fingerprint: fingerprint.toUpperCase() }, `Generated the OpenPGP key of program ${slug}: ${fingerprint.toUpperCase()} (use your own with: embargo key import)`);
+        // Made with this secret just now: the next start need not decrypt it to know the secret opens it.
+        const made = await activeKey(db, program.id);
+        if (made) await storeUnlockCheck(db, secret, made);
+        continue;
+      }
+      // Another process made it first, perhaps with another secret: checked like any stored key.
+      existing = await activeKey(db, program.id);
+      if (!existing) continue;
     }
     if (!(await secretOpenedBefore(db, secret, existing))) {
       try {

@@ -171,5 +171,18 @@ for (const kind of await databaseKinds()) {
       assert.equal(result.warnings.length, 1);
       assert.match(result.warnings[0]!, /no user ID with security@example.com/);
     });
+
+    it('two processes with different secrets racing to make the first key: the loser is refused, and no proof names its secret', async () => {
+      await t.db.updateTable('program_keys').set({ status: 'retired', retired_at: new Date() }).where('program_id', '=', program.id).execute();
+      const secrets = [secret, new InstanceSecret(randomBytes(32), 'EMBARGO_SECRET')];
+      const outcomes = await Promise.allSettled(secrets.map((s) => ensureProgramKeys(t.db, s, ['example'], silent)));
+      assert.deepEqual(outcomes.map((o) => o.status).sort(), ['fulfilled', 'rejected'], 'exactly one secret opens the key that was made');
+      const winner = secrets[outcomes.findIndex((o) => o.status === 'fulfilled')]!;
+      const loser = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')!;
+      assert.match((loser.reason as Error).message, /cannot be unlocked with the instance secret/);
+      const made = (await activeKey(t.db, program.id))!;
+      const { unlock_check } = await t.db.selectFrom('program_keys').select('unlock_check').where('id', '=', made.id).executeTakeFirstOrThrow();
+      assert.deepEqual(unlock_check, unlockCheck(winner, made));
+    });
   });
 }
