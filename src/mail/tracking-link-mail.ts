@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { enqueueJob } from '../jobs/queue.ts';
+import { enqueueJob, type JobPayloads } from '../jobs/queue.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
 import { seal } from './seal.ts';
 
@@ -18,11 +18,16 @@ export async function queueTrackingLinkMail(
   secret: InstanceSecret,
   args: { reportId: string; token: string; mailId?: string; recovery?: boolean },
 ): Promise<void> {
+  await enqueueJob(trx, 'mail-acknowledgement', trackingLinkJob(secret, args));
+}
+
+/** The job queueTrackingLinkMail queues, for a statement that inserts it itself (a new report's, src/reports/submit-report.ts). */
+export function trackingLinkJob(secret: InstanceSecret, args: { reportId: string; token: string; mailId?: string; recovery?: boolean }): JobPayloads['mail-acknowledgement'] {
   const sealedToken = seal(secret, ACK_TOKEN_PURPOSE, args.reportId, Buffer.from(args.token)).toString('base64');
-  await enqueueJob(trx, 'mail-acknowledgement', {
+  return {
     reportId: args.reportId,
     sealedToken,
     ...(args.mailId ? { mailId: args.mailId } : {}),
     ...(args.recovery ? { recovery: true as const } : {}),
-  });
+  };
 }

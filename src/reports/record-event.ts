@@ -5,7 +5,7 @@ import type { Database, EventType } from '../db/schema.ts';
 import { enqueueJob } from '../jobs/queue.ts';
 import { auditReportEvent } from '../audit/audit-hooks.ts';
 import { webhookEventOf } from '../webhooks/webhook-events.ts';
-import { insertEventQueueingWebhooks } from '../webhooks/queue-webhooks.ts';
+import { insertEventQueueingWebhooks, type EventRowValues } from '../webhooks/queue-webhooks.ts';
 import { computeNextDeadline } from '../sla/report-clocks.ts';
 import { EVENT_TEXT_FIELDS, sealEventText, type EventData, type EventText } from './event-text.ts';
 import { reportKey } from './report-contents.ts';
@@ -38,17 +38,7 @@ export async function recordEvent(
   },
 ): Promise<string> {
   const data = event.data ?? {};
-  // The type forbids it; this catches casts and plain JavaScript before clear text reaches the table.
-  const misplaced = EVENT_TEXT_FIELDS.filter((f) => f in data);
-  if (misplaced.length > 0) throw new Error(`Event data may not carry ${misplaced.join(', ')} in clear: pass it as the event's text.`);
-  const values = {
-    report_id: event.reportId,
-    actor_kind: event.actor.kind,
-    actor_id: event.actor.kind === 'staff' ? event.actor.id : null,
-    type: event.type,
-    data: JSON.stringify(data),
-    reporter_visible: event.reporterVisible,
-  };
+  const values = eventRow(event.reportId, event.actor, event.type, data, event.reporterVisible);
   // An event webhooks may want queues their deliveries in the same statement (src/webhooks/): no extra round trip.
   const webhookEvent = webhookEventOf(event.type);
   const row = webhookEvent
@@ -73,6 +63,21 @@ export async function recordEvent(
     await enqueueJob(trx, 'notify-reporter', { eventId: row.id });
   }
   return row.id;
+}
+
+/** A timeline row as recordEvent writes it (a new report's first event is written by its own statement, src/reports/submit-report.ts). */
+export function eventRow(reportId: string, actor: EventActor, type: EventType, data: EventData, reporterVisible: boolean): EventRowValues {
+  // The type forbids it; this catches casts and plain JavaScript before clear text reaches the table.
+  const misplaced = EVENT_TEXT_FIELDS.filter((f) => f in data);
+  if (misplaced.length > 0) throw new Error(`Event data may not carry ${misplaced.join(', ')} in clear: pass it as the event's text.`);
+  return {
+    report_id: reportId,
+    actor_kind: actor.kind,
+    actor_id: actor.kind === 'staff' ? actor.id : null,
+    type,
+    data: JSON.stringify(data),
+    reporter_visible: reporterVisible,
+  };
 }
 
 /** The non-empty EventText fields of the input; undefined when there are none. */

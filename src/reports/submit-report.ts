@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type Transaction } from 'kysely';
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
-import type { Channel, Database } from '../db/schema.ts';
+import type { Channel, Database, ReportsTable } from '../db/schema.ts';
 import { channelShowsPolicy } from '../domain/policy-acceptance.ts';
 import { formatReference } from '../domain/reference.ts';
 import { resolveCredit, type ReportSubmission } from '../domain/report-input.ts';
 import { hashToken, newToken } from '../domain/tokens.ts';
 import { ValidationError } from '../errors.ts';
 import { storeReporterKey, type ValidatedReporterKey } from '../mail/reporter-keys.ts';
-import { queueTrackingLinkMail } from '../mail/tracking-link-mail.ts';
+import { trackingLinkJob } from '../mail/tracking-link-mail.ts';
+import { enqueueJob } from '../jobs/queue.ts';
+import { eventQueueingWebhooks } from '../webhooks/queue-webhooks.ts';
 import type { Program } from '../programs/programs.ts';
 import type { Language } from '../i18n/languages.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
@@ -17,7 +19,7 @@ import { programSla } from '../sla/report-clocks.ts';
 import { computeSlaClocks, nextDeadline } from '../sla/sla-clocks.ts';
 import type { SubmissionAssessment } from '../triage/spam-signals.ts';
 import { storeAttachments, type UploadedFile } from './attachments.ts';
-import { recordEvent } from './record-event.ts';
+import { eventRow, recordEvent } from './record-event.ts';
 import { reportKey, sealReport } from './report-contents.ts';
 
 export interface SubmittedReport {
@@ -101,41 +103,56 @@ export async function submitReport(
   // recordEvent reading the report and its timeline back to compute the same.
   const sla = programSla(program.config);
   const firstDeadline = nextDeadline(computeSlaClocks({ history: { receivedAt: now, events: [] }, targets: sla.targets, calendar: sla.calendar, now })) ?? null;
+  const row: Insertable<ReportsTable> = {
+    id,
+    program_id: program.id,
+    // Numbered last, just before commit (below); until then a placeholder only this transaction sees.
+    reference: `pending-${id}`,
+    channel,
+    language: args.language ?? program.config.languages.default,
+    state: 'new',
+    ...sealed,
+    product: input.product,
+    product_version: input.productVersion,
+    vulnerability_type: input.vulnerabilityType,
+    reporter_cvss_vector: input.cvssVector ?? null,
+    credit_preference: resolveCredit(input),
+    policy_version_id: program.policy.id,
+    policy_accepted_at: policyShown ? now : null,
+    tracking_token_hash: hashToken(trackingToken),
+    client_encryption: args.clientEncryption ?? null,
+    created_at: now,
+    updated_at: now,
+    next_deadline_at: firstDeadline,
+    ...screening,
+  };
+  const receipt = args.receipt && input.reporterEmail ? trackingLinkJob(args.receipt.secret, { reportId: id, token: trackingToken }) : undefined;
+  const submittedEvent = { channel, policyVersion: program.policy.version, policyShown, attachments: files.length };
+  const numbering = { programId: program.id, prefix: program.config.referencePrefix, year };
+
+  // The common case (a reporter's report, nothing stored beside it, not quarantined) is one statement:
+  // number, row, first event, the team's notice, webhook deliveries and the receipt, committed on their
+  // own. A submission then costs one round trip instead of five (BEGIN, three statements, COMMIT), and
+  // the numbering lock lives only as long as that statement. Everything else takes the transaction below,
+  // which writes the same rows (test/reports/submission-statements.test.ts compares them).
+  if (files.length === 0 && !args.reporterKey && !args.withinTransaction && !args.submittedBy && !args.assessment?.quarantined) {
+    const { rows } = await sql<{ reference: string; n: string }>`
+      WITH counter AS (${takeNumber(numbering)}),
+      ${eventQueueingWebhooks(eventRow(id, { kind: 'reporter' }, 'submitted', submittedEvent, true), 'report.received', { notifyTeam: true, programId: program.id })}
+      ${receipt ? sql`, receipt AS (INSERT INTO jobs (kind, payload) VALUES ('mail-acknowledgement', ${JSON.stringify(receipt)}::jsonb))` : sql``}
+      INSERT INTO reports ${columnsAndValues({ ...row, reference: sql`(SELECT ${referenceOf(numbering, sql`last_number`)} FROM counter)` })}
+      RETURNING reference, (SELECT last_number FROM counter) AS n`.execute(db);
+    return { id, reference: checkedReference(id, numbering, rows[0]), trackingToken };
+  }
   return db.transaction().execute(async (trx) => {
-    const report = await trx
-      .insertInto('reports')
-      .values({
-        id,
-        program_id: program.id,
-        // Numbered last, just before commit (below); until then a placeholder only this transaction sees.
-        reference: `pending-${id}`,
-        channel,
-        language: args.language ?? program.config.languages.default,
-        state: 'new',
-        ...sealed,
-        product: input.product,
-        product_version: input.productVersion,
-        vulnerability_type: input.vulnerabilityType,
-        reporter_cvss_vector: input.cvssVector ?? null,
-        credit_preference: resolveCredit(input),
-        policy_version_id: program.policy.id,
-        policy_accepted_at: policyShown ? now : null,
-        tracking_token_hash: hashToken(trackingToken),
-        client_encryption: args.clientEncryption ?? null,
-        created_at: now,
-        updated_at: now,
-        next_deadline_at: firstDeadline,
-        ...screening,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await storeAttachments(trx, vault, reportKey(vault, { id, data_key: sealed.data_key }), report.id, null, files);
-    if (args.reporterKey && channel !== 'staff') await storeReporterKey(trx, vault, report.id, args.reporterKey, channel);
+    await trx.insertInto('reports').values(row).execute();
+    await storeAttachments(trx, vault, reportKey(vault, { id, data_key: sealed.data_key }), id, null, files);
+    if (args.reporterKey && channel !== 'staff') await storeReporterKey(trx, vault, id, args.reporterKey, channel);
     await recordEvent(trx, {
-      reportId: report.id,
+      reportId: id,
       actor: args.submittedBy ? { kind: 'staff', id: args.submittedBy } : { kind: 'reporter' },
       type: 'submitted',
-      data: { channel, policyVersion: program.policy.version, policyShown, attachments: files.length },
+      data: submittedEvent,
       reporterVisible: true,
       // Stored with the row above.
       deadlineKnown: true,
@@ -144,26 +161,51 @@ export async function submitReport(
     });
     if (args.assessment?.quarantined) {
       // As recordAssessment records it; the columns are in the row already.
-      await recordEvent(trx, { reportId: report.id, actor: { kind: 'system' }, type: 'quarantined', data: { reasons: args.assessment.reasons }, reporterVisible: false });
+      await recordEvent(trx, { reportId: id, actor: { kind: 'system' }, type: 'quarantined', data: { reasons: args.assessment.reasons }, reporterVisible: false });
     }
-    await args.withinTransaction?.(trx, { id: report.id, trackingToken });
-    if (args.receipt && input.reporterEmail) await queueTrackingLinkMail(trx, args.receipt.secret, { reportId: report.id, token: trackingToken });
+    await args.withinTransaction?.(trx, { id, trackingToken });
+    if (receipt) await enqueueJob(trx, 'mail-acknowledgement', receipt);
     // The number comes last: the counter row's lock serialises every submission of the program, so
-    // it is held only for this and the commit, not through the sealing, inserts and screening above.
+    // it is held only for this and the commit, not through the attachments, key and extra writes above.
     // A rolled-back submission takes its number back with it, so success paths leave no gap.
     // One statement, so one round trip while holding the lock: take the number, write the reference.
-    // Its SQL spelling is checked against formatReference; a mismatch rolls the whole submission back.
-    const numbered = await sql<{ reference: string; n: number }>`
-      WITH counter AS (
-        INSERT INTO report_counters (program_id, year, last_number) VALUES (${program.id}, ${year}, 1)
-        ON CONFLICT (program_id, year) DO UPDATE SET last_number = report_counters.last_number + 1
-        RETURNING last_number)
-      UPDATE reports SET reference = ${`${program.config.referencePrefix}-${year}-`} || lpad(counter.last_number::text, greatest(4, length(counter.last_number::text)), '0')
-      FROM counter WHERE reports.id = ${report.id}
+    const { rows } = await sql<{ reference: string; n: string }>`
+      WITH counter AS (${takeNumber(numbering)})
+      UPDATE reports SET reference = ${referenceOf(numbering, sql`counter.last_number`)}
+      FROM counter WHERE reports.id = ${id}
       RETURNING reports.reference, counter.last_number AS n`.execute(trx);
-    const row = numbered.rows[0];
-    const reference = row ? formatReference(program.config.referencePrefix, year, Number(row.n)) : undefined;
-    if (!row || row.reference !== reference) throw new Error(`numbering report ${report.id} failed (${row?.reference ?? 'no row'})`);
-    return { id: report.id, reference, trackingToken };
+    return { id, reference: checkedReference(id, numbering, rows[0]), trackingToken };
   });
+}
+
+interface Numbering {
+  programId: string;
+  prefix: string;
+  year: number;
+}
+
+/** The next number of the program's year; the row's lock serialises the program's submissions until commit. */
+function takeNumber(n: Numbering): RawBuilder<unknown> {
+  return sql`
+    INSERT INTO report_counters (program_id, year, last_number) VALUES (${n.programId}, ${n.year}, 1)
+    ON CONFLICT (program_id, year) DO UPDATE SET last_number = report_counters.last_number + 1
+    RETURNING last_number`;
+}
+
+/** formatReference in SQL; checkedReference compares the two. */
+function referenceOf(n: Numbering, lastNumber: RawBuilder<unknown>): RawBuilder<string> {
+  return sql<string>`${`${n.prefix}-${n.year}-`} || lpad(${lastNumber}::text, greatest(4, length(${lastNumber}::text)), '0')`;
+}
+
+/** The reference the statement wrote, when it is the one formatReference spells; a mismatch throws and rolls the submission back. */
+function checkedReference(id: string, n: Numbering, row: { reference: string; n: string } | undefined): string {
+  const reference = row ? formatReference(n.prefix, n.year, Number(row.n)) : undefined;
+  if (!row || row.reference !== reference) throw new Error(`numbering report ${id} failed (${row?.reference ?? 'no row'})`);
+  return reference;
+}
+
+/** `(column, …) VALUES (value, …)` of a row, as Kysely's insert writes it (undefined values are left out). */
+function columnsAndValues(row: Record<string, unknown>): RawBuilder<unknown> {
+  const columns = Object.keys(row).filter((c) => row[c] !== undefined);
+  return sql`(${sql.join(columns.map((c) => sql.ref(c)))}) VALUES (${sql.join(columns.map((c) => row[c]))})`;
 }

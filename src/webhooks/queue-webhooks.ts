@@ -1,5 +1,5 @@
-import { sql, type Transaction } from 'kysely';
-import type { Database } from '../db/schema.ts';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
+import type { Database, EventType } from '../db/schema.ts';
 import type { WebhookEvent } from './webhook-events.ts';
 
 /**
@@ -31,7 +31,7 @@ export interface EventRowValues {
   report_id: string;
   actor_kind: 'reporter' | 'staff' | 'system';
   actor_id: string | null;
-  type: string;
+  type: EventType;
   /** JSON text. */
   data: string;
   reporter_visible: boolean;
@@ -49,22 +49,34 @@ export async function insertEventQueueingWebhooks(
   /** notifyTeam: the team's 'notify-team' job too (src/team-notices/queue-team-notice.ts), in the same statement. */
   options: { notifyTeam: boolean } = { notifyTeam: false },
 ): Promise<{ id: string }> {
-  const result = await sql<{ id: string }>`
-    WITH e AS (
+  const result = await sql<{ id: string }>`WITH ${eventQueueingWebhooks(values, event, options)} SELECT id::text AS id FROM e`.execute(trx);
+  return result.rows[0]!;
+}
+
+/**
+ * The common table expressions of insertEventQueueingWebhooks, for a statement
+ * that writes more (a new report with its first event, src/reports/submit-report.ts):
+ * `e` is the event (id, report_id). With `programId`, the webhooks are found by
+ * it instead of through the report's row, which a sibling expression of the same
+ * statement may be inserting (they all see the rows as they were before it).
+ */
+export function eventQueueingWebhooks(values: EventRowValues, event: WebhookEvent, options: { notifyTeam: boolean; programId?: string }): RawBuilder<unknown> {
+  const webhooks = options.programId
+    ? sql`FROM e JOIN webhooks w ON w.program_id = ${options.programId}::uuid`
+    : sql`FROM e JOIN reports r ON r.id = e.report_id JOIN webhooks w ON w.program_id = r.program_id`;
+  return sql`e AS (
       INSERT INTO report_events (report_id, actor_kind, actor_id, type, data, reporter_visible)
       VALUES (${values.report_id}::uuid, ${values.actor_kind}, ${values.actor_id}::uuid, ${values.type}, ${values.data}::jsonb, ${values.reporter_visible})
       RETURNING id, report_id
     ), d AS (
       INSERT INTO webhook_deliveries (webhook_id, event, report_id, event_id)
       SELECT w.id, ${event}, e.report_id, e.id
-      FROM e JOIN reports r ON r.id = e.report_id JOIN webhooks w ON w.program_id = r.program_id
+      ${webhooks}
       WHERE ${event} = ANY (w.events)
       RETURNING id
     ), j AS (
       INSERT INTO jobs (kind, payload) SELECT 'webhook-delivery', jsonb_build_object('deliveryId', d.id) FROM d
     ), n AS (
       INSERT INTO jobs (kind, payload) SELECT 'notify-team', jsonb_build_object('eventId', e.id::text) FROM e WHERE ${options.notifyTeam}
-    )
-    SELECT id::text AS id FROM e`.execute(trx);
-  return result.rows[0]!;
+    )`;
 }

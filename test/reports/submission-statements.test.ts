@@ -8,6 +8,8 @@ import { assessSubmission } from '../../src/triage/spam-signals.ts';
 import { senderHasher } from '../../src/triage/sender-hash.ts';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../helpers/databases.ts';
 import { demo, reportInput, testSecret, testVault } from '../helpers/factories.ts';
+import { ACK_TOKEN_PURPOSE } from '../../src/mail/tracking-link-mail.ts';
+import { unseal } from '../../src/mail/seal.ts';
 
 /**
  * Counts the statements a Kysely instance runs (BEGIN and COMMIT are not statements of the builder):
@@ -45,14 +47,61 @@ for (const kind of await databaseKinds()) {
       await t?.close();
     });
 
-    it('writes the report, its event with the team notice, and its number in no more than three statements', async () => {
+    it('writes the report, its number, its event, the team notice and the receipt in one statement, with no transaction around it', async () => {
       const program = await demo(t.db);
       const { db, statements } = counting(t.db);
-      await submitReport(db, testVault, { program, input: reportInput(program, { reporterEmail: undefined }), files: [], channel: 'web' });
-      assert.ok(statements.length <= 3, `statements sent: ${statements.join(', ')}`);
+      let transactions = 0;
+      // Kysely keeps private fields: the methods run on the instance itself.
+      const watched = new Proxy(db, {
+        get(target, key) {
+          if (key === 'transaction' || key === 'connection') transactions++;
+          const value: unknown = Reflect.get(target, key, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      await submitReport(watched, testVault, { program, input: reportInput(program, { reporterEmail: 'ada@example.org' }), files: [], channel: 'web', receipt: { secret: testSecret } });
+      assert.equal(statements.length, 1, `statements sent: ${statements.join(', ')}`);
+      assert.equal(transactions, 0, 'no BEGIN and COMMIT of its own');
       const notices = await t.db.selectFrom('jobs').select('payload').where('kind', '=', 'notify-team').execute();
       const submitted = await t.db.selectFrom('report_events').select('id').where('type', '=', 'submitted').execute();
       assert.ok(submitted.length > 0 && submitted.every((e) => notices.some((n) => (n.payload as { eventId: string }).eventId === e.id)), 'the team notice names the submission event');
+    });
+
+    it('writes the same rows in one statement as in the transaction that takes attachments and extra writes', async () => {
+      const program = await demo(t.db);
+      const webhook = await t.db.insertInto('webhooks').values({ program_id: program.id, url: 'https://hooks.example.org/in', events: ['report.received'], secret_sealed: Buffer.alloc(0) }).returning('id').executeTakeFirstOrThrow();
+      const now = new Date('2026-06-01T10:00:00Z');
+      const input = reportInput(program, { reporterEmail: 'ada@example.org', reporterName: 'Ada' });
+      const common = { program, input, files: [], channel: 'web' as const, now, receipt: { secret: testSecret }, language: 'en' as const };
+      const oneStatement = await submitReport(t.db, testVault, common);
+      let extraRan = false;
+      // Any extra write sends the submission through the transaction.
+      const inTransaction = await submitReport(t.db, testVault, { ...common, withinTransaction: async () => void (extraRan = true) });
+      assert.ok(extraRan);
+      const number = (reference: string) => Number(reference.split('-').at(-1));
+      assert.equal(number(inTransaction.reference), number(oneStatement.reference) + 1, 'numbered one after the other');
+
+      const written = async (created: { id: string; trackingToken: string }) => {
+        const { id: _id, reference: _r, data_key: _k, title_sealed: _t, content_sealed: _c, reporter_sealed: _s, tracking_token_hash: _h, ...row } = await t.db.selectFrom('reports').selectAll().where('id', '=', created.id).executeTakeFirstOrThrow();
+        const events = await t.db.selectFrom('report_events').select(['id', 'type', 'actor_kind', 'actor_id', 'data', 'reporter_visible', 'text_sealed']).where('report_id', '=', created.id).orderBy('id').execute();
+        const jobs = await t.db.selectFrom('jobs').select(['kind', 'payload', 'state', 'max_attempts']).where(sql<boolean>`payload->>'reportId' = ${created.id} OR payload->>'eventId' = ANY (${events.map((e) => e.id)}::text[]) OR payload->>'deliveryId' IN (SELECT id::text FROM webhook_deliveries WHERE report_id = ${created.id})`).orderBy('kind').execute();
+        const deliveries = await t.db.selectFrom('webhook_deliveries').select(['webhook_id', 'event', 'event_id', 'advisory_id', 'dedupe_key']).where('report_id', '=', created.id).execute();
+        const receipt = jobs.find((j) => j.kind === 'mail-acknowledgement')!.payload as { reportId: string; sealedToken: string };
+        assert.equal(unseal(testSecret, ACK_TOKEN_PURPOSE, created.id, Buffer.from(receipt.sealedToken, 'base64')).toString(), created.trackingToken, 'the receipt carries the tracking token, sealed to the report');
+        assert.ok(deliveries.every((d) => d.event_id === events[0]!.id) && jobs.some((j) => j.kind === 'notify-team' && (j.payload as { eventId: string }).eventId === events[0]!.id));
+        return {
+          row,
+          events: events.map(({ id: _e, ...e }) => e),
+          jobs: jobs.map((j) => ({ ...j, payload: Object.keys(j.payload as object).sort() })),
+          deliveries: deliveries.map((d) => ({ ...d, event_id: typeof d.event_id })),
+        };
+      };
+      const a = await written(oneStatement);
+      const b = await written(inTransaction);
+      assert.deepEqual(a, b);
+      assert.deepEqual(a.jobs.map((j) => j.kind), ['mail-acknowledgement', 'notify-team', 'webhook-delivery']);
+      assert.deepEqual(a.deliveries.map((d) => d.webhook_id), [webhook.id]);
+      await t.db.deleteFrom('webhooks').where('id', '=', webhook.id).execute();
     });
 
     it('screens a submission (a copied advisory, blocked senders) in one statement before it, two with an e-mail address (its rate limit)', async () => {
