@@ -60,7 +60,7 @@ export function wallTime(instant: Date, zone: string): WallTime {
     offsets.set(key, (offset = first));
   }
   const local = t + offset;
-  return { date: new Date(local).toISOString().slice(0, 10), msOfDay: ((local % DAY_MS) + DAY_MS) % DAY_MS };
+  return { date: dateOfDay(Math.floor(local / DAY_MS)), msOfDay: ((local % DAY_MS) + DAY_MS) % DAY_MS };
 }
 
 const OFFSET_SPAN_MS = 15 * 60_000;
@@ -125,13 +125,36 @@ export function addCalendarDays(instant: Date, days: number, zone: string): Date
 }
 
 function dateToUtcMs(date: LocalDate): number {
-  const [y, m, d] = date.split('-').map(Number);
-  return Date.UTC(y!, m! - 1, d!);
+  let day = dayNumbers.get(date);
+  if (day === undefined) {
+    const [y, m, d] = date.split('-').map(Number);
+    day = Date.UTC(y!, m! - 1, d!) / DAY_MS;
+    if (dayNumbers.size >= DAY_CACHE) dayNumbers.clear();
+    dayNumbers.set(date, day);
+  }
+  return day * DAY_MS;
 }
+
+/** The local date of a day number (days since 1970-01-01). */
+function dateOfDay(day: number): LocalDate {
+  let date = dayDates.get(day);
+  if (date === undefined) {
+    date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (dayDates.size >= DAY_CACHE) dayDates.clear();
+    dayDates.set(day, date);
+  }
+  return date;
+}
+
+// Business-day arithmetic walks the same few hundred days over and over (a first deadline took
+// ~180 µs, most of it parsing and printing YYYY-MM-DD), so both directions are remembered.
+const DAY_CACHE = 20_000;
+const dayNumbers = new Map<LocalDate, number>();
+const dayDates = new Map<number, LocalDate>();
 
 /** A local date `n` days later (or earlier, for negative n). */
 export function addDays(date: LocalDate, n: number): LocalDate {
-  return new Date(dateToUtcMs(date) + n * DAY_MS).toISOString().slice(0, 10);
+  return dateOfDay(dateToUtcMs(date) / DAY_MS + n);
 }
 
 /** ISO weekday of a local date: 1 = Monday … 7 = Sunday. */

@@ -100,7 +100,8 @@ export function computeSlaClocks(input: SlaInput): SlaClock[] {
       startAt: Date;
       amount: number;
       unit: ClockBasis['unit'];
-      basisText: string;
+      /** Why the clock stands where it does, in words (read only when a clock's explanation is). */
+      basisText: () => string;
       /** An event that keeps the promise as well as the met states (the first-response promise). */
       metByEventAt?: Date | undefined;
       /** What the promise needed; a met state without it stops the clock as broken, not kept. */
@@ -118,9 +119,8 @@ export function computeSlaClocks(input: SlaInput): SlaClock[] {
     return present(name, run, { budget, measure, fmt, when, zone, now, targets, spec, unkept });
   };
 
-  const received = when(history.receivedAt);
   const ack = targets.firstResponseBusinessDays;
-  const afterReceipt = (n: number) => `${targetPhrase(n, 'business-days')} after receipt on ${received}`;
+  const afterReceipt = (n: number) => () => `${targetPhrase(n, 'business-days')} after receipt on ${when(history.receivedAt)}`;
   const firstResponse = { startAt: history.receivedAt, amount: ack, unit: 'business-days' as const, basisText: afterReceipt(ack) };
   if (targets.firstResponse === 'reply') {
     // Any answer keeps a promise of a reply: a message, a question, a verdict.
@@ -154,7 +154,7 @@ export function computeSlaClocks(input: SlaInput): SlaClock[] {
     else if (severity === 'none') clocks.push(na('No remediation target: the team rated the severity none.'));
     else if (days === undefined) clocks.push(na(`The program sets no remediation target for ${severity} severity.`));
     else {
-      const basisText = `${targetPhrase(days, 'days')} after triage on ${when(triagedAt)} for ${severity} severity`;
+      const basisText = () => `${targetPhrase(days, 'days')} after triage on ${when(triagedAt)} for ${severity} severity`;
       clocks.push(make('remediation', { startAt: triagedAt, amount: days, unit: 'days', basisText }));
     }
   }
@@ -163,7 +163,7 @@ export function computeSlaClocks(input: SlaInput): SlaClock[] {
     const n = targets.noUpdateNudgeDays;
     const last = lastReporterUpdate(history, now);
     const what = last.getTime() === history.receivedAt.getTime() ? 'receipt' : 'the last update to the reporter';
-    clocks.push(make('update-nudge', { startAt: last, amount: n, unit: 'days', basisText: `${targetPhrase(n, 'days')} after ${what} on ${when(last)}` }));
+    clocks.push(make('update-nudge', { startAt: last, amount: n, unit: 'days', basisText: () => `${targetPhrase(n, 'days')} after ${what} on ${when(last)}` }));
   }
   return clocks;
 }
@@ -181,56 +181,69 @@ interface PresentContext {
   zone: string;
   now: Date;
   targets: SlaTargets;
-  spec: { startAt: Date; amount: number; unit: ClockBasis['unit']; basisText: string };
+  spec: { startAt: Date; amount: number; unit: ClockBasis['unit']; basisText: () => string };
   /** Set when the clock stopped without what was promised: what was owed. */
   unkept?: string | undefined;
 }
 
-/** Turns a clock run into the clock a person (or the API) sees, with its sentence. */
+/**
+ * Turns a clock run into the clock a person (or the API) sees, with its sentence. The sentence is
+ * written when read: most callers want only the deadline (every event stores the next one), and
+ * formatting dates in a time zone was most of a deadline's cost.
+ */
 function present(name: ClockName, run: ClockRun, ctx: PresentContext): SlaClock {
   const { fmt, when, zone, now, spec } = ctx;
   const label = CLOCK_LABELS[name];
   const pausedMs = [...run.pausedBy.values()].reduce((a, b) => a + b, 0);
   const basis: ClockBasis = { startedAt: spec.startAt, amount: spec.amount, unit: spec.unit, pausedMs };
-  const why = `${spec.basisText}${pausePhrase(run.pausedBy, fmt)}`;
+  const why = () => `${spec.basisText()}${pausePhrase(run.pausedBy, fmt)}`;
   const real = (ms: number) => formatDuration(ms);
   switch (run.kind) {
     case 'met': {
       if (ctx.unkept) {
+        const unkept = ctx.unkept;
         const overdueByMs = Math.max(0, run.metAt.getTime() - run.dueAt.getTime());
-        const explanation = `Not kept: answered ${when(run.metAt)} without ${ctx.unkept}; due ${when(run.dueAt)} ${zone} (${why}).`;
-        return { name, label, state: 'breached', basis, dueAt: run.dueAt, overdueByMs, metAt: run.metAt, explanation };
+        return lazily({ name, label, state: 'breached', basis, dueAt: run.dueAt, overdueByMs, metAt: run.metAt }, () => `Not kept: answered ${when(run.metAt)} without ${unkept}; due ${when(run.dueAt)} ${zone} (${why()}).`);
       }
       if (run.metAt > run.dueAt) {
         const overdueByMs = run.metAt.getTime() - run.dueAt.getTime();
-        const explanation = `Met ${when(run.metAt)}, ${real(overdueByMs)} late: due ${when(run.dueAt)} ${zone} (${why}).`;
-        return { name, label, state: 'breached', basis, dueAt: run.dueAt, overdueByMs, metAt: run.metAt, explanation };
+        return lazily({ name, label, state: 'breached', basis, dueAt: run.dueAt, overdueByMs, metAt: run.metAt }, () => `Met ${when(run.metAt)}, ${real(overdueByMs)} late: due ${when(run.dueAt)} ${zone} (${why()}).`);
       }
       const early = run.dueAt.getTime() - run.metAt.getTime();
-      const margin = early >= 60_000 ? `${real(early)} before the deadline of` : 'by the deadline,';
-      return { name, label, state: 'met', basis, dueAt: run.dueAt, metAt: run.metAt, explanation: `Met ${when(run.metAt)}, ${margin} ${when(run.dueAt)} ${zone} (${why}).` };
+      return lazily({ name, label, state: 'met', basis, dueAt: run.dueAt, metAt: run.metAt }, () => {
+        const margin = early >= 60_000 ? `${real(early)} before the deadline of` : 'by the deadline,';
+        return `Met ${when(run.metAt)}, ${margin} ${when(run.dueAt)} ${zone} (${why()}).`;
+      });
     }
-    case 'cancelled':
-      return { name, label, state: 'not-applicable', explanation: `Does not apply ${pauseReason(run.state).replace(/^while /, 'while the report is ')}.` };
+    case 'cancelled': {
+      const state = run.state;
+      return lazily({ name, label, state: 'not-applicable' }, () => `Does not apply ${pauseReason(state).replace(/^while /, 'while the report is ')}.`);
+    }
     case 'overdue': {
       const overdueByMs = now.getTime() - run.dueAt.getTime();
-      return { name, label, state: 'breached', basis, dueAt: run.dueAt, overdueByMs, metAt: null, explanation: `Overdue by ${real(overdueByMs)}: due ${when(run.dueAt)} ${zone} (${why}).` };
+      return lazily({ name, label, state: 'breached', basis, dueAt: run.dueAt, overdueByMs, metAt: null }, () => `Overdue by ${real(overdueByMs)}: due ${when(run.dueAt)} ${zone} (${why()}).`);
     }
     case 'paused': {
       const dueAt = ctx.measure.add(now, run.budgetLeft);
-      const explanation =
-        `Paused since ${when(run.since)} ${pauseReason(run.state)}: ${fmt(run.budgetLeft)} left of ${spec.basisText}; ` +
-        `due ${when(dueAt)} ${zone} if ${run.state === 'needs-info' ? 'the reporter answers' : 'it resumes'} now.`;
-      return { name, label, state: 'paused', basis, pausedSince: run.since, dueAt, budgetLeftMs: run.budgetLeft, explanation };
+      return lazily({ name, label, state: 'paused', basis, pausedSince: run.since, dueAt, budgetLeftMs: run.budgetLeft }, () =>
+        `Paused since ${when(run.since)} ${pauseReason(run.state)}: ${fmt(run.budgetLeft)} left of ${spec.basisText()}; ` +
+        `due ${when(dueAt)} ${zone} if ${run.state === 'needs-info' ? 'the reporter answers' : 'it resumes'} now.`);
     }
     case 'running': {
       const nearBreach = isNearBreach(ctx.targets.nearBreach, run.budgetLeft, ctx.budget);
-      const left = run.budgetLeft > 0 ? `${fmt(run.budgetLeft)} left` : 'Due now';
       const timeLeftMs = Math.max(0, run.dueAt.getTime() - now.getTime());
-      const explanation = `Due ${when(run.dueAt)} ${zone}: ${why}. ${left}${nearBreach ? ', nearly due' : ''}.`;
-      return { name, label, state: 'running', basis, dueAt: run.dueAt, timeLeftMs, budgetLeftMs: run.budgetLeft, nearBreach, explanation };
+      return lazily({ name, label, state: 'running', basis, dueAt: run.dueAt, timeLeftMs, budgetLeftMs: run.budgetLeft, nearBreach }, () => {
+        const left = run.budgetLeft > 0 ? `${fmt(run.budgetLeft)} left` : 'Due now';
+        return `Due ${when(run.dueAt)} ${zone}: ${why()}. ${left}${nearBreach ? ', nearly due' : ''}.`;
+      });
     }
   }
+}
+
+/** A clock whose `explanation` is written the first time it is read (an enumerable property then, so JSON and copies carry it). */
+function lazily<C extends Omit<SlaClock, 'explanation'>>(clock: C, explain: () => string): C & { explanation: string } {
+  let text: string | undefined;
+  return Object.defineProperty(clock, 'explanation', { enumerable: true, configurable: true, get: () => (text ??= explain()) }) as C & { explanation: string };
 }
 
 /** How much attention a clock asks for, most urgent first; for badges, reminders and the due view. */

@@ -25,6 +25,17 @@ function clock(name: ClockName, ...args: Parameters<typeof clocks>): SlaClock {
 }
 const due = (c: SlaClock) => ('dueAt' in c ? c.dueAt.toISOString() : undefined);
 
+describe('a clock\'s explanation', () => {
+  it('is written when read, and copies and JSON carry it', () => {
+    const running = clock('first-response', [], '2026-11-24T09:00:00+01:00');
+    const expected = 'Due Thu 26 Nov 17:00 Europe/Stockholm: 3 business days after receipt on Mon 23 Nov 10:12. 3 business days left.';
+    assert.deepEqual(Object.keys(running).includes('explanation'), true);
+    assert.equal({ ...running }.explanation, expected);
+    assert.equal((JSON.parse(JSON.stringify(running)) as { explanation: string }).explanation, expected);
+    assert.equal(structuredClone(running).explanation, expected);
+  });
+});
+
 describe('first response clock, scripted', () => {
   it('runs, nears breach, breaches, and is met late; or met in time', () => {
     const running = clock('first-response', [], '2026-11-24T09:00:00+01:00');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addCalendarDays, instantAt, wallTime, wallTimeFromIntl } from '../../src/calendar/zoned-time.ts';
+import { addCalendarDays, addDays, instantAt, isLocalDate, isoWeekday, wallTime, wallTimeFromIntl } from '../../src/calendar/zoned-time.ts';
 
 // wallTime remembers each zone's offset per 15 minutes (src/calendar/zoned-time.ts); it must give what
 // Intl gives, at every instant: across DST changes, in zones with half- and quarter-hour offsets or
@@ -41,5 +41,20 @@ describe('wall-clock time with remembered offsets', () => {
   it('keeps the arithmetic built on it right across a change (same wall time a day later, the skipped hour)', () => {
     assert.equal(addCalendarDays(new Date('2026-03-28T09:00:00Z'), 1, 'Europe/Stockholm').toISOString(), '2026-03-29T08:00:00.000Z');
     assert.equal(instantAt('Europe/Stockholm', '2026-03-29', 2.5 * 3_600_000).toISOString(), '2026-03-29T01:30:00.000Z');
+  });
+
+  it('adds days to local dates as Date.UTC does, asked cold and again (remembered), from 1600 to 2400', () => {
+    const DAY = 86_400_000;
+    const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    for (let pass = 0; pass < 2; pass++) {
+      for (let ms = Date.UTC(1600, 0, 1); ms < Date.UTC(2400, 0, 1); ms += 997 * DAY) {
+        const date = iso(ms);
+        for (const n of [-400, -1, 0, 1, 31, 366]) assert.equal(addDays(date, n), iso(ms + n * DAY), `${date} + ${n}`);
+        assert.equal(isoWeekday(date), new Date(ms).getUTCDay() || 7);
+        assert.ok(isLocalDate(date));
+      }
+    }
+    assert.equal(isLocalDate('2026-02-29'), false);
+    assert.equal(isLocalDate('2028-02-29'), true);
   });
 });
