@@ -14,6 +14,7 @@ export interface ProgramSla {
 
 // Building a calendar resolves holiday tables; programs are few and their configs rarely change.
 const slas = new Map<string, ProgramSla>();
+const byConfig = new WeakMap<object, ProgramSla>();
 
 /**
  * The SLA targets and business calendar of a program's stored config. Only
@@ -21,6 +22,11 @@ const slas = new Map<string, ProgramSla>();
  * enough to run with every event.
  */
 export function programSla(config: unknown): ProgramSla {
+  // A loaded program's config is one frozen object for as long as it is unchanged (src/programs/programs.ts):
+  // known by identity, without writing it out as JSON for the key.
+  const frozen = typeof config === 'object' && config !== null && Object.isFrozen(config);
+  const known = frozen ? byConfig.get(config) : undefined;
+  if (known) return known;
   const c = (config ?? {}) as { sla?: unknown; calendar?: unknown };
   const key = JSON.stringify([c.sla, c.calendar]);
   let sla = slas.get(key);
@@ -31,6 +37,7 @@ export function programSla(config: unknown): ProgramSla {
     if (slas.size > 100) slas.clear();
     slas.set(key, sla);
   }
+  if (frozen) byConfig.set(config, sla);
   return sla;
 }
 

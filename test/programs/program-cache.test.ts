@@ -44,11 +44,18 @@ for (const kind of await databaseKinds()) {
       assert.equal(await t.db.transaction().execute(async (trx) => (await loadProgram(trx, { id: program.id }))!.policy.version), published + 2);
     });
 
-    it('hands out copies: a caller changing its program changes nothing for the next', async () => {
+    it('hands out frozen programs: a caller cannot change its program for the next', async () => {
       const program = await demo(t.db);
       const a = (await loadProgram(t.db, { id: program.id }))!;
-      a.config.name = 'Changed by a careless caller';
-      assert.notEqual((await loadProgram(t.db, { id: program.id }))!.config.name, 'Changed by a careless caller');
+      const name = a.config.name;
+      assert.throws(() => (a.config.name = 'Changed by a careless caller'), TypeError);
+      assert.throws(() => a.config.products.push({ ...a.config.products[0]! }), TypeError);
+      assert.throws(() => (a.policy.version = 99), TypeError);
+      const sections = Object.values(a.policy.sections)[0];
+      if (sections && typeof sections === 'object') assert.ok(Object.isFrozen(sections), 'nested policy sections are frozen too');
+      const again = (await loadProgram(t.db, { id: program.id }))!;
+      assert.equal(again.config.name, name);
+      assert.equal(again.config.products.length, a.config.products.length);
     });
   });
 }
