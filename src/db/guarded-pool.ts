@@ -1,4 +1,5 @@
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
+import { preparedName } from './prepared-statements.ts';
 import type pg from 'pg';
 import { DatabaseUnavailableError, type DatabaseTrouble } from '../errors.ts';
 import { asDatabaseUnavailable, classifyDatabaseError } from './database-errors.ts';
@@ -120,7 +121,8 @@ export function guardPool(pool: pg.Pool, options: GuardOptions): { pool: Postgre
         if (state === 'failed') throw failedError();
         if (broken.has(client)) throw new DatabaseUnavailableError('unavailable');
         try {
-          const work = client.query(sqlText, parameters as unknown[]);
+          const name = preparedName(sqlText);
+          const work = name ? client.query({ name, text: sqlText, values: parameters as unknown[] }) : client.query(sqlText, parameters as unknown[]);
           // The query may still settle after a timeout; its outcome no longer matters.
           work.catch(() => {});
           const result = await withTimeout(work, client);

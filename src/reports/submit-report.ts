@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Insertable, type RawBuilder, type Transaction } from 'kysely';
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared-statements.ts';
 import type { Channel, Database, ReportsTable } from '../db/schema.ts';
 import { channelShowsPolicy } from '../domain/policy-acceptance.ts';
 import { formatReference } from '../domain/reference.ts';
@@ -136,12 +137,14 @@ export async function submitReport(
   // the numbering lock lives only as long as that statement. Everything else takes the transaction below,
   // which writes the same rows (test/reports/submission-statements.test.ts compares them).
   if (files.length === 0 && !args.reporterKey && !args.withinTransaction && !args.submittedBy && !args.assessment?.quarantined) {
-    const { rows } = await sql<{ reference: string; n: string }>`
+    const statement = sql<{ reference: string; n: string }>`
       WITH counter AS (${takeNumber(numbering)}),
       ${eventQueueingWebhooks(eventRow(id, { kind: 'reporter' }, 'submitted', submittedEvent, true), 'report.received', { notifyTeam: true, programId: program.id })}
       ${receipt ? sql`, receipt AS (INSERT INTO jobs (kind, payload) VALUES ('mail-acknowledgement', ${JSON.stringify(receipt)}::jsonb))` : sql``}
       INSERT INTO reports ${columnsAndValues({ ...row, reference: sql`(SELECT ${referenceOf(numbering, sql`last_number`)} FROM counter)` })}
-      RETURNING reference, (SELECT last_number FROM counter) AS n`.execute(db);
+      RETURNING reference, (SELECT last_number FROM counter) AS n`;
+    // Kept prepared (src/db/prepared-statements.ts): its text is the same for every submission of this shape.
+    const { rows } = await db.executeQuery(prepared(statement.compile(db)));
     return { id, reference: checkedReference(id, numbering, rows[0]), trackingToken };
   }
   return db.transaction().execute(async (trx) => {

@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared-statements.ts';
 import type { AiAssistance, Database } from '../db/schema.ts';
 import { RateLimitedError } from '../errors.ts';
 import { recordEvent } from '../reports/record-event.ts';
@@ -110,14 +111,14 @@ export async function assessSubmission(
   // costs more in its socket write than in PostgreSQL (docs/performance.md). Expired IP blocks no longer count.
   const copiedQuery = copiedAdvisoryQuery(db, args.programId, `${args.input.title}\n${args.input.description}`);
   const blocksQuery = activeBlocksQuery(db, { programId: args.programId, emailHash, ipHash });
-  const [both] = (
-    await sql<{ copied: { public_id: string | null; sim: number } | null; blocks: string[] }>`SELECT
+  const both = sql<{ copied: { public_id: string | null; sim: number } | null; blocks: string[] }>`SELECT
       ${copiedQuery ? sql`(SELECT json_build_object('public_id', c.public_id, 'sim', c.sim) FROM (${copiedQuery}) AS c)` : sql`NULL::json`} AS copied,
-      ${blocksQuery ? sql`ARRAY(SELECT b.kind::text FROM (${blocksQuery}) AS b)` : sql`ARRAY[]::text[]`} AS blocks`.execute(db)
-  ).rows;
-  const copied = copiedAdvisoryOf(both?.copied);
+      ${blocksQuery ? sql`ARRAY(SELECT b.kind::text FROM (${blocksQuery}) AS b)` : sql`ARRAY[]::text[]`} AS blocks`;
+  // One of a submission's three statements: kept prepared (src/db/prepared-statements.ts).
+  const [found] = (await db.executeQuery(prepared(both.compile(db)))).rows;
+  const copied = copiedAdvisoryOf(found?.copied);
   if (copied) signals.push(`${copied.similarity >= ADVISORY_COPY_STRONG ? 'advisory-copy' : 'advisory-near-duplicate'}:${copied.publicId}:${copied.similarity}`);
-  const blocks = blocksOf(both?.blocks ?? []);
+  const blocks = blocksOf(found?.blocks ?? []);
   if (blocks.email) signals.unshift('blocked-email');
   if (blocks.ip) signals.unshift('blocked-ip');
   if (emailHash) {

@@ -1,6 +1,7 @@
 import { createHmac, createSecretKey } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared-statements.ts';
 import { RateLimitedError } from '../errors.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
 
@@ -54,7 +55,7 @@ export async function hitRateLimit(db: Db, key: RateLimitKey, max: number, windo
 
 /** Counts a hit without refusing: the caller decides what `hits` over a threshold means. */
 export async function countHit(db: Db, key: RateLimitKey, windowSeconds: number): Promise<{ hits: number; retryAfterSeconds: number }> {
-  const row = await db
+  const query = db
     .insertInto('rate_limits')
     .values({ key, hits: 1, window_ends_at: sql<Date>`now() + ${interval(windowSeconds)}` })
     .onConflict((oc) =>
@@ -63,8 +64,10 @@ export async function countHit(db: Db, key: RateLimitKey, windowSeconds: number)
         window_ends_at: sql<Date>`CASE WHEN rate_limits.window_ends_at <= now() THEN now() + ${interval(windowSeconds)} ELSE rate_limits.window_ends_at END`,
       }),
     )
-    .returning(['hits', sql<number>`extract(epoch from window_ends_at - now())`.as('left')])
-    .executeTakeFirstOrThrow();
+    .returning(['hits', sql<number>`extract(epoch from window_ends_at - now())`.as('left')]);
+  // Every submission, sign-in and link request passes here: kept prepared.
+  const [row] = (await db.executeQuery(prepared(query.compile()))).rows;
+  if (!row) throw new Error('rate limit: the counter returned no row');
   return { hits: row.hits, retryAfterSeconds: secondsLeft(row.left) };
 }
 

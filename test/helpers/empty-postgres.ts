@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import type { Db } from '../../src/db/database.ts';
-import type { Database } from '../../src/db/schema.ts';
+import { openDatabase, type Db } from '../../src/db/database.ts';
 import { TEST_PG_URL } from './peers.ts';
 
 export interface EmptyPostgres {
@@ -24,9 +22,9 @@ export async function emptyPostgres(options: { poolSize?: number; template?: str
   await admin.end();
   const url = new URL(TEST_PG_URL);
   url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: options.poolSize ?? 4 });
-  pool.on('error', () => {}); // connections ended by DROP DATABASE … WITH (FORCE) below
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Opened as `embargo serve` opens PostgreSQL (src/db/database.ts): behind the same guarded pool,
+  // which also names the statements kept prepared.
+  const { db } = await openDatabase({ kind: 'postgres', url: url.toString() }, { poolSize: options.poolSize ?? 4 });
   return {
     url: url.toString(),
     db,
