@@ -6,7 +6,7 @@ import { createJobHandlers } from '../jobs/handlers.ts';
 import { createWorker } from '../jobs/worker.ts';
 import { createMailer } from '../mail/mailer.ts';
 import { startMailIntake } from '../mail-intake/start-intake.ts';
-import { compactHeap, startIdleCompaction, type IdleCompaction } from '../ops/heap-compaction.ts';
+import { compactHeap, moderateHeapGrowth, startIdleCompaction, type IdleCompaction } from '../ops/heap-compaction.ts';
 import { createMetrics } from '../ops/metrics.ts';
 import { startOperations } from '../ops/start-operations.ts';
 import { openInstanceSecret } from '../secrets/open-instance-secret.ts';
@@ -61,8 +61,12 @@ export async function runWorker(config: Config, logger: Logger): Promise<number>
   return 0;
 }
 
-/** Start-up's garbage goes at once; later, whatever a burst of work grew goes once the process is idle again. */
+/**
+ * Start-up's garbage goes at once; under load the heap stays within reach of what is alive; whatever a
+ * burst of work grew goes once the process is idle again.
+ */
 function compactWhenIdle(logger: Logger): IdleCompaction {
+  moderateHeapGrowth();
   compactHeap();
   return startIdleCompaction({
     onCompacted: (freed, ms) => logger.debug({ freedMb: Math.round(freed / 1048576), ms: Math.round(ms) }, 'idle: heap compacted'),
