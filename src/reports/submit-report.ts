@@ -107,7 +107,8 @@ export async function submitReport(
   const row: Insertable<ReportsTable> = {
     id,
     program_id: program.id,
-    // Numbered last, just before commit (below); until then a placeholder only this transaction sees.
+    // The single statement below writes the reference at once; the transaction numbers last, just before
+    // commit, and until then this placeholder is seen by it alone.
     reference: `pending-${id}`,
     channel,
     language: args.language ?? program.config.languages.default,
@@ -200,7 +201,11 @@ function referenceOf(n: Numbering, lastNumber: RawBuilder<unknown>): RawBuilder<
   return sql<string>`${`${n.prefix}-${n.year}-`} || lpad(${lastNumber}::text, greatest(4, length(${lastNumber}::text)), '0')`;
 }
 
-/** The reference the statement wrote, when it is the one formatReference spells; a mismatch throws and rolls the submission back. */
+/**
+ * The reference the statement wrote, when it is the one formatReference spells. A mismatch (a bug in one
+ * of the two spellings; the tests number past 9999) throws: in the transaction that rolls the submission
+ * back; the single statement has committed by then, so the report is kept and the error is logged.
+ */
 function checkedReference(id: string, n: Numbering, row: { reference: string; n: string } | undefined): string {
   const reference = row ? formatReference(n.prefix, n.year, Number(row.n)) : undefined;
   if (!row || row.reference !== reference) throw new Error(`numbering report ${id} failed (${row?.reference ?? 'no row'})`);
