@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CompiledQuery } from 'kysely';
+import type { Db } from './database.ts';
 
 /**
  * Statements PostgreSQL parses and plans once per connection instead of on
@@ -16,7 +17,7 @@ import type { CompiledQuery } from 'kysely';
 const names = new Map<string, string>();
 const MAX_NAMED = 64;
 
-/** Marks a compiled statement to be kept prepared; run it with `db.executeQuery(prepared(query.compile()))`. */
+/** Marks a compiled statement to be kept prepared (runPrepared compiles, marks and runs one). */
 export function prepared<R>(compiled: CompiledQuery<R>): CompiledQuery<R> {
   if (!names.has(compiled.sql) && names.size < MAX_NAMED) {
     names.set(compiled.sql, `embargo_${createHash('sha256').update(compiled.sql).digest('base64url').slice(0, 24)}`);
@@ -27,4 +28,9 @@ export function prepared<R>(compiled: CompiledQuery<R>): CompiledQuery<R> {
 /** The name a statement's text is kept under, when a caller marked it (read by the pool, src/db/guarded-pool.ts). */
 export function preparedName(sqlText: string): string | undefined {
   return names.get(sqlText);
+}
+
+/** Compiles a query (a builder or `sql`), marks it to be kept prepared, runs it and returns its rows. */
+export async function runPrepared<R>(db: Db, query: { compile(db: Db): CompiledQuery<R> }): Promise<R[]> {
+  return (await db.executeQuery(prepared(query.compile(db)))).rows;
 }

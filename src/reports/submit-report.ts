@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Insertable, type RawBuilder, type Transaction } from 'kysely';
 import type { ReportVault } from '../crypto/report-vault.ts';
 import type { Db } from '../db/database.ts';
-import { prepared } from '../db/prepared-statements.ts';
+import { runPrepared } from '../db/prepared-statements.ts';
 import type { Channel, Database, ReportsTable } from '../db/schema.ts';
 import { channelShowsPolicy } from '../domain/policy-acceptance.ts';
 import { formatReference } from '../domain/reference.ts';
@@ -145,7 +145,7 @@ export async function submitReport(
       INSERT INTO reports ${columnsAndValues({ ...row, reference: sql`(SELECT ${referenceOf(numbering, sql`last_number`)} FROM counter)` })}
       RETURNING reference, (SELECT last_number FROM counter) AS n`;
     // Kept prepared (src/db/prepared-statements.ts): its text is the same for every submission of this shape.
-    const { rows } = await db.executeQuery(prepared(statement.compile(db)));
+    const rows = await runPrepared(db, statement);
     return { id, reference: checkedReference(id, numbering, rows[0]), trackingToken };
   }
   return db.transaction().execute(async (trx) => {

@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { prepared } from '../db/prepared-statements.ts';
+import { runPrepared } from '../db/prepared-statements.ts';
 import type { AiAssistance, Database } from '../db/schema.ts';
 import { RateLimitedError } from '../errors.ts';
 import { recordEvent } from '../reports/record-event.ts';
@@ -115,7 +115,7 @@ export async function assessSubmission(
       ${copiedQuery ? sql`(SELECT json_build_object('public_id', c.public_id, 'sim', c.sim) FROM (${copiedQuery}) AS c)` : sql`NULL::json`} AS copied,
       ${blocksQuery ? sql`ARRAY(SELECT b.kind::text FROM (${blocksQuery}) AS b)` : sql`ARRAY[]::text[]`} AS blocks`;
   // One of a submission's three statements: kept prepared (src/db/prepared-statements.ts).
-  const [found] = (await db.executeQuery(prepared(both.compile(db)))).rows;
+  const [found] = await runPrepared(db, both);
   const copied = copiedAdvisoryOf(found?.copied);
   if (copied) signals.push(`${copied.similarity >= ADVISORY_COPY_STRONG ? 'advisory-copy' : 'advisory-near-duplicate'}:${copied.publicId}:${copied.similarity}`);
   const blocks = blocksOf(found?.blocks ?? []);

@@ -1,7 +1,7 @@
 import { createHmac, createSecretKey } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { prepared } from '../db/prepared-statements.ts';
+import { runPrepared } from '../db/prepared-statements.ts';
 import { RateLimitedError } from '../errors.ts';
 import type { InstanceSecret } from '../secrets/instance-secret.ts';
 
@@ -66,7 +66,7 @@ export async function countHit(db: Db, key: RateLimitKey, windowSeconds: number)
     )
     .returning(['hits', sql<number>`extract(epoch from window_ends_at - now())`.as('left')]);
   // Every submission, sign-in and link request passes here: kept prepared.
-  const [row] = (await db.executeQuery(prepared(query.compile()))).rows;
+  const [row] = await runPrepared(db, query);
   if (!row) throw new Error('rate limit: the counter returned no row');
   return { hits: row.hits, retryAfterSeconds: secondsLeft(row.left) };
 }
