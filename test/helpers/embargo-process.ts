@@ -45,6 +45,10 @@ export function runNode(args: string[], env: Record<string, string>, stdin = '')
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    // A command that never reads its input (`help`) may exit before the write: its EPIPE is not the test's failure.
+    child.stdin.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') reject(err);
+    });
     child.stdin.end(stdin);
   });
 }
